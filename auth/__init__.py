@@ -1,0 +1,1 @@
+"""Access by signed convention: users, login, perimeter scope, audit log, administration."""

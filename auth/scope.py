@@ -1,0 +1,48 @@
+"""What the logged-in user's convention lets them see, as a value the data layer can use.
+
+The store receives an `AccessScope` built on the server from the session, never from
+what the browser sends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+DATASETS = ("parc", "occupation", "attributions")
+# Partner types that see every residence of the territory.
+WHOLE_TERRITORY_TYPES = frozenset({"mel", "etat", "departement", "urh", "action_logement"})
+
+
+@dataclass(frozen=True)
+class AccessScope:
+    convention_number: str
+    partner_name: str
+    partner_type: str
+    datasets: frozenset[str]
+    communes: frozenset[str] = frozenset()
+    bailleurs: frozenset[str] = frozenset()
+
+    def grants(self, dataset: str) -> bool:
+        return dataset in self.datasets
+
+    def covers_residence(self, commune_code: str, bailleur_code: str) -> bool:
+        """True when residence-level occupation of this residence may be shown."""
+        if self.partner_type in WHOLE_TERRITORY_TYPES:
+            return True
+        if self.partner_type == "commune":
+            return not self.communes or commune_code in self.communes
+        if self.partner_type == "bailleur":
+            return not self.bailleurs or bailleur_code in self.bailleurs
+        return False
+
+    def may_see_residence_occupation(self, commune_code: str, bailleur_code: str) -> bool:
+        return self.grants("occupation") and self.covers_residence(commune_code, bailleur_code)
+
+
+def restricted_notice(scope: AccessScope, on: date) -> str:
+    """The notice every export and printout carries."""
+    return (
+        f"Diffusion restreinte — convention {scope.convention_number} — "
+        f"{scope.partner_name} — {on.strftime('%d/%m/%Y')}"
+    )

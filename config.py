@@ -1,0 +1,99 @@
+"""Settings of the portal, read from environment variables in this one place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+ENVIRONMENTS = ("demo", "test", "production")
+WEAK_SECRET_KEYS = frozenset({"", "changeme", "secret", "dev", "development", "test"})
+
+
+class ConfigError(ValueError):
+    """A setting is missing or unacceptable; the message says which and why."""
+
+
+def _int(environ: dict[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "demo"
+    data_dir: Path = PROJECT_ROOT / "var" / "warehouse"
+    var_dir: Path = PROJECT_ROOT / "var"
+    secret_key: str = ""
+    database_url: str = ""
+    secrecy_threshold: int = 11
+    tile_url: str = ""
+    tile_attribution: str = ""
+    ratelimit_storage_url: str = "memory://"
+    session_idle_minutes: int = 30
+    session_max_hours: int = 10
+    login_rate_limit: str = "20 per minute"
+    epci_code: str = "200093201"
+
+    @property
+    def is_demo(self) -> bool:
+        return self.env == "demo"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'atlas.sqlite3'}"
+
+
+def _secret_key(env: str, raw: str, var_dir: Path) -> str:
+    if raw:
+        if env == "production" and (raw.lower() in WEAK_SECRET_KEYS or len(raw) < 32):
+            raise ConfigError("SECRET_KEY is too weak: use at least 32 random characters")
+        return raw
+    if env == "production":
+        raise ConfigError("SECRET_KEY is required when ATLAS_ENV=production")
+    key_file = var_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build the settings from `environ` (the process environment by default)."""
+    environ = dict(os.environ if environ is None else environ)
+    env = environ.get("ATLAS_ENV", "demo").strip() or "demo"
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"ATLAS_ENV must be one of {', '.join(ENVIRONMENTS)}, got {env!r}")
+    var_dir = Path(environ.get("ATLAS_VAR_DIR", PROJECT_ROOT / "var"))
+    threshold = _int(environ, "ATLAS_SECRECY_THRESHOLD", 11)
+    if threshold < 1:
+        raise ConfigError("ATLAS_SECRECY_THRESHOLD must be at least 1")
+    return Settings(
+        env=env,
+        data_dir=Path(environ.get("ATLAS_DATA_DIR", var_dir / "warehouse")),
+        var_dir=var_dir,
+        secret_key=_secret_key(env, environ.get("SECRET_KEY", "").strip(), var_dir),
+        database_url=environ.get("DATABASE_URL", "").strip(),
+        secrecy_threshold=threshold,
+        tile_url=environ.get("ATLAS_TILE_URL", "").strip(),
+        tile_attribution=environ.get("ATLAS_TILE_ATTRIBUTION", "").strip(),
+        ratelimit_storage_url=environ.get("RATELIMIT_STORAGE_URL", "memory://").strip(),
+        session_idle_minutes=_int(environ, "ATLAS_SESSION_IDLE_MINUTES", 30),
+        session_max_hours=_int(environ, "ATLAS_SESSION_MAX_HOURS", 10),
+        login_rate_limit=environ.get("ATLAS_LOGIN_RATE_LIMIT", "20 per minute").strip(),
+        epci_code=environ.get("ATLAS_EPCI", "200093201").strip(),
+    )

@@ -1,0 +1,1 @@
+"""The data layer: raw readers, demo generator, pipeline, catalogue and store (no Dash)."""

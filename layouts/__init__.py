@@ -1,0 +1,1 @@
+"""Pure functions returning component trees: no data access, no callbacks."""
