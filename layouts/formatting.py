@@ -1,0 +1,47 @@
+"""French formatting of every number and date shown to a user: one helper, one style.
+
+Thousands are grouped with a no-break space and decimals use a comma ("1 234,5"); a
+unit follows after a no-break space so that "12,3 %" never wraps. A hidden value reads
+"secret", a missing one "n.d.".
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+NBSP = "\u00a0"
+SECRET_TEXT = "secret"
+NOT_AVAILABLE_TEXT = "n.d."
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """`1234.5` → "1 234,5" (no-break space between thousands, decimal comma)."""
+    if decimals < 0:
+        raise ValueError(f"decimals must be >= 0, got {decimals}")
+    rounded = round(float(value), decimals)
+    if rounded == 0:
+        rounded = 0.0  # never print "-0"
+    text = f"{rounded:,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def format_value(value: float | None, unit: str = "", decimals: int = 0, status: str = "ok") -> str:
+    """A value with its unit as a user reads it: "1 234,5 %", "secret" or "n.d."."""
+    if status == "secret":
+        return SECRET_TEXT
+    if status != "ok" or value is None or (isinstance(value, float) and math.isnan(value)):
+        return NOT_AVAILABLE_TEXT
+    number = format_number(value, decimals)
+    return f"{number}{NBSP}{unit}" if unit else number
+
+
+def format_range(lower: float, upper: float, unit: str = "", decimals: int = 0) -> str:
+    """A class of values: "12,3 – 15,0 %"."""
+    text = f"{format_number(lower, decimals)} – {format_number(upper, decimals)}"
+    return f"{text}{NBSP}{unit}" if unit else text
+
+
+def format_date(day: date) -> str:
+    """`date(2021, 3, 4)` → "04/03/2021"."""
+    return day.strftime("%d/%m/%Y")
