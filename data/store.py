@@ -7,10 +7,13 @@ its own cursor so that gunicorn threads do not share one. Parameters are always 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from auth.scope import AccessScope
 
 WAREHOUSE_TABLES = ("zones", "residences", "indicators")
 
@@ -62,3 +65,288 @@ class Store:
                 for code, name, geometry in rows
             ],
         }
+
+    # --- panel
+
+    def zone_ref(self, scale: str, code: str) -> ZoneRef | None:
+        """The zone of one scale and code (name and parent commune), or None if unknown."""
+        row = (
+            self._cursor()
+            .execute(
+                "SELECT scale, code, name, commune_code FROM zones WHERE scale = ? AND code = ?",
+                [scale, code],
+            )
+            .fetchone()
+        )
+        return ZoneRef(*row) if row else None
+
+    def _epci_ref(self) -> ZoneRef | None:
+        row = (
+            self._cursor()
+            .execute("SELECT scale, code, name, commune_code FROM zones WHERE scale = 'epci'")
+            .fetchone()
+        )
+        return ZoneRef(*row) if row else None
+
+    def _zone_levels(self, zone: ZoneRef) -> tuple[ZoneRef, ...]:
+        """The zone, then its parent commune (when it is not the commune itself), then the EPCI."""
+        levels = [zone]
+        if zone.scale in ("iris", "qpv") and zone.commune_code:
+            commune = self.zone_ref("commune", zone.commune_code)
+            if commune:
+                levels.append(commune)
+        epci = self._epci_ref()
+        if epci and zone.scale != "epci":
+            levels.append(epci)
+        return tuple(levels)
+
+    def _latest_measures(
+        self, levels: tuple[ZoneRef, ...], year: int | None, themes: tuple[str, ...]
+    ) -> dict[str, tuple[Measure, ...]]:
+        """For each indicator, the value of each level at the latest vintage up to `year`."""
+        if not levels or not themes:
+            return {}
+        where, params = _levels_clause(levels)
+        theme_marks = ", ".join("?" for _ in themes)
+        rows = (
+            self._cursor()
+            .execute(
+                f"""
+                SELECT scale, code, indicator_id, year, value, status FROM indicators
+                WHERE {where} AND theme IN ({theme_marks}) AND year <= ?
+                QUALIFY row_number() OVER (
+                    PARTITION BY scale, code, indicator_id ORDER BY year DESC) = 1
+                """,
+                [*params, *themes, year if year is not None else 9999],
+            )
+            .fetchall()
+        )
+        position = {(level.scale, level.code): index for index, level in enumerate(levels)}
+        measures: dict[str, list[Measure]] = {}
+        for scale, code, indicator_id, vintage, value, status in rows:
+            row = measures.setdefault(indicator_id, [NOT_AVAILABLE] * len(levels))
+            row[position[(scale, code)]] = Measure(value, status, vintage)
+        return {indicator_id: tuple(row) for indicator_id, row in measures.items()}
+
+    def zone_summary(
+        self, scale: str, code: str, year: int | None, scope: AccessScope
+    ) -> ZoneSummary | None:
+        """A zone's figures beside its parent commune and the EPCI, within the convention's
+        datasets; None when the zone does not exist."""
+        zone = self.zone_ref(scale, code)
+        if zone is None or scale not in ZONE_SCALES:
+            return None
+        levels = self._zone_levels(zone)
+        measures = self._latest_measures(levels, year, granted_themes(scope))
+        return ZoneSummary(zone=zone, levels=levels, year=year, measures=measures)
+
+    def residences_in_zone(self, scale: str, code: str, scope: AccessScope) -> list[ResidenceItem]:
+        """The residences of a commune, IRIS or QPV, by name (none without the 'parc' dataset)."""
+        column = {"commune": "commune_code", "iris": "iris_code", "qpv": "qpv_code"}.get(scale)
+        if column is None or not scope.grants("parc"):
+            return []
+        rows = (
+            self._cursor()
+            .execute(
+                f"""
+                SELECT residence_id, name, address, bailleur_name, size_class, secret, n_dwellings
+                FROM residences WHERE {column} = ? ORDER BY name, address, residence_id
+                """,
+                [code],
+            )
+            .fetchall()
+        )
+        return [ResidenceItem(*row) for row in rows]
+
+    def residence_sheet(
+        self, residence_id: str, year: int | None, scope: AccessScope
+    ) -> ResidenceSheet | None:
+        """A residence's description and published indicators beside its IRIS, commune and
+        EPCI. Occupation values are read only when the convention grants the dataset and
+        covers the residence; otherwise `occupation` stays empty and `occupation_access`
+        says why."""
+        row = (
+            self._cursor()
+            .execute(
+                """
+                SELECT residence_id, name, address, commune_code, iris_code, qpv_code,
+                       bailleur_code, bailleur_name, size_class, secret, n_dwellings,
+                       construction_year, first_year, last_year
+                FROM residences WHERE residence_id = ?
+                """,
+                [residence_id],
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        (rid, name, address, commune_code, iris_code, qpv_code, bailleur_code,
+         bailleur_name, size_class, secret, n_dwellings, construction_year,
+         first_year, last_year) = row  # fmt: skip
+        commune = self.zone_ref("commune", commune_code)
+        iris = self.zone_ref("iris", iris_code) if iris_code else None
+        qpv = self.zone_ref("qpv", qpv_code) if qpv_code else None
+        epci = self._epci_ref()
+        residence = ZoneRef("residence", rid, name, commune_code)
+        levels = tuple(level for level in (residence, iris, commune, epci) if level)
+        if not scope.grants("occupation"):
+            access = OCCUPATION_NOT_GRANTED
+        elif not scope.covers_residence(commune_code, bailleur_code):
+            access = OCCUPATION_OUT_OF_PERIMETER
+        else:
+            access = OCCUPATION_GRANTED
+        themes = tuple(
+            theme
+            for theme in granted_themes(scope)
+            if theme != "occupation" or access == OCCUPATION_GRANTED
+        )
+        measures = {} if secret else self._latest_measures(levels, year, themes)
+        return ResidenceSheet(
+            residence_id=rid,
+            name=name,
+            address=address,
+            commune=commune,
+            iris=iris,
+            qpv=qpv,
+            bailleur_code=bailleur_code,
+            bailleur_name=bailleur_name,
+            size_class=size_class,
+            secret=bool(secret),
+            n_dwellings=None if secret else n_dwellings,
+            construction_year=None if secret else construction_year,
+            first_year=first_year,
+            last_year=last_year,
+            levels=levels,
+            measures=measures,
+            occupation_access=access,
+        )
+
+    def indicator_series(
+        self, scale: str, code: str, indicator_id: str, scope: AccessScope
+    ) -> IndicatorSeries | None:
+        """The indicator over every vintage for a zone, its parent commune and the EPCI."""
+        zone = self.zone_ref(scale, code)
+        if zone is None or scale not in ZONE_SCALES:
+            return None
+        levels = self._zone_levels(zone)
+        themes = granted_themes(scope)
+        where, params = _levels_clause(levels)
+        theme_marks = ", ".join("?" for _ in themes) or "NULL"
+        rows = (
+            self._cursor()
+            .execute(
+                f"""
+                SELECT scale, code, year, value, status FROM indicators
+                WHERE {where} AND indicator_id = ? AND theme IN ({theme_marks})
+                ORDER BY year
+                """,
+                [*params, indicator_id, *themes],
+            )
+            .fetchall()
+        )
+        points: dict[tuple[str, str], list[Measure]] = {}
+        for row_scale, row_code, year, value, status in rows:
+            points.setdefault((row_scale, row_code), []).append(Measure(value, status, year))
+        return IndicatorSeries(
+            indicator_id=indicator_id,
+            levels=levels,
+            points=tuple(tuple(points.get((lv.scale, lv.code), ())) for lv in levels),
+        )
+
+    def compare_rows(
+        self, zones: list[tuple[str, str]], year: int | None, scope: AccessScope
+    ) -> list[tuple[ZoneRef, dict[str, Measure]]]:
+        """Each known zone with its figures at the latest vintage up to `year`, in order."""
+        refs = [ref for scale, code in zones if (ref := self.zone_ref(scale, code))]
+        refs = list(dict.fromkeys(ref for ref in refs if ref.scale in ZONE_SCALES))
+        measures = self._latest_measures(tuple(refs), year, granted_themes(scope))
+        return [
+            (ref, {indicator_id: row[index] for indicator_id, row in measures.items()})
+            for index, ref in enumerate(refs)
+        ]
+
+
+# --- panel: the values the panel queries return
+
+ZONE_SCALES = ("epci", "commune", "iris", "qpv")
+OCCUPATION_GRANTED = "granted"
+OCCUPATION_NOT_GRANTED = "dataset_not_granted"
+OCCUPATION_OUT_OF_PERIMETER = "out_of_perimeter"
+
+
+def _levels_clause(levels: tuple[ZoneRef, ...]) -> tuple[str, list[str]]:
+    """A WHERE clause matching the indicator rows of these zones, with its bound values."""
+    clause = " OR ".join("(scale = ? AND code = ?)" for _ in levels)
+    return f"({clause})", [value for level in levels for value in (level.scale, level.code)]
+
+
+def granted_themes(scope: AccessScope) -> tuple[str, ...]:
+    """The indicator themes the convention's datasets open."""
+    return tuple(theme for theme in ("parc", "occupation") if scope.grants(theme))
+
+
+@dataclass(frozen=True)
+class ZoneRef:
+    scale: str
+    code: str
+    name: str
+    commune_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One indicator value as the warehouse holds it; `year` is its vintage."""
+
+    value: float | None
+    status: str
+    year: int | None
+
+
+NOT_AVAILABLE = Measure(None, "nd", None)
+
+
+@dataclass(frozen=True)
+class ZoneSummary:
+    zone: ZoneRef
+    levels: tuple[ZoneRef, ...]
+    year: int | None
+    measures: dict[str, tuple[Measure, ...]]
+
+
+@dataclass(frozen=True)
+class ResidenceItem:
+    residence_id: str
+    name: str
+    address: str
+    bailleur_name: str
+    size_class: str
+    secret: bool
+    n_dwellings: int | None
+
+
+@dataclass(frozen=True)
+class ResidenceSheet:
+    residence_id: str
+    name: str
+    address: str
+    commune: ZoneRef | None
+    iris: ZoneRef | None
+    qpv: ZoneRef | None
+    bailleur_code: str
+    bailleur_name: str
+    size_class: str
+    secret: bool
+    n_dwellings: int | None
+    construction_year: int | None
+    first_year: int | None
+    last_year: int | None
+    levels: tuple[ZoneRef, ...]
+    measures: dict[str, tuple[Measure, ...]]
+    occupation_access: str
+
+
+@dataclass(frozen=True)
+class IndicatorSeries:
+    indicator_id: str
+    levels: tuple[ZoneRef, ...]
+    points: tuple[tuple[Measure, ...], ...]

@@ -1,0 +1,172 @@
+"""The panel's store queries, on a tiny crafted warehouse with known values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from auth.scope import AccessScope
+from data.store import (
+    OCCUPATION_GRANTED,
+    OCCUPATION_NOT_GRANTED,
+    OCCUPATION_OUT_OF_PERIMETER,
+    Store,
+)
+
+EPCI = ("epci", "200093201", "Métropole Européenne de Lille", None)
+ZONES = [
+    EPCI,
+    ("commune", "59512", "Roubaix", "59512"),
+    ("commune", "59128", "Capinghem", "59128"),
+    ("iris", "595120101", "Roubaix Centre", "59512"),
+    ("qpv", "QN05901M", "Quartier test", "59512"),
+]
+# residence_id, name, commune, iris, qpv, bailleur, secret, dwellings
+RESIDENCES = [
+    ("RA", "Les Acacias", "59512", "595120101", "QN05901M", "900000002", False, 40),
+    ("RB", "Le Bosquet", "59512", "595120101", None, "900000001", True, None),
+    ("RC", "La Cour", "59128", None, None, "900000001", False, 12),
+]
+INDICATORS = [
+    # scale, code, year, indicator_id, theme, value, status
+    ("epci", "200093201", 2023, "parc.vacancy_rate", "parc", 2.0, "ok"),
+    ("epci", "200093201", 2024, "parc.vacancy_rate", "parc", 2.5, "ok"),
+    ("commune", "59512", 2023, "parc.vacancy_rate", "parc", 3.0, "ok"),
+    ("commune", "59512", 2024, "parc.vacancy_rate", "parc", 3.5, "ok"),
+    ("iris", "595120101", 2023, "parc.vacancy_rate", "parc", None, "secret"),
+    ("iris", "595120101", 2024, "parc.vacancy_rate", "parc", 4.5, "ok"),
+    ("iris", "595120101", 2022, "occupation.single_person_share", "occupation", 41.0, "ok"),
+    ("commune", "59512", 2022, "occupation.single_person_share", "occupation", 38.0, "ok"),
+    ("residence", "RA", 2024, "parc.vacancy_rate", "parc", 5.0, "ok"),
+    ("residence", "RA", 2022, "occupation.single_person_share", "occupation", 44.0, "ok"),
+    ("residence", "RC", 2022, "occupation.single_person_share", "occupation", 30.0, "ok"),
+]
+BOTH = frozenset({"parc", "occupation"})
+CAPINGHEM = AccessScope("CONV-11", "Capinghem", "commune", BOTH, communes=frozenset({"59128"}))
+ALL = AccessScope("CONV-1", "MEL", "mel", BOTH)
+PARC_ONLY = AccessScope("CONV-2", "État", "etat", frozenset({"parc"}))
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    directory: Path = tmp_path_factory.mktemp("tiny-warehouse")
+    (directory / "manifest.json").write_text(json.dumps({"demo": True}))
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE zones (scale VARCHAR, code VARCHAR, name VARCHAR, commune_code VARCHAR,"
+        " geometry_geojson VARCHAR)"
+    )
+    con.executemany("INSERT INTO zones VALUES (?, ?, ?, ?, '{}')", ZONES)
+    con.execute(
+        "CREATE TABLE residences (residence_id VARCHAR, name VARCHAR, address VARCHAR,"
+        " commune_code VARCHAR, iris_code VARCHAR, qpv_code VARCHAR, bailleur_code VARCHAR,"
+        " bailleur_name VARCHAR, size_class VARCHAR, secret BOOLEAN, n_dwellings INTEGER,"
+        " construction_year INTEGER, first_year INTEGER, last_year INTEGER)"
+    )
+    for rid, name, commune, iris, qpv, bailleur, secret, dwellings in RESIDENCES:
+        con.execute(
+            "INSERT INTO residences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2019, 2024)",
+            [rid, name, f"1 rue {name}", commune, iris, qpv, bailleur, f"Bailleur {bailleur}",
+             "<11" if secret else "11-49", secret, dwellings, None if secret else 1970],
+        )  # fmt: skip
+    con.execute(
+        "CREATE TABLE indicators (scale VARCHAR, code VARCHAR, year INTEGER,"
+        " indicator_id VARCHAR, theme VARCHAR, value DOUBLE, status VARCHAR)"
+    )
+    con.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?)", INDICATORS)
+    for table in ("zones", "residences", "indicators"):
+        con.execute(f"COPY {table} TO '{directory / table}.parquet' (FORMAT parquet)")
+    return Store(directory)
+
+
+def test_zone_summary_puts_the_zone_beside_its_commune_and_the_epci(store: Store) -> None:
+    summary = store.zone_summary("iris", "595120101", 2024, ALL)
+    assert [level.code for level in summary.levels] == ["595120101", "59512", "200093201"]
+    assert [m.value for m in summary.measures["parc.vacancy_rate"]] == [4.5, 3.5, 2.5]
+
+
+def test_zone_summary_takes_the_latest_vintage_up_to_the_year(store: Store) -> None:
+    summary = store.zone_summary("iris", "595120101", 2023, ALL)
+    iris, commune, epci = summary.measures["parc.vacancy_rate"]
+    assert (iris.value, iris.status, iris.year) == (None, "secret", 2023)
+    assert (commune.value, epci.value) == (3.0, 2.0)
+    occupation = summary.measures["occupation.single_person_share"]
+    assert [(m.value, m.year) for m in occupation] == [(41.0, 2022), (38.0, 2022), (None, None)]
+    assert occupation[2].status == "nd"
+
+
+def test_zone_summary_leaves_out_datasets_the_convention_does_not_grant(store: Store) -> None:
+    summary = store.zone_summary("commune", "59512", None, PARC_ONLY)
+    assert [level.scale for level in summary.levels] == ["commune", "epci"]
+    assert set(summary.measures) == {"parc.vacancy_rate"}
+
+
+def test_unknown_zone_gives_none(store: Store) -> None:
+    assert store.zone_summary("commune", "99999", 2024, ALL) is None
+    assert store.zone_summary("residence", "RA", 2024, ALL) is None
+    assert store.residence_sheet("nope", 2024, ALL) is None
+
+
+def test_residences_in_zone_lists_secret_ones_flagged(store: Store) -> None:
+    items = store.residences_in_zone("iris", "595120101", CAPINGHEM)
+    assert [(i.residence_id, i.secret, i.n_dwellings) for i in items] == [
+        ("RB", True, None),
+        ("RA", False, 40),
+    ]
+    assert [i.residence_id for i in store.residences_in_zone("qpv", "QN05901M", ALL)] == ["RA"]
+    assert store.residences_in_zone("epci", "200093201", ALL) == []
+
+
+def test_residence_sheet_inside_the_perimeter_has_occupation(store: Store) -> None:
+    sheet = store.residence_sheet("RC", 2024, CAPINGHEM)
+    assert sheet.occupation_access == OCCUPATION_GRANTED
+    assert sheet.measures["occupation.single_person_share"][0].value == 30.0
+
+
+def test_residence_sheet_outside_the_perimeter_holds_no_occupation(store: Store) -> None:
+    sheet = store.residence_sheet("RA", 2024, CAPINGHEM)
+    assert sheet.occupation_access == OCCUPATION_OUT_OF_PERIMETER
+    assert not any(key.startswith("occupation.") for key in sheet.measures)
+    assert [level.scale for level in sheet.levels] == ["residence", "iris", "commune", "epci"]
+    assert [m.value for m in sheet.measures["parc.vacancy_rate"]] == [5.0, 4.5, 3.5, 2.5]
+    assert sheet.qpv.name == "Quartier test"
+
+
+def test_residence_sheet_without_the_occupation_dataset(store: Store) -> None:
+    sheet = store.residence_sheet("RA", 2024, PARC_ONLY)
+    assert sheet.occupation_access == OCCUPATION_NOT_GRANTED
+    assert not any(key.startswith("occupation.") for key in sheet.measures)
+
+
+def test_secret_residence_sheet_has_no_values(store: Store) -> None:
+    sheet = store.residence_sheet("RB", 2024, ALL)
+    assert sheet.secret
+    assert sheet.measures == {}
+    assert (sheet.n_dwellings, sheet.construction_year) == (None, None)
+
+
+def test_indicator_series_covers_every_vintage_of_each_level(store: Store) -> None:
+    series = store.indicator_series("iris", "595120101", "parc.vacancy_rate", ALL)
+    assert [[(m.year, m.value) for m in level] for level in series.points] == [
+        [(2023, None), (2024, 4.5)],
+        [(2023, 3.0), (2024, 3.5)],
+        [(2023, 2.0), (2024, 2.5)],
+    ]
+    occupation = "occupation.single_person_share"
+    hidden = store.indicator_series("iris", "595120101", occupation, PARC_ONLY)
+    assert hidden.points == ((), (), ())
+
+
+def test_compare_rows_keep_the_pinned_order_and_drop_unknown_zones(store: Store) -> None:
+    rows = store.compare_rows(
+        [("commune", "59512"), ("commune", "00000"), ("iris", "595120101"), ("commune", "59512")],
+        2024,
+        ALL,
+    )
+    assert [(ref.code, values["parc.vacancy_rate"].value) for ref, values in rows] == [
+        ("59512", 3.5),
+        ("595120101", 4.5),
+    ]
