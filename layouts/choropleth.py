@@ -1,0 +1,165 @@
+"""The colours, tooltips and legend of one indicator on one scale, as plain data.
+
+Input: the warehouse rows `(code, value, status)` of one scale, indicator and year.
+Output: a `Choropleth` whose `hideout()` is what the map's JS style functions read
+(`assets/atlas_map.js`), and whose `legend` the legend component draws. Nothing here
+touches Dash or the warehouse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from layouts.classification import (
+    DEFAULT_CLASS_COUNT,
+    DEFAULT_METHOD,
+    class_breaks,
+    class_count,
+    class_index,
+)
+from layouts.formatting import format_range, format_value
+from layouts.palettes import NOT_AVAILABLE_COLOR, SECRET_COLOR, sequential
+
+METHOD_LABELS = {
+    "quantile": "Quantiles",
+    "equal": "Intervalles égaux",
+    "jenks": "Seuils naturels (Jenks)",
+}
+SECRET_LABEL = "Secret statistique"
+NOT_AVAILABLE_LABEL = "Non disponible"
+NO_ROW_LABEL = "Pas de donnée cette année"
+
+
+class IndicatorLike(Protocol):
+    """What the choropleth needs of a catalogue `Indicator`."""
+
+    id: str
+    label: str
+    unit: str
+    polarity: int
+    decimals: int
+
+
+@dataclass(frozen=True)
+class LegendClass:
+    lower: float
+    upper: float
+    color: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Legend:
+    title: str
+    unit: str
+    year: int
+    method: str
+    classes: tuple[LegendClass, ...]
+    secret_count: int
+    not_available_count: int
+    missing_count: int
+    noun: str = "zones"
+
+    @property
+    def method_label(self) -> str:
+        return METHOD_LABELS[self.method]
+
+    @property
+    def no_value_count(self) -> int:
+        """Zones drawn without a class colour: secret, not available or absent."""
+        return self.secret_count + self.not_available_count + self.missing_count
+
+
+@dataclass(frozen=True)
+class Choropleth:
+    colors: dict[str, str]
+    labels: dict[str, str]
+    legend: Legend
+    statuses: dict[str, str] = field(default_factory=dict)
+
+    def hideout(self, secret_text: str = SECRET_LABEL) -> dict[str, Any]:
+        """The `hideout` prop of the map layer: lookups by feature code, read in JS.
+
+        `labels` holds the formatted published values, `status` only the codes whose
+        value is hidden ('secret') or not available ('nd'); a code in neither has no
+        row for this year."""
+        return {
+            "colors": self.colors,
+            "labels": self.labels,
+            "status": {code: s for code, s in self.statuses.items() if s != "ok"},
+            "texts": {"secret": secret_text, "nd": NOT_AVAILABLE_LABEL, "none": NO_ROW_LABEL},
+            "title": f"{self.legend.title} ({self.legend.year})",
+        }
+
+
+def build_choropleth(
+    rows: Iterable[tuple[str, float | None, str]],
+    indicator: IndicatorLike,
+    year: int,
+    *,
+    total: int,
+    method: str = DEFAULT_METHOD,
+    k: int = DEFAULT_CLASS_COUNT,
+    noun: str = "zones",
+) -> Choropleth:
+    """Classify the published values; `total` is the number of features on the map, so
+    that those without any row for this year are counted as missing."""
+    rows = list(rows)
+    published = {
+        code: value for code, value, status in rows if status == "ok" and value is not None
+    }
+    edges = class_breaks(list(published.values()), method, k)
+    palette = sequential(class_count(edges), indicator.polarity) if edges else []
+    counts = [0] * len(palette)
+    colors: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    statuses: dict[str, str] = {}
+    for code, value, status in rows:
+        if status == "ok" and value is None:
+            status = "nd"
+        elif status not in ("ok", "secret"):
+            status = "nd"
+        statuses[code] = status
+        if status == "ok":
+            index = class_index(value, edges)
+            counts[index] += 1
+            colors[code] = palette[index]
+            labels[code] = format_value(value, indicator.unit, indicator.decimals)
+        else:
+            colors[code] = SECRET_COLOR if status == "secret" else NOT_AVAILABLE_COLOR
+    classes = _legend_classes(edges, palette, counts, indicator)
+    legend = Legend(
+        title=indicator.label,
+        unit=indicator.unit,
+        year=year,
+        method=method,
+        classes=classes,
+        secret_count=sum(1 for s in statuses.values() if s == "secret"),
+        not_available_count=sum(1 for s in statuses.values() if s == "nd"),
+        missing_count=max(total - len(statuses), 0),
+        noun=noun,
+    )
+    return Choropleth(colors=colors, labels=labels, legend=legend, statuses=statuses)
+
+
+def _legend_classes(
+    edges: list[float], palette: list[str], counts: list[int], indicator: IndicatorLike
+) -> tuple[LegendClass, ...]:
+    if not edges:
+        return ()
+    if len(edges) == 1:
+        label = format_value(edges[0], indicator.unit, indicator.decimals)
+        return (LegendClass(edges[0], edges[0], palette[0], label, counts[0]),)
+    return tuple(
+        LegendClass(
+            lower=edges[i],
+            upper=edges[i + 1],
+            color=palette[i],
+            label=format_range(edges[i], edges[i + 1], indicator.unit, indicator.decimals),
+            count=counts[i],
+        )
+        for i in range(len(edges) - 1)
+    )

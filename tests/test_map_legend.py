@@ -1,0 +1,101 @@
+from dataclasses import dataclass
+
+from layouts.choropleth import build_choropleth
+from layouts.formatting import NBSP
+from layouts.legend import legend_component
+from layouts.palettes import NOT_AVAILABLE_COLOR, SECRET_COLOR, YLGNBU
+
+
+@dataclass(frozen=True)
+class FakeIndicator:
+    id: str = "parc.vacancy_rate"
+    label: str = "Taux de vacance"
+    unit: str = "%"
+    polarity: int = -1
+    decimals: int = 1
+
+
+ROWS = [
+    ("a", 1.0, "ok"),
+    ("b", 2.0, "ok"),
+    ("c", 3.0, "ok"),
+    ("d", 4.0, "ok"),
+    ("e", 5.0, "ok"),
+    ("f", None, "secret"),
+    ("g", None, "nd"),
+    ("h", None, "ok"),  # published without a value: not available
+]
+
+
+def texts(component) -> list[str]:
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, str):
+            found.append(node)
+        elif isinstance(node, list | tuple):
+            for child in node:
+                walk(child)
+        elif node is not None and hasattr(node, "children"):
+            walk(node.children)
+
+    walk(component)
+    return found
+
+
+def test_choropleth_colours_labels_and_counts() -> None:
+    result = build_choropleth(ROWS, FakeIndicator(), 2023, total=10, method="equal", k=4)
+    palette = YLGNBU[4]
+    assert result.colors["a"] == palette[0]
+    assert result.colors["e"] == palette[3]
+    assert result.colors["f"] == SECRET_COLOR
+    assert result.colors["g"] == NOT_AVAILABLE_COLOR
+    assert result.colors["h"] == NOT_AVAILABLE_COLOR
+    assert result.labels["b"] == f"2,0{NBSP}%"
+    assert "f" not in result.labels
+    legend = result.legend
+    assert [c.count for c in legend.classes] == [2, 1, 1, 1]
+    assert legend.secret_count == 1
+    assert legend.not_available_count == 2
+    assert legend.missing_count == 2
+    assert legend.no_value_count == 5
+    hideout = result.hideout("Secret statistique (moins de 11 logements)")
+    assert hideout["status"] == {"f": "secret", "g": "nd", "h": "nd"}
+    assert hideout["texts"]["secret"] == "Secret statistique (moins de 11 logements)"
+    assert hideout["title"] == "Taux de vacance (2023)"
+
+
+def test_favourable_indicator_reverses_palette() -> None:
+    favourable = FakeIndicator(polarity=1)
+    result = build_choropleth(ROWS, favourable, 2023, total=8, method="equal", k=4)
+    assert result.colors["a"] == YLGNBU[4][3]
+    assert result.colors["e"] == YLGNBU[4][0]
+
+
+def test_legend_component_shows_classes_and_no_value_apart() -> None:
+    result = build_choropleth(ROWS, FakeIndicator(), 2023, total=10, method="quantile", k=5)
+    component = legend_component(result.legend)
+    shown = texts(component)
+    assert "Taux de vacance — 2023" in shown
+    assert "Unité : % · Quantiles" in shown
+    assert f"4,2 – 5,0{NBSP}%" in shown
+    assert "Secret statistique" in shown
+    assert "Non disponible" in shown
+    assert "5 zones sans valeur" in shown
+
+
+def test_legend_without_published_value() -> None:
+    rows = [("a", None, "secret"), ("b", None, "secret")]
+    result = build_choropleth(rows, FakeIndicator(), 2021, total=2)
+    assert result.legend.classes == ()
+    shown = texts(legend_component(result.legend))
+    assert "Aucune valeur publiée pour cette année." in shown
+    assert "2 zones sans valeur" in shown
+
+
+def test_legend_counts_residences_with_their_noun() -> None:
+    result = build_choropleth(
+        [("r1", 3.0, "ok")], FakeIndicator(), 2024, total=2, noun="résidences"
+    )
+    shown = texts(legend_component(result.legend))
+    assert "1 résidence sans valeur" in shown
