@@ -1,0 +1,142 @@
+"""Comparing up to four pinned zones: the pin rules, a side-by-side table and a bar chart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from data.catalog import CATALOG
+from data.store import NOT_AVAILABLE, Measure, ZoneRef
+from layouts.figures_panel import Bar, compare_bar_figure
+from layouts.panel_common import UNPIN_BUTTON, figures_table, graph, shown_indicators
+from layouts.panel_labels import (
+    COMPARE_EMPTY_TEXT,
+    KEY_FIGURES,
+    PIN_LIMIT,
+    PIN_LIMIT_TEXT,
+    SCALE_LABELS,
+    level_name,
+)
+
+PINNABLE_SCALES = ("epci", "commune", "iris", "qpv")
+DEFAULT_COMPARED = "parc.vacancy_rate"
+
+
+def clean_pinned(raw: Any) -> list[dict[str, str]]:
+    """The pinned zones as the app trusts them: well-formed, distinct, at most four.
+
+    `pinned` may come from a tampered URL: anything else is dropped silently."""
+    if not isinstance(raw, list):
+        return []
+    pinned: list[dict[str, str]] = []
+    for item in raw:
+        if not isinstance(item, dict):
+            continue
+        scale, code = item.get("scale"), item.get("code")
+        if scale not in PINNABLE_SCALES or not isinstance(code, str) or not 0 < len(code) <= 20:
+            continue
+        zone = {"scale": scale, "code": code}
+        if zone not in pinned:
+            pinned.append(zone)
+    return pinned[:PIN_LIMIT]
+
+
+def toggle_pinned(raw: Any, scale: str, code: str) -> tuple[list[dict[str, str]], str | None]:
+    """Pin the zone, or unpin it if pinned; a fifth pin is refused with a French message."""
+    pinned = clean_pinned(raw)
+    zone = {"scale": scale, "code": code}
+    if zone in pinned:
+        return [item for item in pinned if item != zone], None
+    if scale not in PINNABLE_SCALES:
+        return pinned, None
+    if len(pinned) >= PIN_LIMIT:
+        return pinned, PIN_LIMIT_TEXT
+    return [*pinned, zone], None
+
+
+def unpin(raw: Any, scale: str, code: str) -> list[dict[str, str]]:
+    return [item for item in clean_pinned(raw) if item != {"scale": scale, "code": code}]
+
+
+def _zone_header(zone: ZoneRef) -> html.Div:
+    return html.Div(
+        [
+            html.Span(zone.name, className="compare-zone-name"),
+            html.Small(SCALE_LABELS.get(zone.scale, zone.scale), className="text-muted d-block"),
+            html.Button(
+                "Retirer",
+                id={"type": UNPIN_BUTTON, "scale": zone.scale, "code": zone.code},
+                className="btn btn-link btn-sm p-0 compare-unpin",
+                title=f"Retirer {zone.name} de la comparaison",
+                n_clicks=0,
+            ),
+        ]
+    )
+
+
+def compare_view(
+    rows: Sequence[tuple[ZoneRef, dict[str, Measure]]],
+    *,
+    reference: tuple[ZoneRef, dict[str, Measure]] | None,
+    indicator_id: str | None,
+    year: int | None,
+) -> html.Div:
+    """The comparison of the pinned zones, with the EPCI as a reference column and line."""
+    if not rows:
+        return html.Div(html.P(COMPARE_EMPTY_TEXT, className="text-muted"), className="compare")
+    columns = [*rows, reference] if reference else list(rows)
+    ids = {i for _, values in columns for i in values}
+    measures = {i: [values.get(i, NOT_AVAILABLE) for _, values in columns] for i in ids}
+    scales = {zone.scale for zone, _ in rows}
+    key = [
+        indicator
+        for scale in sorted(scales)
+        for indicator in shown_indicators(KEY_FIGURES, measures, scale)
+    ]
+    key = sorted(set(key), key=lambda indicator: KEY_FIGURES.index(indicator.id))
+    table = figures_table(
+        [zone for zone, _ in columns],
+        measures,
+        key,
+        year=year,
+        highlighted=indicator_id,
+        headers=[_zone_header(zone) for zone, _ in rows],
+    )
+    chosen = indicator_id if indicator_id in measures else DEFAULT_COMPARED
+    children: list[Any] = [
+        html.H3(
+            f"Comparaison de {len(rows)} zone{'s' if len(rows) > 1 else ''}",
+            className="panel-section-title",
+        ),
+        html.Div(table, className="table-responsive"),
+    ]
+    if chosen in CATALOG and chosen in measures:
+        indicator = CATALOG[chosen]
+        bars = [(zone.name, _bar(values.get(chosen, NOT_AVAILABLE))) for zone, values in rows]
+        ref_bar = None
+        if reference:
+            ref_zone, ref_values = reference
+            ref_bar = (
+                level_name(ref_zone.scale, ref_zone.name),
+                _bar(ref_values.get(chosen, NOT_AVAILABLE)),
+            )
+        figure = compare_bar_figure(
+            indicator.label,
+            bars,
+            unit=indicator.unit,
+            decimals=indicator.decimals,
+            reference=ref_bar,
+        )
+        children.append(graph(figure, "compare"))
+    return html.Div(children, className="compare")
+
+
+def _bar(measure: Measure) -> Bar:
+    return Bar(measure.value, measure.status)
+
+
+def pin_limit_alert(message: str | None) -> Any:
+    return dbc.Alert(message, color="warning", className="py-1 px-2 mb-0") if message else None

@@ -1,0 +1,137 @@
+"""The French words of the panel and the comparison, and which indicators they show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCALE_LABELS = {
+    "epci": "EPCI",
+    "commune": "Commune",
+    "iris": "IRIS",
+    "qpv": "Quartier prioritaire (QPV)",
+    "residence": "Résidence",
+}
+SIZE_CLASS_LABELS = {
+    "<11": "Moins de 11 logements",
+    "11-49": "De 11 à 49 logements",
+    "50-199": "De 50 à 199 logements",
+    "200+": "200 logements ou plus",
+}
+OCCUPATION_OUT_OF_PERIMETER_TEXT = "Votre convention ne couvre pas l'occupation de cette résidence."
+OCCUPATION_NOT_GRANTED_TEXT = "Votre convention ne donne pas accès aux données d'occupation."
+NO_SELECTION_TEXT = (
+    "Cliquez sur une zone ou une résidence de la carte, ou cherchez-la, pour afficher sa fiche."
+)
+UNKNOWN_SELECTION_TEXT = "Cette zone ou cette résidence n'existe pas dans les données."
+PIN_LIMIT = 4
+PIN_LIMIT_TEXT = (
+    f"Vous comparez déjà {PIN_LIMIT} zones : retirez-en une avant d'en épingler une autre."
+)
+PIN_TEXT = "Épingler pour comparer"
+UNPIN_TEXT = "Retirer de la comparaison"
+COMPARE_EMPTY_TEXT = (
+    f"Épinglez jusqu'à {PIN_LIMIT} zones depuis leur fiche pour comparer leurs chiffres clés."
+)
+
+
+def secret_residence_text(threshold: int) -> str:
+    return f"Secret statistique (moins de {threshold} logements)"
+
+
+def level_name(scale: str, name: str) -> str:
+    """A column header: "Résidence", the EPCI by its short name, other zones by their own."""
+    if scale == "residence":
+        return SCALE_LABELS["residence"]
+    return "MEL" if scale == "epci" and name.startswith("Métropole Européenne de Lille") else name
+
+
+@dataclass(frozen=True)
+class ChartGroup:
+    """A small chart of the panel: indicators sharing one denominator, with short labels."""
+
+    title: str
+    theme: str
+    categories: tuple[tuple[str, str], ...]
+
+
+# Figures shown as rows of the key-figure tables, in this order, where the scale has them.
+KEY_FIGURES = (
+    "parc.dwellings",
+    "parc.social_share",
+    "parc.qpv_share",
+    "parc.vacancy_rate",
+    "parc.mobility_rate",
+    "parc.rent_m2",
+    "parc.mean_age",
+    "parc.dpe_efg_share",
+    "occupation.households",
+    "occupation.single_person",
+    "occupation.single_parent",
+    "occupation.large_family",
+    "occupation.holder_over_65",
+    "occupation.income_below_40",
+    "occupation.apl_share",
+    "occupation.adults_employed",
+    "occupation.newcomers",
+)
+
+ZONE_CHARTS = (
+    ChartGroup(
+        "Typologie",
+        "parc",
+        (
+            ("parc.t1_share", "T1"),
+            ("parc.t2_share", "T2"),
+            ("parc.t3_share", "T3"),
+            ("parc.t4_share", "T4"),
+            ("parc.t5p_share", "T5+"),
+        ),
+    ),
+    ChartGroup(
+        "Financement initial",
+        "parc",
+        (
+            ("parc.before_1977_financing_share", "Avant 1977"),
+            ("parc.plai_share", "PLAI"),
+            ("parc.plus_share", "PLUS"),
+            ("parc.pls_share", "PLS"),
+            ("parc.pli_share", "PLI"),
+        ),
+    ),
+    ChartGroup(
+        "Période de construction",
+        "parc",
+        (
+            ("parc.built_before_1949_share", "Avant 1949"),
+            ("parc.built_1949_1974_share", "1949–1974"),
+            ("parc.built_1975_1999_share", "1975–1999"),
+            ("parc.built_2000_plus_share", "Depuis 2000"),
+        ),
+    ),
+    ChartGroup(
+        "Étiquette énergie (DPE)",
+        "parc",
+        tuple((f"parc.dpe_{letter}_share", letter.upper()) for letter in "abcdefg"),
+    ),
+    ChartGroup(
+        "Composition des ménages",
+        "occupation",
+        (
+            ("occupation.single_person", "Personnes seules"),
+            ("occupation.single_parent", "Monoparentales"),
+            ("occupation.large_family", "3 enfants ou +"),
+            ("occupation.holder_over_65", "Titulaire 65 ans +"),
+        ),
+    ),
+    ChartGroup(
+        "Revenus (part du plafond PLUS)",
+        "occupation",
+        (
+            ("occupation.income_below_20", "< 20 %"),
+            ("occupation.income_20_40", "20–40 %"),
+            ("occupation.income_40_60", "40–60 %"),
+            ("occupation.income_60_100", "60–100 %"),
+            ("occupation.income_over_100", "> 100 %"),
+        ),
+    ),
+)

@@ -1,0 +1,110 @@
+"""The sheet of a residence: description, published indicators against its IRIS, commune
+and EPCI, and occupation when the convention covers it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from data.catalog import indicators_for
+from data.store import OCCUPATION_GRANTED, OCCUPATION_NOT_GRANTED, ResidenceSheet, ZoneRef
+from layouts.formatting import format_number
+from layouts.panel_common import figures_table, section, select_link
+from layouts.panel_labels import (
+    OCCUPATION_NOT_GRANTED_TEXT,
+    OCCUPATION_OUT_OF_PERIMETER_TEXT,
+    SCALE_LABELS,
+    SIZE_CLASS_LABELS,
+    secret_residence_text,
+)
+
+SECRET_VALUE = "secret"
+
+
+def _zone_cell(zone: ZoneRef | None, missing: str) -> Any:
+    return select_link(zone.scale, zone.code, zone.name) if zone else missing
+
+
+def _years(sheet: ResidenceSheet) -> str:
+    if sheet.first_year is None:
+        return "n.d."
+    if sheet.first_year == sheet.last_year:
+        return str(sheet.first_year)
+    return f"de {sheet.first_year} à {sheet.last_year}"
+
+
+def description(sheet: ResidenceSheet) -> html.Dl:
+    dwellings = SECRET_VALUE if sheet.secret else format_number(sheet.n_dwellings or 0)
+    built = (
+        SECRET_VALUE
+        if sheet.secret
+        else (str(sheet.construction_year) if sheet.construction_year else "n.d.")
+    )
+    rows: list[tuple[str, Any]] = [
+        ("Adresse", sheet.address),
+        ("Bailleur", sheet.bailleur_name),
+        ("Taille", SIZE_CLASS_LABELS.get(sheet.size_class, sheet.size_class)),
+        ("Logements", dwellings),
+        ("Année de construction", built),
+        ("Quartier prioritaire", _zone_cell(sheet.qpv, "Hors QPV")),
+        ("IRIS", _zone_cell(sheet.iris, "n.d.")),
+        ("Commune", _zone_cell(sheet.commune, "n.d.")),
+        ("Présente au RPLS", _years(sheet)),
+    ]
+    items: list[Any] = []
+    for term, value in rows:
+        items.extend([html.Dt(term, className="col-5"), html.Dd(value, className="col-7")])
+    return html.Dl(items, className="row panel-description")
+
+
+def occupation_section(sheet: ResidenceSheet, year: int | None) -> html.Section:
+    if sheet.occupation_access != OCCUPATION_GRANTED:
+        text = (
+            OCCUPATION_NOT_GRANTED_TEXT
+            if sheet.occupation_access == OCCUPATION_NOT_GRANTED
+            else OCCUPATION_OUT_OF_PERIMETER_TEXT
+        )
+        body: Any = dbc.Alert(text, color="secondary", className="panel-occupation-refused")
+    else:
+        indicators = [
+            i for i in indicators_for("residence", "occupation") if i.id in sheet.measures
+        ]
+        body = (
+            figures_table(sheet.levels, sheet.measures, indicators, year=year)
+            if indicators
+            else html.P("Aucune donnée d'occupation pour cette résidence.", className="text-muted")
+        )
+    return section("Occupation (enquête OPS)", body, name="occupation")
+
+
+def residence_panel(sheet: ResidenceSheet, *, year: int | None, threshold: int) -> html.Div:
+    """The whole sheet; a secret residence shows its description and the secrecy notice only."""
+    header = html.Header(
+        [
+            dbc.Badge(SCALE_LABELS["residence"], color="secondary"),
+            html.H2(sheet.name, className="panel-title"),
+            html.Div(sheet.address, className="panel-subtitle text-muted"),
+        ],
+        className="panel-header",
+    )
+    children: list[Any] = [header, description(sheet)]
+    if sheet.secret:
+        children.append(
+            dbc.Alert(secret_residence_text(threshold), color="warning", className="panel-secret")
+        )
+    else:
+        parc = [i for i in indicators_for("residence", "parc") if i.id in sheet.measures]
+        year_text = f" — {year}" if year else ""
+        children.append(
+            section(
+                f"Parc (RPLS){year_text}",
+                figures_table(sheet.levels, sheet.measures, parc, year=year)
+                if parc
+                else html.P("Aucun indicateur publié.", className="text-muted"),
+                name="parc",
+            )
+        )
+        children.append(occupation_section(sheet, year))
+    return html.Div(children, className="panel panel-residence")

@@ -1,0 +1,185 @@
+"""The panel of a zone (commune, IRIS, QPV): key figures beside its commune and the EPCI,
+small charts, the evolution of the chosen indicator and the list of its residences."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from data.catalog import CATALOG
+from data.store import IndicatorSeries, ResidenceItem, ZoneSummary
+from layouts.figures_panel import Bar, BarSeries, LinePoint, distribution_figure, series_figure
+from layouts.formatting import format_number, format_value
+from layouts.panel_common import (
+    PIN_BUTTON,
+    PIN_MESSAGE,
+    figures_table,
+    graph,
+    section,
+    select_link,
+    shown_indicators,
+)
+from layouts.panel_labels import (
+    KEY_FIGURES,
+    PIN_TEXT,
+    SCALE_LABELS,
+    UNPIN_TEXT,
+    ZONE_CHARTS,
+    ChartGroup,
+    level_name,
+)
+
+
+def pin_button(scale: str, code: str, pinned: bool) -> html.Button:
+    return html.Button(
+        UNPIN_TEXT if pinned else PIN_TEXT,
+        id={"type": PIN_BUTTON, "scale": scale, "code": code},
+        className="btn btn-sm btn-outline-primary panel-pin",
+        n_clicks=0,
+    )
+
+
+def zone_header(summary: ZoneSummary, pinned: bool) -> html.Header:
+    zone = summary.zone
+    parent: list[Any] = []
+    if zone.scale in ("iris", "qpv") and len(summary.levels) > 2:
+        commune = summary.levels[1]
+        parent = [
+            html.Span("Commune : ", className="text-muted"),
+            select_link("commune", commune.code, commune.name),
+        ]
+    return html.Header(
+        [
+            dbc.Badge(SCALE_LABELS.get(zone.scale, zone.scale), color="secondary"),
+            html.H2(zone.name, className="panel-title"),
+            html.Div(
+                [html.Span(f"Code {zone.code}", className="text-muted"), *parent],
+                className="panel-subtitle",
+            ),
+            html.Div(
+                [
+                    pin_button(zone.scale, zone.code, pinned),
+                    html.Div(id=PIN_MESSAGE, className="panel-pin-message", role="status"),
+                ],
+                className="panel-actions",
+            ),
+        ],
+        className="panel-header",
+    )
+
+
+def _chart(summary: ZoneSummary, group: ChartGroup) -> Any | None:
+    categories = [(i, label) for i, label in group.categories if i in summary.measures]
+    if not categories or summary.zone.scale not in CATALOG[categories[0][0]].scales:
+        return None
+    series = [
+        BarSeries(
+            level_name(level.scale, level.name),
+            tuple(
+                Bar(summary.measures[i][index].value, summary.measures[i][index].status)
+                for i, _ in categories
+            ),
+        )
+        for index, level in enumerate(summary.levels)
+    ]
+    zone_bars = series[0].bars
+    figure = distribution_figure(group.title, [label for _, label in categories], series)
+    caption = None
+    if all(bar.status != "ok" for bar in zone_bars):
+        hidden = "secret" if any(bar.status == "secret" for bar in zone_bars) else "n.d."
+        caption = html.Small(f"{summary.zone.name} : {hidden}", className="text-muted")
+    return html.Div([graph(figure, group.title.split()[0].lower()), caption])
+
+
+def evolution_chart(series: IndicatorSeries | None) -> Any | None:
+    """The chosen indicator over the vintages, or None when nothing is published."""
+    if series is None or series.indicator_id not in CATALOG:
+        return None
+    if not any(point.status == "ok" for points in series.points for point in points):
+        return None
+    indicator = CATALOG[series.indicator_id]
+    lines = [
+        (
+            level_name(level.scale, level.name),
+            [LinePoint(p.year, p.value, p.status) for p in points if p.year is not None],
+        )
+        for level, points in zip(series.levels, series.points, strict=True)
+    ]
+    figure = series_figure(indicator.label, lines, unit=indicator.unit, decimals=indicator.decimals)
+    return graph(figure, "evolution")
+
+
+def residence_list(residences: Sequence[ResidenceItem], threshold: int) -> html.Ul:
+    items = []
+    for residence in residences:
+        if residence.secret:
+            badge = dbc.Badge(
+                "Secret statistique",
+                color="secondary",
+                title=f"Moins de {threshold} logements : aucune valeur publiée",
+            )
+        else:
+            dwellings = residence.n_dwellings or 0
+            noun = "logement" if dwellings == 1 else "logements"
+            badge = dbc.Badge(format_value(dwellings, noun), color="light", text_color="dark")
+        items.append(
+            html.Li(
+                [
+                    select_link("residence", residence.residence_id, residence.name),
+                    " ",
+                    badge,
+                    html.Div(
+                        f"{residence.address} — {residence.bailleur_name}",
+                        className="small text-muted",
+                    ),
+                ],
+                className="panel-residence",
+            )
+        )
+    return html.Ul(items, className="list-unstyled panel-residences")
+
+
+def zone_panel(
+    summary: ZoneSummary,
+    *,
+    residences: Sequence[ResidenceItem],
+    series: IndicatorSeries | None,
+    indicator_id: str | None,
+    pinned: bool,
+    threshold: int,
+) -> html.Div:
+    """The whole panel of one zone."""
+    scale = summary.zone.scale
+    key = shown_indicators(KEY_FIGURES, summary.measures, scale)
+    charts = [chart for group in ZONE_CHARTS if (chart := _chart(summary, group)) is not None]
+    evolution = evolution_chart(series)
+    year_text = f" — {summary.year}" if summary.year else ""
+    children: list[Any] = [zone_header(summary, pinned)]
+    children.append(
+        section(
+            f"Chiffres clés{year_text}",
+            figures_table(
+                summary.levels, summary.measures, key, year=summary.year, highlighted=indicator_id
+            )
+            if key
+            else html.P("Aucun indicateur publié pour cette zone.", className="text-muted"),
+            name="figures",
+        )
+    )
+    if evolution is not None:
+        children.append(section("Évolution", evolution, name="evolution"))
+    if charts:
+        children.append(section("Profil du parc et des ménages", *charts, name="charts"))
+    if scale != "epci":
+        count = len(residences)
+        title = f"Résidences ({format_number(count)})"
+        body = (
+            residence_list(residences, threshold)
+            if residences
+            else html.P("Aucune résidence à afficher.", className="text-muted")
+        )
+        children.append(section(title, body, name="residences"))
+    return html.Div(children, className="panel panel-zone", **{"data-scale": scale})

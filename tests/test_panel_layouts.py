@@ -1,0 +1,212 @@
+"""The zone panel and the residence sheet, built from small in-memory values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from dash import dcc
+
+from data.store import (
+    OCCUPATION_GRANTED,
+    OCCUPATION_NOT_GRANTED,
+    OCCUPATION_OUT_OF_PERIMETER,
+    IndicatorSeries,
+    Measure,
+    ResidenceItem,
+    ResidenceSheet,
+    ZoneRef,
+    ZoneSummary,
+)
+from layouts.panel_common import PIN_BUTTON, SELECT_LINK
+from layouts.panel_labels import (
+    OCCUPATION_NOT_GRANTED_TEXT,
+    OCCUPATION_OUT_OF_PERIMETER_TEXT,
+    PIN_TEXT,
+    UNPIN_TEXT,
+)
+from layouts.panel_residence import residence_panel
+from layouts.panel_zone import zone_panel
+
+IRIS = ZoneRef("iris", "595120101", "Roubaix Centre", "59512")
+COMMUNE = ZoneRef("commune", "59512", "Roubaix", "59512")
+EPCI = ZoneRef("epci", "200093201", "Métropole Européenne de Lille")
+RESIDENCE = ZoneRef("residence", "R1", "Les Acacias", "59512")
+
+
+def walk(component: Any) -> Iterator[Any]:
+    """Every component and string of a tree, depth first."""
+    yield component
+    children = getattr(component, "children", None)
+    if isinstance(children, list | tuple):
+        for child in children:
+            yield from walk(child)
+    elif children is not None:
+        yield from walk(children)
+
+
+def text_of(component: Any) -> str:
+    return " ".join(str(node) for node in walk(component) if isinstance(node, str | int | float))
+
+
+def ids_of(component: Any, kind: str) -> list[dict[str, str]]:
+    return [
+        node.id
+        for node in walk(component)
+        if isinstance(getattr(node, "id", None), dict) and node.id.get("type") == kind
+    ]
+
+
+def ok(value: float, year: int = 2024) -> Measure:
+    return Measure(value, "ok", year)
+
+
+def summary(**measures: tuple[Measure, ...]) -> ZoneSummary:
+    return ZoneSummary(
+        zone=IRIS,
+        levels=(IRIS, COMMUNE, EPCI),
+        year=2024,
+        measures={key.replace("__", "."): value for key, value in measures.items()},
+    )
+
+
+def test_zone_panel_sets_each_key_figure_beside_its_commune_and_the_epci() -> None:
+    panel = zone_panel(
+        summary(
+            parc__dwellings=(ok(1234), ok(23456), ok(123456)),
+            parc__vacancy_rate=(ok(4.56), Measure(None, "secret", 2024), Measure(None, "nd", None)),
+            occupation__single_person=(ok(41.0, 2022), ok(38.0, 2022), ok(36.5, 2022)),
+        ),
+        residences=[],
+        series=None,
+        indicator_id="parc.vacancy_rate",
+        pinned=False,
+        threshold=11,
+    )
+    text = text_of(panel)
+    assert "Roubaix Centre" in text and "IRIS" in text
+    assert "1\u00a0234\u00a0logements" in text and "123\u00a0456\u00a0logements" in text
+    assert "4,6\u00a0%" in text and "secret" in text and "n.d." in text
+    assert " (2022)" in text  # occupation comes from an older survey vintage
+    assert "MEL" in text  # the EPCI column under its short name
+    assert ids_of(panel, PIN_BUTTON) == [{"type": PIN_BUTTON, "scale": "iris", "code": "595120101"}]
+    assert PIN_TEXT in text and UNPIN_TEXT not in text
+    assert {"type": SELECT_LINK, "scale": "commune", "code": "59512"} in ids_of(panel, SELECT_LINK)
+
+
+def test_zone_panel_draws_the_charts_the_catalogue_feeds() -> None:
+    typology = {f"parc__t{n}_share": (ok(10.0 * n), ok(20.0), ok(20.0)) for n in (1, 2, 3, 4)}
+    panel = zone_panel(
+        summary(
+            **typology,
+            parc__t5p_share=(Measure(None, "secret", 2024), ok(20.0), ok(20.0)),
+            parc__vacancy_rate=(ok(4.0), ok(3.0), ok(2.0)),
+        ),
+        residences=[],
+        series=IndicatorSeries(
+            "parc.vacancy_rate",
+            (IRIS, COMMUNE, EPCI),
+            ((ok(3.0, 2023), ok(4.0)), (ok(2.0, 2023), ok(3.0)), (ok(2.0, 2023), ok(2.0))),
+        ),
+        indicator_id="parc.vacancy_rate",
+        pinned=True,
+        threshold=11,
+    )
+    graphs = [node for node in walk(panel) if isinstance(node, dcc.Graph)]
+    titles = [graph.figure.layout.title.text for graph in graphs]
+    assert titles == ["Taux de vacance", "Typologie"]
+    typology_figure = graphs[1].figure
+    assert list(typology_figure.data[0].x) == ["T1", "T2", "T3", "T4", "T5+"]
+    assert list(typology_figure.data[0].y) == [10.0, 20.0, 30.0, 40.0, None]
+    assert typology_figure.data[0].customdata[4] == "secret"
+    assert [trace.name for trace in typology_figure.data] == ["Roubaix Centre", "Roubaix", "MEL"]
+    evolution = graphs[0].figure
+    assert list(evolution.data[0].y) == [3.0, 4.0]
+    assert evolution.layout.separators == ", "
+    assert UNPIN_TEXT in text_of(panel)
+
+
+def test_zone_panel_lists_residences_with_links_and_flags_secret_ones() -> None:
+    residences = [
+        ResidenceItem("R1", "Les Acacias", "1 rue A, Roubaix", "Bailleur A", "50-199", False, 120),
+        ResidenceItem("R2", "Le Bosquet", "2 rue B, Roubaix", "Bailleur B", "<11", True, None),
+    ]
+    panel = zone_panel(
+        summary(parc__dwellings=(ok(130), ok(1000), ok(9000))),
+        residences=residences,
+        series=None,
+        indicator_id=None,
+        pinned=False,
+        threshold=11,
+    )
+    text = text_of(panel)
+    assert "Résidences (2)" in text
+    assert "120\u00a0logements" in text and "Secret statistique" in text
+    links = ids_of(panel, SELECT_LINK)
+    assert {"type": SELECT_LINK, "scale": "residence", "code": "R1"} in links
+    assert {"type": SELECT_LINK, "scale": "residence", "code": "R2"} in links
+
+
+def sheet(**changes: Any) -> ResidenceSheet:
+    values = {
+        "residence_id": "R1",
+        "name": "Les Acacias",
+        "address": "12 bis rue Jean Lebas, 59100 Roubaix",
+        "commune": COMMUNE,
+        "iris": IRIS,
+        "qpv": None,
+        "bailleur_code": "900000002",
+        "bailleur_name": "Vilogia",
+        "size_class": "50-199",
+        "secret": False,
+        "n_dwellings": 120,
+        "construction_year": 1968,
+        "first_year": 2019,
+        "last_year": 2024,
+        "levels": (RESIDENCE, IRIS, COMMUNE, EPCI),
+        "measures": {
+            "parc.vacancy_rate": (ok(5.0), ok(4.0), ok(3.0), ok(2.0)),
+            "occupation.single_person": (
+                ok(44.0, 2022),
+                ok(41.0, 2022),
+                ok(38.0, 2022),
+                ok(36.0, 2022),
+            ),
+        },
+        "occupation_access": OCCUPATION_GRANTED,
+    }
+    return ResidenceSheet(**{**values, **changes})
+
+
+def test_residence_sheet_shows_description_and_indicators_against_its_zones() -> None:
+    text = text_of(residence_panel(sheet(), year=2024, threshold=11))
+    expected_texts = (
+        "12 bis rue Jean Lebas", "Vilogia", "De 50 à 199 logements", "1968", "Hors QPV",
+        "de 2019 à 2024", "5,0\u00a0%", "44,0\u00a0%", "Résidence",
+    )  # fmt: skip
+    for expected in expected_texts:
+        assert expected in text, expected
+    assert OCCUPATION_OUT_OF_PERIMETER_TEXT not in text
+
+
+def test_residence_sheet_outside_the_perimeter_says_so_and_shows_no_occupation() -> None:
+    measures = {"parc.vacancy_rate": (ok(5.0), ok(4.0), ok(3.0), ok(2.0))}
+    refused = sheet(measures=measures, occupation_access=OCCUPATION_OUT_OF_PERIMETER)
+    text = text_of(residence_panel(refused, year=2024, threshold=11))
+    assert OCCUPATION_OUT_OF_PERIMETER_TEXT in text
+    assert "Part de personnes seules" not in text
+    not_granted = sheet(measures=measures, occupation_access=OCCUPATION_NOT_GRANTED)
+    assert OCCUPATION_NOT_GRANTED_TEXT in text_of(
+        residence_panel(not_granted, year=2024, threshold=11)
+    )
+
+
+def test_secret_residence_shows_the_secrecy_notice_and_no_values() -> None:
+    secret = sheet(secret=True, n_dwellings=None, construction_year=None, measures={},
+                   size_class="<11")  # fmt: skip
+    panel = residence_panel(secret, year=2024, threshold=11)
+    text = text_of(panel)
+    assert "Secret statistique (moins de 11 logements)" in text
+    assert "Moins de 11 logements" in text
+    assert "%" not in text and "1968" not in text
+    assert not [node for node in walk(panel) if isinstance(node, dcc.Graph)]
