@@ -1,0 +1,179 @@
+"""Rules for the columns of delimited files, each written once as SQL and once in words.
+
+A rule's `sql_invalid(column)` is a DuckDB boolean expression, true when a non-empty value
+breaks the rule; it runs over millions of rows. `problem(value)` phrases the same rule for
+the one value reported to the data officer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+INTEGER = r"-?[0-9]+"
+DECIMAL_POINT = r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
+DECIMAL_ANY = r"-?([0-9]+([.,][0-9]*)?|[.,][0-9]+)"
+DEPCOM = r"[0-9]{5}|2[AB][0-9]{3}"
+SIREN = r"[0-9]{9}"
+
+
+def sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def as_number(column: str) -> str:
+    """SQL turning a validated decimal (point or comma) into a DOUBLE."""
+    return f"CAST(replace({column}, ',', '.') AS DOUBLE)"
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _quoted(value: str) -> str:
+    return f"« {value} »"
+
+
+class Rule:
+    def sql_invalid(self, column: str) -> str:
+        raise NotImplementedError
+
+    def problem(self, value: str) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Text(Rule):
+    """Any text."""
+
+    def sql_invalid(self, column: str) -> str:
+        return "false"
+
+    def problem(self, value: str) -> str:
+        return "valeur refusée"
+
+
+@dataclass(frozen=True)
+class Codes(Rule):
+    """One value of a code list."""
+
+    codes: Collection[str]
+
+    def sql_invalid(self, column: str) -> str:
+        listed = ", ".join(sql_string(code) for code in self.codes)
+        return f"{column} NOT IN ({listed})"
+
+    def problem(self, value: str) -> str:
+        return f"code inconnu {_quoted(value)} (codes admis : {', '.join(self.codes)})"
+
+
+@dataclass(frozen=True)
+class Pattern(Rule):
+    """A value of a fixed shape, e.g. a commune code."""
+
+    regex: str
+    expected: str
+
+    def sql_invalid(self, column: str) -> str:
+        return f"NOT regexp_full_match({column}, {sql_string(self.regex)})"
+
+    def problem(self, value: str) -> str:
+        return f"valeur {_quoted(value)} invalide (attendu : {self.expected})"
+
+
+@dataclass(frozen=True)
+class Number(Rule):
+    """A number within bounds; `integer` forbids decimals, `comma` accepts a decimal comma."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+    comma: bool = False
+    what: str = ""
+
+    @property
+    def regex(self) -> str:
+        if self.integer:
+            return INTEGER
+        return DECIMAL_ANY if self.comma else DECIMAL_POINT
+
+    def _bounds_sql(self, column: str) -> list[str]:
+        value = f"CAST({column} AS HUGEINT)" if self.integer else as_number(column)
+        tests = []
+        if self.minimum is not None:
+            tests.append(f"{value} < {self.minimum}")
+        if self.maximum is not None:
+            tests.append(f"{value} > {self.maximum}")
+        return tests
+
+    def sql_invalid(self, column: str) -> str:
+        shape = f"NOT regexp_full_match({column}, {sql_string(self.regex)})"
+        bounds = self._bounds_sql(column)
+        if not bounds:
+            return shape
+        # CASE keeps the cast away from values of the wrong shape.
+        return f"(CASE WHEN {shape} THEN true ELSE {' OR '.join(bounds)} END)"
+
+    def _kind(self) -> str:
+        if self.what:
+            return self.what
+        if self.integer:
+            return "nombre entier"
+        return "nombre (virgule ou point décimal)" if self.comma else "nombre (point décimal)"
+
+    def _range(self) -> str:
+        low = "" if self.minimum is None else _plain(self.minimum)
+        high = "" if self.maximum is None else _plain(self.maximum)
+        if low and high:
+            return f"entre {low} et {high}"
+        return f"au moins {low}" if low else f"au plus {high}"
+
+    def problem(self, value: str) -> str:
+        if not re.fullmatch(self.regex, value):
+            return f"valeur {_quoted(value)} invalide (attendu : {self._kind()})"
+        return f"valeur {_quoted(value)} hors limites (attendu : {self._kind()} {self._range()})"
+
+
+def year(minimum: int, maximum: int) -> Number:
+    """A year between two bounds (a vintage year as upper bound refuses future dates)."""
+    return Number(minimum, maximum, integer=True, what="année")
+
+
+def flag() -> Codes:
+    return Codes(("0", "1"))
+
+
+@dataclass(frozen=True)
+class Equals(Rule):
+    """The value the file name already announces (the vintage year of a stacked file)."""
+
+    expected: str
+    origin: str
+
+    def sql_invalid(self, column: str) -> str:
+        return f"{column} <> {sql_string(self.expected)}"
+
+    def problem(self, value: str) -> str:
+        return f"valeur {_quoted(value)} différente de {self.expected} ({self.origin})"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One raw column: its name in the file, its rule, whether a value is required.
+
+    `alias` is its name in SQL once read (lower case by default); `optional` columns may be
+    absent from the file (read as empty); `missing_markers` are read as empty values
+    (Filosofi's `ns`/`nd`).
+    """
+
+    name: str
+    rule: Rule = Text()
+    required: bool = False
+    optional: bool = False
+    alias: str = ""
+    missing_markers: tuple[str, ...] = ()
+
+    @property
+    def sql_name(self) -> str:
+        return self.alias or self.name.lower()

@@ -1,0 +1,83 @@
+"""RPLS reader: one row per dwelling, every vintage stacked into the `rpls` table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+from data.sources import codes
+from data.sources.csvload import FileSpec, load_files, require_year
+from data.sources.fields import (
+    DEPCOM,
+    SIREN,
+    Codes,
+    Field,
+    Number,
+    Pattern,
+    as_number,
+    year,
+)
+
+OLDEST_BUILDING = 1000
+OLDEST_LEASE = 1900
+# Lambert-93 covers mainland France within these bounds (metres).
+LAMBERT93_X = (50_000, 1_300_000)
+LAMBERT93_Y = (6_000_000, 7_200_000)
+QPV_CODE = r"Q[A-Z0-9]{4,12}"
+
+
+def fields(vintage: int) -> list[Field]:
+    dpe = Codes(codes.DPE_CLASSES)
+    return [
+        Field("IDENT_INT", required=True),
+        Field("DEPCOM", Pattern(DEPCOM, "code commune INSEE à 5 caractères"), required=True),
+        Field("LIBCOM"),
+        Field("CODEPOSTAL", Pattern(r"[0-9]{5}", "code postal à 5 chiffres")),
+        Field("NUMVOIE"),
+        Field("INDREP"),
+        Field("TYPVOIE"),
+        Field("NOMVOIE"),
+        Field("PLG_IRIS", Pattern(r"[0-9]{4}", "numéro d'IRIS à 4 chiffres")),
+        Field("QPV", Pattern(QPV_CODE, "code de QPV (QN059…)")),
+        Field("X", Number(*LAMBERT93_X, what="abscisse Lambert-93 en mètres")),
+        Field("Y", Number(*LAMBERT93_Y, what="ordonnée Lambert-93 en mètres")),
+        Field("TYPECONST", Codes(tuple(codes.RPLS_TYPECONST)), required=True),
+        Field("NBPIECE", Number(1, 9, integer=True), required=True),
+        Field("SURFHAB", Number(0, 1000, comma=True)),
+        Field("CONSTRUCT", year(OLDEST_BUILDING, vintage)),
+        Field("LOCAT", year(OLDEST_BUILDING, vintage)),
+        Field("ORIGINE", Codes(tuple(codes.RPLS_ORIGINE))),
+        Field("FINAN", Codes(tuple(codes.RPLS_FINAN))),
+        Field("FINANAUTRE"),
+        Field("CONV", Codes(tuple(codes.RPLS_CONV))),
+        Field("MODE", Codes(tuple(codes.RPLS_MODE)), required=True),
+        Field("BAIL", year(OLDEST_LEASE, vintage)),
+        Field("LOYERPRINC", Number(0, 99_999)),
+        Field("SURFMODE", Number(0, 1000)),
+        Field("DPEENERGIE", dpe),
+        Field("DPESERRE", dpe),
+        Field("NOMPROG"),
+        Field("SIREN_BAILLEUR", Pattern(SIREN, "SIREN à 9 chiffres"), required=True),
+        Field("RS_BAILLEUR"),
+    ]
+
+
+def select(vintage: int) -> str:
+    return f"""{vintage}, ident_int, depcom, libcom, codepostal, numvoie, indrep, typvoie,
+        nomvoie, depcom || plg_iris, qpv, {as_number("x")}, {as_number("y")}, typeconst,
+        CAST(nbpiece AS INTEGER), {as_number("surfhab")}, CAST(construct AS INTEGER),
+        CAST(locat AS INTEGER), origine, finan, finanautre, conv, mode, CAST(bail AS INTEGER),
+        NULLIF({as_number("loyerprinc")}, {codes.RENT_NOT_APPLICABLE}),
+        {as_number("surfmode")}, dpeenergie, dpeserre, nomprog, siren_bailleur, rs_bailleur"""
+
+
+def spec_for(path: Path) -> FileSpec:
+    vintage = require_year(path, "rpls")
+    return FileSpec(fields(vintage), select(vintage))
+
+
+def load(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], table: str = "rpls") -> int:
+    """Create `table` from RPLS files named RPLS_<yyyy>.csv (vintage at 1 January)."""
+    return load_files(con, paths, table, "rpls", spec_for)

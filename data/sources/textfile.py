@@ -1,0 +1,184 @@
+"""Encoding detection of delimited text files, and the facts needed to map rows to lines.
+
+Published files come in UTF-8 or in latin-1 (read as cp1252, its superset that also knows
+`œ` and `€`). A file is read in pieces that end on a line break, so that a multi-byte
+character is never cut and every position can be turned into a line number cheaply.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from data.sources.errors import SourceError
+
+PIECE_BYTES = 1 << 24
+UTF8_BOM = b"\xef\xbb\xbf"
+# A UTF-8 encoded accented letter or symbol seen through latin-1 eyes ("Ã©", "â‚¬"): real
+# latin-1 French text never contains these pairs, so they reveal a file mixing encodings.
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+@dataclass
+class ScannedText:
+    """What a first pass over a file found out."""
+
+    path: Path
+    encoding: str
+    header: str
+    line_count: int
+    blank_lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Piece:
+    data: bytes
+    offset: int
+    first_line: int
+
+    def line_at(self, position: int) -> int:
+        return self.first_line + self.data.count(b"\n", 0, position)
+
+    def field_index_at(self, position: int, delimiter: bytes) -> int:
+        line_start = self.data.rfind(b"\n", 0, position) + 1
+        return self.data.count(delimiter, line_start, position)
+
+
+def _pieces(path: Path) -> Iterator[_Piece]:
+    """The file in pieces that each end just after a line break (except the last one)."""
+    offset, first_line, carry = 0, 1, b""
+    with path.open("rb") as handle:
+        while True:
+            chunk = handle.read(PIECE_BYTES)
+            buffer = carry + chunk
+            if not chunk:
+                if buffer:
+                    yield _Piece(buffer, offset, first_line)
+                return
+            cut = buffer.rfind(b"\n") + 1
+            if cut == 0:
+                carry = buffer
+                continue
+            piece = _Piece(buffer[:cut], offset, first_line)
+            yield piece
+            offset += cut
+            first_line += piece.data.count(b"\n")
+            carry = buffer[cut:]
+
+
+def _blank_lines(piece: _Piece) -> list[int]:
+    data = piece.data
+    found = []
+    if data.startswith((b"\n", b"\r\n")) and piece.first_line > 1:
+        found.append(piece.first_line)
+    for pattern in (b"\n\n", b"\n\r\n"):
+        position = data.find(pattern)
+        while position != -1:
+            found.append(piece.line_at(position) + 1)
+            position = data.find(pattern, position + 1)
+    return found
+
+
+class _EncodingProblem:
+    """Turns a byte position into a SourceError naming its line and column."""
+
+    def __init__(self, path: Path, delimiter: str) -> None:
+        self.path = path
+        self.delimiter = delimiter.encode()
+        self.header: list[str] = []
+
+    def error(self, piece: _Piece, position: int, message: str) -> SourceError:
+        line = piece.line_at(position)
+        column = None
+        if line > 1:
+            index = piece.field_index_at(position, self.delimiter)
+            column = self.header[index] if index < len(self.header) else None
+        byte = piece.data[position : position + 1].hex().upper()
+        return SourceError(self.path, line, column, f"{message} (octet 0x{byte})")
+
+
+def split_header(line: str, delimiter: str) -> list[str]:
+    """Column names of a header line, without quotes, surrounding blanks or BOM."""
+    names = line.lstrip("\ufeff").rstrip("\r\n").split(delimiter)
+    return [name.strip().strip('"').strip() for name in names]
+
+
+def scan(path: Path, delimiter: str) -> ScannedText:
+    """Detect the encoding (UTF-8, else cp1252) and find the blank lines; raise on anything else."""
+    problem = _EncodingProblem(path, delimiter)
+    header_bytes: bytes | None = None
+    line_count = 0
+    blank_lines: list[int] = []
+    utf8_ok = True
+    first_invalid: tuple[_Piece, int] | None = None
+    seen_non_ascii = False
+    for piece in _pieces(path):
+        data = piece.data
+        if header_bytes is None:
+            header_bytes = data.split(b"\n", 1)[0].removeprefix(UTF8_BOM)
+            problem.header = split_header(header_bytes.decode("cp1252", "replace"), delimiter)
+        nul = data.find(b"\x00")
+        if nul != -1:
+            raise problem.error(
+                piece, nul, "encodage illisible : octet nul (fichier UTF-16 ou binaire ?)"
+            )
+        if utf8_ok:
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                utf8_ok = False
+                first_invalid = (piece, exc.start)
+                if seen_non_ascii or not data[: exc.start].isascii():
+                    raise problem.error(
+                        piece,
+                        exc.start,
+                        "encodage incohérent : octet invalide en UTF-8 dans un fichier "
+                        "jusque-là en UTF-8",
+                    ) from None
+            else:
+                seen_non_ascii = seen_non_ascii or not data.isascii()
+        blank_lines.extend(_blank_lines(piece))
+        line_count = piece.first_line + data.count(b"\n") - (1 if data.endswith(b"\n") else 0)
+    if header_bytes is None:
+        raise SourceError(path, None, None, "fichier vide")
+    encoding = "utf-8" if utf8_ok else "cp1252"
+    if first_invalid is not None:
+        _check_cp1252(problem)
+    return ScannedText(
+        path=path,
+        encoding=encoding,
+        header=header_bytes.decode(encoding).rstrip("\r"),
+        line_count=line_count,
+        blank_lines=blank_lines,
+    )
+
+
+def _check_cp1252(problem: _EncodingProblem) -> None:
+    for piece in _pieces(problem.path):
+        try:
+            piece.data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise problem.error(
+                piece, exc.start, "encodage illisible : ni UTF-8 ni latin-1 / Windows-1252"
+            ) from None
+        mixed = UTF8_SEQUENCE.search(piece.data)
+        if mixed:
+            raise problem.error(
+                piece,
+                mixed.start(),
+                "encodage incohérent : caractère UTF-8 dans un fichier en latin-1",
+            )
+
+
+def utf8_copy(scanned: ScannedText, directory: Path) -> Path:
+    """The file itself when it is UTF-8, else a UTF-8 copy written in `directory`."""
+    if scanned.encoding == "utf-8":
+        return scanned.path
+    target = Path(tempfile.mkstemp(suffix=".csv", dir=directory)[1])
+    with target.open("wb") as out:
+        for piece in _pieces(scanned.path):
+            out.write(piece.data.decode(scanned.encoding).encode("utf-8"))
+    return target

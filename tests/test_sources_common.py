@@ -1,0 +1,192 @@
+"""Shared helpers of the reader tests, and the checks every delimited reader inherits:
+encoding detection, header matching, line numbers of errors, atomic replacement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from data.sources import ops
+from data.sources.errors import SourceError
+from data.sources.schema import NORMALIZED_TABLES
+
+
+def write_csv(
+    path: Path,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    delimiter: str = ";",
+    encoding: str = "utf-8",
+) -> Path:
+    lines = [delimiter.join(header), *(delimiter.join(row) for row in rows)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    return path
+
+
+def raises_at(load, line: int | None, column: str | None) -> SourceError:
+    """Run `load()`, assert it raises a SourceError at `line` and `column`, return it."""
+    with pytest.raises(SourceError) as caught:
+        load()
+    error = caught.value
+    assert (error.line, error.column) == (line, column), str(error)
+    return error
+
+
+def table_types(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    return [(name, kind) for name, kind, *_ in con.execute(f"DESCRIBE {table}").fetchall()]
+
+
+def assert_schema(con: duckdb.DuckDBPyConnection, table: str, schema_name: str) -> None:
+    assert table_types(con, table) == NORMALIZED_TABLES[schema_name]
+
+
+OPS_HEADER = [
+    "SIREN_BAILLEUR", "IDENT_INT", "DEPCOM", "COMPO", "NB_ENFANTS", "NB_OCCUPANTS",
+    "AGE_TITULAIRE", "TRANCHE_REVENU", "APL", "NB_ADULTES", "NB_ADULTES_EMPLOI", "ANNEE_ENTREE",
+]  # fmt: skip
+
+
+def ops_row(ident: str = "L1", compo: str = "1") -> list[str]:
+    return ["900000001", ident, "59512", compo, "0", "1", "67", "2", "1", "1", "0", "2015"]
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    yield connection
+    connection.close()
+
+
+def test_error_text_names_file_line_and_column(tmp_path: Path) -> None:
+    error = SourceError(tmp_path / "RPLS_2024.csv", 12, "MODE", "code inconnu")
+    assert str(error) == f"{tmp_path / 'RPLS_2024.csv'}:12:MODE: code inconnu"
+    assert str(SourceError("x.csv", None, None, "vide")) == "x.csv:-:-: vide"
+
+
+def test_latin1_file_is_read_as_latin1(con, tmp_path: Path) -> None:
+    rows = [ops_row("Cœur-É1"), ops_row("L2")]
+    path = write_csv(tmp_path / "OPS_2024.csv", OPS_HEADER, rows, encoding="cp1252")
+    assert ops.load(con, [path]) == 2
+    assert con.execute("SELECT ident_int FROM ops ORDER BY ident_int").fetchall() == [
+        ("Cœur-É1",),
+        ("L2",),
+    ]
+
+
+def test_utf8_with_bom_and_crlf_is_read(con, tmp_path: Path) -> None:
+    text = ";".join(OPS_HEADER) + "\r\n" + ";".join(ops_row("Été")) + "\r\n"
+    path = tmp_path / "OPS_2024.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert ops.load(con, [path]) == 1
+    assert con.execute("SELECT ident_int, age_titulaire FROM ops").fetchall() == [("Été", 67)]
+
+
+def test_file_mixing_utf8_then_latin1_is_refused_where_it_changes(con, tmp_path: Path) -> None:
+    path = tmp_path / "OPS_2024.csv"
+    good = ";".join(ops_row("Été")).encode("utf-8")
+    bad = ";".join(ops_row("Noël")).encode("cp1252")
+    path.write_bytes(";".join(OPS_HEADER).encode() + b"\n" + good + b"\n" + bad + b"\n")
+    error = raises_at(lambda: ops.load(con, [path]), 3, "IDENT_INT")
+    assert "encodage" in error.message
+
+
+def test_file_mixing_latin1_then_utf8_is_refused_where_it_changes(con, tmp_path: Path) -> None:
+    path = tmp_path / "OPS_2024.csv"
+    rows = [
+        ";".join(ops_row("Noël")).encode("cp1252"),
+        ";".join(ops_row("L2")).encode(),
+        ";".join(ops_row("Été")).encode("utf-8"),
+    ]
+    path.write_bytes(b"\n".join([";".join(OPS_HEADER).encode(), *rows]) + b"\n")
+    raises_at(lambda: ops.load(con, [path]), 4, "IDENT_INT")
+
+
+def test_utf16_file_is_refused(con, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "OPS_2024.csv", OPS_HEADER, [ops_row()], encoding="utf-16")
+    error = raises_at(lambda: ops.load(con, [path]), 1, None)
+    assert "encodage" in error.message
+
+
+def test_byte_undefined_in_windows_1252_is_refused(con, tmp_path: Path) -> None:
+    path = tmp_path / "OPS_2024.csv"
+    row = ";".join(ops_row()).replace("59512", "595\x8112").encode("latin-1")
+    path.write_bytes(";".join(OPS_HEADER).encode() + b"\n" + row + b"\n")
+    raises_at(lambda: ops.load(con, [path]), 2, "DEPCOM")
+
+
+def test_blank_lines_do_not_shift_reported_lines(con, tmp_path: Path) -> None:
+    path = tmp_path / "OPS_2024.csv"
+    text = "\n".join(
+        [";".join(OPS_HEADER), ";".join(ops_row()), "", "", ";".join(ops_row("L2", compo="8"))]
+    )
+    path.write_text(text + "\n")
+    raises_at(lambda: ops.load(con, [path]), 5, "COMPO")
+
+
+def test_first_error_in_line_order_wins_over_a_later_truncated_line(con, tmp_path: Path) -> None:
+    rows = [ops_row(), ops_row("L2", compo="8"), ops_row("L3")[:5]]
+    path = write_csv(tmp_path / "OPS_2024.csv", OPS_HEADER, rows)
+    raises_at(lambda: ops.load(con, [path]), 3, "COMPO")
+
+
+def test_truncated_line_before_a_bad_code_is_reported_first(con, tmp_path: Path) -> None:
+    rows = [ops_row(), ops_row("L2")[:5], ops_row("L3"), ops_row("L4", compo="8")]
+    path = write_csv(tmp_path / "OPS_2024.csv", OPS_HEADER, rows)
+    error = raises_at(lambda: ops.load(con, [path]), 3, "NB_OCCUPANTS")
+    assert "tronquée" in error.message
+
+
+def test_line_with_too_many_fields_is_refused(con, tmp_path: Path) -> None:
+    rows = [ops_row(), [*ops_row("L2"), "extra"]]
+    path = write_csv(tmp_path / "OPS_2024.csv", OPS_HEADER, rows)
+    error = raises_at(lambda: ops.load(con, [path]), 3, None)
+    assert "trop longue" in error.message
+
+
+def test_missing_columns_are_all_named(con, tmp_path: Path) -> None:
+    header = [name for name in OPS_HEADER if name not in ("APL", "COMPO")]
+    path = write_csv(tmp_path / "OPS_2024.csv", header, [])
+    error = raises_at(lambda: ops.load(con, [path]), 1, "COMPO")
+    assert "COMPO, APL" in error.message
+
+
+def test_duplicated_column_is_refused(con, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "OPS_2024.csv", [*OPS_HEADER, "compo"], [[*ops_row(), "1"]])
+    raises_at(lambda: ops.load(con, [path]), 1, "compo")
+
+
+def test_wrong_delimiter_is_reported_as_missing_columns(con, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "OPS_2024.csv", OPS_HEADER, [ops_row()], delimiter=",")
+    error = raises_at(lambda: ops.load(con, [path]), 1, "SIREN_BAILLEUR")
+    assert "séparateur" in error.message
+
+
+def test_extra_columns_are_ignored_and_quotes_understood(con, tmp_path: Path) -> None:
+    row = ['"900000001"', '"L;1"', *ops_row()[2:], "whatever"]
+    path = write_csv(tmp_path / "OPS_2024.csv", [*OPS_HEADER, "COMMENTAIRE"], [row])
+    assert ops.load(con, [path]) == 1
+    assert con.execute("SELECT ident_int FROM ops").fetchall() == [("L;1",)]
+
+
+def test_empty_file_is_refused(con, tmp_path: Path) -> None:
+    path = tmp_path / "OPS_2024.csv"
+    path.write_bytes(b"")
+    raises_at(lambda: ops.load(con, [path]), None, None)
+
+
+def test_failed_load_leaves_the_previous_table(con, tmp_path: Path) -> None:
+    good = write_csv(tmp_path / "OPS_2022.csv", OPS_HEADER, [ops_row()])
+    assert ops.load(con, [good]) == 1
+    bad = write_csv(tmp_path / "OPS_2024.csv", OPS_HEADER, [ops_row(compo="X")])
+    raises_at(lambda: ops.load(con, [good, bad]), 2, "COMPO")
+    assert con.execute("SELECT year FROM ops").fetchall() == [(2022,)]
+    assert [name for (name,) in con.execute("SHOW TABLES").fetchall()] == ["ops"]
+
+
+def test_no_file_gives_an_empty_table_of_the_schema(con) -> None:
+    assert ops.load(con, []) == 0
+    assert_schema(con, "ops", "ops")
