@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
+from auth import init_auth
 from config import Settings, load_settings
 from data.store import Store
 from layouts.shell import page
@@ -20,6 +21,7 @@ def create_app(settings: Settings) -> Dash:
     app.server.config["SECRET_KEY"] = settings.secret_key
     app.server.config["ATLAS_SETTINGS"] = settings
     app.server.config["ATLAS_STORE"] = store
+    init_auth(app, settings)
 
     @app.server.get("/healthz")
     def healthz() -> dict[str, str]:

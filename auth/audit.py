@@ -1,0 +1,95 @@
+"""Writing and reading the append-only audit log."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from auth.models import AUDIT_ACTIONS, AuditEvent, utcnow
+
+MAX_OBJECT_LENGTH = 500
+CSV_COLUMNS = ("at", "user_email", "convention_number", "action", "object", "client_address")
+
+
+def record_event(
+    session: Session,
+    action: str,
+    *,
+    user_email: str = "",
+    convention_number: str = "",
+    obj: str = "",
+    client_address: str = "",
+) -> AuditEvent:
+    """Add one event to `session`; it is written when the caller's transaction commits."""
+    if action not in AUDIT_ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    event = AuditEvent(
+        at=utcnow(),
+        user_email=user_email[:254],
+        convention_number=convention_number[:40],
+        action=action,
+        object=obj[:MAX_OBJECT_LENGTH],
+        client_address=client_address[:64],
+    )
+    session.add(event)
+    return event
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    user_email: str = ""
+    convention_number: str = ""
+    since: date | None = None
+    until: date | None = None
+
+    def query(self) -> Select[tuple[AuditEvent]]:
+        statement = select(AuditEvent)
+        if self.action:
+            statement = statement.where(AuditEvent.action == self.action)
+        if self.user_email:
+            statement = statement.where(AuditEvent.user_email == self.user_email.lower())
+        if self.convention_number:
+            statement = statement.where(AuditEvent.convention_number == self.convention_number)
+        if self.since:
+            statement = statement.where(
+                AuditEvent.at >= datetime.combine(self.since, datetime.min.time())
+            )
+        if self.until:
+            end = datetime.combine(self.until + timedelta(days=1), datetime.min.time())
+            statement = statement.where(AuditEvent.at < end)
+        return statement
+
+
+def list_events(session: Session, audit_filter: AuditFilter, limit: int = 500) -> list[AuditEvent]:
+    statement = audit_filter.query().order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    return list(session.scalars(statement.limit(limit)))
+
+
+def events_as_csv(events: Iterable[AuditEvent]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for event in events:
+        writer.writerow(
+            [
+                event.at.isoformat(timespec="seconds") + "Z",
+                event.user_email,
+                event.convention_number,
+                event.action,
+                event.object,
+                event.client_address,
+            ]
+        )
+    return buffer.getvalue()
+
+
+def export_since(session: Session, since: date) -> str:
+    statement = AuditFilter(since=since).query().order_by(AuditEvent.at, AuditEvent.id)
+    return events_as_csv(session.scalars(statement))

@@ -1,0 +1,199 @@
+"""`flask --app app conventions|users|audit ...`: the admin page's changes, for scripts and setup.
+
+A refused change prints why on stderr, exits with status 1 and changes nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from auth import management
+from auth.access import auth_state
+from auth.audit import export_since
+from auth.management import CLI_ACTOR, ManagementError
+from auth.models import PARTNER_TYPES, ROLES, Convention
+
+conventions = AppGroup("conventions", help="Conventions d'accès : création, révocation, liste.")
+users = AppGroup("users", help="Comptes utilisateurs.")
+audit = AppGroup("audit", help="Journal d'audit.")
+
+
+class IsoDate(click.ParamType):
+    name = "AAAA-MM-JJ"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"date invalide {value!r} : attendu AAAA-MM-JJ", param, ctx)
+
+
+ISO_DATE = IsoDate()
+
+
+def _codes(raw: str) -> list[str]:
+    return [code for code in raw.split(",") if code.strip()]
+
+
+def _run(done: str, change: Callable[[Session], str]) -> None:
+    """Apply `change` in one transaction; print `done` with the name it returns, or why not."""
+    try:
+        with auth_state().db.writing() as session:
+            name = change(session)
+    except ManagementError as exc:
+        click.echo(f"Erreur : {exc}", err=True)
+        sys.exit(1)
+    click.echo(done.format(name))
+
+
+@conventions.command("create")
+@click.option("--number", required=True)
+@click.option("--partner", required=True)
+@click.option("--type", "partner_type", required=True, type=click.Choice(PARTNER_TYPES))
+@click.option("--perimeter", default="", help="codes séparés par des virgules (vide = tout)")
+@click.option("--datasets", default="parc,occupation,attributions")
+@click.option("--signed-on", required=True, type=ISO_DATE)
+@click.option("--valid-from", required=True, type=ISO_DATE)
+@click.option("--valid-until", required=True, type=ISO_DATE)
+@click.option("--signatory", default="")
+def create_convention(
+    number: str,
+    partner: str,
+    partner_type: str,
+    perimeter: str,
+    datasets: str,
+    signed_on: date,
+    valid_from: date,
+    valid_until: date,
+    signatory: str,
+) -> None:
+    """Créer une convention signée."""
+    _run(
+        "Convention {} créée.",
+        lambda session: (
+            management.create_convention(
+                session,
+                CLI_ACTOR,
+                number=number,
+                partner_name=partner,
+                partner_type=partner_type,
+                perimeter=_codes(perimeter),
+                datasets=_codes(datasets),
+                signed_on=signed_on,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                signatory=signatory,
+            ).number
+        ),
+    )
+
+
+@conventions.command("revoke")
+@click.argument("number")
+def revoke_convention(number: str) -> None:
+    """Révoquer une convention : ses utilisateurs perdent l'accès à la requête suivante."""
+    _run(
+        "Convention {} révoquée.",
+        lambda session: management.revoke_convention(session, CLI_ACTOR, number).number,
+    )
+
+
+@conventions.command("renew")
+@click.argument("number")
+@click.option("--valid-until", required=True, type=ISO_DATE)
+def renew_convention(number: str, valid_until: date) -> None:
+    """Prolonger la validité d'une convention."""
+    _run(
+        "Convention {} renouvelée.",
+        lambda session: management.renew_convention(session, CLI_ACTOR, number, valid_until).number,
+    )
+
+
+@conventions.command("list")
+def list_conventions() -> None:
+    """Lister les conventions."""
+    with auth_state().db.reading() as session:
+        rows = list(session.scalars(select(Convention).order_by(Convention.number)))
+    click.echo("numéro\tpartenaire\ttype\tstatut\tdébut\tfin\tpérimètre\tdonnées")
+    for c in rows:
+        click.echo(
+            f"{c.number}\t{c.partner_name}\t{c.partner_type}\t{c.status}\t"
+            f"{c.valid_from.isoformat()}\t{c.valid_until.isoformat()}\t{c.perimeter}\t{c.datasets}"
+        )
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--convention", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option(
+    "--password-stdin", is_flag=True, required=True, help="lire le mot de passe sur stdin"
+)
+def create_user(email: str, name: str, convention: str, role: str, password_stdin: bool) -> None:
+    """Créer un compte ; le mot de passe est lu sur l'entrée standard."""
+    if not password_stdin:
+        raise click.UsageError(
+            "--password-stdin est obligatoire (jamais de mot de passe en argument)"
+        )
+    password = sys.stdin.readline().rstrip("\r\n")
+    _run(
+        "Utilisateur {} créé.",
+        lambda session: (
+            management.create_user(
+                session,
+                CLI_ACTOR,
+                auth_state().passwords,
+                email=email,
+                display_name=name,
+                convention_number=convention,
+                role=role,
+                password=password,
+            ).email
+        ),
+    )
+
+
+@users.command("deactivate")
+@click.argument("email")
+def deactivate_user(email: str) -> None:
+    """Désactiver un compte."""
+    _run(
+        "Utilisateur {} désactivé.",
+        lambda session: management.deactivate_user(session, CLI_ACTOR, email).email,
+    )
+
+
+@users.command("unlock")
+@click.argument("email")
+def unlock_user(email: str) -> None:
+    """Déverrouiller un compte après des échecs de connexion."""
+    _run(
+        "Utilisateur {} déverrouillé.",
+        lambda session: management.unlock_user(session, CLI_ACTOR, email).email,
+    )
+
+
+@audit.command("export")
+@click.option("--since", required=True, type=ISO_DATE)
+def export_audit(since: date) -> None:
+    """Exporter le journal d'audit en CSV depuis une date (UTC)."""
+    with auth_state().db.reading() as session:
+        click.echo(export_since(session, since), nl=False)
+
+
+def register(server: Flask) -> None:
+    for group in (conventions, users, audit):
+        server.cli.add_command(group)

@@ -1,0 +1,113 @@
+"""The one `before_request` hook that guards every route, including routes added later.
+
+Public: the login page, its static files (and the one stylesheet it uses from Dash's
+assets) and /healthz. Anything else needs a valid session: a page request without one
+is redirected to the login page; any other request (Dash's `/_dash-*` endpoints,
+component suites, assets, unknown routes) gets 401, because a redirect would break
+Dash's front end.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, jsonify, redirect, request
+from flask_login import current_user
+
+from auth import sessions
+from auth.access import auth_state, client_address, current_account
+from auth.audit import record_event
+from auth.models import utcnow
+from auth.navigation import url
+from auth.rules import access_denial, today_in_france
+
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.static", "healthz"})
+# Endpoints a user who has not yet accepted the terms may reach.
+BEFORE_TERMS_ENDPOINTS = frozenset({"auth.conditions", "auth.logout"})
+LOGIN_PAGE_ASSETS = frozenset({"vendor/bootstrap.min.css"})
+PAGE_BLUEPRINTS = frozenset({"auth", "admin"})
+
+
+def dash_assets_endpoint(app: Flask) -> str:
+    return app.config["ATLAS_DASH_ASSETS_ENDPOINT"]
+
+
+def is_public() -> bool:
+    endpoint = request.endpoint
+    if endpoint in PUBLIC_ENDPOINTS:
+        return True
+    return (
+        endpoint == dash_assets_endpoint(current_app)
+        and (request.view_args or {}).get("filename") in LOGIN_PAGE_ASSETS
+    )
+
+
+def is_page_request() -> bool:
+    """A browser navigation to a page (Dash's index pages, the auth and admin pages)."""
+    if request.method not in ("GET", "HEAD") or request.endpoint is None:
+        return False
+    if request.endpoint in current_app.config["ATLAS_DASH_PAGE_ENDPOINTS"]:
+        return True
+    return (
+        request.endpoint.split(".", 1)[0] in PAGE_BLUEPRINTS and request.endpoint != "auth.static"
+    )
+
+
+def _requested_path() -> str:
+    query = request.query_string.decode("utf-8", "replace")
+    return request.path + (f"?{query}" if query else "")
+
+
+def refuse_anonymous() -> Response:
+    if is_page_request():
+        return redirect(url("login", next=_requested_path()))
+    response = jsonify(error="Authentification requise : connectez-vous.")
+    response.status_code = 401
+    return response
+
+
+def refuse_before_terms() -> Response:
+    if is_page_request():
+        return redirect(url("conditions", next=_requested_path()))
+    response = jsonify(error="Acceptez d'abord les conditions d'utilisation de la convention.")
+    response.status_code = 403
+    return response
+
+
+def _end_session(message: str, audited_reason: str) -> None:
+    account = current_account()
+    with auth_state().db.writing() as session:
+        record_event(
+            session,
+            "access_denied",
+            user_email=account.email,
+            convention_number=account.convention.number,
+            obj=f"session terminée : {audited_reason} ({request.path})",
+            client_address=client_address(),
+        )
+    sessions.end(message)
+
+
+def gate() -> Response | None:
+    """Let the request through (None) or answer it in place of the view."""
+    if is_public():
+        return None
+    if not current_user.is_authenticated:
+        return refuse_anonymous()
+    settings = auth_state().settings
+    refusal = access_denial(current_account().record, utcnow(), today_in_france())
+    if refusal is not None:
+        _end_session(refusal.message, refusal.denial.value)
+        return refuse_anonymous()
+    expired = sessions.expiry_message(settings.session_idle_minutes, settings.session_max_hours)
+    if expired:
+        _end_session(expired, "session expirée")
+        return refuse_anonymous()
+    if current_account().record.terms_accepted_at is None and (
+        request.endpoint not in BEFORE_TERMS_ENDPOINTS
+    ):
+        return refuse_before_terms()
+    return None
+
+
+def install_gate(app: Flask) -> None:
+    """Run `gate` before every other before_request function (Dash's and extensions')."""
+    app.before_request_funcs.setdefault(None, []).insert(0, gate)

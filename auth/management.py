@@ -1,0 +1,260 @@
+"""Changes to conventions and users, shared by the admin page and the command line.
+
+Each function checks its arguments first (raising `ManagementError` with a French message
+and changing nothing), applies the change and writes an `admin_change` audit event in the
+caller's transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from auth.audit import record_event
+from auth.models import PARTNER_TYPES, ROLES, Convention, User, join_codes, utcnow
+from auth.passwords import Passwords, WeakPassword
+from auth.scope import DATASETS, WHOLE_TERRITORY_TYPES
+
+CONVENTION_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
+COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+LANDLORD_CODE = re.compile(r"^[0-9A-Z]{1,12}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ManagementError(ValueError):
+    """A change was refused; the message (French) says why."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change, as the audit log records it."""
+
+    email: str
+    convention_number: str = ""
+    client_address: str = ""
+
+
+CLI_ACTOR = Actor(email="cli")
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _audit(session: Session, actor: Actor, change: str) -> None:
+    record_event(
+        session,
+        "admin_change",
+        user_email=actor.email,
+        convention_number=actor.convention_number,
+        obj=change,
+        client_address=actor.client_address,
+    )
+
+
+def find_convention(session: Session, number: str) -> Convention:
+    convention = session.scalar(select(Convention).where(Convention.number == number.strip()))
+    if convention is None:
+        raise ManagementError(f"Aucune convention n'a le numéro {number!r}.")
+    return convention
+
+
+def find_user(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        raise ManagementError(f"Aucun utilisateur n'a l'adresse {email!r}.")
+    return user
+
+
+def _checked_perimeter(partner_type: str, perimeter: Iterable[str]) -> str:
+    codes = {code.strip().upper() for code in perimeter if code.strip()}
+    if partner_type in WHOLE_TERRITORY_TYPES and codes:
+        raise ManagementError(
+            f"Un partenaire de type {partner_type} voit tout le territoire : "
+            "ne donnez pas de périmètre."
+        )
+    pattern = COMMUNE_CODE if partner_type == "commune" else LANDLORD_CODE
+    bad = sorted(code for code in codes if not pattern.match(code))
+    if bad:
+        kind = "code commune INSEE" if partner_type == "commune" else "code bailleur"
+        raise ManagementError(f"Périmètre invalide ({kind} attendu) : {', '.join(bad)}.")
+    return join_codes(codes)
+
+
+def _checked_datasets(datasets: Iterable[str]) -> str:
+    names = {name.strip() for name in datasets if name.strip()}
+    unknown = sorted(names - set(DATASETS))
+    if unknown:
+        raise ManagementError(
+            f"Jeu de données inconnu : {', '.join(unknown)} (attendu : {', '.join(DATASETS)})."
+        )
+    if not names:
+        raise ManagementError("Accordez au moins un jeu de données.")
+    return join_codes(names)
+
+
+def _check_dates(valid_from: date, valid_until: date) -> None:
+    if valid_until < valid_from:
+        raise ManagementError("La fin de validité précède son début.")
+
+
+def create_convention(
+    session: Session,
+    actor: Actor,
+    *,
+    number: str,
+    partner_name: str,
+    partner_type: str,
+    valid_from: date,
+    valid_until: date,
+    signed_on: date | None = None,
+    perimeter: Iterable[str] = (),
+    datasets: Iterable[str] = DATASETS,
+    signatory: str = "",
+) -> Convention:
+    """A new convention: signed when `signed_on` is given, a draft otherwise."""
+    number = number.strip().upper()
+    if not CONVENTION_NUMBER.match(number):
+        raise ManagementError(
+            "Numéro de convention invalide : lettres majuscules, chiffres et tirets "
+            "(ex. CONV-2021-011)."
+        )
+    if not partner_name.strip():
+        raise ManagementError("Le nom du partenaire est obligatoire.")
+    if partner_type not in PARTNER_TYPES:
+        raise ManagementError(
+            f"Type de partenaire inconnu : {partner_type!r} (attendu : {', '.join(PARTNER_TYPES)})."
+        )
+    _check_dates(valid_from, valid_until)
+    codes = _checked_perimeter(partner_type, perimeter)
+    granted = _checked_datasets(datasets)
+    if session.scalar(select(Convention.id).where(Convention.number == number)) is not None:
+        raise ManagementError(f"La convention {number} existe déjà.")
+    convention = Convention(
+        number=number,
+        partner_name=partner_name.strip(),
+        partner_type=partner_type,
+        signed_on=signed_on,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        status="signed" if signed_on else "draft",
+        perimeter=codes,
+        datasets=granted,
+        signatory=signatory.strip(),
+    )
+    session.add(convention)
+    session.flush()
+    _audit(
+        session,
+        actor,
+        f"convention {number} créée ({convention.status}, {partner_type}, "
+        f"{valid_from.isoformat()} → {valid_until.isoformat()}, périmètre [{codes}], "
+        f"données [{granted}])",
+    )
+    return convention
+
+
+def sign_convention(
+    session: Session, actor: Actor, number: str, signed_on: date, signatory: str = ""
+) -> Convention:
+    convention = find_convention(session, number)
+    if convention.status != "draft":
+        raise ManagementError(f"La convention {convention.number} n'est pas un brouillon.")
+    convention.status = "signed"
+    convention.signed_on = signed_on
+    convention.signatory = signatory.strip() or convention.signatory
+    _audit(session, actor, f"convention {convention.number} signée le {signed_on.isoformat()}")
+    return convention
+
+
+def renew_convention(session: Session, actor: Actor, number: str, valid_until: date) -> Convention:
+    convention = find_convention(session, number)
+    if convention.status == "revoked":
+        raise ManagementError(
+            f"La convention {convention.number} est révoquée : créez-en une nouvelle."
+        )
+    if valid_until <= convention.valid_until:
+        raise ManagementError("La nouvelle fin de validité doit suivre l'actuelle.")
+    previous = convention.valid_until
+    convention.valid_until = valid_until
+    _audit(
+        session,
+        actor,
+        f"convention {convention.number} renouvelée : fin {previous.isoformat()} → "
+        f"{valid_until.isoformat()}",
+    )
+    return convention
+
+
+def revoke_convention(session: Session, actor: Actor, number: str) -> Convention:
+    convention = find_convention(session, number)
+    if convention.status == "revoked":
+        raise ManagementError(f"La convention {convention.number} est déjà révoquée.")
+    convention.status = "revoked"
+    convention.revoked_at = utcnow()
+    _audit(session, actor, f"convention {convention.number} révoquée")
+    return convention
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    passwords: Passwords,
+    *,
+    email: str,
+    display_name: str,
+    convention_number: str,
+    role: str,
+    password: str,
+) -> User:
+    email = normalize_email(email)
+    if not EMAIL.match(email):
+        raise ManagementError(f"Adresse électronique invalide : {email!r}.")
+    if not display_name.strip():
+        raise ManagementError("Le nom de l'utilisateur est obligatoire.")
+    if role not in ROLES:
+        raise ManagementError(f"Rôle inconnu : {role!r} (attendu : {', '.join(ROLES)}).")
+    convention = find_convention(session, convention_number)
+    if role == "admin" and convention.partner_type != "mel":
+        raise ManagementError("Le rôle administrateur est réservé aux conventions de la Métropole.")
+    if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+        raise ManagementError(f"Un utilisateur a déjà l'adresse {email}.")
+    try:
+        password_hash = passwords.hash(password)
+    except WeakPassword as exc:
+        raise ManagementError(str(exc)) from exc
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=password_hash,
+        convention=convention,
+        role=role,
+        active=True,
+        failed_attempts=0,
+    )
+    session.add(user)
+    session.flush()
+    _audit(session, actor, f"utilisateur {email} créé ({role}, convention {convention.number})")
+    return user
+
+
+def deactivate_user(session: Session, actor: Actor, email: str) -> User:
+    user = find_user(session, email)
+    if not user.active:
+        raise ManagementError(f"Le compte {user.email} est déjà désactivé.")
+    user.active = False
+    _audit(session, actor, f"utilisateur {user.email} désactivé")
+    return user
+
+
+def unlock_user(session: Session, actor: Actor, email: str) -> User:
+    user = find_user(session, email)
+    user.locked_until = None
+    user.failed_attempts = 0
+    _audit(session, actor, f"utilisateur {user.email} déverrouillé")
+    return user

@@ -1,0 +1,141 @@
+"""Conventions, users and the audit log, as SQLAlchemy tables that run on SQLite and PostgreSQL.
+
+Times are stored as naive UTC datetimes (SQLite has no time zone type); dates of validity
+are calendar dates in France.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+PARTNER_TYPES = ("mel", "commune", "bailleur", "urh", "action_logement", "departement", "etat")
+PARTNER_TYPE_LABELS = {
+    "mel": "Métropole",
+    "commune": "Commune",
+    "bailleur": "Bailleur social",
+    "urh": "Union régionale pour l'habitat",
+    "action_logement": "Action Logement",
+    "departement": "Département",
+    "etat": "État",
+}
+CONVENTION_STATUSES = ("draft", "signed", "revoked")
+CONVENTION_STATUS_LABELS = {"draft": "brouillon", "signed": "signée", "revoked": "révoquée"}
+ROLES = ("reader", "preparer", "admin")
+ROLE_LABELS = {"reader": "lecteur", "preparer": "préparateur", "admin": "administrateur"}
+AUDIT_ACTIONS = (
+    "login",
+    "login_failed",
+    "logout",
+    "export",
+    "residence_view",
+    "admin_change",
+    "access_denied",
+)
+AUDIT_ACTION_LABELS = {
+    "login": "connexion",
+    "login_failed": "échec de connexion",
+    "logout": "déconnexion",
+    "export": "export",
+    "residence_view": "fiche résidence",
+    "admin_change": "administration",
+    "access_denied": "accès refusé",
+}
+
+
+def utcnow() -> datetime:
+    """The current UTC time as a naive datetime, the way every table stores it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def split_codes(raw: str) -> frozenset[str]:
+    return frozenset(code.strip() for code in raw.split(",") if code.strip())
+
+
+def join_codes(codes: frozenset[str] | set[str] | list[str] | tuple[str, ...]) -> str:
+    return ",".join(sorted(set(codes)))
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SchemaVersion(Base):
+    __tablename__ = "atlas_schema_version"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applied_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Convention(Base):
+    __tablename__ = "conventions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    partner_name: Mapped[str] = mapped_column(String(200))
+    partner_type: Mapped[str] = mapped_column(String(30))
+    signed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    # Commune INSEE codes, or a landlord's codes, comma-separated; empty = whole territory.
+    perimeter: Mapped[str] = mapped_column(Text, default="")
+    datasets: Mapped[str] = mapped_column(String(100), default="")
+    signatory: Mapped[str] = mapped_column(String(200), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    users: Mapped[list[User]] = relationship(back_populates="convention")
+
+    @property
+    def perimeter_codes(self) -> frozenset[str]:
+        return split_codes(self.perimeter)
+
+    @property
+    def dataset_names(self) -> frozenset[str]:
+        return split_codes(self.datasets)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Stored lower-cased, so that the unique constraint is case-insensitive.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    convention_id: Mapped[int] = mapped_column(ForeignKey("conventions.id"))
+    role: Mapped[str] = mapped_column(String(10), default="reader")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    convention: Mapped[Convention] = relationship(back_populates="users", lazy="joined")
+
+
+class AuditEvent(Base):
+    """One line of the append-only audit log: never a password nor a session token."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    user_email: Mapped[str] = mapped_column(String(254), default="")
+    convention_number: Mapped[str] = mapped_column(String(40), default="")
+    action: Mapped[str] = mapped_column(String(20))
+    object: Mapped[str] = mapped_column(Text, default="")
+    client_address: Mapped[str] = mapped_column(String(64), default="")

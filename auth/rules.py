@@ -1,0 +1,79 @@
+"""Whether a user may use the portal right now, and why not, in French."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from auth.models import Convention, User
+
+FRANCE = ZoneInfo("Europe/Paris")
+
+
+def today_in_france() -> date:
+    return datetime.now(FRANCE).date()
+
+
+def french_date(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+class Denial(StrEnum):
+    USER_INACTIVE = "user_inactive"
+    USER_LOCKED = "user_locked"
+    CONVENTION_UNSIGNED = "convention_unsigned"
+    CONVENTION_REVOKED = "convention_revoked"
+    CONVENTION_NOT_STARTED = "convention_not_started"
+    CONVENTION_EXPIRED = "convention_expired"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    denial: Denial
+    message: str
+
+
+def convention_denial(convention: Convention, today: date) -> Refusal | None:
+    number = convention.number
+    if convention.status == "revoked":
+        return Refusal(
+            Denial.CONVENTION_REVOKED,
+            f"La convention {number} a été révoquée : l'accès au portail est fermé. "
+            "Contactez l'administrateur de la Métropole.",
+        )
+    if convention.status != "signed":
+        return Refusal(
+            Denial.CONVENTION_UNSIGNED,
+            f"La convention {number} n'est pas encore signée : l'accès ouvrira à sa signature.",
+        )
+    if today < convention.valid_from:
+        return Refusal(
+            Denial.CONVENTION_NOT_STARTED,
+            f"La convention {number} ne prend effet que le {french_date(convention.valid_from)}.",
+        )
+    if today > convention.valid_until:
+        return Refusal(
+            Denial.CONVENTION_EXPIRED,
+            f"La convention {number} a expiré le {french_date(convention.valid_until)} : "
+            "l'accès au portail est fermé. Contactez l'administrateur de la Métropole "
+            "pour la renouveler.",
+        )
+    return None
+
+
+def access_denial(user: User, now: datetime, today: date) -> Refusal | None:
+    """None when `user` may use the portal at `now` (naive UTC) and on `today` (France)."""
+    if not user.active:
+        return Refusal(
+            Denial.USER_INACTIVE,
+            "Ce compte a été désactivé. Contactez l'administrateur de votre convention.",
+        )
+    if user.locked_until is not None and user.locked_until > now:
+        return Refusal(
+            Denial.USER_LOCKED,
+            "Ce compte est verrouillé pour 15 minutes après des échecs de connexion répétés. "
+            "Réessayez plus tard ou contactez l'administrateur.",
+        )
+    return convention_denial(user.convention, today)

@@ -1,0 +1,131 @@
+"""`init_auth(app, settings)`: everything access-related, wired into the Dash app in one call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from dash import Dash
+from flask import Flask, Response, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect, generate_csrf
+
+from auth import admin, cli, views
+from auth.access import LoggedInUser
+from auth.db import Database
+from auth.demo_accounts import seed_demo_accounts
+from auth.gate import install_gate
+from auth.headers import install_security_headers
+from auth.models import User
+from auth.navigation import url
+from auth.passwords import Passwords, make_hasher
+from config import Settings
+
+# Dash reads this cookie and sends it back as the X-CSRFToken header on its POSTs.
+DASH_CSRF_COOKIE = "_csrf_token"
+
+
+@dataclass
+class AuthState:
+    settings: Settings
+    db: Database
+    passwords: Passwords
+
+    def load_user(self, user_id: int | str | None) -> LoggedInUser | None:
+        try:
+            key = int(user_id)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+        with self.db.reading() as session:
+            record = session.get(User, key)
+        return LoggedInUser(record) if record is not None else None
+
+
+def _configure_cookies(server: Flask, settings: Settings) -> None:
+    secure = not (settings.is_demo or settings.env == "test")
+    server.config.update(
+        SESSION_COOKIE_NAME="atlas_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_max_hours),
+        REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
+        # The token lives as long as the session that holds it (cleared at logout).
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=secure,
+    )
+
+
+def _login_manager(server: Flask, state: AuthState) -> None:
+    manager = LoginManager()
+    manager.session_protection = "strong"
+    manager.user_loader(state.load_user)
+    manager.init_app(server)
+
+
+def _install_csrf(app: Dash, settings: Settings) -> None:
+    """CSRF tokens on every POST: forms carry a field, Dash sends the cookie as a header."""
+    CSRFProtect(app.server)
+    secure = not (settings.is_demo or settings.env == "test")
+    page_endpoints = app.server.config["ATLAS_DASH_PAGE_ENDPOINTS"]
+
+    def set_dash_csrf_cookie(response: Response) -> Response:
+        if request.endpoint in page_endpoints and current_user.is_authenticated:
+            response.set_cookie(
+                DASH_CSRF_COOKIE,
+                generate_csrf(),
+                secure=secure,
+                samesite="Strict",
+                path=app.config.routes_pathname_prefix,
+            )
+        return response
+
+    app.server.after_request(set_dash_csrf_cookie)
+
+
+def _limit_login_attempts(server: Flask, settings: Settings) -> None:
+    limiter = Limiter(
+        key_func=get_remote_address,
+        app=server,
+        storage_uri=settings.ratelimit_storage_url,
+        headers_enabled=False,
+        default_limits=[],
+    )
+    server.extensions["atlas_limiter"] = limiter
+    server.view_functions["auth.login"] = limiter.limit(
+        settings.login_rate_limit,
+        methods=["POST"],
+        on_breach=views.rate_limited,
+    )(server.view_functions["auth.login"])
+
+
+def init_auth(app: Dash, settings: Settings) -> None:
+    """Schema upgrade, demo accounts (demo only), login, the route gate, headers, CLI."""
+    server = app.server
+    prefix = app.config.routes_pathname_prefix
+    bp_prefix = prefix.replace("/", "_").replace(".", "_")
+    server.config["ATLAS_ROUTES_PREFIX"] = prefix
+    server.config["ATLAS_DASH_ASSETS_ENDPOINT"] = f"{bp_prefix}dash_assets.static"
+    server.config["ATLAS_DASH_PAGE_ENDPOINTS"] = frozenset({prefix, prefix + "<path:path>"})
+
+    db = Database(settings.effective_database_url, settings.var_dir / "atlas-auth.lock")
+    db.upgrade()
+    state = AuthState(settings=settings, db=db, passwords=Passwords(make_hasher(settings.env)))
+    server.extensions["atlas_auth"] = state
+    if settings.is_demo:
+        seed_demo_accounts(db, state.passwords)
+
+    _configure_cookies(server, settings)
+    _login_manager(server, state)
+    url_prefix = prefix.rstrip("/") or None
+    server.register_blueprint(views.blueprint, url_prefix=url_prefix)
+    server.register_blueprint(admin.blueprint, url_prefix=(url_prefix or "") + "/admin")
+    server.add_template_global(url, "atlas_url")
+    install_gate(server)
+    _install_csrf(app, settings)
+    _limit_login_attempts(server, settings)
+    install_security_headers(app, settings)
+    app.config.external_scripts.append({"src": f"{prefix}auth-static/session-guard.js"})
+    cli.register(server)
