@@ -6,6 +6,7 @@ its own cursor so that gunicorn threads do not share one. Parameters are always 
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,210 @@ class Store:
             ],
         }
 
+    # --- map
+
+    @property
+    def secrecy_threshold(self) -> int:
+        return int(self.manifest.get("secrecy_threshold", 11))
+
+    @functools.cached_property
+    def _zone_codes(self) -> dict[str, frozenset[str]]:
+        rows = self._cursor().execute("SELECT scale, code FROM zones").fetchall()
+        codes: dict[str, set[str]] = {}
+        for scale, code in rows:
+            codes.setdefault(scale, set()).add(code)
+        residences = self._cursor().execute("SELECT residence_id FROM residences").fetchall()
+        codes["residence"] = {row[0] for row in residences}
+        return {scale: frozenset(values) for scale, values in codes.items()}
+
+    def map_codes(self, scale: str) -> frozenset[str]:
+        """Every code drawn at `scale` ('commune', 'iris', 'qpv' or 'residence')."""
+        return self._zone_codes.get(scale, frozenset())
+
+    @functools.cached_property
+    def indicator_years(self) -> dict[str, tuple[int, ...]]:
+        """The vintages of each indicator present in the warehouse, oldest first."""
+        rows = (
+            self._cursor()
+            .execute(
+                "SELECT indicator_id, list(DISTINCT year ORDER BY year) "
+                "FROM indicators GROUP BY indicator_id"
+            )
+            .fetchall()
+        )
+        return {indicator_id: tuple(years) for indicator_id, years in rows}
+
+    @functools.cache  # noqa: B019 - the store lives as long as the process
+    def zone_features_json(self, scale: str) -> str:
+        """The zones of a scale as GeoJSON text, built from the pipeline's simplified
+        geometry text without parsing it (properties: code, name, scale)."""
+        rows = (
+            self._cursor()
+            .execute(
+                "SELECT code, name, geometry_geojson FROM zones WHERE scale = ? ORDER BY code",
+                [scale],
+            )
+            .fetchall()
+        )
+        features = ",".join(
+            '{"type":"Feature","properties":'
+            + json.dumps({"code": code, "name": name, "scale": scale}, ensure_ascii=False)
+            + ',"geometry":'
+            + geometry
+            + "}"
+            for code, name, geometry in rows
+        )
+        return '{"type":"FeatureCollection","features":[' + features + "]}"
+
+    @functools.cache  # noqa: B019 - the store lives as long as the process
+    def residence_features_json(self) -> str:
+        """Every residence as a GeoJSON point (properties: code, name, size class, secret)."""
+        rows = (
+            self._cursor()
+            .execute(
+                "SELECT residence_id, name, size_class, secret, lon, lat FROM residences "
+                "WHERE lon IS NOT NULL AND lat IS NOT NULL ORDER BY residence_id"
+            )
+            .fetchall()
+        )
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+                "properties": {
+                    "code": code,
+                    "name": name,
+                    "size": size_class,
+                    "secret": bool(secret),
+                    "scale": "residence",
+                },
+            }
+            for code, name, size_class, secret, lon, lat in rows
+        ]
+        return json.dumps(
+            {"type": "FeatureCollection", "features": features},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    def map_values(
+        self, scale: str, indicator_id: str, year: int, scope: AccessScope
+    ) -> list[tuple[str, float | None, str]]:
+        """`(code, value, status)` of one indicator and year at a map scale.
+
+        Occupation values need the convention's 'occupation' dataset (else nothing is
+        returned); at residence scale those outside the convention's perimeter come back
+        with the status 'restricted' and no value."""
+        theme = indicator_id.split(".", 1)[0]
+        if not scope.grants(theme):
+            return []
+        if scale == "residence" and theme == "occupation":
+            rows = (
+                self._cursor()
+                .execute(
+                    "SELECT i.code, i.value, i.status, r.commune_code, r.bailleur_code "
+                    "FROM indicators i JOIN residences r ON r.residence_id = i.code "
+                    "WHERE i.scale = 'residence' AND i.indicator_id = ? AND i.year = ?",
+                    [indicator_id, year],
+                )
+                .fetchall()
+            )
+            return [
+                (code, value, status)
+                if scope.may_see_residence_occupation(commune, bailleur)
+                else (code, None, "restricted")
+                for code, value, status, commune, bailleur in rows
+            ]
+        return (
+            self._cursor()
+            .execute(
+                "SELECT code, value, status FROM indicators "
+                "WHERE scale = ? AND indicator_id = ? AND year = ?",
+                [scale, indicator_id, year],
+            )
+            .fetchall()
+        )
+
+    def search_places(self, text: str, limit: int = 12) -> list[Place]:
+        """Communes, IRIS, QPV and residences whose name (or address, or code) contains
+        `text`, accents and case ignored; names starting with it first."""
+        needle = " ".join(text.split())[:80]
+        if len(needle) < 2:
+            return []
+        rows = (
+            self._cursor()
+            .execute(
+                f"""
+                WITH candidates AS (
+                    SELECT z.scale, z.code, z.name, c.name AS detail,
+                           z.min_lon, z.min_lat, z.max_lon, z.max_lat, z.lon, z.lat,
+                           strip_accents(lower(z.name)) AS haystack
+                    FROM zones z LEFT JOIN zones c
+                      ON c.scale = 'commune' AND c.code = z.commune_code AND z.scale <> 'commune'
+                    WHERE z.scale IN ('commune', 'iris', 'qpv')
+                    UNION ALL
+                    SELECT 'residence', residence_id, name, address,
+                           lon, lat, lon, lat, lon, lat,
+                           strip_accents(lower(name || ' ' || coalesce(address, '')))
+                    FROM residences WHERE lon IS NOT NULL
+                ), needle AS (SELECT strip_accents(lower(?)) AS n)
+                SELECT scale, code, name, detail, min_lon, min_lat, max_lon, max_lat, lon, lat
+                FROM candidates, needle
+                WHERE contains(haystack, needle.n) OR lower(code) = needle.n
+                ORDER BY lower(code) = needle.n DESC, starts_with(haystack, needle.n) DESC,
+                         {_SCALE_ORDER_SQL}, name, code
+                LIMIT ?
+                """,
+                [needle, limit],
+            )
+            .fetchall()
+        )
+        return [Place(*row) for row in rows]
+
+    def place(self, scale: str, code: str) -> Place | None:
+        """One zone or residence with its bounds, or None if the code is unknown."""
+        if scale == "residence":
+            sql = (
+                "SELECT 'residence', residence_id, name, address, lon, lat, lon, lat, lon, lat "
+                "FROM residences WHERE residence_id = ? AND lon IS NOT NULL"
+            )
+            params = [code]
+        else:
+            sql = (
+                "SELECT z.scale, z.code, z.name, c.name, z.min_lon, z.min_lat, z.max_lon, "
+                "z.max_lat, z.lon, z.lat FROM zones z LEFT JOIN zones c "
+                "ON c.scale = 'commune' AND c.code = z.commune_code AND z.scale <> 'commune' "
+                "WHERE z.scale = ? AND z.code = ?"
+            )
+            params = [scale, code]
+        row = self._cursor().execute(sql, params).fetchone()
+        return Place(*row) if row else None
+
+    def selection_feature(self, scale: str, code: str) -> dict[str, Any] | None:
+        """The outline (zone) or point (residence) of a selected feature, as GeoJSON."""
+        if scale == "residence":
+            place = self.place(scale, code)
+            if place is None:
+                return None
+            geometry: dict[str, Any] = {"type": "Point", "coordinates": [place.lon, place.lat]}
+        else:
+            row = (
+                self._cursor()
+                .execute(
+                    "SELECT geometry_geojson FROM zones WHERE scale = ? AND code = ?",
+                    [scale, code],
+                )
+                .fetchone()
+            )
+            if row is None:
+                return None
+            geometry = json.loads(row[0])
+        return {
+            "type": "Feature",
+            "properties": {"scale": scale, "code": code},
+            "geometry": geometry,
+        }
+
     # --- panel
 
     def zone_ref(self, scale: str, code: str) -> ZoneRef | None:
@@ -80,7 +285,7 @@ class Store:
         )
         return ZoneRef(*row) if row else None
 
-    def _epci_ref(self) -> ZoneRef | None:
+    def epci_ref(self) -> ZoneRef | None:
         row = (
             self._cursor()
             .execute("SELECT scale, code, name, commune_code FROM zones WHERE scale = 'epci'")
@@ -95,7 +300,7 @@ class Store:
             commune = self.zone_ref("commune", zone.commune_code)
             if commune:
                 levels.append(commune)
-        epci = self._epci_ref()
+        epci = self.epci_ref()
         if epci and zone.scale != "epci":
             levels.append(epci)
         return tuple(levels)
@@ -186,7 +391,7 @@ class Store:
         commune = self.zone_ref("commune", commune_code)
         iris = self.zone_ref("iris", iris_code) if iris_code else None
         qpv = self.zone_ref("qpv", qpv_code) if qpv_code else None
-        epci = self._epci_ref()
+        epci = self.epci_ref()
         residence = ZoneRef("residence", rid, name, commune_code)
         levels = tuple(level for level in (residence, iris, commune, epci) if level)
         if not scope.grants("occupation"):
@@ -264,6 +469,29 @@ class Store:
             (ref, {indicator_id: row[index] for indicator_id, row in measures.items()})
             for index, ref in enumerate(refs)
         ]
+
+
+# --- map: the values the map queries return
+
+_SCALE_ORDER_SQL = (
+    "CASE scale WHEN 'commune' THEN 0 WHEN 'qpv' THEN 1 WHEN 'iris' THEN 2 ELSE 3 END"
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A zone or residence found by the search box, with what the map needs to fly to it."""
+
+    scale: str
+    code: str
+    name: str
+    detail: str | None  # the commune of an IRIS or QPV, the address of a residence
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+    lon: float
+    lat: float
 
 
 # --- panel: the values the panel queries return

@@ -21,7 +21,7 @@ from layouts.panel_labels import (
     level_name,
 )
 
-PINNABLE_SCALES = ("epci", "commune", "iris", "qpv")
+PINNABLE_SCALES = ("commune", "iris", "qpv")
 DEFAULT_COMPARED = "parc.vacancy_rate"
 
 

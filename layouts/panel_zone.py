@@ -62,7 +62,11 @@ def zone_header(summary: ZoneSummary, pinned: bool) -> html.Header:
             html.Div(
                 [
                     pin_button(zone.scale, zone.code, pinned),
-                    html.Div(id=PIN_MESSAGE, className="panel-pin-message", role="status"),
+                    html.Div(
+                        id={"type": PIN_MESSAGE, "scale": zone.scale, "code": zone.code},
+                        className="panel-pin-message",
+                        role="status",
+                    ),
                 ],
                 className="panel-actions",
             ),

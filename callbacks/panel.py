@@ -1,0 +1,144 @@
+"""The panel's callbacks: render the selected zone or residence, follow links, pin labels.
+
+Thin wiring: the scope comes from the session (`auth.access.current_scope`), never from
+the request body; the store filters by it; `layouts/panel_*` build the components.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dash import ALL, Dash, Input, Output, State, ctx, html
+from dash.exceptions import PreventUpdate
+
+from auth.access import current_scope, log_access
+from auth.scope import AccessScope
+from data.catalog import CATALOG
+from data.store import ZONE_SCALES, Store
+from layouts.compare import clean_pinned
+from layouts.panel_common import PIN_BUTTON, SELECT_LINK
+from layouts.panel_labels import NO_SELECTION_TEXT, PIN_TEXT, UNKNOWN_SELECTION_TEXT, UNPIN_TEXT
+from layouts.panel_residence import residence_panel
+from layouts.panel_zone import zone_panel
+
+SELECTABLE_SCALES = (*ZONE_SCALES, "residence")
+MAX_CODE_LENGTH = 40
+
+
+def clean_selection(raw: Any) -> tuple[str, str] | None:
+    """(scale, code) of a well-formed selection; None for anything else (tampered URL...)."""
+    if not isinstance(raw, dict):
+        return None
+    scale, code = raw.get("scale"), raw.get("code")
+    if scale not in SELECTABLE_SCALES or not isinstance(code, str):
+        return None
+    if not 0 < len(code) <= MAX_CODE_LENGTH:
+        return None
+    return scale, code
+
+
+def clean_year(raw: Any, store: Store) -> int:
+    """The selected vintage, or the latest RPLS vintage when missing or malformed."""
+    vintages = store.manifest.get("vintages", {}).get("rpls") or [None]
+    try:
+        year = int(raw)
+    except (TypeError, ValueError):
+        return vintages[-1]
+    return year if 1900 <= year <= 2100 else vintages[-1]
+
+
+def clean_indicator(raw: Any) -> str | None:
+    return raw if isinstance(raw, str) and raw in CATALOG else None
+
+
+def secrecy_threshold(store: Store) -> int:
+    return int(store.manifest.get("secrecy_threshold", 11))
+
+
+@dataclass(frozen=True)
+class PanelContent:
+    children: Any
+    residence_viewed: str | None = None  # the residence whose sheet is shown, for the audit
+
+
+def panel_content(
+    store: Store,
+    scope: AccessScope,
+    selection: Any,
+    indicator_id: Any,
+    year: Any,
+    pinned: Any,
+) -> PanelContent:
+    """The panel for a selection, as the scope allows; a hint when nothing is selected."""
+    selected = clean_selection(selection)
+    if selected is None:
+        return PanelContent(html.P(NO_SELECTION_TEXT, className="text-muted panel-empty"))
+    scale, code = selected
+    vintage = clean_year(year, store)
+    threshold = secrecy_threshold(store)
+    unknown = PanelContent(html.P(UNKNOWN_SELECTION_TEXT, className="text-muted panel-empty"))
+    if scale == "residence":
+        sheet = store.residence_sheet(code, vintage, scope)
+        if sheet is None:
+            return unknown
+        return PanelContent(
+            residence_panel(sheet, year=vintage, threshold=threshold), sheet.residence_id
+        )
+    summary = store.zone_summary(scale, code, vintage, scope)
+    if summary is None:
+        return unknown
+    indicator = clean_indicator(indicator_id)
+    series = store.indicator_series(scale, code, indicator, scope) if indicator else None
+    panel = zone_panel(
+        summary,
+        residences=store.residences_in_zone(scale, code, scope),
+        series=series,
+        indicator_id=indicator,
+        pinned={"scale": scale, "code": code} in clean_pinned(pinned),
+        threshold=threshold,
+    )
+    return PanelContent(panel)
+
+
+def register(app: Dash, store: Store) -> None:
+    @app.callback(
+        Output("panel", "children"),
+        Input("selection", "data"),
+        Input("indicator-select", "value"),
+        Input("year-select", "value"),
+        State("pinned", "data"),
+    )
+    def render_panel(selection: Any, indicator_id: Any, year: Any, pinned: Any) -> Any:
+        content = panel_content(store, current_scope(), selection, indicator_id, year, pinned)
+        # A sheet is opened by a new selection (or a permalink), not by a change of year.
+        if content.residence_viewed and ctx.triggered_id in (None, "selection"):
+            log_access("residence_view", content.residence_viewed)
+        return content.children
+
+    @app.callback(
+        Output("selection", "data", allow_duplicate=True),
+        Input({"type": SELECT_LINK, "scale": ALL, "code": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def follow_link(_clicks: list[int | None]) -> dict[str, str]:
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not ctx.triggered[0].get("value"):
+            raise PreventUpdate
+        selected = clean_selection({"scale": trigger.get("scale"), "code": trigger.get("code")})
+        if selected is None:
+            raise PreventUpdate
+        return {"scale": selected[0], "code": selected[1]}
+
+    @app.callback(
+        Output({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "children"),
+        Input("pinned", "data"),
+        State({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "id"),
+        prevent_initial_call=True,
+    )
+    def pin_labels(pinned: Any, ids: list[dict[str, str]]) -> list[str]:
+        zones = clean_pinned(pinned)
+        return [
+            UNPIN_TEXT if {"scale": i["scale"], "code": i["code"]} in zones else PIN_TEXT
+            for i in ids
+        ]
