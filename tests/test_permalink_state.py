@@ -1,0 +1,265 @@
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from layouts.map_state import (
+    MAX_PINNED,
+    OVERLAYS,
+    Feature,
+    StateContext,
+    ViewState,
+    feature_from_data,
+    parse_query,
+    resolve,
+    to_query,
+    with_viewport,
+)
+
+CODES = {
+    "commune": {"59350", "59512", "59128"},
+    "iris": {"593500101", "595120102"},
+    "qpv": {"QN059001M"},
+    "residence": {"R0123456789ab"},
+}
+YEARS = {
+    "parc.dwellings": (2019, 2020, 2021),
+    "parc.vacancy_rate": (2020, 2021),
+    "parc.social_share": (2021,),
+    "occupation.single_person": (2018, 2020),
+}
+
+
+def context(*, occupation: bool = True) -> StateContext:
+    themes = ("parc", "occupation") if occupation else ("parc",)
+    indicators: dict[tuple[str, str], tuple[str, ...]] = {}
+    for scale in ("commune", "iris", "qpv", "residence"):
+        parc = ["parc.dwellings", "parc.vacancy_rate"]
+        if scale == "commune":
+            parc.append("parc.social_share")
+        indicators[(scale, "parc")] = tuple(parc)
+        indicators[(scale, "occupation")] = ("occupation.single_person",)
+    return StateContext(
+        themes={scale: themes for scale in CODES},
+        indicators=indicators,
+        years=YEARS,
+        code_exists=lambda scale, code: code in CODES.get(scale, set()),
+        default_indicators={"parc": "parc.dwellings"},
+    )
+
+
+CTX = context()
+DEFAULT = ViewState(scale="commune", theme="parc", indicator="parc.dwellings", year=2021)
+
+
+def test_empty_query_gives_the_default_view() -> None:
+    assert parse_query("", CTX) == DEFAULT
+    assert parse_query(None, CTX) == DEFAULT
+    assert to_query(DEFAULT) == (
+        "?echelle=commune&theme=parc&indicateur=parc.dwellings&annee=2021&classes=quantile"
+    )
+
+
+def test_full_permalink_round_trips() -> None:
+    state = ViewState(
+        scale="iris",
+        theme="parc",
+        indicator="parc.vacancy_rate",
+        year=2020,
+        method="jenks",
+        overlays=("qpv", "communes"),
+        selection=Feature("iris", "595120102"),
+        pinned=(Feature("commune", "59512"), Feature("iris", "593500101")),
+        centre=(50.69, 3.18),
+        zoom=13,
+    )
+    query = to_query(state)
+    assert "selection=iris:595120102" in query
+    assert "epingles=commune:59512;iris:593500101" in query
+    assert "centre=50.69000,3.18000&zoom=13" in query
+    assert parse_query(query, CTX) == state
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?echelle=departement", DEFAULT),
+        (
+            "?echelle=iris&indicateur=parc.social_share",
+            DEFAULT.__class__(scale="iris", theme="parc", indicator="parc.dwellings", year=2021),
+        ),
+        (
+            "?indicateur=parc.vacancy_rate&annee=2019",
+            DEFAULT.__class__(
+                scale="commune", theme="parc", indicator="parc.vacancy_rate", year=2021
+            ),
+        ),
+        ("?annee=abcd", DEFAULT),
+        ("?annee=20210", DEFAULT),
+        ("?annee=-2021", DEFAULT),
+        ("?classes=kmeans", DEFAULT),
+        ("?theme=fragilite", DEFAULT),
+        ("?selection=commune:99999", DEFAULT),
+        ("?selection=commune:59512%27%3B--", DEFAULT),
+        ("?selection=<script>", DEFAULT),
+        ("?centre=91,3&zoom=12", DEFAULT),
+        ("?centre=nan,inf&zoom=12", DEFAULT),
+        ("?centre=50.6,3.0&zoom=99", DEFAULT),
+        ("?zoom=12", DEFAULT),
+        (
+            "?couches=qpv,bogus,qpv",
+            ViewState(
+                scale="commune",
+                theme="parc",
+                indicator="parc.dwellings",
+                year=2021,
+                overlays=("qpv",),
+            ),
+        ),
+        (
+            "?epingles=commune:59512;commune:59512;residence:R0123456789ab;qpv:QN059001M",
+            ViewState(
+                scale="commune",
+                theme="parc",
+                indicator="parc.dwellings",
+                year=2021,
+                pinned=(Feature("commune", "59512"), Feature("qpv", "QN059001M")),
+            ),
+        ),
+        (
+            "?echelle=qpv&theme=parc&theme=occupation",
+            ViewState(scale="qpv", theme="parc", indicator="parc.dwellings", year=2021),
+        ),
+    ],
+)
+def test_invalid_parameters_fall_back(query: str, expected: ViewState) -> None:
+    assert parse_query(query, CTX) == expected
+
+
+def test_occupation_needs_the_convention() -> None:
+    query = "?theme=occupation&indicateur=occupation.single_person&annee=2018"
+    assert parse_query(query, CTX).indicator == "occupation.single_person"
+    assert parse_query(query, CTX).year == 2018
+    assert parse_query(query, context(occupation=False)) == DEFAULT
+
+
+def test_pins_are_capped() -> None:
+    pins = [Feature("commune", c) for c in sorted(CODES["commune"])] + [
+        Feature("iris", c) for c in sorted(CODES["iris"])
+    ]
+    state = resolve(CTX, scale="commune", theme="parc", indicator=None, year=None, pinned=pins)
+    assert len(state.pinned) == MAX_PINNED
+
+
+def test_viewport_from_the_map() -> None:
+    state = with_viewport(DEFAULT, [50.712345678, 3.1], 12.2)
+    assert state.centre == (50.71235, 3.1) and state.zoom == 12
+    assert with_viewport(DEFAULT, {"lat": 50.7, "lng": 3.2}, 11).centre == (50.7, 3.2)
+    assert with_viewport(DEFAULT, None, 12) == DEFAULT
+    assert with_viewport(DEFAULT, [50.7, 3.1], None) == DEFAULT
+    assert with_viewport(DEFAULT, [50.7, 3.1], 40) == DEFAULT
+    assert with_viewport(DEFAULT, ["x", 3.1], 12) == DEFAULT
+
+
+def test_feature_from_store_data() -> None:
+    assert feature_from_data({"scale": "iris", "code": "595120102"}) == Feature("iris", "595120102")
+    assert feature_from_data({"scale": "iris"}) is None
+    assert feature_from_data(["iris", "x"]) is None
+    assert feature_from_data({"scale": "iris", "code": "a b"}) is None
+
+
+features = st.sampled_from(
+    [Feature(scale, code) for scale, codes in CODES.items() for code in sorted(codes)]
+)
+states = st.builds(
+    lambda scale, theme, indicator, year, method, overlays, selection, pinned, centre, zoom: (
+        resolve(
+            CTX,
+            scale=scale,
+            theme=theme,
+            indicator=indicator,
+            year=year,
+            method=method,
+            overlays=overlays,
+            selection=selection,
+            pinned=pinned,
+            centre=centre,
+            zoom=zoom,
+        )
+    ),
+    st.sampled_from(["commune", "iris", "qpv", "residence"]),
+    st.sampled_from(["parc", "occupation"]),
+    st.sampled_from(sorted(YEARS)),
+    st.sampled_from([2018, 2019, 2020, 2021]),
+    st.sampled_from(["quantile", "equal", "jenks"]),
+    st.lists(st.sampled_from(OVERLAYS), max_size=4),
+    st.none() | features,
+    st.lists(features, max_size=6),
+    st.none()
+    | st.tuples(
+        st.integers(4_900_000, 5_200_000).map(lambda v: v / 100_000),
+        st.integers(250_000, 350_000).map(lambda v: v / 100_000),
+    ),
+    st.none() | st.integers(8, 18),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(states)
+def test_every_valid_state_round_trips(state: ViewState) -> None:
+    parsed = parse_query(to_query(state), CTX)
+    assert parsed == state
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=200))
+def test_any_query_string_gives_a_valid_state(search: str) -> None:
+    state = parse_query(search, CTX)
+    assert (
+        resolve(
+            CTX,
+            scale=state.scale,
+            theme=state.theme,
+            indicator=state.indicator,
+            year=state.year,
+            method=state.method,
+            overlays=state.overlays,
+            selection=state.selection,
+            pinned=state.pinned,
+            centre=state.centre,
+            zoom=state.zoom,
+        )
+        == state
+    )
+    assert state.indicator in YEARS and state.year in YEARS[state.indicator]
+    if state.centre is not None:
+        assert all(math.isfinite(v) for v in state.centre)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "echelle",
+                "theme",
+                "indicateur",
+                "annee",
+                "classes",
+                "couches",
+                "selection",
+                "epingles",
+                "centre",
+                "zoom",
+            ]
+        ),
+        st.text(max_size=30),
+    )
+)
+def test_tampered_parameters_never_raise(params: dict[str, str]) -> None:
+    from urllib.parse import urlencode
+
+    state = parse_query("?" + urlencode(params), CTX)
+    assert state.scale in CODES
+    assert state.selection is None or state.selection.code in CODES[state.selection.scale]
