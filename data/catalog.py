@@ -1,0 +1,372 @@
+"""The indicator catalogue: what each indicator means, in French, and how to show it.
+
+Ids are `<theme>.<name>` and stable: the warehouse, the app and permalinks use them.
+The exact computation of each indicator lives in `data/pipeline/rules.py`, keyed by the
+same id; `definition` states that rule in French for the user.
+
+Conventions shared by all indicators:
+- the vintage year `N` of RPLS is the stock on 1 January of `N`; OPS households are
+  linked to the RPLS dwellings of their survey year (or of the nearest RPLS vintage);
+- shares are in percent (0-100) and their denominator excludes unknown values, so a
+  share is `nd` (not available) when nobody in the zone has a known value;
+- `parc.social_share` estimates main residences as the municipal population divided by
+  2.2 persons per household (the average size of households in the Nord, INSEE census),
+  because the census count of main residences is not among the raw inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+THEMES: dict[str, str] = {"parc": "Parc", "occupation": "Occupation"}
+ZONE_SCALES = ("epci", "commune", "iris", "qpv")
+SCALES = (*ZONE_SCALES, "residence")
+PERSONS_PER_MAIN_RESIDENCE = 2.2
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str
+    unit: str
+    theme: str
+    scales: tuple[str, ...]
+    source: str
+    definition: str
+    polarity: int
+    decimals: int
+
+    @property
+    def column(self) -> str:
+        """The column name of this indicator in `residences.parquet`."""
+        return self.id.replace(".", "__")
+
+
+def _parc(
+    name: str,
+    label: str,
+    unit: str,
+    definition: str,
+    polarity: int = 0,
+    decimals: int = 1,
+    scales: tuple[str, ...] = SCALES,
+) -> Indicator:
+    return Indicator(
+        f"parc.{name}", label, unit, "parc", scales, "RPLS", definition, polarity, decimals
+    )
+
+
+def _occupation(
+    name: str, label: str, unit: str, definition: str, polarity: int = 0, decimals: int = 1
+) -> Indicator:
+    return Indicator(
+        f"occupation.{name}",
+        label,
+        unit,
+        "occupation",
+        SCALES,
+        "OPS",
+        definition,
+        polarity,
+        decimals,
+    )
+
+
+_DPE_SHARES = tuple(
+    _parc(
+        f"dpe_{letter.lower()}_share",
+        f"Part des logements en classe {letter} (DPE)",
+        "%",
+        f"Logements dont la classe énergie du DPE (DPEENERGIE) est {letter}, rapportés aux "
+        "logements ayant un DPE renseigné.",
+        polarity=+1 if letter in "ABC" else (-1 if letter in "EFG" else 0),
+    )
+    for letter in "ABCDEFG"
+)
+
+_INDICATORS: tuple[Indicator, ...] = (
+    # --- Parc (RPLS) ---
+    _parc(
+        "dwellings",
+        "Logements sociaux",
+        "logements",
+        "Nombre de logements du répertoire RPLS au 1er janvier du millésime.",
+        decimals=0,
+    ),
+    _parc(
+        "social_share",
+        "Part de logements sociaux parmi les résidences principales",
+        "%",
+        "Logements sociaux RPLS rapportés aux résidences principales, estimées par la "
+        "population municipale divisée par 2,2 personnes par ménage ; calculé pour les "
+        "communes et l'EPCI seulement.",
+        scales=("epci", "commune"),
+    ),
+    _parc(
+        "qpv_share",
+        "Part des logements situés en QPV",
+        "%",
+        "Logements des résidences situées dans un quartier prioritaire de la politique de "
+        "la ville (position de la résidence dans les contours QPV), rapportés à tous les "
+        "logements.",
+        scales=("epci", "commune", "iris", "qpv"),
+    ),
+    _parc(
+        "t1_share",
+        "Part de T1",
+        "%",
+        "Logements d'une pièce (NBPIECE = 1), rapportés aux logements au nombre de pièces "
+        "renseigné.",
+    ),
+    _parc(
+        "t2_share",
+        "Part de T2",
+        "%",
+        "Logements de deux pièces (NBPIECE = 2), rapportés aux logements au nombre de "
+        "pièces renseigné.",
+    ),
+    _parc(
+        "t3_share",
+        "Part de T3",
+        "%",
+        "Logements de trois pièces (NBPIECE = 3), rapportés aux logements au nombre de "
+        "pièces renseigné.",
+    ),
+    _parc(
+        "t4_share",
+        "Part de T4",
+        "%",
+        "Logements de quatre pièces (NBPIECE = 4), rapportés aux logements au nombre de "
+        "pièces renseigné.",
+    ),
+    _parc(
+        "t5p_share",
+        "Part de T5 et plus",
+        "%",
+        "Logements de cinq pièces ou plus (NBPIECE ≥ 5), rapportés aux logements au "
+        "nombre de pièces renseigné.",
+    ),
+    _parc(
+        "mean_age",
+        "Âge moyen du parc",
+        "ans",
+        "Moyenne, sur les logements à l'année de construction renseignée, de l'écart entre "
+        "l'année du millésime et l'année de construction (CONSTRUCT).",
+    ),
+    _parc(
+        "built_before_1949_share",
+        "Part construite avant 1949",
+        "%",
+        "Logements construits avant 1949 (CONSTRUCT < 1949), rapportés aux logements à "
+        "l'année de construction renseignée.",
+    ),
+    _parc(
+        "built_1949_1974_share",
+        "Part construite de 1949 à 1974",
+        "%",
+        "Logements construits de 1949 à 1974 inclus, rapportés aux logements à l'année de "
+        "construction renseignée.",
+    ),
+    _parc(
+        "built_1975_1999_share",
+        "Part construite de 1975 à 1999",
+        "%",
+        "Logements construits de 1975 à 1999 inclus, rapportés aux logements à l'année de "
+        "construction renseignée.",
+    ),
+    _parc(
+        "built_2000_plus_share",
+        "Part construite depuis 2000",
+        "%",
+        "Logements construits en 2000 ou après, rapportés aux logements à l'année de "
+        "construction renseignée.",
+    ),
+    _parc(
+        "plai_share",
+        "Part financée en PLAI",
+        "%",
+        "Logements dont le financement initial (FINAN) est un PLA-I, rapportés aux "
+        "logements au financement connu (FINAN ≠ 99).",
+    ),
+    _parc(
+        "plus_share",
+        "Part financée en PLUS",
+        "%",
+        "Logements financés en PLUS ou PLA ordinaire (FINAN), rapportés aux logements au "
+        "financement connu (FINAN ≠ 99).",
+    ),
+    _parc(
+        "pls_share",
+        "Part financée en PLS",
+        "%",
+        "Logements financés en PLS (FINAN), rapportés aux logements au financement connu "
+        "(FINAN ≠ 99).",
+    ),
+    _parc(
+        "pli_share",
+        "Part financée en PLI",
+        "%",
+        "Logements financés en PLI (FINAN), rapportés aux logements au financement connu "
+        "(FINAN ≠ 99).",
+    ),
+    _parc(
+        "before_1977_financing_share",
+        "Part financée avant 1977 (HLM/O, PLR…)",
+        "%",
+        "Logements aux financements antérieurs à 1977 (HBM, PLR/PSR, HLM/O, ILM, ILN), "
+        "rapportés aux logements au financement connu (FINAN ≠ 99).",
+    ),
+    _parc(
+        "rent_m2",
+        "Loyer moyen au m²",
+        "€/m²",
+        "Moyenne, sur les logements loués (MODE = 1) au loyer renseigné (LOYERPRINC "
+        "différent de 9999) et à surface positive, du loyer principal mensuel divisé par "
+        "la surface retenue pour le loyer (SURFMODE).",
+        polarity=-1,
+        decimals=2,
+    ),
+    _parc(
+        "vacancy_rate",
+        "Taux de vacance",
+        "%",
+        "Logements vacants proposés à la location (MODE = 2), rapportés à tous les logements.",
+        polarity=-1,
+    ),
+    _parc(
+        "mobility_rate",
+        "Taux de mobilité",
+        "%",
+        "Logements loués dont le bail a pris effet dans l'année précédant le millésime "
+        "(BAIL = millésime − 1), rapportés aux logements loués (MODE = 1).",
+    ),
+    _parc(
+        "dpe_efg_share",
+        "Part de DPE E, F ou G",
+        "%",
+        "Logements dont la classe énergie du DPE (DPEENERGIE) est E, F ou G, rapportés "
+        "aux logements ayant un DPE renseigné.",
+        polarity=-1,
+    ),
+    *_DPE_SHARES,
+    # --- Occupation (OPS) ---
+    _occupation(
+        "households",
+        "Ménages enquêtés",
+        "ménages",
+        "Nombre de ménages de l'enquête OPS rattachés à un logement RPLS.",
+        decimals=0,
+    ),
+    _occupation(
+        "single_person",
+        "Part de personnes seules",
+        "%",
+        "Ménages composés d'une personne seule (COMPO = 1), rapportés aux ménages à "
+        "la composition renseignée.",
+    ),
+    _occupation(
+        "single_parent",
+        "Part de familles monoparentales",
+        "%",
+        "Familles monoparentales (COMPO = 4), rapportées aux ménages à la composition renseignée.",
+    ),
+    _occupation(
+        "large_family",
+        "Part de familles nombreuses",
+        "%",
+        "Ménages avec trois enfants ou plus (NB_ENFANTS ≥ 3), rapportés aux ménages "
+        "au nombre d'enfants renseigné.",
+    ),
+    _occupation(
+        "holder_over_65",
+        "Part de titulaires de 65 ans ou plus",
+        "%",
+        "Ménages dont le titulaire du bail a 65 ans ou plus (AGE_TITULAIRE ≥ 65), "
+        "rapportés aux ménages à l'âge renseigné.",
+    ),
+    _occupation(
+        "income_below_20",
+        "Revenus < 20 % du plafond PLUS",
+        "%",
+        "Ménages aux revenus inférieurs à 20 % du plafond PLUS (TRANCHE_REVENU = 1), "
+        "rapportés aux ménages à la tranche de revenus renseignée.",
+        polarity=-1,
+    ),
+    _occupation(
+        "income_below_40",
+        "Revenus < 40 % du plafond PLUS",
+        "%",
+        "Ménages aux revenus inférieurs à 40 % du plafond PLUS (TRANCHE_REVENU 1 ou "
+        "2), rapportés aux ménages à la tranche de revenus renseignée.",
+        polarity=-1,
+    ),
+    _occupation(
+        "income_below_60",
+        "Revenus < 60 % du plafond PLUS",
+        "%",
+        "Ménages aux revenus inférieurs à 60 % du plafond PLUS (TRANCHE_REVENU 1, 2 "
+        "ou 3), rapportés aux ménages à la tranche de revenus renseignée.",
+        polarity=-1,
+    ),
+    _occupation(
+        "income_20_40",
+        "Revenus de 20 à 40 % du plafond PLUS",
+        "%",
+        "Ménages aux revenus de 20 à 40 % du plafond PLUS (TRANCHE_REVENU = 2), "
+        "rapportés aux ménages à la tranche de revenus renseignée.",
+    ),
+    _occupation(
+        "income_40_60",
+        "Revenus de 40 à 60 % du plafond PLUS",
+        "%",
+        "Ménages aux revenus de 40 à 60 % du plafond PLUS (TRANCHE_REVENU = 3), "
+        "rapportés aux ménages à la tranche de revenus renseignée.",
+    ),
+    _occupation(
+        "income_60_100",
+        "Revenus de 60 à 100 % du plafond PLUS",
+        "%",
+        "Ménages aux revenus de 60 à 100 % du plafond PLUS (TRANCHE_REVENU = 4), "
+        "rapportés aux ménages à la tranche de revenus renseignée.",
+    ),
+    _occupation(
+        "income_over_100",
+        "Revenus au-dessus du plafond PLUS",
+        "%",
+        "Ménages aux revenus supérieurs au plafond PLUS (TRANCHE_REVENU = 5), "
+        "rapportés aux ménages à la tranche de revenus renseignée.",
+    ),
+    _occupation(
+        "apl_share",
+        "Part de bénéficiaires d'une aide au logement",
+        "%",
+        "Ménages percevant l'APL ou une autre aide au logement (APL = 1), rapportés "
+        "aux ménages où l'information est renseignée.",
+    ),
+    _occupation(
+        "adults_employed",
+        "Part des adultes en emploi",
+        "%",
+        "Adultes en emploi (somme de NB_ADULTES_EMPLOI) rapportés à l'ensemble des "
+        "adultes des ménages (somme de NB_ADULTES).",
+        polarity=+1,
+    ),
+    _occupation(
+        "newcomers",
+        "Part d'emménagés récents",
+        "%",
+        "Ménages installés depuis moins de trois ans (ANNEE_ENTREE ≥ année de "
+        "l'enquête − 2), rapportés aux ménages à l'année d'entrée renseignée.",
+    ),
+)
+
+CATALOG: dict[str, Indicator] = {indicator.id: indicator for indicator in _INDICATORS}
+
+
+def indicators_for(scale: str, theme: str | None = None) -> list[Indicator]:
+    """The indicators computed at `scale` (optionally of one theme), in display order."""
+    return [
+        indicator
+        for indicator in CATALOG.values()
+        if scale in indicator.scales and (theme is None or indicator.theme == theme)
+    ]

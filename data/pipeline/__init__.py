@@ -1,0 +1,1 @@
+"""Raw files -> pre-aggregated warehouse (Parquet) with statistical secrecy applied."""

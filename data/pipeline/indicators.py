@@ -1,0 +1,222 @@
+"""Indicators of every scale and vintage, in DuckDB, with secrecy applied.
+
+The work is done on residence sums (`residence_year` for Parc, `household_year` for
+Occupation): a zone's sums are the sums of its residences' sums, so no query runs over
+dwellings after the first pass. Secrecy is decided in Python on the small per-residence
+counts (`secrecy.protect`) and joined back as a table of secret cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+import pandas as pd
+
+from data.catalog import CATALOG, PERSONS_PER_MAIN_RESIDENCE
+from data.pipeline.residences import rule_sums
+from data.pipeline.rules import QPV_SHARE, SOCIAL_SHARE, Rule, row_rules
+from data.pipeline.secrecy import Cell, Disclosure, protect
+
+THEME_UNITS = {"parc": "residence_year", "occupation": "household_year"}
+
+
+def link_years(ops_years: Iterable[int], rpls_years: Iterable[int]) -> dict[int, int]:
+    """The RPLS vintage each OPS survey year is linked to: the same year, else the
+    nearest one (the later one on a tie)."""
+    rpls = sorted(rpls_years)
+    return (
+        {year: min(rpls, key=lambda r: (abs(r - year), -r)) for year in ops_years} if rpls else {}
+    )
+
+
+def create_household_year(con: duckdb.DuckDBPyConnection, links: dict[int, int]) -> int:
+    """Table `household_year` (residence, OPS year, household sums); returns the number of
+    households of the EPCI's communes that match no RPLS dwelling (left out)."""
+    con.execute("CREATE OR REPLACE TABLE ops_link (ops_year INTEGER, rpls_year INTEGER)")
+    if links:
+        con.executemany("INSERT INTO ops_link VALUES (?, ?)", list(links.items()))
+    con.execute(
+        """
+        CREATE OR REPLACE VIEW household AS
+        SELECT ops.*, dwelling_key.residence_id
+        FROM ops
+        JOIN ops_link ON ops.year = ops_link.ops_year
+        JOIN (
+          SELECT year, siren_bailleur, ident_int, any_value(residence_id) AS residence_id
+          FROM dwelling GROUP BY ALL
+        ) AS dwelling_key
+          ON dwelling_key.year = ops_link.rpls_year
+         AND dwelling_key.siren_bailleur = ops.siren_bailleur
+         AND dwelling_key.ident_int = ops.ident_int
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE household_year AS
+        SELECT present.residence_id, ops_link.ops_year AS year,
+          coalesce(sums.n_households, 0) AS n_units,
+          sums.* EXCLUDE (residence_id, year, n_households)
+        FROM ops_link
+        JOIN residence_year AS present ON present.year = ops_link.rpls_year
+        LEFT JOIN (
+          SELECT residence_id, year, count(*) AS n_households,
+            {rule_sums(row_rules("occupation"))}
+          FROM household GROUP BY residence_id, year
+        ) AS sums ON sums.residence_id = present.residence_id AND sums.year = ops_link.ops_year
+        """
+    )
+    households = con.execute(
+        "SELECT count(*) FROM ops WHERE depcom IN (SELECT code FROM epci_commune)"
+    ).fetchone()[0]
+    matched = con.execute("SELECT coalesce(sum(n_units), 0) FROM household_year").fetchone()[0]
+    return int(households - matched)
+
+
+def disclose(
+    con: duckdb.DuckDBPyConnection,
+    theme: str,
+    threshold: int,
+    forced: dict[int, set[str]] | None = None,
+) -> dict[int, Disclosure]:
+    """Run the secrecy rules for every vintage of a theme."""
+    units = con.execute(
+        f"""
+        SELECT u.year, u.residence_id, u.n_units, z.epci_code, z.commune_code, z.iris_code,
+          z.qpv_code
+        FROM {THEME_UNITS[theme]} AS u JOIN residence_zone AS z USING (residence_id)
+        ORDER BY u.year, u.residence_id
+        """
+    ).df()
+    outcome = {}
+    for year, rows in units.groupby("year", sort=True):
+        cells = [
+            Cell(r, int(n), e, c, _or_none(i), _or_none(q))
+            for r, n, e, c, i, q in zip(
+                rows["residence_id"],
+                rows["n_units"],
+                rows["epci_code"],
+                rows["commune_code"],
+                rows["iris_code"],
+                rows["qpv_code"],
+                strict=True,
+            )
+        ]
+        outcome[int(year)] = protect(cells, threshold, (forced or {}).get(int(year), ()))
+    return outcome
+
+
+def _or_none(value: object) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)
+
+
+def register_secrets(
+    con: duckdb.DuckDBPyConnection, theme: str, disclosures: dict[int, Disclosure]
+) -> None:
+    """Append the secret cells of a theme to table `secret_cell` (theme, scale, code, year)."""
+    rows = [
+        (theme, "residence", residence, year)
+        for year, outcome in disclosures.items()
+        for residence in outcome.hidden_residences
+    ] + [
+        (theme, scale, code, year)
+        for year, outcome in disclosures.items()
+        for scale, code in outcome.secret_zones
+    ]
+    frame = pd.DataFrame(rows, columns=["theme", "scale", "code", "year"])
+    frame["year"] = frame["year"].astype("int32")
+    con.register("secret_cell_new", frame)
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS secret_cell "
+        "(theme VARCHAR, scale VARCHAR, code VARCHAR, year INTEGER)"
+    )
+    con.execute("INSERT INTO secret_cell SELECT * FROM secret_cell_new")
+    con.unregister("secret_cell_new")
+
+
+def create_zone_sums(con: duckdb.DuckDBPyConnection, theme: str, years: list[int]) -> None:
+    """Table `<theme>_sums`: the rule sums of every zone and vintage (zero-filled for zones
+    without residences) and of every residence present in a vintage."""
+    unit = THEME_UNITS[theme]
+    width = len(row_rules(theme))
+    sums = ", ".join(f"sum(n{i}) AS n{i}, sum(d{i}) AS d{i}" for i in range(width))
+    columns = ", ".join(f"s.n{i}, s.d{i}" for i in range(width))
+    grouped = " UNION ALL ".join(
+        f"""SELECT '{scale}' AS scale, {column} AS code, year, sum(n_units) AS n_units,
+              sum(CASE WHEN qpv_code IS NOT NULL THEN n_units ELSE 0 END) AS qpv_units, {sums}
+            FROM located WHERE {column} IS NOT NULL GROUP BY ALL"""
+        for scale, column in (
+            ("epci", "epci_code"),
+            ("commune", "commune_code"),
+            ("iris", "iris_code"),
+            ("qpv", "qpv_code"),
+        )
+    )
+    year_list = ", ".join(str(int(year)) for year in years) or "NULL"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE {theme}_sums AS
+        WITH located AS (SELECT * FROM {unit} JOIN residence_zone USING (residence_id)),
+        grouped AS ({grouped}),
+        grid AS (
+          SELECT zone.scale, zone.code, zone.population, years.year
+          FROM zone CROSS JOIN (SELECT unnest([{year_list}]) AS year) AS years
+          WHERE years.year IS NOT NULL
+        )
+        SELECT grid.scale, grid.code, grid.year, grid.population,
+          coalesce(s.n_units, 0) AS n_units, coalesce(s.qpv_units, 0) AS qpv_units, {columns}
+        FROM grid LEFT JOIN grouped AS s USING (scale, code, year)
+        UNION ALL
+        SELECT 'residence', u.residence_id, u.year, NULL, u.n_units,
+          CASE WHEN z.qpv_code IS NOT NULL THEN u.n_units ELSE 0 END, {columns.replace("s.", "u.")}
+        FROM {unit} AS u JOIN residence_zone AS z USING (residence_id)
+        """
+    )
+
+
+def value_sql(indicator_id: str, index: int | None, rule: Rule | None) -> str:
+    """The SQL of an indicator's value from the sums of its row (`n<i>`, `d<i>`...)."""
+    if indicator_id == QPV_SHARE:
+        return "CASE WHEN n_units > 0 THEN 100.0 * qpv_units / n_units END"
+    if indicator_id == SOCIAL_SHARE:
+        return (
+            f"CASE WHEN population > 0 THEN 100.0 * n_units / "
+            f"(population / {PERSONS_PER_MAIN_RESIDENCE}) END"
+        )
+    assert rule is not None and index is not None
+    if rule.denominator is None:
+        return f"coalesce(n{index}, 0) * {rule.factor}"
+    return f"CASE WHEN d{index} > 0 THEN n{index} / d{index} * {rule.factor} END"
+
+
+def create_indicator_rows(con: duckdb.DuckDBPyConnection, themes: list[str]) -> None:
+    """Table `indicator_row`: the long format of the warehouse, secrecy applied."""
+    selects = []
+    for theme in themes:
+        rules = row_rules(theme)
+        index_of = {indicator_id: i for i, indicator_id in enumerate(rules)}
+        for indicator in (ind for ind in CATALOG.values() if ind.theme == theme):
+            scales = ", ".join(f"'{scale}'" for scale in indicator.scales)
+            raw = value_sql(indicator.id, index_of.get(indicator.id), rules.get(indicator.id))
+            selects.append(
+                f"SELECT scale, code, year, '{indicator.id}' AS indicator_id, '{theme}' AS theme, "
+                f"CAST({raw} AS DOUBLE) AS raw_value FROM {theme}_sums WHERE scale IN ({scales})"
+            )
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS secret_cell "
+        "(theme VARCHAR, scale VARCHAR, code VARCHAR, year INTEGER)"
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE indicator_row AS
+        WITH computed AS ({" UNION ALL ".join(selects)})
+        SELECT c.scale, c.code, CAST(c.year AS INTEGER) AS year, c.indicator_id, c.theme,
+          CASE WHEN s.code IS NULL THEN c.raw_value END AS value,
+          CASE WHEN s.code IS NOT NULL THEN 'secret'
+               WHEN c.raw_value IS NULL THEN 'nd' ELSE 'ok' END AS status
+        FROM computed AS c
+        LEFT JOIN secret_cell AS s
+          ON s.theme = c.theme AND s.scale = c.scale AND s.code = c.code AND s.year = c.year
+        ORDER BY c.scale, c.indicator_id, c.year, c.code
+        """
+    )

@@ -1,0 +1,110 @@
+"""Zones of the four scales: the EPCI, its communes, their IRIS and the QPV.
+
+Geometry work happens in Lambert-93 (metres); the warehouse stores WGS84 geometries, a
+simplified copy for the web as GeoJSON text (coordinates rounded to 5 decimals, about a
+metre) and a point guaranteed inside each zone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from data.sources.errors import SourceError
+
+LAMBERT93 = 2154
+WGS84 = 4326
+WEB_TOLERANCE_METRES = {"epci": 40.0, "commune": 15.0, "iris": 6.0, "qpv": 6.0}
+WEB_PRECISION_DEGREES = 1e-5
+ZONE_COLUMNS = ["scale", "code", "name", "commune_code", "population", "geometry"]
+
+
+def read_reference_communes(path: Path) -> gpd.GeoDataFrame:
+    """The committed commune extract (code, name, population, epci_code, epci_name)."""
+    if not path.is_file():
+        raise SourceError(path, None, None, "référentiel des communes de l'EPCI introuvable")
+    communes = gpd.read_file(path)
+    if communes.crs is None:
+        communes = communes.set_crs(WGS84)
+    return communes.to_crs(LAMBERT93)
+
+
+def _zone_rows(
+    scale: str,
+    frame: pd.DataFrame,
+    code: str,
+    name: str,
+    commune: str,
+    population: str | None = None,
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "scale": scale,
+            "code": frame[code],
+            "name": frame[name],
+            "commune_code": frame[commune],
+            "population": frame[population] if population else None,
+            "geometry": frame.geometry.values,
+        }
+    )
+
+
+def assemble_zones(
+    communes: gpd.GeoDataFrame, iris: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """One GeoDataFrame of every zone (Lambert-93); IRIS and QPV outside the EPCI dropped."""
+    codes = set(communes["code"])
+    epci = pd.DataFrame(
+        {
+            "scale": ["epci"],
+            "code": [communes["epci_code"].iloc[0]],
+            "name": [communes["epci_name"].iloc[0]],
+            "commune_code": [None],
+            "population": [int(communes["population"].sum())],
+            "geometry": [shapely.union_all(communes.geometry.values, grid_size=0.01)],
+        }
+    )
+    frame = pd.concat(
+        [
+            epci,
+            _zone_rows("commune", communes, "code", "name", "code", "population"),
+            _zone_rows(
+                "iris", iris[iris["insee_com"].isin(codes)], "code_iris", "nom_iris", "insee_com"
+            ),
+            _zone_rows("qpv", qpv[qpv["insee_com"].isin(codes)], "code_qp", "lib_qp", "insee_com"),
+        ],
+        ignore_index=True,
+    )
+    frame["population"] = frame["population"].astype("Int64")
+    return gpd.GeoDataFrame(frame[ZONE_COLUMNS], geometry="geometry", crs=LAMBERT93)
+
+
+def web_geometry(geometry: shapely.Geometry, tolerance: float) -> shapely.Geometry:
+    """A lighter copy of a Lambert-93 geometry, still valid and never empty."""
+    simplified = shapely.simplify(geometry, tolerance, preserve_topology=True)
+    return simplified if not simplified.is_empty else geometry
+
+
+def warehouse_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The zones as the warehouse stores them (WGS84, web GeoJSON, inner point, bbox)."""
+    inner = gpd.GeoSeries(zones.geometry.representative_point(), crs=LAMBERT93).to_crs(WGS84)
+    tolerance = zones["scale"].map(WEB_TOLERANCE_METRES).to_numpy()
+    light = gpd.GeoSeries(
+        [web_geometry(g, t) for g, t in zip(zones.geometry.values, tolerance, strict=True)],
+        crs=LAMBERT93,
+    ).to_crs(WGS84)
+    rounded = shapely.set_precision(light.values, WEB_PRECISION_DEGREES)
+    wgs84 = zones.to_crs(WGS84)
+    bounds = wgs84.geometry.bounds
+    out = wgs84.drop(columns="geometry").reset_index(drop=True)
+    out["geometry_geojson"] = [shapely.to_geojson(g) for g in rounded]
+    out["lon"] = inner.x.to_numpy()
+    out["lat"] = inner.y.to_numpy()
+    out["min_lon"] = bounds["minx"].to_numpy()
+    out["min_lat"] = bounds["miny"].to_numpy()
+    out["max_lon"] = bounds["maxx"].to_numpy()
+    out["max_lat"] = bounds["maxy"].to_numpy()
+    return gpd.GeoDataFrame(out, geometry=wgs84.geometry.values, crs=WGS84)
