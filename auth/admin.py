@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auth import management
-from auth.access import auth_state, client_address, current_account
-from auth.audit import AuditFilter, list_events, record_event
+from auth.access import auth_state, client_address, current_account, log_access
+from auth.audit import AuditFilter, list_events
 from auth.forms import ActionForm, ConventionForm, InviteForm, RenewForm, SignForm
 from auth.management import Actor, ManagementError
 from auth.models import (
@@ -31,18 +31,9 @@ FORBIDDEN = "Cette page est réservée aux administrateurs de la Métropole."
 
 @blueprint.before_request
 def require_admin() -> tuple[str, int] | None:
-    account = current_account()
-    if account.is_admin:
+    if current_account().is_admin:
         return None
-    with auth_state().db.writing() as session:
-        record_event(
-            session,
-            "access_denied",
-            user_email=account.email,
-            convention_number=account.convention.number,
-            obj=f"page d'administration ({request.path})",
-            client_address=client_address(),
-        )
+    log_access("access_denied", f"page d'administration ({request.path})")
     return render_template("auth/message.html", title="Accès refusé", message=FORBIDDEN), 403
 
 

@@ -13,8 +13,7 @@ from flask import Flask, Response, current_app, jsonify, redirect, request
 from flask_login import current_user
 
 from auth import sessions
-from auth.access import auth_state, client_address, current_account
-from auth.audit import record_event
+from auth.access import auth_state, current_account, log_access
 from auth.models import utcnow
 from auth.navigation import url
 from auth.rules import access_denial, today_in_france
@@ -73,16 +72,7 @@ def refuse_before_terms() -> Response:
 
 
 def _end_session(message: str, audited_reason: str) -> None:
-    account = current_account()
-    with auth_state().db.writing() as session:
-        record_event(
-            session,
-            "access_denied",
-            user_email=account.email,
-            convention_number=account.convention.number,
-            obj=f"session terminée : {audited_reason} ({request.path})",
-            client_address=client_address(),
-        )
+    log_access("access_denied", f"session terminée : {audited_reason} ({request.path})")
     sessions.end(message)
 
 
@@ -97,7 +87,11 @@ def gate() -> Response | None:
     if refusal is not None:
         _end_session(refusal.message, refusal.denial.value)
         return refuse_anonymous()
-    expired = sessions.expiry_message(settings.session_idle_minutes, settings.session_max_hours)
+    expired = sessions.expiry_message(
+        settings.session_idle_minutes,
+        settings.session_max_hours,
+        current_account().record.sessions_revoked_at,
+    )
     if expired:
         _end_session(expired, "session expirée")
         return refuse_anonymous()

@@ -248,6 +248,7 @@ def deactivate_user(session: Session, actor: Actor, email: str) -> User:
     if not user.active:
         raise ManagementError(f"Le compte {user.email} est déjà désactivé.")
     user.active = False
+    user.sessions_revoked_at = utcnow()
     _audit(session, actor, f"utilisateur {user.email} désactivé")
     return user
 

@@ -121,6 +121,9 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Sessions opened before this moment are over (logout, deactivation): a copied
+    # session cookie stops working too.
+    sessions_revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     convention: Mapped[Convention] = relationship(back_populates="users", lazy="joined")

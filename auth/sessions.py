@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 from flask import session
 from flask_login import login_user, logout_user
@@ -12,8 +13,8 @@ from auth.access import LoggedInUser
 LOGIN_AT = "atlas_login_at"
 SEEN_AT = "atlas_seen_at"
 ENDED_BECAUSE = "atlas_ended_because"
-# Writing the cookie on every Dash callback is wasteful; a minute of precision is enough.
-SEEN_AT_RESOLUTION_SECONDS = 60
+# Writing the cookie on every Dash callback is wasteful; a few seconds of precision do.
+SEEN_AT_RESOLUTION_SECONDS = 15
 
 
 def start(user: LoggedInUser) -> None:
@@ -21,7 +22,7 @@ def start(user: LoggedInUser) -> None:
     session.clear()
     login_user(user)
     session.permanent = True
-    now = int(time.time())
+    now = time.time()
     session[LOGIN_AT] = now
     session[SEEN_AT] = now
 
@@ -38,13 +39,19 @@ def pop_end_message() -> str:
     return session.pop(ENDED_BECAUSE, "")
 
 
-def expiry_message(idle_minutes: int, max_hours: int) -> str:
-    """Why the session is over ("" while it is alive), and mark it as used now."""
-    now = int(time.time())
+def expiry_message(idle_minutes: int, max_hours: int, revoked_at: datetime | None) -> str:
+    """Why the session is over ("" while it is alive), and mark it as used now.
+
+    `revoked_at` (naive UTC): sessions opened before it were closed by a logout or an
+    administrator, even if their cookie is replayed.
+    """
+    now = time.time()
     login_at = session.get(LOGIN_AT)
     seen_at = session.get(SEEN_AT)
-    if not isinstance(login_at, int) or not isinstance(seen_at, int):
+    if not isinstance(login_at, int | float) or not isinstance(seen_at, int | float):
         return "Votre session n'est plus valide : reconnectez-vous."
+    if revoked_at is not None and login_at < revoked_at.replace(tzinfo=UTC).timestamp():
+        return "Votre session a été fermée : reconnectez-vous."
     if now - login_at > max_hours * 3600:
         return (
             f"Votre session a atteint sa durée maximale de {max_hours} heures : reconnectez-vous."

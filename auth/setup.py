@@ -21,7 +21,7 @@ from auth.headers import install_security_headers
 from auth.models import User
 from auth.navigation import url
 from auth.passwords import Passwords, make_hasher
-from config import Settings
+from config import ConfigError, Settings
 
 # Dash reads this cookie and sends it back as the X-CSRFToken header on its POSTs.
 DASH_CSRF_COOKIE = "_csrf_token"
@@ -97,6 +97,8 @@ def _limit_login_attempts(server: Flask, settings: Settings) -> None:
     server.view_functions["auth.login"] = limiter.limit(
         settings.login_rate_limit,
         methods=["POST"],
+        # Only failed attempts count: a brute force fails, a user who logs in does not.
+        deduct_when=lambda response: response.status_code != 302,
         on_breach=views.rate_limited,
     )(server.view_functions["auth.login"])
 
@@ -104,6 +106,9 @@ def _limit_login_attempts(server: Flask, settings: Settings) -> None:
 def init_auth(app: Dash, settings: Settings) -> None:
     """Schema upgrade, demo accounts (demo only), login, the route gate, headers, CLI."""
     server = app.server
+    if not settings.secret_key:
+        raise ConfigError("SECRET_KEY is empty: sessions cannot be signed")
+    server.config["SECRET_KEY"] = settings.secret_key
     prefix = app.config.routes_pathname_prefix
     bp_prefix = prefix.replace("/", "_").replace(".", "_")
     server.config["ATLAS_ROUTES_PREFIX"] = prefix

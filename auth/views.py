@@ -9,8 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import update
 
 from auth import sessions
-from auth.access import LoggedInUser, auth_state, client_address, current_account
-from auth.audit import record_event
+from auth.access import LoggedInUser, auth_state, client_address, current_account, log_access
 from auth.forms import LoginForm, TermsForm
 from auth.login import authenticate
 from auth.models import User, utcnow
@@ -108,14 +107,12 @@ def conditions() -> Response | tuple[str, int]:
 @blueprint.route("/logout")
 def logout() -> Response:
     if current_user.is_authenticated:
-        account = current_account()
+        log_access("logout", "")
         with auth_state().db.writing() as session:
-            record_event(
-                session,
-                "logout",
-                user_email=account.email,
-                convention_number=account.convention.number,
-                client_address=client_address(),
+            session.execute(
+                update(User)
+                .where(User.id == current_account().record.id)
+                .values(sessions_revoked_at=utcnow())
             )
     sessions.end(LOGGED_OUT)
     return redirect(url("login"))

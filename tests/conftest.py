@@ -86,3 +86,110 @@ def live_server(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) 
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """pytest-playwright launches Debian's Chromium, never a downloaded browser."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+# --- Access by convention: a test app on SQLite or PostgreSQL, and logging in from a browser ---
+
+TEST_SECRET_KEY = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+DEMO_PASSWORD = "atlas-demo-2021"
+
+
+def postgres_test_url() -> str:
+    """The PostgreSQL server given to the tests (`.ci/run` starts one), or ""."""
+    return os.environ.get("ATLAS_TEST_POSTGRES_URL", "").strip()
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def auth_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty user store: a SQLite file, or a fresh schema on the PostgreSQL test server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'atlas-test.sqlite3'}"
+        return
+    base_url = postgres_test_url()
+    if not base_url:
+        pytest.skip("PostgreSQL tests skipped: ATLAS_TEST_POSTGRES_URL is not set")
+    import uuid
+
+    from sqlalchemy import create_engine, make_url
+
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        yield (
+            make_url(base_url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+def auth_test_settings(var_dir: Path, data_dir: Path, database_url: str, **overrides):
+    """Settings of a test app (ATLAS_ENV=test: cheap argon2, no demo accounts)."""
+    from config import Settings
+
+    values = {
+        "env": "test",
+        "var_dir": var_dir,
+        "data_dir": data_dir,
+        "secret_key": TEST_SECRET_KEY,
+        "database_url": database_url,
+        "login_rate_limit": "1000 per minute",
+        **overrides,
+    }
+    return Settings(**values)
+
+
+@pytest.fixture
+def make_auth_app(demo_warehouse: Path, tmp_path: Path, auth_database_url: str):
+    """Build the real app (create_app) on a fresh user store seeded with the demo profiles."""
+    from app import create_app
+    from auth.demo_accounts import seed_demo_accounts
+
+    apps = []
+
+    def build(**overrides):
+        settings = auth_test_settings(tmp_path, demo_warehouse, auth_database_url, **overrides)
+        app = create_app(settings)
+        state = app.server.extensions["atlas_auth"]
+        seed_demo_accounts(state.db, state.passwords)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.server.extensions["atlas_auth"].db.dispose()
+
+
+@pytest.fixture
+def auth_app(make_auth_app):
+    """The real app with default test settings and the demo profiles."""
+    return make_auth_app()
+
+
+@pytest.fixture
+def login_as():
+    """`login_as(page, live_server, email)`: log in through the real form and accept the
+    terms when asked (demo password by default)."""
+    from urllib.parse import urlsplit
+
+    def login(page, live_server: str, email: str, password: str = DEMO_PASSWORD) -> None:
+        page.goto(f"{live_server}/login")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", password)
+        page.click("button:has-text('Se connecter')")
+        page.wait_for_load_state("domcontentloaded")
+        if urlsplit(page.url).path == "/conditions":
+            page.check("input[name=accept]")
+            page.click('button:has-text("J\'accepte les conditions")')
+            page.wait_for_load_state("domcontentloaded")
+        if urlsplit(page.url).path in ("/login", "/conditions"):
+            raise AssertionError(f"login as {email} failed: still on {page.url}")
+
+    return login
