@@ -8,6 +8,8 @@ of a file, in line order, then column order, is raised as a SourceError.
 
 from __future__ import annotations
 
+import csv
+import itertools
 import tempfile
 import uuid
 from collections.abc import Callable, Sequence
@@ -69,15 +71,20 @@ def load_files(
 ) -> int:
     """Create (or replace) `table` with the normalized rows of every file; return its size.
 
-    The table appears only once every file has passed: a bad file leaves it untouched.
+    Rows are typed and checked in the same pass: each carries the index of its first bad
+    field (`_bad`), so that finding the first error is a scan of one small column. The
+    table appears only once every file has passed: a bad file leaves it untouched.
     """
     columns = ", ".join(f"{name} {kind}" for name, kind in NORMALIZED_TABLES[schema_name])
     loading = quote_identifier(f"{table}__loading_{uuid.uuid4().hex[:8]}")
-    con.execute(f"CREATE TABLE {loading} ({columns})")
+    con.execute(f"CREATE TABLE {loading} ({columns}, _bad SMALLINT, _keep BOOLEAN)")
     try:
         with tempfile.TemporaryDirectory(prefix="atlas-sources-") as scratch:
             for path in paths:
                 _load_file(con, Path(path), spec_for(Path(path)), loading, Path(scratch))
+        con.execute(f"DELETE FROM {loading} WHERE NOT _keep")
+        con.execute(f"ALTER TABLE {loading} DROP COLUMN _bad")
+        con.execute(f"ALTER TABLE {loading} DROP COLUMN _keep")
         con.execute(f"DROP TABLE IF EXISTS {quote_identifier(table)}")
         con.execute(f"ALTER TABLE {loading} RENAME TO {quote_identifier(table)}")
     finally:
@@ -141,33 +148,82 @@ def _load_file(
     header = _match_header(path, scanned.header, spec)
     readable = textfile.utf8_copy(scanned, scratch)
     tag = uuid.uuid4().hex[:8]
-    staged, rejects, reject_scans = f"_staged_{tag}", f"_rejects_{tag}", f"_reject_scans_{tag}"
+    rejects, reject_scans = f"_rejects_{tag}", f"_reject_scans_{tag}"
     raw_columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header.names)))
-    selected = ", ".join(
+    values = ", ".join(
         f"{_staged_value(field, header.positions.get(field.sql_name))} AS {field.sql_name}"
         for field in spec.fields
     )
+    checked = _checked_fields(spec, header)
+    first_bad = " ".join(
+        f"WHEN {_invalid_sql(field)} THEN {index}" for index, (_, field) in enumerate(checked)
+    )
+    (start,) = first_row(con, f"SELECT count(*) FROM {target}")
     try:
         con.execute(
-            f"""CREATE TEMP TABLE {staged} AS SELECT {selected} FROM read_csv(
+            f"""INSERT INTO {target} SELECT {spec.select},
+                CASE {first_bad or "WHEN false THEN 0"} END, {spec.keep}
+            FROM (SELECT {values} FROM read_csv(
                 {sql_string(str(readable))}, delim={sql_string(spec.delimiter)}, header=true,
                 auto_detect=false, columns={{{raw_columns}}}, quote='"', escape='"',
                 strict_mode=true, null_padding=false, store_rejects=true,
-                rejects_table='{rejects}', rejects_scan='{reject_scans}')"""
+                rejects_table='{rejects}', rejects_scan='{reject_scans}'))"""
         )
         first_reject = _first_reject(con, path, header, rejects)
-        # Rows after a rejected line would map to wrong lines, but the rejected line comes
-        # first and is the one reported then: only the blank lines shift row numbers.
-        first_invalid = _first_invalid(con, path, spec, header, staged, scanned.blank_lines)
-        found = [error for error in (first_reject, first_invalid) if error is not None]
-        if found:
-            raise min(found, key=lambda error: error.line or 0)
-        con.execute(f"INSERT INTO {target} SELECT {spec.select} FROM {staged} WHERE {spec.keep}")
+        bad_row = first_row(
+            con,
+            f"SELECT rowid - {start}, _bad FROM {target} WHERE rowid >= {start} "
+            "AND _bad IS NOT NULL ORDER BY rowid LIMIT 1",
+        )
     except duckdb.Error as exc:
         raise SourceError(path, None, None, f"lecture impossible : {exc}") from exc
     finally:
-        for name in (staged, rejects, reject_scans):
+        for name in (rejects, reject_scans):
             con.execute(f"DROP TABLE IF EXISTS {name}")
+    found = [first_reject] if first_reject else []
+    if bad_row is not None:
+        # Rows after a rejected line would map to wrong lines, but the rejected line comes
+        # first and is the one reported then: only the blank lines shift row numbers.
+        line = _line_of_row(bad_row[0], scanned.blank_lines)
+        position, field = checked[bad_row[1]]
+        found.append(_invalid_value(readable, spec, header, line, position, field, path))
+    if found:
+        raise min(found, key=lambda error: error.line or 0)
+
+
+def _checked_fields(spec: FileSpec, header: _Header) -> list[tuple[int, Field]]:
+    """The fields present in the file, in file column order (the order errors are sought)."""
+    return sorted(
+        (position, field)
+        for field in spec.fields
+        if (position := header.positions.get(field.sql_name)) is not None
+    )
+
+
+def _invalid_sql(field: Field) -> str:
+    missing = "true" if field.required else "false"
+    name = field.sql_name
+    return f"(CASE WHEN {name} IS NULL THEN {missing} ELSE {field.rule.sql_invalid(name)} END)"
+
+
+def _invalid_value(
+    readable: Path,
+    spec: FileSpec,
+    header: _Header,
+    line: int,
+    position: int,
+    field: Field,
+    path: Path,
+) -> SourceError:
+    """The error for the bad value at `line`, re-read from the file to quote it."""
+    with readable.open(encoding="utf-8", newline="\n") as handle:
+        text = next(itertools.islice(handle, line - 1, None))
+    (cells,) = csv.reader([text], delimiter=spec.delimiter, quotechar='"')
+    value = cells[position].strip()
+    if value.lower() in field.missing_markers:
+        value = ""
+    message = field.rule.problem(value) if value else "valeur manquante"
+    return SourceError(path, line, header.names[position], message)
 
 
 def _first_reject(
@@ -203,40 +259,3 @@ def _line_of_row(row_index: int, skipped: list[int]) -> int:
         else:
             break
     return line
-
-
-def _first_invalid(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    spec: FileSpec,
-    header: _Header,
-    staged: str,
-    skipped: list[int],
-) -> SourceError | None:
-    present = sorted(
-        (position, field)
-        for field in spec.fields
-        if (position := header.positions.get(field.sql_name)) is not None
-    )
-    if not present:
-        return None
-    cases = []
-    for index, (_, field) in enumerate(present):
-        name = field.sql_name
-        missing = "true" if field.required else "false"
-        invalid = field.rule.sql_invalid(name)
-        cases.append(
-            f"WHEN (CASE WHEN {name} IS NULL THEN {missing} ELSE {invalid} END) THEN {index}"
-        )
-    row = first_row(
-        con,
-        f"""SELECT rowid, bad FROM (SELECT rowid, CASE {" ".join(cases)} END AS bad
-            FROM {staged}) WHERE bad IS NOT NULL ORDER BY rowid LIMIT 1""",
-    )
-    if row is None:
-        return None
-    row_index, bad = row
-    position, field = present[bad]
-    (value,) = first_row(con, f"SELECT {field.sql_name} FROM {staged} WHERE rowid = ?", [row_index])
-    message = "valeur manquante" if value is None else field.rule.problem(value)
-    return SourceError(path, _line_of_row(row_index, skipped), header.names[position], message)

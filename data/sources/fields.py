@@ -23,8 +23,13 @@ def sql_string(text: str) -> str:
 
 
 def as_number(column: str) -> str:
-    """SQL turning a validated decimal (point or comma) into a DOUBLE."""
-    return f"CAST(replace({column}, ',', '.') AS DOUBLE)"
+    """SQL turning a decimal (point or comma) into a DOUBLE (NULL if not one: the row is
+    refused by its rule anyway)."""
+    return f"TRY_CAST(replace({column}, ',', '.') AS DOUBLE)"
+
+
+def as_integer(column: str) -> str:
+    return f"TRY_CAST({column} AS INTEGER)"
 
 
 def _plain(number: float) -> str:

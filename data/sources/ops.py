@@ -9,7 +9,17 @@ import duckdb
 
 from data.sources import codes
 from data.sources.csvload import FileSpec, load_files, require_year
-from data.sources.fields import DEPCOM, SIREN, Codes, Field, Number, Pattern, flag, year
+from data.sources.fields import (
+    DEPCOM,
+    SIREN,
+    Codes,
+    Field,
+    Number,
+    Pattern,
+    as_integer,
+    flag,
+    year,
+)
 
 OLDEST_MOVE_IN = 1900
 
@@ -34,9 +44,9 @@ def fields(vintage: int) -> list[Field]:
 
 def select(vintage: int) -> str:
     return f"""{vintage}, siren_bailleur, ident_int, depcom, compo,
-        CAST(nb_enfants AS INTEGER), CAST(nb_occupants AS INTEGER),
-        CAST(age_titulaire AS INTEGER), tranche_revenu, apl = '1', CAST(nb_adultes AS INTEGER),
-        CAST(nb_adultes_emploi AS INTEGER), CAST(annee_entree AS INTEGER)"""
+        {as_integer("nb_enfants")}, {as_integer("nb_occupants")},
+        {as_integer("age_titulaire")}, tranche_revenu, apl = '1', {as_integer("nb_adultes")},
+        {as_integer("nb_adultes_emploi")}, {as_integer("annee_entree")}"""
 
 
 def spec_for(path: Path) -> FileSpec:

@@ -16,6 +16,7 @@ from data.sources.fields import (
     Field,
     Number,
     Pattern,
+    as_integer,
     as_number,
     year,
 )
@@ -67,8 +68,8 @@ def fields(vintage: int) -> list[Field]:
 def select(vintage: int) -> str:
     return f"""{vintage}, ident_int, depcom, libcom, codepostal, numvoie, indrep, typvoie,
         nomvoie, depcom || plg_iris, qpv, {as_number("x")}, {as_number("y")}, typeconst,
-        CAST(nbpiece AS INTEGER), {as_number("surfhab")}, CAST(construct AS INTEGER),
-        CAST(locat AS INTEGER), origine, finan, finanautre, conv, mode, CAST(bail AS INTEGER),
+        {as_integer("nbpiece")}, {as_number("surfhab")}, {as_integer("construct")},
+        {as_integer("locat")}, origine, finan, finanautre, conv, mode, {as_integer("bail")},
         NULLIF({as_number("loyerprinc")}, {codes.RENT_NOT_APPLICABLE}),
         {as_number("surfmode")}, dpeenergie, dpeserre, nomprog, siren_bailleur, rs_bailleur"""
 
