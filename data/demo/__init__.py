@@ -1,0 +1,1 @@
+"""Seeded demo raw files for the MEL, in the real published formats."""
