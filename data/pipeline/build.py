@@ -94,6 +94,7 @@ def read_raw(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> RawInputs:
         },
         demo=layout.is_demo,
         sources={
+            "raw_dir": str(Path(raw_dir).resolve()),
             "rpls": ", ".join(path.name for path in layout.rpls.values()),
             "ops": ", ".join(path.name for path in layout.ops.values()),
             "iris": layout.iris.name,

@@ -1,0 +1,154 @@
+"""The build command: atomic swap, errors named by file/line/column, old warehouse kept."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from data.pipeline.__main__ import error_line
+from data.pipeline.warehouse import swap_in
+from data.sources.errors import SourceError
+from tests.conftest import PROJECT_ROOT
+
+RPLS_LINES = 4000
+
+
+@pytest.fixture(scope="module")
+def small_raw(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A raw directory with the demo contours and the first dwellings of RPLS 2024."""
+    source = Path(json.loads((demo_warehouse / "manifest.json").read_text())["sources"]["raw_dir"])
+    raw = tmp_path_factory.mktemp("raw")
+    shutil.copytree(source / "geo", raw / "geo")
+    shutil.copy(source / "demo.json", raw / "demo.json")
+    (raw / "rpls").mkdir()
+    with (source / "rpls" / "RPLS_2024.csv").open(encoding="utf-8") as lines:
+        head = [next(lines) for _ in range(RPLS_LINES)]
+    (raw / "rpls" / "RPLS_2024.csv").write_text("".join(head), encoding="utf-8")
+    return raw
+
+
+def run_build(raw: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "data.pipeline",
+            "build",
+            "--raw",
+            str(raw),
+            "--out",
+            str(out),
+            *extra,
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def old_warehouse(parent: Path) -> Path:
+    out = parent / "warehouse"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"old": true}')
+    (out / "zones.parquet").write_bytes(b"old zones")
+    return out
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
+
+
+def test_successful_build_replaces_the_old_warehouse(small_raw, tmp_path):
+    out = old_warehouse(tmp_path)
+    result = run_build(small_raw, out, "--threshold", "25")
+    assert result.returncode == 0, result.stderr
+    for step in ("read", "zones", "residences", "location", "indicators", "secrecy", "write"):
+        assert re.search(rf"^\s+{step}\s+\d+\.\d\d s$", result.stdout, re.MULTILINE), step
+    assert sorted(p.name for p in out.iterdir()) == [
+        "indicators.parquet",
+        "manifest.json",
+        "residences.parquet",
+        "zones.parquet",
+    ]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["secrecy_threshold"] == 25
+    assert manifest["vintages"]["rpls"] == [2024]
+    assert manifest["row_counts"]["rpls_in_epci"] == RPLS_LINES - 1
+    smallest = (
+        duckdb.connect()
+        .execute(
+            f"SELECT min(n_dwellings) FROM read_parquet('{out / 'residences.parquet'}') "
+            "WHERE NOT secret"
+        )
+        .fetchone()[0]
+    )
+    assert smallest >= 25
+    assert [p.name for p in tmp_path.iterdir()] == ["warehouse"]  # nothing left behind
+
+
+def corrupt(raw: Path, tmp_path: Path, line: int, column: str, value: str) -> Path:
+    """A copy of `raw` where `column` of file line `line` of RPLS_2024.csv holds `value`."""
+    copy = tmp_path / "raw-bad"
+    shutil.copytree(raw, copy)
+    path = copy / "rpls" / "RPLS_2024.csv"
+    rows = path.read_text(encoding="utf-8").split("\n")
+    header = rows[0].split(";")
+    fields = rows[line - 1].split(";")
+    fields[header.index(column)] = value
+    rows[line - 1] = ";".join(fields)
+    path.write_text("\n".join(rows), encoding="utf-8")
+    return copy
+
+
+@pytest.mark.parametrize(("column", "value"), [("CONSTRUCT", "19x8"), ("MODE", "7")])
+def test_malformed_file_stops_the_build_and_keeps_the_old_warehouse(
+    small_raw, tmp_path, column, value
+):
+    out = old_warehouse(tmp_path)
+    before = snapshot(out)
+    bad_raw = corrupt(small_raw, tmp_path, 57, column, value)
+    result = run_build(bad_raw, out)
+    assert result.returncode != 0
+    message = result.stderr.strip().splitlines()[-1]
+    assert re.match(rf".*RPLS_2024\.csv:57:{column}: \S", message), message
+    assert "Traceback" not in result.stderr
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw-bad", "warehouse"]
+
+
+def test_missing_raw_directory_is_reported(tmp_path):
+    out = old_warehouse(tmp_path)
+    result = run_build(tmp_path / "nowhere", out)
+    assert result.returncode != 0
+    assert re.match(r".*nowhere:-:-: \S", result.stderr.strip())
+    assert (out / "manifest.json").read_text() == '{"old": true}'
+
+
+def test_error_line_names_the_place_of_an_unexpected_error():
+    try:
+        raise ValueError("boom")
+    except ValueError as exc:
+        line = error_line(exc)
+    assert re.match(
+        r".*test_pipeline_build\.py:\d+:-: erreur inattendue \(ValueError\) : boom", line
+    )
+    assert (
+        error_line(SourceError("a.csv", 3, "MODE", "code inconnu")) == "a.csv:3:MODE: code inconnu"
+    )
+
+
+def test_swap_in_without_previous_warehouse(tmp_path):
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "manifest.json").write_text("{}")
+    swap_in(new, tmp_path / "warehouse")
+    assert (tmp_path / "warehouse" / "manifest.json").read_text() == "{}"
+    assert not new.exists()

@@ -1,0 +1,176 @@
+"""Statistical secrecy: hand-made cases and properties over generated territories.
+
+The invariants are checked by an auditor written independently of `secrecy.py`, from the
+rules as the design states them:
+- no published residence has fewer than T units;
+- for every published zone value, the units of the non-published residences inside the
+  zone sum to 0 or to at least T (zone minus published residences);
+- for every published parent (commune over its IRIS, EPCI over its communes and over all
+  IRIS, QPV over the IRIS entirely inside it), the suppressed children sum to 0 or at
+  least T units, and so do the non-published residences inside them (parent minus
+  published children, minus the published residences of the suppressed children).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from data.pipeline.secrecy import Cell, Disclosure, protect, zone_tree
+
+EPCI = "E"
+
+
+def cell(rid: str, count: int, commune: str, iris: str, qpv: str | None = None) -> Cell:
+    return Cell(rid, count, EPCI, commune, iris, qpv)
+
+
+def safe(mass: int, threshold: int) -> bool:
+    return mass == 0 or mass >= threshold
+
+
+def zones_of(c: Cell) -> list[tuple[str, str]]:
+    zones = [("epci", c.epci), ("commune", c.commune), ("iris", c.iris)]
+    return zones + ([("qpv", c.qpv)] if c.qpv else [])
+
+
+def violations(cells: list[Cell], outcome: Disclosure, threshold: int) -> list[str]:
+    """Every breach of the invariants (empty when the outcome is safe)."""
+    found = []
+    hidden = outcome.hidden_residences
+    members: dict[tuple[str, str], list[Cell]] = defaultdict(list)
+    for c in cells:
+        for zone in zones_of(c):
+            members[zone].append(c)
+        if c.count < threshold and c.residence_id not in hidden:
+            found.append(f"residence {c.residence_id} published with {c.count}")
+
+    def published(zone: tuple[str, str]) -> bool:
+        return zone not in outcome.secret_zones
+
+    for zone, inside in members.items():
+        if published(zone):
+            mass = sum(c.count for c in inside if c.residence_id in hidden)
+            if not safe(mass, threshold):
+                found.append(f"{zone}: hidden residences sum to {mass}")
+
+    def check_partition(parent: tuple[str, str], children: set[tuple[str, str]]) -> None:
+        if not published(parent):
+            return
+        suppressed = {child for child in children if not published(child)}
+        in_suppressed = [c for c in members[parent] if any(z in suppressed for z in zones_of(c))]
+        total = sum(c.count for c in in_suppressed)
+        mass = sum(c.count for c in in_suppressed if c.residence_id in hidden)
+        if not (safe(total, threshold) and safe(mass, threshold)):
+            found.append(f"{parent}: suppressed children {sorted(suppressed)} hold {total}/{mass}")
+
+    iris_of_commune: dict[str, set] = defaultdict(set)
+    for c in cells:
+        iris_of_commune[c.commune].add(("iris", c.iris))
+    for commune, iris in iris_of_commune.items():
+        check_partition(("commune", commune), iris)
+    check_partition(("epci", EPCI), {("commune", c.commune) for c in cells})
+    check_partition(("epci", EPCI), {("iris", c.iris) for c in cells})
+    qpv_of_iris: dict[str, set] = defaultdict(set)
+    for c in cells:
+        qpv_of_iris[c.iris].add(c.qpv)
+    for qpv in {c.qpv for c in cells if c.qpv}:
+        inside = {("iris", iris) for iris, qpvs in qpv_of_iris.items() if qpvs == {qpv}}
+        check_partition(("qpv", qpv), inside)
+    return found
+
+
+@st.composite
+def territories(draw) -> list[Cell]:
+    """1-4 communes of 1-4 IRIS with 0-6 residences each; some IRIS in a QPV, wholly or
+    partly; unit counts skewed towards the threshold region."""
+    cells = []
+    counts = st.one_of(st.integers(0, 12), st.integers(0, 60), st.integers(100, 400))
+    for ci in range(draw(st.integers(1, 4))):
+        commune = f"C{ci}"
+        qpv = f"Q{ci}" if draw(st.booleans()) else None
+        for ii in range(draw(st.integers(1, 4))):
+            iris = f"{commune}I{ii}"
+            mode = draw(st.sampled_from(["out", "in", "partly"])) if qpv else "out"
+            for ri in range(draw(st.integers(0, 6))):
+                in_qpv = mode == "in" or (mode == "partly" and draw(st.booleans()))
+                cells.append(
+                    cell(f"{iris}R{ri}", draw(counts), commune, iris, qpv if in_qpv else None)
+                )
+    return cells
+
+
+@settings(max_examples=400, deadline=None)
+@given(cells=territories(), threshold=st.integers(1, 15))
+def test_generated_territories_satisfy_every_invariant(cells, threshold):
+    outcome = protect(cells, threshold)
+    assert violations(cells, outcome, threshold) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells=territories(), data=st.data())
+def test_forced_residences_stay_hidden_and_invariants_hold(cells, data):
+    forced = (
+        data.draw(st.sets(st.sampled_from([c.residence_id for c in cells]))) if cells else set()
+    )
+    outcome = protect(cells, 11, forced)
+    assert forced <= outcome.hidden_residences
+    assert violations(cells, outcome, 11) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells=territories())
+def test_nothing_is_hidden_when_every_residence_is_large_enough(cells):
+    large = [Cell(c.residence_id, c.count + 11, c.epci, c.commune, c.iris, c.qpv) for c in cells]
+    outcome = protect(large, 11)
+    assert outcome.hidden_residences == frozenset()
+    assert outcome.secret_zones == frozenset()
+
+
+def test_small_residence_is_hidden_and_smallest_other_residence_hides_it():
+    # IRIS I0: 5 (primary secret) + 20 + 30. Hidden mass 5 < 11 -> the smallest published
+    # residence of the IRIS (20) is hidden too; hidden mass becomes 25.
+    cells = [cell("a", 5, "C", "I0"), cell("b", 20, "C", "I0"), cell("c", 30, "C", "I0")]
+    outcome = protect(cells, 11)
+    assert outcome.hidden_residences == {"a", "b"}
+    assert outcome.secret_zones == frozenset()
+
+
+def test_zone_of_only_small_residences_is_secret_and_a_sibling_covers_it():
+    # Commune C: IRIS I0 holds 3 + 4 dwellings (all secret, 7 < 11: the IRIS value is
+    # secret); IRIS I1 holds 40 + 50, published. C minus I1 would give I0's 7 dwellings:
+    # I1 is suppressed too and its smallest residence (40) hidden: 7 + 40 >= 11.
+    cells = [
+        cell("a", 3, "C", "I0"),
+        cell("b", 4, "C", "I0"),
+        cell("c", 40, "C", "I1"),
+        cell("d", 50, "C", "I1"),
+    ]
+    outcome = protect(cells, 11)
+    assert ("iris", "I0") in outcome.secret_zones
+    assert ("iris", "I1") in outcome.secret_zones
+    assert outcome.hidden_residences == {"a", "b", "c"}
+    assert outcome.zone_is_published("commune", "C")
+    assert violations(cells, outcome, 11) == []
+
+
+def test_tiny_territory_hides_everything():
+    cells = [cell("a", 3, "C", "I0"), cell("b", 4, "C", "I0")]
+    outcome = protect(cells, 11)
+    assert outcome.secret_zones == {("iris", "I0"), ("commune", "C"), ("epci", EPCI)}
+
+
+def test_zone_tree_puts_iris_under_the_qpv_holding_all_its_residences():
+    cells = [
+        cell("a", 20, "C", "I0", "Q"),
+        cell("b", 20, "C", "I1", "Q"),
+        cell("c", 20, "C", "I1", None),
+    ]
+    parent = zone_tree(cells)
+    assert parent[("iris", "I0")] == ("qpv", "Q")
+    assert parent[("iris", "I1")] == ("commune", "C")
+    assert parent[("qpv", "Q")] == ("commune", "C")
+    assert parent[("commune", "C")] == ("epci", EPCI)
+    assert parent[("epci", EPCI)] is None
