@@ -5,9 +5,13 @@ from __future__ import annotations
 from dash import Dash
 
 from auth import init_auth
+from auth.access import NoAccess, current_scope
+from callbacks import register_all
+from callbacks.map_geodata import register_geodata_routes
+from callbacks.permalink import territory_bounds
 from config import Settings, load_settings
 from data.store import Store
-from layouts.shell import page
+from layouts.shell import layout_function
 
 
 def create_app(settings: Settings) -> Dash:
@@ -27,13 +31,26 @@ def create_app(settings: Settings) -> Dash:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    app.layout = page(
-        store.zones_geojson("commune"),
+    geodata_urls = register_geodata_routes(app, store)
+    app.layout = layout_function(
+        account=_account,
         demo=store.is_demo,
         tile_url=settings.tile_url,
         attribution=settings.tile_attribution,
+        bounds=territory_bounds(store),
+        logout_href=app.get_relative_path("/logout"),
     )
+    register_all(app, store, geodata_urls)
     return app
+
+
+def _account() -> tuple[str, str] | None:
+    """Partner and convention number shown in the header, None outside a logged-in request."""
+    try:
+        scope = current_scope()
+    except NoAccess:
+        return None
+    return scope.partner_name, scope.convention_number
 
 
 app = create_app(load_settings())

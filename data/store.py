@@ -44,29 +44,6 @@ class Store:
     def is_demo(self) -> bool:
         return bool(self.manifest.get("demo"))
 
-    def zones_geojson(self, scale: str) -> dict[str, Any]:
-        """The zones of one scale as a GeoJSON FeatureCollection (code and name only)."""
-        rows = (
-            self._cursor()
-            .execute(
-                "SELECT code, name, geometry_geojson FROM zones WHERE scale = ? ORDER BY code",
-                [scale],
-            )
-            .fetchall()
-        )
-        return {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "id": code,
-                    "properties": {"code": code, "name": name},
-                    "geometry": json.loads(geometry),
-                }
-                for code, name, geometry in rows
-            ],
-        }
-
     # --- map
 
     @property
@@ -156,7 +133,8 @@ class Store:
     def map_values(
         self, scale: str, indicator_id: str, year: int, scope: AccessScope
     ) -> list[tuple[str, float | None, str]]:
-        """`(code, value, status)` of one indicator and year at a map scale.
+        """`(code, value, status)` of one indicator and year at a map scale, as `scope`
+        may see them.
 
         Occupation values need the convention's 'occupation' dataset (else nothing is
         returned); at residence scale those outside the convention's perimeter come back
@@ -181,6 +159,15 @@ class Store:
                 else (code, None, "restricted")
                 for code, value, status, commune, bailleur in rows
             ]
+        return self.shared_map_values(scale, indicator_id, year)
+
+    def shared_map_values(
+        self, scale: str, indicator_id: str, year: int
+    ) -> list[tuple[str, float | None, str]]:
+        """The values every convention granting the indicator's theme sees alike (all
+        but residence-level occupation); the caller has checked the theme is granted."""
+        if scale == "residence" and indicator_id.startswith("occupation."):
+            raise ValueError("residence-level occupation depends on the perimeter: map_values")
         return (
             self._cursor()
             .execute(

@@ -20,7 +20,7 @@ from layouts.classification import (
     class_index,
 )
 from layouts.formatting import format_range, format_value
-from layouts.palettes import NOT_AVAILABLE_COLOR, SECRET_COLOR, sequential
+from layouts.palettes import NOT_AVAILABLE_COLOR, RESTRICTED_COLOR, SECRET_COLOR, sequential
 
 METHOD_LABELS = {
     "quantile": "Quantiles",
@@ -30,6 +30,13 @@ METHOD_LABELS = {
 SECRET_LABEL = "Secret statistique"
 NOT_AVAILABLE_LABEL = "Non disponible"
 NO_ROW_LABEL = "Pas de donnée cette année"
+RESTRICTED_LABEL = "Hors du périmètre de votre convention"
+KNOWN_STATUSES = ("ok", "secret", "nd", "restricted")
+STATUS_COLORS = {
+    "secret": SECRET_COLOR,
+    "nd": NOT_AVAILABLE_COLOR,
+    "restricted": RESTRICTED_COLOR,
+}
 
 
 class IndicatorLike(Protocol):
@@ -62,6 +69,7 @@ class Legend:
     not_available_count: int
     missing_count: int
     noun: str = "zones"
+    restricted_count: int = 0
 
     @property
     def method_label(self) -> str:
@@ -69,8 +77,14 @@ class Legend:
 
     @property
     def no_value_count(self) -> int:
-        """Zones drawn without a class colour: secret, not available or absent."""
-        return self.secret_count + self.not_available_count + self.missing_count
+        """Features drawn without a class colour: secret, not available, out of the
+        convention's perimeter, or absent this year."""
+        return (
+            self.secret_count
+            + self.not_available_count
+            + self.restricted_count
+            + self.missing_count
+        )
 
 
 @dataclass(frozen=True)
@@ -90,7 +104,12 @@ class Choropleth:
             "colors": self.colors,
             "labels": self.labels,
             "status": {code: s for code, s in self.statuses.items() if s != "ok"},
-            "texts": {"secret": secret_text, "nd": NOT_AVAILABLE_LABEL, "none": NO_ROW_LABEL},
+            "texts": {
+                "secret": secret_text,
+                "nd": NOT_AVAILABLE_LABEL,
+                "restricted": RESTRICTED_LABEL,
+                "none": NO_ROW_LABEL,
+            },
             "title": f"{self.legend.title} ({self.legend.year})",
         }
 
@@ -118,9 +137,7 @@ def build_choropleth(
     labels: dict[str, str] = {}
     statuses: dict[str, str] = {}
     for code, value, status in rows:
-        if status == "ok" and value is None:
-            status = "nd"
-        elif status not in ("ok", "secret"):
+        if (status == "ok" and value is None) or status not in KNOWN_STATUSES:
             status = "nd"
         statuses[code] = status
         if status == "ok":
@@ -129,7 +146,7 @@ def build_choropleth(
             colors[code] = palette[index]
             labels[code] = format_value(value, indicator.unit, indicator.decimals)
         else:
-            colors[code] = SECRET_COLOR if status == "secret" else NOT_AVAILABLE_COLOR
+            colors[code] = STATUS_COLORS[status]
     classes = _legend_classes(edges, palette, counts, indicator)
     legend = Legend(
         title=indicator.label,
@@ -141,6 +158,7 @@ def build_choropleth(
         not_available_count=sum(1 for s in statuses.values() if s == "nd"),
         missing_count=max(total - len(statuses), 0),
         noun=noun,
+        restricted_count=sum(1 for s in statuses.values() if s == "restricted"),
     )
     return Choropleth(colors=colors, labels=labels, legend=legend, statuses=statuses)
 

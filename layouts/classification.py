@@ -2,8 +2,8 @@
 
 Every method returns the class edges `[e0, e1, ..., ek]` with `e0` the minimum and `ek`
 the maximum of the values, strictly increasing except that `e0 == e1` is allowed (a
-first class of one value); ties collapse classes, so there may be fewer than asked. A value `v` falls in class `i` when `e[i] <= v <= e[i+1]`, the lower
-class winning at a shared edge except for the first (see `class_index`).
+first class of one value); ties collapse classes, so there may be fewer than asked.
+Class 0 is `[e0, e1]`, class i > 0 is `]e[i], e[i+1]]` (see `class_index`).
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dash import html
 
-from layouts.choropleth import NOT_AVAILABLE_LABEL, SECRET_LABEL, Legend
-from layouts.palettes import NO_DATA_COLOR, NOT_AVAILABLE_COLOR, SECRET_COLOR
+from layouts.choropleth import NOT_AVAILABLE_LABEL, RESTRICTED_LABEL, SECRET_LABEL, Legend
+from layouts.palettes import NO_DATA_COLOR, NOT_AVAILABLE_COLOR, RESTRICTED_COLOR, SECRET_COLOR
 
 
 def _swatch(color: str, extra_class: str = "") -> html.Span:
@@ -47,6 +47,8 @@ def legend_component(legend: Legend) -> html.Div:
         rows.append(
             _row(NOT_AVAILABLE_COLOR, NOT_AVAILABLE_LABEL, legend.not_available_count, "nd")
         )
+    if legend.restricted_count:
+        rows.append(_row(RESTRICTED_COLOR, RESTRICTED_LABEL, legend.restricted_count, "restricted"))
     if legend.missing_count:
         rows.append(_row(NO_DATA_COLOR, "Sans donnée cette année", legend.missing_count, "missing"))
     no_value = legend.no_value_count

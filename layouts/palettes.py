@@ -19,6 +19,7 @@ YLGNBU: dict[int, tuple[str, ...]] = {
 SECRET_COLOR = "#8c8c8c"
 NOT_AVAILABLE_COLOR = "#f2f2f2"
 NO_DATA_COLOR = "#ffffff"
+RESTRICTED_COLOR = "#d9cfe6"
 MIN_CLASSES = 1
 MAX_CLASSES = max(YLGNBU)
 

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from layouts.choropleth import build_choropleth
 from layouts.formatting import NBSP
 from layouts.legend import legend_component
-from layouts.palettes import NOT_AVAILABLE_COLOR, SECRET_COLOR, YLGNBU
+from layouts.palettes import NOT_AVAILABLE_COLOR, RESTRICTED_COLOR, SECRET_COLOR, YLGNBU
 
 
 @dataclass(frozen=True)
@@ -99,3 +99,14 @@ def test_legend_counts_residences_with_their_noun() -> None:
     )
     shown = texts(legend_component(result.legend))
     assert "1 résidence sans valeur" in shown
+
+
+def test_residences_outside_the_perimeter_are_counted_apart() -> None:
+    rows = [("r1", 3.0, "ok"), ("r2", None, "restricted"), ("r3", None, "secret")]
+    result = build_choropleth(rows, FakeIndicator(), 2024, total=3, noun="résidences")
+    assert result.colors["r2"] == RESTRICTED_COLOR
+    assert result.legend.restricted_count == 1
+    assert result.hideout()["status"] == {"r2": "restricted", "r3": "secret"}
+    shown = texts(legend_component(result.legend))
+    assert "Hors du périmètre de votre convention" in shown
+    assert "2 résidences sans valeur" in shown

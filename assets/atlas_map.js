@@ -1,0 +1,177 @@
+/*
+ * Map functions of the Atlas, written once and referenced from Python by name
+ * ({"variable": "atlasMap.<name>"}): dash-leaflet calls them with the layer's props
+ * (incl. `hideout`) as last argument. Switching indicator or year only changes
+ * `hideout`; the geometries stay in the browser.
+ *
+ * hideout of a choropleth layer: {colors: {code: "#rrggbb"}, labels: {code: "12,3 %"},
+ * status: {code: "secret"|"nd"|"restricted"}, texts: {secret, nd, none, restricted},
+ * title: "Taux de vacance (2024)"}.
+ */
+(function () {
+    "use strict";
+
+    var NO_DATA_FILL = "#ffffff";
+    var OUTLINE = "#4a5560";
+    var SELECTED = "#d7301f";
+    var RESIDENCE_RADIUS = {"<11": 4, "11-49": 6, "50-199": 8, "200+": 11};
+    var OVERLAY_STYLES = {
+        qpv: {color: "#c51b7d", weight: 2, dashArray: "5 4", fill: false, opacity: 0.9},
+        iris: {color: "#6b6b6b", weight: 0.7, fill: false, opacity: 0.8},
+        communes: {color: "#1f2d3a", weight: 1.6, fill: false, opacity: 0.9},
+        none: {stroke: false, fill: false}
+    };
+
+    function hideoutOf(context) {
+        return (context && context.hideout) || {};
+    }
+
+    function valueText(code, hideout) {
+        var status = (hideout.status || {})[code];
+        var texts = hideout.texts || {};
+        if (status) {
+            return texts[status] || status;
+        }
+        var label = (hideout.labels || {})[code];
+        return label === undefined ? (texts.none || "") : label;
+    }
+
+    /* Tooltip content built with textContent: names from the data never become HTML. */
+    function tooltipElement(feature, hideout) {
+        var props = feature.properties || {};
+        var box = document.createElement("div");
+        var name = document.createElement("strong");
+        name.textContent = props.name || props.code || "";
+        box.appendChild(name);
+        if (hideout.title) {
+            var line = document.createElement("div");
+            line.textContent = hideout.title + " : " + valueText(props.code, hideout);
+            box.appendChild(line);
+        }
+        return box;
+    }
+
+    function bindTooltip(feature, layer, context) {
+        layer.bindTooltip(function () {
+            return tooltipElement(feature, hideoutOf(context));
+        }, {sticky: true, className: "atlas-tooltip"});
+    }
+
+    function zoneStyle(feature, context) {
+        var hideout = hideoutOf(context);
+        var code = feature.properties && feature.properties.code;
+        var fill = (hideout.colors || {})[code];
+        return {
+            fillColor: fill || NO_DATA_FILL,
+            fillOpacity: fill ? 0.78 : 0.35,
+            color: OUTLINE,
+            weight: 0.7,
+            opacity: 0.9
+        };
+    }
+
+    function residencePoint(feature, latlng, context) {
+        var hideout = hideoutOf(context);
+        var props = feature.properties || {};
+        var fill = (hideout.colors || {})[props.code];
+        return window.L.circleMarker(latlng, {
+            radius: RESIDENCE_RADIUS[props.size] || 5,
+            fillColor: fill || NO_DATA_FILL,
+            fillOpacity: 0.9,
+            color: "#263238",
+            weight: 0.8
+        });
+    }
+
+    function clusterIcon(feature, latlng) {
+        var count = feature.properties.point_count;
+        var size = count < 50 ? "s" : (count < 300 ? "m" : "l");
+        var span = document.createElement("span");
+        span.textContent = feature.properties.point_count_abbreviated;
+        var icon = window.L.divIcon({
+            html: span.outerHTML,
+            className: "atlas-cluster atlas-cluster-" + size,
+            iconSize: window.L.point(36, 36)
+        });
+        return window.L.marker(latlng, {icon: icon, title: count + " résidences"});
+    }
+
+    function overlayStyle(feature, context) {
+        return OVERLAY_STYLES[hideoutOf(context).kind] || OVERLAY_STYLES.communes;
+    }
+
+    function overlayEach(feature, layer, context) {
+        if (hideoutOf(context).names && feature.properties) {
+            layer.bindTooltip(feature.properties.name, {
+                permanent: true, direction: "center", className: "commune-label"
+            });
+        }
+    }
+
+    function selectionStyle() {
+        return {color: SELECTED, weight: 3.5, fill: false, opacity: 1};
+    }
+
+    function selectionPoint(feature, latlng) {
+        return window.L.circleMarker(latlng, {
+            radius: 15, color: SELECTED, weight: 3, fill: false, interactive: false
+        });
+    }
+
+    window.atlasMap = Object.assign({}, window.atlasMap, {
+        zoneStyle: zoneStyle,
+        zoneEach: bindTooltip,
+        residencePoint: residencePoint,
+        residenceEach: bindTooltip,
+        clusterIcon: clusterIcon,
+        overlayStyle: overlayStyle,
+        overlayEach: overlayEach,
+        selectionStyle: selectionStyle,
+        selectionPoint: selectionPoint
+    });
+
+    /* Clientside callbacks (no server round trip). */
+    function replaceQueryParams(params) {
+        var url = new URL(window.location.href);
+        Object.keys(params).forEach(function (key) {
+            url.searchParams.set(key, params[key]);
+        });
+        var search = url.searchParams.toString().replace(/%2C/g, ",").replace(/%3A/g, ":")
+            .replace(/%3B/g, ";");
+        window.history.replaceState(window.history.state, "", url.pathname + "?" + search);
+    }
+
+    window.dash_clientside = Object.assign({}, window.dash_clientside, {
+        atlas: {
+            /* A click on a zone or a residence (not a cluster) selects it. */
+            selectFromClick: function (zoneClick, residenceClick) {
+                var ctx = window.dash_clientside.callback_context;
+                var trigger = ctx.triggered.length ? ctx.triggered[0].prop_id : "";
+                var click = trigger.indexOf("map-residences") === 0 ? residenceClick : zoneClick;
+                var props = click && click.properties;
+                if (!props || props.cluster || !props.code || !props.scale) {
+                    return window.dash_clientside.no_update;
+                }
+                return {scale: props.scale, code: props.code};
+            },
+            /* Pan and zoom rewrite the permalink in place (no new history entry): the
+               back button walks through views, not through every drag. Same format as
+               layouts/map_state.format_centre. */
+            rememberViewport: function (center, zoom) {
+                if (!center || zoom === undefined || zoom === null) {
+                    return window.dash_clientside.no_update;
+                }
+                var lat = Array.isArray(center) ? center[0] : center.lat;
+                var lng = Array.isArray(center) ? center[1] : center.lng;
+                if (typeof lat !== "number" || typeof lng !== "number") {
+                    return window.dash_clientside.no_update;
+                }
+                replaceQueryParams({
+                    centre: lat.toFixed(5) + "," + lng.toFixed(5),
+                    zoom: String(Math.round(zoom))
+                });
+                return window.dash_clientside.no_update;
+            }
+        }
+    });
+}());

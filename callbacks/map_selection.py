@@ -1,0 +1,94 @@
+"""Selecting on the map: click, search box, highlight of the selection, overlays.
+
+A click selects client side (no round trip); the search box asks the store and flies
+to what was chosen. The `selection` store is what the PANEL engineer's callbacks read.
+"""
+
+from __future__ import annotations
+
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks.map_geodata import GeodataUrls
+from callbacks.permalink import viewport_of_place
+from data.store import Store
+from layouts.controls import search_option
+from layouts.map import overlay_layers
+from layouts.map_state import feature_from_data, parse_feature
+
+SEARCH_LIMIT = 12
+
+
+def search_options(store: Store, text: str | None, keep: str | None) -> list[dict[str, str]]:
+    """Search results as dropdown options, keeping the chosen one listed."""
+    places = store.search_places(text or "", limit=SEARCH_LIMIT)
+    options = [search_option(p.scale, p.code, p.name, p.detail) for p in places]
+    chosen = parse_feature(keep)
+    if chosen and all(option["value"] != keep for option in options):
+        place = store.place(chosen.scale, chosen.code)
+        if place:
+            options.insert(0, search_option(place.scale, place.code, place.name, place.detail))
+    return options
+
+
+def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlas", function_name="selectFromClick"),
+        Output("selection", "data", allow_duplicate=True),
+        Input("map-zones", "clickData"),
+        Input("map-residences", "clickData"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlas", function_name="rememberViewport"),
+        Output("viewport-sink", "data"),
+        Input("map", "center"),
+        Input("map", "zoom"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(Output("map-selection", "data"), Input("selection", "data"))
+    def highlight_selection(selection):
+        chosen = feature_from_data(selection)
+        if chosen is None:
+            return None
+        return store.selection_feature(chosen.scale, chosen.code)
+
+    @app.callback(
+        Output("search-input", "options"),
+        Input("search-input", "search_value"),
+        State("search-input", "value"),
+        prevent_initial_call=True,
+    )
+    def find_places(text, chosen):
+        if not text or len(text.strip()) < 2:
+            raise PreventUpdate
+        return search_options(store, text, chosen)
+
+    @app.callback(
+        Output("selection", "data", allow_duplicate=True),
+        Output("map", "viewport", allow_duplicate=True),
+        Input("search-input", "value"),
+        prevent_initial_call=True,
+    )
+    def go_to_place(value):
+        chosen = parse_feature(value)
+        if chosen is None:
+            raise PreventUpdate
+        viewport = viewport_of_place(store, chosen.scale, chosen.code)
+        if viewport is None:
+            return no_update, no_update
+        return chosen.to_data(), viewport
+
+    @app.callback(Output("map-overlays", "children"), Input("layers-select", "value"))
+    def draw_overlays(selected):
+        return overlay_layers(selected or [], urls.zones)
+
+    @app.callback(
+        Output("bench-noop-sink", "data"),
+        Input("bench-noop", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def bench_noop(n_clicks):
+        """Does nothing: the baseline round trip of bench/interactions.py."""
+        return n_clicks

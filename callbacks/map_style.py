@@ -1,0 +1,127 @@
+"""Restyle the map when the scale, indicator, year or classes change.
+
+The layer of the chosen scale gets its geometry URL (fetched once per scale by the
+browser) and a new `hideout` (colours and tooltips by code); the other layer is
+emptied. The legend is redrawn from the same classification.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from dash import Dash, Input, Output, html
+
+from auth.access import current_scope
+from auth.scope import AccessScope
+from callbacks.map_geodata import GeodataUrls
+from data.catalog import CATALOG
+from data.store import Store
+from layouts.choropleth import SECRET_LABEL, Choropleth, build_choropleth
+from layouts.classification import DEFAULT_METHOD, METHODS
+from layouts.legend import empty_legend, legend_component
+from layouts.map_state import MAP_SCALES
+
+UNAVAILABLE = "Cet indicateur n'est pas disponible à cette échelle pour ce millésime."
+
+
+@dataclass(frozen=True)
+class MapStyle:
+    zone_url: str | None
+    zone_hideout: dict[str, Any]
+    residence_url: str | None
+    residence_hideout: dict[str, Any]
+    legend: html.Div
+
+
+def secret_text(scale: str, theme: str, threshold: int) -> str:
+    if scale != "residence":
+        return SECRET_LABEL
+    unit = "ménages" if theme == "occupation" else "logements"
+    return f"{SECRET_LABEL} (moins de {threshold} {unit})"
+
+
+def choropleth(
+    store: Store, scope: AccessScope, scale: str, indicator_id: str, year: int, method: str
+) -> Choropleth | None:
+    """The classified values, or None when this indicator cannot be shown here."""
+    indicator = CATALOG.get(indicator_id or "")
+    if (
+        indicator is None
+        or scale not in indicator.scales
+        or not scope.grants(indicator.theme)
+        or year not in store.indicator_years.get(indicator.id, ())
+    ):
+        return None
+    method = method if method in METHODS else DEFAULT_METHOD
+    if scale == "residence" and indicator.theme == "occupation":
+        # depends on the convention's perimeter: never shared between users
+        rows = store.map_values(scale, indicator.id, year, scope)
+        return _classify(store, scale, indicator.id, year, method, rows)
+    return _shared_choropleth(store, scale, indicator.id, year, method)
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_choropleth(
+    store: Store, scale: str, indicator_id: str, year: int, method: str
+) -> Choropleth:
+    """Values every granted signatory sees alike: each view is classified once."""
+    rows = store.shared_map_values(scale, indicator_id, year)
+    return _classify(store, scale, indicator_id, year, method, rows)
+
+
+def _classify(
+    store: Store, scale: str, indicator_id: str, year: int, method: str, rows: list
+) -> Choropleth:
+    return build_choropleth(
+        rows,
+        CATALOG[indicator_id],
+        year,
+        total=len(store.map_codes(scale)),
+        method=method,
+        noun="résidences" if scale == "residence" else "zones",
+    )
+
+
+def map_style(
+    store: Store,
+    urls: GeodataUrls,
+    scope: AccessScope,
+    scale: str,
+    indicator_id: str,
+    year: int,
+    method: str,
+) -> MapStyle:
+    scale = scale if scale in MAP_SCALES else "commune"
+    result = choropleth(store, scope, scale, indicator_id, year, method)
+    theme = CATALOG[indicator_id].theme if indicator_id in CATALOG else "parc"
+    hideout = result.hideout(secret_text(scale, theme, store.secrecy_threshold)) if result else {}
+    legend = legend_component(result.legend) if result else empty_legend(UNAVAILABLE)
+    if scale == "residence":
+        return MapStyle(None, {}, urls.residences, hideout, legend)
+    return MapStyle(urls.zones[scale], hideout, None, {}, legend)
+
+
+def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
+    @app.callback(
+        Output("map-zones", "url"),
+        Output("map-zones", "hideout"),
+        Output("map-residences", "url"),
+        Output("map-residences", "hideout"),
+        Output("legend", "children"),
+        Input("scale-select", "value"),
+        Input("indicator-select", "value"),
+        Input("year-select", "value"),
+        Input("classing-select", "value"),
+        prevent_initial_call=True,
+    )
+    def restyle_map(scale, indicator_id, year, method):
+        style = map_style(store, urls, current_scope(), scale, indicator_id, year, method)
+        return (
+            style.zone_url,
+            style.zone_hideout,
+            style.residence_url,
+            style.residence_hideout,
+            style.legend,
+        )

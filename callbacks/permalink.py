@@ -1,0 +1,188 @@
+"""One callback keeps the controls, the selection, the pins and the URL in step.
+
+Load or back/forward button (the URL changed): the state is parsed from the query
+string and pushed into the controls. A control, the selection or the pins changed: the
+state is normalised (an indicator absent at the new scale falls back to the default...)
+and written into the URL, which adds a history entry. Pan and zoom only rewrite the
+URL in place, client side (`atlasMap` in assets/atlas_map.js), so the back button walks
+through views and not through every drag.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from dash import Dash, Input, Output, State, ctx, no_update
+
+from auth.access import current_scope
+from auth.scope import AccessScope
+from data.catalog import CATALOG, THEMES, indicators_for
+from data.store import Place, Store
+from layouts.controls import indicator_options, theme_options, year_options
+from layouts.map_state import (
+    MAP_SCALES,
+    StateContext,
+    ViewState,
+    feature_from_data,
+    parse_query,
+    resolve,
+    to_query,
+    with_viewport,
+)
+
+HOME = (50.63, 3.07)
+RESIDENCE_ZOOM = 17
+
+
+def state_context(store: Store, scope: AccessScope) -> StateContext:
+    granted = tuple(theme for theme in THEMES if scope.grants(theme))
+    return _state_context(store, granted)
+
+
+@functools.lru_cache(maxsize=8)
+def _state_context(store: Store, granted: tuple[str, ...]) -> StateContext:
+    years = store.indicator_years
+    indicators = {
+        (scale, theme): tuple(i.id for i in indicators_for(scale, theme) if i.id in years)
+        for scale in MAP_SCALES
+        for theme in granted
+    }
+    themes = {
+        scale: tuple(theme for theme in granted if indicators[(scale, theme)])
+        for scale in MAP_SCALES
+    }
+    return StateContext(
+        themes=themes,
+        indicators=indicators,
+        years=years,
+        code_exists=lambda scale, code: code in store.map_codes(scale),
+        home=territory_centre(store),
+    )
+
+
+def _territory(store: Store) -> Place | None:
+    return store.place("epci", str(store.manifest.get("epci", {}).get("code", "")))
+
+
+def territory_centre(store: Store) -> tuple[float, float]:
+    epci = _territory(store)
+    return (epci.lat, epci.lon) if epci else HOME
+
+
+def territory_bounds(store: Store) -> list[list[float]]:
+    """The map's initial view: the whole territory."""
+    epci = _territory(store)
+    if epci is None:
+        return [[HOME[0] - 0.2, HOME[1] - 0.3], [HOME[0] + 0.2, HOME[1] + 0.3]]
+    return [[epci.min_lat, epci.min_lon], [epci.max_lat, epci.max_lon]]
+
+
+def viewport_of_place(store: Store, scale: str, code: str) -> dict[str, Any] | None:
+    """Fly to a zone's bounds, or close to a residence."""
+    place = store.place(scale, code)
+    if place is None:
+        return None
+    if scale == "residence":
+        return {"center": [place.lat, place.lon], "zoom": RESIDENCE_ZOOM, "transition": "flyTo"}
+    return {
+        "bounds": [[place.min_lat, place.min_lon], [place.max_lat, place.max_lon]],
+        "transition": "flyToBounds",
+    }
+
+
+def control_outputs(state: ViewState, context: StateContext) -> tuple[list, list, list]:
+    """Options of the theme, indicator and year dropdowns for a state."""
+    themes = theme_options(context.themes.get(state.scale, ()), THEMES)
+    indicators = indicator_options(
+        (indicator_id, CATALOG[indicator_id].label)
+        for indicator_id in context.indicators.get((state.scale, state.theme), ())
+    )
+    years = year_options(context.years.get(state.indicator, ()))
+    return themes, indicators, years
+
+
+_ALWAYS = object()  # compares unequal to anything: the output is always sent
+
+
+def _changed(new: Any, old: Any) -> Any:
+    return no_update if new == old else new
+
+
+def register(app: Dash, store: Store) -> None:
+    @app.callback(
+        Output("url", "search"),
+        Output("scale-select", "value"),
+        Output("theme-select", "options"),
+        Output("theme-select", "value"),
+        Output("indicator-select", "options"),
+        Output("indicator-select", "value"),
+        Output("year-select", "options"),
+        Output("year-select", "value"),
+        Output("classing-select", "value"),
+        Output("layers-select", "value"),
+        Output("selection", "data"),
+        Output("pinned", "data"),
+        Output("map", "viewport"),
+        Input("url", "search"),
+        Input("scale-select", "value"),
+        Input("theme-select", "value"),
+        Input("indicator-select", "value"),
+        Input("year-select", "value"),
+        Input("classing-select", "value"),
+        Input("layers-select", "value"),
+        Input("selection", "data"),
+        Input("pinned", "data"),
+        State("map", "center"),
+        State("map", "zoom"),
+    )
+    def sync_state(
+        search, scale, theme, indicator, year, method, layers, selection, pinned, centre, zoom
+    ):
+        context = state_context(store, current_scope())
+        triggered = ctx.triggered_prop_ids
+        viewport: Any = no_update
+        if not triggered or "url.search" in triggered:
+            state = parse_query(search, context)
+            new_search: Any = no_update
+            if state.centre is not None and state.zoom is not None:
+                viewport = {"center": list(state.centre), "zoom": state.zoom}
+            # on load and on back/forward every control takes the URL's value
+            current: tuple = (_ALWAYS,) * 8
+        else:
+            asked = feature_from_data(selection)
+            if "selection.data" in triggered and asked is not None and asked.scale != scale:
+                scale = asked.scale  # a zone or residence of another scale: show that scale
+                viewport = viewport_of_place(store, asked.scale, asked.code) or no_update
+            state = resolve(
+                context,
+                scale=scale,
+                theme=theme,
+                indicator=indicator,
+                year=year,
+                method=method,
+                overlays=layers,
+                selection=asked,
+                pinned=[p for p in (feature_from_data(d) for d in pinned or []) if p],
+            )
+            state = with_viewport(state, centre, zoom)
+            new_search = _changed(to_query(state), search)
+            current = (scale, theme, indicator, year, method, layers, selection, pinned)
+        themes, indicators, years = control_outputs(state, context)
+        selection_data = state.selection.to_data() if state.selection else None
+        pinned_data = [pin.to_data() for pin in state.pinned]
+        return (
+            new_search,
+            _changed(state.scale, current[0]),
+            themes,
+            _changed(state.theme, current[1]),
+            indicators,
+            _changed(state.indicator, current[2]),
+            years,
+            _changed(state.year, current[3]),
+            _changed(state.method, current[4]),
+            _changed(list(state.overlays), current[5]),
+            _changed(selection_data, current[6]),
+            _changed(pinned_data, current[7]),
+            viewport,
+        )

@@ -1,0 +1,120 @@
+"""The explorer's controls: scale, theme, indicator, year, classes, overlays, search.
+
+Options and values are filled by the state callback (`callbacks/permalink.py`) from the
+catalogue, the warehouse and the user's convention; here only the frame and the option
+builders, which are pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from layouts.choropleth import METHOD_LABELS
+from layouts.classification import METHODS
+from layouts.map_state import MAP_SCALES, OVERLAY_LABELS, OVERLAYS, SCALE_LABELS
+
+SEARCH_PLACEHOLDER = "Rechercher une commune, un IRIS, un QPV, une résidence ou une adresse"
+SCALE_NOUNS = {"commune": "Commune", "iris": "IRIS", "qpv": "QPV", "residence": "Résidence"}
+
+
+def theme_options(themes: Iterable[str], labels: Mapping[str, str]) -> list[dict[str, str]]:
+    return [{"label": labels.get(theme, theme), "value": theme} for theme in themes]
+
+
+def indicator_options(indicators: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    """`(id, label)` pairs → dropdown options."""
+    return [{"label": label, "value": indicator_id} for indicator_id, label in indicators]
+
+
+def year_options(years: Sequence[int]) -> list[dict[str, object]]:
+    """Most recent first."""
+    return [{"label": str(year), "value": year} for year in reversed(years)]
+
+
+def search_option(scale: str, code: str, name: str, detail: str | None) -> dict[str, str]:
+    """One search result: "IRIS — Épeule (Roubaix)"; the value is 'scale:code'."""
+    suffix = f" ({detail})" if detail else ""
+    label = f"{SCALE_NOUNS.get(scale, scale)} — {name}{suffix}"
+    return {"label": label, "value": f"{scale}:{code}"}
+
+
+def _labelled(label: str, control, html_for: str) -> html.Div:
+    return html.Div(
+        [html.Label(label, htmlFor=html_for, className="control-label"), control],
+        className="control",
+    )
+
+
+def controls_bar() -> html.Div:
+    """The bar above the map; values are set on load from the permalink."""
+    return html.Div(
+        [
+            _labelled(
+                "Échelle",
+                dbc.RadioItems(
+                    id="scale-select",
+                    options=[{"label": SCALE_LABELS[s], "value": s} for s in MAP_SCALES],
+                    value="commune",
+                    inline=True,
+                    className="btn-group scale-group",
+                    inputClassName="btn-check",
+                    labelClassName="btn btn-outline-primary btn-sm",
+                    labelCheckedClassName="active",
+                ),
+                "scale-select",
+            ),
+            _labelled(
+                "Thème",
+                dcc.Dropdown(id="theme-select", clearable=False, searchable=False),
+                "theme-select",
+            ),
+            _labelled(
+                "Indicateur",
+                dcc.Dropdown(id="indicator-select", clearable=False, optionHeight=48),
+                "indicator-select",
+            ),
+            _labelled(
+                "Millésime",
+                dcc.Dropdown(id="year-select", clearable=False, searchable=False),
+                "year-select",
+            ),
+            _labelled(
+                "Classes",
+                dcc.Dropdown(
+                    id="classing-select",
+                    options=[{"label": METHOD_LABELS[m], "value": m} for m in METHODS],
+                    value="quantile",
+                    clearable=False,
+                    searchable=False,
+                ),
+                "classing-select",
+            ),
+            _labelled(
+                "Couches",
+                dbc.Checklist(
+                    id="layers-select",
+                    options=[{"label": OVERLAY_LABELS[o], "value": o} for o in OVERLAYS],
+                    value=[],
+                    switch=True,
+                    className="layers-list",
+                ),
+                "layers-select",
+            ),
+            _labelled(
+                "Recherche",
+                dcc.Dropdown(
+                    id="search-input",
+                    placeholder=SEARCH_PLACEHOLDER,
+                    searchable=True,
+                    clearable=True,
+                    options=[],
+                ),
+                "search-input",
+            ),
+        ],
+        className="controls-bar",
+        id="controls",
+    )

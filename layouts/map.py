@@ -1,0 +1,120 @@
+"""The map: base layer, choropleth of zones, clustered residences, overlays, selection.
+
+Geometries come from the gated routes of `callbacks/map_geodata.py` (one URL per scale,
+fetched once and cached by the browser); callbacks only change `url` when the scale
+changes and `hideout` when the indicator, year or classes change. Style, tooltip and
+cluster functions live in `assets/atlas_map.js`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_leaflet as dl
+from dash import dcc, html
+from dash_extensions.javascript import Namespace
+
+from layouts.map_state import OVERLAYS
+
+JS = Namespace("atlasMap")
+HOME_ZOOM = 10
+# Residences are clustered up to this zoom; beyond it each point is drawn.
+CLUSTER_MAX_ZOOM = 15
+OVERLAY_SCALES = {"qpv": "qpv", "iris": "iris", "communes": "commune", "noms": "commune"}
+
+
+def zone_layer(url: str | None = None, hideout: dict[str, Any] | None = None) -> dl.GeoJSON:
+    return dl.GeoJSON(
+        id="map-zones",
+        url=url,
+        hideout=hideout or {},
+        style=JS("zoneStyle"),
+        onEachFeature=JS("zoneEach"),
+        hoverStyle={"weight": 2.5, "color": "#111111"},
+        zoomToBoundsOnClick=False,
+    )
+
+
+def residence_layer(url: str | None = None, hideout: dict[str, Any] | None = None) -> dl.GeoJSON:
+    return dl.GeoJSON(
+        id="map-residences",
+        url=url,
+        hideout=hideout or {},
+        cluster=True,
+        superClusterOptions={"radius": 60, "maxZoom": CLUSTER_MAX_ZOOM},
+        clusterToLayer=JS("clusterIcon"),
+        pointToLayer=JS("residencePoint"),
+        onEachFeature=JS("residenceEach"),
+        zoomToBoundsOnClick=True,
+    )
+
+
+def overlay_layers(selected: list[str] | tuple[str, ...], zone_url: dict[str, str]) -> list:
+    """The outline layers ticked in the layers selector (names ride on the communes)."""
+    chosen = [name for name in OVERLAYS if name in (selected or ())]
+    layers = []
+    for name in chosen:
+        if name == "noms" and "communes" in chosen:
+            continue  # drawn with the commune boundaries below
+        names = name == "noms" or (name == "communes" and "noms" in chosen)
+        layers.append(
+            dl.GeoJSON(
+                id=f"map-overlay-{name}",
+                url=zone_url[OVERLAY_SCALES[name]],
+                hideout={"kind": name if name != "noms" else "none", "names": names},
+                style=JS("overlayStyle"),
+                onEachFeature=JS("overlayEach"),
+                interactive=False,
+            )
+        )
+    return layers
+
+
+def atlas_map(
+    *,
+    bounds: list[list[float]],
+    tile_url: str,
+    attribution: str,
+) -> html.Div:
+    """The map with its legend box; the map is usable without any tile server."""
+    base = [dl.TileLayer(url=tile_url, attribution=attribution)] if tile_url else []
+    leaflet = dl.Map(
+        [
+            *base,
+            zone_layer(),
+            residence_layer(),
+            dl.LayerGroup(id="map-overlays"),
+            dl.GeoJSON(
+                id="map-selection",
+                data=None,
+                style=JS("selectionStyle"),
+                pointToLayer=JS("selectionPoint"),
+                interactive=False,
+            ),
+            dl.ScaleControl(position="bottomleft", imperial=False),
+        ],
+        id="map",
+        bounds=bounds,
+        center=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
+        zoom=HOME_ZOOM,
+        minZoom=8,
+        maxZoom=18,
+        className="atlas-map" + ("" if tile_url else " atlas-map-plain"),
+        trackViewport=True,
+        attributionControl=bool(tile_url),
+    )
+    legend = html.Div(
+        html.Div("Chargement de la carte…", className="legend-box"),
+        id="legend",
+        className="map-legend",
+        role="region",
+        **{"aria-label": "Légende"},
+    )
+    return html.Div(
+        [
+            leaflet,
+            legend,
+            dcc.Store(id="viewport-sink"),
+        ],
+        className="map-wrap",
+    )
