@@ -15,7 +15,12 @@ INTEGER = r"-?[0-9]+"
 DECIMAL_POINT = r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
 DECIMAL_ANY = r"-?([0-9]+([.,][0-9]*)?|[.,][0-9]+)"
 DEPCOM = r"[0-9]{5}|2[AB][0-9]{3}"
+IRIS_CODE = r"([0-9]{5}|2[AB][0-9]{3})[0-9]{4}"
+QPV_CODE = r"Q[A-Z0-9]{4,12}"
 SIREN = r"[0-9]{9}"
+# Lambert-93 covers mainland France within these bounds (metres).
+LAMBERT93_X = (50_000, 1_300_000)
+LAMBERT93_Y = (6_000_000, 7_200_000)
 
 
 def sql_string(text: str) -> str:
@@ -121,11 +126,10 @@ class Number(Rule):
         return f"(CASE WHEN {shape} THEN true ELSE {' OR '.join(bounds)} END)"
 
     def _kind(self) -> str:
-        if self.what:
-            return self.what
         if self.integer:
-            return "nombre entier"
-        return "nombre (virgule ou point décimal)" if self.comma else "nombre (point décimal)"
+            return self.what or "nombre entier"
+        separator = "virgule ou point décimal" if self.comma else "point décimal"
+        return f"{self.what or 'nombre'} ({separator})"
 
     def _range(self) -> str:
         low = "" if self.minimum is None else _plain(self.minimum)
@@ -161,6 +165,13 @@ class Equals(Rule):
 
     def problem(self, value: str) -> str:
         return f"valeur {_quoted(value)} différente de {self.expected} ({self.origin})"
+
+
+def vintage_column(file_year: int | None) -> Rule:
+    """The year column of a file (SNE `ANNEE`, BPE `AN`): the year of its file name."""
+    if file_year is None:
+        return year(1900, 2100)
+    return Equals(str(file_year), "année du nom de fichier")
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,10 @@ import pyogrio
 
 from data.sources import codes
 from data.sources.errors import SourceError
+from data.sources.fields import DEPCOM, IRIS_CODE, QPV_CODE
 
 LAMBERT93 = 2154
 IRIS_LAYER = "iris"
-IRIS_CODE = r"([0-9]{5}|2[AB][0-9]{3})[0-9]{4}"
-COMMUNE_CODE = r"[0-9]{5}|2[AB][0-9]{3}"
-QPV_CODE = r"Q[A-Z0-9]{4,12}"
 POLYGONS = {"Polygon", "MultiPolygon"}
 
 
@@ -27,7 +25,7 @@ def read_iris(path: Path) -> gpd.GeoDataFrame:
     if "nom_com" not in frame.columns:
         frame["nom_com"] = None
     _check_pattern(path, frame, "code_iris", IRIS_CODE, "code IRIS à 9 caractères")
-    _check_pattern(path, frame, "insee_com", COMMUNE_CODE, "code commune INSEE")
+    _check_pattern(path, frame, "insee_com", DEPCOM, "code commune INSEE")
     for number, (code_iris, insee_com) in enumerate(
         zip(frame["code_iris"], frame["insee_com"], strict=True), start=1
     ):
@@ -50,7 +48,7 @@ def read_qpv(path: Path) -> gpd.GeoDataFrame:
     frame = _read(path, None)
     _require_columns(path, frame, ("code_qp", "lib_qp", "insee_com"))
     _check_pattern(path, frame, "code_qp", QPV_CODE, "code de QPV (QN059…)")
-    _check_pattern(path, frame, "insee_com", COMMUNE_CODE, "code commune INSEE")
+    _check_pattern(path, frame, "insee_com", DEPCOM, "code commune INSEE")
     _check_unique(path, frame, "code_qp")
     frame = _polygons_in_lambert93(path, frame)
     return frame[["code_qp", "lib_qp", "insee_com", "geometry"]]

@@ -11,6 +11,9 @@ from data.sources import codes
 from data.sources.csvload import FileSpec, load_files, require_year
 from data.sources.fields import (
     DEPCOM,
+    LAMBERT93_X,
+    LAMBERT93_Y,
+    QPV_CODE,
     SIREN,
     Codes,
     Field,
@@ -23,10 +26,6 @@ from data.sources.fields import (
 
 OLDEST_BUILDING = 1000
 OLDEST_LEASE = 1900
-# Lambert-93 covers mainland France within these bounds (metres).
-LAMBERT93_X = (50_000, 1_300_000)
-LAMBERT93_Y = (6_000_000, 7_200_000)
-QPV_CODE = r"Q[A-Z0-9]{4,12}"
 
 
 def fields(vintage: int) -> list[Field]:
