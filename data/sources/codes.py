@@ -82,9 +82,18 @@ OPS_TRANCHE_REVENU = {
 }
 
 # SNE infocentre breakdowns.
-SNE_INDICATEUR = {"demandes": "Demandes en attente au 31/12", "attributions": "Attributions de l'année"}
+SNE_INDICATEUR = {
+    "demandes": "Demandes en attente au 31/12",
+    "attributions": "Attributions de l'année",
+}
 SNE_TYPOLOGIE = ("T1", "T2", "T3", "T4", "T5+")
-SNE_QUARTILE = {"Q1": "1er quartile", "Q2": "2e quartile", "Q3": "3e quartile", "Q4": "4e quartile", "NR": "Non renseigné"}
+SNE_QUARTILE = {
+    "Q1": "1er quartile",
+    "Q2": "2e quartile",
+    "Q3": "3e quartile",
+    "Q4": "4e quartile",
+    "NR": "Non renseigné",
+}
 SNE_RESERVATAIRE = {
     "etat": "État",
     "action_logement": "Action Logement",
