@@ -47,7 +47,7 @@ class Clock:
         yield
         elapsed = time.perf_counter() - start
         self.timings[name] = round(elapsed, 3)
-        self.echo(f"  {name:<12} {elapsed:7.2f} s")
+        self.echo(f"  {name:<16} {elapsed:7.2f} s")
 
 
 @dataclass

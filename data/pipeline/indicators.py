@@ -79,7 +79,9 @@ def disclose(
     threshold: int,
     forced: dict[int, set[str]] | None = None,
 ) -> dict[int, Disclosure]:
-    """Run the secrecy rules for every vintage of a theme."""
+    """Run the secrecy rules for every vintage of a theme; `forced` holds, per vintage,
+    residences hidden whatever their count (the occupation of a residence whose Parc
+    values are hidden is hidden too, so that households never reveal hidden dwellings)."""
     units = con.execute(
         f"""
         SELECT u.year, u.residence_id, u.n_units, z.epci_code, z.commune_code, z.iris_code,

@@ -1,0 +1,133 @@
+"""Benchmark of the warehouse build, against the floor of merely scanning the raw RPLS.
+
+    python -m bench.pipeline [--scales 1 10] [--keep DIR]
+
+For each scale, generates the demo raw files (`python -m data.demo --scale S`) into a
+temporary directory, then runs, each in its own child process:
+- the floor: DuckDB counting the rows of every RPLS file (`SELECT count(*) FROM read_csv`);
+- the build: `python -m data.pipeline build`.
+Wall time is measured around the child; peak memory is the child's maximum resident set
+(`os.wait4` rusage, so it covers that child alone). Prints one comparable table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SCAN_SCRIPT = """
+import sys, duckdb
+pattern = sys.argv[1]
+rows = duckdb.connect().execute(
+    "SELECT count(*) FROM read_csv(?, delim=';', header=true, all_varchar=true)", [pattern]
+).fetchone()[0]
+print(rows)
+"""
+
+
+@dataclass(frozen=True)
+class Measure:
+    seconds: float
+    peak_mib: float
+    output: str
+
+
+def measured(command: list[str]) -> Measure:
+    """Run `command` in a child process; its wall time and its own peak memory."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    output = child.stdout.read() if child.stdout else ""
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({child.returncode}):\n{output}")
+    return Measure(seconds, usage.ru_maxrss / 1024, output)  # ru_maxrss is in KiB on Linux
+
+
+def generate(raw: Path, scale: float) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "data.demo", "--scale", str(scale), "--out", str(raw)],
+        cwd=PROJECT_ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+def bench_scale(work: Path, scale: float) -> dict:
+    raw = work / f"raw-x{scale:g}"
+    generated = generate(raw, scale)
+    size_mib = sum(p.stat().st_size for p in (raw / "rpls").glob("*.csv")) / 2**20
+    scan = measured([sys.executable, "-c", SCAN_SCRIPT, str(raw / "rpls" / "RPLS_*.csv")])
+    build = measured(
+        [
+            sys.executable,
+            "-m",
+            "data.pipeline",
+            "build",
+            "--raw",
+            str(raw),
+            "--out",
+            str(work / f"warehouse-x{scale:g}"),
+        ]
+    )
+    steps = [line.strip() for line in build.output.splitlines() if line.startswith("  ")]
+    return {
+        "scale": scale,
+        "rows": int(scan.output.strip().splitlines()[-1]),
+        "size_mib": size_mib,
+        "generate_s": generated,
+        "scan": scan,
+        "build": build,
+        "steps": steps,
+    }
+
+
+def report(results: list[dict]) -> str:
+    lines = [
+        f"{'scale':>5} {'RPLS rows':>10} {'RPLS MiB':>9} | {'scan s':>7} {'scan MiB':>8} | "
+        f"{'build s':>8} {'build MiB':>9} | {'build/scan':>10}",
+    ]
+    for r in results:
+        lines.append(
+            f"{r['scale']:>5g} {r['rows']:>10,} {r['size_mib']:>9.0f} | "
+            f"{r['scan'].seconds:>7.1f} {r['scan'].peak_mib:>8.0f} | "
+            f"{r['build'].seconds:>8.1f} {r['build'].peak_mib:>9.0f} | "
+            f"{r['build'].seconds / r['scan'].seconds:>10.1f}"
+        )
+    for r in results:
+        lines.append(
+            f"\nbuild steps at scale {r['scale']:g} (demo generated in {r['generate_s']:.0f} s):"
+        )
+        lines.extend(f"  {step}" for step in r["steps"])
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0])
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep the files")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        results = []
+        for scale in args.scales:
+            print(f"scale {scale:g}: generating and building in {work}", flush=True)
+            results.append(bench_scale(work, scale))
+    print(report(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""The indicator catalogue: complete, consistent with the pipeline's rules, stable ids."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from data.catalog import CATALOG, SCALES, THEMES, indicators_for
+from data.pipeline.rules import RULES, ZONE_LEVEL_RULES
+
+REQUIRED = {
+    "parc.dwellings",
+    "parc.social_share",
+    "parc.qpv_share",
+    "parc.t1_share",
+    "parc.t2_share",
+    "parc.t3_share",
+    "parc.t4_share",
+    "parc.t5p_share",
+    "parc.mean_age",
+    "parc.plai_share",
+    "parc.plus_share",
+    "parc.pls_share",
+    "parc.pli_share",
+    "parc.rent_m2",
+    "parc.vacancy_rate",
+    "parc.mobility_rate",
+    "parc.dpe_efg_share",
+    "parc.built_before_1949_share",
+    "parc.built_1949_1974_share",
+    "parc.built_1975_1999_share",
+    "parc.built_2000_plus_share",
+    "occupation.households",
+    "occupation.single_person",
+    "occupation.single_parent",
+    "occupation.large_family",
+    "occupation.holder_over_65",
+    "occupation.income_below_20",
+    "occupation.income_below_40",
+    "occupation.income_below_60",
+    "occupation.apl_share",
+    "occupation.adults_employed",
+    "occupation.newcomers",
+}
+
+
+def test_required_indicators_are_present():
+    assert set(CATALOG) >= REQUIRED
+
+
+@pytest.mark.parametrize("indicator", CATALOG.values(), ids=lambda i: i.id)
+def test_indicator_is_fully_described(indicator):
+    assert re.fullmatch(r"(parc|occupation)\.[a-z0-9_]+", indicator.id)
+    assert indicator.id.startswith(indicator.theme + ".")
+    assert indicator.theme in THEMES
+    assert indicator.label and indicator.unit and len(indicator.definition) > 30
+    assert set(indicator.scales) <= set(SCALES) and indicator.scales
+    assert indicator.source == ("RPLS" if indicator.theme == "parc" else "OPS")
+    assert indicator.polarity in (-1, 0, 1)
+    assert 0 <= indicator.decimals <= 2
+    assert indicator.column == indicator.id.replace(".", "__")
+    if indicator.unit == "%":
+        assert "rapporté" in indicator.definition
+
+
+def test_every_indicator_has_exactly_one_rule():
+    assert set(RULES) | set(ZONE_LEVEL_RULES) == set(CATALOG)
+    assert not set(RULES) & set(ZONE_LEVEL_RULES)
+
+
+def test_main_residence_share_is_for_communes_and_epci_only():
+    assert CATALOG["parc.social_share"].scales == ("epci", "commune")
+    assert "2,2" in CATALOG["parc.social_share"].definition
+    assert CATALOG["parc.social_share"] not in indicators_for("iris")
+
+
+def test_indicators_for_filters_by_scale_and_theme_in_display_order():
+    residence_parc = indicators_for("residence", "parc")
+    assert residence_parc[0].id == "parc.dwellings"
+    assert all(i.theme == "parc" and "residence" in i.scales for i in residence_parc)
+    assert "parc.qpv_share" not in {i.id for i in residence_parc}
+    everything = indicators_for("commune")
+    assert [i.id for i in everything] == [i.id for i in CATALOG.values() if "commune" in i.scales]
+    assert indicators_for("commune", "occupation")[0].id == "occupation.households"
