@@ -41,6 +41,10 @@ def create_app(settings: Settings) -> Dash:
         logout_href=app.get_relative_path("/logout"),
     )
     register_all(app, store, geodata_urls)
+    # Dash completes its set-up during the first request it serves; a cold gunicorn worker
+    # with several threads could meanwhile serve component files and fail ("not a
+    # registered library"). One request now makes every worker ready before it listens.
+    app.server.test_client().get("/healthz")
     return app
 
 

@@ -180,9 +180,9 @@ class Store:
 
     def search_places(self, text: str, limit: int = 12) -> list[Place]:
         """Communes, IRIS, QPV and residences whose name (or address, or code) contains
-        `text`, accents and case ignored; names starting with it first."""
+        `text`, ignoring accents, case and punctuation; names starting with it first."""
         needle = " ".join(text.split())[:80]
-        if len(needle) < 2:
+        if sum(char.isalnum() for char in needle) < 2:
             return []
         rows = (
             self._cursor()
@@ -191,16 +191,16 @@ class Store:
                 WITH candidates AS (
                     SELECT z.scale, z.code, z.name, c.name AS detail,
                            z.min_lon, z.min_lat, z.max_lon, z.max_lat, z.lon, z.lat,
-                           strip_accents(lower(z.name)) AS haystack
+                           {_FOLD_SQL.format("z.name")} AS haystack
                     FROM zones z LEFT JOIN zones c
                       ON c.scale = 'commune' AND c.code = z.commune_code AND z.scale <> 'commune'
                     WHERE z.scale IN ('commune', 'iris', 'qpv')
                     UNION ALL
                     SELECT 'residence', residence_id, name, address,
                            lon, lat, lon, lat, lon, lat,
-                           strip_accents(lower(name || ' ' || coalesce(address, '')))
+                           {_FOLD_SQL.format("name || ' ' || coalesce(address, '')")}
                     FROM residences WHERE lon IS NOT NULL
-                ), needle AS (SELECT strip_accents(lower(?)) AS n)
+                ), needle AS (SELECT {_FOLD_SQL.format("?")} AS n)
                 SELECT scale, code, name, detail, min_lon, min_lat, max_lon, max_lat, lon, lat
                 FROM candidates, needle
                 WHERE contains(haystack, needle.n) OR lower(code) = needle.n
@@ -460,6 +460,8 @@ class Store:
 
 # --- map: the values the map queries return
 
+# Lower case, no accents, any run of punctuation or spaces as one space (text is bound).
+_FOLD_SQL = "trim(regexp_replace(strip_accents(lower({})), '[^a-z0-9]+', ' ', 'g'))"
 _SCALE_ORDER_SQL = (
     "CASE scale WHEN 'commune' THEN 0 WHEN 'qpv' THEN 1 WHEN 'iris' THEN 2 ELSE 3 END"
 )
