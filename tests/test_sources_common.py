@@ -190,3 +190,20 @@ def test_failed_load_leaves_the_previous_table(con, tmp_path: Path) -> None:
 def test_no_file_gives_an_empty_table_of_the_schema(con) -> None:
     assert ops.load(con, []) == 0
     assert_schema(con, "ops", "ops")
+
+
+def test_trailing_delimiter_on_every_line_is_accepted(con, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "OPS_2024.csv", [*OPS_HEADER, ""], [[*ops_row(), ""]])
+    assert ops.load(con, [path]) == 1
+
+
+def test_quoted_line_breaks_do_not_shift_reported_lines(con, tmp_path: Path) -> None:
+    rows = [ops_row('"L\n1"'), ops_row("L2"), ops_row('"L\n\n3"'), ops_row("L4", compo="8")]
+    path = write_csv(tmp_path / "OPS_2024.csv", OPS_HEADER, rows)
+    error = raises_at(lambda: ops.load(con, [path]), 8, "COMPO")
+    assert "« 8 »" in error.message
+    good = write_csv(tmp_path / "OPS_2022.csv", OPS_HEADER, rows[:3])
+    assert ops.load(con, [good]) == 3
+    assert con.execute("SELECT ident_int FROM ops WHERE ident_int LIKE 'L%3'").fetchall() == [
+        ("L\n\n3",)
+    ]

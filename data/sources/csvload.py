@@ -102,9 +102,8 @@ def _match_header(path: Path, header_line: str, spec: FileSpec) -> _Header:
     names = textfile.split_header(header_line, spec.delimiter)
     upper = [name.upper() for name in names]
     for index, name in enumerate(upper):
-        if not name:
-            raise SourceError(path, 1, None, f"en-tête : colonne n° {index + 1} sans nom")
-        if name in upper[:index]:
+        # Unnamed columns (a trailing delimiter at the end of each line) are ignored.
+        if name and name in upper[:index]:
             raise SourceError(path, 1, names[index], "en-tête : colonne en double")
     positions: dict[str, int] = {}
     missing: list[str] = []
@@ -170,6 +169,11 @@ def _load_file(
                 rejects_table='{rejects}', rejects_scan='{reject_scans}'))"""
         )
         first_reject = _first_reject(con, path, header, rejects)
+        (rows, rejected) = first_row(
+            con,
+            f"SELECT (SELECT count(*) FROM {target}) - {start}, "
+            f"(SELECT count(DISTINCT line) FROM {rejects})",
+        )
         bad_row = first_row(
             con,
             f"SELECT rowid - {start}, _bad FROM {target} WHERE rowid >= {start} "
@@ -184,7 +188,10 @@ def _load_file(
     if bad_row is not None:
         # Rows after a rejected line would map to wrong lines, but the rejected line comes
         # first and is the one reported then: only the blank lines shift row numbers.
-        line = _line_of_row(bad_row[0], scanned.blank_lines)
+        if rows + rejected + len(scanned.blank_lines) + 1 == scanned.line_count:
+            line = _line_of_row(bad_row[0], scanned.blank_lines)
+        else:  # some quoted values hold line breaks
+            line = _line_of_record(readable, spec.delimiter, bad_row[0], len(header.names))
         position, field = checked[bad_row[1]]
         found.append(_invalid_value(readable, spec, header, line, position, field, path))
     if found:
@@ -216,9 +223,10 @@ def _invalid_value(
     path: Path,
 ) -> SourceError:
     """The error for the bad value at `line`, re-read from the file to quote it."""
-    with readable.open(encoding="utf-8", newline="\n") as handle:
-        text = next(itertools.islice(handle, line - 1, None))
-    (cells,) = csv.reader([text], delimiter=spec.delimiter, quotechar='"')
+    with readable.open(encoding="utf-8", newline="") as handle:
+        for _ in itertools.islice(handle, line - 1):
+            pass
+        cells = next(csv.reader(handle, delimiter=spec.delimiter, quotechar='"'))
     value = cells[position].strip()
     if value.lower() in field.missing_markers:
         value = ""
@@ -259,3 +267,21 @@ def _line_of_row(row_index: int, skipped: list[int]) -> int:
         else:
             break
     return line
+
+
+def _line_of_record(readable: Path, delimiter: str, row_index: int, width: int) -> int:
+    """First line of the `row_index`-th row kept by DuckDB, counting records in Python.
+
+    The slow path, for files where a quoted value spans several lines.
+    """
+    with readable.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter, quotechar='"')
+        next(reader)
+        kept, start = -1, reader.line_num + 1
+        for record in reader:
+            if len(record) == width:
+                kept += 1
+                if kept == row_index:
+                    return start
+            start = reader.line_num + 1
+    raise ValueError(f"row {row_index} not found in {readable}")
