@@ -285,7 +285,7 @@ def build(raw_dir: Path, out_dir: Path, threshold: int, epci_code: str, echo: Ec
             con.close()
         warehouse.swap_in(new_dir, out_dir)
     echo(
-        f"  {'total':<12} {time.perf_counter() - started:7.2f} s  "
+        f"  {'total':<16} {time.perf_counter() - started:7.2f} s  "
         f"({built.counts['rpls_in_epci']} logements, {built.counts['residences']} résidences, "
         f"{built.counts['indicators']} valeurs)"
     )

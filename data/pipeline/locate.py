@@ -3,9 +3,10 @@
 A residence's position is the mean of its dwellings' Lambert-93 coordinates. It keeps the
 IRIS declared in RPLS when its position lies inside that IRIS and inside its commune;
 otherwise it takes the IRIS of its commune that contains its position ("reassigned");
-a position outside its commune, or missing, is moved to a point inside the declared IRIS
-(or the commune) ("relocated"). The QPV is the one whose contour contains the final
-position, so that the map and the QPV aggregates agree.
+a position outside its commune, or missing, is moved to a point inside the declared IRIS,
+or inside the largest IRIS of its commune when the declared one is unknown ("relocated").
+The QPV is the one whose contour contains the final position, so that the map and the QPV
+aggregates agree.
 """
 
 from __future__ import annotations
@@ -91,21 +92,30 @@ def locate(
     reassigned = ~in_declared & spatial_ok
     relocated = ~in_declared & ~reassigned
 
-    targets = []
+    iris_shape = iris.set_index("code").geometry
+    largest_iris = (
+        iris.assign(area=iris.geometry.area)
+        .sort_values(["area", "code"], ascending=[False, True])
+        .drop_duplicates("commune_code")
+        .set_index("commune_code")["code"]
+    )
+    targets, target_iris = [], []
     for code, commune in zip(
         declared[relocated], residences["commune_code"][relocated], strict=True
     ):
+        target = code if pd.notna(code) else largest_iris.get(commune)
         shape = commune_shape.get(commune)
-        if pd.notna(code) and shape is not None:
-            shape = shapely.intersection(iris.set_index("code").geometry[code], shape)
+        if target is not None and shape is not None:
+            shape = shapely.intersection(iris_shape[target], shape)
         if shape is None or shape.is_empty:
-            shape = commune_shape.get(commune, shapely.Point(0, 0))
+            shape, target = commune_shape.get(commune, shapely.Point(0, 0)), None
         targets.append(shapely.point_on_surface(shape))
+        target_iris.append(target)
     final = points.copy()
     final[relocated] = targets
     iris_code = pd.Series(declared.to_numpy(), dtype=object)
     iris_code[reassigned] = spatial[reassigned]
-    iris_code[relocated] = _containing(final[relocated].reset_index(drop=True), iris).to_numpy()
+    iris_code[relocated] = target_iris
     wgs84 = final.to_crs(WGS84)
     located = pd.DataFrame(
         {
