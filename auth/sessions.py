@@ -21,7 +21,10 @@ def start(user: LoggedInUser) -> None:
     """A fresh session for `user` (nothing kept from before: no session fixation)."""
     session.clear()
     login_user(user)
-    session.permanent = True
+    # A browser-session cookie: Flask-Login's "strong" protection only drops a session
+    # used from another address or browser when the session is not permanent. Lifetime
+    # and idle timeout are enforced on the server (expiry_message).
+    session.permanent = False
     now = time.time()
     session[LOGIN_AT] = now
     session[SEEN_AT] = now

@@ -8,7 +8,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -100,20 +102,25 @@ def postgres_test_url() -> str:
 
 
 @pytest.fixture(
+    scope="module",
     params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
 )
-def auth_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty user store: a SQLite file, or a fresh schema on the PostgreSQL test server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'atlas-test.sqlite3'}"
-        return
-    base_url = postgres_test_url()
-    if not base_url:
+def auth_backend(request: pytest.FixtureRequest) -> str:
+    """The user store's engine: every auth test runs on SQLite and on PostgreSQL."""
+    if request.param == "postgresql" and not postgres_test_url():
         pytest.skip("PostgreSQL tests skipped: ATLAS_TEST_POSTGRES_URL is not set")
-    import uuid
+    return request.param
 
+
+@contextmanager
+def fresh_database_url(backend: str, directory: Path) -> Iterator[str]:
+    """An empty user store: a SQLite file, or a new schema on the PostgreSQL test server."""
+    if backend == "sqlite":
+        yield f"sqlite:///{directory / f'atlas-{uuid.uuid4().hex[:8]}.sqlite3'}"
+        return
     from sqlalchemy import create_engine, make_url
 
+    base_url = postgres_test_url()
     schema = f"test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base_url)
     with admin.begin() as connection:
@@ -128,6 +135,12 @@ def auth_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterato
         with admin.begin() as connection:
             connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         admin.dispose()
+
+
+@pytest.fixture
+def auth_database_url(auth_backend: str, tmp_path: Path) -> Iterator[str]:
+    with fresh_database_url(auth_backend, tmp_path) as url:
+        yield url
 
 
 def auth_test_settings(var_dir: Path, data_dir: Path, database_url: str, **overrides):
@@ -167,10 +180,35 @@ def make_auth_app(demo_warehouse: Path, tmp_path: Path, auth_database_url: str):
         app.server.extensions["atlas_auth"].db.dispose()
 
 
+@pytest.fixture(scope="module")
+def shared_auth_app(auth_backend: str, demo_warehouse: Path, tmp_path_factory):
+    """One app per test module and engine (building the app takes about a second)."""
+    from app import create_app
+
+    directory = tmp_path_factory.mktemp("auth-app")
+    with fresh_database_url(auth_backend, directory) as url:
+        app = create_app(auth_test_settings(directory, demo_warehouse, url))
+        yield app
+        app.server.extensions["atlas_auth"].db.dispose()
+
+
 @pytest.fixture
-def auth_app(make_auth_app):
-    """The real app with default test settings and the demo profiles."""
-    return make_auth_app()
+def auth_app(shared_auth_app, auth_database_url: str, tmp_path: Path):
+    """The real app with default test settings, on a fresh user store holding the demo
+    profiles (terms not yet accepted)."""
+    from auth.db import Database
+    from auth.demo_accounts import seed_demo_accounts
+
+    state = shared_auth_app.server.extensions["atlas_auth"]
+    original = state.db
+    state.db = Database(auth_database_url, tmp_path / "atlas-auth.lock")
+    state.db.upgrade()
+    seed_demo_accounts(state.db, state.passwords)
+    try:
+        yield shared_auth_app
+    finally:
+        state.db.dispose()
+        state.db = original
 
 
 @pytest.fixture
@@ -193,3 +231,25 @@ def login_as():
             raise AssertionError(f"login as {email} failed: still on {page.url}")
 
     return login
+
+
+def form_csrf_token(html: str) -> str:
+    """The CSRF token of the first form of a server-rendered page."""
+    import re
+
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def client_login(client, email: str, password: str = DEMO_PASSWORD, accept_terms: bool = True):
+    """Log a Flask test client in through the real form (and accept the terms); returns
+    the response to the login POST."""
+    token = form_csrf_token(client.get("/login").text)
+    credentials = {"email": email, "password": password, "csrf_token": token}
+    response = client.post("/login", data=credentials)
+    target = response.headers.get("Location", "")
+    if accept_terms and response.status_code == 302 and target.startswith("/conditions"):
+        page = client.get(target)
+        client.post(target, data={"accept": "y", "csrf_token": form_csrf_token(page.text)})
+    return response

@@ -93,7 +93,11 @@ def test_public_routes_hold_no_data(auth_app: Dash) -> None:
     assert "map-communes" not in login.text
 
 
-def test_a_route_added_after_init_is_gated_too(auth_app: Dash) -> None:
+def test_a_route_added_after_init_is_gated_too(tmp_path, demo_warehouse) -> None:
+    auth_app = Dash(__name__, serve_locally=True)
+    auth_app.layout = html.Div("secret layout")
+    init_auth(auth_app, auth_test_settings(tmp_path, demo_warehouse, ""))
+
     @auth_app.server.get("/late-export.csv")
     def late_export() -> str:
         return "secret,data"
