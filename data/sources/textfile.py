@@ -17,6 +17,7 @@ from data.sources.errors import SourceError
 
 PIECE_BYTES = 1 << 24
 UTF8_BOM = b"\xef\xbb\xbf"
+BLANK_LINE_AFTER = re.compile(rb"\n(?=\r?\n)")
 # A UTF-8 encoded accented letter or symbol seen through latin-1 eyes ("Ã©", "â‚¬"): real
 # latin-1 French text never contains these pairs, so they reveal a file mixing encodings.
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
@@ -74,11 +75,7 @@ def _blank_lines(piece: _Piece) -> list[int]:
     found = []
     if data.startswith((b"\n", b"\r\n")) and piece.first_line > 1:
         found.append(piece.first_line)
-    for pattern in (b"\n\n", b"\n\r\n"):
-        position = data.find(pattern)
-        while position != -1:
-            found.append(piece.line_at(position) + 1)
-            position = data.find(pattern, position + 1)
+    found.extend(piece.line_at(match.start()) + 1 for match in BLANK_LINE_AFTER.finditer(data))
     return found
 
 
