@@ -57,26 +57,25 @@ def generate(
         qpv_layer.to_file(geo / "qpv.geojson", driver="GeoJSON")
         counts["iris"], counts["qpv"] = len(iris), len(qpv_layer)
 
-        poverty_by_iris = iris.set_index("CODE_IRIS")["p"]
-        vintages = {}
+        by_residence = rpls.residence_table(residences)
         rpls_rng = stream(seed, "rpls")
         for year in RPLS_YEARS:
-            vintages[year] = rpls.rpls_vintage(
-                year, dwellings, residences, occupation[year], rpls_rng
+            table = rpls.rpls_vintage(
+                year, dwellings, residences, by_residence, occupation[year], rpls_rng
             )
-            write_csv(vintages[year], work / "rpls" / f"RPLS_{year}.csv")
-            counts[f"RPLS_{year}"] = len(vintages[year])
-        step("RPLS written: " + ", ".join(f"{y}: {len(v)}" for y, v in vintages.items()))
+            write_csv(table, work / "rpls" / f"RPLS_{year}.csv")
+            counts[f"RPLS_{year}"] = table.num_rows
+        step("RPLS written: " + ", ".join(f"{y}: {counts[f'RPLS_{y}']}" for y in RPLS_YEARS))
         for year in OPS_YEARS:
-            households = ops.ops_vintage(
-                year, vintages[max(year, RPLS_YEARS[0])], poverty_by_iris, seed
-            )
-            write_csv(households, work / "ops" / f"OPS_{year}.csv")
-            counts[f"OPS_{year}"] = len(households)
+            # The survey of 1 January 2018 uses the first RPLS vintage's dwellings.
+            let = rpls.let_dwellings(dwellings, residences, occupation[max(year, RPLS_YEARS[0])])
+            table = ops.ops_vintage(year, let, by_residence, seed)
+            write_csv(table, work / "ops" / f"OPS_{year}.csv")
+            counts[f"OPS_{year}"] = table.num_rows
         step("OPS written")
 
         sne_rng = stream(seed, "sne")
-        commune_stock = _commune_stock(vintages[RPLS_YEARS[0]], iris)
+        commune_stock = _commune_stock(residences, dwellings, occupation[RPLS_YEARS[0]], iris)
         for year in SNE_YEARS:
             table = sne.sne_year(year, commune_stock, scale, sne_rng)
             write_csv(table, work / "sne" / f"SNE_{year}.csv")
@@ -114,12 +113,22 @@ def generate(
     return counts
 
 
-def _commune_stock(first_rpls: pd.DataFrame, iris: pd.DataFrame) -> pd.DataFrame:
+def _commune_stock(
+    residences: pd.DataFrame,
+    dwellings: pd.DataFrame,
+    occupation: tuple[np.ndarray, np.ndarray, np.ndarray],
+    iris: pd.DataFrame,
+) -> pd.DataFrame:
     """Per commune: social dwellings, share in QPV, mean poverty index (SNE weights)."""
-    communes = iris.groupby("INSEE_COM").agg(p=("p", "mean")).reset_index()
-    grouped = first_rpls.assign(in_qpv=first_rpls["QPV"] != "").groupby("DEPCOM")
-    dwellings = grouped.size().rename("dwellings")
-    qpv_share = grouped["in_qpv"].mean().rename("qpv_share")
-    table = communes.rename(columns={"INSEE_COM": "DEPCOM"}).set_index("DEPCOM")
-    table = table.join(dwellings).join(qpv_share).fillna({"dwellings": 0, "qpv_share": 0.0})
-    return table.reset_index().astype({"dwellings": np.int64})
+    present = occupation[0]
+    res_index = dwellings["residence"].to_numpy()[present]
+    stock = pd.DataFrame(
+        {
+            "DEPCOM": residences["DEPCOM"].to_numpy()[res_index],
+            "in_qpv": residences["QPV"].to_numpy()[res_index] != "",
+        }
+    ).groupby("DEPCOM")["in_qpv"]
+    table = iris.groupby("INSEE_COM").agg(p=("p", "mean"))
+    table["dwellings"] = stock.size().reindex(table.index).fillna(0).astype(np.int64)
+    table["qpv_share"] = stock.mean().reindex(table.index).fillna(0.0)
+    return table.rename_axis("DEPCOM").reset_index()

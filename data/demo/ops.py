@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from data.demo.randomness import hash_uniform
-from data.sources.codes import MODE_LET
+from data.demo.rpls import ident_text
 
 OPS_COLUMNS = (
     "SIREN_BAILLEUR",
@@ -33,17 +34,14 @@ def _category(u: np.ndarray, probs: np.ndarray) -> np.ndarray:
     return np.minimum((u[:, None] > cum).sum(axis=1), probs.shape[1] - 1)
 
 
-def ops_vintage(
-    year: int, rpls: pd.DataFrame, poverty_by_iris: pd.Series, seed: int
-) -> pd.DataFrame:
-    """Households of the let dwellings of an RPLS file, surveyed on 1 January of year."""
-    let = rpls[rpls["MODE"] == MODE_LET]
+def ops_vintage(year: int, let: pd.DataFrame, by_residence: pa.Table, seed: int) -> pa.Table:
+    """Households of let dwellings (`rpls.let_dwellings`), surveyed on 1 January of year."""
     n = len(let)
-    p = (let["DEPCOM"] + let["PLG_IRIS"]).map(poverty_by_iris).to_numpy(dtype=float)
+    p = let["p"].to_numpy()
     rooms = let["NBPIECE"].to_numpy()
     old_stock = (let["CONSTRUCT"].to_numpy() < 1977).astype(float)
-    entry = np.minimum(let["BAIL"].astype(int).to_numpy(), year - 1)
-    key = let["IDENT_INT"].astype(np.int64).to_numpy() * 64 + (entry - 1900)
+    entry = np.minimum(let["BAIL"].to_numpy(), year - 1)
+    key = let["ident"].to_numpy().astype(np.int64) * 256 + (entry - 1900)
     u = [hash_uniform(key, seed * 100 + k) for k in range(8)]
 
     single = np.clip(0.55 - 0.09 * rooms + 0.1 * old_stock, 0.05, 0.9)
@@ -76,19 +74,19 @@ def ops_vintage(
     employment = np.array([0.08, 0.3, 0.55, 0.75, 0.85, 0.5])[band] * (age < 62)
     employed = (u[5] < employment).astype(int) + ((adults >= 2) & (u[6] < employment * 0.8))
     employed = np.minimum(employed, adults)
-    return pd.DataFrame(
-        {
-            "SIREN_BAILLEUR": let["SIREN_BAILLEUR"].to_numpy(),
-            "IDENT_INT": let["IDENT_INT"].to_numpy(),
-            "DEPCOM": let["DEPCOM"].to_numpy(),
-            "COMPO": compo.astype(str),
-            "NB_ENFANTS": children.astype(int),
-            "NB_OCCUPANTS": (adults + children).astype(int),
-            "AGE_TITULAIRE": age,
-            "TRANCHE_REVENU": band_code,
-            "APL": apl,
-            "NB_ADULTES": adults.astype(int),
-            "NB_ADULTES_EMPLOI": employed.astype(int),
-            "ANNEE_ENTREE": entry,
-        }
-    )[list(OPS_COLUMNS)]
+    gathered = by_residence.take(pa.array(let["residence"].to_numpy()))
+    columns = {
+        "SIREN_BAILLEUR": gathered.column("SIREN_BAILLEUR"),
+        "IDENT_INT": ident_text(let["ident"].to_numpy()),
+        "DEPCOM": gathered.column("DEPCOM"),
+        "COMPO": compo.astype(str),
+        "NB_ENFANTS": children.astype(int),
+        "NB_OCCUPANTS": (adults + children).astype(int),
+        "AGE_TITULAIRE": age,
+        "TRANCHE_REVENU": band_code,
+        "APL": apl,
+        "NB_ADULTES": adults.astype(int),
+        "NB_ADULTES_EMPLOI": employed.astype(int),
+        "ANNEE_ENTREE": entry,
+    }
+    return pa.table([columns[name] for name in OPS_COLUMNS], names=list(OPS_COLUMNS))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data.demo.randomness import pick
 from data.sources.codes import DPE_CLASSES, MODE_LET, RENT_NOT_APPLICABLE
@@ -57,10 +59,9 @@ def build_dwellings(
     """One row per dwelling with its static attributes and first/last vintage."""
     res_index = np.repeat(np.arange(len(residences)), residences["size"].to_numpy())
     n = len(res_index)
-    res = residences.iloc[res_index].reset_index(drop=True)
-    p = res["p"].to_numpy()
-    construct = res["CONSTRUCT"].to_numpy()
-    typeconst = res["TYPECONST"].to_numpy()
+    p = residences["p"].to_numpy()[res_index]
+    construct = residences["CONSTRUCT"].to_numpy()[res_index]
+    typeconst = residences["TYPECONST"].to_numpy()[res_index]
 
     collective = np.array([0.08, 0.22, 0.36, 0.25, 0.07, 0.02])
     poor_shift = np.array([-0.03, -0.05, 0.0, 0.05, 0.03, 0.0])
@@ -73,7 +74,7 @@ def build_dwellings(
     surface = np.round(SURFACE_BY_ROOMS[rooms] * older * rng.normal(1.0, 0.07, n), 1)
 
     finan, family = _financing(construct, p, res_index, rng)
-    rent_m2 = np.array([RENT_BY_FAMILY[f] for f in family]) if n else np.zeros(0)
+    rent_m2 = np.array(list(RENT_BY_FAMILY.values()))[family]
     rent_m2 = rent_m2 + 0.5 * (construct >= 2010) + 0.6 * (1 - p) + 0.4 * (typeconst == "I")
     rent_m2 = rent_m2 * rng.normal(1.0, 0.05, n)
     conv = np.where(
@@ -81,18 +82,24 @@ def build_dwellings(
         "2",
         "1",
     )
-    dpe = np.clip(res["dpe"].to_numpy() + (rng.random(n) < 0.15) * rng.choice([-1, 1], n), 0, 6)
+    dpe = np.clip(
+        residences["dpe"].to_numpy()[res_index] + (rng.random(n) < 0.15) * rng.choice([-1, 1], n),
+        0,
+        6,
+    )
     ghg = np.clip(dpe + rng.choice([-1, 0, 0, 1], n), 0, 6)
-    first_year = res["first_year"].to_numpy()
+    first_year = residences["first_year"].to_numpy()[res_index]
+    res_last = residences["last_year"].to_numpy()[res_index]
     locat = np.minimum(construct + (rng.random(n) < 0.4), first_year - 1)
     sold = (typeconst == "I") & (rng.random(n) < SALE_RATE * (len(years) - 1))
     sale_year = rng.integers(years[0], years[-1], n)
-    last_year = np.where(sold & (sale_year >= first_year), sale_year, res["last_year"])
-    last_year = np.minimum(last_year, res["last_year"].to_numpy())
+    last_year = np.minimum(
+        np.where(sold & (sale_year >= first_year), sale_year, res_last), res_last
+    )
     return pd.DataFrame(
         {
             "residence": res_index,
-            "IDENT_INT": np.char.zfill(np.arange(1, n + 1).astype(str), 10),
+            "ident": np.arange(1, n + 1),
             "NBPIECE": rooms,
             "SURFHAB": surface,
             "LOCAT": locat,
@@ -104,7 +111,7 @@ def build_dwellings(
             "first_year": first_year,
             "last_year": last_year,
             "mobility": 0.03 + 0.025 * p + 0.02 * (rooms <= 2),
-            "other_use": np.array(["", "4", "5"])[
+            "other_use": np.array(["", "4", "5"], dtype="<U1")[
                 pick(rng, np.tile([0.985, 0.011, 0.004], (n, 1)))
             ],
             "vacancy": 0.01 + 0.05 * p,
@@ -135,10 +142,11 @@ def _financing(
     finan = np.where(
         construct < 1977, old_codes, np.where(construct < 2000, mid_codes, recent_codes)
     )
+    # Index into RENT_BY_FAMILY (old, pla, plus, plai, pls, pli).
     family = np.select(
         [construct < 1977, finan == "49", finan == "52", finan == "53", finan == "50"],
-        ["old", "plai", "pls", "pli", "plus"],
-        "pla",
+        [0, 3, 4, 5, 2],
+        1,
     )
     return finan, family
 
@@ -161,7 +169,7 @@ def simulate_occupation(
     for year in years:
         present = (first <= year) & (last >= year)
         draw = rng.random(n)
-        mode = np.full(n, MODE_LET, dtype=object)
+        mode = np.full(n, MODE_LET, dtype="<U1")
         mode[draw < vacancy] = "2"
         mode[(draw >= vacancy) & (draw < vacancy + 0.004)] = "3"
         mode[other_use != ""] = other_use[other_use != ""]
@@ -178,61 +186,86 @@ def simulate_occupation(
     return result
 
 
+RESIDENCE_COLUMNS = (
+    "DEPCOM", "LIBCOM", "CODEPOSTAL", "NUMVOIE", "INDREP", "TYPVOIE", "NOMVOIE", "PLG_IRIS",
+    "QPV", "TYPECONST", "CONSTRUCT", "ORIGINE", "NOMPROG", "SIREN_BAILLEUR", "RS_BAILLEUR",
+)  # fmt: skip
+
+
+def residence_table(residences: pd.DataFrame) -> pa.Table:
+    """The residence-level RPLS columns as an Arrow table, to gather per dwelling."""
+    return pa.Table.from_pandas(residences[list(RESIDENCE_COLUMNS)], preserve_index=False)
+
+
+def ident_text(ident: np.ndarray) -> pa.Array:
+    """IDENT_INT as written in the files: 10 digits with leading zeros."""
+    return pc.utf8_lpad(pa.array(ident).cast(pa.string()), 10, "0")
+
+
 def rpls_vintage(
     year: int,
     dwellings: pd.DataFrame,
     residences: pd.DataFrame,
+    by_residence: pa.Table,
     occupation: tuple[np.ndarray, np.ndarray, np.ndarray],
     rng: np.random.Generator,
-) -> pd.DataFrame:
+) -> pa.Table:
     """The RPLS file of one vintage, columns exactly as the raw format."""
     present, mode, bail = occupation
-    d = dwellings[present]
-    res = residences.iloc[d["residence"].to_numpy()].reset_index(drop=True)
-    mode, bail = mode[present], bail[present]
-    n = len(d)
+    rows = np.flatnonzero(present)
+    res_index = dwellings["residence"].to_numpy()[rows]
+    gathered = by_residence.take(pa.array(res_index))
+    mode, bail = mode[rows], bail[rows]
+    n = len(rows)
     let = mode == MODE_LET
     jitter = np.clip(rng.normal(0.0, 4.0, (n, 2)), -10.0, 10.0)
-    rent = np.round(
-        d["rent_m2"].to_numpy() * d["SURFHAB"].to_numpy() * RENT_INDEX.get(year, 1.1), 2
-    )
-    renovated = res["renovation_year"].to_numpy() <= year
+    surface = dwellings["SURFHAB"].to_numpy()[rows]
+    index = RENT_INDEX.get(year, max(RENT_INDEX.values()))
+    rent = np.round(dwellings["rent_m2"].to_numpy()[rows] * surface * index, 2)
+    renovated = residences["renovation_year"].to_numpy()[res_index] <= year
+    known = residences["dpe_known"].to_numpy()[res_index]
     classes = np.array(DPE_CLASSES)
-    known = res["dpe_known"].to_numpy()
-    energy = np.clip(d["dpe"].to_numpy() - 2 * renovated, 0, 6)
-    ghg = np.clip(d["ghg"].to_numpy() - 2 * renovated, 0, 6)
-    frame = pd.DataFrame(
+    energy = np.clip(dwellings["dpe"].to_numpy()[rows] - 2 * renovated, 0, 6)
+    ghg = np.clip(dwellings["ghg"].to_numpy()[rows] - 2 * renovated, 0, 6)
+    computed = {
+        "IDENT_INT": ident_text(dwellings["ident"].to_numpy()[rows]),
+        "X": np.round(residences["x"].to_numpy()[res_index] + jitter[:, 0], 1),
+        "Y": np.round(residences["y"].to_numpy()[res_index] + jitter[:, 1], 1),
+        "NBPIECE": dwellings["NBPIECE"].to_numpy()[rows],
+        "SURFHAB": surface,
+        "LOCAT": dwellings["LOCAT"].to_numpy()[rows],
+        "FINAN": dwellings["FINAN"].to_numpy()[rows],
+        "FINANAUTRE": pa.nulls(n, pa.string()),
+        "CONV": dwellings["CONV"].to_numpy()[rows],
+        "MODE": mode,
+        "BAIL": pa.array(bail, mask=~let),
+        "LOYERPRINC": np.where(let, rent, float(RENT_NOT_APPLICABLE)),
+        "SURFMODE": surface,
+        "DPEENERGIE": pa.array(classes[energy], mask=~known),
+        "DPESERRE": pa.array(classes[ghg], mask=~known),
+    }
+    columns = [
+        computed[name] if name in computed else gathered.column(name) for name in RPLS_COLUMNS
+    ]
+    return pa.table(columns, names=list(RPLS_COLUMNS))
+
+
+def let_dwellings(
+    dwellings: pd.DataFrame,
+    residences: pd.DataFrame,
+    occupation: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> pd.DataFrame:
+    """The let dwellings of a vintage with what the OPS generator needs."""
+    present, mode, bail = occupation
+    rows = np.flatnonzero(present & (mode == MODE_LET))
+    res_index = dwellings["residence"].to_numpy()[rows]
+    return pd.DataFrame(
         {
-            "IDENT_INT": d["IDENT_INT"].to_numpy(),
-            "DEPCOM": res["DEPCOM"],
-            "LIBCOM": res["LIBCOM"],
-            "CODEPOSTAL": res["CODEPOSTAL"],
-            "NUMVOIE": res["NUMVOIE"],
-            "INDREP": res["INDREP"],
-            "TYPVOIE": res["TYPVOIE"],
-            "NOMVOIE": res["NOMVOIE"],
-            "PLG_IRIS": res["PLG_IRIS"],
-            "QPV": res["QPV"],
-            "X": np.round(res["x"].to_numpy() + jitter[:, 0], 1),
-            "Y": np.round(res["y"].to_numpy() + jitter[:, 1], 1),
-            "TYPECONST": res["TYPECONST"],
-            "NBPIECE": d["NBPIECE"].to_numpy(),
-            "SURFHAB": d["SURFHAB"].to_numpy(),
-            "CONSTRUCT": res["CONSTRUCT"],
-            "LOCAT": d["LOCAT"].to_numpy(),
-            "ORIGINE": res["ORIGINE"],
-            "FINAN": d["FINAN"].to_numpy(),
-            "FINANAUTRE": "",
-            "CONV": d["CONV"].to_numpy(),
-            "MODE": mode,
-            "BAIL": np.where(let, bail.astype(str), ""),
-            "LOYERPRINC": np.where(let, np.char.mod("%.2f", rent), str(RENT_NOT_APPLICABLE)),
-            "SURFMODE": d["SURFHAB"].to_numpy(),
-            "DPEENERGIE": np.where(known, classes[energy], ""),
-            "DPESERRE": np.where(known, classes[ghg], ""),
-            "NOMPROG": res["NOMPROG"],
-            "SIREN_BAILLEUR": res["SIREN_BAILLEUR"],
-            "RS_BAILLEUR": res["RS_BAILLEUR"],
+            "ident": dwellings["ident"].to_numpy()[rows],
+            "residence": res_index,
+            "p": residences["p"].to_numpy()[res_index],
+            "NBPIECE": dwellings["NBPIECE"].to_numpy()[rows],
+            "CONSTRUCT": residences["CONSTRUCT"].to_numpy()[res_index],
+            "BAIL": bail[rows],
         }
     )
-    return frame[list(RPLS_COLUMNS)]
