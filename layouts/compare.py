@@ -111,7 +111,7 @@ def compare_view(
             f"Comparaison de {len(rows)} zone{'s' if len(rows) > 1 else ''}",
             className="panel-section-title",
         ),
-        html.Div(table, className="table-responsive"),
+        table,
     ]
     if chosen in CATALOG and chosen in measures:
         indicator = CATALOG[chosen]

@@ -13,8 +13,9 @@ import plotly.graph_objects as go
 
 from layouts.formatting import format_value
 
-# Okabe–Ito colours (colour-blind safe): the zone, its commune, the EPCI, other zones.
-LEVEL_COLORS = ("#0072B2", "#E69F00", "#7f7f7f", "#009E73", "#CC79A7", "#56B4E9")
+# Okabe–Ito colours (colour-blind safe) for the zones, in order; the EPCI is always grey.
+ZONE_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")
+EPCI_COLOR = "#7f7f7f"
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 11}
 FRENCH_SEPARATORS = ", "
 
@@ -33,6 +34,7 @@ class BarSeries:
 
     name: str
     bars: tuple[Bar, ...]
+    color: str = ZONE_COLORS[0]
 
 
 def _base_layout(figure: go.Figure, *, height: int, title: str = "") -> go.Figure:
@@ -67,7 +69,7 @@ def distribution_figure(
 ) -> go.Figure:
     """Grouped bars: the share of each category, for the zone and its references."""
     figure = go.Figure()
-    for index, group in enumerate(series):
+    for group in series:
         if len(group.bars) != len(categories):
             raise ValueError(
                 f"{group.name}: {len(group.bars)} values for {len(categories)} categories"
@@ -78,7 +80,7 @@ def distribution_figure(
             y=[bar.value if bar.status == "ok" else None for bar in group.bars],
             customdata=_texts(group.bars, unit, decimals),
             hovertemplate=f"{group.name}<br>%{{x}} : %{{customdata}}<extra></extra>",
-            marker_color=LEVEL_COLORS[index % len(LEVEL_COLORS)],
+            marker_color=group.color,
         )
     figure.update_layout(barmode="group", bargap=0.25, showlegend=len(series) > 1)
     figure.update_yaxes(ticksuffix=f"\u00a0{unit}" if unit == "%" else "", rangemode="tozero")
@@ -92,9 +94,14 @@ class LinePoint:
     status: str = "ok"
 
 
+def level_color(index: int, scale: str) -> str:
+    """The colour of the zone at this position of a chart; the EPCI is always grey."""
+    return EPCI_COLOR if scale == "epci" else ZONE_COLORS[index % len(ZONE_COLORS)]
+
+
 def series_figure(
     title: str,
-    lines: Sequence[tuple[str, Sequence[LinePoint]]],
+    lines: Sequence[tuple[str, str, Sequence[LinePoint]]],
     *,
     unit: str,
     decimals: int,
@@ -102,8 +109,8 @@ def series_figure(
 ) -> go.Figure:
     """The indicator over the vintages: one line per zone; unpublished years are gaps."""
     figure = go.Figure()
-    years = sorted({point.year for _, points in lines for point in points})
-    for index, (name, points) in enumerate(lines):
+    years = sorted({point.year for _, _, points in lines for point in points})
+    for name, color, points in lines:
         if not points:
             continue
         figure.add_scatter(
@@ -113,7 +120,7 @@ def series_figure(
             customdata=[format_value(p.value, unit, decimals, p.status) for p in points],
             hovertemplate=f"{name}<br>%{{x}} : %{{customdata}}<extra></extra>",
             mode="lines+markers",
-            line={"color": LEVEL_COLORS[index % len(LEVEL_COLORS)], "width": 2},
+            line={"color": color, "width": 2},
             connectgaps=False,
         )
     figure.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
@@ -142,16 +149,16 @@ def compare_bar_figure(
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x} : %{text}<extra></extra>",
-            marker_color=[LEVEL_COLORS[(i + 3) % len(LEVEL_COLORS)] for i in range(len(bars))],
+            marker_color=[ZONE_COLORS[i % len(ZONE_COLORS)] for i in range(len(bars))],
         )
     )
     if reference is not None and reference[1].status == "ok" and reference[1].value is not None:
         name, bar = reference
         figure.add_hline(
             y=bar.value,
-            line={"dash": "dash", "color": LEVEL_COLORS[2], "width": 1.5},
+            line={"dash": "dash", "color": EPCI_COLOR, "width": 1.5},
             annotation_text=f"{name} : {format_value(bar.value, unit, decimals)}",
-            annotation_position="top left",
+            annotation_position="top right",
             annotation_font={"size": 10, "color": "#555"},
         )
     figure.update_layout(showlegend=False)

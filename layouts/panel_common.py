@@ -10,14 +10,17 @@ from dash import dcc, html
 
 from data.catalog import CATALOG, Indicator
 from data.store import Measure, ZoneRef
+from layouts.figures_panel import Bar, BarSeries, distribution_figure, level_color
 from layouts.formatting import format_value
-from layouts.panel_labels import level_name
+from layouts.panel_labels import ChartGroup, level_name
 
 SELECT_LINK = "panel-select"
 PIN_BUTTON = "panel-pin"
 PIN_MESSAGE = "panel-pin-message"
 UNPIN_BUTTON = "compare-unpin"
-GRAPH_CONFIG = {"displayModeBar": False, "responsive": True, "locale": "fr"}
+# Units a row label already names ("Logements sociaux", "Ménages enquêtés").
+COUNT_UNITS = ("logements", "ménages")
+GRAPH_CONFIG = {"displayModeBar": False, "locale": "fr"}
 
 
 def select_link(scale: str, code: str, text: str, **kwargs: Any) -> html.Button:
@@ -31,11 +34,20 @@ def select_link(scale: str, code: str, text: str, **kwargs: Any) -> html.Button:
     )
 
 
+def row_label(indicator: Indicator) -> str:
+    """The label of a table row, with the unit its cells leave out (see `measure_text`)."""
+    if indicator.unit in ("%", *COUNT_UNITS):
+        return indicator.label
+    return f"{indicator.label} ({indicator.unit})"
+
+
 def measure_text(indicator: Indicator, measure: Measure, year: int | None) -> list[Any]:
-    """The formatted value, with its vintage when it is not the selected year."""
-    text: list[Any] = [
-        format_value(measure.value, indicator.unit, indicator.decimals, measure.status)
-    ]
+    """The formatted value, with its vintage when it is not the selected year.
+
+    Table cells keep only "%" as a unit so that four columns fit the panel; the other
+    units are in the row label."""
+    unit = indicator.unit if indicator.unit == "%" else ""
+    text: list[Any] = [format_value(measure.value, unit, indicator.decimals, measure.status)]
     if measure.year is not None and year is not None and measure.year != year:
         text.append(html.Small(f" ({measure.year})", className="text-muted"))
     return text
@@ -62,7 +74,7 @@ def figures_table(
     year: int | None,
     highlighted: str | None = None,
     headers: Sequence[Any] | None = None,
-) -> dbc.Table:
+) -> html.Div:
     """Rows of indicators, one column per level (the zone, then its references).
 
     `headers` replaces the column titles of the first levels (default: their names)."""
@@ -79,7 +91,7 @@ def figures_table(
         row_measures = measures[indicator.id]
         rows.append(
             html.Tr(
-                [html.Th(indicator.label, scope="row", title=indicator.definition)]
+                [html.Th(row_label(indicator), scope="row", title=indicator.definition)]
                 + [
                     html.Td(measure_text(indicator, measure, year), className="text-end")
                     for measure in row_measures
@@ -87,12 +99,20 @@ def figures_table(
                 className="table-active" if indicator.id == highlighted else None,
             )
         )
-    return dbc.Table([header, html.Tbody(rows)], size="sm", hover=True, className="panel-figures")
+    return html.Div(
+        dbc.Table([header, html.Tbody(rows)], size="sm", hover=True, className="panel-figures"),
+        className="table-scroll",
+    )
 
 
 def graph(figure: Any, name: str) -> dcc.Graph:
+    """A figure that fills the panel's width at the height its builder chose."""
     return dcc.Graph(
-        figure=figure, config=GRAPH_CONFIG, className=f"panel-graph panel-graph-{name}"
+        figure=figure,
+        config=GRAPH_CONFIG,
+        responsive=True,
+        style={"height": f"{figure.layout.height or 220}px"},
+        className=f"panel-graph panel-graph-{name}",
     )
 
 
@@ -101,3 +121,39 @@ def section(title: str, *children: Any, name: str) -> html.Section:
         [html.H3(title, className="panel-section-title"), *children],
         className=f"panel-section panel-section-{name}",
     )
+
+
+def distribution_chart(
+    levels: Sequence[ZoneRef], measures: dict[str, Sequence[Measure]], group: ChartGroup
+) -> html.Div | None:
+    """Grouped bars of one chart group for the first level and its references; None when
+    the catalogue does not compute the group at the first level's scale."""
+    scale = levels[0].scale
+    categories = [
+        (indicator_id, label)
+        for indicator_id, label in group.categories
+        if indicator_id in measures and scale in CATALOG[indicator_id].scales
+    ]
+    if not categories:
+        return None
+    series = [
+        BarSeries(
+            level_name(level.scale, level.name),
+            tuple(Bar(measures[i][index].value, measures[i][index].status) for i, _ in categories),
+            level_color(index, level.scale),
+        )
+        for index, level in enumerate(levels)
+    ]
+    figure = distribution_figure(group.title, [label for _, label in categories], series)
+    first = series[0].bars
+    caption = None
+    if all(bar.status != "ok" for bar in first):
+        hidden = "secret" if any(bar.status == "secret" for bar in first) else "n.d."
+        caption = html.Small(f"{series[0].name} : {hidden}", className="text-muted")
+    return html.Div([graph(figure, group.title.split()[0].lower()), caption])
+
+
+def distribution_charts(
+    levels: Sequence[ZoneRef], measures: dict[str, Sequence[Measure]], groups: Iterable[ChartGroup]
+) -> list[html.Div]:
+    return [chart for group in groups if (chart := distribution_chart(levels, measures, group))]

@@ -117,10 +117,10 @@ ZONE_CHARTS = (
         "Composition des ménages",
         "occupation",
         (
-            ("occupation.single_person", "Personnes seules"),
-            ("occupation.single_parent", "Monoparentales"),
-            ("occupation.large_family", "3 enfants ou +"),
-            ("occupation.holder_over_65", "Titulaire 65 ans +"),
+            ("occupation.single_person", "Pers. seules"),
+            ("occupation.single_parent", "Monoparent."),
+            ("occupation.large_family", "3 enfants +"),
+            ("occupation.holder_over_65", "65 ans +"),
         ),
     ),
     ChartGroup(

@@ -8,15 +8,23 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
-from data.catalog import indicators_for
+from data.catalog import CATALOG
 from data.store import OCCUPATION_GRANTED, OCCUPATION_NOT_GRANTED, ResidenceSheet, ZoneRef
 from layouts.formatting import format_number
-from layouts.panel_common import figures_table, section, select_link
+from layouts.panel_common import (
+    distribution_charts,
+    figures_table,
+    section,
+    select_link,
+    shown_indicators,
+)
 from layouts.panel_labels import (
+    KEY_FIGURES,
     OCCUPATION_NOT_GRANTED_TEXT,
     OCCUPATION_OUT_OF_PERIMETER_TEXT,
     SCALE_LABELS,
     SIZE_CLASS_LABELS,
+    ZONE_CHARTS,
     secret_residence_text,
 )
 
@@ -66,17 +74,24 @@ def occupation_section(sheet: ResidenceSheet, year: int | None) -> html.Section:
             if sheet.occupation_access == OCCUPATION_NOT_GRANTED
             else OCCUPATION_OUT_OF_PERIMETER_TEXT
         )
-        body: Any = dbc.Alert(text, color="secondary", className="panel-occupation-refused")
+        body: list[Any] = [dbc.Alert(text, color="secondary", className="panel-occupation-refused")]
     else:
-        indicators = [
-            i for i in indicators_for("residence", "occupation") if i.id in sheet.measures
+        body = theme_figures(sheet, "occupation", year) or [
+            html.P("Aucune donnée d'occupation pour cette résidence.", className="text-muted")
         ]
-        body = (
-            figures_table(sheet.levels, sheet.measures, indicators, year=year)
-            if indicators
-            else html.P("Aucune donnée d'occupation pour cette résidence.", className="text-muted")
-        )
-    return section("Occupation (enquête OPS)", body, name="occupation")
+    return section("Occupation (enquête OPS)", *body, name="occupation")
+
+
+def theme_figures(sheet: ResidenceSheet, theme: str, year: int | None) -> list[Any]:
+    """The theme's key figures as a table, then its charts, against the residence's zones."""
+    key = shown_indicators(
+        (i for i in KEY_FIGURES if CATALOG[i].theme == theme), sheet.measures, "residence"
+    )
+    charts = distribution_charts(
+        sheet.levels, sheet.measures, (group for group in ZONE_CHARTS if group.theme == theme)
+    )
+    table = figures_table(sheet.levels, sheet.measures, key, year=year) if key else None
+    return [table, *charts] if table else charts
 
 
 def residence_panel(sheet: ResidenceSheet, *, year: int | None, threshold: int) -> html.Div:
@@ -95,16 +110,10 @@ def residence_panel(sheet: ResidenceSheet, *, year: int | None, threshold: int) 
             dbc.Alert(secret_residence_text(threshold), color="warning", className="panel-secret")
         )
     else:
-        parc = [i for i in indicators_for("residence", "parc") if i.id in sheet.measures]
         year_text = f" — {year}" if year else ""
-        children.append(
-            section(
-                f"Parc (RPLS){year_text}",
-                figures_table(sheet.levels, sheet.measures, parc, year=year)
-                if parc
-                else html.P("Aucun indicateur publié.", className="text-muted"),
-                name="parc",
-            )
-        )
+        parc = theme_figures(sheet, "parc", year) or [
+            html.P("Aucun indicateur publié.", className="text-muted")
+        ]
+        children.append(section(f"Parc (RPLS){year_text}", *parc, name="parc"))
         children.append(occupation_section(sheet, year))
     return html.Div(children, className="panel panel-residence")

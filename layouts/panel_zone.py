@@ -11,11 +11,12 @@ from dash import html
 
 from data.catalog import CATALOG
 from data.store import IndicatorSeries, ResidenceItem, ZoneSummary
-from layouts.figures_panel import Bar, BarSeries, LinePoint, distribution_figure, series_figure
+from layouts.figures_panel import LinePoint, level_color, series_figure
 from layouts.formatting import format_number, format_value
 from layouts.panel_common import (
     PIN_BUTTON,
     PIN_MESSAGE,
+    distribution_charts,
     figures_table,
     graph,
     section,
@@ -28,7 +29,6 @@ from layouts.panel_labels import (
     SCALE_LABELS,
     UNPIN_TEXT,
     ZONE_CHARTS,
-    ChartGroup,
     level_name,
 )
 
@@ -75,29 +75,6 @@ def zone_header(summary: ZoneSummary, pinned: bool) -> html.Header:
     )
 
 
-def _chart(summary: ZoneSummary, group: ChartGroup) -> Any | None:
-    categories = [(i, label) for i, label in group.categories if i in summary.measures]
-    if not categories or summary.zone.scale not in CATALOG[categories[0][0]].scales:
-        return None
-    series = [
-        BarSeries(
-            level_name(level.scale, level.name),
-            tuple(
-                Bar(summary.measures[i][index].value, summary.measures[i][index].status)
-                for i, _ in categories
-            ),
-        )
-        for index, level in enumerate(summary.levels)
-    ]
-    zone_bars = series[0].bars
-    figure = distribution_figure(group.title, [label for _, label in categories], series)
-    caption = None
-    if all(bar.status != "ok" for bar in zone_bars):
-        hidden = "secret" if any(bar.status == "secret" for bar in zone_bars) else "n.d."
-        caption = html.Small(f"{summary.zone.name} : {hidden}", className="text-muted")
-    return html.Div([graph(figure, group.title.split()[0].lower()), caption])
-
-
 def evolution_chart(series: IndicatorSeries | None) -> Any | None:
     """The chosen indicator over the vintages, or None when nothing is published."""
     if series is None or series.indicator_id not in CATALOG:
@@ -108,9 +85,10 @@ def evolution_chart(series: IndicatorSeries | None) -> Any | None:
     lines = [
         (
             level_name(level.scale, level.name),
+            level_color(index, level.scale),
             [LinePoint(p.year, p.value, p.status) for p in points if p.year is not None],
         )
-        for level, points in zip(series.levels, series.points, strict=True)
+        for index, (level, points) in enumerate(zip(series.levels, series.points, strict=True))
     ]
     figure = series_figure(indicator.label, lines, unit=indicator.unit, decimals=indicator.decimals)
     return graph(figure, "evolution")
@@ -140,7 +118,7 @@ def residence_list(residences: Sequence[ResidenceItem], threshold: int) -> html.
                         className="small text-muted",
                     ),
                 ],
-                className="panel-residence",
+                className="panel-residence-item",
             )
         )
     return html.Ul(items, className="list-unstyled panel-residences")
@@ -158,7 +136,7 @@ def zone_panel(
     """The whole panel of one zone."""
     scale = summary.zone.scale
     key = shown_indicators(KEY_FIGURES, summary.measures, scale)
-    charts = [chart for group in ZONE_CHARTS if (chart := _chart(summary, group)) is not None]
+    charts = distribution_charts(summary.levels, summary.measures, ZONE_CHARTS)
     evolution = evolution_chart(series)
     year_text = f" — {summary.year}" if summary.year else ""
     children: list[Any] = [zone_header(summary, pinned)]

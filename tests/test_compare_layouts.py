@@ -59,7 +59,7 @@ def test_compare_view_sets_zones_side_by_side_with_the_epci_as_reference() -> No
     text = text_of(view)
     assert "Comparaison de 2 zones" in text
     assert "6,3\u00a0%" in text and "secret" in text and "MEL" in text
-    assert "23\u00a0000\u00a0logements" in text
+    assert "23\u00a0000" in text and "100\u00a0000" in text
     assert [i["code"] for i in ids_of(view, UNPIN_BUTTON)] == ["59512", "595120101"]
     (graph,) = [node for node in walk(view) if isinstance(node, dcc.Graph)]
     bars = graph.figure.data[0]

@@ -18,6 +18,7 @@ from data.store import (
     ZoneRef,
     ZoneSummary,
 )
+from layouts.figures_panel import EPCI_COLOR, ZONE_COLORS
 from layouts.panel_common import PIN_BUTTON, SELECT_LINK
 from layouts.panel_labels import (
     OCCUPATION_NOT_GRANTED_TEXT,
@@ -76,6 +77,7 @@ def test_zone_panel_sets_each_key_figure_beside_its_commune_and_the_epci() -> No
             parc__dwellings=(ok(1234), ok(23456), ok(123456)),
             parc__vacancy_rate=(ok(4.56), Measure(None, "secret", 2024), Measure(None, "nd", None)),
             occupation__single_person=(ok(41.0, 2022), ok(38.0, 2022), ok(36.5, 2022)),
+            parc__rent_m2=(ok(5.5), ok(6.25), ok(6.01)),
         ),
         residences=[],
         series=None,
@@ -85,9 +87,10 @@ def test_zone_panel_sets_each_key_figure_beside_its_commune_and_the_epci() -> No
     )
     text = text_of(panel)
     assert "Roubaix Centre" in text and "IRIS" in text
-    assert "1\u00a0234\u00a0logements" in text and "123\u00a0456\u00a0logements" in text
+    assert "Logements sociaux" in text and "1\u00a0234" in text and "123\u00a0456" in text
     assert "4,6\u00a0%" in text and "secret" in text and "n.d." in text
     assert " (2022)" in text  # occupation comes from an older survey vintage
+    assert "Loyer moyen au m² (€/m²)" in text and "5,50 " in text  # unit once, in the label
     assert "MEL" in text  # the EPCI column under its short name
     assert ids_of(panel, PIN_BUTTON) == [{"type": PIN_BUTTON, "scale": "iris", "code": "595120101"}]
     assert PIN_TEXT in text and UNPIN_TEXT not in text
@@ -120,6 +123,11 @@ def test_zone_panel_draws_the_charts_the_catalogue_feeds() -> None:
     assert list(typology_figure.data[0].y) == [10.0, 20.0, 30.0, 40.0, None]
     assert typology_figure.data[0].customdata[4] == "secret"
     assert [trace.name for trace in typology_figure.data] == ["Roubaix Centre", "Roubaix", "MEL"]
+    assert [trace.marker.color for trace in typology_figure.data] == [
+        ZONE_COLORS[0],
+        ZONE_COLORS[1],
+        EPCI_COLOR,
+    ]
     evolution = graphs[0].figure
     assert list(evolution.data[0].y) == [3.0, 4.0]
     assert evolution.layout.separators == ", "
