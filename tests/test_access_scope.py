@@ -1,0 +1,122 @@
+"""What each convention lets its users see: the perimeter used by the data layer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from dash import Dash
+from hypothesis import given
+from hypothesis import strategies as st
+
+from auth.access import NoAccess, current_scope, current_user_label, scope_of
+from auth.models import Convention, join_codes
+from auth.scope import DATASETS, WHOLE_TERRITORY_TYPES, AccessScope, restricted_notice
+from tests.conftest import client_login
+
+CODES = st.text(alphabet="0123456789", min_size=5, max_size=9)
+
+
+def convention(partner_type: str, perimeter: tuple[str, ...] = (), datasets=DATASETS) -> Convention:
+    return Convention(
+        number="CONV-2021-099",
+        partner_name="Partenaire",
+        partner_type=partner_type,
+        valid_from=date(2021, 1, 1),
+        valid_until=date(2030, 12, 31),
+        status="signed",
+        perimeter=join_codes(perimeter),
+        datasets=join_codes(datasets),
+    )
+
+
+@pytest.mark.parametrize("partner_type", sorted(WHOLE_TERRITORY_TYPES))
+def test_mel_state_department_urh_action_logement_see_every_residence(partner_type: str) -> None:
+    scope = scope_of(convention(partner_type))
+    assert scope.covers_residence("59512", "900000001")
+    assert scope.may_see_residence_occupation("59599", "123")
+
+
+def test_a_commune_sees_only_its_own_territory() -> None:
+    scope = scope_of(convention("commune", ("59128",)))
+    assert scope.communes == frozenset({"59128"})
+    assert scope.bailleurs == frozenset()
+    assert scope.may_see_residence_occupation("59128", "900000002")
+    assert not scope.may_see_residence_occupation("59350", "900000002")
+
+
+def test_a_landlord_sees_only_its_own_residences() -> None:
+    scope = scope_of(convention("bailleur", ("900000002",), ("parc", "occupation")))
+    assert scope.bailleurs == frozenset({"900000002"})
+    assert scope.may_see_residence_occupation("59350", "900000002")
+    assert not scope.may_see_residence_occupation("59350", "900000001")
+    assert not scope.grants("attributions")
+
+
+def test_occupation_needs_the_dataset_even_inside_the_perimeter() -> None:
+    scope = scope_of(convention("commune", ("59128",), ("parc", "attributions")))
+    assert scope.covers_residence("59128", "x")
+    assert not scope.may_see_residence_occupation("59128", "x")
+
+
+def test_unknown_partner_types_see_no_residence() -> None:
+    scope = AccessScope("N", "P", "inconnu", frozenset(DATASETS))
+    assert not scope.covers_residence("59128", "900000002")
+
+
+@given(own=st.sets(CODES, min_size=1, max_size=5), other=CODES)
+def test_commune_perimeter_property(own: set[str], other: str) -> None:
+    scope = scope_of(convention("commune", tuple(own)))
+    assert all(scope.may_see_residence_occupation(code, "any") for code in own)
+    assert scope.may_see_residence_occupation(other, "any") == (other in own)
+
+
+@given(own=st.sets(CODES, min_size=1, max_size=5), other=CODES, commune=CODES)
+def test_landlord_perimeter_property(own: set[str], other: str, commune: str) -> None:
+    scope = scope_of(convention("bailleur", tuple(own)))
+    assert scope.may_see_residence_occupation(commune, other) == (other in own)
+
+
+def test_restricted_notice() -> None:
+    scope = scope_of(convention("commune", ("59128",)))
+    assert restricted_notice(scope, date(2021, 3, 4)) == (
+        "Diffusion restreinte — convention CONV-2021-099 — Partenaire — 04/03/2021"
+    )
+
+
+PROFILES = {
+    "mel-admin@atlas-demo.fr": ("CONV-2021-001", "mel", frozenset(), frozenset(), DATASETS),
+    "capinghem@atlas-demo.fr": ("CONV-2021-011", "commune", {"59128"}, frozenset(), DATASETS),
+    "roubaix@atlas-demo.fr": ("CONV-2021-012", "commune", {"59512"}, frozenset(), DATASETS),
+    "vilogia@atlas-demo.fr": (
+        "CONV-2022-021",
+        "bailleur",
+        frozenset(),
+        {"900000002"},
+        ("parc", "occupation"),
+    ),
+    "etat@atlas-demo.fr": ("CONV-2021-031", "etat", frozenset(), frozenset(), DATASETS),
+}
+
+
+def test_current_scope_comes_from_the_session_of_each_demo_profile(auth_app: Dash) -> None:
+    for email, (number, partner_type, communes, bailleurs, datasets) in PROFILES.items():
+        client = auth_app.server.test_client()
+        client_login(client, email)
+        with client:
+            # The browser sends a forged perimeter: it must change nothing.
+            client.get("/", query_string={"communes": "59350", "convention": "CONV-2021-001"})
+            scope = current_scope()
+            assert scope.convention_number == number
+            assert scope.partner_type == partner_type
+            assert scope.communes == frozenset(communes)
+            assert scope.bailleurs == frozenset(bailleurs)
+            assert scope.datasets == frozenset(datasets)
+            assert number in current_user_label()
+
+
+def test_no_scope_without_a_logged_in_user(auth_app: Dash) -> None:
+    with pytest.raises(NoAccess):
+        current_scope()
+    with auth_app.server.test_request_context("/"), pytest.raises(NoAccess):
+        current_scope()
