@@ -17,6 +17,8 @@ from data.sources.errors import SourceError
 
 PIECE_BYTES = 1 << 24
 UTF8_BOM = b"\xef\xbb\xbf"
+ASCII_BYTES = bytes(range(128))
+CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 BLANK_LINE_AFTER = re.compile(rb"\n(?=\r?\n)")
 # A UTF-8 encoded accented letter or symbol seen through latin-1 eyes ("Ã©", "â‚¬"): real
 # latin-1 French text never contains these pairs, so they reveal a file mixing encodings.
@@ -109,9 +111,7 @@ def scan(path: Path, delimiter: str) -> ScannedText:
     header_bytes: bytes | None = None
     line_count = 0
     blank_lines: list[int] = []
-    utf8_ok = True
-    first_invalid: tuple[_Piece, int] | None = None
-    seen_non_ascii = False
+    utf8_ok, seen_non_ascii = True, False
     for piece in _pieces(path):
         data = piece.data
         if header_bytes is None:
@@ -126,8 +126,6 @@ def scan(path: Path, delimiter: str) -> ScannedText:
             try:
                 data.decode("utf-8")
             except UnicodeDecodeError as exc:
-                utf8_ok = False
-                first_invalid = (piece, exc.start)
                 if seen_non_ascii or not data[: exc.start].isascii():
                     raise problem.error(
                         piece,
@@ -135,15 +133,16 @@ def scan(path: Path, delimiter: str) -> ScannedText:
                         "encodage incohérent : octet invalide en UTF-8 dans un fichier "
                         "jusque-là en UTF-8",
                     ) from None
+                utf8_ok = False
             else:
                 seen_non_ascii = seen_non_ascii or not data.isascii()
+        if not utf8_ok:
+            _check_cp1252(problem, piece)
         blank_lines.extend(_blank_lines(piece))
         line_count = piece.first_line + data.count(b"\n") - (1 if data.endswith(b"\n") else 0)
     if header_bytes is None:
         raise SourceError(path, None, None, "fichier vide")
     encoding = "utf-8" if utf8_ok else "cp1252"
-    if first_invalid is not None:
-        _check_cp1252(problem)
     return ScannedText(
         path=path,
         encoding=encoding,
@@ -153,21 +152,23 @@ def scan(path: Path, delimiter: str) -> ScannedText:
     )
 
 
-def _check_cp1252(problem: _EncodingProblem) -> None:
-    for piece in _pieces(problem.path):
-        try:
-            piece.data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise problem.error(
-                piece, exc.start, "encodage illisible : ni UTF-8 ni latin-1 / Windows-1252"
-            ) from None
-        mixed = UTF8_SEQUENCE.search(piece.data)
-        if mixed:
-            raise problem.error(
-                piece,
-                mixed.start(),
-                "encodage incohérent : caractère UTF-8 dans un fichier en latin-1",
-            )
+def _check_cp1252(problem: _EncodingProblem, piece: _Piece) -> None:
+    """Refuse bytes cp1252 leaves undefined, and UTF-8 sequences amid latin-1 text.
+
+    Both are sought first among the non-ASCII bytes only (a small residue, fast to search),
+    then located in the piece itself.
+    """
+    residue = piece.data.translate(None, ASCII_BYTES)
+    undefined = [piece.data.find(byte) for byte in CP1252_UNDEFINED if byte in residue]
+    if undefined:
+        raise problem.error(
+            piece, min(undefined), "encodage illisible : ni UTF-8 ni latin-1 / Windows-1252"
+        )
+    mixed = UTF8_SEQUENCE.search(residue) and UTF8_SEQUENCE.search(piece.data)
+    if mixed:
+        raise problem.error(
+            piece, mixed.start(), "encodage incohérent : caractère UTF-8 dans un fichier en latin-1"
+        )
 
 
 def utf8_copy(scanned: ScannedText, directory: Path) -> Path:
