@@ -63,11 +63,13 @@ def test_valid_file_gives_typed_normalized_rows(con, tmp_path: Path) -> None:
 
 
 def test_latin1_file_keeps_its_accents(con, tmp_path: Path) -> None:
-    rows = [row(LET, NOMVOIE="de l'Église", NOMPROG="Cœur de ville", LIBCOM="Hellemmes")]
+    # In cp1252 "â « »" leave the bytes E2 AB BB once the ASCII is set aside, the shape of
+    # a UTF-8 character: the file must not be taken for one mixing encodings.
+    rows = [row(LET, NOMVOIE="de l’Église", NOMPROG="Château « Cœur »", LIBCOM="Hellemmes")]
     path = write_rpls(tmp_path / "RPLS_2024.csv", rows, encoding="cp1252")
     rpls.load(con, [path])
     assert con.execute("SELECT nomvoie, nomprog FROM rpls").fetchall() == [
-        ("de l'Église", "Cœur de ville")
+        ("de l’Église", "Château « Cœur »")
     ]
 
 
