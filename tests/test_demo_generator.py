@@ -13,6 +13,7 @@ import shapely
 
 from data.demo.__main__ import main
 from data.demo.generator import generate
+from data.demo.names import STREET_TYPES
 from data.demo.output import atomic_directory
 from data.reference.extract import reference_path
 
@@ -254,6 +255,16 @@ def test_residences_size_mix(rpls: dict[int, pd.DataFrame]) -> None:
         # One residence = one landlord at one address, in one IRIS with one programme.
         per_residence = frame.groupby(RPLS_KEY)[["PLG_IRIS", "NOMPROG", "CONSTRUCT"]].nunique()
         assert (per_residence == 1).all().all()
+
+
+def test_addresses_are_plausible(rpls: dict[int, pd.DataFrame]) -> None:
+    frame = rpls[2024]
+    assert frame["CODEPOSTAL"].str.fullmatch(r"59\d{3}").all()
+    assert (frame.groupby("DEPCOM")["CODEPOSTAL"].nunique() == 1).all()
+    assert frame["TYPVOIE"].isin(list(STREET_TYPES)).all()
+    assert frame["NUMVOIE"].str.fullmatch(r"[1-9]\d{0,2}").all()
+    assert frame["INDREP"].isin(["", "B", "T"]).all()
+    assert (frame["NOMPROG"] != "").mean() > 0.8
 
 
 def test_social_share_follows_poverty(

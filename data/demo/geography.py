@@ -21,20 +21,7 @@ WGS84 = "EPSG:4326"
 SPLIT_POPULATION = 10_000
 INHABITANTS_PER_IRIS = 2_000
 RELAXATION_STEPS = 4
-GENERIC_QUARTER_NAMES = (
-    "Centre",
-    "Gare",
-    "Hôtel de Ville",
-    "Les Prés",
-    "Le Bourg",
-    "Parc",
-    "Les Champs",
-    "Église",
-    "Les Écoles",
-    "Le Moulin",
-    "La Briqueterie",
-    "Les Marronniers",
-)
+COMPASS = ("Est", "Nord-Est", "Nord", "Nord-Ouest", "Ouest", "Sud-Ouest", "Sud", "Sud-Est")
 
 
 def load_communes(epci: str) -> gpd.GeoDataFrame:
@@ -122,13 +109,36 @@ def quarters_lambert() -> pd.DataFrame:
     return quarters
 
 
+def _compass_quarters(centres: np.ndarray, name: str) -> tuple[np.ndarray, list[str]]:
+    """Quarters of about 4 IRIS: a centre, then sectors named by compass direction."""
+    n_sectors = max(2, round(len(centres) / 3.5) - 1)
+    middle = centres.mean(axis=0)
+    offset = centres - middle
+    radius = np.hypot(offset[:, 0], offset[:, 1])
+    central = radius <= np.quantile(radius, 1 / (n_sectors + 1))
+    angle = np.arctan2(offset[:, 1], offset[:, 0]) % (2 * np.pi)
+    sector = np.minimum((angle / (2 * np.pi) * n_sectors).astype(int), n_sectors - 1)
+    quarter = np.where(central, 0, 1 + sector)
+    labels = ["Centre"]
+    for q in range(1, n_sectors + 1):
+        members = quarter == q
+        mean_angle = (
+            np.degrees(np.arctan2(np.sin(angle[members]).sum(), np.cos(angle[members]).sum()))
+            if members.any()
+            else 0.0
+        )
+        label = f"{name} {COMPASS[int(((mean_angle % 360) + 22.5) // 45) % 8]}"
+        labels.append(label if label not in labels else f"{label} {q}")
+    return quarter, labels
+
+
 def _name_cells(
     code: str, name: str, cells: list, quarters: pd.DataFrame
 ) -> tuple[list[str], list[str]]:
     """IRIS numbers ('0101': quarter 01, IRIS 01) and names for the cells of one commune."""
     centres = shapely.get_coordinates(shapely.point_on_surface(cells))
     known = quarters[quarters["commune"] == code]
-    if len(known) >= 2:
+    if len(known) >= max(3, len(cells) / 8):
         labels = list(known["name"])
         distance = np.hypot(
             centres[:, :1] - known["x"].to_numpy()[None, :],
@@ -136,20 +146,7 @@ def _name_cells(
         )
         quarter = distance.argmin(axis=1)
     else:
-        n_quarters = max(1, round(len(cells) / 4))
-        middle = centres.mean(axis=0)
-        angle = np.arctan2(centres[:, 1] - middle[1], centres[:, 0] - middle[0])
-        radius = np.hypot(*(centres - middle).T)
-        central = radius <= np.quantile(radius, 1 / (n_quarters + 1))
-        sector = np.floor((angle + np.pi) / (2 * np.pi) * max(n_quarters - 1, 1)).astype(int)
-        quarter = np.where(central, 0, 1 + np.minimum(sector, max(n_quarters - 2, 0)))
-        quarter = np.unique(quarter, return_inverse=True)[1]
-        labels = [GENERIC_QUARTER_NAMES[0]] + [
-            f"{name} {GENERIC_QUARTER_NAMES[i % len(GENERIC_QUARTER_NAMES)]}"
-            if i < len(GENERIC_QUARTER_NAMES)
-            else f"{name} {i}"
-            for i in range(1, quarter.max() + 1)
-        ]
+        quarter, labels = _compass_quarters(centres, name)
     numbers, names = [""] * len(cells), [""] * len(cells)
     used = sorted(set(quarter))
     for rank, q in enumerate(used, start=1):
