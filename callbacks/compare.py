@@ -21,7 +21,7 @@ def compare_content(
     """The pinned zones' key figures beside the EPCI's, as the scope allows."""
     zones = [(zone["scale"], zone["code"]) for zone in clean_pinned(pinned)]
     vintage = clean_year(year, store)
-    epci = store.epci_ref()
+    epci = store.epci
     wanted = [*zones, (epci.scale, epci.code)] if epci else zones
     rows = store.compare_rows(wanted, vintage, scope)
     reference = rows.pop() if epci and rows and rows[-1][0] == epci else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, html
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
 from auth.access import current_scope, log_access
@@ -17,13 +17,14 @@ from auth.scope import AccessScope
 from data.catalog import CATALOG
 from data.store import ZONE_SCALES, Store
 from layouts.compare import clean_pinned
-from layouts.panel_common import PIN_BUTTON, SELECT_LINK
+from layouts.panel_common import PIN_BUTTON, RESIDENCE_FILTER, RESIDENCE_LIST, SELECT_LINK
 from layouts.panel_labels import NO_SELECTION_TEXT, PIN_TEXT, UNKNOWN_SELECTION_TEXT, UNPIN_TEXT
 from layouts.panel_residence import residence_panel
-from layouts.panel_zone import zone_panel
+from layouts.panel_zone import residence_list, zone_panel
 
 SELECTABLE_SCALES = (*ZONE_SCALES, "residence")
 MAX_CODE_LENGTH = 40
+MAX_FILTER_LENGTH = 80
 
 
 def clean_selection(raw: Any) -> tuple[str, str] | None:
@@ -129,6 +130,20 @@ def register(app: Dash, store: Store) -> None:
         if selected is None:
             raise PreventUpdate
         return {"scale": selected[0], "code": selected[1]}
+
+    @app.callback(
+        Output({"type": RESIDENCE_LIST, "scale": MATCH, "code": MATCH}, "children"),
+        Input({"type": RESIDENCE_FILTER, "scale": MATCH, "code": MATCH}, "value"),
+        prevent_initial_call=True,
+    )
+    def filter_residences(text: Any) -> list[Any]:
+        zone = ctx.triggered_id
+        selected = clean_selection(zone if isinstance(zone, dict) else None)
+        if selected is None or selected[0] == "residence":
+            raise PreventUpdate
+        matching = text.strip()[:MAX_FILTER_LENGTH] if isinstance(text, str) else ""
+        residences = store.residences_in_zone(*selected, current_scope(), matching)
+        return residence_list(residences, secrecy_threshold(store))
 
     @app.callback(
         Output({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "children"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -272,7 +273,9 @@ class Store:
         )
         return ZoneRef(*row) if row else None
 
-    def epci_ref(self) -> ZoneRef | None:
+    @cached_property
+    def epci(self) -> ZoneRef | None:
+        """The EPCI the warehouse covers (read once: it never changes while serving)."""
         row = (
             self._cursor()
             .execute("SELECT scale, code, name, commune_code FROM zones WHERE scale = 'epci'")
@@ -287,7 +290,7 @@ class Store:
             commune = self.zone_ref("commune", zone.commune_code)
             if commune:
                 levels.append(commune)
-        epci = self.epci_ref()
+        epci = self.epci
         if epci and zone.scale != "epci":
             levels.append(epci)
         return tuple(levels)
@@ -332,8 +335,11 @@ class Store:
         measures = self._latest_measures(levels, year, granted_themes(scope))
         return ZoneSummary(zone=zone, levels=levels, year=year, measures=measures)
 
-    def residences_in_zone(self, scale: str, code: str, scope: AccessScope) -> list[ResidenceItem]:
-        """The residences of a commune, IRIS or QPV, by name (none without the 'parc' dataset)."""
+    def residences_in_zone(
+        self, scale: str, code: str, scope: AccessScope, matching: str = ""
+    ) -> list[ResidenceItem]:
+        """The residences of a commune, IRIS or QPV by name, optionally those whose name,
+        address or landlord contains `matching` (none without the 'parc' dataset)."""
         column = {"commune": "commune_code", "iris": "iris_code", "qpv": "qpv_code"}.get(scale)
         if column is None or not scope.grants("parc"):
             return []
@@ -342,9 +348,13 @@ class Store:
             .execute(
                 f"""
                 SELECT residence_id, name, address, bailleur_name, size_class, secret, n_dwellings
-                FROM residences WHERE {column} = ? ORDER BY name, address, residence_id
+                FROM residences
+                WHERE {column} = ?
+                  AND (? = '' OR contains(lower(name || ' ' || address || ' ' || bailleur_name),
+                                          lower(?)))
+                ORDER BY name, address, residence_id
                 """,
-                [code],
+                [code, matching, matching],
             )
             .fetchall()
         )
@@ -378,7 +388,7 @@ class Store:
         commune = self.zone_ref("commune", commune_code)
         iris = self.zone_ref("iris", iris_code) if iris_code else None
         qpv = self.zone_ref("qpv", qpv_code) if qpv_code else None
-        epci = self.epci_ref()
+        epci = self.epci
         residence = ZoneRef("residence", rid, name, commune_code)
         levels = tuple(level for level in (residence, iris, commune, epci) if level)
         if not scope.grants("occupation"):

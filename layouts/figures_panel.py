@@ -1,23 +1,26 @@
 """Small plotly figures of the panel and the comparison: pure builders, no data access.
 
-Every value a user reads (hover, bar labels) goes through `layouts.formatting`; plotly's
-own axis ticks use the French separators (decimal comma, thin thousands space).
+Figures are plain plotly JSON dicts rather than `plotly.graph_objects`: building a graph
+object validates every property and costs ~100 ms per small chart, which a panel with
+seven charts cannot afford on each click. Every value a user reads (hover, bar labels)
+goes through `layouts.formatting`; axis ticks use the French separators.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-import plotly.graph_objects as go
-
-from layouts.formatting import format_value
+from layouts.formatting import NBSP, format_value
 
 # Okabe–Ito colours (colour-blind safe) for the zones, in order; the EPCI is always grey.
 ZONE_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")
 EPCI_COLOR = "#7f7f7f"
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 11}
 FRENCH_SEPARATORS = ", "
+
+Figure = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,10 @@ class Bar:
     value: float | None
     status: str = "ok"
 
+    @property
+    def plotted(self) -> float | None:
+        return self.value if self.status == "ok" else None
+
 
 @dataclass(frozen=True)
 class BarSeries:
@@ -35,56 +42,6 @@ class BarSeries:
     name: str
     bars: tuple[Bar, ...]
     color: str = ZONE_COLORS[0]
-
-
-def _base_layout(figure: go.Figure, *, height: int, title: str = "") -> go.Figure:
-    figure.update_layout(
-        title={"text": title, "font": {"size": 12}, "x": 0, "xanchor": "left"} if title else None,
-        height=height,
-        margin={"l": 8, "r": 8, "t": 28 if title else 8, "b": 8},
-        font=FONT,
-        separators=FRENCH_SEPARATORS,
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        legend={"orientation": "h", "y": -0.2, "x": 0, "font": {"size": 10}},
-        hoverlabel={"font": FONT},
-    )
-    figure.update_yaxes(gridcolor="#e5e5e5", zeroline=False, automargin=True)
-    figure.update_xaxes(automargin=True)
-    return figure
-
-
-def _texts(bars: Sequence[Bar], unit: str, decimals: int) -> list[str]:
-    return [format_value(bar.value, unit, decimals, bar.status) for bar in bars]
-
-
-def distribution_figure(
-    title: str,
-    categories: Sequence[str],
-    series: Sequence[BarSeries],
-    *,
-    unit: str = "%",
-    decimals: int = 1,
-    height: int = 210,
-) -> go.Figure:
-    """Grouped bars: the share of each category, for the zone and its references."""
-    figure = go.Figure()
-    for group in series:
-        if len(group.bars) != len(categories):
-            raise ValueError(
-                f"{group.name}: {len(group.bars)} values for {len(categories)} categories"
-            )
-        figure.add_bar(
-            name=group.name,
-            x=list(categories),
-            y=[bar.value if bar.status == "ok" else None for bar in group.bars],
-            customdata=_texts(group.bars, unit, decimals),
-            hovertemplate=f"{group.name}<br>%{{x}} : %{{customdata}}<extra></extra>",
-            marker_color=group.color,
-        )
-    figure.update_layout(barmode="group", bargap=0.25, showlegend=len(series) > 1)
-    figure.update_yaxes(ticksuffix=f"\u00a0{unit}" if unit == "%" else "", rangemode="tozero")
-    return _base_layout(figure, height=height, title=title)
 
 
 @dataclass(frozen=True)
@@ -99,6 +56,63 @@ def level_color(index: int, scale: str) -> str:
     return EPCI_COLOR if scale == "epci" else ZONE_COLORS[index % len(ZONE_COLORS)]
 
 
+def _layout(title: str, height: int, unit: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "title": {"text": title, "font": {"size": 12}, "x": 0, "xanchor": "left"},
+        "height": height,
+        "margin": {"l": 8, "r": 8, "t": 28, "b": 8},
+        "font": FONT,
+        "separators": FRENCH_SEPARATORS,
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "legend": {"orientation": "h", "y": -0.2, "x": 0, "font": {"size": 10}},
+        "hoverlabel": {"font": FONT},
+        "xaxis": {"automargin": True},
+        "yaxis": {
+            "automargin": True,
+            "gridcolor": "#e5e5e5",
+            "zeroline": False,
+            "rangemode": "tozero",
+            "ticksuffix": f"{NBSP}%" if unit == "%" else "",
+        },
+        **extra,
+    }
+
+
+def distribution_figure(
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[BarSeries],
+    *,
+    unit: str = "%",
+    decimals: int = 1,
+    height: int = 210,
+) -> Figure:
+    """Grouped bars: the share of each category, for the zone and its references."""
+    data = []
+    for group in series:
+        if len(group.bars) != len(categories):
+            raise ValueError(
+                f"{group.name}: {len(group.bars)} values for {len(categories)} categories"
+            )
+        data.append(
+            {
+                "type": "bar",
+                "name": group.name,
+                "x": list(categories),
+                "y": [bar.plotted for bar in group.bars],
+                "customdata": [
+                    format_value(bar.value, unit, decimals, bar.status) for bar in group.bars
+                ],
+                "hovertemplate": f"{group.name}<br>%{{x}} : %{{customdata}}<extra></extra>",
+                "marker": {"color": group.color},
+            }
+        )
+    layout = _layout(title, height, unit, barmode="group", bargap=0.25)
+    layout["showlegend"] = len(series) > 1
+    return {"data": data, "layout": layout}
+
+
 def series_figure(
     title: str,
     lines: Sequence[tuple[str, str, Sequence[LinePoint]]],
@@ -106,26 +120,27 @@ def series_figure(
     unit: str,
     decimals: int,
     height: int = 220,
-) -> go.Figure:
+) -> Figure:
     """The indicator over the vintages: one line per zone; unpublished years are gaps."""
-    figure = go.Figure()
     years = sorted({point.year for _, _, points in lines for point in points})
-    for name, color, points in lines:
-        if not points:
-            continue
-        figure.add_scatter(
-            name=name,
-            x=[point.year for point in points],
-            y=[point.value if point.status == "ok" else None for point in points],
-            customdata=[format_value(p.value, unit, decimals, p.status) for p in points],
-            hovertemplate=f"{name}<br>%{{x}} : %{{customdata}}<extra></extra>",
-            mode="lines+markers",
-            line={"color": color, "width": 2},
-            connectgaps=False,
-        )
-    figure.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
-    figure.update_yaxes(ticksuffix="\u00a0%" if unit == "%" else "")
-    return _base_layout(figure, height=height, title=title)
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "x": [point.year for point in points],
+            "y": [point.value if point.status == "ok" else None for point in points],
+            "customdata": [format_value(p.value, unit, decimals, p.status) for p in points],
+            "hovertemplate": f"{name}<br>%{{x}} : %{{customdata}}<extra></extra>",
+            "line": {"color": color, "width": 2},
+            "connectgaps": False,
+        }
+        for name, color, points in lines
+        if points
+    ]
+    layout = _layout(title, height, unit)
+    layout["xaxis"] |= {"tickmode": "array", "tickvals": years, "ticktext": [str(y) for y in years]}
+    return {"data": data, "layout": layout}
 
 
 def compare_bar_figure(
@@ -136,31 +151,45 @@ def compare_bar_figure(
     decimals: int,
     reference: tuple[str, Bar] | None = None,
     height: int = 260,
-) -> go.Figure:
+) -> Figure:
     """One bar per pinned zone, with the EPCI value as a dashed reference line."""
-    names = [name for name, _ in bars]
-    values = [bar for _, bar in bars]
-    texts = _texts(values, unit, decimals)
-    figure = go.Figure(
-        go.Bar(
-            x=names,
-            y=[bar.value if bar.status == "ok" else None for bar in values],
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{x} : %{text}<extra></extra>",
-            marker_color=[ZONE_COLORS[i % len(ZONE_COLORS)] for i in range(len(bars))],
-        )
-    )
-    if reference is not None and reference[1].status == "ok" and reference[1].value is not None:
+    texts = [format_value(bar.value, unit, decimals, bar.status) for _, bar in bars]
+    data = [
+        {
+            "type": "bar",
+            "x": [name for name, _ in bars],
+            "y": [bar.plotted for _, bar in bars],
+            "text": texts,
+            "textposition": "outside",
+            "cliponaxis": False,
+            "hovertemplate": "%{x} : %{text}<extra></extra>",
+            "marker": {"color": [ZONE_COLORS[i % len(ZONE_COLORS)] for i in range(len(bars))]},
+        }
+    ]
+    layout = _layout(title, height, unit, showlegend=False)
+    if reference is not None and reference[1].plotted is not None:
         name, bar = reference
-        figure.add_hline(
-            y=bar.value,
-            line={"dash": "dash", "color": EPCI_COLOR, "width": 1.5},
-            annotation_text=f"{name} : {format_value(bar.value, unit, decimals)}",
-            annotation_position="top right",
-            annotation_font={"size": 10, "color": "#555"},
-        )
-    figure.update_layout(showlegend=False)
-    figure.update_yaxes(ticksuffix="\u00a0%" if unit == "%" else "", rangemode="tozero")
-    return _base_layout(figure, height=height, title=title)
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "y0": bar.value,
+                "y1": bar.value,
+                "line": {"dash": "dash", "color": EPCI_COLOR, "width": 1.5},
+            }
+        ]
+        layout["annotations"] = [
+            {
+                "xref": "paper",
+                "x": 1,
+                "xanchor": "right",
+                "y": bar.value,
+                "yanchor": "bottom",
+                "text": f"{name} : {format_value(bar.value, unit, decimals)}",
+                "showarrow": False,
+                "font": {"size": 10, "color": "#555"},
+            }
+        ]
+    return {"data": data, "layout": layout}

@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from data.catalog import CATALOG, Indicator
 from data.store import Measure, ZoneRef
-from layouts.figures_panel import Bar, BarSeries, distribution_figure, level_color
+from layouts.figures_panel import Bar, BarSeries, Figure, distribution_figure, level_color
 from layouts.formatting import format_value
 from layouts.panel_labels import ChartGroup, level_name
 
@@ -18,6 +18,8 @@ SELECT_LINK = "panel-select"
 PIN_BUTTON = "panel-pin"
 PIN_MESSAGE = "panel-pin-message"
 UNPIN_BUTTON = "compare-unpin"
+RESIDENCE_FILTER = "panel-residence-filter"
+RESIDENCE_LIST = "panel-residence-list"
 # Units a row label already names ("Logements sociaux", "Ménages enquêtés").
 COUNT_UNITS = ("logements", "ménages")
 GRAPH_CONFIG = {"displayModeBar": False, "locale": "fr"}
@@ -105,13 +107,13 @@ def figures_table(
     )
 
 
-def graph(figure: Any, name: str) -> dcc.Graph:
+def graph(figure: Figure, name: str) -> dcc.Graph:
     """A figure that fills the panel's width at the height its builder chose."""
     return dcc.Graph(
         figure=figure,
         config=GRAPH_CONFIG,
         responsive=True,
-        style={"height": f"{figure.layout.height or 220}px"},
+        style={"height": f"{figure['layout']['height']}px"},
         className=f"panel-graph panel-graph-{name}",
     )
 

@@ -34,8 +34,14 @@ COMPARE_EMPTY_TEXT = (
 )
 
 
-def secret_residence_text(threshold: int) -> str:
-    return f"Secret statistique (moins de {threshold} logements)"
+def secret_residence_text(threshold: int, size_class: str = "<11") -> str:
+    """Why a residence shows no value: too small, or hidden so that a small one stays so."""
+    if size_class == "<11":
+        return f"Secret statistique (moins de {threshold} logements)"
+    return (
+        "Secret statistique (secret secondaire : ses valeurs permettraient de retrouver "
+        f"celles d'une résidence de moins de {threshold} logements)"
+    )
 
 
 def level_name(scale: str, name: str) -> str:

@@ -107,7 +107,11 @@ def residence_panel(sheet: ResidenceSheet, *, year: int | None, threshold: int) 
     children: list[Any] = [header, description(sheet)]
     if sheet.secret:
         children.append(
-            dbc.Alert(secret_residence_text(threshold), color="warning", className="panel-secret")
+            dbc.Alert(
+                secret_residence_text(threshold, sheet.size_class),
+                color="warning",
+                className="panel-secret",
+            )
         )
     else:
         year_text = f" — {year}" if year else ""

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from data.catalog import CATALOG
 from data.store import IndicatorSeries, ResidenceItem, ZoneSummary
@@ -16,6 +16,8 @@ from layouts.formatting import format_number, format_value
 from layouts.panel_common import (
     PIN_BUTTON,
     PIN_MESSAGE,
+    RESIDENCE_FILTER,
+    RESIDENCE_LIST,
     distribution_charts,
     figures_table,
     graph,
@@ -30,7 +32,10 @@ from layouts.panel_labels import (
     UNPIN_TEXT,
     ZONE_CHARTS,
     level_name,
+    secret_residence_text,
 )
+
+RESIDENCE_LIST_LIMIT = 100
 
 
 def pin_button(scale: str, code: str, pinned: bool) -> html.Button:
@@ -94,34 +99,70 @@ def evolution_chart(series: IndicatorSeries | None) -> Any | None:
     return graph(figure, "evolution")
 
 
-def residence_list(residences: Sequence[ResidenceItem], threshold: int) -> html.Ul:
-    items = []
-    for residence in residences:
-        if residence.secret:
-            badge = dbc.Badge(
-                "Secret statistique",
-                color="secondary",
-                title=f"Moins de {threshold} logements : aucune valeur publiée",
-            )
-        else:
-            dwellings = residence.n_dwellings or 0
-            noun = "logement" if dwellings == 1 else "logements"
-            badge = dbc.Badge(format_value(dwellings, noun), color="light", text_color="dark")
-        items.append(
-            html.Li(
-                [
-                    select_link("residence", residence.residence_id, residence.name),
-                    " ",
-                    badge,
-                    html.Div(
-                        f"{residence.address} — {residence.bailleur_name}",
-                        className="small text-muted",
-                    ),
-                ],
-                className="panel-residence-item",
+def _residence_item(residence: ResidenceItem, threshold: int) -> html.Li:
+    if residence.secret:
+        badge = dbc.Badge(
+            "Secret statistique",
+            color="secondary",
+            title=secret_residence_text(threshold, residence.size_class),
+        )
+    else:
+        dwellings = residence.n_dwellings or 0
+        noun = "logement" if dwellings == 1 else "logements"
+        badge = dbc.Badge(format_value(dwellings, noun), color="light", text_color="dark")
+    where = [residence.bailleur_name]
+    if residence.address != residence.name:
+        where.insert(0, residence.address)
+    return html.Li(
+        [
+            select_link("residence", residence.residence_id, residence.name),
+            " ",
+            badge,
+            html.Div(" — ".join(where), className="small text-muted"),
+        ],
+        className="panel-residence-item",
+    )
+
+
+def residence_list(
+    residences: Sequence[ResidenceItem], threshold: int, limit: int = RESIDENCE_LIST_LIMIT
+) -> list[Any]:
+    """The first `limit` residences as links, and how many more the filter can reach."""
+    if not residences:
+        return [html.P("Aucune résidence à afficher.", className="text-muted")]
+    shown = [_residence_item(residence, threshold) for residence in residences[:limit]]
+    children: list[Any] = [html.Ul(shown, className="list-unstyled panel-residences")]
+    if len(residences) > limit:
+        children.append(
+            html.P(
+                f"{format_number(limit)} premières sur {format_number(len(residences))}, "
+                "par ordre alphabétique : filtrez pour trouver les autres.",
+                className="small text-muted panel-residences-more",
             )
         )
-    return html.Ul(items, className="list-unstyled panel-residences")
+    return children
+
+
+def residences_section(
+    scale: str, code: str, residences: Sequence[ResidenceItem], threshold: int
+) -> html.Section:
+    zone_id = {"scale": scale, "code": code}
+    search = dcc.Input(
+        id={"type": RESIDENCE_FILTER, **zone_id},
+        type="search",
+        placeholder="Filtrer par nom, adresse ou bailleur",
+        debounce=0.3,
+        className="form-control form-control-sm panel-residence-filter",
+    )
+    labelled_search = html.Label(
+        [html.Span("Filtrer les résidences", className="visually-hidden"), search],
+        className="w-100 mb-1",
+    )
+    listing = html.Div(
+        residence_list(residences, threshold), id={"type": RESIDENCE_LIST, **zone_id}
+    )
+    title = f"Résidences ({format_number(len(residences))})"
+    return section(title, labelled_search, listing, name="residences")
 
 
 def zone_panel(
@@ -156,12 +197,5 @@ def zone_panel(
     if charts:
         children.append(section("Profil du parc et des ménages", *charts, name="charts"))
     if scale != "epci":
-        count = len(residences)
-        title = f"Résidences ({format_number(count)})"
-        body = (
-            residence_list(residences, threshold)
-            if residences
-            else html.P("Aucune résidence à afficher.", className="text-muted")
-        )
-        children.append(section(title, body, name="residences"))
+        children.append(residences_section(scale, summary.zone.code, residences, threshold))
     return html.Div(children, className="panel panel-zone", **{"data-scale": scale})

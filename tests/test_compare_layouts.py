@@ -62,11 +62,11 @@ def test_compare_view_sets_zones_side_by_side_with_the_epci_as_reference() -> No
     assert "23\u00a0000" in text and "100\u00a0000" in text
     assert [i["code"] for i in ids_of(view, UNPIN_BUTTON)] == ["59512", "595120101"]
     (graph,) = [node for node in walk(view) if isinstance(node, dcc.Graph)]
-    bars = graph.figure.data[0]
-    assert list(bars.x) == ["Roubaix", "Roubaix Centre"]
-    assert list(bars.y) == [6.26, None]
-    assert list(bars.text) == ["6,3\u00a0%", "secret"]
-    assert graph.figure.layout.shapes[0].y0 == 3.0  # the MEL reference line
+    bars = graph.figure["data"][0]
+    assert bars["x"] == ["Roubaix", "Roubaix Centre"]
+    assert bars["y"] == [6.26, None]
+    assert bars["text"] == ["6,3\u00a0%", "secret"]
+    assert graph.figure["layout"]["shapes"][0]["y0"] == 3.0  # the MEL reference line
 
 
 def test_compare_view_without_pins_explains_how_to_pin() -> None:

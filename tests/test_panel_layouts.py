@@ -116,21 +116,25 @@ def test_zone_panel_draws_the_charts_the_catalogue_feeds() -> None:
         threshold=11,
     )
     graphs = [node for node in walk(panel) if isinstance(node, dcc.Graph)]
-    titles = [graph.figure.layout.title.text for graph in graphs]
+    titles = [graph.figure["layout"]["title"]["text"] for graph in graphs]
     assert titles == ["Taux de vacance", "Typologie"]
     typology_figure = graphs[1].figure
-    assert list(typology_figure.data[0].x) == ["T1", "T2", "T3", "T4", "T5+"]
-    assert list(typology_figure.data[0].y) == [10.0, 20.0, 30.0, 40.0, None]
-    assert typology_figure.data[0].customdata[4] == "secret"
-    assert [trace.name for trace in typology_figure.data] == ["Roubaix Centre", "Roubaix", "MEL"]
-    assert [trace.marker.color for trace in typology_figure.data] == [
+    assert typology_figure["data"][0]["x"] == ["T1", "T2", "T3", "T4", "T5+"]
+    assert typology_figure["data"][0]["y"] == [10.0, 20.0, 30.0, 40.0, None]
+    assert typology_figure["data"][0]["customdata"][4] == "secret"
+    assert [trace["name"] for trace in typology_figure["data"]] == [
+        "Roubaix Centre",
+        "Roubaix",
+        "MEL",
+    ]
+    assert [trace["marker"]["color"] for trace in typology_figure["data"]] == [
         ZONE_COLORS[0],
         ZONE_COLORS[1],
         EPCI_COLOR,
     ]
     evolution = graphs[0].figure
-    assert list(evolution.data[0].y) == [3.0, 4.0]
-    assert evolution.layout.separators == ", "
+    assert evolution["data"][0]["y"] == [3.0, 4.0]
+    assert evolution["layout"]["separators"] == ", "
     assert UNPIN_TEXT in text_of(panel)
 
 
