@@ -83,6 +83,9 @@ def test_utf8_with_bom_and_crlf_is_read(con, tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert ops.load(con, [path]) == 1
     assert con.execute("SELECT ident_int, age_titulaire FROM ops").fetchall() == [("Été", 67)]
+    path.write_bytes(text.encode() + ";".join(ops_row("L2"))[:-4].encode() + b"2x15\r\n")
+    error = raises_at(lambda: ops.load(con, [path]), 3, "ANNEE_ENTREE")
+    assert "« 2x15 »" in error.message
 
 
 def test_file_mixing_utf8_then_latin1_is_refused_where_it_changes(con, tmp_path: Path) -> None:

@@ -1,9 +1,9 @@
 """Load delimited files into a normalized DuckDB table, validating them in SQL.
 
-Each file is read as text (all VARCHAR) into a staging table whose row order is the file
-order, so that a row number turns back into a file line once the blank lines and the
-lines DuckDB rejected (too few or too many fields) are accounted for. The first problem
-of a file, in line order, then column order, is raised as a SourceError.
+Each file is read as text (all VARCHAR), typed and checked in one INSERT whose row order
+is the file order, so that a row number turns back into a file line once the blank lines
+and the lines DuckDB rejected (too few or too many fields) are accounted for. The first
+problem of a file, in line order, then column order, is raised as a SourceError.
 """
 
 from __future__ import annotations
@@ -223,7 +223,7 @@ def _invalid_value(
     path: Path,
 ) -> SourceError:
     """The error for the bad value at `line`, re-read from the file to quote it."""
-    with readable.open(encoding="utf-8", newline="") as handle:
+    with readable.open(encoding="utf-8", newline="\n") as handle:
         for _ in itertools.islice(handle, line - 1):
             pass
         cells = next(csv.reader(handle, delimiter=spec.delimiter, quotechar='"'))
@@ -274,7 +274,7 @@ def _line_of_record(readable: Path, delimiter: str, row_index: int, width: int) 
 
     The slow path, for files where a quoted value spans several lines.
     """
-    with readable.open(encoding="utf-8", newline="") as handle:
+    with readable.open(encoding="utf-8", newline="\n") as handle:
         reader = csv.reader(handle, delimiter=delimiter, quotechar='"')
         next(reader)
         kept, start = -1, reader.line_num + 1
