@@ -39,7 +39,6 @@ class ScannedText:
 @dataclass
 class _Piece:
     data: bytes
-    offset: int
     first_line: int
 
     def line_at(self, position: int) -> int:
@@ -52,22 +51,21 @@ class _Piece:
 
 def _pieces(path: Path) -> Iterator[_Piece]:
     """The file in pieces that each end just after a line break (except the last one)."""
-    offset, first_line, carry = 0, 1, b""
+    first_line, carry = 1, b""
     with path.open("rb") as handle:
         while True:
             chunk = handle.read(PIECE_BYTES)
             buffer = carry + chunk
             if not chunk:
                 if buffer:
-                    yield _Piece(buffer, offset, first_line)
+                    yield _Piece(buffer, first_line)
                 return
             cut = buffer.rfind(b"\n") + 1
             if cut == 0:
                 carry = buffer
                 continue
-            piece = _Piece(buffer[:cut], offset, first_line)
+            piece = _Piece(buffer[:cut], first_line)
             yield piece
-            offset += cut
             first_line += piece.data.count(b"\n")
             carry = buffer[cut:]
 
@@ -77,7 +75,11 @@ def _blank_lines(piece: _Piece) -> list[int]:
     found = []
     if data.startswith((b"\n", b"\r\n")) and piece.first_line > 1:
         found.append(piece.first_line)
-    found.extend(piece.line_at(match.start()) + 1 for match in BLANK_LINE_AFTER.finditer(data))
+    line, counted_to = piece.first_line, 0
+    for match in BLANK_LINE_AFTER.finditer(data):
+        line += data.count(b"\n", counted_to, match.start())
+        counted_to = match.start()
+        found.append(line + 1)
     return found
 
 
