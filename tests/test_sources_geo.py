@@ -140,4 +140,5 @@ def test_unreadable_geo_file_is_a_source_error(tmp_path: Path) -> None:
     path = tmp_path / "qpv.geojson"
     path.write_text("{not json")
     raises_at(lambda: read_qpv(path), None, None)
-    raises_at(lambda: read_iris(tmp_path / "absent.gpkg"), None, None)
+    error = raises_at(lambda: read_iris(tmp_path / "absent.gpkg"), None, None)
+    assert error.message == "fichier introuvable"

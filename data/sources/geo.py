@@ -55,6 +55,8 @@ def read_qpv(path: Path) -> gpd.GeoDataFrame:
 
 
 def _iris_layer(path: Path) -> str | None:
+    if not path.is_file():
+        raise SourceError(path, None, None, "fichier introuvable")
     try:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio raises its own error types for unreadable files
