@@ -175,6 +175,8 @@ def test_iris_layer_columns_and_crs(iris: gpd.GeoDataFrame) -> None:
     assert (iris["CODE_IRIS"] == iris["INSEE_COM"] + iris["IRIS"]).all()
     assert iris["CODE_IRIS"].str.fullmatch(r"\d{9}").all()
     assert iris["CODE_IRIS"].is_unique
+    lille = iris.loc[iris["INSEE_COM"] == "59350", "NOM_IRIS"]
+    assert lille.str.startswith("Wazemmes").any() and lille.str.startswith("Moulins").any()
 
 
 def test_iris_cover_each_commune_exactly(
@@ -210,6 +212,7 @@ def test_qpv_are_unions_of_iris_in_large_communes(
     assert 25 <= len(qpv) <= 30
     assert qpv["code_qp"].str.fullmatch(r"QN059\d{3}M").all() and qpv["code_qp"].is_unique
     assert {"Roubaix", "Tourcoing", "Lille"} <= set(qpv["lib_com"])
+    assert {"Alma Gare", "La Bourgogne", "Lille-Sud"} <= set(qpv["lib_qp"])
     qpv = qpv.to_crs(2154)
     for row in qpv.itertuples():
         assert communes.loc[row.insee_com, "population"] >= 15_000

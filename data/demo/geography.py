@@ -138,7 +138,7 @@ def _name_cells(
     """IRIS numbers ('0101': quarter 01, IRIS 01) and names for the cells of one commune."""
     centres = shapely.get_coordinates(shapely.point_on_surface(cells))
     known = quarters[quarters["commune"] == code]
-    if len(known) >= max(3, len(cells) / 8):
+    if len(known) >= max(3, len(cells) / 12):
         labels = list(known["name"])
         distance = np.hypot(
             centres[:, :1] - known["x"].to_numpy()[None, :],

@@ -71,7 +71,7 @@ def ops_vintage(year: int, let: pd.DataFrame, by_residence: pa.Table, seed: int)
     band_code = np.array(["1", "2", "3", "4", "5", "9"])[band]
     apl_rate = np.array([0.85, 0.7, 0.45, 0.15, 0.02, 0.4])[band]
     apl = (hash_uniform(key, seed * 100 + year + 50) < apl_rate).astype(int)
-    employment = np.array([0.08, 0.3, 0.55, 0.75, 0.85, 0.5])[band] * (age < 62)
+    employment = np.array([0.12, 0.38, 0.62, 0.8, 0.88, 0.55])[band] * (age < 62)
     employed = (u[5] < employment).astype(int) + ((adults >= 2) & (u[6] < employment * 0.8))
     employed = np.minimum(employed, adults)
     gathered = by_residence.take(pa.array(let["residence"].to_numpy()))
