@@ -210,3 +210,10 @@ def test_quoted_line_breaks_do_not_shift_reported_lines(con, tmp_path: Path) -> 
     assert con.execute("SELECT ident_int FROM ops WHERE ident_int LIKE 'L%3'").fetchall() == [
         ("L\n\n3",)
     ]
+
+
+def test_stray_quote_is_reported_at_its_line(con, tmp_path: Path) -> None:
+    rows = [ops_row(), ops_row('L "1" x'), ops_row('"L3" x')]
+    path = write_csv(tmp_path / "OPS_2024.csv", OPS_HEADER, rows)
+    error = raises_at(lambda: ops.load(con, [path]), 4, "IDENT_INT")
+    assert "guillemet" in error.message

@@ -24,6 +24,13 @@ from data.sources.fields import Field, sql_string
 from data.sources.layout import YEARLY_FILES, year_in_name
 from data.sources.schema import NORMALIZED_TABLES
 
+# DuckDB's reasons for rejecting a line, in words for the data officer.
+UNREADABLE_LINE = {
+    "UNQUOTED VALUE": "guillemet non fermé ou texte après un guillemet fermant",
+    "LINE SIZE OVER MAXIMUM": "ligne de plus de 2 Mo",
+    "INVALID ENCODING": "caractère invalide",
+}
+
 
 @dataclass(frozen=True)
 class FileSpec:
@@ -254,7 +261,8 @@ def _first_reject(
     elif error_type == "TOO MANY COLUMNS":
         message = f"ligne trop longue : plus de {expected} champs"
     else:
-        message = f"ligne illisible ({error_type.lower()}) : {csv_line.strip()[:80]}"
+        reason = UNREADABLE_LINE.get(error_type, error_type.lower())
+        message = f"ligne illisible ({reason}) : {csv_line.strip()[:80]}"
     return SourceError(path, int(line), column, message)
 
 
