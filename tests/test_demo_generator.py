@@ -393,6 +393,15 @@ def test_failed_run_leaves_previous_directory(tmp_path: Path) -> None:
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
 
 
+def test_leftovers_of_a_killed_run_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "raw"
+    dead = tmp_path / ".raw.tmp-999999999"  # no such process
+    dead.mkdir()
+    with atomic_directory(out) as work:
+        (work / "file.csv").write_text("x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
 def test_cli_reports_unknown_epci_without_traceback(tmp_path: Path, capsys) -> None:
     assert main(["--epci", "999999999", "--out", str(tmp_path / "raw")]) == 2
     assert "999999999" in capsys.readouterr().err

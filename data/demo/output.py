@@ -37,6 +37,7 @@ def atomic_directory(out: Path) -> Iterator[Path]:
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
     work = out.parent / f".{out.name}.tmp-{os.getpid()}"
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
@@ -50,3 +51,21 @@ def atomic_directory(out: Path) -> Iterator[Path]:
         out.rename(old)
     work.rename(out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Remove temporary siblings left by runs that were killed (their process is gone)."""
+    for sibling in out.parent.glob(f".{out.name}.*-*"):
+        pid = sibling.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(sibling, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
