@@ -162,6 +162,8 @@ def assemble(
         occupation = indicators.disclose(con, "occupation", threshold, forced)
         indicators.register_secrets(con, "parc", parc)
         indicators.register_secrets(con, "occupation", occupation)
+
+    with clock.step("long format"):
         indicators.create_indicator_rows(con, ["parc", "occupation"])
 
     with clock.step("residence table"):
@@ -188,7 +190,10 @@ def residence_table(
 ) -> pd.DataFrame:
     """`residences.parquet`: public attributes, and values only for published residences."""
     table = latest.merge(zone_of.drop(columns=["commune_code", "epci_code"]), on="residence_id")
-    table["address"] = [residences.street_address(row) for _, row in table.iterrows()]
+    address_fields = ["numvoie", "indrep", "typvoie", "nomvoie", "codepostal", "libcom"]
+    table["address"] = [
+        residences.street_address(row) for row in table[address_fields].to_dict("records")
+    ]
     table["name"] = table["nomprog"].where(
         table["nomprog"].notna() & (table["nomprog"] != ""), table["address"]
     )

@@ -44,7 +44,7 @@ def create_household_year(con: duckdb.DuckDBPyConnection, links: dict[int, int])
         JOIN ops_link ON ops.year = ops_link.ops_year
         JOIN (
           SELECT year, siren_bailleur, ident_int, any_value(residence_id) AS residence_id
-          FROM dwelling GROUP BY ALL
+          FROM dwelling WHERE year IN (SELECT rpls_year FROM ops_link) GROUP BY ALL
         ) AS dwelling_key
           ON dwelling_key.year = ops_link.rpls_year
          AND dwelling_key.siren_bailleur = ops.siren_bailleur

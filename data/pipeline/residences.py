@@ -8,6 +8,8 @@ last vintage of each residence for its public attributes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import duckdb
 import pandas as pd
 
@@ -107,7 +109,7 @@ def size_class(n_dwellings: int) -> str:
     return "200+"
 
 
-def street_address(row: pd.Series) -> str:
+def street_address(row: Mapping[str, object]) -> str:
     """'12 bis rue Jean Lebas, 59100 Roubaix' from the RPLS address fields."""
     number = " ".join(
         part
