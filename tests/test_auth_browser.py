@@ -1,0 +1,71 @@
+"""In Chromium: invite a user, log in through the real form, accept the terms, see the map,
+log out, and see the refusal of the expired convention."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def submit_login(page: Page, live_server: str, email: str, password: str) -> None:
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button:has-text('Se connecter')")
+
+
+def test_a_new_user_logs_in_accepts_the_terms_sees_the_map_and_logs_out(
+    page: Page, live_server: str, login_as
+) -> None:
+    # The MEL administrator invites a newcomer on the Capinghem convention.
+    login_as(page, live_server, "mel-admin@atlas-demo.fr")
+    page.goto(f"{live_server}/admin")
+    page.click("summary:has-text('Inviter un utilisateur')")
+    email = f"agent-{uuid.uuid4().hex[:8]}@capinghem.example"
+    page.fill("#users input[name=email]", email)
+    page.fill("#users input[name=display_name]", "Agent d'accueil")
+    page.select_option("#users select[name=convention]", "CONV-2021-011")
+    page.click("button:has-text('Créer le compte')")
+    notice = page.locator("#admin-message").inner_text()
+    password = re.search(r"affiché une seule fois : (\S+) —", notice).group(1)
+    page.goto(f"{live_server}/logout")
+
+    # The newcomer asks for the map, logs in through the form, then reads the terms.
+    page.goto(f"{live_server}/")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2F$"))
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button:has-text('Se connecter')")
+    expect(page).to_have_url(re.compile(r"/conditions"))
+    expect(page.get_by_text("Aucune communication à des tiers")).to_be_visible()
+    page.check("input[name=accept]")
+    page.click('button:has-text("J\'accepte les conditions")')
+
+    # The map, with the partner and convention shown discreetly.
+    expect(page.locator(".leaflet-container").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("CONV-2021-011").first).to_be_visible()
+    page.get_by_text("Se déconnecter").first.click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
+    page.goto(f"{live_server}/")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+
+
+def test_the_expired_convention_is_refused_with_its_reason(page: Page, live_server: str) -> None:
+    submit_login(page, live_server, "expire@atlas-demo.fr", "atlas-demo-2021")
+    expect(page.locator("#login-error")).to_contain_text(
+        "La convention CONV-2020-041 a expiré le 31/12/2025"
+    )
+    expect(page).to_have_url(re.compile(r"/login"))
+
+
+def test_a_wrong_password_gets_a_french_message(page: Page, live_server: str) -> None:
+    submit_login(page, live_server, "roubaix@atlas-demo.fr", "pas-le-bon-mot-de-passe")
+    expect(page.locator("#login-error")).to_have_text(
+        "Adresse électronique ou mot de passe incorrect."
+    )
