@@ -106,13 +106,7 @@ def compare_view(
         headers=[_zone_header(zone) for zone, _ in rows],
     )
     chosen = indicator_id if indicator_id in measures else DEFAULT_COMPARED
-    children: list[Any] = [
-        html.H3(
-            f"Comparaison de {len(rows)} zone{'s' if len(rows) > 1 else ''}",
-            className="panel-section-title",
-        ),
-        table,
-    ]
+    body: list[Any] = [html.Div(table, className="compare-table")]
     if chosen in CATALOG and chosen in measures:
         indicator = CATALOG[chosen]
         bars = [(zone.name, _bar(values.get(chosen, NOT_AVAILABLE))) for zone, values in rows]
@@ -130,8 +124,12 @@ def compare_view(
             decimals=indicator.decimals,
             reference=ref_bar,
         )
-        children.append(graph(figure, "compare"))
-    return html.Div(children, className="compare")
+        body.append(html.Div(graph(figure, "compare"), className="compare-chart"))
+    title = f"Comparaison de {len(rows)} zone{'s' if len(rows) > 1 else ''}"
+    return html.Div(
+        [html.H3(title, className="panel-section-title"), html.Div(body, className="compare-body")],
+        className="compare",
+    )
 
 
 def _bar(measure: Measure) -> Bar:

@@ -74,6 +74,8 @@ def _layout(title: str, height: int, unit: str, **extra: Any) -> dict[str, Any]:
             "zeroline": False,
             "rangemode": "tozero",
             "ticksuffix": f"{NBSP}%" if unit == "%" else "",
+            "separatethousands": True,
+            "exponentformat": "none",
         },
         **extra,
     }

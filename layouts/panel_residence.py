@@ -100,7 +100,9 @@ def residence_panel(sheet: ResidenceSheet, *, year: int | None, threshold: int) 
         [
             dbc.Badge(SCALE_LABELS["residence"], color="secondary"),
             html.H2(sheet.name, className="panel-title"),
-            html.Div(sheet.address, className="panel-subtitle text-muted"),
+            html.Div(sheet.address, className="panel-subtitle text-muted")
+            if sheet.address != sheet.name
+            else None,
         ],
         className="panel-header",
     )

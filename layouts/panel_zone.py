@@ -14,6 +14,7 @@ from data.store import IndicatorSeries, ResidenceItem, ZoneSummary
 from layouts.figures_panel import LinePoint, level_color, series_figure
 from layouts.formatting import format_number, format_value
 from layouts.panel_common import (
+    COUNT_UNITS,
     PIN_BUTTON,
     PIN_MESSAGE,
     RESIDENCE_FILTER,
@@ -95,6 +96,8 @@ def evolution_chart(series: IndicatorSeries | None) -> Any | None:
         )
         for index, (level, points) in enumerate(zip(series.levels, series.points, strict=True))
     ]
+    if indicator.unit in COUNT_UNITS:
+        lines = lines[:1]  # a count of the EPCI dwarfs the zone's: compare rates only
     figure = series_figure(indicator.label, lines, unit=indicator.unit, decimals=indicator.decimals)
     return graph(figure, "evolution")
 
@@ -150,7 +153,7 @@ def residences_section(
     search = dcc.Input(
         id={"type": RESIDENCE_FILTER, **zone_id},
         type="search",
-        placeholder="Filtrer par nom, adresse ou bailleur",
+        placeholder="Nom, adresse, bailleur",
         debounce=0.3,
         className="form-control form-control-sm panel-residence-filter",
     )

@@ -1,0 +1,145 @@
+"""The panel and the comparison in a real Chromium against the app under gunicorn.
+
+A screenshot of each step is kept under test-results/panel-*.png (look at them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from playwright.sync_api import Page, expect
+
+from layouts.panel_labels import OCCUPATION_OUT_OF_PERIMETER_TEXT, PIN_LIMIT_TEXT
+from tests.test_browser_map import search
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results"
+ZONES = "path.atlas-zone"
+PANEL = "#panel"
+ADMIN = "mel-admin@atlas-demo.fr"
+CAPINGHEM = "capinghem@atlas-demo.fr"
+ROUBAIX = "r.commune_code = '59512'"
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"panel-{name}.png")
+
+
+def residence(warehouse: Path, where: str) -> tuple[str, str, str]:
+    """(name, address, commune name) of the largest residence matching `where`."""
+    sql = f"""
+        SELECT r.name, r.address, z.name FROM read_parquet(?) r
+        JOIN read_parquet(?) z ON z.scale = 'commune' AND z.code = r.commune_code
+        WHERE {where} ORDER BY r.n_dwellings DESC NULLS LAST, r.residence_id LIMIT 1
+    """
+    paths = [str(warehouse / "residences.parquet"), str(warehouse / "zones.parquet")]
+    return duckdb.connect().execute(sql, paths).fetchone()
+
+
+def logged_in(page: Page, live_server: str, login_as, email: str) -> Page:
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    login_as(page, live_server, email)
+    page.wait_for_selector(ZONES, timeout=15_000)
+    return page
+
+
+def open_commune(page: Page, name: str) -> None:
+    search(page, name, f"Commune — {name}")
+    expect(page.locator(f"{PANEL} .panel-title")).to_have_text(name, timeout=15_000)
+
+
+def open_residence_from_list(page: Page, name: str, address: str) -> None:
+    """Filter the open zone's residence list by address and follow the residence's link."""
+    page.locator(".panel-residence-filter").fill(address)
+    item = page.locator(".panel-residence-item", has_text=address)
+    item.locator(".panel-link", has_text=name).click(timeout=15_000)
+    expect(page.locator(f"{PANEL} .panel-residence .panel-title")).to_have_text(name)
+    page.locator(PANEL).evaluate("panel => panel.scrollTo(0, 0)")
+
+
+def test_clicking_a_commune_opens_its_panel(page: Page, live_server: str, login_as) -> None:
+    logged_in(page, live_server, login_as, ADMIN)
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.55)
+    name = page.locator(".atlas-tooltip strong").first.inner_text()  # the zone under the mouse
+    panel = page.locator(PANEL)
+    expect(panel.locator(".panel-title")).to_have_text(name, timeout=15_000)
+    expect(panel.locator(".badge").first).to_have_text("Commune")
+    expect(panel.locator(".panel-figures th", has_text="MEL")).to_be_visible()
+    expect(panel.locator(".panel-figures")).to_contain_text("Logements sociaux")
+    expect(panel.locator(".panel-graph-typologie .main-svg").first).to_be_attached()
+    shot(page, "1-commune")
+    panel.locator(".panel-section-residences").scroll_into_view_if_needed()
+    shot(page, "1b-commune-residences")
+
+
+def test_opening_a_residence_and_a_secret_one(
+    page: Page, live_server: str, login_as, demo_warehouse: Path
+) -> None:
+    logged_in(page, live_server, login_as, ADMIN)
+    published, address, commune = residence(demo_warehouse, f"NOT r.secret AND {ROUBAIX}")
+    secret, secret_address, _ = residence(demo_warehouse, f"r.secret AND {ROUBAIX}")
+    open_commune(page, commune)
+    open_residence_from_list(page, published, address)
+    panel = page.locator(PANEL)
+    expect(panel).to_contain_text("Bailleur")
+    expect(panel.locator(".panel-section-parc .panel-figures")).to_contain_text("Taux de vacance")
+    expect(panel.locator(".panel-section-occupation")).to_contain_text("Part de personnes seules")
+    shot(page, "2-residence")
+    panel.locator(".panel-section-occupation").scroll_into_view_if_needed()
+    shot(page, "2b-residence-occupation")
+    panel.locator(".panel-description .panel-link").last.click()  # back to its commune
+    expect(panel.locator(".panel-title")).to_have_text(commune)
+    open_residence_from_list(page, secret, secret_address)
+    expect(panel.locator(".panel-secret")).to_contain_text("Secret statistique")
+    expect(panel.locator(".panel-figures")).to_have_count(0)
+    shot(page, "3-secret-residence")
+
+
+def test_commune_user_sees_the_refusal_outside_its_perimeter(
+    page: Page, live_server: str, login_as, demo_warehouse: Path
+) -> None:
+    logged_in(page, live_server, login_as, CAPINGHEM)
+    outside, address, commune = residence(demo_warehouse, f"NOT r.secret AND {ROUBAIX}")
+    open_commune(page, commune)
+    open_residence_from_list(page, outside, address)
+    occupation = page.locator(f"{PANEL} .panel-section-occupation")
+    expect(occupation).to_contain_text(OCCUPATION_OUT_OF_PERIMETER_TEXT)
+    expect(occupation.locator(".panel-figures")).to_have_count(0)
+    occupation.scroll_into_view_if_needed()
+    shot(page, "4-refused-outside-perimeter")
+    inside, address, home = residence(demo_warehouse, "NOT r.secret AND r.commune_code = '59128'")
+    open_commune(page, home)
+    open_residence_from_list(page, inside, address)
+    expect(occupation).not_to_contain_text(OCCUPATION_OUT_OF_PERIMETER_TEXT)
+    expect(occupation.locator(".panel-figures")).to_contain_text("Ménages enquêtés")
+    occupation.scroll_into_view_if_needed()
+    shot(page, "5-granted-inside-perimeter")
+
+
+def test_pinning_zones_fills_the_comparison(page: Page, live_server: str, login_as) -> None:
+    logged_in(page, live_server, login_as, ADMIN)
+    compare = page.locator("#compare")
+    communes = ["Lille", "Roubaix", "Tourcoing", "Wattrelos"]
+    for count, name in enumerate(communes, start=1):
+        open_commune(page, name)
+        page.locator(f"{PANEL} .panel-pin").click()
+        expect(page.locator(f"{PANEL} .panel-pin")).to_have_text("Retirer de la comparaison")
+        expect(compare.locator(".compare-zone-name")).to_have_count(count)
+    expect(compare.locator(".compare-zone-name")).to_have_text(communes)
+    expect(compare.locator("thead th").last).to_have_text("MEL")
+    expect(compare.locator(".panel-graph-compare .main-svg").first).to_be_attached()
+    compare.scroll_into_view_if_needed()
+    shot(page, "6-compare-four")
+    open_commune(page, "Capinghem")
+    page.locator(f"{PANEL} .panel-pin").click()
+    expect(page.locator(f"{PANEL} .panel-pin-message")).to_have_text(PIN_LIMIT_TEXT)
+    expect(compare.locator(".compare-zone-name")).to_have_count(4)
+    shot(page, "7-fifth-pin-refused")
+    compare.locator(".compare-unpin").first.click()
+    expect(compare.locator(".compare-zone-name")).to_have_text(communes[1:])
+    shot(page, "8-unpinned")
