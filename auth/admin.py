@@ -24,6 +24,7 @@ from auth.models import (
     User,
 )
 from auth.navigation import url
+from auth.rules import today_in_france
 
 blueprint = Blueprint("admin", __name__, template_folder="templates")
 FORBIDDEN = "Cette page est réservée aux administrateurs de la Métropole."
@@ -88,6 +89,7 @@ def render_admin(
         role_labels=ROLE_LABELS,
         action_labels=AUDIT_ACTION_LABELS,
         account=current_account(),
+        today=today_in_france(),
     ), status
 
 

@@ -7,7 +7,7 @@ import re
 import uuid
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -19,20 +19,25 @@ def submit_login(page: Page, live_server: str, email: str, password: str) -> Non
     page.click("button:has-text('Se connecter')")
 
 
+def invite(admin: Page, email: str, convention: str) -> str:
+    """Invite a user from the admin page; returns the one-time password it shows."""
+    admin.click("summary:has-text('Inviter un utilisateur')")
+    admin.fill("#invite-user input[name=email]", email)
+    admin.fill("#invite-user input[name=display_name]", "Agent d'accueil")
+    admin.select_option("#invite-user select[name=convention]", convention)
+    admin.click("button:has-text('Créer le compte')")
+    notice = admin.locator("#admin-message").inner_text()
+    return re.search(r"affiché une seule fois : (\S+) —", notice).group(1)
+
+
 def test_a_new_user_logs_in_accepts_the_terms_sees_the_map_and_logs_out(
     page: Page, live_server: str, login_as
 ) -> None:
     # The MEL administrator invites a newcomer on the Capinghem convention.
     login_as(page, live_server, "mel-admin@atlas-demo.fr")
     page.goto(f"{live_server}/admin")
-    page.click("summary:has-text('Inviter un utilisateur')")
     email = f"agent-{uuid.uuid4().hex[:8]}@capinghem.example"
-    page.fill("#users input[name=email]", email)
-    page.fill("#users input[name=display_name]", "Agent d'accueil")
-    page.select_option("#users select[name=convention]", "CONV-2021-011")
-    page.click("button:has-text('Créer le compte')")
-    notice = page.locator("#admin-message").inner_text()
-    password = re.search(r"affiché une seule fois : (\S+) —", notice).group(1)
+    password = invite(page, email, "CONV-2021-011")
     page.goto(f"{live_server}/logout")
 
     # The newcomer asks for the map, logs in through the form, then reads the terms.
@@ -69,3 +74,37 @@ def test_a_wrong_password_gets_a_french_message(page: Page, live_server: str) ->
     expect(page.locator("#login-error")).to_have_text(
         "Adresse électronique ou mot de passe incorrect."
     )
+
+
+def test_a_convention_revoked_during_a_session_sends_the_user_to_the_login_page(
+    page: Page, browser: Browser, live_server: str, login_as
+) -> None:
+    number = f"CONV-2099-{uuid.uuid4().hex[:6].upper()}"
+    email = f"agent-{uuid.uuid4().hex[:8]}@lambersart.example"
+    admin = browser.new_page()
+    login_as(admin, live_server, "mel-admin@atlas-demo.fr")
+    admin.goto(f"{live_server}/admin")
+    admin.click("summary:has-text('Nouvelle convention')")
+    admin.fill("#new-convention input[name=number]", number)
+    admin.fill("#new-convention input[name=partner_name]", "Ville de Lambersart")
+    admin.select_option("#new-convention select[name=partner_type]", "commune")
+    admin.fill("#new-convention input[name=perimeter]", "59328")
+    admin.fill("#new-convention input[name=signed_on]", "2024-01-10")
+    admin.fill("#new-convention input[name=valid_from]", "2024-01-01")
+    admin.fill("#new-convention input[name=valid_until]", "2030-12-31")
+    admin.click("button:has-text('Créer la convention')")
+    expect(admin.locator("#admin-message")).to_contain_text(f"Convention {number} créée.")
+    password = invite(admin, email, number)
+
+    login_as(page, live_server, email, password)
+    expect(page.locator(".leaflet-container").first).to_be_visible(timeout=30_000)
+
+    admin.goto(f"{live_server}/admin")
+    admin.locator(f"tr[data-convention='{number}'] button:has-text('Révoquer')").click()
+    expect(admin.locator("#admin-message")).to_contain_text(f"Convention {number} révoquée.")
+
+    # The next request of the map (a Dash callback) gets 401: the page reloads on the
+    # login page, which says why.
+    page.get_by_text("IRIS", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"/login"), timeout=15_000)
+    expect(page.locator("#login-notice")).to_contain_text(f"La convention {number} a été révoquée")
