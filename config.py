@@ -41,6 +41,8 @@ class Settings:
     session_max_hours: int = 10
     login_rate_limit: str = "20 per minute"
     epci_code: str = "200093201"
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0 = none).
+    trusted_proxies: int = 0
 
     @property
     def is_demo(self) -> bool:
@@ -96,4 +98,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         session_max_hours=_int(environ, "ATLAS_SESSION_MAX_HOURS", 10),
         login_rate_limit=environ.get("ATLAS_LOGIN_RATE_LIMIT", "20 per minute").strip(),
         epci_code=environ.get("ATLAS_EPCI", "200093201").strip(),
+        trusted_proxies=_int(environ, "ATLAS_TRUSTED_PROXIES", 0),
     )

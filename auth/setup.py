@@ -11,6 +11,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect, generate_csrf
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from auth import admin, cli, views
 from auth.access import LoggedInUser
@@ -115,6 +116,11 @@ def init_auth(app: Dash, settings: Settings) -> None:
     server.config["ATLAS_DASH_ASSETS_ENDPOINT"] = f"{bp_prefix}dash_assets.static"
     server.config["ATLAS_DASH_PAGE_ENDPOINTS"] = frozenset({prefix, prefix + "<path:path>"})
 
+    if settings.trusted_proxies > 0:
+        # The client address (rate limit, audit log) and scheme as the proxy saw them.
+        server.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            server.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
     db = Database(settings.effective_database_url, settings.var_dir / "atlas-auth.lock")
     db.upgrade()
     state = AuthState(settings=settings, db=db, passwords=Passwords(make_hasher(settings.env)))

@@ -279,3 +279,17 @@ def test_the_audit_log_never_holds_a_password_or_a_session_token(auth_app: Dash)
     assert DEMO_PASSWORD not in dump
     assert token not in dump
     assert "$argon2" not in dump
+
+
+def test_the_forwarded_address_counts_only_behind_a_trusted_proxy(make_auth_app) -> None:
+    forwarded = {"X-Forwarded-For": "192.0.2.44"}
+    for proxies, expected in ((0, "127.0.0.1"), (1, "192.0.2.44")):
+        app = make_auth_app(trusted_proxies=proxies)
+        client = app.server.test_client()
+        token = form_csrf_token(client.get("/login", headers=forwarded).text)
+        client.post(
+            "/login",
+            data={"email": CAPINGHEM, "password": "not-the-password", "csrf_token": token},
+            headers=forwarded,
+        )
+        assert audit_rows(app)[-1].client_address == expected
