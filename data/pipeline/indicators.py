@@ -8,6 +8,7 @@ counts (`secrecy.protect`) and joined back as a table of secret cells.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 import duckdb
@@ -51,6 +52,11 @@ def create_household_year(con: duckdb.DuckDBPyConnection, links: dict[int, int])
          AND dwelling_key.ident_int = ops.ident_int
         """
     )
+    sums = rule_sums(row_rules("occupation"))
+    per_residence = (
+        f"SELECT residence_id, year, count(*) AS n_households, {sums.aggregates} "
+        "FROM household GROUP BY residence_id, year"
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TABLE household_year AS
@@ -59,11 +65,8 @@ def create_household_year(con: duckdb.DuckDBPyConnection, links: dict[int, int])
           sums.* EXCLUDE (residence_id, year, n_households)
         FROM ops_link
         JOIN residence_year AS present ON present.year = ops_link.rpls_year
-        LEFT JOIN (
-          SELECT residence_id, year, count(*) AS n_households,
-            {rule_sums(row_rules("occupation"))}
-          FROM household GROUP BY residence_id, year
-        ) AS sums ON sums.residence_id = present.residence_id AND sums.year = ops_link.ops_year
+        LEFT JOIN ({sums.wrap(per_residence)}) AS sums
+          ON sums.residence_id = present.residence_id AND sums.year = ops_link.ops_year
         """
     )
     households = con.execute(
@@ -89,27 +92,14 @@ def disclose(
         FROM {THEME_UNITS[theme]} AS u JOIN residence_zone AS z USING (residence_id)
         ORDER BY u.year, u.residence_id
         """
-    ).df()
+    ).fetchall()
+    cells_of_year: dict[int, list[Cell]] = defaultdict(list)
+    for year, *fields in units:
+        cells_of_year[year].append(Cell(*fields))
     outcome = {}
-    for year, rows in units.groupby("year", sort=True):
-        cells = [
-            Cell(r, int(n), e, c, _or_none(i), _or_none(q))
-            for r, n, e, c, i, q in zip(
-                rows["residence_id"],
-                rows["n_units"],
-                rows["epci_code"],
-                rows["commune_code"],
-                rows["iris_code"],
-                rows["qpv_code"],
-                strict=True,
-            )
-        ]
-        outcome[int(year)] = protect(cells, threshold, (forced or {}).get(int(year), ()))
+    for year, cells in sorted(cells_of_year.items()):
+        outcome[year] = protect(cells, threshold, (forced or {}).get(year, ()))
     return outcome
-
-
-def _or_none(value: object) -> str | None:
-    return None if value is None or pd.isna(value) else str(value)
 
 
 def register_secrets(

@@ -50,8 +50,10 @@ def _containing(points: gpd.GeoSeries, polygons: gpd.GeoDataFrame) -> pd.Series:
         {"point": np.arange(len(points))}, geometry=points.values, crs=LAMBERT93
     )
     joined = frame.sjoin(polygons[["code", "geometry"]], predicate="within", how="inner")
-    first = joined.groupby("point")["code"].min()
-    return pd.Series(first.reindex(np.arange(len(points))).to_numpy(), dtype=object)
+    first = joined[["point", "code"]].sort_values(["point", "code"]).drop_duplicates("point")
+    codes = np.full(len(points), None, dtype=object)
+    codes[first["point"].to_numpy()] = first["code"].to_numpy(dtype=object)
+    return pd.Series(codes, dtype=object)
 
 
 def _contains(polygons: gpd.GeoDataFrame, codes: pd.Series, points: gpd.GeoSeries) -> np.ndarray:

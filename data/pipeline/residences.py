@@ -9,6 +9,7 @@ last vintage of each residence for its public attributes.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -54,21 +55,41 @@ def create_dwelling_view(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def rule_sums(rules: dict[str, Rule]) -> str:
-    """SQL select items: `n<i>` and `d<i>` sums of the i-th rule."""
-    items = []
+@dataclass(frozen=True)
+class RuleSums:
+    """The SQL of the rule sums: each distinct expression is summed once (`s<k>`) in an
+    inner query, then exposed as `n<i>` / `d<i>` (numerator and denominator of rule i)."""
+
+    aggregates: str
+    columns: str
+    temporaries: str
+
+    def wrap(self, inner: str) -> str:
+        """`inner` selects the aggregates; the result has the `n<i>`, `d<i>` columns."""
+        return f"SELECT * EXCLUDE ({self.temporaries}), {self.columns} FROM ({inner})"
+
+
+def rule_sums(rules: dict[str, Rule]) -> RuleSums:
+    expressions: dict[str, str] = {}
+
+    def summed(expression: str) -> str:
+        return expressions.setdefault(expression, f"s{len(expressions)}")
+
+    columns = []
     for index, rule in enumerate(rules.values()):
-        items.append(f"sum({rule.numerator}) AS n{index}")
-        denominator = rule.denominator if rule.denominator is not None else "NULL"
-        items.append(f"sum({denominator}) AS d{index}")
-    return ",\n  ".join(items)
+        columns.append(f"{summed(rule.numerator)} AS n{index}")
+        columns.append(f"{summed(rule.denominator or 'NULL')} AS d{index}")
+    return RuleSums(
+        aggregates=",\n  ".join(f"sum({sql}) AS {name}" for sql, name in expressions.items()),
+        columns=", ".join(columns),
+        temporaries=", ".join(expressions.values()),
+    )
 
 
 def create_residence_year(con: duckdb.DuckDBPyConnection, rules: dict[str, Rule]) -> None:
     """Table `residence_year`: one row per residence and RPLS vintage."""
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE residence_year AS
+    sums = rule_sums(rules)
+    inner = f"""
         SELECT residence_id, year, count(*) AS n_units,
           any_value(siren_bailleur) AS bailleur_code, any_value(rs_bailleur) AS bailleur_name,
           any_value(depcom) AS commune_code, any_value(libcom) AS libcom,
@@ -77,11 +98,11 @@ def create_residence_year(con: duckdb.DuckDBPyConnection, rules: dict[str, Rule]
           any_value(nomvoie) AS nomvoie, mode(nomprog) AS nomprog,
           mode(iris_code) AS iris_declared, avg(x) AS x, avg(y) AS y,
           min(construct) AS construction_year,
-          {rule_sums(rules)}
+          {sums.aggregates}
         FROM dwelling
         GROUP BY residence_id, year
         """
-    )
+    con.execute(f"CREATE OR REPLACE TABLE residence_year AS {sums.wrap(inner)}")
 
 
 def latest_residences(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
