@@ -31,6 +31,7 @@ import shapely
 from data.pipeline.build import Clock, RawInputs, assemble, create_empty_table
 from data.pipeline.indicators import link_years
 from data.pipeline.residences import RESIDENCE_ID_SQL, size_class, street_address
+from data.sources.errors import SourceError
 
 EPCI = "200000001"
 L93 = 2154
@@ -441,3 +442,9 @@ def test_street_address_expands_codes():
         }
     )
     assert street_address(row) == "avenue Kennedy, 59000 Lille"
+
+
+def test_no_dwelling_in_the_epci_is_a_data_error():
+    outside = [{**DWELLINGS[0], "depcom": "62001"}]
+    with pytest.raises(SourceError, match="aucun logement dans les communes"):
+        build_world(threshold=11, dwellings=outside, households=[])

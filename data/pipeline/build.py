@@ -59,6 +59,7 @@ class RawInputs:
     vintages: dict[str, list[int]]
     demo: bool = False
     sources: dict[str, str] = field(default_factory=dict)
+    raw_dir: Path = Path("raw")
 
 
 @dataclass
@@ -93,6 +94,7 @@ def read_raw(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> RawInputs:
             "bpe": sorted(layout.bpe),
         },
         demo=layout.is_demo,
+        raw_dir=Path(raw_dir),
         sources={
             "raw_dir": str(Path(raw_dir).resolve()),
             "rpls": ", ".join(path.name for path in layout.rpls.values()),
@@ -131,11 +133,12 @@ def assemble(
         latest = residences.latest_residences(con)
         if latest.empty:
             raise SourceError(
-                "rpls", None, "DEPCOM", "aucun logement RPLS dans les communes de l'EPCI"
+                raw.raw_dir / "rpls", None, "DEPCOM", "aucun logement dans les communes de l'EPCI"
             )
 
     with clock.step("location"):
         located, report = locate.locate(latest, all_zones)
+        clock.echo(f"    {report.summary()}")
         zone_of = latest[["residence_id", "commune_code"]].merge(located, on="residence_id")
         zone_of.insert(1, "epci_code", epci_code)
         con.register("residence_zone_frame", zone_of)
