@@ -11,7 +11,7 @@ from dash import html
 from data.catalog import CATALOG
 from data.store import NOT_AVAILABLE, Measure, ZoneRef
 from layouts.figures_panel import Bar, compare_bar_figure
-from layouts.panel_common import UNPIN_BUTTON, figures_table, graph, shown_indicators
+from layouts.panel_common import COUNT_UNITS, UNPIN_BUTTON, figures_table, graph, shown_indicators
 from layouts.panel_labels import (
     COMPARE_EMPTY_TEXT,
     KEY_FIGURES,
@@ -111,7 +111,7 @@ def compare_view(
         indicator = CATALOG[chosen]
         bars = [(zone.name, _bar(values.get(chosen, NOT_AVAILABLE))) for zone, values in rows]
         ref_bar = None
-        if reference:
+        if reference and indicator.unit not in COUNT_UNITS:  # the EPCI's count dwarfs zones
             ref_zone, ref_values = reference
             ref_bar = (
                 level_name(ref_zone.scale, ref_zone.name),
