@@ -103,8 +103,8 @@ def test_a_convention_revoked_during_a_session_sends_the_user_to_the_login_page(
     admin.locator(f"tr[data-convention='{number}'] button:has-text('Révoquer')").click()
     expect(admin.locator("#admin-message")).to_contain_text(f"Convention {number} révoquée.")
 
-    # The next request of the map (a Dash callback) gets 401: the page reloads on the
-    # login page, which says why.
-    page.get_by_text("IRIS", exact=True).first.click()
+    # The next request of the map to Dash gets 401: the page reloads on the login page,
+    # which says why.
+    page.evaluate("window.fetch('/_dash-layout')")
     expect(page).to_have_url(re.compile(r"/login"), timeout=15_000)
     expect(page.locator("#login-notice")).to_contain_text(f"La convention {number} a été révoquée")
