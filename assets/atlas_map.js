@@ -62,6 +62,7 @@
         var code = feature.properties && feature.properties.code;
         var fill = (hideout.colors || {})[code];
         return {
+            className: "atlas-zone",
             fillColor: fill || NO_DATA_FILL,
             fillOpacity: fill ? 0.78 : 0.35,
             color: OUTLINE,
@@ -75,6 +76,7 @@
         var props = feature.properties || {};
         var fill = (hideout.colors || {})[props.code];
         return window.L.circleMarker(latlng, {
+            className: "atlas-residence" + (props.secret ? " atlas-residence-secret" : ""),
             radius: RESIDENCE_RADIUS[props.size] || 5,
             fillColor: fill || NO_DATA_FILL,
             fillOpacity: 0.9,
@@ -97,7 +99,9 @@
     }
 
     function overlayStyle(feature, context) {
-        return OVERLAY_STYLES[hideoutOf(context).kind] || OVERLAY_STYLES.communes;
+        var kind = hideoutOf(context).kind;
+        return Object.assign({className: "atlas-overlay atlas-overlay-" + kind},
+            OVERLAY_STYLES[kind] || OVERLAY_STYLES.communes);
     }
 
     function overlayEach(feature, layer, context) {
@@ -109,12 +113,12 @@
     }
 
     function selectionStyle() {
-        return {color: SELECTED, weight: 3.5, fill: false, opacity: 1};
+        return {className: "atlas-selection", color: SELECTED, weight: 3.5, fill: false, opacity: 1};
     }
 
     function selectionPoint(feature, latlng) {
         return window.L.circleMarker(latlng, {
-            radius: 15, color: SELECTED, weight: 3, fill: false, interactive: false
+            className: "atlas-selection", radius: 15, color: SELECTED, weight: 3, fill: false, interactive: false
         });
     }
 
@@ -131,18 +135,46 @@
     });
 
     /* Clientside callbacks (no server round trip). */
-    function replaceQueryParams(params) {
-        var url = new URL(window.location.href);
-        Object.keys(params).forEach(function (key) {
-            url.searchParams.set(key, params[key]);
+    /* The same characters left unescaped as layouts/map_state.to_query. */
+    function readable(params) {
+        return params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%3B/g, ";");
+    }
+
+    function replaceQueryParams(values) {
+        var params = new URLSearchParams(window.location.search);
+        Object.keys(values).forEach(function (key) {
+            params.set(key, values[key]);
         });
-        var search = url.searchParams.toString().replace(/%2C/g, ",").replace(/%3A/g, ":")
-            .replace(/%3B/g, ";");
-        window.history.replaceState(window.history.state, "", url.pathname + "?" + search);
+        window.history.replaceState(window.history.state, "",
+            window.location.pathname + "?" + readable(params));
+    }
+
+    /* The state we pushed last, without centre and zoom (which pan and zoom rewrite). */
+    var lastPushed = null;
+
+    function withoutViewport(search) {
+        var params = new URLSearchParams(search);
+        params.delete("centre");
+        params.delete("zoom");
+        return readable(params);
     }
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         atlas: {
+            /* Back/forward: fly to the centre and zoom of the history entry (our own
+               pushes, which keep the current view, are not moves). */
+            restoreViewport: function () {
+                if (withoutViewport(window.location.search) === lastPushed) {
+                    return window.dash_clientside.no_update;
+                }
+                var params = new URLSearchParams(window.location.search);
+                var centre = (params.get("centre") || "").split(",").map(Number);
+                var zoom = Number(params.get("zoom"));
+                if (centre.length !== 2 || !centre.every(isFinite) || !zoom) {
+                    return window.dash_clientside.no_update;
+                }
+                return {center: centre, zoom: zoom};
+            },
             /* A click on a zone or a residence (not a cluster) selects it. */
             selectFromClick: function (zoneClick, residenceClick) {
                 var ctx = window.dash_clientside.callback_context;
@@ -153,6 +185,30 @@
                     return window.dash_clientside.no_update;
                 }
                 return {scale: props.scale, code: props.code};
+            },
+            /* A new state of the explorer (query string built by callbacks/permalink.py)
+               becomes a history entry; `url` (dcc.Location) is told, so that the back
+               button finds it up to date. */
+            pushPermalink: function (query) {
+                if (!query) {
+                    return window.dash_clientside.no_update;
+                }
+                /* the centre and zoom in the address bar are fresher than the server's
+                   (a flight may have ended while the callback ran) */
+                var params = new URLSearchParams(query);
+                var here = new URLSearchParams(window.location.search);
+                if (here.has("centre") && here.has("zoom")) {
+                    params.set("centre", here.get("centre"));
+                    params.set("zoom", here.get("zoom"));
+                }
+                var search = "?" + readable(params);
+                if (search === window.location.search) {
+                    return window.dash_clientside.no_update;
+                }
+                window.history.pushState({}, "", window.location.pathname + search);
+                lastPushed = withoutViewport(search);
+                window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+                return window.dash_clientside.no_update;
             },
             /* Pan and zoom rewrite the permalink in place (no new history entry): the
                back button walks through views, not through every drag. Same format as

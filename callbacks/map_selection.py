@@ -6,17 +6,32 @@ to what was chosen. The `selection` store is what the PANEL engineer's callbacks
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.map_geodata import GeodataUrls
-from callbacks.permalink import viewport_of_place
 from data.store import Store
 from layouts.controls import search_option
 from layouts.map import overlay_layers
 from layouts.map_state import feature_from_data, parse_feature
 
 SEARCH_LIMIT = 12
+RESIDENCE_ZOOM = 17
+
+
+def viewport_of_place(store: Store, scale: str, code: str) -> dict[str, Any] | None:
+    """Fly to a zone's bounds, or close to a residence."""
+    place = store.place(scale, code)
+    if place is None:
+        return None
+    if scale == "residence":
+        return {"center": [place.lat, place.lon], "zoom": RESIDENCE_ZOOM, "transition": "flyTo"}
+    return {
+        "bounds": [[place.min_lat, place.min_lon], [place.max_lat, place.max_lon]],
+        "transition": "flyToBounds",
+    }
 
 
 def search_options(store: Store, text: str | None, keep: str | None) -> list[dict[str, str]]:
@@ -37,6 +52,18 @@ def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
         Output("selection", "data", allow_duplicate=True),
         Input("map-zones", "clickData"),
         Input("map-residences", "clickData"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlas", function_name="pushPermalink"),
+        Output("viewport-sink", "data", allow_duplicate=True),
+        Input("permalink", "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlas", function_name="restoreViewport"),
+        Output("map", "viewport", allow_duplicate=True),
+        Input("url", "search"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

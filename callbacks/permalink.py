@@ -1,10 +1,11 @@
 """One callback keeps the controls, the selection, the pins and the URL in step.
 
-Load or back/forward button (the URL changed): the state is parsed from the query
-string and pushed into the controls. A control, the selection or the pins changed: the
-state is normalised (an indicator absent at the new scale falls back to the default...)
-and written into the URL, which adds a history entry. Pan and zoom only rewrite the
-URL in place, client side (`atlasMap` in assets/atlas_map.js), so the back button walks
+Load or back/forward button (`url.search` changed): the state is parsed from the query
+string and the controls that differ take its values. A control, the selection or the
+pins changed: the state is normalised (an indicator absent at the new scale falls back
+to the default...) and its query string goes to the `permalink` store; a clientside
+function (assets/atlas_map.js) pushes it as a new history entry and tells `url` about
+it. Pan and zoom only rewrite the URL in place, client side, so the back button walks
 through views and not through every drag.
 """
 
@@ -32,7 +33,6 @@ from layouts.map_state import (
 )
 
 HOME = (50.63, 3.07)
-RESIDENCE_ZOOM = 17
 
 
 def state_context(store: Store, scope: AccessScope) -> StateContext:
@@ -78,19 +78,6 @@ def territory_bounds(store: Store) -> list[list[float]]:
     return [[epci.min_lat, epci.min_lon], [epci.max_lat, epci.max_lon]]
 
 
-def viewport_of_place(store: Store, scale: str, code: str) -> dict[str, Any] | None:
-    """Fly to a zone's bounds, or close to a residence."""
-    place = store.place(scale, code)
-    if place is None:
-        return None
-    if scale == "residence":
-        return {"center": [place.lat, place.lon], "zoom": RESIDENCE_ZOOM, "transition": "flyTo"}
-    return {
-        "bounds": [[place.min_lat, place.min_lon], [place.max_lat, place.max_lon]],
-        "transition": "flyToBounds",
-    }
-
-
 def control_outputs(state: ViewState, context: StateContext) -> tuple[list, list, list]:
     """Options of the theme, indicator and year dropdowns for a state."""
     themes = theme_options(context.themes.get(state.scale, ()), THEMES)
@@ -111,7 +98,7 @@ def _changed(new: Any, old: Any) -> Any:
 
 def register(app: Dash, store: Store) -> None:
     @app.callback(
-        Output("url", "search"),
+        Output("permalink", "data"),
         Output("scale-select", "value"),
         Output("theme-select", "options"),
         Output("theme-select", "value"),
@@ -141,19 +128,18 @@ def register(app: Dash, store: Store) -> None:
     ):
         context = state_context(store, current_scope())
         triggered = ctx.triggered_prop_ids
+        initial = not triggered
+        controls = (scale, theme, indicator, year, method, layers, selection, pinned)
+        permalink: Any = no_update
         viewport: Any = no_update
-        if not triggered or "url.search" in triggered:
+        if initial or "url.search" in triggered:
+            # load, back/forward, or our own pushState: the URL's state wins
             state = parse_query(search, context)
-            new_search: Any = no_update
-            if state.centre is not None and state.zoom is not None:
+            # later moves (back/forward) are made client side: atlas.restoreViewport
+            if initial and state.centre is not None:
                 viewport = {"center": list(state.centre), "zoom": state.zoom}
-            # on load and on back/forward every control takes the URL's value
-            current: tuple = (_ALWAYS,) * 8
+            current: tuple = (_ALWAYS,) * len(controls) if initial else controls
         else:
-            asked = feature_from_data(selection)
-            if "selection.data" in triggered and asked is not None and asked.scale != scale:
-                scale = asked.scale  # a zone or residence of another scale: show that scale
-                viewport = viewport_of_place(store, asked.scale, asked.code) or no_update
             state = resolve(
                 context,
                 scale=scale,
@@ -162,17 +148,16 @@ def register(app: Dash, store: Store) -> None:
                 year=year,
                 method=method,
                 overlays=layers,
-                selection=asked,
+                selection=feature_from_data(selection),
                 pinned=[p for p in (feature_from_data(d) for d in pinned or []) if p],
             )
-            state = with_viewport(state, centre, zoom)
-            new_search = _changed(to_query(state), search)
-            current = (scale, theme, indicator, year, method, layers, selection, pinned)
+            permalink = to_query(with_viewport(state, centre, zoom))
+            current = controls
         themes, indicators, years = control_outputs(state, context)
         selection_data = state.selection.to_data() if state.selection else None
         pinned_data = [pin.to_data() for pin in state.pinned]
         return (
-            new_search,
+            permalink,
             _changed(state.scale, current[0]),
             themes,
             _changed(state.theme, current[1]),

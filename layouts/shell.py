@@ -73,6 +73,7 @@ def page(
     return html.Div(
         [
             dcc.Location(id="url", refresh=False),
+            dcc.Store(id="permalink"),
             dcc.Store(id="selection", data=None),
             dcc.Store(id="pinned", data=[]),
             header(partner, convention, logout_href),

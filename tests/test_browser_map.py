@@ -1,0 +1,214 @@
+"""The map in a real Chromium against the app under gunicorn, as a user would use it.
+
+A screenshot of each step is kept under test-results/ (look at them).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import duckdb
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results"
+ADMIN = "mel-admin@atlas-demo.fr"
+ZONES = "path.atlas-zone"
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"map-{name}.png")
+
+
+def zone_count(warehouse: Path, scale: str) -> int:
+    sql = "SELECT count(*) FROM read_parquet(?) WHERE scale = ?"
+    return duckdb.connect().execute(sql, [str(warehouse / "zones.parquet"), scale]).fetchone()[0]
+
+
+def query(page: Page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def wait_for_zones(page: Page, count: int) -> None:
+    page.wait_for_function(
+        "([selector, n]) => document.querySelectorAll(selector).length === n",
+        arg=[ZONES, count],
+        timeout=15_000,
+    )
+
+
+def choose(page: Page, dropdown_id: str, option: str) -> None:
+    page.click(f"#{dropdown_id}")
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def search(page: Page, text: str, option: str) -> None:
+    """Type in the search box and pick a result."""
+    page.click("#search-input")
+    box = page.locator(".dash-dropdown-search-container input")
+    box.wait_for()
+    box.fill(text)
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def legend_title(page: Page) -> str:
+    return page.locator("#legend .legend-title").inner_text()
+
+
+def fills(page: Page) -> list[str]:
+    return page.locator(ZONES).evaluate_all("paths => paths.map(p => p.getAttribute('fill'))")
+
+
+@pytest.fixture
+def explorer(page: Page, live_server: str, login_as) -> Page:
+    page.set_viewport_size({"width": 1400, "height": 900})
+    login_as(page, live_server, ADMIN)
+    page.wait_for_selector(ZONES, timeout=15_000)
+    return page
+
+
+def test_each_scale_draws_every_zone(explorer: Page, demo_warehouse: Path) -> None:
+    page = explorer
+    wait_for_zones(page, 95)
+    expect(page.locator("#header-partner")).to_contain_text("convention n°")
+    expect(page.locator("#demo-banner")).to_be_visible()
+    shot(page, "1-communes")
+    for label, scale in (("IRIS", "iris"), ("QPV", "qpv")):
+        page.click(f"label:has-text('{label}')")
+        wait_for_zones(page, zone_count(demo_warehouse, scale))
+        expect(page).to_have_url(re.compile(f"echelle={scale}"))
+        shot(page, f"2-{scale}")
+    page.click("label:has-text('Résidences')")
+    page.wait_for_selector(".atlas-cluster", timeout=15_000)
+    assert page.locator(ZONES).count() == 0
+    expect(page.locator("#legend .legend-summary")).to_contain_text("résidence")
+    shot(page, "3-residences")
+
+
+def test_changing_indicator_restyles_without_reloading_geometries(explorer: Page) -> None:
+    page = explorer
+    wait_for_zones(page, 95)
+    before_title, before_fills = legend_title(page), fills(page)
+    assert before_title.startswith("Logements sociaux")
+    geometry_requests: list[str] = []
+    page.on("request", lambda r: geometry_requests.append(r.url) if "/carte/" in r.url else None)
+    choose(page, "indicator-select", "Taux de vacance")
+    expect(page.locator("#legend .legend-title")).to_contain_text("Taux de vacance")
+    expect(page.locator("#legend .legend-meta")).to_contain_text("Unité : %")
+    page.wait_for_function(
+        "([selector, old]) => { const now = [...document.querySelectorAll(selector)]"
+        ".map(p => p.getAttribute('fill')); return now.some((f, i) => f !== old[i]); }",
+        arg=[ZONES, before_fills],
+    )
+    assert page.locator(ZONES).count() == 95
+    assert geometry_requests == [], "switching indicator must not refetch geometries"
+    swatches = page.locator("#legend .legend-class").count()
+    assert 2 <= swatches <= 7
+    shot(page, "4-vacancy")
+    choose(page, "year-select", "2019")
+    expect(page.locator("#legend .legend-title")).to_have_text("Taux de vacance — 2019")
+    assert geometry_requests == []
+    shot(page, "5-vacancy-2019")
+
+
+def test_hover_click_and_search(explorer: Page) -> None:
+    page = explorer
+    wait_for_zones(page, 95)
+    page.locator(ZONES).nth(0).hover()
+    expect(page.locator(".atlas-tooltip")).to_contain_text("Logements sociaux (2024) :")
+    search(page, "Roubaix", "Commune — Roubaix")
+    expect(page).to_have_url(re.compile(r"selection=commune:59512"))
+    page.wait_for_selector("path.atlas-selection", state="attached")
+    shot(page, "6-search-roubaix")
+    box = page.locator("#map").bounding_box()  # now framed on Roubaix: click a neighbour
+    page.mouse.click(box["x"] + 150, box["y"] + box["height"] - 80)
+    page.wait_for_function("() => !location.search.includes('selection=commune:59512')")
+    shot(page, "6b-click-neighbour")
+    assert query(page)["selection"].startswith("commune:")
+
+
+def test_permalink_reopens_the_same_view(explorer: Page, demo_warehouse: Path) -> None:
+    page = explorer
+    page.click("label:has-text('IRIS')")
+    wait_for_zones(page, zone_count(demo_warehouse, "iris"))
+    choose(page, "indicator-select", "Taux de vacance")
+    choose(page, "year-select", "2022")
+    choose(page, "classing-select", "Seuils naturels (Jenks)")
+    page.click("text=Contours des QPV")
+    page.wait_for_selector("path.atlas-overlay-qpv", state="attached")
+    search(page, "Roubaix", "Commune — Roubaix")
+    expect(page).to_have_url(re.compile(r"selection=commune:59512"))
+    page.wait_for_timeout(1500)  # the flight to Roubaix ends, the URL gets its centre
+    expect(page.locator("#legend .legend-meta")).to_contain_text("Seuils naturels")
+    link, legend = page.url, page.locator("#legend").inner_text()
+    state = query(page)
+    assert state["echelle"] == "iris" and state["indicateur"] == "parc.vacancy_rate"
+    assert state["annee"] == "2022" and state["classes"] == "jenks"
+    assert state["couches"] == "qpv" and "centre" in state and "zoom" in state
+    shot(page, "7-permalink-before")
+
+    other = page.context.new_page()
+    other.set_viewport_size({"width": 1400, "height": 900})
+    other.goto(link)
+    wait_for_zones(other, zone_count(demo_warehouse, "iris"))
+    expect(other.locator("#legend .legend-title")).to_have_text("Taux de vacance — 2022")
+    assert other.locator("#legend").inner_text() == legend
+    expect(other.locator("#scale-select input[value=iris]")).to_be_checked()
+    other.wait_for_selector("path.atlas-overlay-qpv", state="attached")
+    other.wait_for_selector("path.atlas-selection", state="attached")
+    assert query(other) == state
+    shot(other, "8-permalink-reopened")
+
+    other.click("label:has-text('Communes')")
+    wait_for_zones(other, 95)
+    other.go_back()
+    expect(other.locator("#scale-select input[value=iris]")).to_be_checked()
+    wait_for_zones(other, zone_count(demo_warehouse, "iris"))
+    assert query(other)["echelle"] == "iris"
+
+
+def test_tampered_permalink_falls_back_to_defaults(explorer: Page, live_server: str) -> None:
+    page = explorer
+    page.goto(
+        f"{live_server}/?echelle=canton&indicateur=%3Cscript%3E&annee=20x4&classes=x"
+        "&selection=commune:00000&epingles=;;;&centre=999,abc&zoom=99"
+    )
+    wait_for_zones(page, 95)
+    expect(page.locator("#legend .legend-title")).to_have_text(
+        re.compile(r"^Logements sociaux — \d{4}$")
+    )
+    expect(page.locator("#scale-select input[value=commune]")).to_be_checked()
+    shot(page, "9-tampered")
+
+
+def test_secret_residence_is_drawn_grey_with_its_notice(
+    explorer: Page, live_server: str, demo_warehouse: Path
+) -> None:
+    page = explorer
+    residence_id, lat, lon = (
+        duckdb.connect()
+        .execute(
+            "SELECT residence_id, lat, lon FROM read_parquet($1) WHERE secret AND last_year = "
+            "(SELECT max(last_year) FROM read_parquet($1)) ORDER BY residence_id LIMIT 1",
+            [str(demo_warehouse / "residences.parquet")],
+        )
+        .fetchone()
+    )
+    page.goto(
+        f"{live_server}/?echelle=residence&selection=residence:{residence_id}"
+        f"&centre={lat:.5f},{lon:.5f}&zoom=18"
+    )
+    page.wait_for_selector("path.atlas-selection", state="attached", timeout=15_000)
+    marker = page.locator("path.atlas-residence-secret").first
+    marker.wait_for(timeout=15_000)
+    marker.hover()
+    expect(page.locator(".atlas-tooltip")).to_contain_text(
+        "Secret statistique (moins de 11 logements)"
+    )
+    assert page.locator("path.atlas-residence-secret").first.get_attribute("fill") == "#8c8c8c"
+    shot(page, "10-secret-residence")
