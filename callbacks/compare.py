@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx
+from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from auth.access import current_scope
@@ -55,11 +55,12 @@ def register(app: Dash, store: Store) -> None:
         State("pinned", "data"),
         prevent_initial_call=True,
     )
-    def toggle_pin(_clicks: list[int | None], pinned: Any) -> tuple[list[dict[str, str]], list]:
+    def toggle_pin(_clicks: list[int | None], pinned: Any) -> tuple[Any, list]:
         button = _clicked()
         zones, message = toggle_pinned(pinned, str(button.get("scale")), str(button.get("code")))
         alerts = [pin_limit_alert(message) for _ in ctx.outputs_list[1]]
-        return zones, alerts
+        # A refused pin leaves `pinned` untouched, so the message is not cleared at once.
+        return (no_update if message else zones), alerts
 
     @app.callback(
         Output("pinned", "data", allow_duplicate=True),

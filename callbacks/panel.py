@@ -17,7 +17,13 @@ from auth.scope import AccessScope
 from data.catalog import CATALOG
 from data.store import ZONE_SCALES, Store
 from layouts.compare import clean_pinned
-from layouts.panel_common import PIN_BUTTON, RESIDENCE_FILTER, RESIDENCE_LIST, SELECT_LINK
+from layouts.panel_common import (
+    PIN_BUTTON,
+    PIN_MESSAGE,
+    RESIDENCE_FILTER,
+    RESIDENCE_LIST,
+    SELECT_LINK,
+)
 from layouts.panel_labels import NO_SELECTION_TEXT, PIN_TEXT, UNKNOWN_SELECTION_TEXT, UNPIN_TEXT
 from layouts.panel_residence import residence_panel
 from layouts.panel_zone import residence_list, zone_panel
@@ -147,13 +153,16 @@ def register(app: Dash, store: Store) -> None:
 
     @app.callback(
         Output({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "children"),
+        Output({"type": PIN_MESSAGE, "scale": ALL, "code": ALL}, "children", allow_duplicate=True),
         Input("pinned", "data"),
         State({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "id"),
         prevent_initial_call=True,
     )
-    def pin_labels(pinned: Any, ids: list[dict[str, str]]) -> list[str]:
+    def pin_labels(pinned: Any, ids: list[dict[str, str]]) -> tuple[list[str], list[None]]:
+        """The pin buttons say what a click will do; a change of pins clears the message."""
         zones = clean_pinned(pinned)
-        return [
+        labels = [
             UNPIN_TEXT if {"scale": i["scale"], "code": i["code"]} in zones else PIN_TEXT
             for i in ids
         ]
+        return labels, [None for _ in ctx.outputs_list[1]]

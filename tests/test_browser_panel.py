@@ -142,4 +142,5 @@ def test_pinning_zones_fills_the_comparison(page: Page, live_server: str, login_
     shot(page, "7-fifth-pin-refused")
     compare.locator(".compare-unpin").first.click()
     expect(compare.locator(".compare-zone-name")).to_have_text(communes[1:])
+    expect(page.locator(f"{PANEL} .panel-pin-message")).to_be_empty()
     shot(page, "8-unpinned")
