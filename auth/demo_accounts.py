@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from auth.db import Database
 from auth.management import Actor, create_convention, create_user
@@ -119,46 +120,51 @@ DEMO_USERS = (
 )
 
 
+def _seed_convention(session: Session, convention: DemoConvention) -> int:
+    number = convention.number
+    if session.scalar(select(Convention.id).where(Convention.number == number)) is not None:
+        return 0
+    create_convention(
+        session,
+        DEMO_ACTOR,
+        number=number,
+        partner_name=convention.partner_name,
+        partner_type=convention.partner_type,
+        valid_from=convention.valid_from,
+        valid_until=convention.valid_until,
+        signed_on=convention.signed_on,
+        perimeter=convention.perimeter,
+        datasets=convention.datasets,
+        signatory="Signataire de démonstration",
+    )
+    return 1
+
+
+def _seed_user(session: Session, passwords: Passwords, demo: DemoUser) -> int:
+    if session.scalar(select(User.id).where(User.email == demo.email)) is not None:
+        return 0
+    create_user(
+        session,
+        DEMO_ACTOR,
+        passwords,
+        email=demo.email,
+        display_name=demo.display_name,
+        convention_number=demo.convention.number,
+        role=demo.role,
+        password=DEMO_PASSWORD,
+    )
+    return 1
+
+
 def seed_demo_accounts(db: Database, passwords: Passwords) -> int:
     """Create the demo conventions and users that do not exist yet; returns how many rows."""
     created = 0
     with db.exclusive():
         for demo in DEMO_USERS:
-            convention = demo.convention
             try:
                 with db.writing() as session:
-                    if (
-                        session.scalar(
-                            select(Convention.id).where(Convention.number == convention.number)
-                        )
-                        is None
-                    ):
-                        create_convention(
-                            session,
-                            DEMO_ACTOR,
-                            number=convention.number,
-                            partner_name=convention.partner_name,
-                            partner_type=convention.partner_type,
-                            valid_from=convention.valid_from,
-                            valid_until=convention.valid_until,
-                            signed_on=convention.signed_on,
-                            perimeter=convention.perimeter,
-                            datasets=convention.datasets,
-                            signatory="Signataire de démonstration",
-                        )
-                        created += 1
-                    if session.scalar(select(User.id).where(User.email == demo.email)) is None:
-                        create_user(
-                            session,
-                            DEMO_ACTOR,
-                            passwords,
-                            email=demo.email,
-                            display_name=demo.display_name,
-                            convention_number=convention.number,
-                            role=demo.role,
-                            password=DEMO_PASSWORD,
-                        )
-                        created += 1
+                    created += _seed_convention(session, demo.convention)
+                    created += _seed_user(session, passwords, demo)
             except IntegrityError:
                 # Another machine seeded the same row between our check and our insert.
                 continue
