@@ -54,7 +54,10 @@ def zone_header(summary: ZoneSummary, pinned: bool) -> html.Header:
     if zone.scale in ("iris", "qpv") and len(summary.levels) > 2:
         commune = summary.levels[1]
         parent = [
-            html.Span("Commune : ", className="text-muted"),
+            html.Span(
+                "Commune principale : " if zone.scale == "qpv" else "Commune : ",
+                className="text-muted",
+            ),
             select_link("commune", commune.code, commune.name),
         ]
     return html.Header(

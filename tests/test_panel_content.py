@@ -1,0 +1,83 @@
+"""What the panel and compare callbacks build for a selection, on the demo warehouse,
+with a scope given directly (the callbacks take it from the session)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auth.scope import AccessScope
+from callbacks.compare import compare_content
+from callbacks.panel import clean_selection, clean_year, panel_content
+from data.store import Store
+from layouts.panel_labels import (
+    NO_SELECTION_TEXT,
+    OCCUPATION_OUT_OF_PERIMETER_TEXT,
+    UNKNOWN_SELECTION_TEXT,
+)
+from tests.test_panel_layouts import text_of
+
+BOTH = frozenset({"parc", "occupation"})
+MEL = AccessScope("CONV-2021-001", "MEL", "mel", BOTH)
+CAPINGHEM = AccessScope("CONV-2021-011", "Capinghem", "commune", BOTH, frozenset({"59128"}))
+
+
+@pytest.fixture(scope="module")
+def store(demo_warehouse: Path) -> Store:
+    return Store(demo_warehouse)
+
+
+def first_residence(store: Store, where: str) -> str:
+    sql = f"SELECT residence_id FROM residences WHERE {where} ORDER BY residence_id LIMIT 1"
+    return store._cursor().execute(sql).fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [None, "commune:59512", {"scale": "commune"}, {"scale": "table", "code": "1"},
+     {"scale": "commune", "code": 59512}, {"scale": "residence", "code": "R" * 41}],
+)  # fmt: skip
+def test_malformed_selections_are_refused(raw: object) -> None:
+    assert clean_selection(raw) is None
+
+
+def test_year_falls_back_to_the_latest_vintage(store: Store) -> None:
+    latest = store.manifest["vintages"]["rpls"][-1]
+    assert clean_year("2021", store) == 2021
+    assert clean_year("drop table", store) == clean_year(1200, store) == latest
+
+
+def test_nothing_or_something_unknown_selected(store: Store) -> None:
+    assert NO_SELECTION_TEXT in text_of(panel_content(store, MEL, None, None, None, []).children)
+    unknown = panel_content(store, MEL, {"scale": "commune", "code": "00000"}, None, 2024, [])
+    assert UNKNOWN_SELECTION_TEXT in text_of(unknown.children)
+    assert unknown.residence_viewed is None
+
+
+def test_zone_panel_marks_a_pinned_zone(store: Store) -> None:
+    pinned = [{"scale": "commune", "code": "59512"}]
+    content = panel_content(store, MEL, pinned[0], "parc.vacancy_rate", 2024, pinned)
+    text = text_of(content.children)
+    assert "Roubaix" in text and "Retirer de la comparaison" in text
+    assert content.residence_viewed is None
+
+
+def test_residence_sheet_outside_the_perimeter_is_refused_and_reported_viewed(
+    store: Store,
+) -> None:
+    outside = first_residence(store, "NOT secret AND commune_code <> '59128'")
+    content = panel_content(
+        store, CAPINGHEM, {"scale": "residence", "code": outside}, None, 2024, []
+    )
+    assert OCCUPATION_OUT_OF_PERIMETER_TEXT in text_of(content.children)
+    assert "Ménages enquêtés" not in text_of(content.children)
+    assert content.residence_viewed == outside
+
+
+def test_compare_sets_the_epci_apart_as_reference(store: Store) -> None:
+    pinned = [{"scale": "commune", "code": "59350"}, {"scale": "commune", "code": "59512"}]
+    view = compare_content(store, MEL, pinned, "parc.vacancy_rate", 2024)
+    text = text_of(view)
+    assert "Comparaison de 2 zones" in text
+    assert text.index("Lille") < text.index("Roubaix") < text.index("MEL")
