@@ -96,6 +96,11 @@ TEST_SECRET_KEY = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 DEMO_PASSWORD = "atlas-demo-2021"
 
 
+def redis_test_url() -> str:
+    """A Redis server for the shared rate limit (`.ci/run` starts one), or ""."""
+    return os.environ.get("ATLAS_TEST_REDIS_URL", "").strip()
+
+
 def postgres_test_url() -> str:
     """The PostgreSQL server given to the tests (`.ci/run` starts one), or ""."""
     return os.environ.get("ATLAS_TEST_POSTGRES_URL", "").strip()

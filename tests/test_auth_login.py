@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from html import unescape
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from auth import sessions
 from auth.login import WRONG_CREDENTIALS
 from auth.models import AuditEvent, User
-from tests.conftest import DEMO_PASSWORD, client_login, form_csrf_token
+from tests.conftest import DEMO_PASSWORD, client_login, form_csrf_token, redis_test_url
 
 CAPINGHEM = "capinghem@atlas-demo.fr"
 
@@ -293,3 +294,21 @@ def test_the_forwarded_address_counts_only_behind_a_trusted_proxy(make_auth_app)
             headers=forwarded,
         )
         assert audit_rows(app)[-1].client_address == expected
+
+
+def test_instances_share_the_rate_limit_through_redis(make_auth_app) -> None:
+    redis_url = redis_test_url()
+    if not redis_url:
+        pytest.skip("Redis test skipped: ATLAS_TEST_REDIS_URL is not set")
+    first, second = (
+        make_auth_app(login_rate_limit="3 per minute", ratelimit_storage_url=redis_url)
+        for _ in range(2)
+    )
+    address = f"203.0.113.{uuid.uuid4().int % 250 + 1}"
+    clients = [first.server.test_client(), second.server.test_client(), first.server.test_client()]
+    for client in clients:
+        client.environ_base["REMOTE_ADDR"] = address
+        assert client_login(client, "nobody@atlas-demo.fr").status_code == 401
+    other_instance = second.server.test_client()
+    other_instance.environ_base["REMOTE_ADDR"] = address
+    assert client_login(other_instance, CAPINGHEM).status_code == 429
