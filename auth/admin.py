@@ -6,7 +6,15 @@ import secrets
 from collections.abc import Callable
 from datetime import date
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -103,7 +111,9 @@ def _apply(done: str, change: Callable[[Session], str]) -> Response | tuple[str,
             name = change(session)
     except ManagementError as exc:
         return render_admin(error=str(exc), status=400)
-    return redirect(url("admin", done=done.format(name)))
+    # Shown once by the next page (kept in the session, not echoed from the URL).
+    flash(done.format(name))
+    return redirect(url("admin"))
 
 
 def _form_error(form: object) -> tuple[str, int]:
@@ -114,7 +124,7 @@ def _form_error(form: object) -> tuple[str, int]:
 
 @blueprint.get("")
 def index() -> tuple[str, int]:
-    return render_admin(message=request.args.get("done", "")[:300])
+    return render_admin(message=" ".join(get_flashed_messages()))
 
 
 @blueprint.post("/conventions")
