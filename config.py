@@ -53,6 +53,11 @@ class Settings:
         return self.env == "production"
 
     @property
+    def requires_https(self) -> bool:
+        """Secure cookies and HSTS: everywhere but the demo and the tests (plain http)."""
+        return not (self.is_demo or self.env == "test")
+
+    @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_dir / 'atlas.sqlite3'}"
 

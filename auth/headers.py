@@ -64,7 +64,7 @@ def install_security_headers(app: Dash, settings: Settings) -> None:
         headers["Referrer-Policy"] = "same-origin"
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        if not (settings.is_demo or settings.env == "test"):
+        if settings.requires_https:
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         if "Cache-Control" not in headers:
             # Pages and callback answers hold restricted data: never kept by a cache.

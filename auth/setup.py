@@ -45,7 +45,7 @@ class AuthState:
 
 
 def _configure_cookies(server: Flask, settings: Settings) -> None:
-    secure = not (settings.is_demo or settings.env == "test")
+    secure = settings.requires_https
     server.config.update(
         SESSION_COOKIE_NAME="atlas_session",
         SESSION_COOKIE_HTTPONLY=True,
@@ -69,7 +69,7 @@ def _login_manager(server: Flask, state: AuthState) -> None:
 def _install_csrf(app: Dash, settings: Settings) -> None:
     """CSRF tokens on every POST: forms carry a field, Dash sends the cookie as a header."""
     CSRFProtect(app.server)
-    secure = not (settings.is_demo or settings.env == "test")
+    secure = settings.requires_https
     page_endpoints = app.server.config["ATLAS_DASH_PAGE_ENDPOINTS"]
 
     def set_dash_csrf_cookie(response: Response) -> Response:
