@@ -51,9 +51,7 @@ def login() -> Response | tuple[str, int]:
         if current_user.is_authenticated:
             return redirect(safe_next(request.args.get("next")))
         return render_login(form, notice=sessions.pop_end_message())
-    if not form.validate_on_submit():
-        if "csrf_token" in form.errors:
-            return render_login(form, FORM_EXPIRED, 400)
+    if not form.validate_on_submit():  # (a missing CSRF token stops earlier: csrf_failed)
         return render_login(
             form, "Saisissez votre adresse électronique et votre mot de passe.", 400
         )
@@ -126,8 +124,12 @@ def rate_limited(_limit: RequestLimit) -> Response:
 
 @blueprint.app_errorhandler(CSRFError)
 def csrf_failed(_error: CSRFError) -> Response | tuple[str, int]:
+    """A POST without its CSRF token: the form again, or a short answer to a script."""
     if request.endpoint == "auth.login":
         return render_login(LoginForm(), FORM_EXPIRED, 400)
+    if (request.endpoint or "").split(".", 1)[0] in ("auth", "admin"):
+        page = render_template("auth/message.html", title="Formulaire expiré", message=FORM_EXPIRED)
+        return page, 400
     response = jsonify(error=FORM_EXPIRED)
     response.status_code = 400
     return response

@@ -135,6 +135,7 @@ def test_admin_forms_need_their_csrf_token(auth_app: Dash) -> None:
     client = admin_client(auth_app)
     response = client.post("/admin/conventions/CONV-2021-011/revoke")
     assert response.status_code == 400
+    assert "Le formulaire a expiré" in unescape(response.text)
     assert convention(auth_app, "CONV-2021-011").status == "signed"
 
 

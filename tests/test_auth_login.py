@@ -312,3 +312,11 @@ def test_instances_share_the_rate_limit_through_redis(make_auth_app) -> None:
     other_instance = second.server.test_client()
     other_instance.environ_base["REMOTE_ADDR"] = address
     assert client_login(other_instance, CAPINGHEM).status_code == 429
+
+
+def test_an_empty_login_form_gets_a_french_message(auth_app: Dash) -> None:
+    client = auth_app.server.test_client()
+    token = form_csrf_token(client.get("/login").text)
+    response = client.post("/login", data={"email": "", "password": "", "csrf_token": token})
+    assert response.status_code == 400
+    assert "Saisissez votre adresse électronique" in unescape(response.text)
