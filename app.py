@@ -8,7 +8,9 @@ from auth import init_auth
 from auth.access import NoAccess, current_scope
 from callbacks import register_all
 from callbacks.map_geodata import register_geodata_routes
+from callbacks.map_style import initial_view
 from callbacks.permalink import territory_bounds
+from compression import install_gzip
 from config import Settings, load_settings
 from data.store import Store
 from layouts.shell import layout_function
@@ -34,6 +36,7 @@ def create_app(settings: Settings) -> Dash:
     geodata_urls = register_geodata_routes(app, store)
     app.layout = layout_function(
         account=_account,
+        initial=lambda: initial_view(store, geodata_urls),
         demo=store.is_demo,
         tile_url=settings.tile_url,
         attribution=settings.tile_attribution,
@@ -41,6 +44,8 @@ def create_app(settings: Settings) -> Dash:
         logout_href=app.get_relative_path("/logout"),
     )
     register_all(app, store, geodata_urls)
+    prefix = app.config.routes_pathname_prefix
+    install_gzip(app.server, (f"{prefix}_dash-component-suites/", f"{prefix}assets/"))
     # Dash completes its set-up during the first request it serves; a cold gunicorn worker
     # with several threads could meanwhile serve component files and fail ("not a
     # registered library"). One request now makes every worker ready before it listens.

@@ -11,17 +11,20 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from dash import Dash, Input, Output, html
+from dash import Dash, Input, Output, State, html
+from dash.exceptions import PreventUpdate
 
-from auth.access import current_scope
+from auth.access import NoAccess, current_scope
 from auth.scope import AccessScope
 from callbacks.map_geodata import GeodataUrls
+from callbacks.permalink import default_controls
 from data.catalog import CATALOG
 from data.store import Store
 from layouts.choropleth import SECRET_LABEL, Choropleth, build_choropleth
 from layouts.classification import DEFAULT_METHOD, METHODS
 from layouts.legend import empty_legend, legend_component
 from layouts.map_state import MAP_SCALES
+from layouts.shell import InitialView
 
 UNAVAILABLE = "Cet indicateur n'est pas disponible à cette échelle pour ce millésime."
 
@@ -103,6 +106,26 @@ def map_style(
     return MapStyle(urls.zones[scale], hideout, None, {}, legend)
 
 
+def view_key(scale: object, indicator_id: object, year: object, method: object) -> str:
+    """What the map currently shows, so that the same view is not restyled twice."""
+    return f"{scale}|{indicator_id}|{year}|{method}"
+
+
+def initial_view(store: Store, urls: GeodataUrls) -> InitialView | None:
+    """The first layout's map: the default view of the logged-in user (None when nobody
+    is logged in: Dash validating the layout at start)."""
+    try:
+        scope = current_scope()
+    except NoAccess:
+        return None
+    controls = default_controls(store, scope)
+    style = map_style(
+        store, urls, scope, controls.scale, controls.indicator, controls.year, DEFAULT_METHOD
+    )
+    key = view_key(controls.scale, controls.indicator, controls.year, DEFAULT_METHOD)
+    return InitialView(controls, style.zone_url, style.zone_hideout, style.legend, key)
+
+
 def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
     @app.callback(
         Output("map-zones", "url"),
@@ -110,13 +133,16 @@ def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
         Output("map-residences", "url"),
         Output("map-residences", "hideout"),
         Output("legend", "children"),
+        Output("map-view", "data"),
         Input("scale-select", "value"),
         Input("indicator-select", "value"),
         Input("year-select", "value"),
         Input("classing-select", "value"),
-        prevent_initial_call=True,
+        State("map-view", "data"),
     )
-    def restyle_map(scale, indicator_id, year, method):
+    def restyle_map(scale, indicator_id, year, method, drawn):
+        if view_key(scale, indicator_id, year, method) == drawn:
+            raise PreventUpdate  # already drawn (e.g. the first layout's view)
         style = map_style(store, urls, current_scope(), scale, indicator_id, year, method)
         return (
             style.zone_url,
@@ -124,4 +150,5 @@ def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
             style.residence_url,
             style.residence_hideout,
             style.legend,
+            view_key(scale, indicator_id, year, method),
         )

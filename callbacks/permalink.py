@@ -20,7 +20,7 @@ from auth.access import current_scope
 from auth.scope import AccessScope
 from data.catalog import CATALOG, THEMES, indicators_for
 from data.store import Place, Store
-from layouts.controls import indicator_options, theme_options, year_options
+from layouts.controls import ControlsInit, indicator_options, theme_options, year_options
 from layouts.map_state import (
     MAP_SCALES,
     StateContext,
@@ -76,6 +76,22 @@ def territory_bounds(store: Store) -> list[list[float]]:
     if epci is None:
         return [[HOME[0] - 0.2, HOME[1] - 0.3], [HOME[0] + 0.2, HOME[1] + 0.3]]
     return [[epci.min_lat, epci.min_lon], [epci.max_lat, epci.max_lon]]
+
+
+def default_controls(store: Store, scope: AccessScope) -> ControlsInit:
+    """The controls of the default view for this convention, for the first layout."""
+    context = state_context(store, scope)
+    state = parse_query("", context)
+    themes, indicators, years = control_outputs(state, context)
+    return ControlsInit(
+        scale=state.scale,
+        theme=state.theme,
+        theme_options=themes,
+        indicator=state.indicator,
+        indicator_options=indicators,
+        year=state.year,
+        year_options=years,
+    )
 
 
 def control_outputs(state: ViewState, context: StateContext) -> tuple[list, list, list]:
@@ -138,7 +154,9 @@ def register(app: Dash, store: Store) -> None:
             # later moves (back/forward) are made client side: atlas.restoreViewport
             if initial and state.centre is not None:
                 viewport = {"center": list(state.centre), "zoom": state.zoom}
-            current: tuple = (_ALWAYS,) * len(controls) if initial else controls
+            # on load every control takes the URL's value (and the restyle follows);
+            # on back/forward only those that differ
+            current = (_ALWAYS,) * len(controls) if initial else controls
         else:
             state = resolve(
                 context,

@@ -8,6 +8,7 @@ builders, which are pure.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -41,6 +42,20 @@ def search_option(scale: str, code: str, name: str, detail: str | None) -> dict[
     return {"label": label, "value": f"{scale}:{code}"}
 
 
+@dataclass(frozen=True)
+class ControlsInit:
+    """The controls' first values and options (the default view for this user), so that
+    the first map is drawn without waiting for the state callback."""
+
+    scale: str
+    theme: str
+    theme_options: list[dict[str, str]]
+    indicator: str
+    indicator_options: list[dict[str, str]]
+    year: int | None
+    year_options: list[dict[str, object]]
+
+
 def _labelled(label: str, control, html_for: str) -> html.Div:
     return html.Div(
         [html.Label(label, htmlFor=html_for, className="control-label"), control],
@@ -48,8 +63,9 @@ def _labelled(label: str, control, html_for: str) -> html.Div:
     )
 
 
-def controls_bar() -> html.Div:
-    """The bar above the map; values are set on load from the permalink."""
+def controls_bar(init: ControlsInit | None) -> html.Div:
+    """The bar above the map; the permalink's values replace `init` on load."""
+    init = init or ControlsInit("commune", "", [], "", [], None, [])
     return html.Div(
         [
             _labelled(
@@ -57,7 +73,7 @@ def controls_bar() -> html.Div:
                 dbc.RadioItems(
                     id="scale-select",
                     options=[{"label": SCALE_LABELS[s], "value": s} for s in MAP_SCALES],
-                    value="commune",
+                    value=init.scale,
                     inline=True,
                     className="btn-group scale-group",
                     inputClassName="btn-check",
@@ -68,17 +84,35 @@ def controls_bar() -> html.Div:
             ),
             _labelled(
                 "Thème",
-                dcc.Dropdown(id="theme-select", clearable=False, searchable=False),
+                dcc.Dropdown(
+                    id="theme-select",
+                    options=init.theme_options,
+                    value=init.theme or None,
+                    clearable=False,
+                    searchable=False,
+                ),
                 "theme-select",
             ),
             _labelled(
                 "Indicateur",
-                dcc.Dropdown(id="indicator-select", clearable=False, optionHeight=48),
+                dcc.Dropdown(
+                    id="indicator-select",
+                    options=init.indicator_options,
+                    value=init.indicator or None,
+                    clearable=False,
+                    optionHeight=48,
+                ),
                 "indicator-select",
             ),
             _labelled(
                 "Millésime",
-                dcc.Dropdown(id="year-select", clearable=False, searchable=False),
+                dcc.Dropdown(
+                    id="year-select",
+                    options=init.year_options,
+                    value=init.year,
+                    clearable=False,
+                    searchable=False,
+                ),
                 "year-select",
             ),
             _labelled(

@@ -75,13 +75,18 @@ def atlas_map(
     bounds: list[list[float]],
     tile_url: str,
     attribution: str,
+    zone_url: str | None = None,
+    zone_hideout: dict[str, Any] | None = None,
+    legend: Any = None,
 ) -> html.Div:
-    """The map with its legend box; the map is usable without any tile server."""
+    """The map with its legend box; the map is usable without any tile server.
+    `zone_url`, `zone_hideout`, `legend`: the first view, drawn as soon as the page
+    renders (the callbacks then follow the permalink)."""
     base = [dl.TileLayer(url=tile_url, attribution=attribution)] if tile_url else []
     leaflet = dl.Map(
         [
             *base,
-            zone_layer(),
+            zone_layer(zone_url, zone_hideout),
             residence_layer(),
             dl.LayerGroup(id="map-overlays"),
             dl.GeoJSON(
@@ -103,8 +108,8 @@ def atlas_map(
         trackViewport=True,
         attributionControl=bool(tile_url),
     )
-    legend = html.Div(
-        html.Div("Chargement de la carte…", className="legend-box"),
+    legend_box = html.Div(
+        legend or html.Div("Chargement de la carte…", className="legend-box"),
         id="legend",
         className="map-legend",
         role="region",
@@ -113,7 +118,7 @@ def atlas_map(
     return html.Div(
         [
             leaflet,
-            legend,
+            legend_box,
             dcc.Store(id="viewport-sink"),
         ],
         className="map-wrap",

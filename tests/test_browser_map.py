@@ -120,7 +120,7 @@ def test_hover_click_and_search(explorer: Page) -> None:
     page = explorer
     wait_for_zones(page, 95)
     page.locator(ZONES).nth(0).hover()
-    expect(page.locator(".atlas-tooltip")).to_contain_text("Logements sociaux (2024) :")
+    expect(page.locator(".atlas-tooltip").last).to_contain_text("Logements sociaux (2024) :")
     search(page, "Roubaix", "Commune — Roubaix")
     expect(page).to_have_url(re.compile(r"selection=commune:59512"))
     page.wait_for_selector("path.atlas-selection", state="attached")

@@ -1,0 +1,373 @@
+"""Interaction benchmark of the explorer: `python -m bench.interactions`.
+
+Starts the portal under gunicorn on the demo warehouse (as `make run`: 2 workers, 4
+threads), logs a session in through the real form, then times the main callbacks by
+POSTing to Dash's update endpoint exactly what the browser sends (payloads built from
+`_dash-dependencies`), round-robin, `--requests` times each:
+
+- noop: the hidden `bench-noop` callback (layouts/shell.py), the cost of a Dash round
+  trip through the auth gate and CSRF check: the baseline;
+- change indicator / change scale: the map restyle (hideout + legend), cycling through
+  every (indicator, vintage) or scale, so the per-view cache never helps within a run;
+- state sync: the permalink callback that follows any control change;
+- click zone / open residence: the panel of a commune or IRIS / of a residence (secret
+  ones included).
+
+Each callback's p50 and p95 are printed beside the no-op's, with the p95 ratio (target:
+within 3x). Then Chromium (Debian's) logs in and the time from submitting the login
+form to a drawn map (every commune path and the legend), and the bytes transferred for
+it, are measured with an empty cache (targets: 1.5 s, 1.5 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import itertools
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+EMAIL = "mel-admin@atlas-demo.fr"
+PASSWORD = "atlas-demo-2021"
+CSRF_COOKIE = "_csrf_token"
+TARGET_RATIO = 3.0
+TARGET_SECONDS = 1.5
+TARGET_BYTES = 1.5e6
+
+
+# --- the server
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(warehouse: Path, var_dir: Path) -> tuple[subprocess.Popen, str]:
+    env = {
+        **os.environ,
+        "ATLAS_ENV": "demo",
+        "ATLAS_VAR_DIR": str(var_dir),
+        "ATLAS_DATA_DIR": str(warehouse),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "auth.demo_accounts"], cwd=PROJECT_ROOT, env=env, check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    port = free_port()
+    log = (var_dir / "gunicorn.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "app:server", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "4", "--no-control-socket"],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited; see {var_dir / 'gunicorn.log'}")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                return process, base
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("the server did not start within 90 s")
+
+
+# --- a logged-in HTTP session
+
+
+class Session:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+        self.opener.addheaders = [("User-Agent", "atlas-bench")]
+
+    def _form_token(self, html: str) -> str:
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+        if not match:
+            raise RuntimeError("no CSRF token in the form")
+        return match.group(1)
+
+    def login(self, email: str, password: str) -> None:
+        page = self.opener.open(f"{self.base}/login").read().decode()
+        fields = {"csrf_token": self._form_token(page), "email": email, "password": password}
+        response = self.opener.open(f"{self.base}/login", urllib.parse.urlencode(fields).encode())
+        if "/conditions" in response.geturl():
+            page = response.read().decode()
+            fields = {"csrf_token": self._form_token(page), "accept": "y"}
+            response = self.opener.open(response.geturl(), urllib.parse.urlencode(fields).encode())
+        if urllib.parse.urlsplit(response.geturl()).path in ("/login", "/conditions"):
+            raise RuntimeError(f"login as {email} failed")
+        self.opener.open(f"{self.base}/").read()  # sets the Dash CSRF cookie
+
+    def json(self, path: str) -> Any:
+        return json.loads(self.opener.open(f"{self.base}{path}").read())
+
+    def post_callback(self, payload: dict[str, Any]) -> float:
+        """Seconds for one callback round trip (loopback: the server's time)."""
+        token = next(c.value for c in self.cookies if c.name == CSRF_COOKIE)
+        request = urllib.request.Request(
+            f"{self.base}/_dash-update-component",
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json", "X-CSRFToken": token},
+        )
+        start = time.perf_counter()
+        with self.opener.open(request) as response:
+            response.read()
+            status = response.status
+        elapsed = time.perf_counter() - start
+        if status not in (200, 204):
+            raise RuntimeError(f"callback answered {status}")
+        return elapsed
+
+
+# --- payloads built from _dash-dependencies
+
+
+def _split_outputs(output: str) -> list[dict[str, str]]:
+    parts = output[2:-2].split("...") if output.startswith("..") else [output]
+    result = []
+    for part in parts:
+        component, prop = part.rsplit(".", 1)
+        result.append({"id": component, "property": prop})
+    return result
+
+
+def find_callback(dependencies: list[dict], output_prefix: str) -> dict:
+    for dependency in dependencies:
+        if dependency["output"].startswith(output_prefix) and not dependency.get(
+            "clientside_function"
+        ):
+            return dependency
+    raise RuntimeError(f"no server callback whose output starts with {output_prefix!r}")
+
+
+def payload(dependency: dict, values: dict[str, Any], changed: list[str]) -> dict[str, Any]:
+    """The body the Dash renderer POSTs for this callback with these prop values."""
+    outputs = _split_outputs(dependency["output"])
+
+    def filled(items: list[dict]) -> list[dict]:
+        return [
+            {**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in items
+        ]
+
+    return {
+        "output": dependency["output"],
+        "outputs": outputs if dependency["output"].startswith("..") else outputs[0],
+        "inputs": filled(dependency["inputs"]),
+        "state": filled(dependency.get("state", [])),
+        "changedPropIds": changed,
+    }
+
+
+def warehouse_samples(warehouse: Path) -> dict[str, list]:
+    connection = duckdb.connect()
+    zones = str(warehouse / "zones.parquet")
+    residences = str(warehouse / "residences.parquet")
+    indicators = str(warehouse / "indicators.parquet")
+    return {
+        "views": connection.execute(
+            "SELECT DISTINCT indicator_id, year FROM read_parquet(?) WHERE scale = 'commune' "
+            "ORDER BY 1, 2",
+            [indicators],
+        ).fetchall(),
+        "zones": connection.execute(
+            "SELECT scale, code FROM read_parquet(?) WHERE scale IN ('commune', 'iris') "
+            "ORDER BY hash(code)",
+            [zones],
+        ).fetchall(),
+        "residences": connection.execute(
+            "SELECT residence_id FROM read_parquet(?) ORDER BY secret DESC, hash(residence_id)",
+            [residences],
+        ).fetchall(),
+    }
+
+
+def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, Iterator[dict]]:
+    """name -> endless iterator of payloads (each request a different view)."""
+    noop = find_callback(dependencies, "bench-noop-sink.data")
+    restyle = find_callback(dependencies, "..map-zones.url")
+    sync = find_callback(dependencies, "..permalink.data")
+    panel = find_callback(dependencies, "panel.children")
+    latest = max(year for _, year in samples["views"])
+    base = {
+        "scale-select.value": "commune",
+        "theme-select.value": "parc",
+        "indicator-select.value": "parc.vacancy_rate",
+        "year-select.value": latest,
+        "classing-select.value": "quantile",
+        "layers-select.value": [],
+        "selection.data": None,
+        "pinned.data": [],
+        "url.search": "",
+        "map.center": [50.63, 3.07],
+        "map.zoom": 11,
+    }
+
+    def noop_payloads() -> Iterator[dict]:
+        for clicks in itertools.count(1):
+            yield payload(noop, {"bench-noop.n_clicks": clicks}, ["bench-noop.n_clicks"])
+
+    def indicator_payloads() -> Iterator[dict]:
+        for indicator_id, year in itertools.cycle(samples["views"]):
+            theme = indicator_id.split(".", 1)[0]
+            values = {**base, "indicator-select.value": indicator_id, "year-select.value": year,
+                      "theme-select.value": theme}
+            yield payload(restyle, values, ["indicator-select.value"])
+
+    def scale_payloads() -> Iterator[dict]:
+        for scale, method in itertools.cycle(
+            itertools.product(("commune", "iris", "qpv", "residence"), ("quantile", "jenks"))
+        ):
+            values = {**base, "scale-select.value": scale, "classing-select.value": method}
+            yield payload(restyle, values, ["scale-select.value"])
+
+    def sync_payloads() -> Iterator[dict]:
+        for indicator_id, year in itertools.cycle(samples["views"]):
+            values = {**base, "indicator-select.value": indicator_id, "year-select.value": year,
+                      "theme-select.value": indicator_id.split(".", 1)[0]}
+            yield payload(sync, values, ["indicator-select.value"])
+
+    def zone_payloads() -> Iterator[dict]:
+        for scale, code in itertools.cycle(samples["zones"]):
+            values = {**base, "selection.data": {"scale": scale, "code": code}}
+            yield payload(panel, values, ["selection.data"])
+
+    def residence_payloads() -> Iterator[dict]:
+        for (code,) in itertools.cycle(samples["residences"]):
+            values = {**base, "selection.data": {"scale": "residence", "code": code}}
+            yield payload(panel, values, ["selection.data"])
+
+    return {
+        "noop": noop_payloads(),
+        "change indicator": indicator_payloads(),
+        "change scale": scale_payloads(),
+        "state sync (URL)": sync_payloads(),
+        "click zone (panel)": zone_payloads(),
+        "open residence (panel)": residence_payloads(),
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def measure_callbacks(session: Session, flows: dict[str, Iterator[dict]], n: int) -> dict:
+    for flow in flows.values():  # warm-up: imports, first connections
+        for _ in range(3):
+            session.post_callback(next(flow))
+    timings: dict[str, list[float]] = {name: [] for name in flows}
+    for _ in range(n):
+        for name, flow in flows.items():
+            timings[name].append(session.post_callback(next(flow)))
+    return timings
+
+
+# --- Chromium: login to a drawn map
+
+
+def first_map(base: str, communes: int) -> tuple[float, int, int]:
+    """(seconds from login submit to every commune drawn with its legend, bytes, requests)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        page.goto(f"{base}/login")
+        page.fill("input[name=email]", EMAIL)
+        page.fill("input[name=password]", PASSWORD)
+        finished: list = []
+        page.on("requestfinished", lambda request: finished.append(request))
+        start = time.perf_counter()
+        page.click("button[type=submit]")
+        page.wait_for_function(
+            "n => document.querySelectorAll('path.atlas-zone').length === n "
+            "&& document.querySelector('#legend .legend-title') !== null",
+            arg=communes,
+            timeout=30_000,
+        )
+        elapsed = time.perf_counter() - start
+        total = 0
+        for request in finished:
+            sizes = request.sizes()
+            total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            total += sizes["requestBodySize"] + sizes["requestHeadersSize"]
+        count = len(finished)
+        browser.close()
+    return elapsed, total, count
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--warehouse", type=Path, default=PROJECT_ROOT / "var" / "warehouse")
+    args = parser.parse_args(argv)
+    if not (args.warehouse / "manifest.json").exists():
+        print(f"no warehouse at {args.warehouse}: run `make data` first", file=sys.stderr)
+        return 2
+    samples = warehouse_samples(args.warehouse)
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
+        process, base = start_server(args.warehouse, Path(tmp))
+        try:
+            session = Session(base)
+            session.login(EMAIL, PASSWORD)
+            flows = scenarios(session.json("/_dash-dependencies"), samples)
+            timings = measure_callbacks(session, flows, args.requests)
+            communes = sum(1 for scale, _ in samples["zones"] if scale == "commune")
+            seconds, transferred, requests = first_map(base, communes)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    noop_p95 = percentile(timings["noop"], 0.95)
+    print(f"Callbacks, {args.requests} requests each, gunicorn 2 workers x 4 threads (ms)")
+    print(f"{'callback':<26}{'p50':>8}{'p95':>8}{'p95/noop':>10}")
+    worst = 0.0
+    for name, values in timings.items():
+        p50, p95 = percentile(values, 0.5) * 1000, percentile(values, 0.95) * 1000
+        ratio = percentile(values, 0.95) / noop_p95
+        if name != "noop":
+            worst = max(worst, ratio)
+        print(f"{name:<26}{p50:>8.1f}{p95:>8.1f}{ratio:>10.2f}")
+    print(f"mean of all no-op requests: {statistics.mean(timings['noop']) * 1000:.1f} ms")
+    print(
+        f"Login to drawn map (Chromium, empty cache): {seconds:.2f} s, "
+        f"{transferred / 1e6:.2f} MB in {requests} requests"
+    )
+    verdicts = [
+        ("every callback p95 within 3x the no-op", worst <= TARGET_RATIO),
+        ("map drawn within 1.5 s of login", seconds <= TARGET_SECONDS),
+        ("under 1.5 MB transferred", transferred < TARGET_BYTES),
+    ]
+    for label, ok in verdicts:
+        print(f"{'OK  ' if ok else 'MISS'} {label}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
