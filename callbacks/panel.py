@@ -24,9 +24,9 @@ from layouts.panel_common import (
     RESIDENCE_LIST,
     SELECT_LINK,
 )
-from layouts.panel_labels import NO_SELECTION_TEXT, PIN_TEXT, UNKNOWN_SELECTION_TEXT, UNPIN_TEXT
+from layouts.panel_labels import NO_SELECTION_TEXT, UNKNOWN_SELECTION_TEXT
 from layouts.panel_residence import residence_panel
-from layouts.panel_zone import residence_list, zone_panel
+from layouts.panel_zone import pin_look, residence_list, zone_panel
 
 SELECTABLE_SCALES = (*ZONE_SCALES, "residence")
 MAX_CODE_LENGTH = 40
@@ -153,16 +153,18 @@ def register(app: Dash, store: Store) -> None:
 
     @app.callback(
         Output({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "children"),
+        Output({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "className"),
         Output({"type": PIN_MESSAGE, "scale": ALL, "code": ALL}, "children", allow_duplicate=True),
         Input("pinned", "data"),
         State({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "id"),
         prevent_initial_call=True,
     )
-    def pin_labels(pinned: Any, ids: list[dict[str, str]]) -> tuple[list[str], list[None]]:
+    def pin_buttons(pinned: Any, ids: list[dict[str, str]]) -> tuple[list, list, list]:
         """The pin buttons say what a click will do; a change of pins clears the message."""
         zones = clean_pinned(pinned)
-        labels = [
-            UNPIN_TEXT if {"scale": i["scale"], "code": i["code"]} in zones else PIN_TEXT
-            for i in ids
-        ]
-        return labels, [None for _ in ctx.outputs_list[1]]
+        looks = [pin_look({"scale": i["scale"], "code": i["code"]} in zones) for i in ids]
+        return (
+            [label for label, _ in looks],
+            [class_name for _, class_name in looks],
+            [None for _ in ctx.outputs_list[2]],
+        )

@@ -39,11 +39,19 @@ from layouts.panel_labels import (
 RESIDENCE_LIST_LIMIT = 100
 
 
+def pin_look(pinned: bool) -> tuple[str, str]:
+    """(label, class) of a pin button: what a click will do, filled when pinned."""
+    if pinned:
+        return UNPIN_TEXT, "btn btn-sm btn-primary panel-pin"
+    return PIN_TEXT, "btn btn-sm btn-outline-primary panel-pin"
+
+
 def pin_button(scale: str, code: str, pinned: bool) -> html.Button:
+    label, class_name = pin_look(pinned)
     return html.Button(
-        UNPIN_TEXT if pinned else PIN_TEXT,
+        label,
         id={"type": PIN_BUTTON, "scale": scale, "code": code},
-        className="btn btn-sm btn-outline-primary panel-pin",
+        className=class_name,
         n_clicks=0,
     )
 
