@@ -15,6 +15,8 @@ from layouts.panel_labels import OCCUPATION_OUT_OF_PERIMETER_TEXT, PIN_LIMIT_TEX
 from tests.test_browser_map import search
 
 pytestmark = pytest.mark.browser
+# The machine is shared: give the server and the first plotly.js load room.
+SLOW = 30_000
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results"
 ZONES = "path.atlas-zone"
@@ -43,20 +45,20 @@ def residence(warehouse: Path, where: str) -> tuple[str, str, str]:
 def logged_in(page: Page, live_server: str, login_as, email: str) -> Page:
     page.set_viewport_size({"width": 1400, "height": 1000})
     login_as(page, live_server, email)
-    page.wait_for_selector(ZONES, timeout=15_000)
+    page.wait_for_selector(ZONES, timeout=SLOW)
     return page
 
 
 def open_commune(page: Page, name: str) -> None:
     search(page, name, f"Commune — {name}")
-    expect(page.locator(f"{PANEL} .panel-title")).to_have_text(name, timeout=15_000)
+    expect(page.locator(f"{PANEL} .panel-title")).to_have_text(name, timeout=SLOW)
 
 
 def open_residence_from_list(page: Page, name: str, address: str) -> None:
     """Filter the open zone's residence list by address and follow the residence's link."""
     page.locator(".panel-residence-filter").fill(address)
     item = page.locator(".panel-residence-item", has_text=address)
-    item.locator(".panel-link", has_text=name).click(timeout=15_000)
+    item.locator(".panel-link", has_text=name).click(timeout=SLOW)
     expect(page.locator(f"{PANEL} .panel-residence .panel-title")).to_have_text(name)
     page.locator(PANEL).evaluate("panel => panel.scrollTo(0, 0)")
 
@@ -67,11 +69,11 @@ def test_clicking_a_commune_opens_its_panel(page: Page, live_server: str, login_
     page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.55)
     name = page.locator(".atlas-tooltip strong").first.inner_text()  # the zone under the mouse
     panel = page.locator(PANEL)
-    expect(panel.locator(".panel-title")).to_have_text(name, timeout=15_000)
+    expect(panel.locator(".panel-title")).to_have_text(name, timeout=SLOW)
     expect(panel.locator(".badge").first).to_have_text("Commune")
     expect(panel.locator(".panel-figures th", has_text="MEL")).to_be_visible()
     expect(panel.locator(".panel-figures")).to_contain_text("Logements sociaux")
-    expect(panel.locator(".panel-graph-typologie .main-svg").first).to_be_attached()
+    expect(panel.locator(".panel-graph-typologie .main-svg").first).to_be_attached(timeout=SLOW)
     shot(page, "1-commune")
     panel.locator(".panel-section-residences").scroll_into_view_if_needed()
     shot(page, "1b-commune-residences")
@@ -132,7 +134,7 @@ def test_pinning_zones_fills_the_comparison(page: Page, live_server: str, login_
         expect(compare.locator(".compare-zone-name")).to_have_count(count)
     expect(compare.locator(".compare-zone-name")).to_have_text(communes)
     expect(compare.locator("thead th").last).to_have_text("MEL")
-    expect(compare.locator(".panel-graph-compare .main-svg").first).to_be_attached()
+    expect(compare.locator(".panel-graph-compare .main-svg").first).to_be_attached(timeout=SLOW)
     compare.scroll_into_view_if_needed()
     shot(page, "6-compare-four")
     open_commune(page, "Capinghem")
