@@ -12,9 +12,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from data.pipeline import build as build_module
 from data.pipeline.__main__ import error_line
+from data.pipeline.build import database_for
 from data.pipeline.warehouse import swap_in
 from data.sources.errors import SourceError
+from data.sources.layout import RawLayout
 from tests.conftest import PROJECT_ROOT
 
 RPLS_LINES = 4000
@@ -152,3 +155,10 @@ def test_swap_in_without_previous_warehouse(tmp_path):
     swap_in(new, tmp_path / "warehouse")
     assert (tmp_path / "warehouse" / "manifest.json").read_text() == "{}"
     assert not new.exists()
+
+
+def test_large_raw_files_are_built_in_a_database_file(small_raw, tmp_path, monkeypatch):
+    layout = RawLayout.discover(small_raw)
+    assert database_for(layout, tmp_path) == ":memory:"
+    monkeypatch.setattr(build_module, "IN_MEMORY_MAX_BYTES", 1000)
+    assert database_for(layout, tmp_path) == str(tmp_path / "build.duckdb")

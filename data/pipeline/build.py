@@ -32,6 +32,7 @@ from data.sources.layout import RawLayout
 from data.sources.schema import NORMALIZED_TABLES
 
 Echo = Callable[[str], None]
+IN_MEMORY_MAX_BYTES = 512 * 2**20
 
 
 class Clock:
@@ -75,9 +76,9 @@ def create_empty_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"CREATE OR REPLACE TABLE {name} ({columns})")
 
 
-def read_raw(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> RawInputs:
+def read_raw(con: duckdb.DuckDBPyConnection, layout: RawLayout) -> RawInputs:
     """Load RPLS and OPS into DuckDB and the contours into GeoDataFrames (Lambert-93)."""
-    layout = RawLayout.discover(raw_dir)
+    raw_dir = layout.raw_dir
     rpls.load(con, list(layout.rpls.values()), "rpls")
     if layout.ops:
         ops.load(con, list(layout.ops.values()), "ops")
@@ -266,6 +267,17 @@ def manifest(raw: RawInputs, built: Built, threshold: int, timings: dict[str, fl
     }
 
 
+def database_for(layout: RawLayout, work: Path) -> str:
+    """Where DuckDB keeps the build's tables: in memory for raw files up to
+    IN_MEMORY_MAX_BYTES (2x faster reading on the MEL demo), else in a database file in the
+    work directory, so that a region or the whole of France stays within bounded memory
+    (measured at the demo's --scale 10: 1.6 GB peak with a file, 4.1 GB in memory)."""
+    files = [*layout.rpls.values(), *layout.ops.values()]
+    if sum(path.stat().st_size for path in files) <= IN_MEMORY_MAX_BYTES:
+        return ":memory:"
+    return str(work / "build.duckdb")
+
+
 def build(raw_dir: Path, out_dir: Path, threshold: int, epci_code: str, echo: Echo = print) -> dict:
     """Build the warehouse of `raw_dir` into `out_dir` atomically; return the manifest."""
     out_dir = Path(out_dir).resolve()
@@ -273,13 +285,13 @@ def build(raw_dir: Path, out_dir: Path, threshold: int, epci_code: str, echo: Ec
     clock = Clock(echo)
     started = time.perf_counter()
     echo(f"build {raw_dir} -> {out_dir} (secret threshold {threshold})")
+    layout = RawLayout.discover(Path(raw_dir))
     with tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.build-", dir=out_dir.parent) as work:
-        # In memory (a file-backed database was 2-3x slower on the demo); beyond the memory
-        # limit DuckDB spills to the work directory, next to the target.
-        con = duckdb.connect(config={"temp_directory": str(Path(work) / "spill")})
+        spill = {"temp_directory": str(Path(work) / "spill")}
+        con = duckdb.connect(database_for(layout, Path(work)), config=spill)
         try:
             with clock.step("read"):
-                raw = read_raw(con, Path(raw_dir))
+                raw = read_raw(con, layout)
                 communes = zones.read_reference_communes(reference_path(epci_code))
             built = assemble(con, raw, communes, threshold, clock)
             new_dir = Path(work) / out_dir.name
