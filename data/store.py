@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 
 from auth.scope import AccessScope
 
 WAREHOUSE_TABLES = ("zones", "residences", "indicators")
-# The residence rows of `indicators` again, sorted by residence: a residence sheet reads
-# ~200 rows among ~600 000, which the table sorted by indicator and year cannot skip to.
-RESIDENCE_INDICATORS_SQL = """
-    CREATE TABLE residence_indicators AS
-    SELECT * FROM indicators WHERE scale = 'residence' ORDER BY code, indicator_id, year
+# The rows of `indicators` again, sorted by zone or residence: a panel reads the ~300 rows
+# of a few codes among ~800 000, which the table sorted by indicator and year cannot skip to.
+INDICATORS_BY_CODE_SQL = """
+    CREATE TABLE indicators_by_code AS
+    SELECT scale, code, indicator_id, theme, year, value, status FROM indicators
+    ORDER BY scale, code, indicator_id, year
 """
+# Codes whose rows a process keeps in memory (each ~300 rows; the EPCI and the communes
+# are read for almost every panel).
+CODE_ROWS_CACHE = 2048
 
 
 class WarehouseMissing(RuntimeError):
@@ -43,7 +47,7 @@ class Store:
                 f"CREATE TABLE {table} AS SELECT * FROM read_parquet(?)",
                 [str(data_dir / f"{table}.parquet")],
             )
-        self._connection.execute(RESIDENCE_INDICATORS_SQL)
+        self._connection.execute(INDICATORS_BY_CODE_SQL)
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         return self._connection.cursor()
@@ -280,7 +284,7 @@ class Store:
         )
         return ZoneRef(*row) if row else None
 
-    @cached_property
+    @functools.cached_property
     def epci(self) -> ZoneRef | None:
         """The EPCI the warehouse covers (read once: it never changes while serving)."""
         row = (
@@ -302,39 +306,36 @@ class Store:
             levels.append(epci)
         return tuple(levels)
 
+    def _read_code_rows(self, scale: str, code: str) -> tuple[CodeRow, ...]:
+        return tuple(
+            CodeRow(*row)
+            for row in self._cursor()
+            .execute(
+                "SELECT indicator_id, theme, year, value, status FROM indicators_by_code "
+                "WHERE scale = ? AND code = ? ORDER BY indicator_id, year",
+                [scale, code],
+            )
+            .fetchall()
+        )
+
+    @functools.cached_property
+    def _code_rows(self) -> Callable[[str, str], tuple[CodeRow, ...]]:
+        """Every indicator row of one zone or residence, by indicator then year (cached:
+        the warehouse does not change while the app serves it)."""
+        return functools.lru_cache(maxsize=CODE_ROWS_CACHE)(self._read_code_rows)
+
     def _latest_measures(
         self, levels: tuple[ZoneRef, ...], year: int | None, themes: tuple[str, ...]
     ) -> dict[str, tuple[Measure, ...]]:
         """For each indicator, the value of each level at the latest vintage up to `year`."""
-        if not levels or not themes:
-            return {}
-        theme_marks = ", ".join("?" for _ in themes)
-        residences = tuple(level for level in levels if level.scale == "residence")
-        zones = tuple(level for level in levels if level.scale != "residence")
-        rows = []
-        for table, group in (("indicators", zones), ("residence_indicators", residences)):
-            if not group:
-                continue
-            where, params = _levels_clause(group)
-            rows += (
-                self._cursor()
-                .execute(
-                    f"""
-                    SELECT scale, code, indicator_id, year, value, status FROM {table}
-                    WHERE {where} AND theme IN ({theme_marks}) AND year <= ?
-                    QUALIFY row_number() OVER (
-                        PARTITION BY scale, code, indicator_id ORDER BY year DESC) = 1
-                    """,
-                    [*params, *themes, year if year is not None else 9999],
-                )
-                .fetchall()
-            )
-        position = {(level.scale, level.code): index for index, level in enumerate(levels)}
+        limit = year if year is not None else 9999
         measures: dict[str, list[Measure]] = {}
-        for scale, code, indicator_id, vintage, value, status in rows:
-            row = measures.setdefault(indicator_id, [NOT_AVAILABLE] * len(levels))
-            row[position[(scale, code)]] = Measure(value, status, vintage)
-        return {indicator_id: tuple(row) for indicator_id, row in measures.items()}
+        for index, level in enumerate(levels):
+            for row in self._code_rows(level.scale, level.code):
+                if row.theme in themes and row.year <= limit:  # rows come by year: keep last
+                    values = measures.setdefault(row.indicator_id, [NOT_AVAILABLE] * len(levels))
+                    values[index] = Measure(row.value, row.status, row.year)
+        return {indicator_id: tuple(values) for indicator_id, values in measures.items()}
 
     def zone_summary(
         self, scale: str, code: str, year: int | None, scope: AccessScope
@@ -445,23 +446,14 @@ class Store:
             return None
         levels = self._zone_levels(zone)
         themes = granted_themes(scope)
-        where, params = _levels_clause(levels)
-        theme_marks = ", ".join("?" for _ in themes) or "NULL"
-        rows = (
-            self._cursor()
-            .execute(
-                f"""
-                SELECT scale, code, year, value, status FROM indicators
-                WHERE {where} AND indicator_id = ? AND theme IN ({theme_marks})
-                ORDER BY year
-                """,
-                [*params, indicator_id, *themes],
-            )
-            .fetchall()
-        )
-        points: dict[tuple[str, str], list[Measure]] = {}
-        for row_scale, row_code, year, value, status in rows:
-            points.setdefault((row_scale, row_code), []).append(Measure(value, status, year))
+        points = {
+            (level.scale, level.code): [
+                Measure(row.value, row.status, row.year)
+                for row in self._code_rows(level.scale, level.code)
+                if row.indicator_id == indicator_id and row.theme in themes
+            ]
+            for level in levels
+        }
         return IndicatorSeries(
             indicator_id=indicator_id,
             levels=levels,
@@ -514,12 +506,6 @@ OCCUPATION_NOT_GRANTED = "dataset_not_granted"
 OCCUPATION_OUT_OF_PERIMETER = "out_of_perimeter"
 
 
-def _levels_clause(levels: tuple[ZoneRef, ...]) -> tuple[str, list[str]]:
-    """A WHERE clause matching the indicator rows of these zones, with its bound values."""
-    clause = " OR ".join("(scale = ? AND code = ?)" for _ in levels)
-    return f"({clause})", [value for level in levels for value in (level.scale, level.code)]
-
-
 def granted_themes(scope: AccessScope) -> tuple[str, ...]:
     """The indicator themes the convention's datasets open."""
     return tuple(theme for theme in ("parc", "occupation") if scope.grants(theme))
@@ -531,6 +517,14 @@ class ZoneRef:
     code: str
     name: str
     commune_code: str | None = None
+
+
+class CodeRow(NamedTuple):
+    indicator_id: str
+    theme: str
+    year: int
+    value: float | None
+    status: str
 
 
 @dataclass(frozen=True)
