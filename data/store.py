@@ -23,7 +23,7 @@ WAREHOUSE_TABLES = ("zones", "residences", "indicators")
 INDICATORS_BY_CODE_SQL = """
     CREATE TABLE indicators_by_code AS
     SELECT scale, code, indicator_id, theme, year, value, status FROM indicators
-    ORDER BY scale, code, indicator_id, year
+    ORDER BY code
 """
 # Codes whose rows a process keeps in memory (each ~300 rows; the EPCI and the communes
 # are read for almost every panel).
