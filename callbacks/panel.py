@@ -97,6 +97,11 @@ def panel_content(
         return unknown
     indicator = clean_indicator(indicator_id)
     series = store.indicator_series(scale, code, indicator, scope) if indicator else None
+    ranking = (
+        store.iris_ranking(code, indicator, vintage, scope)
+        if indicator and scale == "commune"
+        else []
+    )
     panel = zone_panel(
         summary,
         residences=store.residences_in_zone(scale, code, scope),
@@ -104,6 +109,7 @@ def panel_content(
         indicator_id=indicator,
         pinned={"scale": scale, "code": code} in clean_pinned(pinned),
         threshold=threshold,
+        ranking=ranking,
     )
     return PanelContent(panel)
 

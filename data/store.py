@@ -460,6 +460,36 @@ class Store:
             points=tuple(tuple(points.get((lv.scale, lv.code), ())) for lv in levels),
         )
 
+    def iris_ranking(
+        self, commune_code: str, indicator_id: str, year: int | None, scope: AccessScope
+    ) -> list[tuple[ZoneRef, Measure]]:
+        """The IRIS of a commune with the indicator at its latest vintage up to `year`,
+        highest first, then the secret and unavailable ones by name."""
+        themes = granted_themes(scope)
+        if not themes:
+            return []
+        theme_marks = ", ".join("?" for _ in themes)
+        rows = (
+            self._cursor()
+            .execute(
+                f"""
+                WITH latest AS (
+                    SELECT code, year, value, status FROM indicators
+                    WHERE scale = 'iris' AND indicator_id = ? AND year <= ?
+                      AND theme IN ({theme_marks})
+                    QUALIFY row_number() OVER (PARTITION BY code ORDER BY year DESC) = 1
+                )
+                SELECT z.scale, z.code, z.name, z.commune_code, l.value, l.status, l.year
+                FROM zones z JOIN latest l ON l.code = z.code
+                WHERE z.scale = 'iris' AND z.commune_code = ?
+                ORDER BY l.value DESC NULLS LAST, z.name
+                """,
+                [indicator_id, year if year is not None else 9999, *themes, commune_code],
+            )
+            .fetchall()
+        )
+        return [(ZoneRef(*row[:4]), Measure(*row[4:])) for row in rows]
+
     def compare_rows(
         self, zones: list[tuple[str, str]], year: int | None, scope: AccessScope
     ) -> list[tuple[ZoneRef, dict[str, Measure]]]:

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from data.catalog import CATALOG
-from data.store import IndicatorSeries, ResidenceItem, ZoneSummary
+from data.store import IndicatorSeries, Measure, ResidenceItem, ZoneRef, ZoneSummary
 from layouts.figures_panel import LinePoint, level_color, series_figure
 from layouts.formatting import format_number, format_value
 from layouts.panel_common import (
@@ -22,6 +22,8 @@ from layouts.panel_common import (
     distribution_charts,
     figures_table,
     graph,
+    measure_text,
+    row_label,
     section,
     select_link,
     shown_indicators,
@@ -179,6 +181,34 @@ def residences_section(
     return section(title, labelled_search, listing, name="residences")
 
 
+def iris_ranking_section(
+    indicator_id: str | None, ranking: Sequence[tuple[ZoneRef, Measure]], year: int | None
+) -> html.Section | None:
+    """The IRIS of a commune ranked by the chosen indicator, each a link to its panel."""
+    if indicator_id not in CATALOG or len(ranking) < 2:
+        return None
+    indicator = CATALOG[indicator_id]
+    rows = [
+        html.Tr(
+            [
+                html.Td(select_link(zone.scale, zone.code, zone.name)),
+                html.Td(measure_text(indicator, measure, year), className="text-end"),
+            ]
+        )
+        for zone, measure in ranking
+    ]
+    header = html.Thead(
+        html.Tr([html.Th("IRIS", scope="col"), html.Th(row_label(indicator), scope="col",
+                                                         className="text-end")])
+    )  # fmt: skip
+    table = dbc.Table([header, html.Tbody(rows)], size="sm", hover=True, className="panel-figures")
+    return section(
+        f"IRIS de la commune, du plus élevé au plus faible ({len(ranking)})",
+        html.Div(table, className="panel-ranking"),
+        name="ranking",
+    )
+
+
 def zone_panel(
     summary: ZoneSummary,
     *,
@@ -187,8 +217,9 @@ def zone_panel(
     indicator_id: str | None,
     pinned: bool,
     threshold: int,
+    ranking: Sequence[tuple[ZoneRef, Measure]] = (),
 ) -> html.Div:
-    """The whole panel of one zone."""
+    """The whole panel of one zone (`ranking`: a commune's IRIS by the chosen indicator)."""
     scale = summary.zone.scale
     key = shown_indicators(KEY_FIGURES, summary.measures, scale)
     charts = distribution_charts(summary.levels, summary.measures, ZONE_CHARTS)
@@ -208,6 +239,8 @@ def zone_panel(
     )
     if evolution is not None:
         children.append(section("Évolution", evolution, name="evolution"))
+    if (ranked := iris_ranking_section(indicator_id, ranking, summary.year)) is not None:
+        children.append(ranked)
     if charts:
         children.append(section("Profil du parc et des ménages", *charts, name="charts"))
     if scale != "epci":

@@ -222,3 +222,33 @@ def test_secret_residence_shows_the_secrecy_notice_and_no_values() -> None:
     assert "Moins de 11 logements" in text
     assert "%" not in text and "1968" not in text
     assert not [node for node in walk(panel) if isinstance(node, dcc.Graph)]
+
+
+def test_commune_panel_ranks_its_iris_by_the_chosen_indicator() -> None:
+    commune_summary = ZoneSummary(
+        zone=COMMUNE,
+        levels=(COMMUNE, EPCI),
+        year=2024,
+        measures={"parc.vacancy_rate": (ok(4.0), ok(3.0))},
+    )
+    ranking = [
+        (ZoneRef("iris", "595120102", "Épeule 2"), ok(7.26)),
+        (IRIS, ok(5.0)),
+        (ZoneRef("iris", "595120103", "Alma 3"), Measure(None, "secret", 2024)),
+    ]
+    panel = zone_panel(
+        commune_summary,
+        residences=[],
+        series=None,
+        indicator_id="parc.vacancy_rate",
+        pinned=False,
+        threshold=11,
+        ranking=ranking,
+    )
+    (section,) = [node for node in walk(panel) if "panel-section-ranking" in str(
+        getattr(node, "className", ""))]  # fmt: skip
+    text = text_of(section)
+    assert text.index("Épeule 2") < text.index("Roubaix Centre") < text.index("Alma 3")
+    assert "7,3\u00a0%" in text and "secret" in text
+    assert [i["code"] for i in ids_of(section, SELECT_LINK)] == [
+        "595120102", "595120101", "595120103"]  # fmt: skip

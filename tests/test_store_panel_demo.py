@@ -110,3 +110,19 @@ def test_compare_rows_on_pinned_communes(store: Store) -> None:
     rows = store.compare_rows([("commune", "59350"), ("commune", "59512")], 2024, MEL)
     assert [zone.name for zone, _ in rows] == ["Lille", "Roubaix"]
     assert all(values["parc.dwellings"].status == "ok" for _, values in rows)
+
+
+def test_iris_ranking_lists_every_iris_of_the_commune_highest_first(store: Store) -> None:
+    ranking = store.iris_ranking("59512", "parc.vacancy_rate", 2024, MEL)
+    (count,) = (
+        store._cursor()
+        .execute("SELECT count(*) FROM zones WHERE scale = 'iris' AND commune_code = '59512'")
+        .fetchone()
+    )
+    assert len(ranking) == count > 1
+    published = [measure.value for _, measure in ranking if measure.status == "ok"]
+    assert published == sorted(published, reverse=True)
+    hidden = [measure.status for _, measure in ranking[len(published) :]]
+    assert all(status != "ok" for status in hidden)
+    parc_only = AccessScope("CONV-2", "État", "etat", frozenset({"parc"}))
+    assert store.iris_ranking("59512", "occupation.single_person", 2024, parc_only) == []
