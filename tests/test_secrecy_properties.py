@@ -6,9 +6,10 @@ rules as the design states them:
 - for every published zone value, the units of the non-published residences inside the
   zone sum to 0 or to at least T (zone minus published residences);
 - for every published parent (commune over its IRIS, EPCI over its communes and over all
-  IRIS, QPV over the IRIS entirely inside it), the suppressed children sum to 0 or at
-  least T units, and so do the non-published residences inside them (parent minus
-  published children, minus the published residences of the suppressed children).
+  IRIS, QPV over the IRIS entirely inside it), what the published children leave of it
+  sums to 0 or at least T units (for a commune or the EPCI: the suppressed children), and
+  so do the non-published residences in it (parent minus published children, minus the
+  published residences left).
 """
 
 from __future__ import annotations
@@ -59,12 +60,12 @@ def violations(cells: list[Cell], outcome: Disclosure, threshold: int) -> list[s
     def check_partition(parent: tuple[str, str], children: set[tuple[str, str]]) -> None:
         if not published(parent):
             return
-        suppressed = {child for child in children if not published(child)}
-        in_suppressed = [c for c in members[parent] if any(z in suppressed for z in zones_of(c))]
-        total = sum(c.count for c in in_suppressed)
-        mass = sum(c.count for c in in_suppressed if c.residence_id in hidden)
+        shown = {child for child in children if published(child)}
+        rest = [c for c in members[parent] if not any(z in shown for z in zones_of(c))]
+        total = sum(c.count for c in rest)
+        mass = sum(c.count for c in rest if c.residence_id in hidden)
         if not (safe(total, threshold) and safe(mass, threshold)):
-            found.append(f"{parent}: suppressed children {sorted(suppressed)} hold {total}/{mass}")
+            found.append(f"{parent} minus {sorted(shown)} leaves {total} ({mass} hidden)")
 
     iris_of_commune: dict[str, set] = defaultdict(set)
     for c in cells:
@@ -162,15 +163,42 @@ def test_tiny_territory_hides_everything():
     assert outcome.secret_zones == {("iris", "I0"), ("commune", "C"), ("epci", EPCI)}
 
 
-def test_zone_tree_puts_iris_under_the_qpv_holding_all_its_residences():
+def test_zone_tree_puts_a_qpv_made_of_whole_iris_between_commune_and_iris():
+    cells = [
+        cell("a", 20, "C", "I0", "Q"),
+        cell("b", 20, "C", "I1", "Q"),
+        cell("c", 20, "C", "I2", None),
+    ]
+    tree = zone_tree(cells)
+    assert tree.parent[("iris", "I0")] == ("qpv", "Q")
+    assert tree.parent[("iris", "I1")] == ("qpv", "Q")
+    assert tree.parent[("iris", "I2")] == ("commune", "C")
+    assert tree.parent[("qpv", "Q")] == ("commune", "C")
+    assert tree.parent[("commune", "C")] == ("epci", EPCI)
+    assert tree.parent[("epci", EPCI)] is None
+    assert tree.overlay == {}
+
+
+def test_zone_tree_keeps_a_qpv_cutting_through_an_iris_apart():
     cells = [
         cell("a", 20, "C", "I0", "Q"),
         cell("b", 20, "C", "I1", "Q"),
         cell("c", 20, "C", "I1", None),
     ]
-    parent = zone_tree(cells)
-    assert parent[("iris", "I0")] == ("qpv", "Q")
-    assert parent[("iris", "I1")] == ("commune", "C")
-    assert parent[("qpv", "Q")] == ("commune", "C")
-    assert parent[("commune", "C")] == ("epci", EPCI)
-    assert parent[("epci", EPCI)] is None
+    tree = zone_tree(cells)
+    assert tree.parent[("iris", "I0")] == ("commune", "C")
+    assert tree.parent[("iris", "I1")] == ("commune", "C")
+    assert tree.parent[("qpv", "Q")] is None
+    assert tree.overlay == {("qpv", "Q"): {("iris", "I0")}}
+
+
+def test_partial_qpv_does_not_let_the_commune_reveal_a_small_iris():
+    # Found by hypothesis: I0 (1 unit, in Q) is secret; I1 straddles Q. Subtracting I1
+    # from the commune must not give I0's single unit.
+    cells = [
+        cell("a", 1, "C", "I0", "Q"),
+        cell("b", 0, "C", "I1", None),
+        cell("c", 2, "C", "I1", "Q"),
+    ]
+    outcome = protect(cells, 2)
+    assert violations(cells, outcome, 2) == []

@@ -7,8 +7,9 @@ Rules (T = threshold):
 1. Primary: a residence with fewer than T units is hidden (and any residence forced
    hidden by the caller).
 2. Secondary: the zones form a tree, epci > commune > (qpv >) iris > residence, where a
-   qpv sits under its commune when all its residences are in that commune and an iris
-   under a qpv when all its residences are in that qpv. The knowledge an attacker gets
+   qpv sits between a commune and its iris when it is exactly a union of iris of that
+   commune (the demo's case); any other qpv is a root of its own over the iris wholly
+   inside it, so that siblings in the tree never overlap. The knowledge an attacker gets
    from published values is: a published zone minus any disjoint set of published zones
    or residences inside it. For every published zone P, the smallest such remainder is
    the `loose mass` of P: the units of the hidden residences of P that lie under no
@@ -25,9 +26,10 @@ Rules (T = threshold):
    Hiding more only adds loose masses of 0 or at least T to other zones, so a zone
    repaired earlier stays safe.
 
-Known limit: a residence of a qpv whose iris is only partly inside it is loose in the qpv;
-signed combinations of overlapping zones (qpv minus an iris straddling it) are not
-audited.
+Known limit: for a qpv that cuts through iris (real contours), combinations mixing that
+qpv with the iris or commune around it (commune minus qpv minus the iris outside it, qpv
+minus an iris straddling it) are not audited; the residences of the qpv in straddling
+iris count as loose in the qpv.
 """
 
 from __future__ import annotations
@@ -63,9 +65,20 @@ class Disclosure:
         return (scale, code) not in self.secret_zones
 
 
-def zone_tree(cells: Iterable[Cell]) -> dict[ZoneKey, ZoneKey | None]:
-    """The parent of every zone holding at least one of `cells` (None for the root)."""
+@dataclass(frozen=True)
+class ZoneTree:
+    """`parent` of every zone holding cells (None for roots): epci > commune > iris, with a
+    qpv between a commune and its iris when the qpv is exactly a union of iris of one
+    commune (as far as the residences tell). Any other qpv overlaps its siblings and is an
+    overlay root: `overlay[qpv]` is the set of iris wholly inside it."""
+
+    parent: dict[ZoneKey, ZoneKey | None]
+    overlay: dict[ZoneKey, frozenset[ZoneKey]]
+
+
+def zone_tree(cells: Iterable[Cell]) -> ZoneTree:
     communes_of_qpv: dict[str, set[str]] = defaultdict(set)
+    iris_of_qpv: dict[str, set[str]] = defaultdict(set)
     qpvs_of_iris: dict[str, set[str | None]] = defaultdict(set)
     parent: dict[ZoneKey, ZoneKey | None] = {}
     for cell in cells:
@@ -76,22 +89,29 @@ def zone_tree(cells: Iterable[Cell]) -> dict[ZoneKey, ZoneKey | None]:
         if cell.iris is not None:
             qpvs_of_iris[cell.iris].add(cell.qpv)
             parent[("iris", cell.iris)] = ("commune", cell.commune)
-        epci = cell.epci
+            if cell.qpv is not None:
+                iris_of_qpv[cell.qpv].add(cell.iris)
+    overlay: dict[ZoneKey, frozenset[ZoneKey]] = {}
     for qpv, communes in communes_of_qpv.items():
-        only = next(iter(communes))
-        parent[("qpv", qpv)] = ("commune", only) if len(communes) == 1 else ("epci", epci)
-    for iris, qpvs in qpvs_of_iris.items():
-        only = next(iter(qpvs))
-        if len(qpvs) == 1 and only is not None:
-            parent[("iris", iris)] = ("qpv", only)
-    return parent
+        inside = {iris for iris in iris_of_qpv[qpv] if qpvs_of_iris[iris] == {qpv}}
+        clean = len(communes) == 1 and inside == iris_of_qpv[qpv]
+        if clean:
+            parent[("qpv", qpv)] = ("commune", next(iter(communes)))
+            for iris in inside:
+                parent[("iris", iris)] = ("qpv", qpv)
+        else:
+            parent[("qpv", qpv)] = None
+            overlay[("qpv", qpv)] = frozenset(("iris", iris) for iris in inside)
+    return ZoneTree(parent, overlay)
 
 
 class _Auditor:
     def __init__(self, cells: list[Cell], threshold: int, hidden: set[str]) -> None:
         self.threshold = threshold
         self.count = {cell.residence_id: cell.count for cell in cells}
-        self.parent = zone_tree(cells)
+        tree = zone_tree(cells)
+        self.parent = tree.parent
+        self.overlay = tree.overlay
         self.members: dict[ZoneKey, list[str]] = defaultdict(list)
         self.path: dict[str, list[ZoneKey]] = {}
         for cell in cells:
@@ -113,6 +133,8 @@ class _Auditor:
         return chain
 
     def _below(self, zone: ZoneKey, top: ZoneKey) -> bool:
+        if top in self.overlay:
+            return zone in self.overlay[top]
         return zone != top and top in self.ancestors.get(zone, ())
 
     def _cover(self, residence: str, top: ZoneKey) -> ZoneKey | None:
