@@ -272,17 +272,15 @@ class Store:
 
     # --- panel
 
+    @functools.cached_property
+    def _zone_refs(self) -> dict[tuple[str, str], ZoneRef]:
+        """Every zone by (scale, code), read once (a few bytes each, even for France)."""
+        rows = self._cursor().execute("SELECT scale, code, name, commune_code FROM zones")
+        return {(row[0], row[1]): ZoneRef(*row) for row in rows.fetchall()}
+
     def zone_ref(self, scale: str, code: str) -> ZoneRef | None:
         """The zone of one scale and code (name and parent commune), or None if unknown."""
-        row = (
-            self._cursor()
-            .execute(
-                "SELECT scale, code, name, commune_code FROM zones WHERE scale = ? AND code = ?",
-                [scale, code],
-            )
-            .fetchone()
-        )
-        return ZoneRef(*row) if row else None
+        return self._zone_refs.get((scale, code))
 
     @functools.cached_property
     def epci(self) -> ZoneRef | None:
@@ -468,27 +466,34 @@ class Store:
         themes = granted_themes(scope)
         if not themes:
             return []
+        iris = {
+            ref.code: ref
+            for ref in self._zone_refs.values()
+            if ref.scale == "iris" and ref.commune_code == commune_code
+        }
+        if not iris:
+            return []
         theme_marks = ", ".join("?" for _ in themes)
         rows = (
             self._cursor()
             .execute(
                 f"""
-                WITH latest AS (
-                    SELECT code, year, value, status FROM indicators
-                    WHERE scale = 'iris' AND indicator_id = ? AND year <= ?
-                      AND theme IN ({theme_marks})
-                    QUALIFY row_number() OVER (PARTITION BY code ORDER BY year DESC) = 1
-                )
-                SELECT z.scale, z.code, z.name, z.commune_code, l.value, l.status, l.year
-                FROM zones z JOIN latest l ON l.code = z.code
-                WHERE z.scale = 'iris' AND z.commune_code = ?
-                ORDER BY l.value DESC NULLS LAST, z.name
+                SELECT code, value, status, year FROM indicators
+                WHERE scale = 'iris' AND indicator_id = ? AND year <= ?
+                  AND theme IN ({theme_marks}) AND list_contains(?, code)
+                QUALIFY row_number() OVER (PARTITION BY code ORDER BY year DESC) = 1
                 """,
-                [indicator_id, year if year is not None else 9999, *themes, commune_code],
+                [indicator_id, year if year is not None else 9999, *themes, list(iris)],
             )
             .fetchall()
         )
-        return [(ZoneRef(*row[:4]), Measure(*row[4:])) for row in rows]
+        ranking = [
+            (iris[code], Measure(value, status, vintage)) for code, value, status, vintage in rows
+        ]
+        return sorted(
+            ranking,
+            key=lambda item: (item[1].value is None, -(item[1].value or 0), item[0].name),
+        )
 
     def compare_rows(
         self, zones: list[tuple[str, str]], year: int | None, scope: AccessScope
