@@ -38,7 +38,7 @@ from layouts.panel_labels import (
     secret_residence_text,
 )
 
-RESIDENCE_LIST_LIMIT = 100
+RESIDENCE_LIST_LIMIT = 50
 
 
 def pin_look(pinned: bool) -> tuple[str, str]:

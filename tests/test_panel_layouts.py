@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dash import dcc
+from dash import dcc, html
 
 from data.store import (
     OCCUPATION_GRANTED,
@@ -27,7 +27,7 @@ from layouts.panel_labels import (
     UNPIN_TEXT,
 )
 from layouts.panel_residence import residence_panel
-from layouts.panel_zone import zone_panel
+from layouts.panel_zone import residence_list, zone_panel
 
 IRIS = ZoneRef("iris", "595120101", "Roubaix Centre", "59512")
 COMMUNE = ZoneRef("commune", "59512", "Roubaix", "59512")
@@ -252,3 +252,14 @@ def test_commune_panel_ranks_its_iris_by_the_chosen_indicator() -> None:
     assert "7,3\u00a0%" in text and "secret" in text
     assert [i["code"] for i in ids_of(section, SELECT_LINK)] == [
         "595120102", "595120101", "595120103"]  # fmt: skip
+
+
+def test_long_residence_lists_are_cut_with_a_hint_to_filter() -> None:
+    items = [
+        ResidenceItem(f"R{n}", f"Résidence {n}", f"{n} rue A", "Bailleur", "11-49", False, 20)
+        for n in range(5)
+    ]
+    listing = html.Div(residence_list(items, 11, limit=2))
+    assert len(ids_of(listing, SELECT_LINK)) == 2
+    assert "2 premières sur 5" in text_of(listing)
+    assert "premières" not in text_of(html.Div(residence_list(items, 11, limit=5)))
