@@ -95,17 +95,20 @@ def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
     @app.callback(
         Output("selection", "data", allow_duplicate=True),
         Output("map", "viewport", allow_duplicate=True),
+        Output("search-input", "value"),
         Input("search-input", "value"),
         prevent_initial_call=True,
     )
     def go_to_place(value):
+        """Fly to the chosen place and select it; the box is emptied for the next search
+        (the panel names what is selected)."""
         chosen = parse_feature(value)
         if chosen is None:
             raise PreventUpdate
         viewport = viewport_of_place(store, chosen.scale, chosen.code)
         if viewport is None:
-            return no_update, no_update
-        return chosen.to_data(), viewport
+            return no_update, no_update, None
+        return chosen.to_data(), viewport, None
 
     @app.callback(Output("map-overlays", "children"), Input("layers-select", "value"))
     def draw_overlays(selected):

@@ -88,13 +88,18 @@ def atlas_map(
             *base,
             zone_layer(zone_url, zone_hideout),
             residence_layer(),
-            dl.LayerGroup(id="map-overlays"),
-            dl.GeoJSON(
-                id="map-selection",
-                data=None,
-                style=JS("selectionStyle"),
-                pointToLayer=JS("selectionPoint"),
-                interactive=False,
+            # above the choropleth (400), which is redrawn on every restyle, and below
+            # the residence clusters (600): outlines, then the selection
+            dl.Pane(dl.LayerGroup(id="map-overlays"), name="atlas-overlays"),
+            dl.Pane(
+                dl.GeoJSON(
+                    id="map-selection",
+                    data=None,
+                    style=JS("selectionStyle"),
+                    pointToLayer=JS("selectionPoint"),
+                    interactive=False,
+                ),
+                name="atlas-selection",
             ),
             dl.ScaleControl(position="bottomleft", imperial=False),
         ],

@@ -6,6 +6,7 @@ A screenshot of each step is kept under test-results/ (look at them).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,14 +16,20 @@ from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results"
 ADMIN = "mel-admin@atlas-demo.fr"
 ZONES = "path.atlas-zone"
 
 
-def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"map-{name}.png")
+@pytest.fixture
+def shot(pytestconfig: pytest.Config) -> Callable[[Page, str], None]:
+    """Screenshot a step into pytest-playwright's --output folder (test-results/)."""
+    folder = Path(pytestconfig.getoption("--output")).absolute()
+
+    def take(page: Page, name: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=folder / f"map-{name}.png")
+
+    return take
 
 
 def zone_count(warehouse: Path, scale: str) -> int:
@@ -38,7 +45,7 @@ def wait_for_zones(page: Page, count: int) -> None:
     page.wait_for_function(
         "([selector, n]) => document.querySelectorAll(selector).length === n",
         arg=[ZONES, count],
-        timeout=15_000,
+        timeout=30_000,
     )
 
 
@@ -72,7 +79,7 @@ def explorer(page: Page, live_server: str, login_as) -> Page:
     return page
 
 
-def test_each_scale_draws_every_zone(explorer: Page, demo_warehouse: Path) -> None:
+def test_each_scale_draws_every_zone(explorer: Page, shot, demo_warehouse: Path) -> None:
     page = explorer
     wait_for_zones(page, 95)
     expect(page.locator("#header-partner")).to_contain_text("convention n°")
@@ -90,7 +97,7 @@ def test_each_scale_draws_every_zone(explorer: Page, demo_warehouse: Path) -> No
     shot(page, "3-residences")
 
 
-def test_changing_indicator_restyles_without_reloading_geometries(explorer: Page) -> None:
+def test_changing_indicator_restyles_without_reloading_geometries(explorer: Page, shot) -> None:
     page = explorer
     wait_for_zones(page, 95)
     before_title, before_fills = legend_title(page), fills(page)
@@ -116,7 +123,7 @@ def test_changing_indicator_restyles_without_reloading_geometries(explorer: Page
     shot(page, "5-vacancy-2019")
 
 
-def test_hover_click_and_search(explorer: Page) -> None:
+def test_hover_click_and_search(explorer: Page, shot) -> None:
     page = explorer
     wait_for_zones(page, 95)
     page.locator(ZONES).nth(0).hover()
@@ -132,7 +139,7 @@ def test_hover_click_and_search(explorer: Page) -> None:
     assert query(page)["selection"].startswith("commune:")
 
 
-def test_permalink_reopens_the_same_view(explorer: Page, demo_warehouse: Path) -> None:
+def test_permalink_reopens_the_same_view(explorer: Page, shot, demo_warehouse: Path) -> None:
     page = explorer
     page.click("label:has-text('IRIS')")
     wait_for_zones(page, zone_count(demo_warehouse, "iris"))
@@ -172,7 +179,7 @@ def test_permalink_reopens_the_same_view(explorer: Page, demo_warehouse: Path) -
     assert query(other)["echelle"] == "iris"
 
 
-def test_tampered_permalink_falls_back_to_defaults(explorer: Page, live_server: str) -> None:
+def test_tampered_permalink_falls_back_to_defaults(explorer: Page, shot, live_server: str) -> None:
     page = explorer
     page.goto(
         f"{live_server}/?echelle=canton&indicateur=%3Cscript%3E&annee=20x4&classes=x"
@@ -187,7 +194,7 @@ def test_tampered_permalink_falls_back_to_defaults(explorer: Page, live_server: 
 
 
 def test_secret_residence_is_drawn_grey_with_its_notice(
-    explorer: Page, live_server: str, demo_warehouse: Path
+    explorer: Page, shot, live_server: str, demo_warehouse: Path
 ) -> None:
     page = explorer
     residence_id, lat, lon = (
