@@ -1,0 +1,73 @@
+"""The restyle of the map (hideout, legend, layer URLs) on the demo warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auth.scope import AccessScope
+from callbacks.map_geodata import GeodataUrls
+from callbacks.map_style import choropleth, map_style, secret_text
+from data.store import Store
+
+MEL = AccessScope("MEL-1", "MEL", "mel", frozenset({"parc", "occupation"}))
+PARC_ONLY = AccessScope("ETAT-1", "État", "etat", frozenset({"parc"}))
+ROUBAIX = AccessScope(
+    "COM-1", "Roubaix", "commune", frozenset({"parc", "occupation"}), communes=frozenset({"59512"})
+)
+URLS = GeodataUrls(
+    zones={s: f"/carte/zones/{s}.geojson?v=1" for s in ("commune", "iris", "qpv")},
+    residences="/carte/residences.geojson?v=1",
+)
+
+
+@pytest.fixture(scope="module")
+def store(demo_warehouse: Path) -> Store:
+    return Store(demo_warehouse)
+
+
+def test_zone_scale_gets_its_url_and_hideout(store: Store) -> None:
+    style = map_style(store, URLS, MEL, "iris", "parc.vacancy_rate", 2024, "jenks")
+    assert style.zone_url == URLS.zones["iris"] and style.residence_url is None
+    assert set(style.zone_hideout["colors"]) == store.map_codes("iris")
+    assert style.zone_hideout["texts"]["secret"] == "Secret statistique"
+    assert style.residence_hideout == {}
+
+
+def test_residence_scale_gets_points_and_the_threshold(store: Store) -> None:
+    style = map_style(store, URLS, MEL, "residence", "parc.dwellings", 2024, "quantile")
+    assert style.zone_url is None and style.residence_url == URLS.residences
+    texts = style.residence_hideout["texts"]
+    assert texts["secret"] == "Secret statistique (moins de 11 logements)"
+    assert "secret" in style.residence_hideout["status"].values()
+    assert secret_text("residence", "occupation", 11) == "Secret statistique (moins de 11 ménages)"
+
+
+def test_occupation_needs_the_dataset_and_is_scoped(store: Store) -> None:
+    year = store.indicator_years["occupation.single_person"][-1]
+    assert (
+        choropleth(store, PARC_ONLY, "commune", "occupation.single_person", year, "quantile")
+        is None
+    )
+    style = map_style(
+        store, URLS, PARC_ONLY, "commune", "occupation.single_person", year, "quantile"
+    )
+    assert style.zone_hideout == {}  # nothing drawn, the legend says why
+    scoped = choropleth(store, ROUBAIX, "residence", "occupation.single_person", year, "quantile")
+    assert scoped.legend.restricted_count > 0
+    everything = choropleth(store, MEL, "residence", "occupation.single_person", year, "quantile")
+    assert everything.legend.restricted_count == 0
+
+
+@pytest.mark.parametrize(
+    ("scale", "indicator", "year", "method"),
+    [
+        ("qpv", "parc.social_share", 2024, "quantile"),  # not computed for QPV
+        ("commune", "parc.nope", 2024, "quantile"),
+        ("commune", "parc.dwellings", 1999, "quantile"),
+        ("commune", None, None, None),
+    ],
+)
+def test_unavailable_views_draw_nothing(store: Store, scale, indicator, year, method) -> None:
+    assert choropleth(store, MEL, scale, indicator, year, method) is None
