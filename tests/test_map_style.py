@@ -71,3 +71,17 @@ def test_occupation_needs_the_dataset_and_is_scoped(store: Store) -> None:
 )
 def test_unavailable_views_draw_nothing(store: Store, scale, indicator, year, method) -> None:
     assert choropleth(store, MEL, scale, indicator, year, method) is None
+
+
+def test_theme_choices_follow_the_convention(store: Store) -> None:
+    from callbacks.permalink import default_controls, state_context
+
+    parc_only = state_context(store, PARC_ONLY)
+    assert all(themes == ("parc",) for themes in parc_only.themes.values())
+    full = state_context(store, MEL)
+    assert full.themes["commune"] == ("parc", "occupation")
+    assert "parc.social_share" in full.indicators[("commune", "parc")]
+    assert "parc.social_share" not in full.indicators[("iris", "parc")]
+    controls = default_controls(store, PARC_ONLY)
+    assert [o["value"] for o in controls.theme_options] == ["parc"]
+    assert controls.year == max(store.indicator_years[controls.indicator])
