@@ -59,7 +59,7 @@ def open_residence_from_list(page: Page, name: str, address: str) -> None:
     page.locator(".panel-residence-filter").fill(address)
     item = page.locator(".panel-residence-item", has_text=address)
     item.locator(".panel-link", has_text=name).click(timeout=SLOW)
-    expect(page.locator(f"{PANEL} .panel-residence .panel-title")).to_have_text(name)
+    expect(page.locator(f"{PANEL} .panel-residence .panel-title")).to_have_text(name, timeout=SLOW)
     page.locator(PANEL).evaluate("panel => panel.scrollTo(0, 0)")
 
 
@@ -95,7 +95,7 @@ def test_opening_a_residence_and_a_secret_one(
     panel.locator(".panel-section-occupation").scroll_into_view_if_needed()
     shot(page, "2b-residence-occupation")
     panel.locator(".panel-description .panel-link").last.click()  # back to its commune
-    expect(panel.locator(".panel-title")).to_have_text(commune)
+    expect(panel.locator(".panel-title")).to_have_text(commune, timeout=SLOW)
     open_residence_from_list(page, secret, secret_address)
     expect(panel.locator(".panel-secret")).to_contain_text("Secret statistique")
     expect(panel.locator(".panel-figures")).to_have_count(0)
@@ -130,8 +130,10 @@ def test_pinning_zones_fills_the_comparison(page: Page, live_server: str, login_
     for count, name in enumerate(communes, start=1):
         open_commune(page, name)
         page.locator(f"{PANEL} .panel-pin").click()
-        expect(page.locator(f"{PANEL} .panel-pin")).to_have_text("Retirer de la comparaison")
-        expect(compare.locator(".compare-zone-name")).to_have_count(count)
+        expect(page.locator(f"{PANEL} .panel-pin")).to_have_text(
+            "Retirer de la comparaison", timeout=SLOW
+        )
+        expect(compare.locator(".compare-zone-name")).to_have_count(count, timeout=SLOW)
     expect(compare.locator(".compare-zone-name")).to_have_text(communes)
     expect(compare.locator("thead th").last).to_have_text("MEL")
     expect(compare.locator(".panel-graph-compare .main-svg").first).to_be_attached(timeout=SLOW)
@@ -139,10 +141,10 @@ def test_pinning_zones_fills_the_comparison(page: Page, live_server: str, login_
     shot(page, "6-compare-four")
     open_commune(page, "Capinghem")
     page.locator(f"{PANEL} .panel-pin").click()
-    expect(page.locator(f"{PANEL} .panel-pin-message")).to_have_text(PIN_LIMIT_TEXT)
+    expect(page.locator(f"{PANEL} .panel-pin-message")).to_have_text(PIN_LIMIT_TEXT, timeout=SLOW)
     expect(compare.locator(".compare-zone-name")).to_have_count(4)
     shot(page, "7-fifth-pin-refused")
     compare.locator(".compare-unpin").first.click()
-    expect(compare.locator(".compare-zone-name")).to_have_text(communes[1:])
-    expect(page.locator(f"{PANEL} .panel-pin-message")).to_be_empty()
+    expect(compare.locator(".compare-zone-name")).to_have_text(communes[1:], timeout=SLOW)
+    expect(page.locator(f"{PANEL} .panel-pin-message")).to_be_empty(timeout=SLOW)
     shot(page, "8-unpinned")
