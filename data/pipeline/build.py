@@ -119,10 +119,10 @@ def assemble(
         epci_code = str(all_zones.loc[all_zones["scale"] == "epci", "code"].iloc[0])
         con.register("zone_frame", pd.DataFrame(all_zones.drop(columns="geometry")))
         con.execute(
-            "CREATE OR REPLACE TABLE zone AS SELECT scale, code, population FROM zone_frame"
+            "CREATE OR REPLACE TEMP TABLE zone AS SELECT scale, code, population FROM zone_frame"
         )
         con.execute(
-            "CREATE OR REPLACE TABLE epci_commune AS "
+            "CREATE OR REPLACE TEMP TABLE epci_commune AS "
             "SELECT code FROM zone_frame WHERE scale = 'commune'"
         )
         con.unregister("zone_frame")
@@ -144,7 +144,7 @@ def assemble(
         zone_of.insert(1, "epci_code", epci_code)
         con.register("residence_zone_frame", zone_of)
         con.execute(
-            "CREATE OR REPLACE TABLE residence_zone AS SELECT residence_id, epci_code, "
+            "CREATE OR REPLACE TEMP TABLE residence_zone AS SELECT residence_id, epci_code, "
             "commune_code, iris_code, qpv_code, lon, lat FROM residence_zone_frame"
         )
         con.unregister("residence_zone_frame")
@@ -271,7 +271,8 @@ def database_for(layout: RawLayout, work: Path) -> str:
     """Where DuckDB keeps the build's tables: in memory for raw files up to
     IN_MEMORY_MAX_BYTES (2x faster reading on the MEL demo), else in a database file in the
     work directory, so that a region or the whole of France stays within bounded memory
-    (measured at the demo's --scale 10: 1.6 GB peak with a file, 4.1 GB in memory)."""
+    (measured at the demo's --scale 10: 1.6 GB peak with a file, 4.1 GB in memory). The
+    derived tables are TEMP tables either way: kept in memory, spilled only when needed."""
     files = [*layout.rpls.values(), *layout.ops.values()]
     if sum(path.stat().st_size for path in files) <= IN_MEMORY_MAX_BYTES:
         return ":memory:"

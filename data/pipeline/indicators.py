@@ -34,12 +34,12 @@ def link_years(ops_years: Iterable[int], rpls_years: Iterable[int]) -> dict[int,
 def create_household_year(con: duckdb.DuckDBPyConnection, links: dict[int, int]) -> int:
     """Table `household_year` (residence, OPS year, household sums); returns the number of
     households of the EPCI's communes that match no RPLS dwelling (left out)."""
-    con.execute("CREATE OR REPLACE TABLE ops_link (ops_year INTEGER, rpls_year INTEGER)")
+    con.execute("CREATE OR REPLACE TEMP TABLE ops_link (ops_year INTEGER, rpls_year INTEGER)")
     if links:
         con.executemany("INSERT INTO ops_link VALUES (?, ?)", list(links.items()))
     con.execute(
         """
-        CREATE OR REPLACE VIEW household AS
+        CREATE OR REPLACE TEMP VIEW household AS
         SELECT ops.*, dwelling_key.residence_id
         FROM ops
         JOIN ops_link ON ops.year = ops_link.ops_year
@@ -59,7 +59,7 @@ def create_household_year(con: duckdb.DuckDBPyConnection, links: dict[int, int])
     )
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE household_year AS
+        CREATE OR REPLACE TEMP TABLE household_year AS
         SELECT present.residence_id, ops_link.ops_year AS year,
           coalesce(sums.n_households, 0) AS n_units,
           sums.* EXCLUDE (residence_id, year, n_households)
@@ -119,7 +119,7 @@ def register_secrets(
     frame["year"] = frame["year"].astype("int32")
     con.register("secret_cell_new", frame)
     con.execute(
-        "CREATE TABLE IF NOT EXISTS secret_cell "
+        "CREATE TEMP TABLE IF NOT EXISTS secret_cell "
         "(theme VARCHAR, scale VARCHAR, code VARCHAR, year INTEGER)"
     )
     con.execute("INSERT INTO secret_cell SELECT * FROM secret_cell_new")
@@ -147,7 +147,7 @@ def create_zone_sums(con: duckdb.DuckDBPyConnection, theme: str, years: list[int
     year_list = ", ".join(str(int(year)) for year in years) or "NULL"
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE {theme}_sums AS
+        CREATE OR REPLACE TEMP TABLE {theme}_sums AS
         WITH located AS (SELECT * FROM {unit} JOIN residence_zone USING (residence_id)),
         grouped AS ({grouped}),
         grid AS (
@@ -195,12 +195,12 @@ def create_indicator_rows(con: duckdb.DuckDBPyConnection, themes: list[str]) -> 
                 f"CAST({raw} AS DOUBLE) AS raw_value FROM {theme}_sums WHERE scale IN ({scales})"
             )
     con.execute(
-        "CREATE TABLE IF NOT EXISTS secret_cell "
+        "CREATE TEMP TABLE IF NOT EXISTS secret_cell "
         "(theme VARCHAR, scale VARCHAR, code VARCHAR, year INTEGER)"
     )
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE indicator_row AS
+        CREATE OR REPLACE TEMP TABLE indicator_row AS
         WITH computed AS ({" UNION ALL ".join(selects)})
         SELECT c.scale, c.code, CAST(c.year AS INTEGER) AS year, c.indicator_id, c.theme,
           CASE WHEN s.code IS NULL THEN c.raw_value END AS value,

@@ -50,8 +50,9 @@ REPETITION_INDEXES = {"B": "bis", "T": "ter", "Q": "quater", "C": "quinquies"}
 def create_dwelling_view(con: duckdb.DuckDBPyConnection) -> None:
     """View `dwelling`: RPLS rows of the EPCI's communes (table `epci_commune`) with ids."""
     con.execute(
-        f"CREATE OR REPLACE VIEW dwelling AS SELECT rpls.*, {RESIDENCE_ID_SQL} AS residence_id "
-        "FROM rpls WHERE depcom IN (SELECT code FROM epci_commune)"
+        "CREATE OR REPLACE TEMP VIEW dwelling AS "
+        f"SELECT rpls.*, {RESIDENCE_ID_SQL} AS residence_id FROM rpls "
+        "WHERE depcom IN (SELECT code FROM epci_commune)"
     )
 
 
@@ -102,7 +103,7 @@ def create_residence_year(con: duckdb.DuckDBPyConnection, rules: dict[str, Rule]
         FROM dwelling
         GROUP BY residence_id, year
         """
-    con.execute(f"CREATE OR REPLACE TABLE residence_year AS {sums.wrap(inner)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE residence_year AS {sums.wrap(inner)}")
 
 
 def latest_residences(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
