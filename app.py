@@ -8,8 +8,7 @@ from auth import init_auth
 from auth.access import NoAccess, current_scope
 from callbacks import register_all
 from callbacks.map_geodata import register_geodata_routes
-from callbacks.map_style import initial_view
-from callbacks.permalink import territory_bounds
+from callbacks.permalink import initial_controls, territory_bounds
 from compression import install_gzip
 from config import Settings, load_settings
 from data.store import Store
@@ -36,7 +35,7 @@ def create_app(settings: Settings) -> Dash:
     geodata_urls = register_geodata_routes(app, store)
     app.layout = layout_function(
         account=_account,
-        initial=lambda: initial_view(store, geodata_urls),
+        controls=lambda: initial_controls(store),
         demo=store.is_demo,
         tile_url=settings.tile_url,
         attribution=settings.tile_attribution,

@@ -11,20 +11,19 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from dash import Dash, Input, Output, State, html
+from dash import Dash, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
-from auth.access import NoAccess, current_scope
+from auth.access import current_scope
 from auth.scope import AccessScope
 from callbacks.map_geodata import GeodataUrls
-from callbacks.permalink import default_controls
+from callbacks.permalink import state_context
 from data.catalog import CATALOG
 from data.store import Store
 from layouts.choropleth import SECRET_LABEL, Choropleth, build_choropleth
 from layouts.classification import DEFAULT_METHOD, METHODS
 from layouts.legend import empty_legend, legend_component
-from layouts.map_state import MAP_SCALES
-from layouts.shell import InitialView
+from layouts.map_state import MAP_SCALES, parse_query
 
 UNAVAILABLE = "Cet indicateur n'est pas disponible à cette échelle pour ce millésime."
 
@@ -111,21 +110,6 @@ def view_key(scale: object, indicator_id: object, year: object, method: object) 
     return f"{scale}|{indicator_id}|{year}|{method}"
 
 
-def initial_view(store: Store, urls: GeodataUrls) -> InitialView | None:
-    """The first layout's map: the default view of the logged-in user (None when nobody
-    is logged in: Dash validating the layout at start)."""
-    try:
-        scope = current_scope()
-    except NoAccess:
-        return None
-    controls = default_controls(store, scope)
-    style = map_style(
-        store, urls, scope, controls.scale, controls.indicator, controls.year, DEFAULT_METHOD
-    )
-    key = view_key(controls.scale, controls.indicator, controls.year, DEFAULT_METHOD)
-    return InitialView(controls, style.zone_url, style.zone_hideout, style.legend, key)
-
-
 def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
     @app.callback(
         Output("map-zones", "url"),
@@ -134,16 +118,28 @@ def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
         Output("map-residences", "hideout"),
         Output("legend", "children"),
         Output("map-view", "data"),
+        Input("url", "search"),
         Input("scale-select", "value"),
         Input("indicator-select", "value"),
         Input("year-select", "value"),
         Input("classing-select", "value"),
         State("map-view", "data"),
     )
-    def restyle_map(scale, indicator_id, year, method, drawn):
+    def restyle_map(search, scale, indicator_id, year, method, drawn):
+        scope = current_scope()
+        if not ctx.triggered_prop_ids or "url.search" in ctx.triggered_prop_ids:
+            # load or back/forward: draw what the URL says (the state callback moves
+            # the controls, and sends nothing when they already hold these values)
+            state = parse_query(search, state_context(store, scope))
+            scale, indicator_id, year, method = (
+                state.scale,
+                state.indicator,
+                state.year,
+                state.method,
+            )
         if view_key(scale, indicator_id, year, method) == drawn:
-            raise PreventUpdate  # already drawn (e.g. the first layout's view)
-        style = map_style(store, urls, current_scope(), scale, indicator_id, year, method)
+            raise PreventUpdate  # already drawn
+        style = map_style(store, urls, scope, scale, indicator_id, year, method)
         return (
             style.zone_url,
             style.zone_hideout,

@@ -16,7 +16,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, no_update
 
-from auth.access import current_scope
+from auth.access import NoAccess, current_scope
 from auth.scope import AccessScope
 from data.catalog import CATALOG, THEMES, indicators_for
 from data.store import Place, Store
@@ -76,6 +76,16 @@ def territory_bounds(store: Store) -> list[list[float]]:
     if epci is None:
         return [[HOME[0] - 0.2, HOME[1] - 0.3], [HOME[0] + 0.2, HOME[1] + 0.3]]
     return [[epci.min_lat, epci.min_lon], [epci.max_lat, epci.max_lon]]
+
+
+def initial_controls(store: Store) -> ControlsInit | None:
+    """The first layout's controls: the default view of the logged-in user (None when
+    nobody is logged in: Dash validating the layout at start)."""
+    try:
+        scope = current_scope()
+    except NoAccess:
+        return None
+    return default_controls(store, scope)
 
 
 def default_controls(store: Store, scope: AccessScope) -> ControlsInit:
@@ -154,9 +164,11 @@ def register(app: Dash, store: Store) -> None:
             # later moves (back/forward) are made client side: atlas.restoreViewport
             if initial and state.centre is not None:
                 viewport = {"center": list(state.centre), "zoom": state.zoom}
-            # on load every control takes the URL's value (and the restyle follows);
-            # on back/forward only those that differ
-            current = (_ALWAYS,) * len(controls) if initial else controls
+            # only what differs from the page is sent (the restyle reads the URL itself);
+            # on load the selection and pins always are, for the panel and comparison
+            current = controls
+            if initial:
+                current = (*controls[:6], _ALWAYS, _ALWAYS)
         else:
             state = resolve(
                 context,

@@ -75,18 +75,15 @@ def atlas_map(
     bounds: list[list[float]],
     tile_url: str,
     attribution: str,
-    zone_url: str | None = None,
-    zone_hideout: dict[str, Any] | None = None,
-    legend: Any = None,
 ) -> html.Div:
-    """The map with its legend box; the map is usable without any tile server.
-    `zone_url`, `zone_hideout`, `legend`: the first view, drawn as soon as the page
-    renders (the callbacks then follow the permalink)."""
+    """The map with its legend box; the map is usable without any tile server. The
+    layers get their geometry URL and style from the first restyle (after the URL is
+    read: dash-leaflet ignores a new `url` while a fetch is in flight)."""
     base = [dl.TileLayer(url=tile_url, attribution=attribution)] if tile_url else []
     leaflet = dl.Map(
         [
             *base,
-            zone_layer(zone_url, zone_hideout),
+            zone_layer(),
             residence_layer(),
             # above the choropleth (400), which is redrawn on every restyle, and below
             # the residence clusters (600): outlines, then the selection
@@ -114,7 +111,7 @@ def atlas_map(
         attributionControl=bool(tile_url),
     )
     legend_box = html.Div(
-        legend or html.Div("Chargement de la carte…", className="legend-box"),
+        html.Div("Chargement de la carte…", className="legend-box"),
         id="legend",
         className="map-legend",
         role="region",

@@ -8,8 +8,6 @@ each request so that the header shows the convention of whoever is logged in.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -20,17 +18,6 @@ from layouts.map import atlas_map
 DEMO_BANNER_TEXT = "Données de démonstration — fictives, générées pour essayer le portail"
 TITLE = "Atlas du logement social"
 PANEL_PLACEHOLDER = "Cliquez sur une zone ou une résidence de la carte pour afficher sa fiche."
-
-
-@dataclass(frozen=True)
-class InitialView:
-    """The default view of the logged-in user, drawn by the first layout."""
-
-    controls: ControlsInit
-    zone_url: str | None
-    zone_hideout: dict[str, Any]
-    legend: Any
-    view_key: str
 
 
 def demo_banner() -> html.Div:
@@ -75,7 +62,7 @@ def bench_noop() -> html.Div:
 
 def page(
     *,
-    initial: InitialView | None,
+    controls: ControlsInit | None,
     partner: str | None,
     convention: str | None,
     demo: bool,
@@ -88,12 +75,12 @@ def page(
         [
             dcc.Location(id="url", refresh=False),
             dcc.Store(id="permalink"),
-            dcc.Store(id="map-view", data=initial.view_key if initial else None),
+            dcc.Store(id="map-view"),
             dcc.Store(id="selection", data=None),
             dcc.Store(id="pinned", data=[]),
             header(partner, convention, logout_href),
             demo_banner() if demo else None,
-            controls_bar(initial.controls if initial else None),
+            controls_bar(controls),
             html.Main(
                 [
                     html.Section(
@@ -101,9 +88,6 @@ def page(
                             bounds=bounds,
                             tile_url=tile_url,
                             attribution=attribution,
-                            zone_url=initial.zone_url if initial else None,
-                            zone_hideout=initial.zone_hideout if initial else None,
-                            legend=initial.legend if initial else None,
                         ),
                         className="map-column",
                         **{"aria-label": "Carte"},
@@ -126,7 +110,7 @@ def page(
 def layout_function(
     *,
     account: Callable[[], tuple[str, str] | None],
-    initial: Callable[[], InitialView | None],
+    controls: Callable[[], ControlsInit | None],
     demo: bool,
     tile_url: str,
     attribution: str,
@@ -134,13 +118,13 @@ def layout_function(
     logout_href: str,
 ) -> Callable[[], html.Div]:
     """`app.layout`: `account()` gives (partner, convention number) of the logged-in
-    user and `initial()` the default view they may see, both None outside a logged-in
+    user and `controls()` the default view they may see, both None outside a logged-in
     request (Dash validates the layout at start)."""
 
     def serve_layout() -> html.Div:
         partner, convention = account() or (None, None)
         return page(
-            initial=initial(),
+            controls=controls(),
             partner=partner,
             convention=convention,
             demo=demo,
