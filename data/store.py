@@ -295,7 +295,7 @@ class Store:
     def _zone_levels(self, zone: ZoneRef) -> tuple[ZoneRef, ...]:
         """The zone, then its parent commune (when it is not the commune itself), then the EPCI."""
         levels = [zone]
-        if zone.scale in ("iris", "qpv") and zone.commune_code:
+        if zone.scale in ("iris", "qpv") and zone.commune_code and not whole_commune(zone):
             commune = self.zone_ref("commune", zone.commune_code)
             if commune:
                 levels.append(commune)
@@ -402,7 +402,9 @@ class Store:
         qpv = self.zone_ref("qpv", qpv_code) if qpv_code else None
         epci = self.epci
         residence = ZoneRef("residence", rid, name, commune_code)
-        levels = tuple(level for level in (residence, iris, commune, epci) if level)
+        # The single IRIS of an unsplit commune is the commune itself: one column is enough.
+        iris_level = None if iris is None or whole_commune(iris) else iris
+        levels = tuple(level for level in (residence, iris_level, commune, epci) if level)
         if not scope.grants("occupation"):
             access = OCCUPATION_NOT_GRANTED
         elif not scope.covers_residence(commune_code, bailleur_code):
@@ -539,6 +541,11 @@ ZONE_SCALES = ("epci", "commune", "iris", "qpv")
 OCCUPATION_GRANTED = "granted"
 OCCUPATION_NOT_GRANTED = "dataset_not_granted"
 OCCUPATION_OUT_OF_PERIMETER = "out_of_perimeter"
+
+
+def whole_commune(zone: ZoneRef) -> bool:
+    """True for the single IRIS of a commune not split into IRIS (`<commune>0000`)."""
+    return zone.scale == "iris" and zone.code.endswith("0000")
 
 
 def granted_themes(scope: AccessScope) -> tuple[str, ...]:

@@ -126,3 +126,14 @@ def test_iris_ranking_lists_every_iris_of_the_commune_highest_first(store: Store
     assert all(status != "ok" for status in hidden)
     parc_only = AccessScope("CONV-2", "État", "etat", frozenset({"parc"}))
     assert store.iris_ranking("59512", "occupation.single_person", 2024, parc_only) == []
+
+
+def test_an_unsplit_commune_is_not_shown_twice(store: Store) -> None:
+    (rid,) = store._cursor().execute(
+        "SELECT residence_id FROM residences WHERE NOT secret AND iris_code LIKE '%0000' LIMIT 1"
+    ).fetchone()
+    sheet = store.residence_sheet(rid, 2024, MEL)
+    assert [level.scale for level in sheet.levels] == ["residence", "commune", "epci"]
+    assert sheet.iris is not None  # still named and linked in the description
+    summary = store.zone_summary("iris", sheet.iris.code, 2024, MEL)
+    assert [level.scale for level in summary.levels] == ["iris", "epci"]
