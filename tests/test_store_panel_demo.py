@@ -129,9 +129,14 @@ def test_iris_ranking_lists_every_iris_of_the_commune_highest_first(store: Store
 
 
 def test_an_unsplit_commune_is_not_shown_twice(store: Store) -> None:
-    (rid,) = store._cursor().execute(
-        "SELECT residence_id FROM residences WHERE NOT secret AND iris_code LIKE '%0000' LIMIT 1"
-    ).fetchone()
+    (rid,) = (
+        store._cursor()
+        .execute(
+            "SELECT residence_id FROM residences"
+            " WHERE NOT secret AND iris_code LIKE '%0000' LIMIT 1"
+        )
+        .fetchone()
+    )
     sheet = store.residence_sheet(rid, 2024, MEL)
     assert [level.scale for level in sheet.levels] == ["residence", "commune", "epci"]
     assert sheet.iris is not None  # still named and linked in the description
