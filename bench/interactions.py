@@ -170,13 +170,17 @@ def _split_outputs(output: str) -> list[dict[str, str]]:
     return result
 
 
-def find_callback(dependencies: list[dict], output_prefix: str) -> dict:
+def find_callback(dependencies: list[dict], output_prefix: str, input_id: str = "") -> dict:
+    """The server callback writing `output_prefix` (and read from `input_id`, if given)."""
     for dependency in dependencies:
-        if dependency["output"].startswith(output_prefix) and not dependency.get(
-            "clientside_function"
+        inputs = {item["id"] for item in dependency["inputs"]}
+        if (
+            dependency["output"].startswith(output_prefix)
+            and not dependency.get("clientside_function")
+            and (not input_id or input_id in inputs)
         ):
             return dependency
-    raise RuntimeError(f"no server callback whose output starts with {output_prefix!r}")
+    raise RuntimeError(f"no server callback writing {output_prefix!r} from {input_id!r}")
 
 
 def payload(dependency: dict, values: dict[str, Any], changed: list[str]) -> dict[str, Any]:
@@ -221,7 +225,7 @@ def warehouse_samples(warehouse: Path) -> dict[str, list]:
 def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, Iterator[dict]]:
     """name -> endless iterator of payloads (each request a different view)."""
     noop = find_callback(dependencies, "bench-noop-sink.data")
-    restyle = find_callback(dependencies, "..map-zones.url")
+    restyle = find_callback(dependencies, "..map-zones.url", "indicator-select")
     sync = find_callback(dependencies, "..permalink.data")
     panel = find_callback(dependencies, "panel.children")
     latest = max(year for _, year in samples["views"])
@@ -237,6 +241,7 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
         "url.search": "",
         "map.center": [50.63, 3.07],
         "map.zoom": 11,
+        "map-view.data": None,
     }
 
     def noop_payloads() -> Iterator[dict]:

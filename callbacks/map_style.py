@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from dash import Dash, Input, Output, State, ctx, html
+from dash import Dash, Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
 from auth.access import current_scope
@@ -110,41 +110,56 @@ def view_key(scale: object, indicator_id: object, year: object, method: object) 
     return f"{scale}|{indicator_id}|{year}|{method}"
 
 
+def _outputs(style: MapStyle, key: str) -> tuple:
+    return (
+        style.zone_url,
+        style.zone_hideout,
+        style.residence_url,
+        style.residence_hideout,
+        style.legend,
+        key,
+    )
+
+
+def _map_outputs(allow_duplicate: bool) -> list[Output]:
+    return [
+        Output("map-zones", "url", allow_duplicate=allow_duplicate),
+        Output("map-zones", "hideout", allow_duplicate=allow_duplicate),
+        Output("map-residences", "url", allow_duplicate=allow_duplicate),
+        Output("map-residences", "hideout", allow_duplicate=allow_duplicate),
+        Output("legend", "children", allow_duplicate=allow_duplicate),
+        Output("map-view", "data", allow_duplicate=allow_duplicate),
+    ]
+
+
 def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
+    def draw(scale, indicator_id, year, method, drawn) -> tuple:
+        key = view_key(scale, indicator_id, year, method)
+        if key == drawn:
+            raise PreventUpdate  # already drawn
+        style = map_style(store, urls, current_scope(), scale, indicator_id, year, method)
+        return _outputs(style, key)
+
     @app.callback(
-        Output("map-zones", "url"),
-        Output("map-zones", "hideout"),
-        Output("map-residences", "url"),
-        Output("map-residences", "hideout"),
-        Output("legend", "children"),
-        Output("map-view", "data"),
+        *_map_outputs(allow_duplicate=False),
         Input("url", "search"),
+        State("map-view", "data"),
+    )
+    def draw_from_url(search, drawn):
+        """Load and back/forward: draw what the URL says, in parallel with the state
+        callback (which moves the controls and sends nothing when they already hold
+        these values, so that `restyle_map` does not run again)."""
+        state = parse_query(search, state_context(store, current_scope()))
+        return draw(state.scale, state.indicator, state.year, state.method, drawn)
+
+    @app.callback(
+        *_map_outputs(allow_duplicate=True),
         Input("scale-select", "value"),
         Input("indicator-select", "value"),
         Input("year-select", "value"),
         Input("classing-select", "value"),
         State("map-view", "data"),
+        prevent_initial_call=True,
     )
-    def restyle_map(search, scale, indicator_id, year, method, drawn):
-        scope = current_scope()
-        if not ctx.triggered_prop_ids or "url.search" in ctx.triggered_prop_ids:
-            # load or back/forward: draw what the URL says (the state callback moves
-            # the controls, and sends nothing when they already hold these values)
-            state = parse_query(search, state_context(store, scope))
-            scale, indicator_id, year, method = (
-                state.scale,
-                state.indicator,
-                state.year,
-                state.method,
-            )
-        if view_key(scale, indicator_id, year, method) == drawn:
-            raise PreventUpdate  # already drawn
-        style = map_style(store, urls, scope, scale, indicator_id, year, method)
-        return (
-            style.zone_url,
-            style.zone_hideout,
-            style.residence_url,
-            style.residence_hideout,
-            style.legend,
-            view_key(scale, indicator_id, year, method),
-        )
+    def restyle_map(scale, indicator_id, year, method, drawn):
+        return draw(scale, indicator_id, year, method, drawn)
