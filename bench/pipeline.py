@@ -25,7 +25,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCAN_SCRIPT = """
 import sys, duckdb
 pattern = sys.argv[1]
-rows = duckdb.connect().execute(
+rows = duckdb.connect(config={"enable_progress_bar": False}).execute(
     "SELECT count(*) FROM read_csv(?, delim=';', header=true, all_varchar=true)", [pattern]
 ).fetchone()[0]
 print(rows)
@@ -85,7 +85,7 @@ def bench_scale(work: Path, scale: float) -> dict:
     steps = [line.strip() for line in build.output.splitlines() if line.startswith("  ")]
     return {
         "scale": scale,
-        "rows": int(scan.output.strip().splitlines()[-1]),
+        "rows": int(scan.output.split()[-1]),
         "size_mib": size_mib,
         "generate_s": generated,
         "scan": scan,
