@@ -155,21 +155,12 @@ class Store:
         if not scope.grants(theme):
             return []
         if scale == "residence" and theme == "occupation":
-            rows = (
-                self._cursor()
-                .execute(
-                    "SELECT i.code, i.value, i.status, r.commune_code, r.bailleur_code "
-                    "FROM indicators i JOIN residences r ON r.residence_id = i.code "
-                    "WHERE i.scale = 'residence' AND i.indicator_id = ? AND i.year = ?",
-                    [indicator_id, year],
-                )
-                .fetchall()
-            )
+            rows = self._cursor().execute(RESIDENCE_MAP_VALUES_SQL, [indicator_id, year]).fetchall()
             return [
                 (code, value, status)
-                if scope.may_see_residence_occupation(commune, bailleur)
+                if flagged or scope.may_see_residence_occupation(commune, bailleur)
                 else (code, None, "restricted")
-                for code, value, status, commune, bailleur in rows
+                for code, value, status, commune, bailleur, flagged in rows
             ]
         return self.shared_map_values(scale, indicator_id, year)
 
@@ -180,6 +171,9 @@ class Store:
         but residence-level occupation); the caller has checked the theme is granted."""
         if scale == "residence" and indicator_id.startswith("occupation."):
             raise ValueError("residence-level occupation depends on the perimeter: map_values")
+        if scale == "residence":
+            rows = self._cursor().execute(RESIDENCE_MAP_VALUES_SQL, [indicator_id, year]).fetchall()
+            return [(code, value, status) for code, value, status, *_ in rows]
         return (
             self._cursor()
             .execute(
@@ -511,6 +505,21 @@ class Store:
 
 
 # --- map: the values the map queries return
+
+# `(code, value, status, commune, landlord, secret)` of the residences at one indicator and
+# year.
+# A residence flagged `secret` (hidden in its latest vintage) is secret whatever the year,
+# as in its panel: an earlier published value would show what the latest one hides.
+RESIDENCE_MAP_VALUES_SQL = """
+    SELECT r.residence_id,
+           CASE WHEN r.secret THEN NULL ELSE i.value END,
+           CASE WHEN r.secret THEN 'secret' ELSE i.status END,
+           r.commune_code, r.bailleur_code, r.secret
+    FROM residences r
+    LEFT JOIN indicators i
+      ON i.scale = 'residence' AND i.code = r.residence_id AND i.indicator_id = ? AND i.year = ?
+    WHERE r.secret OR i.code IS NOT NULL
+"""
 
 # Lower case, no accents, any run of punctuation or spaces as one space (text is bound).
 _FOLD_SQL = "trim(regexp_replace(strip_accents(lower({})), '[^a-z0-9]+', ' ', 'g'))"

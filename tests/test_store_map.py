@@ -79,6 +79,31 @@ def test_secret_residences_have_no_published_value(store: Store) -> None:
     assert min(published) >= store.secrecy_threshold
 
 
+def test_a_residence_secret_now_is_secret_in_every_vintage(store: Store) -> None:
+    """The map follows the panel: a residence hidden in its latest vintage shows no value
+    of an earlier one either (the demo publishes some in earlier vintages)."""
+    flagged = {
+        code
+        for (code,) in store._cursor()
+        .execute("SELECT residence_id FROM residences WHERE secret")
+        .fetchall()
+    }
+    published_before = (
+        store._cursor()
+        .execute(
+            "SELECT DISTINCT i.indicator_id, i.year FROM indicators i "
+            "JOIN residences r ON r.residence_id = i.code "
+            "WHERE i.scale = 'residence' AND r.secret AND i.status = 'ok'"
+        )
+        .fetchall()
+    )
+    assert published_before, "the demo should publish a now-secret residence in some vintage"
+    for indicator_id, year in published_before:
+        rows = store.map_values("residence", indicator_id, year, ROUBAIX)
+        by_code = {code: (value, status) for code, value, status in rows}
+        assert all(by_code[code] == (None, "secret") for code in flagged), (indicator_id, year)
+
+
 def test_occupation_is_scoped_by_the_convention(store: Store) -> None:
     indicator = next(
         i for i in CATALOG.values() if i.theme == "occupation" and "residence" in i.scales
@@ -88,11 +113,17 @@ def test_occupation_is_scoped_by_the_convention(store: Store) -> None:
     roubaix = store.map_values("residence", indicator.id, year, ROUBAIX)
     assert len(everything) == len(roubaix)
     assert not any(status == "restricted" for _, _, status in everything)
-    communes = dict(
-        store._cursor().execute("SELECT residence_id, commune_code FROM residences").fetchall()
-    )
+    residences = {
+        code: (commune, secret)
+        for code, commune, secret in store._cursor()
+        .execute("SELECT residence_id, commune_code, secret FROM residences")
+        .fetchall()
+    }
     for code, value, status in roubaix:
-        if communes[code] == "59512":
+        commune, secret = residences[code]
+        if secret:  # secret for everyone, as in its panel
+            assert (value, status) == (None, "secret")
+        elif commune == "59512":
             assert status != "restricted"
         else:
             assert (value, status) == (None, "restricted")
