@@ -57,6 +57,14 @@ def open_commune(page: Page, name: str) -> None:
 def open_residence_from_list(page: Page, name: str, address: str) -> None:
     """Filter the open zone's residence list by address and follow the residence's link."""
     page.locator(".panel-residence-filter").fill(address)
+    page.wait_for_function(  # the filtered list has replaced the full one: click no sooner
+        """text => {
+            const items = [...document.querySelectorAll('.panel-residence-item')];
+            return items.length > 0 && items.every(item => item.innerText.includes(text));
+        }""",
+        arg=address,
+        timeout=SLOW,
+    )
     item = page.locator(".panel-residence-item", has_text=address)
     item.locator(".panel-link", has_text=name).click(timeout=SLOW)
     expect(page.locator(f"{PANEL} .panel-residence .panel-title")).to_have_text(name, timeout=SLOW)
