@@ -92,7 +92,8 @@ def test_opening_a_residence_and_a_secret_one(
 ) -> None:
     logged_in(page, live_server, login_as, ADMIN)
     published, address, commune = residence(demo_warehouse, f"NOT r.secret AND {ROUBAIX}")
-    secret, secret_address, _ = residence(demo_warehouse, f"r.secret AND {ROUBAIX}")
+    small = f"r.secret AND r.size_class = '<11' AND {ROUBAIX}"
+    secret, secret_address, _ = residence(demo_warehouse, small)
     open_commune(page, commune)
     open_residence_from_list(page, published, address)
     panel = page.locator(PANEL)
@@ -105,7 +106,9 @@ def test_opening_a_residence_and_a_secret_one(
     panel.locator(".panel-description .panel-link").last.click()  # back to its commune
     expect(panel.locator(".panel-title")).to_have_text(commune, timeout=SLOW)
     open_residence_from_list(page, secret, secret_address)
-    expect(panel.locator(".panel-secret")).to_contain_text("Secret statistique")
+    expect(panel.locator(".panel-secret")).to_have_text(
+        "Secret statistique (moins de 11 logements)"
+    )
     expect(panel.locator(".panel-figures")).to_have_count(0)
     shot(page, "3-secret-residence")
 
