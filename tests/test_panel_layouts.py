@@ -263,3 +263,10 @@ def test_long_residence_lists_are_cut_with_a_hint_to_filter() -> None:
     assert len(ids_of(listing, SELECT_LINK)) == 2
     assert "2 premières sur 5" in text_of(listing)
     assert "premières" not in text_of(html.Div(residence_list(items, 11, limit=5)))
+
+
+def test_secondary_secrecy_is_not_called_a_small_residence() -> None:
+    hidden = sheet(secret=True, n_dwellings=None, construction_year=None, measures={})
+    text = text_of(residence_panel(hidden, year=2024, threshold=11))
+    assert "secret secondaire" in text
+    assert "Secret statistique (moins de 11 logements)" not in text
