@@ -5,8 +5,8 @@
  * `hideout`; the geometries stay in the browser.
  *
  * hideout of a choropleth layer: {colors: {code: "#rrggbb"}, labels: {code: "12,3 %"},
- * status: {code: "secret"|"nd"|"restricted"}, texts: {secret, nd, none, restricted},
- * title: "Taux de vacance (2024)"}.
+ * status: {code: "secret"|"nd"|"restricted"}, texts: {secret, nd, none, restricted,
+ * secret_by_size (residences: {size class: text})}, title: "Taux de vacance (2024)"}.
  */
 (function () {
     "use strict";
@@ -26,13 +26,18 @@
         return (context && context.hideout) || {};
     }
 
-    function valueText(code, hideout) {
-        var status = (hideout.status || {})[code];
+    /* A residence flagged secret says why from its size class (too small, or secondary
+       secrecy); any other hidden value gets the text of its status. */
+    function valueText(props, hideout) {
+        var status = (hideout.status || {})[props.code];
         var texts = hideout.texts || {};
+        if (status === "secret" && props.secret && (texts.secret_by_size || {})[props.size]) {
+            return texts.secret_by_size[props.size];
+        }
         if (status) {
             return texts[status] || status;
         }
-        var label = (hideout.labels || {})[code];
+        var label = (hideout.labels || {})[props.code];
         return label === undefined ? (texts.none || "") : label;
     }
 
@@ -45,7 +50,7 @@
         box.appendChild(name);
         if (hideout.title) {
             var line = document.createElement("div");
-            line.textContent = hideout.title + " : " + valueText(props.code, hideout);
+            line.textContent = hideout.title + " : " + valueText(props, hideout);
             box.appendChild(line);
         }
         return box;

@@ -24,6 +24,7 @@ from layouts.choropleth import SECRET_LABEL, Choropleth, build_choropleth
 from layouts.classification import DEFAULT_METHOD, METHODS
 from layouts.legend import empty_legend, legend_component
 from layouts.map_state import MAP_SCALES, parse_query
+from layouts.panel_labels import SIZE_CLASS_LABELS, secret_residence_text
 
 UNAVAILABLE = "Cet indicateur n'est pas disponible à cette échelle pour ce millésime."
 
@@ -38,10 +39,17 @@ class MapStyle:
 
 
 def secret_text(scale: str, theme: str, threshold: int) -> str:
+    """The tooltip of a hidden value, but for a residence flagged secret (see below):
+    too few units that year, or secondary secrecy."""
     if scale != "residence":
         return SECRET_LABEL
     unit = "ménages" if theme == "occupation" else "logements"
-    return f"{SECRET_LABEL} (moins de {threshold} {unit})"
+    return f"{SECRET_LABEL} (moins de {threshold} {unit}, ou secret secondaire)"
+
+
+def residence_secret_texts(threshold: int) -> dict[str, str]:
+    """The tooltip of a residence flagged secret, by size class: the panel's words."""
+    return {size: secret_residence_text(threshold, size) for size in SIZE_CLASS_LABELS}
 
 
 def choropleth(
@@ -99,6 +107,8 @@ def map_style(
     result = choropleth(store, scope, scale, indicator_id, year, method)
     theme = CATALOG[indicator_id].theme if indicator_id in CATALOG else "parc"
     hideout = result.hideout(secret_text(scale, theme, store.secrecy_threshold)) if result else {}
+    if scale == "residence" and hideout:
+        hideout["texts"]["secret_by_size"] = residence_secret_texts(store.secrecy_threshold)
     legend = legend_component(result.legend) if result else empty_legend(UNAVAILABLE)
     if scale == "residence":
         return MapStyle(None, {}, urls.residences, hideout, legend)

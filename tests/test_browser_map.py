@@ -193,16 +193,24 @@ def test_tampered_permalink_falls_back_to_defaults(explorer: Page, shot, live_se
     shot(page, "9-tampered")
 
 
+@pytest.mark.parametrize(
+    ("size_class", "notice"),
+    [
+        ("<11", "Secret statistique (moins de 11 logements)"),
+        ("11-49", "Secret statistique (secret secondaire : ses valeurs permettraient"),
+    ],
+)
 def test_secret_residence_is_drawn_grey_with_its_notice(
-    explorer: Page, shot, live_server: str, demo_warehouse: Path
+    explorer: Page, shot, live_server: str, demo_warehouse: Path, size_class: str, notice: str
 ) -> None:
     page = explorer
     residence_id, lat, lon = (
         duckdb.connect()
         .execute(
             "SELECT residence_id, lat, lon FROM read_parquet($1) WHERE secret AND last_year = "
-            "(SELECT max(last_year) FROM read_parquet($1)) ORDER BY residence_id LIMIT 1",
-            [str(demo_warehouse / "residences.parquet")],
+            "(SELECT max(last_year) FROM read_parquet($1)) AND size_class = $2 "
+            "ORDER BY residence_id LIMIT 1",
+            [str(demo_warehouse / "residences.parquet"), size_class],
         )
         .fetchone()
     )
@@ -210,12 +218,12 @@ def test_secret_residence_is_drawn_grey_with_its_notice(
         f"{live_server}/?echelle=residence&selection=residence:{residence_id}"
         f"&centre={lat:.5f},{lon:.5f}&zoom=18"
     )
-    page.wait_for_selector("path.atlas-selection", state="attached", timeout=15_000)
-    marker = page.locator("path.atlas-residence-secret").first
-    marker.wait_for(timeout=15_000)
-    marker.hover()
-    expect(page.locator(".atlas-tooltip")).to_contain_text(
-        "Secret statistique (moins de 11 logements)"
-    )
+    selection = page.locator("path.atlas-selection")
+    selection.wait_for(state="attached", timeout=15_000)
+    page.locator("path.atlas-residence-secret").first.wait_for(timeout=15_000)
+    # the selection ring lets the pointer through to the residence it circles
+    box = selection.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator(".atlas-tooltip", has_text=notice).first).to_be_visible()
     assert page.locator("path.atlas-residence-secret").first.get_attribute("fill") == "#8c8c8c"
-    shot(page, "10-secret-residence")
+    shot(page, f"10-secret-residence-{size_class.replace('<', 'lt')}")

@@ -8,7 +8,7 @@ import pytest
 
 from auth.scope import AccessScope
 from callbacks.map_geodata import GeodataUrls
-from callbacks.map_style import choropleth, map_style, secret_text
+from callbacks.map_style import choropleth, map_style, residence_secret_texts, secret_text
 from data.store import Store
 
 MEL = AccessScope("MEL-1", "MEL", "mel", frozenset({"parc", "occupation"}))
@@ -39,9 +39,19 @@ def test_residence_scale_gets_points_and_the_threshold(store: Store) -> None:
     style = map_style(store, URLS, MEL, "residence", "parc.dwellings", 2024, "quantile")
     assert style.zone_url is None and style.residence_url == URLS.residences
     texts = style.residence_hideout["texts"]
-    assert texts["secret"] == "Secret statistique (moins de 11 logements)"
+    assert texts["secret_by_size"] == residence_secret_texts(11)
     assert "secret" in style.residence_hideout["status"].values()
-    assert secret_text("residence", "occupation", 11) == "Secret statistique (moins de 11 ménages)"
+    assert secret_text("residence", "occupation", 11) == (
+        "Secret statistique (moins de 11 ménages, ou secret secondaire)"
+    )
+
+
+def test_a_secret_residence_says_why_from_its_size_class() -> None:
+    texts = residence_secret_texts(11)
+    assert texts["<11"] == "Secret statistique (moins de 11 logements)"
+    for size in ("11-49", "50-199", "200+"):
+        assert "secret secondaire" in texts[size] and "moins de 11 logements)" in texts[size]
+        assert not texts[size].startswith("Secret statistique (moins de")
 
 
 def test_occupation_needs_the_dataset_and_is_scoped(store: Store) -> None:
