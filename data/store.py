@@ -28,6 +28,8 @@ INDICATORS_BY_CODE_SQL = """
 # Codes whose rows a process keeps in memory (each ~300 rows; the EPCI and the communes
 # are read for almost every panel).
 CODE_ROWS_CACHE = 2048
+# (indicator, vintage) pairs whose IRIS values a process keeps for the IRIS rankings.
+LATEST_IRIS_CACHE = 64
 
 
 class WarehouseMissing(RuntimeError):
@@ -454,21 +456,17 @@ class Store:
             points=tuple(tuple(points.get((lv.scale, lv.code), ())) for lv in levels),
         )
 
-    def iris_ranking(
-        self, commune_code: str, indicator_id: str, year: int | None, scope: AccessScope
-    ) -> list[tuple[ZoneRef, Measure]]:
-        """The IRIS of a commune with the indicator at its latest vintage up to `year`,
-        highest first, then the secret and unavailable ones by name."""
-        themes = granted_themes(scope)
-        if not themes:
-            return []
-        iris = {
-            ref.code: ref
-            for ref in self._zone_refs.values()
-            if ref.scale == "iris" and ref.commune_code == commune_code
-        }
-        if not iris:
-            return []
+    @functools.cached_property
+    def _iris_by_commune(self) -> dict[str, tuple[ZoneRef, ...]]:
+        communes: dict[str, list[ZoneRef]] = {}
+        for ref in self._zone_refs.values():
+            if ref.scale == "iris" and ref.commune_code:
+                communes.setdefault(ref.commune_code, []).append(ref)
+        return {code: tuple(refs) for code, refs in communes.items()}
+
+    def _read_latest_iris(
+        self, indicator_id: str, year: int | None, themes: tuple[str, ...]
+    ) -> dict[str, Measure]:
         theme_marks = ", ".join("?" for _ in themes)
         rows = (
             self._cursor()
@@ -476,16 +474,32 @@ class Store:
                 f"""
                 SELECT code, value, status, year FROM indicators
                 WHERE scale = 'iris' AND indicator_id = ? AND year <= ?
-                  AND theme IN ({theme_marks}) AND list_contains(?, code)
+                  AND theme IN ({theme_marks})
                 QUALIFY row_number() OVER (PARTITION BY code ORDER BY year DESC) = 1
                 """,
-                [indicator_id, year if year is not None else 9999, *themes, list(iris)],
+                [indicator_id, year if year is not None else 9999, *themes],
             )
             .fetchall()
         )
-        ranking = [
-            (iris[code], Measure(value, status, vintage)) for code, value, status, vintage in rows
-        ]
+        return {code: Measure(value, status, vintage) for code, value, status, vintage in rows}
+
+    @functools.cached_property
+    def _latest_iris(self) -> Callable[[str, int | None, tuple[str, ...]], dict[str, Measure]]:
+        """Every IRIS's value of one indicator and vintage (cached: users click commune after
+        commune with the same indicator)."""
+        return functools.lru_cache(maxsize=LATEST_IRIS_CACHE)(self._read_latest_iris)
+
+    def iris_ranking(
+        self, commune_code: str, indicator_id: str, year: int | None, scope: AccessScope
+    ) -> list[tuple[ZoneRef, Measure]]:
+        """The IRIS of a commune with the indicator at its latest vintage up to `year`,
+        highest first, then the secret and unavailable ones by name."""
+        themes = granted_themes(scope)
+        iris = self._iris_by_commune.get(commune_code, ())
+        if not themes or not iris:
+            return []
+        latest = self._latest_iris(indicator_id, year, themes)
+        ranking = [(ref, latest[ref.code]) for ref in iris if ref.code in latest]
         return sorted(
             ranking,
             key=lambda item: (item[1].value is None, -(item[1].value or 0), item[0].name),
