@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from dash import Dash
 
 from auth import init_auth
 from auth.access import NoAccess, current_scope
+from auth.scope import restricted_notice
 from callbacks import register_all
 from callbacks.map_geodata import register_geodata_routes
 from callbacks.permalink import initial_controls, territory_bounds
 from compression import install_gzip
 from config import Settings, load_settings
 from data.store import Store
-from layouts.shell import layout_function
+from layouts.shell import Account, layout_function
 
 
 def create_app(settings: Settings) -> Dash:
@@ -52,13 +55,17 @@ def create_app(settings: Settings) -> Dash:
     return app
 
 
-def _account() -> tuple[str, str] | None:
-    """Partner and convention number shown in the header, None outside a logged-in request."""
+def _account() -> Account | None:
+    """The logged-in user as the page shows them, None outside a logged-in request."""
     try:
         scope = current_scope()
     except NoAccess:
         return None
-    return scope.partner_name, scope.convention_number
+    return Account(
+        partner=scope.partner_name,
+        convention=scope.convention_number,
+        notice=restricted_notice(scope, date.today()),
+    )
 
 
 app = create_app(load_settings())

@@ -1,5 +1,6 @@
 """The page: header (partner and convention of the logged-in user), demo banner,
-controls, map with its legend, and the `panel` and `compare` containers.
+controls, map with its legend, and the `panel` and `compare` containers; the
+restricted-use notice, shown only on printouts (assets/print.css).
 
 `page()` is pure; `layout_function()` returns what `app.layout` is set to, evaluated on
 each request so that the header shows the convention of whoever is logged in.
@@ -8,6 +9,7 @@ each request so that the header shows the convention of whoever is logged in.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -20,28 +22,45 @@ TITLE = "Atlas du logement social"
 PANEL_PLACEHOLDER = "Cliquez sur une zone ou une résidence de la carte pour afficher sa fiche."
 
 
+@dataclass(frozen=True)
+class Account:
+    """What the page shows of the logged-in user and their convention."""
+
+    partner: str
+    convention: str
+    notice: str  # "Diffusion restreinte — convention … — … — dd/mm/yyyy", on printouts
+
+
+def print_notice(notice: str) -> html.Div:
+    """Hidden on screen; at the top of every printed page (assets/print.css)."""
+    return html.Div(notice, id="print-notice", className="print-notice", role="note")
+
+
 def demo_banner() -> html.Div:
     return html.Div(DEMO_BANNER_TEXT, id="demo-banner", className="demo-banner", role="note")
 
 
-def header(partner: str | None, convention: str | None, logout_href: str) -> dbc.Navbar:
-    account = []
-    if partner:
-        account.append(
+def header(account: Account | None, logout_href: str) -> dbc.Navbar:
+    items = []
+    if account:
+        items.append(
             html.Span(
-                [partner, html.Span(f" · convention n° {convention}", className="convention")],
+                [
+                    account.partner,
+                    html.Span(f" · convention n° {account.convention}", className="convention"),
+                ],
                 id="header-partner",
                 className="header-partner",
             )
         )
-    account.append(
+    items.append(
         html.A("Se déconnecter", href=logout_href, id="logout-link", className="logout-link")
     )
     return dbc.Navbar(
         dbc.Container(
             [
                 html.Span(TITLE, className="navbar-brand"),
-                html.Div(account, className="header-account"),
+                html.Div(items, className="header-account"),
             ],
             fluid=True,
         ),
@@ -63,8 +82,7 @@ def bench_noop() -> html.Div:
 def page(
     *,
     controls: ControlsInit | None,
-    partner: str | None,
-    convention: str | None,
+    account: Account | None,
     demo: bool,
     tile_url: str,
     attribution: str,
@@ -78,7 +96,8 @@ def page(
             dcc.Store(id="map-view"),
             dcc.Store(id="selection", data=None),
             dcc.Store(id="pinned", data=[]),
-            header(partner, convention, logout_href),
+            print_notice(account.notice) if account else None,
+            header(account, logout_href),
             demo_banner() if demo else None,
             controls_bar(controls),
             html.Main(
@@ -109,7 +128,7 @@ def page(
 
 def layout_function(
     *,
-    account: Callable[[], tuple[str, str] | None],
+    account: Callable[[], Account | None],
     controls: Callable[[], ControlsInit | None],
     demo: bool,
     tile_url: str,
@@ -117,16 +136,14 @@ def layout_function(
     bounds: list[list[float]],
     logout_href: str,
 ) -> Callable[[], html.Div]:
-    """`app.layout`: `account()` gives (partner, convention number) of the logged-in
-    user and `controls()` the default view they may see, both None outside a logged-in
-    request (Dash validates the layout at start)."""
+    """`app.layout`: `account()` gives the logged-in user's `Account` and `controls()` the
+    default view they may see, both None outside a logged-in request (Dash validates the
+    layout at start)."""
 
     def serve_layout() -> html.Div:
-        partner, convention = account() or (None, None)
         return page(
             controls=controls(),
-            partner=partner,
-            convention=convention,
+            account=account(),
             demo=demo,
             tile_url=tile_url,
             attribution=attribution,

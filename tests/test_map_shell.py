@@ -1,0 +1,53 @@
+"""The page shell: the restricted-use notice for printouts and the header of the account."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from auth.scope import AccessScope, restricted_notice
+from layouts.shell import Account, layout_function
+
+ROUBAIX = AccessScope(
+    "CONV-2021-014", "Ville de Roubaix", "commune", frozenset({"parc"}), frozenset({"59512"})
+)
+
+
+def find(component: Any, component_id: str) -> Any:
+    """The component of the tree with this id, or None."""
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str):
+            found = find(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def serve(account: Account | None) -> Any:
+    return layout_function(
+        account=lambda: account,
+        controls=lambda: None,
+        demo=False,
+        tile_url="",
+        attribution="",
+        bounds=[[50.5, 2.8], [50.8, 3.3]],
+        logout_href="/logout",
+    )()
+
+
+def test_the_page_carries_the_restricted_notice_of_the_convention() -> None:
+    notice = restricted_notice(ROUBAIX, date(2026, 3, 4))
+    assert (
+        notice == "Diffusion restreinte — convention CONV-2021-014 — Ville de Roubaix — 04/03/2026"
+    )
+    page = serve(Account(ROUBAIX.partner_name, ROUBAIX.convention_number, notice))
+    element = find(page, "print-notice")
+    assert element is not None and element.children == notice
+    assert "print-notice" in element.className.split()
+
+
+def test_no_notice_outside_a_logged_in_request() -> None:
+    assert find(serve(None), "print-notice") is None
