@@ -25,7 +25,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCAN_SCRIPT = """
 import sys, duckdb
 pattern = sys.argv[1]
-rows = duckdb.connect(config={"enable_progress_bar": False}).execute(
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+rows = con.execute(
     "SELECT count(*) FROM read_csv(?, delim=';', header=true, all_varchar=true)", [pattern]
 ).fetchone()[0]
 print(rows)
