@@ -7,7 +7,7 @@ from datetime import date
 from dash import Dash
 
 from auth import init_auth
-from auth.access import NoAccess, current_scope
+from auth.access import NoAccess, current_account, current_scope
 from auth.scope import restricted_notice
 from callbacks import register_all
 from callbacks.map_geodata import register_geodata_routes
@@ -44,6 +44,7 @@ def create_app(settings: Settings) -> Dash:
         attribution=settings.tile_attribution,
         bounds=territory_bounds(store),
         logout_href=app.get_relative_path("/logout"),
+        admin_href=app.get_relative_path("/admin"),
     )
     register_all(app, store, geodata_urls)
     prefix = app.config.routes_pathname_prefix
@@ -65,6 +66,7 @@ def _account() -> Account | None:
         partner=scope.partner_name,
         convention=scope.convention_number,
         notice=restricted_notice(scope, date.today()),
+        is_admin=current_account().is_admin,
     )
 
 

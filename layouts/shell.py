@@ -29,6 +29,7 @@ class Account:
     partner: str
     convention: str
     notice: str  # "Diffusion restreinte — convention … — … — dd/mm/yyyy", on printouts
+    is_admin: bool = False  # may open the administration page
 
 
 def print_notice(notice: str) -> html.Div:
@@ -40,7 +41,7 @@ def demo_banner() -> html.Div:
     return html.Div(DEMO_BANNER_TEXT, id="demo-banner", className="demo-banner", role="note")
 
 
-def header(account: Account | None, logout_href: str) -> dbc.Navbar:
+def header(account: Account | None, logout_href: str, admin_href: str) -> dbc.Navbar:
     items = []
     if account:
         items.append(
@@ -52,6 +53,10 @@ def header(account: Account | None, logout_href: str) -> dbc.Navbar:
                 id="header-partner",
                 className="header-partner",
             )
+        )
+    if account and account.is_admin:
+        items.append(
+            html.A("Administration", href=admin_href, id="admin-link", className="admin-link")
         )
     items.append(
         html.A("Se déconnecter", href=logout_href, id="logout-link", className="logout-link")
@@ -88,6 +93,7 @@ def page(
     attribution: str,
     bounds: list[list[float]],
     logout_href: str,
+    admin_href: str,
 ) -> html.Div:
     return html.Div(
         [
@@ -97,7 +103,7 @@ def page(
             dcc.Store(id="selection", data=None),
             dcc.Store(id="pinned", data=[]),
             print_notice(account.notice) if account else None,
-            header(account, logout_href),
+            header(account, logout_href, admin_href),
             demo_banner() if demo else None,
             controls_bar(controls),
             html.Main(
@@ -135,6 +141,7 @@ def layout_function(
     attribution: str,
     bounds: list[list[float]],
     logout_href: str,
+    admin_href: str,
 ) -> Callable[[], html.Div]:
     """`app.layout`: `account()` gives the logged-in user's `Account` and `controls()` the
     default view they may see, both None outside a logged-in request (Dash validates the
@@ -149,6 +156,7 @@ def layout_function(
             attribution=attribution,
             bounds=bounds,
             logout_href=logout_href,
+            admin_href=admin_href,
         )
 
     return serve_layout

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
+import pytest
+
 from auth.scope import AccessScope, restricted_notice
 from layouts.shell import Account, layout_function
+from tests.conftest import client_login
 
 ROUBAIX = AccessScope(
     "CONV-2021-014", "Ville de Roubaix", "commune", frozenset({"parc"}), frozenset({"59512"})
@@ -35,6 +39,7 @@ def serve(account: Account | None) -> Any:
         attribution="",
         bounds=[[50.5, 2.8], [50.8, 3.3]],
         logout_href="/logout",
+        admin_href="/admin",
     )()
 
 
@@ -51,3 +56,27 @@ def test_the_page_carries_the_restricted_notice_of_the_convention() -> None:
 
 def test_no_notice_outside_a_logged_in_request() -> None:
     assert find(serve(None), "print-notice") is None
+
+
+def test_the_administration_link_is_for_admins_only() -> None:
+    notice = restricted_notice(ROUBAIX, date(2026, 3, 4))
+    admin = serve(Account("MEL", "CONV-1", notice, is_admin=True))
+    link = find(admin, "admin-link")
+    assert link is not None and link.href == "/admin" and link.children == "Administration"
+    assert find(serve(Account("Roubaix", "CONV-2", notice)), "admin-link") is None
+
+
+@pytest.mark.parametrize(
+    ("email", "linked"),
+    [("mel-admin@atlas-demo.fr", True), ("roubaix@atlas-demo.fr", False)],
+)
+def test_the_header_links_to_administration_as_auth_decides(
+    auth_app, email: str, linked: bool
+) -> None:
+    client = auth_app.server.test_client()
+    client_login(client, email)
+    layout = client.get("/_dash-layout")
+    assert layout.status_code == 200
+    ids = set(re.findall(r'"id": ?"([\w-]+)"', layout.text))
+    assert ("admin-link" in ids) is linked
+    assert {"print-notice", "logout-link"} <= ids
