@@ -374,7 +374,11 @@ class Store:
         """A residence's description and published indicators beside its IRIS, commune and
         EPCI. Occupation values are read only when the convention grants the dataset and
         covers the residence; otherwise `occupation` stays empty and `occupation_access`
-        says why."""
+        says why.
+
+        Without the 'parc' dataset the sheet keeps only what identifies the residence (name,
+        address, landlord, zones, and the size class the map shows every signatory): no
+        dwellings, construction year, RPLS presence nor parc indicator."""
         row = (
             self._cursor()
             .execute(
@@ -413,6 +417,8 @@ class Store:
             if theme != "occupation" or access == OCCUPATION_GRANTED
         )
         measures = {} if secret else self._latest_measures(levels, year, themes)
+        parc_granted = scope.grants("parc")
+        described = parc_granted and not secret
         return ResidenceSheet(
             residence_id=rid,
             name=name,
@@ -424,13 +430,14 @@ class Store:
             bailleur_name=bailleur_name,
             size_class=size_class,
             secret=bool(secret),
-            n_dwellings=None if secret else n_dwellings,
-            construction_year=None if secret else construction_year,
-            first_year=first_year,
-            last_year=last_year,
+            n_dwellings=n_dwellings if described else None,
+            construction_year=construction_year if described else None,
+            first_year=first_year if parc_granted else None,
+            last_year=last_year if parc_granted else None,
             levels=levels,
             measures=measures,
             occupation_access=access,
+            parc_granted=parc_granted,
         )
 
     def indicator_series(
@@ -642,6 +649,7 @@ class ResidenceSheet:
     levels: tuple[ZoneRef, ...]
     measures: dict[str, tuple[Measure, ...]]
     occupation_access: str
+    parc_granted: bool  # False: the description holds no parc value (see residence_sheet)
 
 
 @dataclass(frozen=True)

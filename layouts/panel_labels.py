@@ -19,6 +19,7 @@ SIZE_CLASS_LABELS = {
 }
 OCCUPATION_OUT_OF_PERIMETER_TEXT = "Votre convention ne couvre pas l'occupation de cette résidence."
 OCCUPATION_NOT_GRANTED_TEXT = "Votre convention ne donne pas accès aux données d'occupation."
+PARC_NOT_GRANTED_TEXT = "Votre convention ne donne pas accès aux données du parc (RPLS)."
 NO_SELECTION_TEXT = (
     "Cliquez sur une zone ou une résidence de la carte, ou cherchez-la, pour afficher sa fiche."
 )

@@ -10,7 +10,7 @@ from dash import html
 
 from data.catalog import CATALOG
 from data.store import OCCUPATION_GRANTED, OCCUPATION_NOT_GRANTED, ResidenceSheet, ZoneRef
-from layouts.formatting import format_number
+from layouts.formatting import NOT_AVAILABLE_TEXT, format_value
 from layouts.panel_common import (
     distribution_charts,
     figures_table,
@@ -22,6 +22,7 @@ from layouts.panel_labels import (
     KEY_FIGURES,
     OCCUPATION_NOT_GRANTED_TEXT,
     OCCUPATION_OUT_OF_PERIMETER_TEXT,
+    PARC_NOT_GRANTED_TEXT,
     SCALE_LABELS,
     SIZE_CLASS_LABELS,
     ZONE_CHARTS,
@@ -43,24 +44,28 @@ def _years(sheet: ResidenceSheet) -> str:
     return f"de {sheet.first_year} à {sheet.last_year}"
 
 
+def _parc_rows(sheet: ResidenceSheet) -> list[tuple[str, Any]]:
+    """The description's parc values; none when the convention does not grant the dataset."""
+    if not sheet.parc_granted:
+        return []
+    if sheet.secret:
+        return [("Logements", SECRET_VALUE), ("Année de construction", SECRET_VALUE)]
+    built = str(sheet.construction_year) if sheet.construction_year else NOT_AVAILABLE_TEXT
+    return [("Logements", format_value(sheet.n_dwellings)), ("Année de construction", built)]
+
+
 def description(sheet: ResidenceSheet) -> html.Dl:
-    dwellings = SECRET_VALUE if sheet.secret else format_number(sheet.n_dwellings or 0)
-    built = (
-        SECRET_VALUE
-        if sheet.secret
-        else (str(sheet.construction_year) if sheet.construction_year else "n.d.")
-    )
     rows: list[tuple[str, Any]] = [
         ("Adresse", sheet.address),
         ("Bailleur", sheet.bailleur_name),
         ("Taille", SIZE_CLASS_LABELS.get(sheet.size_class, sheet.size_class)),
-        ("Logements", dwellings),
-        ("Année de construction", built),
+        *_parc_rows(sheet),
         ("Quartier prioritaire", _zone_cell(sheet.qpv, "Hors QPV")),
         ("IRIS", _zone_cell(sheet.iris, "n.d.")),
         ("Commune", _zone_cell(sheet.commune, "n.d.")),
-        ("Présente au RPLS", _years(sheet)),
     ]
+    if sheet.parc_granted:
+        rows.append(("Présente au RPLS", _years(sheet)))
     items: list[Any] = []
     for term, value in rows:
         items.extend([html.Dt(term, className="col-5"), html.Dd(value, className="col-7")])
@@ -80,6 +85,14 @@ def occupation_section(sheet: ResidenceSheet, year: int | None) -> html.Section:
             html.P("Aucune donnée d'occupation pour cette résidence.", className="text-muted")
         ]
     return section("Occupation (enquête OPS)", *body, name="occupation")
+
+
+def parc_figures(sheet: ResidenceSheet, year: int | None) -> list[Any]:
+    if not sheet.parc_granted:
+        return [dbc.Alert(PARC_NOT_GRANTED_TEXT, color="secondary", className="panel-parc-refused")]
+    return theme_figures(sheet, "parc", year) or [
+        html.P("Aucun indicateur publié.", className="text-muted")
+    ]
 
 
 def theme_figures(sheet: ResidenceSheet, theme: str, year: int | None) -> list[Any]:
@@ -117,9 +130,7 @@ def residence_panel(sheet: ResidenceSheet, *, year: int | None, threshold: int) 
         )
     else:
         year_text = f" — {year}" if year else ""
-        parc = theme_figures(sheet, "parc", year) or [
-            html.P("Aucun indicateur publié.", className="text-muted")
-        ]
+        parc = parc_figures(sheet, year)
         children.append(section(f"Parc (RPLS){year_text}", *parc, name="parc"))
         children.append(occupation_section(sheet, year))
     return html.Div(children, className="panel panel-residence")

@@ -23,6 +23,7 @@ from layouts.panel_common import PIN_BUTTON, SELECT_LINK
 from layouts.panel_labels import (
     OCCUPATION_NOT_GRANTED_TEXT,
     OCCUPATION_OUT_OF_PERIMETER_TEXT,
+    PARC_NOT_GRANTED_TEXT,
     PIN_TEXT,
     UNPIN_TEXT,
 )
@@ -186,6 +187,7 @@ def sheet(**changes: Any) -> ResidenceSheet:
             ),
         },
         "occupation_access": OCCUPATION_GRANTED,
+        "parc_granted": True,
     }
     return ResidenceSheet(**{**values, **changes})
 
@@ -270,3 +272,15 @@ def test_secondary_secrecy_is_not_called_a_small_residence() -> None:
     text = text_of(residence_panel(hidden, year=2024, threshold=11))
     assert "secret secondaire" in text
     assert "Secret statistique (moins de 11 logements)" not in text
+
+
+def test_residence_sheet_without_the_parc_dataset_shows_no_parc_value() -> None:
+    occupation = {"occupation.single_person": sheet().measures["occupation.single_person"]}
+    no_parc = sheet(parc_granted=False, n_dwellings=None, construction_year=None,
+                    first_year=None, last_year=None, measures=occupation)  # fmt: skip
+    text = text_of(residence_panel(no_parc, year=2024, threshold=11))
+    assert PARC_NOT_GRANTED_TEXT in text
+    assert "Vilogia" in text and "12 bis rue Jean Lebas" in text and "44,0\u00a0%" in text
+    for hidden in ("Logements", "Année de construction", "Présente au RPLS", "n.d."):
+        assert hidden not in text, hidden
+    assert PARC_NOT_GRANTED_TEXT not in text_of(residence_panel(sheet(), year=2024, threshold=11))

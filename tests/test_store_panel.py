@@ -48,6 +48,9 @@ BOTH = frozenset({"parc", "occupation"})
 CAPINGHEM = AccessScope("CONV-11", "Capinghem", "commune", BOTH, communes=frozenset({"59128"}))
 ALL = AccessScope("CONV-1", "MEL", "mel", BOTH)
 PARC_ONLY = AccessScope("CONV-2", "État", "etat", frozenset({"parc"}))
+OCCUPATION_ONLY = AccessScope(
+    "CONV-3", "Capinghem", "commune", frozenset({"occupation"}), communes=frozenset({"59128"})
+)
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +142,22 @@ def test_residence_sheet_without_the_occupation_dataset(store: Store) -> None:
     sheet = store.residence_sheet("RA", 2024, PARC_ONLY)
     assert sheet.occupation_access == OCCUPATION_NOT_GRANTED
     assert not any(key.startswith("occupation.") for key in sheet.measures)
+
+
+def test_residence_sheet_without_the_parc_dataset_keeps_identification_only(
+    store: Store,
+) -> None:
+    sheet = store.residence_sheet("RC", 2024, OCCUPATION_ONLY)
+    assert (sheet.name, sheet.address, sheet.bailleur_name, sheet.commune.name) == (
+        "La Cour", "1 rue La Cour", "Bailleur 900000001", "Capinghem")  # fmt: skip
+    assert not sheet.parc_granted
+    parc_values = (sheet.n_dwellings, sheet.construction_year, sheet.first_year, sheet.last_year)
+    assert parc_values == (None, None, None, None)
+    assert not any(key.startswith("parc.") for key in sheet.measures)
+    assert sheet.measures["occupation.single_person_share"][0].value == 30.0
+    granted = store.residence_sheet("RC", 2024, CAPINGHEM)
+    assert granted.parc_granted
+    assert (granted.n_dwellings, granted.construction_year, granted.first_year) == (12, 1970, 2019)
 
 
 def test_secret_residence_sheet_has_no_values(store: Store) -> None:
