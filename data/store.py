@@ -378,7 +378,9 @@ class Store:
 
         Without the 'parc' dataset the sheet keeps only what identifies the residence (name,
         address, landlord, zones, and the size class the map shows every signatory): no
-        dwellings, construction year, RPLS presence nor parc indicator."""
+        dwellings, construction year, RPLS presence nor parc indicator. A secret residence
+        has none of them either: its first and last RPLS vintages would tell when a small
+        residence was built or demolished."""
         row = (
             self._cursor()
             .execute(
@@ -432,8 +434,8 @@ class Store:
             secret=bool(secret),
             n_dwellings=n_dwellings if described else None,
             construction_year=construction_year if described else None,
-            first_year=first_year if parc_granted else None,
-            last_year=last_year if parc_granted else None,
+            first_year=first_year if described else None,
+            last_year=last_year if described else None,
             levels=levels,
             measures=measures,
             occupation_access=access,

@@ -64,7 +64,7 @@ def description(sheet: ResidenceSheet) -> html.Dl:
         ("IRIS", _zone_cell(sheet.iris, "n.d.")),
         ("Commune", _zone_cell(sheet.commune, "n.d.")),
     ]
-    if sheet.parc_granted:
+    if sheet.parc_granted and not sheet.secret:
         rows.append(("Présente au RPLS", _years(sheet)))
     items: list[Any] = []
     for term, value in rows:

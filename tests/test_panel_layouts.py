@@ -223,6 +223,7 @@ def test_secret_residence_shows_the_secrecy_notice_and_no_values() -> None:
     assert "Secret statistique (moins de 11 logements)" in text
     assert "Moins de 11 logements" in text
     assert "%" not in text and "1968" not in text
+    assert "Présente au RPLS" not in text and "2019" not in text
     assert not [node for node in walk(panel) if isinstance(node, dcc.Graph)]
 
 

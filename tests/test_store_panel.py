@@ -165,6 +165,7 @@ def test_secret_residence_sheet_has_no_values(store: Store) -> None:
     assert sheet.secret
     assert sheet.measures == {}
     assert (sheet.n_dwellings, sheet.construction_year) == (None, None)
+    assert (sheet.first_year, sheet.last_year) == (None, None)
 
 
 def test_indicator_series_covers_every_vintage_of_each_level(store: Store) -> None:

@@ -78,6 +78,7 @@ def test_secret_residences_return_no_values(store: Store) -> None:
     )
     sheet = store.residence_sheet(secret_id, 2024, MEL)
     assert sheet.secret and sheet.measures == {} and sheet.n_dwellings is None
+    assert (sheet.first_year, sheet.last_year) == (None, None)
 
 
 def test_commune_user_reads_occupation_only_inside_its_commune(store: Store) -> None:
