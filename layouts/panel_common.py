@@ -22,7 +22,9 @@ RESIDENCE_FILTER = "panel-residence-filter"
 RESIDENCE_LIST = "panel-residence-list"
 # Units a row label already names ("Logements sociaux", "Ménages enquêtés").
 COUNT_UNITS = ("logements", "ménages")
-GRAPH_CONFIG = {"displayModeBar": False, "locale": "fr"}
+# No plotly locale: plotly ships only English and silently ignores an unregistered one; the
+# French number separators are set in each figure's layout (`figures_panel`).
+GRAPH_CONFIG = {"displayModeBar": False}
 
 
 def select_link(scale: str, code: str, text: str, **kwargs: Any) -> html.Button:

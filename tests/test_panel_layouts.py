@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import plotly
 from dash import dcc, html
 
 from data.store import (
@@ -137,6 +140,35 @@ def test_zone_panel_draws_the_charts_the_catalogue_feeds() -> None:
     assert evolution["data"][0]["y"] == [3.0, 4.0]
     assert evolution["layout"]["separators"] == ", "
     assert UNPIN_TEXT in text_of(panel)
+
+
+def served_plotly_locales() -> set[str]:
+    """The plotly locales a browser gets: those of plotly's bundle and of the app's assets."""
+    bundles = [
+        Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
+        *(Path(__file__).parents[1] / "assets").rglob("*.js"),
+    ]
+    pattern = r'moduleType:"locale",name:"([\w-]+)"'
+    return {name for bundle in bundles for name in re.findall(pattern, bundle.read_text())}
+
+
+def test_panel_graphs_ask_only_for_served_locales_and_keep_french_separators() -> None:
+    panel = zone_panel(
+        summary(parc__vacancy_rate=(ok(4.0), ok(3.0), ok(2.0))),
+        residences=[],
+        series=IndicatorSeries(
+            "parc.vacancy_rate", (IRIS, COMMUNE, EPCI), ((ok(4.0),), (ok(3.0),), (ok(2.0),))
+        ),
+        indicator_id="parc.vacancy_rate",
+        pinned=False,
+        threshold=11,
+    )
+    graphs = [node for node in walk(panel) if isinstance(node, dcc.Graph)]
+    assert graphs
+    locales = served_plotly_locales()
+    for graph in graphs:
+        assert graph.config.get("locale", "en") in locales
+        assert graph.figure["layout"]["separators"] == ", "
 
 
 def test_zone_panel_lists_residences_with_links_and_flags_secret_ones() -> None:
