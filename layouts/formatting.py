@@ -9,19 +9,30 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
 
 NBSP = "\u00a0"
 SECRET_TEXT = "secret"
 NOT_AVAILABLE_TEXT = "n.d."
+# Rounding never runs out of digits, whatever the magnitude (the default context keeps 28).
+EXACT = Context(prec=MAX_PREC)
 
 
 def format_number(value: float, decimals: int = 0) -> str:
-    """`1234.5` → "1 234,5" (no-break space between thousands, decimal comma)."""
+    """`1234.5` → "1 234,5" (no-break space between thousands, decimal comma).
+
+    Halves are rounded up (away from zero), as French statistics publish them, on the
+    number as written: 6.25 → "6,3" and 1.005 → "1,01", although the binary floats lie
+    just below."""
     if decimals < 0:
         raise ValueError(f"decimals must be >= 0, got {decimals}")
-    rounded = round(float(value), decimals)
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"cannot format a non-finite number: {value!r}")
+    step = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(repr(number)).quantize(step, rounding=ROUND_HALF_UP, context=EXACT)
     if rounded == 0:
-        rounded = 0.0  # never print "-0"
+        rounded = rounded.copy_abs()  # never print "-0"
     text = f"{rounded:,.{decimals}f}"
     return text.replace(",", NBSP).replace(".", ",")
 

@@ -20,13 +20,35 @@ from layouts.formatting import (
         (1234.5, 1, f"1{NBSP}234,5"),
         (1234567, 0, f"1{NBSP}234{NBSP}567"),
         (12.345, 2, "12,35"),
-        (-1234.25, 1, f"-1{NBSP}234,2"),
         (-0.04, 1, "0,0"),
         (999.96, 1, f"1{NBSP}000,0"),
+        (1e30, 2, "1" + f"{NBSP}000" * 10 + ",00"),
     ],
 )
 def test_format_number_is_french(value: float, decimals: int, expected: str) -> None:
     assert format_number(value, decimals) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (6.25, 1, "6,3"),
+        (0.125, 2, "0,13"),
+        (2.5, 0, "3"),
+        (1.005, 2, "1,01"),  # the float lies just below 1.005: rounded as written
+        (2.675, 2, "2,68"),
+        (-1234.25, 1, f"-1{NBSP}234,3"),
+        (-0.05, 1, "-0,1"),
+    ],
+)
+def test_format_number_rounds_halves_up(value: float, decimals: int, expected: str) -> None:
+    assert format_number(value, decimals) == expected
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_format_number_refuses_non_finite_numbers(value: float) -> None:
+    with pytest.raises(ValueError, match="non-finite"):
+        format_number(value, 1)
 
 
 def test_format_number_refuses_negative_decimals() -> None:
@@ -45,7 +67,7 @@ def test_format_value_with_unit_status_and_missing() -> None:
 
 
 def test_format_range_and_date() -> None:
-    assert format_range(1.25, 3.5, "%", 1) == f"1,2 – 3,5{NBSP}%"
+    assert format_range(1.25, 3.5, "%", 1) == f"1,3 – 3,5{NBSP}%"
     assert format_range(1000, 2000) == f"1{NBSP}000 – 2{NBSP}000"
     assert format_date(date(2021, 3, 4)) == "04/03/2021"
 
