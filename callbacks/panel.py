@@ -115,6 +115,8 @@ def panel_content(
 
 
 def register(app: Dash, store: Store) -> None:
+    store.preload_panel()
+
     @app.callback(
         Output("panel", "children"),
         Input("selection", "data"),

@@ -31,6 +31,29 @@ def test_every_residence_is_listed_in_exactly_one_commune(store: Store) -> None:
     assert len(listed) == len(set(listed)) == total
 
 
+def test_rows_read_at_start_are_those_a_query_per_zone_returns(store: Store) -> None:
+    zones = store._cursor().execute(
+        "SELECT scale, code FROM zones WHERE scale <> 'iris' OR code LIKE '59350%'"
+    )
+    for scale, code in zones.fetchall():
+        assert store._code_rows(scale, code) == store._read_code_rows(scale, code), code
+
+
+def test_residences_read_at_start_are_those_of_the_zone_by_name(store: Store) -> None:
+    for scale, column, code in (
+        ("commune", "commune_code", "59350"),
+        ("iris", "iris_code", "593500702"),
+        ("qpv", "qpv_code", "QN059007M"),
+    ):
+        expected = store._cursor().execute(
+            f"SELECT residence_id FROM residences WHERE {column} = ? "
+            "ORDER BY name, address, residence_id",
+            [code],
+        )
+        listed = [item.residence_id for item in store.residences_in_zone(scale, code, MEL)]
+        assert listed == [row[0] for row in expected.fetchall()], code
+
+
 def test_commune_summary_sits_beside_the_epci_with_sane_values(store: Store) -> None:
     summary = store.zone_summary("commune", "59512", 2024, MEL)
     assert [level.scale for level in summary.levels] == ["commune", "epci"]
