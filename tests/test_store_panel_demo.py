@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,12 @@ def test_rows_read_at_start_are_those_a_query_per_zone_returns(store: Store) -> 
     )
     for scale, code in zones.fetchall():
         assert store._code_rows(scale, code) == store._read_code_rows(scale, code), code
+
+
+def test_rows_read_at_start_leave_the_garbage_collector_alone(store: Store) -> None:
+    rows = store._code_rows("commune", "59350")
+    gc.collect()
+    assert rows and not gc.is_tracked(rows) and not gc.is_tracked(rows[0])
 
 
 def test_residences_read_at_start_are_those_of_the_zone_by_name(store: Store) -> None:
