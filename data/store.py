@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import duckdb
@@ -318,8 +319,10 @@ class Store:
             )
             .fetchall()
         )
-        for row in rows:
-            grouped.setdefault(row[:2], []).append(row[2:])
+        for scale, code, indicator_id, theme, year, value, status in rows:
+            # Interned: the few distinct ids, themes and statuses are shared by every row.
+            row = (intern(indicator_id), intern(theme), year, value, intern(status))
+            grouped.setdefault((scale, code), []).append(row)
         return {key: tuple(values) for key, values in grouped.items()}
 
     def _read_code_rows(self, scale: str, code: str) -> tuple[CodeRow, ...]:
