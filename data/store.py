@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +30,6 @@ INDICATORS_BY_CODE_SQL = """
 # Residences whose rows a process keeps in memory (each ~200 rows; the zones' rows are all
 # read at start, see `Store.preload_panel`).
 CODE_ROWS_CACHE = 2048
-# (indicator, vintage) pairs whose IRIS values a process keeps for the IRIS rankings.
-LATEST_IRIS_CACHE = 64
 
 
 class WarehouseMissing(RuntimeError):
@@ -532,30 +531,20 @@ class Store:
                 communes.setdefault(ref.commune_code, []).append(ref)
         return {code: tuple(refs) for code, refs in communes.items()}
 
-    def _read_latest_iris(
-        self, indicator_id: str, year: int | None, themes: tuple[str, ...]
-    ) -> dict[str, Measure]:
-        theme_marks = ", ".join("?" for _ in themes)
-        rows = (
-            self._cursor()
-            .execute(
-                f"""
-                SELECT code, value, status, year FROM indicators
-                WHERE scale = 'iris' AND indicator_id = ? AND year <= ?
-                  AND theme IN ({theme_marks})
-                QUALIFY row_number() OVER (PARTITION BY code ORDER BY year DESC) = 1
-                """,
-                [indicator_id, year if year is not None else 9999, *themes],
-            )
-            .fetchall()
-        )
-        return {code: Measure(value, status, vintage) for code, value, status, vintage in rows}
-
-    @functools.cached_property
-    def _latest_iris(self) -> Callable[[str, int | None, tuple[str, ...]], dict[str, Measure]]:
-        """Every IRIS's value of one indicator and vintage (cached: users click commune after
-        commune with the same indicator)."""
-        return functools.lru_cache(maxsize=LATEST_IRIS_CACHE)(self._read_latest_iris)
+    def _latest_row(
+        self, scale: str, code: str, indicator_id: str, year: int | None, themes: tuple[str, ...]
+    ) -> CodeRow | None:
+        """A zone's row of one indicator at its latest vintage up to `year`, if any."""
+        rows = self._code_rows(scale, code)
+        limit = year if year is not None else 9999
+        latest = None
+        # Rows come sorted by indicator then year: jump to the indicator's first row.
+        for row in rows[bisect_left(rows, (indicator_id,)) :]:
+            if row[0] != indicator_id or row[2] > limit:
+                break
+            if row[1] in themes:
+                latest = row
+        return latest
 
     def iris_ranking(
         self, commune_code: str, indicator_id: str, year: int | None, scope: AccessScope
@@ -566,8 +555,11 @@ class Store:
         iris = self._iris_by_commune.get(commune_code, ())
         if not themes or not iris:
             return []
-        latest = self._latest_iris(indicator_id, year, themes)
-        ranking = [(ref, latest[ref.code]) for ref in iris if ref.code in latest]
+        ranking = [
+            (ref, Measure(row[3], row[4], row[2]))
+            for ref in iris
+            if (row := self._latest_row("iris", ref.code, indicator_id, year, themes))
+        ]
         return sorted(
             ranking,
             key=lambda item: (item[1].value is None, -(item[1].value or 0), item[0].name),
