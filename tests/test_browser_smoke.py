@@ -1,8 +1,9 @@
 """Smoke test of the README's promise: `make run` serves the demo map of the 95 communes.
 
 The test starts `make run` itself (on a free port), logs in through the real form in
-Debian's Chromium and waits for the communes to be drawn; pytest-playwright keeps a
-screenshot under test-results/ when it fails.
+Debian's Chromium and waits for the communes to be drawn, with every file served by the
+portal itself (closed networks, strict CSP); pytest-playwright keeps a screenshot under
+test-results/ when it fails.
 """
 
 from __future__ import annotations
@@ -55,6 +56,13 @@ def test_make_run_serves_the_map_of_the_95_communes(
     page: Page, make_run_server: str, login_as
 ) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
+    requested: list[str] = []
+    console_errors: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on(
+        "console",
+        lambda message: console_errors.append(message.text) if message.type == "error" else None,
+    )
     login_as(page, make_run_server, "etat@atlas-demo.fr")
     page.wait_for_function(
         "n => document.querySelectorAll('path.atlas-zone').length === n",
@@ -63,3 +71,7 @@ def test_make_run_serves_the_map_of_the_95_communes(
     )
     expect(page.locator("#demo-banner")).to_contain_text("Données de démonstration")
     expect(page).to_have_title("Atlas du logement social")
+    foreign = [url for url in requested if not url.startswith(make_run_server)]
+    assert not foreign, f"the portal must serve every file itself (no CDN): {foreign}"
+    refused = [text for text in console_errors if "Content Security Policy" in text]
+    assert not refused, f"the Content-Security-Policy blocked something: {refused}"
