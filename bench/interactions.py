@@ -11,7 +11,8 @@ POSTing to Dash's update endpoint exactly what the browser sends (payloads built
   every (indicator, vintage) or scale, so the per-view cache never helps within a run;
 - state sync: the permalink callback that follows any control change;
 - click zone / open residence: the panel of a commune or IRIS / of a residence (secret
-  ones included).
+  ones included); zone clicks alternate communes and IRIS, each with the next (indicator,
+  vintage), so that every request is a first view of its zone and of its IRIS ranking.
 
 Each callback's p50 and p95 are printed beside the no-op's, with the p95 ratio (target:
 within 3x). Then Chromium (Debian's) logs in and the time from submitting the login
@@ -212,7 +213,7 @@ def warehouse_samples(warehouse: Path) -> dict[str, list]:
         ).fetchall(),
         "zones": connection.execute(
             "SELECT scale, code FROM read_parquet(?) WHERE scale IN ('commune', 'iris') "
-            "ORDER BY hash(code)",
+            "ORDER BY row_number() OVER (PARTITION BY scale ORDER BY hash(code)), scale",
             [zones],
         ).fetchall(),
         "residences": connection.execute(
@@ -277,8 +278,15 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
             yield payload(sync, values, ["indicator-select.value"])
 
     def zone_payloads() -> Iterator[dict]:
-        for scale, code in itertools.cycle(samples["zones"]):
-            values = {**base, "selection.data": {"scale": scale, "code": code}}
+        views = itertools.cycle(samples["views"])
+        for (scale, code), (indicator_id, year) in zip(itertools.cycle(samples["zones"]), views):
+            values = {
+                **base,
+                "selection.data": {"scale": scale, "code": code},
+                "indicator-select.value": indicator_id,
+                "year-select.value": year,
+                "theme-select.value": indicator_id.split(".", 1)[0],
+            }
             yield payload(panel, values, ["selection.data"])
 
     def residence_payloads() -> Iterator[dict]:
