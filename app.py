@@ -26,6 +26,7 @@ def create_app(settings: Settings) -> Dash:
         serve_locally=True,
         update_title=None,
     )
+    app.index_string = app.index_string.replace("<html>", '<html lang="fr">', 1)
     app.server.config["SECRET_KEY"] = settings.secret_key
     app.server.config["ATLAS_SETTINGS"] = settings
     app.server.config["ATLAS_STORE"] = store

@@ -71,6 +71,7 @@ def test_make_run_serves_the_map_of_the_95_communes(
     )
     expect(page.locator("#demo-banner")).to_contain_text("Données de démonstration")
     expect(page).to_have_title("Atlas du logement social")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
     foreign = [url for url in requested if not url.startswith(make_run_server)]
     assert not foreign, f"the portal must serve every file itself (no CDN): {foreign}"
     refused = [text for text in console_errors if "Content Security Policy" in text]
