@@ -20,13 +20,15 @@ from layouts.compare import clean_pinned
 from layouts.panel_common import (
     PIN_BUTTON,
     PIN_MESSAGE,
+    RANKING_MORE,
+    RANKING_TABLE,
     RESIDENCE_FILTER,
     RESIDENCE_LIST,
     SELECT_LINK,
 )
 from layouts.panel_labels import NO_SELECTION_TEXT, UNKNOWN_SELECTION_TEXT
 from layouts.panel_residence import residence_panel
-from layouts.panel_zone import pin_look, residence_list, zone_panel
+from layouts.panel_zone import full_ranking, pin_look, residence_list, zone_panel
 
 SELECTABLE_SCALES = (*ZONE_SCALES, "residence")
 MAX_CODE_LENGTH = 40
@@ -114,6 +116,19 @@ def panel_content(
     return PanelContent(panel)
 
 
+def ranking_content(
+    store: Store, scope: AccessScope, commune_code: Any, indicator_id: Any, year: Any
+) -> list[Any]:
+    """The whole IRIS ranking of a commune, as the scope allows (the panel shows a cut)."""
+    selected = clean_selection({"scale": "commune", "code": commune_code})
+    indicator = clean_indicator(indicator_id)
+    vintage = clean_year(year, store)
+    if selected is None or indicator is None:
+        return full_ranking(None, [], vintage)
+    ranking = store.iris_ranking(selected[1], indicator, vintage, scope)
+    return full_ranking(indicator, ranking, vintage)
+
+
 def register(app: Dash, store: Store) -> None:
     store.preload_panel()
 
@@ -158,6 +173,19 @@ def register(app: Dash, store: Store) -> None:
         matching = text.strip()[:MAX_FILTER_LENGTH] if isinstance(text, str) else ""
         residences = store.residences_in_zone(*selected, current_scope(), matching)
         return residence_list(residences, secrecy_threshold(store))
+
+    @app.callback(
+        Output({"type": RANKING_TABLE, "code": MATCH}, "children"),
+        Input({"type": RANKING_MORE, "code": MATCH}, "n_clicks"),
+        State("indicator-select", "value"),
+        State("year-select", "value"),
+        prevent_initial_call=True,
+    )
+    def show_full_ranking(clicks: Any, indicator_id: Any, year: Any) -> list[Any]:
+        commune = ctx.triggered_id
+        if not clicks or not isinstance(commune, dict):
+            raise PreventUpdate
+        return ranking_content(store, current_scope(), commune.get("code"), indicator_id, year)
 
     @app.callback(
         Output({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "children"),

@@ -20,6 +20,8 @@ PIN_MESSAGE = "panel-pin-message"
 UNPIN_BUTTON = "compare-unpin"
 RESIDENCE_FILTER = "panel-residence-filter"
 RESIDENCE_LIST = "panel-residence-list"
+RANKING_MORE = "panel-ranking-more"
+RANKING_TABLE = "panel-ranking-table"
 # Units a row label already names ("Logements sociaux", "Ménages enquêtés").
 COUNT_UNITS = ("logements", "ménages")
 # No plotly locale: plotly ships only English and silently ignores an unregistered one; the

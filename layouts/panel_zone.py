@@ -4,12 +4,13 @@ small charts, the evolution of the chosen indicator and the list of its residenc
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from data.catalog import CATALOG
+from data.catalog import CATALOG, Indicator
 from data.store import IndicatorSeries, Measure, ResidenceItem, ZoneRef, ZoneSummary
 from layouts.figures_panel import LinePoint, level_color, series_figure
 from layouts.formatting import format_number, format_value
@@ -17,6 +18,8 @@ from layouts.panel_common import (
     COUNT_UNITS,
     PIN_BUTTON,
     PIN_MESSAGE,
+    RANKING_MORE,
+    RANKING_TABLE,
     RESIDENCE_FILTER,
     RESIDENCE_LIST,
     distribution_charts,
@@ -38,7 +41,10 @@ from layouts.panel_labels import (
     secret_residence_text,
 )
 
-RESIDENCE_LIST_LIMIT = 50
+RESIDENCE_LIST_LIMIT = 20
+# A commune's IRIS ranking shows its head and tail; the rest comes on demand.
+RANKING_TOP = 10
+RANKING_BOTTOM = 5
 
 
 def pin_look(pinned: bool) -> tuple[str, str]:
@@ -149,10 +155,13 @@ def residence_list(
     shown = [_residence_item(residence, threshold) for residence in residences[:limit]]
     children: list[Any] = [html.Ul(shown, className="list-unstyled panel-residences")]
     if len(residences) > limit:
+        others = len(residences) - limit
+        rest = f"… {format_number(others)} autres" if others > 1 else "… 1 autre"
         children.append(
             html.P(
                 f"{format_number(limit)} premières sur {format_number(len(residences))}, "
-                "par ordre alphabétique : filtrez pour trouver les autres.",
+                f"par ordre alphabétique ; {rest} : filtrez par nom, adresse ou bailleur "
+                f"pour {'les' if others > 1 else 'la'} trouver.",
                 className="small text-muted panel-residences-more",
             )
         )
@@ -181,30 +190,102 @@ def residences_section(
     return section(title, labelled_search, listing, name="residences")
 
 
-def iris_ranking_section(
+@dataclass(frozen=True)
+class RankedZone:
+    rank: int  # 1 for the highest
+    zone: ZoneRef
+    measure: Measure
+
+
+@dataclass(frozen=True)
+class CutRanking:
+    """The head and tail of a ranking, and how many ranked zones lie between them."""
+
+    head: list[RankedZone]
+    skipped: int
+    tail: list[RankedZone]
+
+    @property
+    def total(self) -> int:
+        return len(self.head) + self.skipped + len(self.tail)
+
+
+def cut_ranking(
+    ranking: Sequence[tuple[ZoneRef, Measure]],
+    top: int = RANKING_TOP,
+    bottom: int = RANKING_BOTTOM,
+) -> CutRanking:
+    """The `top` first and `bottom` last of a ranking with their ranks; whole when short."""
+    ranked = [RankedZone(rank, zone, measure) for rank, (zone, measure) in enumerate(ranking, 1)]
+    if len(ranked) <= top + bottom:
+        return CutRanking(ranked, 0, [])
+    return CutRanking(ranked[:top], len(ranked) - top - bottom, ranked[len(ranked) - bottom :])
+
+
+def _ranking_row(ranked: RankedZone, indicator: Indicator, year: int | None) -> html.Tr:
+    zone = ranked.zone
+    return html.Tr(
+        [
+            html.Td(f"{format_number(ranked.rank)}.", className="text-muted panel-rank"),
+            html.Td(select_link(zone.scale, zone.code, zone.name)),
+            html.Td(measure_text(indicator, ranked.measure, year), className="text-end"),
+        ]
+    )
+
+
+def ranking_table(cut: CutRanking, indicator: Indicator, year: int | None) -> dbc.Table:
+    """The ranked IRIS as rows of links, a line counting the ones left out of a cut."""
+    rows = [_ranking_row(ranked, indicator, year) for ranked in cut.head]
+    if cut.skipped:
+        others = f"… {format_number(cut.skipped)} {'autre' if cut.skipped == 1 else 'autres'} IRIS"
+        rows.append(html.Tr(html.Td(others, colSpan=3, className="text-muted panel-rank-skipped")))
+    rows.extend(_ranking_row(ranked, indicator, year) for ranked in cut.tail)
+    header = html.Thead(
+        html.Tr([html.Th("Rang", scope="col", className="visually-hidden"),
+                 html.Th("IRIS", scope="col"),
+                 html.Th(row_label(indicator), scope="col", className="text-end")])
+    )  # fmt: skip
+    return dbc.Table([header, html.Tbody(rows)], size="sm", hover=True, className="panel-figures")
+
+
+def full_ranking(
     indicator_id: str | None, ranking: Sequence[tuple[ZoneRef, Measure]], year: int | None
+) -> list[Any]:
+    """Every ranked IRIS, shown when the user asks for the whole ranking."""
+    if indicator_id not in CATALOG or not ranking:
+        return [html.P("Aucun IRIS à classer.", className="text-muted")]
+    cut = cut_ranking(ranking, top=len(ranking), bottom=0)
+    return [ranking_table(cut, CATALOG[indicator_id], year)]
+
+
+def iris_ranking_section(
+    indicator_id: str | None,
+    ranking: Sequence[tuple[ZoneRef, Measure]],
+    year: int | None,
+    commune_code: str = "",
 ) -> html.Section | None:
-    """The IRIS of a commune ranked by the chosen indicator, each a link to its panel."""
+    """The IRIS of a commune ranked by the chosen indicator, each a link to its panel: the
+    highest and the lowest, and a button that brings the whole ranking."""
     if indicator_id not in CATALOG or len(ranking) < 2:
         return None
-    indicator = CATALOG[indicator_id]
-    rows = [
-        html.Tr(
-            [
-                html.Td(select_link(zone.scale, zone.code, zone.name)),
-                html.Td(measure_text(indicator, measure, year), className="text-end"),
-            ]
+    cut = cut_ranking(ranking)
+    children: list[Any] = [ranking_table(cut, CATALOG[indicator_id], year)]
+    if cut.skipped:
+        children.append(
+            html.Button(
+                f"Voir les {format_number(cut.total)} IRIS",
+                id={"type": RANKING_MORE, "code": commune_code},
+                className="btn btn-sm btn-outline-secondary panel-ranking-more",
+                n_clicks=0,
+            )
         )
-        for zone, measure in ranking
-    ]
-    header = html.Thead(
-        html.Tr([html.Th("IRIS", scope="col"), html.Th(row_label(indicator), scope="col",
-                                                         className="text-end")])
-    )  # fmt: skip
-    table = dbc.Table([header, html.Tbody(rows)], size="sm", hover=True, className="panel-figures")
     return section(
         f"IRIS de la commune, du plus élevé au plus faible ({len(ranking)})",
-        html.Div(table, className="panel-ranking"),
+        html.Div(
+            children,
+            id={"type": RANKING_TABLE, "code": commune_code},
+            className="panel-ranking",
+        ),
         name="ranking",
     )
 
@@ -239,7 +320,9 @@ def zone_panel(
     )
     if evolution is not None:
         children.append(section("Évolution", evolution, name="evolution"))
-    if (ranked := iris_ranking_section(indicator_id, ranking, summary.year)) is not None:
+    if (
+        ranked := iris_ranking_section(indicator_id, ranking, summary.year, summary.zone.code)
+    ) is not None:
         children.append(ranked)
     if charts:
         children.append(section("Profil du parc et des ménages", *charts, name="charts"))

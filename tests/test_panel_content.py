@@ -6,17 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from dash import html
 
 from auth.scope import AccessScope
 from callbacks.compare import compare_content
-from callbacks.panel import clean_selection, clean_year, panel_content
+from callbacks.panel import clean_selection, clean_year, panel_content, ranking_content
 from data.store import Store
+from layouts.panel_common import RANKING_MORE, SELECT_LINK
 from layouts.panel_labels import (
     NO_SELECTION_TEXT,
     OCCUPATION_OUT_OF_PERIMETER_TEXT,
     UNKNOWN_SELECTION_TEXT,
 )
-from tests.test_panel_layouts import text_of
+from tests.test_panel_layouts import ids_of, text_of, walk
 
 BOTH = frozenset({"parc", "occupation"})
 MEL = AccessScope("CONV-2021-001", "MEL", "mel", BOTH)
@@ -81,3 +83,30 @@ def test_compare_sets_the_epci_apart_as_reference(store: Store) -> None:
     text = text_of(view)
     assert "Comparaison de 2 zones" in text
     assert text.index("Lille") < text.index("Roubaix") < text.index("MEL")
+
+
+def test_roubaix_panel_cuts_its_ranking_and_the_button_brings_all_of_it(store: Store) -> None:
+    roubaix = {"scale": "commune", "code": "59512"}
+    ranking = store.iris_ranking("59512", "parc.vacancy_rate", 2024, MEL)
+    assert len(ranking) > 15
+    panel = panel_content(store, MEL, roubaix, "parc.vacancy_rate", 2024, []).children
+    (section,) = [node for node in walk(panel) if "panel-section-ranking" in str(
+        getattr(node, "className", ""))]  # fmt: skip
+    assert len(ids_of(section, SELECT_LINK)) == 15
+    assert f"… {len(ranking) - 15} autres IRIS" in text_of(section)
+    assert ids_of(section, RANKING_MORE) == [{"type": RANKING_MORE, "code": "59512"}]
+
+    full = html.Div(ranking_content(store, MEL, "59512", "parc.vacancy_rate", 2024))
+    assert [i["code"] for i in ids_of(full, SELECT_LINK)] == [zone.code for zone, _ in ranking]
+    assert f"{len(ranking)}." in text_of(full) and "autres IRIS" not in text_of(full)
+
+
+@pytest.mark.parametrize(
+    ("code", "indicator"),
+    [("x" * 300, "parc.vacancy_rate"), ({"$ne": 1}, "parc.vacancy_rate"), ("59512", "nope")],
+)
+def test_full_ranking_of_a_tampered_request_is_an_empty_hint(
+    store: Store, code: object, indicator: str
+) -> None:
+    content = html.Div(ranking_content(store, MEL, code, indicator, 2024))
+    assert "Aucun IRIS" in text_of(content) and not ids_of(content, SELECT_LINK)

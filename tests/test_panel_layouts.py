@@ -22,7 +22,7 @@ from data.store import (
     ZoneSummary,
 )
 from layouts.figures_panel import EPCI_COLOR, ZONE_COLORS
-from layouts.panel_common import PIN_BUTTON, SELECT_LINK
+from layouts.panel_common import PIN_BUTTON, RANKING_MORE, RANKING_TABLE, SELECT_LINK
 from layouts.panel_labels import (
     OCCUPATION_NOT_GRANTED_TEXT,
     OCCUPATION_OUT_OF_PERIMETER_TEXT,
@@ -31,7 +31,7 @@ from layouts.panel_labels import (
     UNPIN_TEXT,
 )
 from layouts.panel_residence import residence_panel
-from layouts.panel_zone import residence_list, zone_panel
+from layouts.panel_zone import cut_ranking, full_ranking, residence_list, zone_panel
 
 IRIS = ZoneRef("iris", "595120101", "Roubaix Centre", "59512")
 COMMUNE = ZoneRef("commune", "59512", "Roubaix", "59512")
@@ -259,18 +259,14 @@ def test_secret_residence_shows_the_secrecy_notice_and_no_values() -> None:
     assert not [node for node in walk(panel) if isinstance(node, dcc.Graph)]
 
 
-def test_commune_panel_ranks_its_iris_by_the_chosen_indicator() -> None:
+def ranking_section_of(ranking: list[tuple[ZoneRef, Measure]]) -> Any:
+    """The ranking section of Roubaix's panel for the vacancy rate."""
     commune_summary = ZoneSummary(
         zone=COMMUNE,
         levels=(COMMUNE, EPCI),
         year=2024,
         measures={"parc.vacancy_rate": (ok(4.0), ok(3.0))},
     )
-    ranking = [
-        (ZoneRef("iris", "595120102", "Épeule 2"), ok(7.26)),
-        (IRIS, ok(5.0)),
-        (ZoneRef("iris", "595120103", "Alma 3"), Measure(None, "secret", 2024)),
-    ]
     panel = zone_panel(
         commune_summary,
         residences=[],
@@ -282,11 +278,62 @@ def test_commune_panel_ranks_its_iris_by_the_chosen_indicator() -> None:
     )
     (section,) = [node for node in walk(panel) if "panel-section-ranking" in str(
         getattr(node, "className", ""))]  # fmt: skip
+    return section
+
+
+def test_commune_panel_ranks_its_iris_by_the_chosen_indicator() -> None:
+    ranking = [
+        (ZoneRef("iris", "595120102", "Épeule 2"), ok(7.26)),
+        (IRIS, ok(5.0)),
+        (ZoneRef("iris", "595120103", "Alma 3"), Measure(None, "secret", 2024)),
+    ]
+    section = ranking_section_of(ranking)
     text = text_of(section)
     assert text.index("Épeule 2") < text.index("Roubaix Centre") < text.index("Alma 3")
     assert "7,3\u00a0%" in text and "secret" in text
     assert [i["code"] for i in ids_of(section, SELECT_LINK)] == [
         "595120102", "595120101", "595120103"]  # fmt: skip
+
+
+def iris_ranking(count: int) -> list[tuple[ZoneRef, Measure]]:
+    """`count` IRIS of Roubaix, highest first."""
+    return [
+        (ZoneRef("iris", f"59512{n:04d}", f"IRIS {n}"), ok(100.0 - n)) for n in range(1, count + 1)
+    ]
+
+
+def test_cut_ranking_keeps_the_ten_highest_and_five_lowest_with_their_ranks() -> None:
+    cut = cut_ranking(iris_ranking(116))
+    assert [ranked.rank for ranked in cut.head] == list(range(1, 11))
+    assert [ranked.rank for ranked in cut.tail] == [112, 113, 114, 115, 116]
+    assert cut.tail[0].zone.name == "IRIS 112"
+    assert cut.skipped == 101 and cut.total == 116
+    short = cut_ranking(iris_ranking(15))
+    assert [ranked.rank for ranked in short.head] == list(range(1, 16))
+    assert short.skipped == 0 and short.tail == []
+
+
+def test_commune_panel_shows_a_cut_ranking_and_a_button_for_all_of_it() -> None:
+    section = ranking_section_of(iris_ranking(116))
+    text = text_of(section)
+    assert "(116)" in text
+    assert text.index("10.") < text.index("… 101 autres IRIS") < text.index("112.")
+    assert "11." not in text.split("… 101")[0] and "111." not in text
+    links = [i["code"] for i in ids_of(section, SELECT_LINK)]
+    assert links == [f"59512{n:04d}" for n in (*range(1, 11), *range(112, 117))]
+    (more,) = [node for node in walk(section) if getattr(node, "id", None) == {
+        "type": RANKING_MORE, "code": "59512"}]  # fmt: skip
+    assert more.children == "Voir les 116 IRIS"
+    assert ids_of(section, RANKING_TABLE) == [{"type": RANKING_TABLE, "code": "59512"}]
+
+
+def test_full_ranking_lists_every_iris_with_its_rank() -> None:
+    table = html.Div(full_ranking("parc.vacancy_rate", iris_ranking(116), 2024))
+    assert len(ids_of(table, SELECT_LINK)) == 116
+    text = text_of(table)
+    assert "autres IRIS" not in text
+    assert text.index("IRIS 1 ") < text.index("58.") < text.index("116.")
+    assert "Aucun IRIS" in text_of(html.Div(full_ranking(None, [], 2024)))
 
 
 def test_long_residence_lists_are_cut_with_a_hint_to_filter() -> None:
@@ -297,6 +344,8 @@ def test_long_residence_lists_are_cut_with_a_hint_to_filter() -> None:
     listing = html.Div(residence_list(items, 11, limit=2))
     assert len(ids_of(listing, SELECT_LINK)) == 2
     assert "2 premières sur 5" in text_of(listing)
+    assert "… 3 autres : filtrez" in text_of(listing)
+    assert "… 1 autre : filtrez" in text_of(html.Div(residence_list(items, 11, limit=4)))
     assert "premières" not in text_of(html.Div(residence_list(items, 11, limit=5)))
 
 
