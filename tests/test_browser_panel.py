@@ -159,3 +159,21 @@ def test_pinning_zones_fills_the_comparison(page: Page, live_server: str, login_
     expect(compare.locator(".compare-zone-name")).to_have_text(communes[1:], timeout=SLOW)
     expect(page.locator(f"{PANEL} .panel-pin-message")).to_be_empty(timeout=SLOW)
     shot(page, "8-unpinned")
+
+
+def test_the_whole_iris_ranking_comes_on_demand(page: Page, live_server: str, login_as) -> None:
+    logged_in(page, live_server, login_as, ADMIN)
+    open_commune(page, "Roubaix")
+    ranking = page.locator(f"{PANEL} .panel-section-ranking")
+    ranking.scroll_into_view_if_needed()
+    rows = ranking.locator("tbody tr:has(.panel-link)")
+    expect(rows).to_have_count(15, timeout=SLOW)
+    expect(ranking.locator(".panel-rank-skipped")).to_have_text("… 33 autres IRIS")
+    shot(page, "9-ranking-cut")
+    ranking.get_by_role("button", name="Voir les 48 IRIS").click()
+    expect(rows).to_have_count(48, timeout=SLOW)
+    expect(rows.last.locator(".panel-rank")).to_have_text("48.")
+    expect(ranking.locator(".panel-rank-skipped")).to_have_count(0)
+    shot(page, "10-ranking-full")
+    rows.nth(20).locator(".panel-link").click()
+    expect(page.locator(f"{PANEL} .badge").first).to_have_text("IRIS", timeout=SLOW)
