@@ -204,10 +204,11 @@ class CutRanking:
     head: list[RankedZone]
     skipped: int
     tail: list[RankedZone]
+    unpublished: int = 0
 
     @property
     def total(self) -> int:
-        return len(self.head) + self.skipped + len(self.tail)
+        return len(self.head) + self.skipped + len(self.tail) + self.unpublished
 
 
 def cut_ranking(
@@ -215,11 +216,19 @@ def cut_ranking(
     top: int = RANKING_TOP,
     bottom: int = RANKING_BOTTOM,
 ) -> CutRanking:
-    """The `top` first and `bottom` last of a ranking with their ranks; whole when short."""
+    """The `top` first and `bottom` last of a ranking with their ranks; whole when short.
+
+    A cut ranks the published values only (the store puts secret and unavailable zones
+    last), so that its tail shows the lowest values, and counts the others apart."""
     ranked = [RankedZone(rank, zone, measure) for rank, (zone, measure) in enumerate(ranking, 1)]
     if len(ranked) <= top + bottom:
         return CutRanking(ranked, 0, [])
-    return CutRanking(ranked[:top], len(ranked) - top - bottom, ranked[len(ranked) - bottom :])
+    published = [item for item in ranked if item.measure.value is not None]
+    unpublished = len(ranked) - len(published)
+    if len(published) <= top + bottom:
+        return CutRanking(published, 0, [], unpublished)
+    tail = published[len(published) - bottom :]
+    return CutRanking(published[:top], len(published) - top - bottom, tail, unpublished)
 
 
 def _ranking_row(ranked: RankedZone, indicator: Indicator, year: int | None) -> html.Tr:
@@ -240,6 +249,9 @@ def ranking_table(cut: CutRanking, indicator: Indicator, year: int | None) -> db
         others = f"… {format_number(cut.skipped)} {'autre' if cut.skipped == 1 else 'autres'} IRIS"
         rows.append(html.Tr(html.Td(others, colSpan=3, className="text-muted panel-rank-skipped")))
     rows.extend(_ranking_row(ranked, indicator, year) for ranked in cut.tail)
+    if cut.unpublished:
+        hidden = f"… {format_number(cut.unpublished)} IRIS sans valeur publiée (secret ou n.d.)"
+        rows.append(html.Tr(html.Td(hidden, colSpan=3, className="text-muted panel-rank-skipped")))
     header = html.Thead(
         html.Tr([html.Th("Rang", scope="col", className="visually-hidden"),
                  html.Th("IRIS", scope="col"),

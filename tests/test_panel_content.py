@@ -92,8 +92,12 @@ def test_roubaix_panel_cuts_its_ranking_and_the_button_brings_all_of_it(store: S
     panel = panel_content(store, MEL, roubaix, "parc.vacancy_rate", 2024, []).children
     (section,) = [node for node in walk(panel) if "panel-section-ranking" in str(
         getattr(node, "className", ""))]  # fmt: skip
+    published = [zone for zone, measure in ranking if measure.value is not None]
+    unpublished = len(ranking) - len(published)
+    assert unpublished > 0, "the demo Roubaix has IRIS without a published vacancy rate"
     assert len(ids_of(section, SELECT_LINK)) == 15
-    assert f"… {len(ranking) - 15} autres IRIS" in text_of(section)
+    assert f"… {len(published) - 15} autres IRIS" in text_of(section)
+    assert f"… {unpublished} IRIS sans valeur publiée" in text_of(section)
     assert ids_of(section, RANKING_MORE) == [{"type": RANKING_MORE, "code": "59512"}]
 
     full = html.Div(ranking_content(store, MEL, "59512", "parc.vacancy_rate", 2024))

@@ -10,6 +10,7 @@ from typing import Any
 import plotly
 from dash import dcc, html
 
+from data.catalog import CATALOG
 from data.store import (
     OCCUPATION_GRANTED,
     OCCUPATION_NOT_GRANTED,
@@ -31,7 +32,13 @@ from layouts.panel_labels import (
     UNPIN_TEXT,
 )
 from layouts.panel_residence import residence_panel
-from layouts.panel_zone import cut_ranking, full_ranking, residence_list, zone_panel
+from layouts.panel_zone import (
+    cut_ranking,
+    full_ranking,
+    ranking_table,
+    residence_list,
+    zone_panel,
+)
 
 IRIS = ZoneRef("iris", "595120101", "Roubaix Centre", "59512")
 COMMUNE = ZoneRef("commune", "59512", "Roubaix", "59512")
@@ -311,6 +318,20 @@ def test_cut_ranking_keeps_the_ten_highest_and_five_lowest_with_their_ranks() ->
     short = cut_ranking(iris_ranking(15))
     assert [ranked.rank for ranked in short.head] == list(range(1, 16))
     assert short.skipped == 0 and short.tail == []
+
+
+def test_cut_ranking_tail_holds_the_lowest_published_values_not_the_secret_ones() -> None:
+    published = iris_ranking(30)
+    hidden = [(ZoneRef("iris", f"59512{n:04d}", f"IRIS {n}"), Measure(None, "secret", 2024))
+              for n in range(31, 38)]  # fmt: skip
+    cut = cut_ranking(published + hidden)
+    assert [ranked.rank for ranked in cut.tail] == [26, 27, 28, 29, 30]
+    assert all(ranked.measure.value is not None for ranked in cut.head + cut.tail)
+    assert cut.skipped == 15 and cut.unpublished == 7 and cut.total == 37
+    text = text_of(html.Div(ranking_table(cut, CATALOG["parc.vacancy_rate"], 2024)))
+    assert "… 15 autres IRIS" in text
+    assert "… 7 IRIS sans valeur publiée (secret ou n.d.)" in text
+    assert text.index("30.") < text.index("sans valeur publiée")
 
 
 def test_commune_panel_shows_a_cut_ranking_and_a_button_for_all_of_it() -> None:
