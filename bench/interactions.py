@@ -28,7 +28,6 @@ import itertools
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,8 @@ from typing import Any
 
 import duckdb
 
+from local_server import free_port, gunicorn_command, wait_until_up
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 EMAIL = "mel-admin@atlas-demo.fr"
@@ -53,12 +54,6 @@ TARGET_BYTES = 1.5e6
 
 
 # --- the server
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(warehouse: Path, var_dir: Path) -> tuple[subprocess.Popen, str]:
@@ -78,36 +73,15 @@ def start_server(warehouse: Path, var_dir: Path) -> tuple[subprocess.Popen, str]
     port = free_port()
     log = (var_dir / "gunicorn.log").open("w")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "app:server",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--no-control-socket",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        gunicorn_command(port), cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited; see {var_dir / 'gunicorn.log'}")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                return process, base
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    raise RuntimeError("the server did not start within 90 s")
+    try:
+        wait_until_up(f"{base}/healthz", process, timeout=90)
+    except RuntimeError:
+        process.terminate()
+        raise
+    return process, base
 
 
 # --- a logged-in HTTP session

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,13 +18,8 @@ from auth.db import Database
 from auth.demo_accounts import DEMO_USERS, seed_demo_accounts
 from auth.models import AuditEvent
 from auth.passwords import Passwords, make_hasher
-from tests.conftest import (
-    DEMO_PASSWORD,
-    PROJECT_ROOT,
-    TEST_SECRET_KEY,
-    free_port,
-    wait_until_up,
-)
+from local_server import free_port, gunicorn_command, wait_until_up
+from tests.conftest import DEMO_PASSWORD, PROJECT_ROOT, TEST_SECRET_KEY
 
 ACTIVE_USERS = [user.email for user in DEMO_USERS if user.email != "expire@atlas-demo.fr"]
 ROUNDS = 6
@@ -48,13 +42,9 @@ def gunicorn_app(
         "SECRET_KEY": TEST_SECRET_KEY,
         "ATLAS_LOGIN_RATE_LIMIT": "10000 per minute",
     }
-    command = [
-        sys.executable, "-m", "gunicorn", "app:server", "--bind", f"127.0.0.1:{port}",
-        "--workers", "2", "--threads", "4", "--no-control-socket",
-    ]  # fmt: skip
     with (tmp_path / "gunicorn.log").open("w") as log:
         process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            gunicorn_command(port), cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
         try:
             wait_until_up(f"http://127.0.0.1:{port}/healthz", process, timeout=120)

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PROJECT_ROOT, free_port, wait_until_up
+from local_server import free_port, wait_until_up
+from tests.conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.browser
 
