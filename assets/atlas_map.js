@@ -4,8 +4,10 @@
  * (incl. `hideout`) as last argument. Switching indicator or year only changes
  * `hideout`; the geometries stay in the browser.
  *
- * hideout of a choropleth layer: {colors: {code: "#rrggbb"}, labels: {code: "12,3 %"},
- * status: {code: "secret"|"nd"|"restricted"}, texts: {secret, nd, none, restricted,
+ * hideout of a choropleth layer (layouts/choropleth.py), one entry per feature at the
+ * position of its `i` property: {classes: "03s-1…" (a class digit, or a mark: s secret,
+ * n not available, r outside the convention, - no row), labels: ["12,3 %", "", …],
+ * palette: ["#rrggbb" by class], colors: {mark: "#rrggbb"}, texts: {mark: text,
  * secret_by_size (residences: {size class: text})}, title: "Taux de vacance (2024)"}.
  */
 (function () {
@@ -22,23 +24,41 @@
         none: {stroke: false, fill: false}
     };
 
+    var NO_ROW = "-";
+
     function hideoutOf(context) {
         return (context && context.hideout) || {};
+    }
+
+    function isClass(mark) {
+        return mark >= "0" && mark <= "9";
+    }
+
+    /* The feature's character in hideout.classes: a class digit or a status mark. */
+    function markOf(props, hideout) {
+        var classes = hideout.classes || "";
+        var i = props.i;
+        return (typeof i === "number" && i >= 0 && i < classes.length) ? classes.charAt(i) : NO_ROW;
+    }
+
+    /* The fill of a feature, undefined when it has no row this year. */
+    function fillOf(props, hideout) {
+        var mark = markOf(props, hideout);
+        return isClass(mark) ? (hideout.palette || [])[Number(mark)] : (hideout.colors || {})[mark];
     }
 
     /* A residence flagged secret says why from its size class (too small, or secondary
        secrecy); any other hidden value gets the text of its status. */
     function valueText(props, hideout) {
-        var status = (hideout.status || {})[props.code];
+        var mark = markOf(props, hideout);
         var texts = hideout.texts || {};
-        if (status === "secret" && props.secret && (texts.secret_by_size || {})[props.size]) {
+        if (isClass(mark)) {
+            return (hideout.labels || [])[props.i] || "";
+        }
+        if (mark === "s" && props.secret && (texts.secret_by_size || {})[props.size]) {
             return texts.secret_by_size[props.size];
         }
-        if (status) {
-            return texts[status] || status;
-        }
-        var label = (hideout.labels || {})[props.code];
-        return label === undefined ? (texts.none || "") : label;
+        return texts[mark] || "";
     }
 
     /* Tooltip content built with textContent: names from the data never become HTML. */
@@ -63,9 +83,7 @@
     }
 
     function zoneStyle(feature, context) {
-        var hideout = hideoutOf(context);
-        var code = feature.properties && feature.properties.code;
-        var fill = (hideout.colors || {})[code];
+        var fill = fillOf(feature.properties || {}, hideoutOf(context));
         return {
             className: "atlas-zone",
             fillColor: fill || NO_DATA_FILL,
@@ -77,9 +95,8 @@
     }
 
     function residencePoint(feature, latlng, context) {
-        var hideout = hideoutOf(context);
         var props = feature.properties || {};
-        var fill = (hideout.colors || {})[props.code];
+        var fill = fillOf(props, hideoutOf(context));
         return window.L.circleMarker(latlng, {
             className: "atlas-residence" + (props.secret ? " atlas-residence-secret" : ""),
             radius: RESIDENCE_RADIUS[props.size] || 5,

@@ -1,7 +1,7 @@
 """Restyle the map when the scale, indicator, year or classes change.
 
 The layer of the chosen scale gets its geometry URL (fetched once per scale by the
-browser) and a new `hideout` (colours and tooltips by code); the other layer is
+browser) and a new `hideout` (classes and tooltips, one per feature); the other layer is
 emptied. The legend is redrawn from the same classification.
 """
 
@@ -94,6 +94,30 @@ def _classify(
     )
 
 
+@dataclass(frozen=True)
+class Drawing:
+    """What the browser needs to draw one view: the layer's hideout and the legend."""
+
+    hideout: dict[str, Any]
+    legend: html.Div
+
+
+def drawing(store: Store, result: Choropleth, scale: str, theme: str) -> Drawing:
+    threshold = store.secrecy_threshold
+    hideout = result.hideout(store.map_order(scale), secret_text(scale, theme, threshold))
+    if scale == "residence":
+        hideout["texts"]["secret_by_size"] = residence_secret_texts(threshold)
+    return Drawing(hideout, legend_component(result.legend))
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_drawing(store: Store, scale: str, indicator_id: str, year: int, method: str) -> Drawing:
+    """A view every granted signatory sees alike is drawn once per process (Dash only
+    reads what a callback returns)."""
+    result = _shared_choropleth(store, scale, indicator_id, year, method)
+    return drawing(store, result, scale, CATALOG[indicator_id].theme)
+
+
 def map_style(
     store: Store,
     urls: GeodataUrls,
@@ -105,14 +129,15 @@ def map_style(
 ) -> MapStyle:
     scale = scale if scale in MAP_SCALES else "commune"
     result = choropleth(store, scope, scale, indicator_id, year, method)
-    theme = CATALOG[indicator_id].theme if indicator_id in CATALOG else "parc"
-    hideout = result.hideout(secret_text(scale, theme, store.secrecy_threshold)) if result else {}
-    if scale == "residence" and hideout:
-        hideout["texts"]["secret_by_size"] = residence_secret_texts(store.secrecy_threshold)
-    legend = legend_component(result.legend) if result else empty_legend(UNAVAILABLE)
+    if result is None:
+        drawn = Drawing({}, empty_legend(UNAVAILABLE))
+    elif scale == "residence" and CATALOG[indicator_id].theme == "occupation":
+        drawn = drawing(store, result, scale, "occupation")  # depends on the perimeter
+    else:
+        drawn = _shared_drawing(store, scale, indicator_id, year, result.legend.method)
     if scale == "residence":
-        return MapStyle(None, {}, urls.residences, hideout, legend)
-    return MapStyle(urls.zones[scale], hideout, None, {}, legend)
+        return MapStyle(None, {}, urls.residences, drawn.hideout, drawn.legend)
+    return MapStyle(urls.zones[scale], drawn.hideout, None, {}, drawn.legend)
 
 
 def view_key(scale: object, indicator_id: object, year: object, method: object) -> str:

@@ -65,18 +65,37 @@ class Store:
         return int(self.manifest.get("secrecy_threshold", 11))
 
     @functools.cached_property
-    def _zone_codes(self) -> dict[str, frozenset[str]]:
-        rows = self._cursor().execute("SELECT scale, code FROM zones").fetchall()
-        codes: dict[str, set[str]] = {}
+    def _map_orders(self) -> dict[str, tuple[str, ...]]:
+        rows = self._cursor().execute("SELECT scale, code FROM zones ORDER BY code").fetchall()
+        codes: dict[str, list[str]] = {}
         for scale, code in rows:
-            codes.setdefault(scale, set()).add(code)
+            codes.setdefault(scale, []).append(code)
+        residences = (
+            self._cursor()
+            .execute(
+                "SELECT residence_id FROM residences "
+                "WHERE lon IS NOT NULL AND lat IS NOT NULL ORDER BY residence_id"
+            )
+            .fetchall()
+        )
+        codes["residence"] = [row[0] for row in residences]
+        return {scale: tuple(values) for scale, values in codes.items()}
+
+    @functools.cached_property
+    def _zone_codes(self) -> dict[str, frozenset[str]]:
+        codes = {scale: frozenset(order) for scale, order in self._map_orders.items()}
         residences = self._cursor().execute("SELECT residence_id FROM residences").fetchall()
-        codes["residence"] = {row[0] for row in residences}
-        return {scale: frozenset(values) for scale, values in codes.items()}
+        codes["residence"] = frozenset(row[0] for row in residences)
+        return codes
 
     def map_codes(self, scale: str) -> frozenset[str]:
-        """Every code drawn at `scale` ('commune', 'iris', 'qpv' or 'residence')."""
+        """Every code of `scale` ('commune', 'iris', 'qpv' or 'residence')."""
         return self._zone_codes.get(scale, frozenset())
+
+    def map_order(self, scale: str) -> tuple[str, ...]:
+        """The codes of the features drawn at `scale`, each at the position its feature's
+        `i` property gives: the map's styles are arrays in this order, not dicts by code."""
+        return self._map_orders.get(scale, ())
 
     @functools.cached_property
     def indicator_years(self) -> dict[str, tuple[int, ...]]:
@@ -94,7 +113,8 @@ class Store:
     @functools.cache  # noqa: B019 - the store lives as long as the process
     def zone_features_json(self, scale: str) -> str:
         """The zones of a scale as GeoJSON text, built from the pipeline's simplified
-        geometry text without parsing it (properties: code, name, scale)."""
+        geometry text without parsing it (properties: index `i` in `map_order`, code,
+        name, scale)."""
         rows = (
             self._cursor()
             .execute(
@@ -103,9 +123,13 @@ class Store:
             )
             .fetchall()
         )
+        index = {code: i for i, code in enumerate(self.map_order(scale))}
         features = ",".join(
             '{"type":"Feature","properties":'
-            + json.dumps({"code": code, "name": name, "scale": scale}, ensure_ascii=False)
+            + json.dumps(
+                {"i": index[code], "code": code, "name": name, "scale": scale},
+                ensure_ascii=False,
+            )
             + ',"geometry":'
             + geometry
             + "}"
@@ -115,7 +139,8 @@ class Store:
 
     @functools.cache  # noqa: B019 - the store lives as long as the process
     def residence_features_json(self) -> str:
-        """Every residence as a GeoJSON point (properties: code, name, size class, secret)."""
+        """Every located residence as a GeoJSON point (properties: index `i` in
+        `map_order`, code, name, size class, secret)."""
         rows = (
             self._cursor()
             .execute(
@@ -124,11 +149,13 @@ class Store:
             )
             .fetchall()
         )
+        index = {code: i for i, code in enumerate(self.map_order("residence"))}
         features = [
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
                 "properties": {
+                    "i": index[code],
                     "code": code,
                     "name": name,
                     "size": size_class,

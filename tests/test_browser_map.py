@@ -127,7 +127,8 @@ def test_hover_click_and_search(explorer: Page, shot) -> None:
     page = explorer
     wait_for_zones(page, 95)
     page.locator(ZONES).nth(0).hover()
-    expect(page.locator(".atlas-tooltip").last).to_contain_text("Logements sociaux (2024) :")
+    tooltip = page.locator(".atlas-tooltip").last
+    expect(tooltip).to_contain_text(re.compile(r"Logements sociaux \(2024\) : \d[\d\s]*logements"))
     search(page, "Roubaix", "Commune — Roubaix")
     expect(page).to_have_url(re.compile(r"selection=commune:59512"))
     page.wait_for_selector("path.atlas-selection", state="attached")

@@ -59,10 +59,29 @@ def test_choropleth_colours_labels_and_counts() -> None:
     assert legend.not_available_count == 2
     assert legend.missing_count == 2
     assert legend.no_value_count == 5
-    hideout = result.hideout("Secret statistique (moins de 11 logements)")
-    assert hideout["status"] == {"f": "secret", "g": "nd", "h": "nd"}
-    assert hideout["texts"]["secret"] == "Secret statistique (moins de 11 logements)"
+    order = ["a", "b", "c", "d", "e", "f", "g", "h", "unknown"]
+    hideout = result.hideout(order, "Secret statistique (moins de 11 logements)")
+    assert hideout["classes"] == "00123snn-"
+    assert hideout["palette"] == list(palette)
+    assert hideout["labels"][1] == f"2,0{NBSP}%"
+    assert hideout["labels"][5:] == ["", "", "", ""]
+    assert hideout["colors"]["s"] == SECRET_COLOR and hideout["colors"]["n"] == NOT_AVAILABLE_COLOR
+    assert hideout["texts"]["s"] == "Secret statistique (moins de 11 logements)"
+    assert hideout["texts"]["-"] == "Pas de donnée cette année"
     assert hideout["title"] == "Taux de vacance (2023)"
+
+
+def test_hideout_follows_the_feature_order() -> None:
+    """Position i of the hideout styles the feature whose `i` property is i."""
+    result = build_choropleth(ROWS, FakeIndicator(), 2023, total=10, method="equal", k=4)
+    backwards = result.hideout(["h", "g", "f", "e", "d", "c", "b", "a"])
+    assert backwards["classes"] == "nns32100"
+    assert backwards["labels"][-1] == f"1,0{NBSP}%"
+    colors = result.colors
+    for position, code in enumerate(["h", "g", "f", "e", "d", "c", "b", "a"]):
+        mark = backwards["classes"][position]
+        drawn = backwards["palette"][int(mark)] if mark.isdigit() else backwards["colors"][mark]
+        assert drawn == colors[code]
 
 
 def test_favourable_indicator_reverses_palette() -> None:
@@ -106,7 +125,7 @@ def test_residences_outside_the_perimeter_are_counted_apart() -> None:
     result = build_choropleth(rows, FakeIndicator(), 2024, total=3, noun="résidences")
     assert result.colors["r2"] == RESTRICTED_COLOR
     assert result.legend.restricted_count == 1
-    assert result.hideout()["status"] == {"r2": "restricted", "r3": "secret"}
+    assert result.hideout(["r1", "r2", "r3"])["classes"] == "0rs"
     shown = texts(legend_component(result.legend))
     assert "Hors du périmètre de votre convention" in shown
     assert "2 résidences sans valeur" in shown

@@ -30,8 +30,10 @@ def store(demo_warehouse: Path) -> Store:
 def test_zone_scale_gets_its_url_and_hideout(store: Store) -> None:
     style = map_style(store, URLS, MEL, "iris", "parc.vacancy_rate", 2024, "jenks")
     assert style.zone_url == URLS.zones["iris"] and style.residence_url is None
-    assert set(style.zone_hideout["colors"]) == store.map_codes("iris")
-    assert style.zone_hideout["texts"]["secret"] == "Secret statistique"
+    classes = style.zone_hideout["classes"]
+    assert len(classes) == len(style.zone_hideout["labels"]) == len(store.map_codes("iris"))
+    assert set(classes) <= set("01234snr-") and "0" in classes and "4" in classes
+    assert style.zone_hideout["texts"]["s"] == "Secret statistique"
     assert style.residence_hideout == {}
 
 
@@ -40,7 +42,11 @@ def test_residence_scale_gets_points_and_the_threshold(store: Store) -> None:
     assert style.zone_url is None and style.residence_url == URLS.residences
     texts = style.residence_hideout["texts"]
     assert texts["secret_by_size"] == residence_secret_texts(11)
-    assert "secret" in style.residence_hideout["status"].values()
+    classes, labels = style.residence_hideout["classes"], style.residence_hideout["labels"]
+    assert len(classes) == len(labels) == len(store.map_order("residence"))
+    secret = [i for i, mark in enumerate(classes) if mark == "s"]
+    assert secret and all(labels[i] == "" for i in secret)
+    assert all(labels[i] for i, mark in enumerate(classes) if mark.isdigit())
     assert secret_text("residence", "occupation", 11) == (
         "Secret statistique (moins de 11 ménages, ou secret secondaire)"
     )

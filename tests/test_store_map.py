@@ -43,6 +43,17 @@ def test_feature_collections_hold_every_zone_once(store: Store, demo_warehouse: 
     assert len(store.map_codes("commune")) == 95
 
 
+def test_features_carry_their_position_in_the_map_order(store: Store) -> None:
+    """The map's styles are arrays: feature `i` must be the i-th code of `map_order`."""
+    collections = {scale: store.zone_features_json(scale) for scale in ("commune", "iris", "qpv")}
+    collections["residence"] = store.residence_features_json()
+    for scale, text in collections.items():
+        order = store.map_order(scale)
+        features = json.loads(text)["features"]
+        assert len(features) == len(order) > 0
+        assert all(order[f["properties"]["i"]] == f["properties"]["code"] for f in features)
+
+
 def test_residence_points_carry_size_and_secrecy(store: Store, demo_warehouse: Path) -> None:
     collection = json.loads(store.residence_features_json())
     features = collection["features"]
@@ -52,7 +63,7 @@ def test_residence_points_carry_size_and_secrecy(store: Store, demo_warehouse: P
     assert len(secret) == expected_secret > 0
     assert {f["properties"]["size"] for f in features} <= {"<11", "11-49", "50-199", "200+"}
     # no value of any kind rides with the points: only identity, size and secrecy
-    assert set(features[0]["properties"]) == {"code", "name", "size", "secret", "scale"}
+    assert set(features[0]["properties"]) == {"i", "code", "name", "size", "secret", "scale"}
 
 
 def test_map_values_cover_every_zone(store: Store) -> None:
