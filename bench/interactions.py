@@ -12,7 +12,9 @@ POSTing to Dash's update endpoint exactly what the browser sends (payloads built
 - state sync: the permalink callback that follows any control change;
 - click zone / open residence: the panel of a commune or IRIS / of a residence (secret
   ones included); zone clicks alternate communes and IRIS, each with the next (indicator,
-  vintage), so that every request is a first view of its zone and of its IRIS ranking.
+  vintage), so that every request is a first view of its zone and of its IRIS ranking;
+- zone residences: the list of the zone's residences, which the browser asks for as soon
+  as a zone's panel appears (its own callback), for the same zones.
 
 Each callback's p50 and p95 are printed beside the no-op's, with the p95 ratio (target:
 within 3x). Then Chromium (Debian's) logs in and the time from submitting the login
@@ -41,6 +43,7 @@ from typing import Any
 
 import duckdb
 
+from layouts.panel_common import RESIDENCE_FILTER, RESIDENCE_LIST
 from local_server import free_port, gunicorn_command, wait_until_up
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -203,6 +206,9 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
     restyle = find_callback(dependencies, "..map-zones.url", "indicator-select")
     sync = find_callback(dependencies, "..permalink.data")
     panel = find_callback(dependencies, "panel.children")
+    residence_list = find_callback(
+        dependencies, f'{{"code":["MATCH"],"scale":["MATCH"],"type":"{RESIDENCE_LIST}"}}'
+    )
     latest = max(year for _, year in samples["views"])
     base = {
         "scale-select.value": "commune",
@@ -263,6 +269,16 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
             }
             yield payload(panel, values, ["selection.data"])
 
+    def residence_list_payloads() -> Iterator[dict]:
+        for scale, code in itertools.cycle(samples["zones"]):
+            zone = {"scale": scale, "code": code}
+            yield {
+                "output": residence_list["output"],
+                "outputs": {"id": {"type": RESIDENCE_LIST, **zone}, "property": "children"},
+                "inputs": [{"id": {"type": RESIDENCE_FILTER, **zone}, "property": "value"}],
+                "changedPropIds": [],  # the first call, when the panel appears
+            }
+
     def residence_payloads() -> Iterator[dict]:
         for (code,) in itertools.cycle(samples["residences"]):
             values = {**base, "selection.data": {"scale": "residence", "code": code}}
@@ -274,6 +290,7 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
         "change scale": scale_payloads(),
         "state sync (URL)": sync_payloads(),
         "click zone (panel)": zone_payloads(),
+        "zone residences (list)": residence_list_payloads(),
         "open residence (panel)": residence_payloads(),
     }
 

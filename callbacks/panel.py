@@ -61,10 +61,6 @@ def clean_indicator(raw: Any) -> str | None:
     return raw if isinstance(raw, str) and raw in CATALOG else None
 
 
-def secrecy_threshold(store: Store) -> int:
-    return int(store.manifest.get("secrecy_threshold", 11))
-
-
 @dataclass(frozen=True)
 class PanelContent:
     children: Any
@@ -85,14 +81,14 @@ def panel_content(
         return PanelContent(html.P(NO_SELECTION_TEXT, className="text-muted panel-empty"))
     scale, code = selected
     vintage = clean_year(year, store)
-    threshold = secrecy_threshold(store)
     unknown = PanelContent(html.P(UNKNOWN_SELECTION_TEXT, className="text-muted panel-empty"))
     if scale == "residence":
         sheet = store.residence_sheet(code, vintage, scope)
         if sheet is None:
             return unknown
         return PanelContent(
-            residence_panel(sheet, year=vintage, threshold=threshold), sheet.residence_id
+            residence_panel(sheet, year=vintage, threshold=store.secrecy_threshold),
+            sheet.residence_id,
         )
     summary = store.zone_summary(scale, code, vintage, scope)
     if summary is None:
@@ -106,11 +102,10 @@ def panel_content(
     )
     panel = zone_panel(
         summary,
-        residences=store.residences_in_zone(scale, code, scope),
+        residence_count=len(store.residences_in_zone(scale, code, scope)),
         series=series,
         indicator_id=indicator,
         pinned={"scale": scale, "code": code} in clean_pinned(pinned),
-        threshold=threshold,
         ranking=ranking,
     )
     return PanelContent(panel)
@@ -163,16 +158,16 @@ def register(app: Dash, store: Store) -> None:
     @app.callback(
         Output({"type": RESIDENCE_LIST, "scale": MATCH, "code": MATCH}, "children"),
         Input({"type": RESIDENCE_FILTER, "scale": MATCH, "code": MATCH}, "value"),
-        prevent_initial_call=True,
     )
-    def filter_residences(text: Any) -> list[Any]:
-        zone = ctx.triggered_id
+    def list_residences(text: Any) -> list[Any]:
+        """Fills a zone's list when its panel appears (empty filter), then filters it."""
+        zone = ctx.outputs_list.get("id") if isinstance(ctx.outputs_list, dict) else None
         selected = clean_selection(zone if isinstance(zone, dict) else None)
         if selected is None or selected[0] == "residence":
             raise PreventUpdate
         matching = text.strip()[:MAX_FILTER_LENGTH] if isinstance(text, str) else ""
         residences = store.residences_in_zone(*selected, current_scope(), matching)
-        return residence_list(residences, secrecy_threshold(store))
+        return residence_list(residences, store.secrecy_threshold)
 
     @app.callback(
         Output({"type": RANKING_TABLE, "code": MATCH}, "children"),

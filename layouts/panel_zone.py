@@ -168,9 +168,10 @@ def residence_list(
     return children
 
 
-def residences_section(
-    scale: str, code: str, residences: Sequence[ResidenceItem], threshold: int
-) -> html.Section:
+def residences_section(scale: str, code: str, count: int) -> html.Section:
+    """The filter and the list of a zone's residences. The list comes from its own
+    callback when the panel appears (`callbacks.panel`), so that a click on a zone does
+    not wait for the links below the fold."""
     zone_id = {"scale": scale, "code": code}
     search = dcc.Input(
         id={"type": RESIDENCE_FILTER, **zone_id},
@@ -184,9 +185,10 @@ def residences_section(
         className="w-100 mb-1",
     )
     listing = html.Div(
-        residence_list(residences, threshold), id={"type": RESIDENCE_LIST, **zone_id}
+        html.P("Chargement des résidences…", className="text-muted small", role="status"),
+        id={"type": RESIDENCE_LIST, **zone_id},
     )
-    title = f"Résidences ({format_number(len(residences))})"
+    title = f"Résidences ({format_number(count)})"
     return section(title, labelled_search, listing, name="residences")
 
 
@@ -305,14 +307,14 @@ def iris_ranking_section(
 def zone_panel(
     summary: ZoneSummary,
     *,
-    residences: Sequence[ResidenceItem],
+    residence_count: int,
     series: IndicatorSeries | None,
     indicator_id: str | None,
     pinned: bool,
-    threshold: int,
     ranking: Sequence[tuple[ZoneRef, Measure]] = (),
 ) -> html.Div:
-    """The whole panel of one zone (`ranking`: a commune's IRIS by the chosen indicator)."""
+    """The whole panel of one zone (`ranking`: a commune's IRIS by the chosen indicator;
+    `residence_count`: how many residences the user may see in it)."""
     scale = summary.zone.scale
     key = shown_indicators(KEY_FIGURES, summary.measures, scale)
     charts = distribution_charts(summary.levels, summary.measures, ZONE_CHARTS)
@@ -339,5 +341,5 @@ def zone_panel(
     if charts:
         children.append(section("Profil du parc et des ménages", *charts, name="charts"))
     if scale != "epci":
-        children.append(residences_section(scale, summary.zone.code, residences, threshold))
+        children.append(residences_section(scale, summary.zone.code, residence_count))
     return html.Div(children, className="panel panel-zone", **{"data-scale": scale})

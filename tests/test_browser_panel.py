@@ -83,7 +83,12 @@ def test_clicking_a_commune_opens_its_panel(page: Page, live_server: str, login_
     expect(panel.locator(".panel-figures")).to_contain_text("Logements sociaux")
     expect(panel.locator(".panel-graph-typologie .main-svg").first).to_be_attached(timeout=SLOW)
     shot(page, "1-commune")
-    panel.locator(".panel-section-residences").scroll_into_view_if_needed()
+    residences = panel.locator(".panel-section-residences")
+    residences.scroll_into_view_if_needed()
+    # the list comes by its own request once the panel is there
+    expect(residences.locator(".panel-residence-item").first).to_be_visible(timeout=SLOW)
+    expect(residences).not_to_contain_text("Chargement")
+    assert 0 < residences.locator(".panel-residence-item").count() <= 20
     shot(page, "1b-commune-residences")
 
 

@@ -23,7 +23,13 @@ from data.store import (
     ZoneSummary,
 )
 from layouts.figures_panel import EPCI_COLOR, ZONE_COLORS
-from layouts.panel_common import PIN_BUTTON, RANKING_MORE, RANKING_TABLE, SELECT_LINK
+from layouts.panel_common import (
+    PIN_BUTTON,
+    RANKING_MORE,
+    RANKING_TABLE,
+    RESIDENCE_LIST,
+    SELECT_LINK,
+)
 from layouts.panel_labels import (
     OCCUPATION_NOT_GRANTED_TEXT,
     OCCUPATION_OUT_OF_PERIMETER_TEXT,
@@ -90,11 +96,10 @@ def test_zone_panel_sets_each_key_figure_beside_its_commune_and_the_epci() -> No
             occupation__single_person=(ok(41.0, 2022), ok(38.0, 2022), ok(36.5, 2022)),
             parc__rent_m2=(ok(5.5), ok(6.25), ok(6.01)),
         ),
-        residences=[],
+        residence_count=0,
         series=None,
         indicator_id="parc.vacancy_rate",
         pinned=False,
-        threshold=11,
     )
     text = text_of(panel)
     assert "Roubaix Centre" in text and "IRIS" in text
@@ -116,7 +121,7 @@ def test_zone_panel_draws_the_charts_the_catalogue_feeds() -> None:
             parc__t5p_share=(Measure(None, "secret", 2024), ok(20.0), ok(20.0)),
             parc__vacancy_rate=(ok(4.0), ok(3.0), ok(2.0)),
         ),
-        residences=[],
+        residence_count=0,
         series=IndicatorSeries(
             "parc.vacancy_rate",
             (IRIS, COMMUNE, EPCI),
@@ -124,7 +129,6 @@ def test_zone_panel_draws_the_charts_the_catalogue_feeds() -> None:
         ),
         indicator_id="parc.vacancy_rate",
         pinned=True,
-        threshold=11,
     )
     graphs = [node for node in walk(panel) if isinstance(node, dcc.Graph)]
     titles = [graph.figure["layout"]["title"]["text"] for graph in graphs]
@@ -162,13 +166,12 @@ def served_plotly_locales() -> set[str]:
 def test_panel_graphs_ask_only_for_served_locales_and_keep_french_separators() -> None:
     panel = zone_panel(
         summary(parc__vacancy_rate=(ok(4.0), ok(3.0), ok(2.0))),
-        residences=[],
+        residence_count=0,
         series=IndicatorSeries(
             "parc.vacancy_rate", (IRIS, COMMUNE, EPCI), ((ok(4.0),), (ok(3.0),), (ok(2.0),))
         ),
         indicator_id="parc.vacancy_rate",
         pinned=False,
-        threshold=11,
     )
     graphs = [node for node in walk(panel) if isinstance(node, dcc.Graph)]
     assert graphs
@@ -178,23 +181,32 @@ def test_panel_graphs_ask_only_for_served_locales_and_keep_french_separators() -
         assert graph.figure["layout"]["separators"] == ", "
 
 
-def test_zone_panel_lists_residences_with_links_and_flags_secret_ones() -> None:
+def test_zone_panel_counts_residences_and_leaves_their_list_to_its_callback() -> None:
+    panel = zone_panel(
+        summary(parc__dwellings=(ok(130), ok(1000), ok(9000))),
+        residence_count=2,
+        series=None,
+        indicator_id=None,
+        pinned=False,
+    )
+    text = text_of(panel)
+    zone_id = {"scale": "iris", "code": IRIS.code}
+    assert "Résidences (2)" in text and "Chargement des résidences…" in text
+    assert ids_of(panel, RESIDENCE_LIST) == [{"type": RESIDENCE_LIST, **zone_id}]
+    assert ids_of(panel, SELECT_LINK) == [
+        {"type": SELECT_LINK, "scale": "commune", "code": "59512"}
+    ]
+
+
+def test_residence_list_links_each_residence_and_flags_secret_ones() -> None:
     residences = [
         ResidenceItem("R1", "Les Acacias", "1 rue A, Roubaix", "Bailleur A", "50-199", False, 120),
         ResidenceItem("R2", "Le Bosquet", "2 rue B, Roubaix", "Bailleur B", "<11", True, None),
     ]
-    panel = zone_panel(
-        summary(parc__dwellings=(ok(130), ok(1000), ok(9000))),
-        residences=residences,
-        series=None,
-        indicator_id=None,
-        pinned=False,
-        threshold=11,
-    )
-    text = text_of(panel)
-    assert "Résidences (2)" in text
+    listing = html.Div(residence_list(residences, 11))
+    text = text_of(listing)
     assert "120\u00a0logements" in text and "Secret statistique" in text
-    links = ids_of(panel, SELECT_LINK)
+    links = ids_of(listing, SELECT_LINK)
     assert {"type": SELECT_LINK, "scale": "residence", "code": "R1"} in links
     assert {"type": SELECT_LINK, "scale": "residence", "code": "R2"} in links
 
@@ -276,11 +288,10 @@ def ranking_section_of(ranking: list[tuple[ZoneRef, Measure]]) -> Any:
     )
     panel = zone_panel(
         commune_summary,
-        residences=[],
+        residence_count=0,
         series=None,
         indicator_id="parc.vacancy_rate",
         pinned=False,
-        threshold=11,
         ranking=ranking,
     )
     (section,) = [node for node in walk(panel) if "panel-section-ranking" in str(

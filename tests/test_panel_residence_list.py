@@ -1,0 +1,74 @@
+"""A zone's residence list, which its own callback fills when the panel appears, posted
+through Flask's test client as the browser posts it (no triggering prop on that first
+call, then the filter's text)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import duckdb
+from dash import Dash
+
+from layouts.panel_common import RESIDENCE_FILTER, RESIDENCE_LIST
+from layouts.panel_zone import RESIDENCE_LIST_LIMIT
+from tests.conftest import client_login
+
+ROUBAIX = {"scale": "commune", "code": "59512"}
+
+
+def list_residences(client, zone: dict[str, str], text: str | None):
+    """The answer to the list callback of `zone` with this filter text (None: first call)."""
+    client.get("/")
+    dependencies = client.get("/_dash-dependencies").get_json()
+    output = next(d["output"] for d in dependencies if RESIDENCE_LIST in d["output"])
+    filter_input = {"id": {"type": RESIDENCE_FILTER, **zone}, "property": "value"}
+    body = {
+        "output": output,
+        "outputs": {"id": {"type": RESIDENCE_LIST, **zone}, "property": "children"},
+        "inputs": [filter_input if text is None else {**filter_input, "value": text}],
+        "changedPropIds": [] if text is None else [f"{json.dumps(filter_input['id'])}.value"],
+    }
+    token = client.get_cookie("_csrf_token").value
+    return client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": token})
+
+
+def residence_ids(answer) -> list[str]:
+    text = json.dumps(answer.get_json(), ensure_ascii=False)
+    return sorted(set(re.findall(r'"code": "(R[0-9a-f]+)"', text)))
+
+
+def logged_in(app: Dash, email: str = "mel-admin@atlas-demo.fr"):
+    client = app.server.test_client()
+    assert client_login(client, email).status_code == 302
+    return client
+
+
+def test_the_list_arrives_with_the_panel_then_follows_the_filter(
+    auth_app: Dash, demo_warehouse: Path
+) -> None:
+    client = logged_in(auth_app)
+    first = list_residences(client, ROUBAIX, None)
+    assert first.status_code == 200
+    assert len(residence_ids(first)) == RESIDENCE_LIST_LIMIT
+    assert "filtrez par nom, adresse ou bailleur" in first.get_data(as_text=True)
+    address = (
+        duckdb.connect()
+        .execute(
+            "SELECT address FROM read_parquet(?) WHERE commune_code = '59512' "
+            "ORDER BY residence_id DESC LIMIT 1",
+            [str(demo_warehouse / "residences.parquet")],
+        )
+        .fetchone()[0]
+    )
+    filtered = list_residences(client, ROUBAIX, address)
+    assert filtered.status_code == 200
+    assert 1 <= len(residence_ids(filtered)) < RESIDENCE_LIST_LIMIT
+    assert address in filtered.get_data(as_text=True)
+
+
+def test_a_tampered_list_id_gets_nothing(auth_app: Dash) -> None:
+    client = logged_in(auth_app)
+    for zone in ({"scale": "residence", "code": "R1"}, {"scale": "table", "code": "1"}):
+        assert list_residences(client, zone, None).status_code == 204
