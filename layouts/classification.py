@@ -17,8 +17,10 @@ METHODS = ("quantile", "equal", "jenks")
 DEFAULT_METHOD = "quantile"
 DEFAULT_CLASS_COUNT = 5
 # Fisher-Jenks is O(k·n²): above this many values it runs on evenly spaced order
-# statistics of the sorted values (min and max kept), as mapclassify's sampled variant.
-JENKS_MAX_VALUES = 800
+# statistics of the sorted values (min and max kept), as mapclassify's sampled variant
+# (which takes 10 % of them). 400 keeps a restyle of the MEL's IRIS or residences near
+# 5 ms when no cache holds the view yet; 800 took 22 ms.
+JENKS_MAX_VALUES = 400
 
 
 def _clean(values: Sequence[float]) -> np.ndarray:
@@ -66,13 +68,13 @@ def _fisher_jenks_upper_indices(data: np.ndarray, k: int) -> list[int]:
     n = data.size
     s1 = np.concatenate([[0.0], np.cumsum(data)])
     s2 = np.concatenate([[0.0], np.cumsum(data * data)])
-    starts = np.arange(n)[:, None]  # a class covers data[start:end]
-    ends = np.arange(1, n + 1)[None, :]
+    # a class covers data[start:end]: rows are starts (0..n-1), columns ends (1..n)
+    counts = np.arange(1, n + 1, dtype=float)[None, :] - np.arange(n, dtype=float)[:, None]
+    sums = s1[None, 1:] - s1[:n, None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        counts = ends - starts
-        sums = s1[ends] - s1[starts]
-        cost = s2[ends] - s2[starts] - sums * sums / counts
-    cost = np.where(counts > 0, np.maximum(cost, 0.0), np.inf)
+        cost = (s2[None, 1:] - s2[:n, None]) - sums * sums / counts
+    cost[counts <= 0] = np.inf
+    np.maximum(cost, 0.0, out=cost)
     # best[c][end]: least cost of splitting data[:end] into c + 1 classes.
     best = np.full((k, n + 1), np.inf)
     choice = np.zeros((k, n + 1), dtype=int)

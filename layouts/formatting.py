@@ -7,6 +7,7 @@ unit follows after a no-break space so that "12,3 %" never wraps. A hidden value
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date
 from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
@@ -16,6 +17,10 @@ SECRET_TEXT = "secret"
 NOT_AVAILABLE_TEXT = "n.d."
 # Rounding never runs out of digits, whatever the magnitude (the default context keeps 28).
 EXACT = Context(prec=MAX_PREC)
+# Below this magnitude a float's shortest repr and the float itself round alike to 3
+# decimals or fewer, but for a repr that is itself a tie (see `_rounds_as_written`).
+FAST_LIMIT = 1e12
+FAST_MAX_DECIMALS = 3
 
 
 def format_number(value: float, decimals: int = 0) -> str:
@@ -29,16 +34,41 @@ def format_number(value: float, decimals: int = 0) -> str:
     number = float(value)
     if not math.isfinite(number):
         raise ValueError(f"cannot format a non-finite number: {value!r}")
-    step = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(repr(number)).quantize(step, rounding=ROUND_HALF_UP, context=EXACT)
-    if rounded == 0:
-        rounded = rounded.copy_abs()  # never print "-0"
-    text = f"{rounded:,.{decimals}f}"
+    written = repr(number)
+    if _rounds_as_written(number, written, decimals):
+        text = f"{number:,.{decimals}f}"
+        if text.startswith("-") and not text.strip("-0,."):
+            text = text[1:]  # never print "-0"
+    else:
+        step = Decimal(1).scaleb(-decimals)
+        rounded = Decimal(written).quantize(step, rounding=ROUND_HALF_UP, context=EXACT)
+        if rounded == 0:
+            rounded = rounded.copy_abs()
+        text = f"{rounded:,.{decimals}f}"
     return text.replace(",", NBSP).replace(".", ",")
 
 
+def _rounds_as_written(number: float, written: str, decimals: int) -> bool:
+    """Whether the float's own correct rounding gives the same digits as rounding its
+    shortest repr half up, so that the slower exact decimal rounding can be skipped (a
+    map label formats ~3 000 values).
+
+    A rounding boundary strictly between the float and its repr would be a shorter
+    decimal that reads back as the same float, which the shortest repr excludes; so they
+    differ only when the repr is itself a tie (its digit after the last kept one is its
+    last digit, a 5), or when the magnitude leaves less than a digit of precision there."""
+    if abs(number) >= FAST_LIMIT or decimals > FAST_MAX_DECIMALS or "e" in written:
+        return False
+    fraction = written.partition(".")[2]
+    return not (len(fraction) == decimals + 1 and fraction.endswith("5"))
+
+
+@functools.lru_cache(maxsize=32768)
 def format_value(value: float | None, unit: str = "", decimals: int = 0, status: str = "ok") -> str:
-    """A value with its unit as a user reads it: "1 234,5 %", "secret" or "n.d."."""
+    """A value with its unit as a user reads it: "1 234,5 %", "secret" or "n.d.".
+
+    Cached: a map label formats ~3 000 values, the same again under another classing
+    method, and counts of dwellings repeat from one residence to the next."""
     if status == "secret":
         return SECRET_TEXT
     if status != "ok" or value is None or (isinstance(value, float) and math.isnan(value)):

@@ -1,10 +1,12 @@
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from layouts.formatting import (
+    EXACT,
     NBSP,
     format_date,
     format_number,
@@ -77,4 +79,26 @@ def test_format_number_round_trips(value: float, decimals: int) -> None:
     text = format_number(value, decimals)
     assert "." not in text
     parsed = float(text.replace(NBSP, "").replace(",", "."))
-    assert parsed == pytest.approx(round(value, decimals), abs=10**-decimals)
+    assert parsed == pytest.approx(value, abs=10**-decimals)  # rounding moves it by half of that
+
+
+def exact_half_up(value: float, decimals: int) -> str:
+    """The reference: the repr rounded half up with decimal arithmetic."""
+    step = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP, context=EXACT)
+    text = f"{rounded.copy_abs() if rounded == 0 else rounded:,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+@given(
+    st.one_of(
+        st.floats(min_value=-1e13, max_value=1e13, allow_nan=False),
+        st.integers(-(10**6), 10**6).map(lambda n: n / 1000),  # ties: x.xx5 written
+        st.integers(-(10**5), 10**5).map(lambda n: n / 200),
+    ),
+    st.integers(0, 4),
+)
+def test_format_number_fast_path_rounds_as_the_decimal_reference(
+    value: float, decimals: int
+) -> None:
+    assert format_number(value, decimals) == exact_half_up(value, decimals)
