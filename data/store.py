@@ -184,13 +184,12 @@ class Store:
         if not scope.grants(theme):
             return []
         if scale == "residence" and theme == "occupation":
+            places, flagged = self._residence_places, self._secret_residences
             return [
-                (code, value, status)
-                if flagged or scope.may_see_residence_occupation(commune, bailleur)
-                else (code, None, "restricted")
-                for code, value, status, commune, bailleur, flagged in self._residence_values(
-                    indicator_id, year
-                )
+                row
+                if row[0] in flagged or scope.may_see_residence_occupation(*places[row[0]])
+                else (row[0], None, "restricted")
+                for row in self._residence_values(indicator_id, year)
             ]
         return self.shared_map_values(scale, indicator_id, year)
 
@@ -202,8 +201,7 @@ class Store:
         if scale == "residence" and indicator_id.startswith("occupation."):
             raise ValueError("residence-level occupation depends on the perimeter: map_values")
         if scale == "residence":
-            rows = self._residence_values(indicator_id, year)
-            return [(code, value, status) for code, value, status, *_ in rows]
+            return self._residence_values(indicator_id, year)
         return self._values(scale, indicator_id, year)
 
     def _values(self, scale: str, indicator_id: str, year: int) -> list[tuple]:
@@ -218,28 +216,31 @@ class Store:
         )
 
     @functools.cached_property
-    def _residence_places(self) -> dict[str, tuple[str, str, bool]]:
+    def _residence_places(self) -> dict[str, tuple[str, str]]:
+        """The commune and landlord of every residence, for the perimeter of a convention."""
         rows = (
             self._cursor()
-            .execute("SELECT residence_id, commune_code, bailleur_code, secret FROM residences")
+            .execute("SELECT residence_id, commune_code, bailleur_code FROM residences")
             .fetchall()
         )
-        return {code: (commune, bailleur, bool(secret)) for code, commune, bailleur, secret in rows}
+        return {code: (commune, bailleur) for code, commune, bailleur in rows}
+
+    @functools.cached_property
+    def _secret_residences(self) -> frozenset[str]:
+        rows = self._cursor().execute("SELECT residence_id FROM residences WHERE secret").fetchall()
+        return frozenset(row[0] for row in rows)
 
     def _residence_values(self, indicator_id: str, year: int) -> list[tuple]:
-        """`(code, value, status, commune, landlord, flagged secret)`: every residence
-        flagged secret, without its value, and the others that have a row this year.
-        Joined here rather than in SQL: the map reads 3 000 of 600 000 rows, and the
-        residences' places are few enough to keep."""
-        values = {code: (value, status) for code, value, status in self._values(
-            "residence", indicator_id, year
-        )}  # fmt: skip
-        rows = []
-        for code, (commune, bailleur, secret) in self._residence_places.items():
-            if secret:
-                rows.append((code, None, "secret", commune, bailleur, True))
-            elif code in values:
-                rows.append((code, *values[code], commune, bailleur, False))
+        """`(code, value, status)` of every residence flagged secret, without its value,
+        and of the others that have a row this year. Joined here rather than in SQL: the
+        map reads 3 000 of 600 000 rows, and the residences are few enough to keep."""
+        places, flagged = self._residence_places, self._secret_residences
+        rows = [
+            row
+            for row in self._values("residence", indicator_id, year)
+            if row[0] in places and row[0] not in flagged
+        ]
+        rows.extend((code, None, "secret") for code in flagged)
         return rows
 
     def search_places(self, text: str, limit: int = 12) -> list[Place]:

@@ -13,6 +13,7 @@ and compresses as many times faster.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -22,7 +23,7 @@ from layouts.classification import (
     DEFAULT_METHOD,
     class_breaks,
     class_count,
-    class_index,
+    class_indices,
 )
 from layouts.formatting import format_range, format_value
 from layouts.palettes import NOT_AVAILABLE_COLOR, RESTRICTED_COLOR, SECRET_COLOR, sequential
@@ -119,15 +120,10 @@ class Choropleth:
         available, 'r' outside the convention's perimeter) or '-' when the feature has no
         row this year.
         `labels` holds the formatted published values, "" where none is shown."""
-        marks = []
-        for code in order:
-            status = self.statuses.get(code)
-            if status == "ok":
-                marks.append(str(self.classes[code]))
-            else:
-                marks.append(STATUS_MARKS.get(status, NO_ROW_MARK))
+        marks = {code: STATUS_MARKS.get(status, "") for code, status in self.statuses.items()}
+        marks.update((code, str(index)) for code, index in self.classes.items())
         return {
-            "classes": "".join(marks),
+            "classes": "".join([marks.get(code, NO_ROW_MARK) for code in order]),
             "palette": list(self.palette),
             "labels": [self.labels.get(code, "") for code in order],
             "colors": {mark: STATUS_COLORS[status] for status, mark in STATUS_MARKS.items()},
@@ -154,24 +150,18 @@ def build_choropleth(
     """Classify the published values; `total` is the number of features on the map, so
     that those without any row for this year are counted as missing."""
     rows = list(rows)
-    published = {
-        code: value for code, value, status in rows if status == "ok" and value is not None
-    }
+    statuses = {code: _shown_status(value, status) for code, value, status in rows}
+    published = {code: value for code, value, _ in rows if statuses[code] == "ok"}
     edges = class_breaks(list(published.values()), method, k)
     palette = sequential(class_count(edges), indicator.polarity) if edges else []
-    counts = [0] * len(palette)
-    class_of: dict[str, int] = {}
-    labels: dict[str, str] = {}
-    statuses: dict[str, str] = {}
-    for code, value, status in rows:
-        if (status == "ok" and value is None) or status not in KNOWN_STATUSES:
-            status = "nd"
-        statuses[code] = status
-        if status == "ok":
-            index = class_index(value, edges)
-            counts[index] += 1
-            class_of[code] = index
-            labels[code] = format_value(value, indicator.unit, indicator.decimals)
+    indices = class_indices(list(published.values()), edges)
+    class_of = dict(zip(published, indices, strict=True))
+    counts = [indices.count(index) for index in range(len(palette))]
+    labels = {
+        code: format_value(value, indicator.unit, indicator.decimals)
+        for code, value in published.items()
+    }
+    status_counts = Counter(statuses.values())
     classes = _legend_classes(edges, palette, counts, indicator)
     legend = Legend(
         title=indicator.label,
@@ -179,15 +169,23 @@ def build_choropleth(
         year=year,
         method=method,
         classes=classes,
-        secret_count=sum(1 for s in statuses.values() if s == "secret"),
-        not_available_count=sum(1 for s in statuses.values() if s == "nd"),
+        secret_count=status_counts["secret"],
+        not_available_count=status_counts["nd"],
         missing_count=max(total - len(statuses), 0),
         noun=noun,
-        restricted_count=sum(1 for s in statuses.values() if s == "restricted"),
+        restricted_count=status_counts["restricted"],
     )
     return Choropleth(
         classes=class_of, labels=labels, legend=legend, statuses=statuses, palette=tuple(palette)
     )
+
+
+def _shown_status(value: float | None, status: str) -> str:
+    """The status a feature is drawn with: a published row without a value, or with a
+    status the map does not know, is not available."""
+    if (status == "ok" and value is None) or status not in KNOWN_STATUSES:
+        return "nd"
+    return status
 
 
 def _legend_classes(

@@ -128,6 +128,14 @@ def class_count(edges: Sequence[float]) -> int:
     return max(len(edges) - 1, 1) if edges else 0
 
 
+def class_indices(values: Sequence[float], edges: Sequence[float]) -> list[int]:
+    """`class_index` of each value, in one pass (a map classifies thousands)."""
+    if len(edges) < 2:
+        return [0] * len(values)
+    found = np.searchsorted(np.asarray(edges, dtype=float), np.asarray(values, dtype=float))
+    return np.clip(found - 1, 0, len(edges) - 2).tolist()
+
+
 def class_index(value: float, edges: Sequence[float]) -> int:
     """The class of `value`: 0 for `[e0, e1]`, i for `]e[i], e[i+1]]`; clamped at both ends."""
     if len(edges) < 2:

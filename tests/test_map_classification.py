@@ -10,6 +10,7 @@ from layouts.classification import (
     class_breaks,
     class_count,
     class_index,
+    class_indices,
     equal_breaks,
     jenks_breaks,
     quantile_breaks,
@@ -144,3 +145,14 @@ def test_palettes_are_colorbrewer_and_reversed_for_favourable() -> None:
         sequential(0)
     with pytest.raises(ValueError):
         sequential(8)
+
+
+@given(
+    st.lists(finite, min_size=1, max_size=60),
+    st.sampled_from(["quantile", "equal", "jenks"]),
+    st.integers(1, 7),
+)
+def test_class_indices_agree_with_class_index(values: list[float], method: str, k: int) -> None:
+    edges = class_breaks(values, method, k)
+    probes = [*values, *edges, min(values) - 1, max(values) + 1]
+    assert class_indices(probes, edges) == [class_index(v, edges) for v in probes]
