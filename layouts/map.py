@@ -12,11 +12,16 @@ from typing import Any
 
 import dash_leaflet as dl
 from dash import dcc, html
-from dash_extensions.javascript import Namespace
 
 from layouts.map_state import OVERLAYS
 
-JS = Namespace("atlasMap")
+
+def js_function(name: str) -> dict[str, str]:
+    """A function of `assets/atlas_map.js`, which dash-leaflet looks up on `window` by
+    this reference when it receives it as a prop."""
+    return {"variable": f"atlasMap.{name}"}
+
+
 HOME_ZOOM = 10
 # Residences are clustered up to this zoom; beyond it each point is drawn.
 CLUSTER_MAX_ZOOM = 15
@@ -28,8 +33,8 @@ def zone_layer(url: str | None = None, hideout: dict[str, Any] | None = None) ->
         id="map-zones",
         url=url,
         hideout=hideout or {},
-        style=JS("zoneStyle"),
-        onEachFeature=JS("zoneEach"),
+        style=js_function("zoneStyle"),
+        onEachFeature=js_function("zoneEach"),
         hoverStyle={"weight": 2.5, "color": "#111111"},
         zoomToBoundsOnClick=False,
     )
@@ -42,9 +47,9 @@ def residence_layer(url: str | None = None, hideout: dict[str, Any] | None = Non
         hideout=hideout or {},
         cluster=True,
         superClusterOptions={"radius": 60, "maxZoom": CLUSTER_MAX_ZOOM},
-        clusterToLayer=JS("clusterIcon"),
-        pointToLayer=JS("residencePoint"),
-        onEachFeature=JS("residenceEach"),
+        clusterToLayer=js_function("clusterIcon"),
+        pointToLayer=js_function("residencePoint"),
+        onEachFeature=js_function("residenceEach"),
         zoomToBoundsOnClick=True,
     )
 
@@ -62,8 +67,8 @@ def overlay_layers(selected: list[str] | tuple[str, ...], zone_url: dict[str, st
                 id=f"map-overlay-{name}",
                 url=zone_url[OVERLAY_SCALES[name]],
                 hideout={"kind": name if name != "noms" else "none", "names": names},
-                style=JS("overlayStyle"),
-                onEachFeature=JS("overlayEach"),
+                style=js_function("overlayStyle"),
+                onEachFeature=js_function("overlayEach"),
                 interactive=False,
             )
         )
@@ -92,8 +97,8 @@ def atlas_map(
                 dl.GeoJSON(
                     id="map-selection",
                     data=None,
-                    style=JS("selectionStyle"),
-                    pointToLayer=JS("selectionPoint"),
+                    style=js_function("selectionStyle"),
+                    pointToLayer=js_function("selectionPoint"),
                     interactive=False,
                 ),
                 name="atlas-selection",
