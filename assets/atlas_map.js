@@ -48,7 +48,7 @@
     }
 
     /* A residence flagged secret says why from its size class (too small, or secondary
-       secrecy); any other hidden value gets the text of its status. */
+       secrecy); any other hidden value gets the text of its mark. */
     function valueText(props, hideout) {
         var mark = markOf(props, hideout);
         var texts = hideout.texts || {};

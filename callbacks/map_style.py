@@ -103,6 +103,8 @@ class Drawing:
 
 
 def drawing(store: Store, result: Choropleth, scale: str, theme: str) -> Drawing:
+    """The hideout of the features drawn at `scale`, with the texts of hidden values, and
+    the legend."""
     threshold = store.secrecy_threshold
     hideout = result.hideout(store.map_order(scale), secret_text(scale, theme, threshold))
     if scale == "residence":

@@ -70,16 +70,20 @@ class Store:
         codes: dict[str, list[str]] = {}
         for scale, code in rows:
             codes.setdefault(scale, []).append(code)
-        residences = (
+        codes["residence"] = [row[0] for row in self._located_residences]
+        return {scale: tuple(values) for scale, values in codes.items()}
+
+    @functools.cached_property
+    def _located_residences(self) -> list[tuple]:
+        """The residences drawn on the map (with coordinates), in their features' order."""
+        return (
             self._cursor()
             .execute(
-                "SELECT residence_id FROM residences "
+                "SELECT residence_id, name, size_class, secret, lon, lat FROM residences "
                 "WHERE lon IS NOT NULL AND lat IS NOT NULL ORDER BY residence_id"
             )
             .fetchall()
         )
-        codes["residence"] = [row[0] for row in residences]
-        return {scale: tuple(values) for scale, values in codes.items()}
 
     @functools.cached_property
     def _zone_codes(self) -> dict[str, frozenset[str]]:
@@ -141,21 +145,12 @@ class Store:
     def residence_features_json(self) -> str:
         """Every located residence as a GeoJSON point (properties: index `i` in
         `map_order`, code, name, size class, secret)."""
-        rows = (
-            self._cursor()
-            .execute(
-                "SELECT residence_id, name, size_class, secret, lon, lat FROM residences "
-                "WHERE lon IS NOT NULL AND lat IS NOT NULL ORDER BY residence_id"
-            )
-            .fetchall()
-        )
-        index = {code: i for i, code in enumerate(self.map_order("residence"))}
         features = [
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
                 "properties": {
-                    "i": index[code],
+                    "i": i,
                     "code": code,
                     "name": name,
                     "size": size_class,
@@ -163,7 +158,7 @@ class Store:
                     "scale": "residence",
                 },
             }
-            for code, name, size_class, secret, lon, lat in rows
+            for i, (code, name, size_class, secret, lon, lat) in enumerate(self._located_residences)
         ]
         return json.dumps(
             {"type": "FeatureCollection", "features": features},
@@ -232,8 +227,10 @@ class Store:
 
     def _residence_values(self, indicator_id: str, year: int) -> list[tuple]:
         """`(code, value, status)` of every residence flagged secret, without its value,
-        and of the others that have a row this year. Joined here rather than in SQL: the
-        map reads 3 000 of 600 000 rows, and the residences are few enough to keep."""
+        and of the others that have a row this year. A residence flagged secret (hidden in
+        its latest vintage) is secret whatever the year, as in its panel: an earlier
+        published value would show what the latest one hides. Joined here rather than in
+        SQL: the map reads 3 000 of 600 000 rows, and the residences are few to keep."""
         places, flagged = self._residence_places, self._secret_residences
         rows = [
             row
@@ -637,10 +634,6 @@ class Store:
 
 # --- map: the values the map queries return
 
-# `(code, value, status, commune, landlord, secret)` of the residences at one indicator and
-# year.
-# A residence flagged `secret` (hidden in its latest vintage) is secret whatever the year,
-# as in its panel: an earlier published value would show what the latest one hides.
 # Lower case, no accents, any run of punctuation or spaces as one space (text is bound).
 _FOLD_SQL = "trim(regexp_replace(strip_accents(lower({})), '[^a-z0-9]+', ' ', 'g'))"
 _SCALE_ORDER_SQL = (

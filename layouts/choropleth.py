@@ -104,14 +104,6 @@ class Choropleth:
     statuses: dict[str, str] = field(default_factory=dict)
     palette: tuple[str, ...] = ()
 
-    @property
-    def colors(self) -> dict[str, str]:
-        """The fill of every code with a row: its class colour or its status colour."""
-        return {
-            code: self.palette[self.classes[code]] if status == "ok" else STATUS_COLORS[status]
-            for code, status in self.statuses.items()
-        }
-
     def hideout(self, order: Sequence[str], secret_text: str = SECRET_LABEL) -> dict[str, Any]:
         """The `hideout` prop of the map layer, for the features drawn in `order`.
 
@@ -120,7 +112,9 @@ class Choropleth:
         available, 'r' outside the convention's perimeter) or '-' when the feature has no
         row this year.
         `labels` holds the formatted published values, "" where none is shown."""
-        marks = {code: STATUS_MARKS.get(status, "") for code, status in self.statuses.items()}
+        marks = {
+            code: STATUS_MARKS.get(status, NO_ROW_MARK) for code, status in self.statuses.items()
+        }
         marks.update((code, str(index)) for code, index in self.classes.items())
         return {
             "classes": "".join([marks.get(code, NO_ROW_MARK) for code in order]),
@@ -183,8 +177,8 @@ def build_choropleth(
 def _shown_status(value: float | None, status: str) -> str:
     """The status a feature is drawn with: a published row without a value, or with a
     status the map does not know, is not available."""
-    if (status == "ok" and value is None) or status not in KNOWN_STATUSES:
-        return "nd"
+    if status not in KNOWN_STATUSES or (status == "ok" and (value is None or value != value)):
+        return "nd"  # value != value: NaN
     return status
 
 

@@ -137,7 +137,8 @@ def class_indices(values: Sequence[float], edges: Sequence[float]) -> list[int]:
 
 
 def class_index(value: float, edges: Sequence[float]) -> int:
-    """The class of `value`: 0 for `[e0, e1]`, i for `]e[i], e[i+1]]`; clamped at both ends."""
+    """The class of `value`: 0 for `[e0, e1]`, i for `]e[i], e[i+1]]`; clamped at both ends.
+    (The reference of `class_indices`, which the map uses.)"""
     if len(edges) < 2:
         return 0
     index = bisect.bisect_left(edges, value) - 1

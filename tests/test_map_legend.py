@@ -43,14 +43,29 @@ def texts(component) -> list[str]:
     return found
 
 
+def fills(result, order: list[str]) -> dict[str, str | None]:
+    """The fill the browser gives each code of `order` from the hideout (assets/atlas_map.js:
+    a class digit picks from `palette`, a status mark from `colors`)."""
+    hideout = result.hideout(order)
+    drawn = {}
+    for position, code in enumerate(order):
+        mark = hideout["classes"][position]
+        drawn[code] = (
+            hideout["palette"][int(mark)] if mark.isdigit() else hideout["colors"].get(mark)
+        )
+    return drawn
+
+
 def test_choropleth_colours_labels_and_counts() -> None:
     result = build_choropleth(ROWS, FakeIndicator(), 2023, total=10, method="equal", k=4)
     palette = YLGNBU[4]
-    assert result.colors["a"] == palette[0]
-    assert result.colors["e"] == palette[3]
-    assert result.colors["f"] == SECRET_COLOR
-    assert result.colors["g"] == NOT_AVAILABLE_COLOR
-    assert result.colors["h"] == NOT_AVAILABLE_COLOR
+    colors = fills(result, ["a", "e", "f", "g", "h", "unknown"])
+    assert colors["a"] == palette[0]
+    assert colors["e"] == palette[3]
+    assert colors["f"] == SECRET_COLOR
+    assert colors["g"] == NOT_AVAILABLE_COLOR
+    assert colors["h"] == NOT_AVAILABLE_COLOR
+    assert colors["unknown"] is None  # no row this year: the no-data style
     assert result.labels["b"] == f"2,0{NBSP}%"
     assert "f" not in result.labels
     legend = result.legend
@@ -77,18 +92,23 @@ def test_hideout_follows_the_feature_order() -> None:
     backwards = result.hideout(["h", "g", "f", "e", "d", "c", "b", "a"])
     assert backwards["classes"] == "nns32100"
     assert backwards["labels"][-1] == f"1,0{NBSP}%"
-    colors = result.colors
-    for position, code in enumerate(["h", "g", "f", "e", "d", "c", "b", "a"]):
-        mark = backwards["classes"][position]
-        drawn = backwards["palette"][int(mark)] if mark.isdigit() else backwards["colors"][mark]
-        assert drawn == colors[code]
+    forwards = fills(result, ["a", "b", "c", "d", "e", "f", "g", "h"])
+    assert fills(result, ["h", "g", "f", "e", "d", "c", "b", "a"]) == forwards
+
+
+def test_a_published_nan_is_not_available() -> None:
+    rows = [("a", 1.0, "ok"), ("b", float("nan"), "ok"), ("c", 3.0, "ok")]
+    result = build_choropleth(rows, FakeIndicator(), 2023, total=3)
+    assert result.hideout(["a", "b", "c"])["classes"][1] == "n"
+    assert result.legend.not_available_count == 1
 
 
 def test_favourable_indicator_reverses_palette() -> None:
     favourable = FakeIndicator(polarity=1)
     result = build_choropleth(ROWS, favourable, 2023, total=8, method="equal", k=4)
-    assert result.colors["a"] == YLGNBU[4][3]
-    assert result.colors["e"] == YLGNBU[4][0]
+    colors = fills(result, ["a", "e"])
+    assert colors["a"] == YLGNBU[4][3]
+    assert colors["e"] == YLGNBU[4][0]
 
 
 def test_legend_component_shows_classes_and_no_value_apart() -> None:
@@ -123,7 +143,7 @@ def test_legend_counts_residences_with_their_noun() -> None:
 def test_residences_outside_the_perimeter_are_counted_apart() -> None:
     rows = [("r1", 3.0, "ok"), ("r2", None, "restricted"), ("r3", None, "secret")]
     result = build_choropleth(rows, FakeIndicator(), 2024, total=3, noun="résidences")
-    assert result.colors["r2"] == RESTRICTED_COLOR
+    assert fills(result, ["r2"])["r2"] == RESTRICTED_COLOR
     assert result.legend.restricted_count == 1
     assert result.hideout(["r1", "r2", "r3"])["classes"] == "0rs"
     shown = texts(legend_component(result.legend))

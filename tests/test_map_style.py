@@ -8,7 +8,13 @@ import pytest
 
 from auth.scope import AccessScope
 from callbacks.map_geodata import GeodataUrls
-from callbacks.map_style import choropleth, map_style, residence_secret_texts, secret_text
+from callbacks.map_style import (
+    _shared_drawing,
+    choropleth,
+    map_style,
+    residence_secret_texts,
+    secret_text,
+)
 from data.store import Store
 
 MEL = AccessScope("MEL-1", "MEL", "mel", frozenset({"parc", "occupation"}))
@@ -74,6 +80,22 @@ def test_occupation_needs_the_dataset_and_is_scoped(store: Store) -> None:
     assert scoped.legend.restricted_count > 0
     everything = choropleth(store, MEL, "residence", "occupation.single_person", year, "quantile")
     assert everything.legend.restricted_count == 0
+
+
+def test_residence_occupation_is_never_shared_between_conventions(store: Store) -> None:
+    """Drawn per request, never from the per-process cache of shared views: Roubaix's
+    restricted residences must not reach the MEL, nor the MEL's values Roubaix."""
+    year = store.indicator_years["occupation.single_person"][-1]
+    cached = _shared_drawing.cache_info().currsize
+
+    def marks(scope: AccessScope) -> str:
+        style = map_style(store, URLS, scope, "residence", "occupation.single_person", year, "")
+        return style.residence_hideout["classes"]
+
+    roubaix, everything, roubaix_again = marks(ROUBAIX), marks(MEL), marks(ROUBAIX)
+    assert "r" in roubaix and roubaix_again == roubaix
+    assert "r" not in everything and any(mark.isdigit() for mark in everything)
+    assert _shared_drawing.cache_info().currsize == cached
 
 
 @pytest.mark.parametrize(
