@@ -27,6 +27,8 @@ def test_the_notice_is_printed_not_shown(
     page.goto(f"{live_server}/?selection=commune:59512")
     page.wait_for_selector("path.atlas-zone", timeout=15_000)
     expect(page.locator("#panel .panel-title")).to_have_text("Roubaix", timeout=30_000)
+    residences = page.locator("#panel .panel-residences")
+    expect(residences.locator(".panel-residence-item")).to_have_count(20, timeout=30_000)
     notice = page.locator("#print-notice")
     expected = re.compile(
         rf"^Diffusion restreinte — convention [\w-]+ — .*Roubaix.* — "
@@ -44,6 +46,9 @@ def test_the_notice_is_printed_not_shown(
     expect(page.locator("#map")).to_be_visible()
     expect(page.locator("#legend")).to_be_visible()
     expect(page.locator("#panel")).to_be_visible()
+    # the residence list scrolls on screen but is printed whole, without its filter
+    assert residences.evaluate("list => list.scrollHeight <= list.clientHeight + 1")
+    expect(page.locator("#panel .panel-residence-filter")).to_be_hidden()
     page.screenshot(path=folder / "print-media.png", full_page=True)
     page.pdf(path=folder / "print.pdf", format="A4", landscape=True, print_background=True)
 
