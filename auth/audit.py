@@ -6,12 +6,13 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from auth.models import AUDIT_ACTIONS, AuditEvent, utcnow
+from layouts.formatting import FRENCH_TIME
 
 MAX_OBJECT_LENGTH = 500
 CSV_COLUMNS = ("at", "user_email", "convention_number", "action", "object", "client_address")
@@ -41,6 +42,13 @@ def record_event(
     return event
 
 
+def french_day_start(day: date) -> datetime:
+    """Midnight of a French calendar day as the naive UTC the log stores: the admin page
+    shows French times, so its day filter counts French days."""
+    midnight = datetime.combine(day, time.min, tzinfo=FRENCH_TIME)
+    return midnight.astimezone(UTC).replace(tzinfo=None)
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     action: str = ""
@@ -58,11 +66,9 @@ class AuditFilter:
         if self.convention_number:
             statement = statement.where(AuditEvent.convention_number == self.convention_number)
         if self.since:
-            statement = statement.where(
-                AuditEvent.at >= datetime.combine(self.since, datetime.min.time())
-            )
+            statement = statement.where(AuditEvent.at >= french_day_start(self.since))
         if self.until:
-            end = datetime.combine(self.until + timedelta(days=1), datetime.min.time())
+            end = french_day_start(self.until + timedelta(days=1))
             statement = statement.where(AuditEvent.at < end)
         return statement
 

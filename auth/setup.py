@@ -23,6 +23,7 @@ from auth.models import User
 from auth.navigation import url
 from auth.passwords import Passwords, make_hasher
 from config import ConfigError, Settings
+from layouts.formatting import format_datetime
 
 # Dash reads this cookie and sends it back as the X-CSRFToken header on its POSTs.
 DASH_CSRF_COOKIE = "_csrf_token"
@@ -134,6 +135,7 @@ def init_auth(app: Dash, settings: Settings) -> None:
     server.register_blueprint(views.blueprint, url_prefix=url_prefix)
     server.register_blueprint(admin.blueprint, url_prefix=(url_prefix or "") + "/admin")
     server.add_template_global(url, "atlas_url")
+    server.add_template_filter(format_datetime, "date_heure")
     install_gate(server)
     _install_csrf(app, settings)
     _limit_login_attempts(server, settings)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import functools
 import math
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
+from zoneinfo import ZoneInfo
 
 NBSP = "\u00a0"
 SECRET_TEXT = "secret"
 NOT_AVAILABLE_TEXT = "n.d."
+# The times users read: the tables store naive UTC (`auth.models.utcnow`).
+FRENCH_TIME = ZoneInfo("Europe/Paris")
 # Rounding never runs out of digits, whatever the magnitude (the default context keeps 28).
 EXACT = Context(prec=MAX_PREC)
 # Below this magnitude a float's shortest repr and the float itself round alike to 3
@@ -86,3 +89,10 @@ def format_range(lower: float, upper: float, unit: str = "", decimals: int = 0) 
 def format_date(day: date) -> str:
     """`date(2021, 3, 4)` → "04/03/2021"."""
     return day.strftime("%d/%m/%Y")
+
+
+def format_datetime(moment: datetime, seconds: bool = False) -> str:
+    """A stored naive-UTC moment as read in France: "29/11/2026 23:05" (summer time
+    included)."""
+    local = moment.replace(tzinfo=UTC).astimezone(FRENCH_TIME)
+    return local.strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")

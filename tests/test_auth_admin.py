@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from html import unescape
 
 from dash import Dash
 from sqlalchemy import func, select
 
+from auth.audit import french_day_start, record_event
 from auth.models import AuditEvent, Convention, User
+from layouts.formatting import format_datetime
 from tests.conftest import client_login, form_csrf_token
 
 ADMIN = "mel-admin@atlas-demo.fr"
@@ -166,7 +169,12 @@ def test_invite_then_deactivate_and_unlock_users(auth_app: Dash) -> None:
         client_login(auth_app.server.test_client(), "roubaix@atlas-demo.fr", "wrong-password!")
     assert client_login(auth_app.server.test_client(), "roubaix@atlas-demo.fr").status_code == 401
     with auth_app.server.extensions["atlas_auth"].db.reading() as session:
-        roubaix_id = session.scalar(select(User.id).where(User.email == "roubaix@atlas-demo.fr"))
+        roubaix = session.scalars(select(User).where(User.email == "roubaix@atlas-demo.fr")).one()
+        roubaix_id, locked_until = roubaix.id, roubaix.locked_until
+    # the admin reads the end of the lock in French time, not in the UTC the table stores
+    page = unescape(client.get("/admin").text)
+    assert f"verrouillé jusqu'au {format_datetime(locked_until)}" in page
+    assert "UTC" not in page
     assert post_form(client, f"/admin/users/{roubaix_id}/unlock", {}).status_code == 302
     assert client_login(auth_app.server.test_client(), "roubaix@atlas-demo.fr").status_code == 302
     changes = admin_changes(auth_app)
@@ -206,3 +214,21 @@ def test_the_audit_log_can_be_filtered(auth_app: Dash) -> None:
     assert len(rows) == 1 and ADMIN in rows[0]
     nothing = client.get("/admin", query_string={"since": "2099-01-01"})
     assert "Aucun événement pour ces filtres" in nothing.text
+
+
+def test_the_audit_day_filter_counts_french_days(auth_app: Dash) -> None:
+    """An event at 23:30 UTC on 15 January happened on 16 January in France (UTC+1); the
+    page shows it then, so the filter finds it on the 16th, not on the 15th."""
+    db = auth_app.server.extensions["atlas_auth"].db
+    with db.writing() as session:
+        event = record_event(session, "login", user_email=ADMIN, obj="test")
+        event.at = datetime(2026, 1, 15, 23, 30)
+    assert french_day_start(date(2026, 1, 16)) == datetime(2026, 1, 15, 23, 0)
+    assert french_day_start(date(2026, 7, 14)) == datetime(2026, 7, 13, 22, 0)  # summer: UTC+2
+    client = admin_client(auth_app)
+
+    def shown(day: str) -> bool:
+        page = client.get("/admin", query_string={"since": day, "until": day}).text
+        return "16/01/2026 00:30:00" in page
+
+    assert shown("2026-01-16") and not shown("2026-01-15")

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -9,6 +9,7 @@ from layouts.formatting import (
     EXACT,
     NBSP,
     format_date,
+    format_datetime,
     format_number,
     format_range,
     format_value,
@@ -66,6 +67,11 @@ def test_format_value_with_unit_status_and_missing() -> None:
     assert format_value(12.0, "%", 1, status="nd") == "n.d."
     assert format_value(12.0, "%", 1, status="secret") == "secret"
     assert format_value(None, "%", 1, status="secret") == "secret"
+
+
+def test_stored_utc_moments_are_shown_in_french_time() -> None:
+    assert format_datetime(datetime(2026, 1, 15, 22, 30)) == "15/01/2026 23:30"  # UTC+1
+    assert format_datetime(datetime(2026, 7, 14, 22, 30, 5), seconds=True) == "15/07/2026 00:30:05"
 
 
 def test_format_range_and_date() -> None:
