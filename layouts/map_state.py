@@ -15,6 +15,7 @@ default, never to an error.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
@@ -144,8 +145,8 @@ def _as_int(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 4:
-        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,4}", value.strip()):
+        return int(value)  # ASCII digits only: "¹" is a digit to str.isdigit, not to int()
     return None
 
 

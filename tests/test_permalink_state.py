@@ -1,7 +1,7 @@
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from layouts.map_state import (
@@ -257,6 +257,8 @@ def test_any_query_string_gives_a_valid_state(search: str) -> None:
         st.text(max_size=30),
     )
 )
+@example({"zoom": "¹"})  # a digit to str.isdigit, not to int()
+@example({"annee": "２０２４"})
 def test_tampered_parameters_never_raise(params: dict[str, str]) -> None:
     from urllib.parse import urlencode
 
