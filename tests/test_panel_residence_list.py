@@ -13,7 +13,7 @@ from dash import Dash
 
 from layouts.panel_common import RESIDENCE_FILTER, RESIDENCE_LIST
 from layouts.panel_zone import RESIDENCE_LIST_LIMIT
-from tests.conftest import client_login
+from tests.test_scoping_panel import MEL, logged_in
 
 ROUBAIX = {"scale": "commune", "code": "59512"}
 
@@ -39,16 +39,10 @@ def residence_ids(answer) -> list[str]:
     return sorted(set(re.findall(r'"code": "(R[0-9a-f]+)"', text)))
 
 
-def logged_in(app: Dash, email: str = "mel-admin@atlas-demo.fr"):
-    client = app.server.test_client()
-    assert client_login(client, email).status_code == 302
-    return client
-
-
 def test_the_list_arrives_with_the_panel_then_follows_the_filter(
     auth_app: Dash, demo_warehouse: Path
 ) -> None:
-    client = logged_in(auth_app)
+    client = logged_in(auth_app, MEL)
     first = list_residences(client, ROUBAIX, None)
     assert first.status_code == 200
     assert len(residence_ids(first)) == RESIDENCE_LIST_LIMIT
@@ -69,6 +63,6 @@ def test_the_list_arrives_with_the_panel_then_follows_the_filter(
 
 
 def test_a_tampered_list_id_gets_nothing(auth_app: Dash) -> None:
-    client = logged_in(auth_app)
+    client = logged_in(auth_app, MEL)
     for zone in ({"scale": "residence", "code": "R1"}, {"scale": "table", "code": "1"}):
         assert list_residences(client, zone, None).status_code == 204
