@@ -8,7 +8,8 @@
  * position of its `i` property: {classes: "03s-1…" (a class digit, or a mark: s secret,
  * n not available, r outside the convention, - no row), labels: ["12,3 %", "", …],
  * palette: ["#rrggbb" by class], colors: {mark: "#rrggbb"}, texts: {mark: text,
- * secret_by_size (residences: {size class: text})}, title: "Taux de vacance (2024)"}.
+ * secret_residence (residences: the one text of a secret residence)},
+ * title: "Taux de vacance (2024)"}.
  */
 (function () {
     "use strict";
@@ -47,16 +48,16 @@
         return isClass(mark) ? (hideout.palette || [])[Number(mark)] : (hideout.colors || {})[mark];
     }
 
-    /* A residence flagged secret says why from its size class (too small, or secondary
-       secrecy); any other hidden value gets the text of its mark. */
+    /* A residence flagged secret says why, in one wording for all of them; any other
+       hidden value gets the text of its mark. */
     function valueText(props, hideout) {
         var mark = markOf(props, hideout);
         var texts = hideout.texts || {};
         if (isClass(mark)) {
             return (hideout.labels || [])[props.i] || "";
         }
-        if (mark === "s" && props.secret && (texts.secret_by_size || {})[props.size]) {
-            return texts.secret_by_size[props.size];
+        if (mark === "s" && props.secret && texts.secret_residence) {
+            return texts.secret_residence;
         }
         return texts[mark] || "";
     }

@@ -24,7 +24,7 @@ from layouts.choropleth import SECRET_LABEL, Choropleth, build_choropleth
 from layouts.classification import DEFAULT_METHOD, METHODS
 from layouts.legend import empty_legend, legend_component
 from layouts.map_state import MAP_SCALES, parse_query
-from layouts.panel_labels import SIZE_CLASS_LABELS, secret_residence_text
+from layouts.panel_labels import secret_residence_text
 
 UNAVAILABLE = "Cet indicateur n'est pas disponible à cette échelle pour ce millésime."
 
@@ -47,11 +47,6 @@ def secret_text(scale: str, theme: str, threshold: int) -> str:
     return f"{SECRET_LABEL} (moins de {threshold} {unit}, ou secret secondaire)"
 
 
-def residence_secret_texts(threshold: int) -> dict[str, str]:
-    """The tooltip of a residence flagged secret, by size class: the panel's words."""
-    return {size: secret_residence_text(threshold, size) for size in SIZE_CLASS_LABELS}
-
-
 def choropleth(
     store: Store, scope: AccessScope, scale: str, indicator_id: str, year: int, method: str
 ) -> Choropleth | None:
@@ -65,7 +60,7 @@ def choropleth(
     ):
         return None
     method = method if method in METHODS else DEFAULT_METHOD
-    if scale == "residence" and indicator.theme == "occupation":
+    if store.depends_on_perimeter(scale, indicator.id, year):
         # depends on the convention's perimeter: never shared between users
         rows = store.map_values(scale, indicator.id, year, scope)
         return _classify(store, scale, indicator.id, year, method, rows)
@@ -108,7 +103,7 @@ def drawing(store: Store, result: Choropleth, scale: str, theme: str) -> Drawing
     threshold = store.secrecy_threshold
     hideout = result.hideout(store.map_order(scale), secret_text(scale, theme, threshold))
     if scale == "residence":
-        hideout["texts"]["secret_by_size"] = residence_secret_texts(threshold)
+        hideout["texts"]["secret_residence"] = secret_residence_text(threshold)
     return Drawing(hideout, legend_component(result.legend))
 
 
@@ -133,8 +128,8 @@ def map_style(
     result = choropleth(store, scope, scale, indicator_id, year, method)
     if result is None:
         drawn = Drawing({}, empty_legend(UNAVAILABLE))
-    elif scale == "residence" and CATALOG[indicator_id].theme == "occupation":
-        drawn = drawing(store, result, scale, "occupation")  # depends on the perimeter
+    elif store.depends_on_perimeter(scale, indicator_id, year):
+        drawn = drawing(store, result, scale, CATALOG[indicator_id].theme)
     else:
         drawn = _shared_drawing(store, scale, indicator_id, year, result.legend.method)
     if scale == "residence":

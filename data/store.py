@@ -174,10 +174,24 @@ class Store:
 
         Occupation values need the convention's 'occupation' dataset (else nothing is
         returned); at residence scale those outside the convention's perimeter come back
-        with the status 'restricted' and no value."""
+        with the status 'restricted' and no value, and so do zone values that are in
+        effect one residence's (see `_scoped`)."""
         theme = indicator_id.split(".", 1)[0]
         if not scope.grants(theme):
             return []
+        if scale != "residence" and self.depends_on_perimeter(scale, indicator_id, year):
+            owners = self._zone_owners
+            return [
+                (
+                    code,
+                    *self._scoped(
+                        (indicator_id, theme, year, value, status), owners[(scale, code)], scope
+                    )[3:],
+                )
+                if status == "perimeter"
+                else (code, value, status)
+                for code, value, status in self._values(scale, indicator_id, year)
+            ]
         if scale == "residence" and theme == "occupation":
             places, flagged = self._residence_places, self._secret_residences
             return [
@@ -191,10 +205,10 @@ class Store:
     def shared_map_values(
         self, scale: str, indicator_id: str, year: int
     ) -> list[tuple[str, float | None, str]]:
-        """The values every convention granting the indicator's theme sees alike (all
-        but residence-level occupation); the caller has checked the theme is granted."""
-        if scale == "residence" and indicator_id.startswith("occupation."):
-            raise ValueError("residence-level occupation depends on the perimeter: map_values")
+        """The values every convention granting the indicator's theme sees alike (views
+        that do not `depend_on_perimeter`); the caller has checked the theme is granted."""
+        if self.depends_on_perimeter(scale, indicator_id, year):
+            raise ValueError("this view depends on the convention's perimeter: map_values")
         if scale == "residence":
             return self._residence_values(indicator_id, year)
         return self._values(scale, indicator_id, year)
@@ -393,21 +407,78 @@ class Store:
     def _residence_rows(self) -> Callable[[str, str], tuple[CodeRow, ...]]:
         return functools.lru_cache(maxsize=CODE_ROWS_CACHE)(self._read_code_rows)
 
-    def _code_rows(self, scale: str, code: str) -> tuple[CodeRow, ...]:
+    def _code_rows(self, scale: str, code: str, scope: AccessScope) -> tuple[CodeRow, ...]:
         """Every indicator row of one zone or residence, by indicator then year (kept in
-        memory: the warehouse does not change while the app serves it)."""
+        memory: the warehouse does not change while the app serves it), as `scope` may see
+        them (see `_scoped`)."""
         if scale in ZONE_SCALES:
-            return self._zone_rows.get((scale, code), ())
-        return self._residence_rows(scale, code)
+            rows = self._zone_rows.get((scale, code), ())
+        else:
+            rows = self._residence_rows(scale, code)
+        owners = self._zone_owners.get((scale, code))
+        if owners is None:
+            return rows
+        return tuple(self._scoped(row, owners, scope) for row in rows)
+
+    @functools.cached_property
+    def _zone_owners(self) -> dict[tuple[str, str], dict[int, str]]:
+        """The zone values that are in effect one residence's (status 'perimeter', decided
+        by the pipeline): by zone, the residence of each vintage."""
+        rows = (
+            self._cursor()
+            .execute(
+                "SELECT DISTINCT scale, code, year, residence_id FROM indicators "
+                "WHERE status = 'perimeter'"
+            )
+            .fetchall()
+        )
+        owners: dict[tuple[str, str], dict[int, str]] = {}
+        for scale, code, year, residence_id in rows:
+            owners.setdefault((scale, code), {})[year] = residence_id
+        return owners
+
+    @functools.cached_property
+    def _perimeter_views(self) -> frozenset[tuple[str, str, int]]:
+        """The (scale, indicator, year) map views holding such values."""
+        rows = (
+            self._cursor()
+            .execute(
+                "SELECT DISTINCT scale, indicator_id, year FROM indicators "
+                "WHERE status = 'perimeter'"
+            )
+            .fetchall()
+        )
+        return frozenset(rows)
+
+    def depends_on_perimeter(self, scale: str, indicator_id: str, year: int) -> bool:
+        """Whether a map view differs from one convention to another."""
+        return (scale == "residence" and indicator_id.startswith("occupation.")) or (
+            (scale, indicator_id, year) in self._perimeter_views
+        )
+
+    def _scoped(self, row: CodeRow, owners: dict[int, str], scope: AccessScope) -> CodeRow:
+        """A zone value that is in effect one residence's follows that residence's rule:
+        shown ('ok') to a convention whose perimeter covers the residence, else
+        'restricted' without its value."""
+        indicator_id, theme, year, value, status = row
+        if status != "perimeter":
+            return row
+        if scope.may_see_residence_occupation(*self._residence_places[owners[year]]):
+            return (indicator_id, theme, year, value, "ok")
+        return (indicator_id, theme, year, None, "restricted")
 
     def _latest_measures(
-        self, levels: tuple[ZoneRef, ...], year: int | None, themes: tuple[str, ...]
+        self,
+        levels: tuple[ZoneRef, ...],
+        year: int | None,
+        themes: tuple[str, ...],
+        scope: AccessScope,
     ) -> dict[str, tuple[Measure, ...]]:
         """For each indicator, the value of each level at the latest vintage up to `year`."""
         limit = year if year is not None else 9999
         latest: dict[str, list[CodeRow | None]] = {}
         for index, level in enumerate(levels):
-            for row in self._code_rows(level.scale, level.code):
+            for row in self._code_rows(level.scale, level.code, scope):
                 indicator_id, theme, vintage, _, _ = row
                 if theme in themes and vintage <= limit:  # rows come by year: keep the last
                     latest.setdefault(indicator_id, [None] * len(levels))[index] = row
@@ -427,7 +498,7 @@ class Store:
         if zone is None or scale not in ZONE_SCALES:
             return None
         levels = self._zone_levels(zone)
-        measures = self._latest_measures(levels, year, granted_themes(scope))
+        measures = self._latest_measures(levels, year, granted_themes(scope), scope)
         return ZoneSummary(zone=zone, levels=levels, year=year, measures=measures)
 
     @functools.cached_property
@@ -528,7 +599,7 @@ class Store:
             for theme in granted_themes(scope)
             if theme != "occupation" or access == OCCUPATION_GRANTED
         )
-        measures = {} if secret else self._latest_measures(levels, year, themes)
+        measures = {} if secret else self._latest_measures(levels, year, themes, scope)
         parc_granted = scope.grants("parc")
         described = parc_granted and not secret
         return ResidenceSheet(
@@ -565,7 +636,7 @@ class Store:
             (level.scale, level.code): [
                 Measure(value, status, vintage)
                 for row_indicator, theme, vintage, value, status in self._code_rows(
-                    level.scale, level.code
+                    level.scale, level.code, scope
                 )
                 if row_indicator == indicator_id and theme in themes
             ]
@@ -586,10 +657,16 @@ class Store:
         return {code: tuple(refs) for code, refs in communes.items()}
 
     def _latest_row(
-        self, scale: str, code: str, indicator_id: str, year: int | None, themes: tuple[str, ...]
+        self,
+        scale: str,
+        code: str,
+        indicator_id: str,
+        year: int | None,
+        scope: AccessScope,
     ) -> CodeRow | None:
         """A zone's row of one indicator at its latest vintage up to `year`, if any."""
-        rows = self._code_rows(scale, code)
+        themes = granted_themes(scope)
+        rows = self._code_rows(scale, code, scope)
         limit = year if year is not None else 9999
         latest = None
         # Rows come sorted by indicator then year: jump to the indicator's first row.
@@ -612,7 +689,7 @@ class Store:
         ranking = [
             (ref, Measure(row[3], row[4], row[2]))
             for ref in iris
-            if (row := self._latest_row("iris", ref.code, indicator_id, year, themes))
+            if (row := self._latest_row("iris", ref.code, indicator_id, year, scope))
         ]
         return sorted(
             ranking,
@@ -625,7 +702,7 @@ class Store:
         """Each known zone with its figures at the latest vintage up to `year`, in order."""
         refs = [ref for scale, code in zones if (ref := self.zone_ref(scale, code))]
         refs = list(dict.fromkeys(ref for ref in refs if ref.scale in ZONE_SCALES))
-        measures = self._latest_measures(tuple(refs), year, granted_themes(scope))
+        measures = self._latest_measures(tuple(refs), year, granted_themes(scope), scope)
         return [
             (ref, {indicator_id: row[index] for indicator_id, row in measures.items()})
             for index, ref in enumerate(refs)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 NBSP = "\u00a0"
 SECRET_TEXT = "secret"
 NOT_AVAILABLE_TEXT = "n.d."
+RESTRICTED_TEXT = "hors périmètre"
 # The times users read: the tables store naive UTC (`auth.models.utcnow`).
 FRENCH_TIME = ZoneInfo("Europe/Paris")
 # Rounding never runs out of digits, whatever the magnitude (the default context keeps 28).
@@ -68,12 +69,15 @@ def _rounds_as_written(number: float, written: str, decimals: int) -> bool:
 
 @functools.lru_cache(maxsize=32768)
 def format_value(value: float | None, unit: str = "", decimals: int = 0, status: str = "ok") -> str:
-    """A value with its unit as a user reads it: "1 234,5 %", "secret" or "n.d.".
+    """A value with its unit as a user reads it: "1 234,5 %", "secret", "hors périmètre"
+    (a value that is one residence's, outside the convention's perimeter) or "n.d.".
 
     Cached: a map label formats ~3 000 values, the same again under another classing
     method, and counts of dwellings repeat from one residence to the next."""
     if status == "secret":
         return SECRET_TEXT
+    if status == "restricted":
+        return RESTRICTED_TEXT
     if status != "ok" or value is None or (isinstance(value, float) and math.isnan(value)):
         return NOT_AVAILABLE_TEXT
     number = format_number(value, decimals)

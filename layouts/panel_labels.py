@@ -18,6 +18,11 @@ SIZE_CLASS_LABELS = {
     "200+": "200 logements ou plus",
 }
 OCCUPATION_OUT_OF_PERIMETER_TEXT = "Votre convention ne couvre pas l'occupation de cette résidence."
+ZONE_OF_ONE_RESIDENCE_TEXT = (
+    "L'occupation de cette zone est en fait celle d'une seule résidence (les autres y "
+    "comptent trop peu de ménages) : elle suit la règle de cette résidence. "
+    + OCCUPATION_OUT_OF_PERIMETER_TEXT
+)
 OCCUPATION_NOT_GRANTED_TEXT = "Votre convention ne donne pas accès aux données d'occupation."
 PARC_NOT_GRANTED_TEXT = "Votre convention ne donne pas accès aux données du parc (RPLS)."
 NO_SELECTION_TEXT = (
@@ -35,13 +40,13 @@ COMPARE_EMPTY_TEXT = (
 )
 
 
-def secret_residence_text(threshold: int, size_class: str = "<11") -> str:
-    """Why a residence shows no value: too small, or hidden so that a small one stays so."""
-    if size_class == "<11":
-        return f"Secret statistique (moins de {threshold} logements)"
+def secret_residence_text(threshold: int) -> str:
+    """Why a residence shows no value. One wording for every secret residence: telling a
+    small residence from one hidden to protect another would bound its dwellings."""
     return (
-        "Secret statistique (secret secondaire : ses valeurs permettraient de retrouver "
-        f"celles d'une résidence de moins de {threshold} logements)"
+        f"Secret statistique : ses valeurs décriraient moins de {threshold} logements ou "
+        f"ménages, ou permettraient de retrouver celles d'une résidence de moins de "
+        f"{threshold} logements."
     )
 
 

@@ -58,7 +58,7 @@ def description(sheet: ResidenceSheet) -> html.Dl:
     rows: list[tuple[str, Any]] = [
         ("Adresse", sheet.address),
         ("Bailleur", sheet.bailleur_name),
-        ("Taille", SIZE_CLASS_LABELS.get(sheet.size_class, sheet.size_class)),
+        ("Taille", SIZE_CLASS_LABELS.get(sheet.size_class or "", SECRET_VALUE)),
         *_parc_rows(sheet),
         ("Quartier prioritaire", _zone_cell(sheet.qpv, "Hors QPV")),
         ("IRIS", _zone_cell(sheet.iris, "n.d.")),
@@ -123,7 +123,7 @@ def residence_panel(sheet: ResidenceSheet, *, year: int | None, threshold: int) 
     if sheet.secret:
         children.append(
             dbc.Alert(
-                secret_residence_text(threshold, sheet.size_class),
+                secret_residence_text(threshold),
                 color="warning",
                 className="panel-secret",
             )

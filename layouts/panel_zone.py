@@ -37,6 +37,7 @@ from layouts.panel_labels import (
     SCALE_LABELS,
     UNPIN_TEXT,
     ZONE_CHARTS,
+    ZONE_OF_ONE_RESIDENCE_TEXT,
     level_name,
     secret_residence_text,
 )
@@ -126,7 +127,7 @@ def _residence_item(residence: ResidenceItem, threshold: int) -> html.Li:
         badge = dbc.Badge(
             "Secret statistique",
             color="secondary",
-            title=secret_residence_text(threshold, residence.size_class),
+            title=secret_residence_text(threshold),
         )
     else:
         dwellings = residence.n_dwellings or 0
@@ -332,6 +333,8 @@ def zone_panel(
             name="figures",
         )
     )
+    if any(m.status == "restricted" for row in summary.measures.values() for m in row):
+        children.append(html.P(ZONE_OF_ONE_RESIDENCE_TEXT, className="small text-muted"))
     if evolution is not None:
         children.append(section("Évolution", evolution, name="evolution"))
     if (

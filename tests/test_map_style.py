@@ -12,7 +12,7 @@ from callbacks.map_style import (
     _shared_drawing,
     choropleth,
     map_style,
-    residence_secret_texts,
+    secret_residence_text,
     secret_text,
 )
 from data.store import Store
@@ -47,7 +47,9 @@ def test_residence_scale_gets_points_and_the_threshold(store: Store) -> None:
     style = map_style(store, URLS, MEL, "residence", "parc.dwellings", 2024, "quantile")
     assert style.zone_url is None and style.residence_url == URLS.residences
     texts = style.residence_hideout["texts"]
-    assert texts["secret_by_size"] == residence_secret_texts(11)
+    # one wording for every secret residence: none tells a small one from the others
+    assert texts["secret_residence"] == secret_residence_text(11)
+    assert "secret_by_size" not in texts
     classes, labels = style.residence_hideout["classes"], style.residence_hideout["labels"]
     assert len(classes) == len(labels) == len(store.map_order("residence"))
     secret = [i for i, mark in enumerate(classes) if mark == "s"]
@@ -58,12 +60,13 @@ def test_residence_scale_gets_points_and_the_threshold(store: Store) -> None:
     )
 
 
-def test_a_secret_residence_says_why_from_its_size_class() -> None:
-    texts = residence_secret_texts(11)
-    assert texts["<11"] == "Secret statistique (moins de 11 logements)"
-    for size in ("11-49", "50-199", "200+"):
-        assert "secret secondaire" in texts[size] and "moins de 11 logements)" in texts[size]
-        assert not texts[size].startswith("Secret statistique (moins de")
+def test_every_secret_residence_gets_the_same_words() -> None:
+    """Telling "fewer than 11" from "hidden to protect another" would bound a secret
+    residence's dwellings: one wording covers both."""
+    text = secret_residence_text(11)
+    assert text.startswith("Secret statistique")
+    assert "moins de 11 logements" in text and "retrouver" in text
+    assert "secret secondaire" not in text
 
 
 def test_occupation_needs_the_dataset_and_is_scoped(store: Store) -> None:

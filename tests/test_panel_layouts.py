@@ -36,6 +36,7 @@ from layouts.panel_labels import (
     PARC_NOT_GRANTED_TEXT,
     PIN_TEXT,
     UNPIN_TEXT,
+    secret_residence_text,
 )
 from layouts.panel_residence import residence_panel
 from layouts.panel_zone import (
@@ -268,11 +269,12 @@ def test_residence_sheet_outside_the_perimeter_says_so_and_shows_no_occupation()
 
 def test_secret_residence_shows_the_secrecy_notice_and_no_values() -> None:
     secret = sheet(secret=True, n_dwellings=None, construction_year=None, measures={},
-                   size_class="<11")  # fmt: skip
+                   size_class=None)  # fmt: skip
     panel = residence_panel(secret, year=2024, threshold=11)
     text = text_of(panel)
-    assert "Secret statistique (moins de 11 logements)" in text
-    assert "Moins de 11 logements" in text
+    assert secret_residence_text(11) in text
+    # no size class: it would bound the dwellings of a secret residence
+    assert "Taille secret" in text and "Moins de 11 logements" not in text
     assert "%" not in text and "1968" not in text
     assert "Présente au RPLS" not in text and "2019" not in text
     assert not [node for node in walk(panel) if isinstance(node, dcc.Graph)]
@@ -379,13 +381,6 @@ def test_long_residence_lists_are_cut_with_a_hint_to_filter() -> None:
     assert "… 3 autres : filtrez" in text_of(listing)
     assert "… 1 autre : filtrez" in text_of(html.Div(residence_list(items, 11, limit=4)))
     assert "premières" not in text_of(html.Div(residence_list(items, 11, limit=5)))
-
-
-def test_secondary_secrecy_is_not_called_a_small_residence() -> None:
-    hidden = sheet(secret=True, n_dwellings=None, construction_year=None, measures={})
-    text = text_of(residence_panel(hidden, year=2024, threshold=11))
-    assert "secret secondaire" in text
-    assert "Secret statistique (moins de 11 logements)" not in text
 
 
 def test_residence_sheet_without_the_parc_dataset_shows_no_parc_value() -> None:

@@ -221,7 +221,7 @@ def build_world(threshold: int, dwellings=DWELLINGS, households=HOUSEHOLDS, ops_
 
 @pytest.fixture(scope="module")
 def world():
-    con, built = build_world(threshold=1)
+    con, built = build_world(threshold=0)  # no secrecy: every hand-computed value is shown
     yield con, built
     con.close()
 
@@ -318,7 +318,7 @@ OCCUPATION_EXPECTED = [
     ("residence", ID2, "occupation.holder_over_65", 100.0),  # 65 counts
     ("residence", ID2, "occupation.income_over_100", 100.0),
     ("residence", ID2, "occupation.newcomers", 0.0),  # 2021 < 2022
-    ("residence", ID3, "occupation.households", "secret"),  # 0 households < threshold 1
+    ("residence", ID3, "occupation.households", 0),
     ("commune", "59001", "occupation.households", 4),  # h5 matches no dwelling
     ("commune", "59001", "occupation.single_person", 25.0),
     ("commune", "59001", "occupation.holder_over_65", 50.0),

@@ -43,7 +43,10 @@ INDICATORS = [
     ("residence", "RA", 2024, "parc.vacancy_rate", "parc", 5.0, "ok"),
     ("residence", "RA", 2022, "occupation.single_person_share", "occupation", 44.0, "ok"),
     ("residence", "RC", 2022, "occupation.single_person_share", "occupation", 30.0, "ok"),
+    # the QPV's households are in effect those of Les Acacias: its value follows RA's rule
+    ("qpv", "QN05901M", 2022, "occupation.single_person_share", "occupation", 44.0, "perimeter"),
 ]
+OWNER = {("qpv", "QN05901M", 2022): "RA"}
 BOTH = frozenset({"parc", "occupation"})
 CAPINGHEM = AccessScope("CONV-11", "Capinghem", "commune", BOTH, communes=frozenset({"59128"}))
 ALL = AccessScope("CONV-1", "MEL", "mel", BOTH)
@@ -77,9 +80,13 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
         )  # fmt: skip
     con.execute(
         "CREATE TABLE indicators (scale VARCHAR, code VARCHAR, year INTEGER,"
-        " indicator_id VARCHAR, theme VARCHAR, value DOUBLE, status VARCHAR)"
+        " indicator_id VARCHAR, theme VARCHAR, value DOUBLE, status VARCHAR,"
+        " residence_id VARCHAR)"
     )
-    con.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?)", INDICATORS)
+    con.executemany(
+        "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*row, OWNER.get(row[:3])) for row in INDICATORS],
+    )
     for table in ("zones", "residences", "indicators"):
         con.execute(f"COPY {table} TO '{directory / table}.parquet' (FORMAT parquet)")
     return Store(directory)
@@ -190,3 +197,20 @@ def test_compare_rows_keep_the_pinned_order_and_drop_unknown_zones(store: Store)
         ("59512", 3.5),
         ("595120101", 4.5),
     ]
+
+
+def test_a_zone_value_of_one_residence_follows_that_residence_rule(store: Store) -> None:
+    indicator = "occupation.single_person_share"
+    inside = store.zone_summary("qpv", "QN05901M", 2022, ALL).measures[indicator][0]
+    assert (inside.value, inside.status) == (44.0, "ok")
+    outside = store.zone_summary("qpv", "QN05901M", 2022, CAPINGHEM).measures[indicator][0]
+    assert (outside.value, outside.status) == (None, "restricted")
+    series = store.indicator_series("qpv", "QN05901M", indicator, CAPINGHEM)
+    assert all(point.value is None for point in series.points[0])
+    assert store.map_values("qpv", indicator, 2022, CAPINGHEM) == [("QN05901M", None, "restricted")]
+    assert store.map_values("qpv", indicator, 2022, ALL) == [("QN05901M", 44.0, "ok")]
+    assert store.depends_on_perimeter("qpv", indicator, 2022)
+    with pytest.raises(ValueError):
+        store.shared_map_values("qpv", indicator, 2022)
+    compared = dict(store.compare_rows([("qpv", "QN05901M")], 2022, CAPINGHEM))
+    assert all(m.value is None for m in compared.values() for m in m.values())

@@ -37,11 +37,11 @@ def test_rows_read_at_start_are_those_a_query_per_zone_returns(store: Store) -> 
         "SELECT scale, code FROM zones WHERE scale <> 'iris' OR code LIKE '59350%'"
     )
     for scale, code in zones.fetchall():
-        assert store._code_rows(scale, code) == store._read_code_rows(scale, code), code
+        assert store._zone_rows.get((scale, code), ()) == store._read_code_rows(scale, code), code
 
 
 def test_rows_read_at_start_leave_the_garbage_collector_alone(store: Store) -> None:
-    rows = store._code_rows("commune", "59350")
+    rows = store._zone_rows[("commune", "59350")]
     gc.collect()
     assert rows and not gc.is_tracked(rows) and not gc.is_tracked(rows[0])
 

@@ -23,7 +23,7 @@ import geopandas as gpd
 import pandas as pd
 
 from data.catalog import CATALOG
-from data.pipeline import indicators, locate, residences, warehouse, zones
+from data.pipeline import disclosure, indicators, locate, residences, warehouse, zones
 from data.pipeline.rules import row_rules
 from data.reference.extract import reference_path
 from data.sources import geo, ops, rpls
@@ -69,6 +69,7 @@ class Built:
     residences: pd.DataFrame
     counts: dict[str, int]
     location: locate.LocationReport
+    audit: disclosure.AuditReport
 
 
 def create_empty_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -156,22 +157,22 @@ def assemble(
         indicators.create_zone_sums(con, "occupation", raw.vintages["ops"])
 
     with clock.step("secrecy"):
-        con.execute("DROP TABLE IF EXISTS secret_cell")
-        parc = indicators.disclose(con, "parc", threshold)
-        forced = {
-            ops_year: set(parc[rpls_year].hidden_residences)
-            for ops_year, rpls_year in links.items()
-            if rpls_year in parc
-        }
-        occupation = indicators.disclose(con, "occupation", threshold, forced)
-        indicators.register_secrets(con, "parc", parc)
-        indicators.register_secrets(con, "occupation", occupation)
+        cells = {theme: indicators.read_cells(con, theme) for theme in ("parc", "occupation")}
+        discloser = disclosure.Discloser(cells, links, threshold)
+        decision = discloser.run()
+        indicators.register_decision(con, decision)
+        indicators.create_zone_owners(con, threshold)
+    parc = decision.disclosures["parc"]
 
     with clock.step("long format"):
         indicators.create_indicator_rows(con, ["parc", "occupation"])
 
     with clock.step("residence table"):
         table = residence_table(con, latest, zone_of, parc)
+
+    with clock.step("audit"):
+        disclosure.prove(con, discloser, table)
+        clock.echo(f"    {decision.report.summary()}")
 
     counts = {
         "zones": len(web_zones),
@@ -183,7 +184,7 @@ def assemble(
         "ops_unmatched": unmatched,
         "secret_residences_latest": int(table["secret"].sum()),
     }
-    return Built(web_zones, table, counts, report)
+    return Built(web_zones, table, counts, report, decision.report)
 
 
 def residence_table(
@@ -201,11 +202,12 @@ def residence_table(
     table["name"] = table["nomprog"].where(
         table["nomprog"].notna() & (table["nomprog"] != ""), table["address"]
     )
-    table["size_class"] = table["n_dwellings"].map(residences.size_class)
     table["secret"] = [
         residence in parc[year].hidden_residences
         for residence, year in zip(table["residence_id"], table["last_year"], strict=True)
     ]
+    # A size class would bound a secret residence's dwellings: only published ones have one.
+    table["size_class"] = table["n_dwellings"].map(residences.size_class).mask(table["secret"])
     table["n_dwellings"] = table["n_dwellings"].astype("Int32").mask(table["secret"])
     table["construction_year"] = table["construction_year"].astype("Int32").mask(table["secret"])
     residence_indicators = [
@@ -255,6 +257,7 @@ def manifest(raw: RawInputs, built: Built, threshold: int, timings: dict[str, fl
         "demo": raw.demo,
         "epci": {"code": epci["code"], "name": epci["name"]},
         "secrecy_threshold": threshold,
+        "disclosure_audit": built.audit.manifest(),
         "vintages": raw.vintages,
         "row_counts": built.counts,
         "location": built.location.__dict__,

@@ -3,7 +3,7 @@
 The work is done on residence sums (`residence_year` for Parc, `household_year` for
 Occupation): a zone's sums are the sums of its residences' sums, so no query runs over
 dwellings after the first pass. Secrecy is decided in Python on the small per-residence
-counts (`secrecy.protect`) and joined back as a table of secret cells.
+counts (`disclosure.Discloser`) and joined back as table `secret_value`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import duckdb
 import pandas as pd
 
 from data.catalog import CATALOG, PERSONS_PER_MAIN_RESIDENCE
+from data.pipeline.disclosure import COUNT_INDICATORS, Decision
 from data.pipeline.residences import rule_sums
 from data.pipeline.rules import QPV_SHARE, SOCIAL_SHARE, Rule, row_rules
-from data.pipeline.secrecy import Cell, Disclosure, protect
+from data.pipeline.secrecy import Cell
 
 THEME_UNITS = {"parc": "residence_year", "occupation": "household_year"}
 
@@ -76,15 +77,9 @@ def create_household_year(con: duckdb.DuckDBPyConnection, links: dict[int, int])
     return int(households - matched)
 
 
-def disclose(
-    con: duckdb.DuckDBPyConnection,
-    theme: str,
-    threshold: int,
-    forced: dict[int, set[str]] | None = None,
-) -> dict[int, Disclosure]:
-    """Run the secrecy rules for every vintage of a theme; `forced` holds, per vintage,
-    residences hidden whatever their count (the occupation of a residence whose Parc
-    values are hidden is hidden too, so that households never reveal hidden dwellings)."""
+def read_cells(con: duckdb.DuckDBPyConnection, theme: str) -> dict[int, list[Cell]]:
+    """The units (dwellings or households) of every residence and vintage of a theme, with
+    its zones: what secrecy is decided on."""
     units = con.execute(
         f"""
         SELECT u.year, u.residence_id, u.n_units, z.epci_code, z.commune_code, z.iris_code,
@@ -96,34 +91,57 @@ def disclose(
     cells_of_year: dict[int, list[Cell]] = defaultdict(list)
     for year, *fields in units:
         cells_of_year[year].append(Cell(*fields))
-    outcome = {}
-    for year, cells in sorted(cells_of_year.items()):
-        outcome[year] = protect(cells, threshold, (forced or {}).get(year, ()))
-    return outcome
+    return dict(cells_of_year)
 
 
-def register_secrets(
-    con: duckdb.DuckDBPyConnection, theme: str, disclosures: dict[int, Disclosure]
-) -> None:
-    """Append the secret cells of a theme to table `secret_cell` (theme, scale, code, year)."""
-    rows = [
-        (theme, "residence", residence, year)
-        for year, outcome in disclosures.items()
-        for residence in outcome.hidden_residences
-    ] + [
-        (theme, scale, code, year)
-        for year, outcome in disclosures.items()
-        for scale, code in outcome.secret_zones
-    ]
-    frame = pd.DataFrame(rows, columns=["theme", "scale", "code", "year"])
+def register_decision(con: duckdb.DuckDBPyConnection, decision: Decision) -> None:
+    """Table `secret_value` (theme, scale, code, year, indicator_id): what secrecy hides.
+    A null indicator hides every value of the theme for that residence or zone; a zone
+    hidden to protect a count (`count_only`) loses only the values that carry its count."""
+    rows: list[tuple] = []
+    for theme, by_year in decision.disclosures.items():
+        for year, outcome in by_year.items():
+            count_only = decision.count_only.get(theme, {}).get(year, set())
+            rows.extend((theme, "residence", r, year, None) for r in outcome.hidden_residences)
+            for scale, code in outcome.secret_zones:
+                if (scale, code) in count_only:
+                    rows.extend(
+                        (theme, scale, code, year, indicator_id)
+                        for indicator_id in COUNT_INDICATORS[theme]
+                    )
+                else:
+                    rows.append((theme, scale, code, year, None))
+    rows.extend(decision.secret_values)
+    frame = pd.DataFrame(rows, columns=["theme", "scale", "code", "year", "indicator_id"])
     frame["year"] = frame["year"].astype("int32")
-    con.register("secret_cell_new", frame)
+    frame["indicator_id"] = frame["indicator_id"].astype("string")
+    con.register("secret_value_frame", frame)
     con.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS secret_cell "
-        "(theme VARCHAR, scale VARCHAR, code VARCHAR, year INTEGER)"
+        "CREATE OR REPLACE TEMP TABLE secret_value AS "
+        "SELECT DISTINCT theme, scale, code, year, indicator_id FROM secret_value_frame"
     )
-    con.execute("INSERT INTO secret_cell SELECT * FROM secret_cell_new")
-    con.unregister("secret_cell_new")
+    con.unregister("secret_value_frame")
+
+
+def create_zone_owners(con: duckdb.DuckDBPyConnection, threshold: int) -> None:
+    """Table `zone_owner` (scale, code, year, residence_id): the occupation zone values
+    that are in effect one residence's (the zone's other residences hold fewer than
+    `threshold` households). They follow that residence's access rule."""
+    grouped = " UNION ALL ".join(
+        f"""SELECT '{scale}' AS scale, z.{scale}_code AS code, h.year, h.residence_id,
+              h.n_units FROM household_year AS h JOIN residence_zone AS z USING (residence_id)
+            WHERE z.{scale}_code IS NOT NULL"""
+        for scale in ("epci", "commune", "iris", "qpv")
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE zone_owner AS
+        WITH units AS ({grouped})
+        SELECT scale, code, year, arg_max(residence_id, n_units) AS residence_id
+        FROM units GROUP BY scale, code, year
+        HAVING max(n_units) > 0 AND sum(n_units) - max(n_units) < {int(threshold)}
+        """
+    )
 
 
 def create_zone_sums(con: duckdb.DuckDBPyConnection, theme: str, years: list[int]) -> None:
@@ -195,20 +213,29 @@ def create_indicator_rows(con: duckdb.DuckDBPyConnection, themes: list[str]) -> 
                 f"CAST({raw} AS DOUBLE) AS raw_value FROM {theme}_sums WHERE scale IN ({scales})"
             )
     con.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS secret_cell "
-        "(theme VARCHAR, scale VARCHAR, code VARCHAR, year INTEGER)"
-    )
-    con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE indicator_row AS
-        WITH computed AS ({" UNION ALL ".join(selects)})
+        WITH computed AS ({" UNION ALL ".join(selects)}),
+        whole AS (
+          SELECT DISTINCT theme, scale, code, year FROM secret_value WHERE indicator_id IS NULL
+        ),
+        single AS (SELECT * FROM secret_value WHERE indicator_id IS NOT NULL)
         SELECT c.scale, c.code, CAST(c.year AS INTEGER) AS year, c.indicator_id, c.theme,
-          CASE WHEN s.code IS NULL THEN c.raw_value END AS value,
-          CASE WHEN s.code IS NOT NULL THEN 'secret'
-               WHEN c.raw_value IS NULL THEN 'nd' ELSE 'ok' END AS status
+          CASE WHEN w.code IS NULL AND s.code IS NULL THEN c.raw_value END AS value,
+          CASE WHEN w.code IS NOT NULL OR s.code IS NOT NULL THEN 'secret'
+               WHEN c.raw_value IS NULL THEN 'nd'
+               WHEN o.residence_id IS NOT NULL THEN 'perimeter' ELSE 'ok' END AS status,
+          CASE WHEN w.code IS NULL AND s.code IS NULL THEN o.residence_id END
+            AS residence_id
         FROM computed AS c
-        LEFT JOIN secret_cell AS s
+        LEFT JOIN whole AS w
+          ON w.theme = c.theme AND w.scale = c.scale AND w.code = c.code AND w.year = c.year
+        LEFT JOIN single AS s
           ON s.theme = c.theme AND s.scale = c.scale AND s.code = c.code AND s.year = c.year
+         AND s.indicator_id = c.indicator_id
+        LEFT JOIN zone_owner AS o
+          ON c.theme = 'occupation' AND o.scale = c.scale AND o.code = c.code
+         AND o.year = c.year
         ORDER BY c.scale, c.indicator_id, c.year, c.code
         """
     )

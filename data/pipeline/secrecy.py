@@ -3,7 +3,8 @@
 Works on one vintage at a time, on small inputs: one `Cell` per residence (its count of
 dwellings, or of households for the occupation theme, and its zones). Pure: no I/O.
 
-Rules (T = threshold):
+Rules (T = threshold, m = the least count a user knows a residence has: 1 dwelling for a
+residence drawn on the map, 0 households):
 1. Primary: a residence with fewer than T units is hidden (and any residence forced
    hidden by the caller).
 2. Secondary: the zones form a tree, epci > commune > (qpv >) iris > residence, where a
@@ -13,18 +14,22 @@ Rules (T = threshold):
    from published values is: a published zone minus any disjoint set of published zones
    or residences inside it. For every published zone P, the smallest such remainder is
    the `loose mass` of P: the units of the hidden residences of P that lie under no
-   published zone of the tree strictly below P. If every published zone has a loose mass
-   of 0 or at least T, then every remainder (by induction down the tree) is 0 or at least
-   T: no subtraction isolates fewer than T units. With a single zone (no sub-zone) the
-   loose mass is simply the hidden units inside it; for a parent, it also counts the
-   hidden children (the "suppressed siblings sum to 0 or >= T" rule).
-3. Where a zone's loose mass lies strictly between 0 and T the zone is repaired, in this
-   order: hide its smallest loose published residence; else hide the sub-zone value with
-   a loose mass of at least T and the fewest units; else hide the smallest sub-zone
-   holding residences and try again inside it; else (every unit inside is hidden, and
-   fewer than T) hide the zone value itself. Zones are repaired from the leaves up.
-   Hiding more only adds loose masses of 0 or at least T to other zones, so a zone
-   repaired earlier stays safe.
+   published zone of the tree strictly below P (its `loose set`). Each of those k
+   residences is then known to lie between m and (mass - (k - 1) m), or tighter when some
+   have a known upper bound. A zone is safe when its loose set is empty, or holds at
+   least two residences, at least T units, and leaves each residence a range of at least
+   T integers (mass - k m >= T - 1 without upper bounds). Then no subtraction isolates
+   fewer than T units nor pins a hidden residence down.
+3. Where a zone is not safe it is repaired, in this order: hide its smallest loose
+   published residence; else hide the sub-zone value with a loose mass of at least T and
+   the fewest units; else hide the smallest sub-zone holding residences and try again
+   inside it; else hide the zone value itself. Zones are repaired from the leaves up.
+   Hiding more only adds to the loose sets of the zone being repaired, so a zone repaired
+   earlier stays safe.
+
+What this tree reasoning does not see (the QPV part of a zone, published bounds, the
+time series) the disclosure audit (`audit.py`) checks afterwards; the caller hides more
+where it finds a breach (`forced_hidden`, `forced_secret`) and runs this again.
 
 Known limit: for a qpv that cuts through iris (real contours), combinations mixing that
 qpv with the iris or commune around it (commune minus qpv minus the iris outside it, qpv
@@ -34,6 +39,7 @@ iris count as loose in the qpv.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -105,9 +111,13 @@ def zone_tree(cells: Iterable[Cell]) -> ZoneTree:
     return ZoneTree(parent, overlay)
 
 
-class _Auditor:
-    def __init__(self, cells: list[Cell], threshold: int, hidden: set[str]) -> None:
-        self.threshold = threshold
+class ZoneStructure:
+    """What protection reads of one vintage's cells, whatever is hidden: the zone tree,
+    the residences of every zone and the path of every residence up the tree. Built once
+    per vintage, reused by every run of `protect` on it."""
+
+    def __init__(self, cells: list[Cell]) -> None:
+        self.cells = cells
         self.count = {cell.residence_id: cell.count for cell in cells}
         tree = zone_tree(cells)
         self.parent = tree.parent
@@ -122,9 +132,7 @@ class _Auditor:
                 zones.add(("qpv", cell.qpv))
             for zone in zones:
                 self.members[zone].append(cell.residence_id)
-        self.ancestors = {zone: set(self._chain(zone)[1:]) for zone in self.parent}
-        self.hidden = hidden
-        self.secret: set[ZoneKey] = set()
+        self.order = sorted(self.members, key=lambda z: (-SCALE_DEPTH[z[0]], z))
 
     def _chain(self, zone: ZoneKey) -> list[ZoneKey]:
         chain = [zone]
@@ -132,33 +140,74 @@ class _Auditor:
             chain.append(up)
         return chain
 
-    def _below(self, zone: ZoneKey, top: ZoneKey) -> bool:
-        if top in self.overlay:
-            return zone in self.overlay[top]
-        return zone != top and top in self.ancestors.get(zone, ())
+
+class _Protector:
+    def __init__(
+        self,
+        structure: ZoneStructure,
+        threshold: int,
+        hidden: set[str],
+        secret: set[ZoneKey],
+        minimum: int,
+        upper: dict[str, float],
+    ) -> None:
+        self.threshold = threshold
+        self.minimum = minimum
+        self.upper = upper
+        self.structure = structure
+        self.count = structure.count
+        self.members = structure.members
+        self.hidden = hidden
+        self.secret = {zone for zone in secret if zone in self.members}
 
     def _cover(self, residence: str, top: ZoneKey) -> ZoneKey | None:
         """The highest published zone strictly below `top` on the residence's path."""
         cover = None
-        for zone in self.path[residence]:
-            if zone == top or not self._below(zone, top):
+        if top in self.structure.overlay:
+            inside = self.structure.overlay[top]
+            for zone in self.structure.path[residence]:
+                if zone not in inside:
+                    break
+                if zone not in self.secret:
+                    cover = zone
+            return cover
+        for zone in self.structure.path[residence]:  # the path reaches `top` (a tree zone)
+            if zone == top:
                 break
             if zone not in self.secret:
                 cover = zone
         return cover
 
+    def _loose(self, zone: ZoneKey) -> list[str]:
+        return [r for r in self.members[zone] if r in self.hidden and self._cover(r, zone) is None]
+
     def loose_mass(self, zone: ZoneKey) -> int:
-        return sum(
-            self.count[r]
-            for r in self.members[zone]
-            if r in self.hidden and self._cover(r, zone) is None
-        )
+        return sum(self.count[r] for r in self._loose(zone))
+
+    def unsafe(self, zone: ZoneKey) -> bool:
+        """Whether the loose set of a published zone leaves one of its residences a range
+        of fewer than T integers (given each one's known bounds)."""
+        loose = self._loose(zone)
+        if not loose:
+            return False
+        mass = sum(self.count[r] for r in loose)
+        if len(loose) < 2 or mass < self.threshold:
+            return True
+        lows = self.minimum * len(loose)
+        highs = sum(self.upper.get(r, math.inf) for r in loose)
+        for r in loose:
+            high_r = self.upper.get(r, math.inf)
+            low = max(self.minimum, mass - (highs - high_r))
+            high = min(high_r, mass - (lows - self.minimum))
+            if high - low < self.threshold - 1:
+                return True
+        return False
 
     def _units(self, zone: ZoneKey) -> int:
         return sum(self.count[r] for r in self.members[zone])
 
     def repair(self, zone: ZoneKey) -> None:
-        while 0 < self.loose_mass(zone) < self.threshold:
+        while self.unsafe(zone):
             loose_published = [
                 r
                 for r in self.members[zone]
@@ -181,15 +230,26 @@ class _Auditor:
             return
 
     def run(self) -> Disclosure:
-        for zone in sorted(self.members, key=lambda z: (-SCALE_DEPTH[z[0]], z)):
+        for zone in self.structure.order:
             if zone not in self.secret:
                 self.repair(zone)
         return Disclosure(frozenset(self.hidden), frozenset(self.secret))
 
 
-def protect(cells: Iterable[Cell], threshold: int, forced_hidden: Iterable[str] = ()) -> Disclosure:
-    """Decide the hidden residences and secret zone values of one vintage."""
-    cells = list(cells)
+def protect(
+    cells: Iterable[Cell] | ZoneStructure,
+    threshold: int,
+    forced_hidden: Iterable[str] = (),
+    forced_secret: Iterable[ZoneKey] = (),
+    minimum: int = 0,
+    upper: dict[str, float] | None = None,
+) -> Disclosure:
+    """Decide the hidden residences and secret zone values of one vintage; `minimum` is
+    the count a user knows every residence has at least, `upper` the count a user knows
+    some have at most (households: their published dwellings)."""
+    structure = cells if isinstance(cells, ZoneStructure) else ZoneStructure(list(cells))
     forced = set(forced_hidden)
-    hidden = {c.residence_id for c in cells if c.count < threshold or c.residence_id in forced}
-    return _Auditor(cells, threshold, hidden).run()
+    hidden = {
+        c.residence_id for c in structure.cells if c.count < threshold or c.residence_id in forced
+    }
+    return _Protector(structure, threshold, hidden, set(forced_secret), minimum, upper or {}).run()

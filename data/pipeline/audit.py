@@ -1,0 +1,368 @@
+"""The disclosure audit: how precisely can a user work out each value the portal hides?
+
+A published table (one theme, one vintage) declares what it publishes and nothing else:
+- `values`: every cell with its published value, or None when it is suppressed;
+- `equations`: total = sum of parts, as the portal shows them (a zone and the residences
+  inside it, the QPV part of a zone and the residences it counts);
+- `bounds`: what a user knows of a suppressed cell without any equation (a residence drawn
+  on the map has at least one dwelling; its households are at most its published
+  dwellings; a published size class bounds its dwellings).
+
+For every suppressed cell the audit computes the interval the cell is known to lie in,
+from all the equations at once (linear reasoning: the least and greatest value of the
+cell over the real solutions of the system, as a linear program would; HiGHS where the
+system needs it). A cell is protected when that interval holds at least
+T integers, `high - low >= T - 1`: never exact, and never narrower than the whole range
+1 to T - 1 of a residence below the threshold.
+
+The time series are equations too: between two vintages, the change of what a published
+zone leaves once its published parts are subtracted (its hidden remainder) is known; it
+must be 0 or at least T in size, or it would describe what happened to fewer than T
+units inside hidden cells (`audit_changes`).
+
+Speed: the equations of nested zones are reduced first (a zone minus the published zones
+inside it, largest first), which splits the system into many small independent parts; a
+part with one equation has its bounds in closed form, the others go to HiGHS.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+
+INFINITY = math.inf
+EPSILON = 1e-6
+
+
+@dataclass
+class Table:
+    """What one table publishes for one vintage (see the module docstring)."""
+
+    name: str
+    values: dict[str, float | None]
+    equations: dict[str, tuple[str, ...]]
+    bounds: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Equation:
+    """A published total minus its published parts: the hidden `cells` sum to `total`.
+    `loose_published`: the published parts not already inside a published sub-total
+    (what hiding more would add to this equation)."""
+
+    key: str
+    cells: frozenset[str]
+    total: float
+    loose_published: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A suppressed cell known to lie in [low, high], too narrow; `equation` is the key of
+    the smallest equation that binds it (where hiding more helps)."""
+
+    table: str
+    cell: str
+    low: float
+    high: float
+    equation: str | None
+
+
+@dataclass(frozen=True)
+class ChangeBreach:
+    """A hidden remainder that differs by 1 to T - 1 units between two vintages of a
+    table: its total must be hidden in `table` (see `consistent_vintages`)."""
+
+    table: str
+    equation: str
+    change: float
+
+
+@dataclass
+class TableAudit:
+    name: str
+    checked: int
+    breaches: list[Breach]
+    equations: dict[str, Equation]  # reduced, by key: the hidden remainders
+    remainders: dict[str, Equation]  # each published total minus all its published parts
+
+
+def expand(table: Table) -> dict[str, tuple[str, ...]]:
+    """The base cells (cells that are no total) behind every cell of a table; it depends
+    on the equations only, so tables that share them can share it (`audit_table`)."""
+    memo: dict[str, tuple[str, ...]] = {}
+
+    def base(cell: str, depth: int = 0) -> tuple[str, ...]:
+        if cell in memo:
+            return memo[cell]
+        if depth > 50:
+            raise ValueError(f"{table.name}: equations loop through {cell}")
+        parts = table.equations.get(cell)
+        result = (cell,) if parts is None else tuple(b for p in parts for b in base(p, depth + 1))
+        memo[cell] = result
+        return result
+
+    for cell in table.values:
+        base(cell)
+    return memo
+
+
+def _remainders(table: Table, expansion: dict[str, tuple[str, ...]]) -> dict[str, Equation]:
+    equations = {}
+    for key in table.equations:
+        value = table.values.get(key)
+        if value is None:
+            continue
+        hidden = [b for b in expansion[key] if table.values.get(b) is None]
+        published = [b for b in expansion[key] if table.values.get(b) is not None]
+        known = sum(table.values[b] for b in published)  # type: ignore[misc]
+        equations[key] = Equation(key, frozenset(hidden), value - known, tuple(published))
+    return equations
+
+
+def _reduce(remainders: dict[str, Equation]) -> dict[str, Equation]:
+    """Each equation minus the largest disjoint equations strictly inside it (smallest
+    first): the same system of solutions, in small independent parts."""
+    ordered = sorted(
+        (e for e in remainders.values() if e.cells), key=lambda e: (len(e.cells), e.key)
+    )
+    containing: dict[str, list[Equation]] = defaultdict(list)
+    reduced: dict[str, Equation] = {}
+    for equation in ordered:
+        hits: dict[str, int] = defaultdict(int)
+        for cell in equation.cells:
+            for inner in containing[cell]:
+                hits[inner.key] += 1
+        inside = [
+            remainders[key]
+            for key, count in hits.items()
+            if count == len(remainders[key].cells)
+            and len(remainders[key].cells) < len(equation.cells)
+        ]
+        inside.sort(key=lambda e: (-len(e.cells), e.key))
+        taken: set[str] = set()
+        cells = set(equation.cells)
+        total = equation.total
+        published = set(equation.loose_published)
+        for inner in inside:
+            if inner.cells & taken:
+                continue
+            taken |= inner.cells
+            cells -= inner.cells
+            total -= inner.total
+            published -= set(inner.loose_published)
+        reduced[equation.key] = Equation(
+            equation.key, frozenset(cells), total, tuple(sorted(published))
+        )
+        for cell in equation.cells:
+            containing[cell].append(equation)
+    return reduced
+
+
+def _bound_sums(bounds: Iterable[tuple[float, float]]) -> tuple[float, float, int]:
+    """Sum of lower bounds, sum of the finite upper bounds, number of infinite ones."""
+    low = high = 0.0
+    open_ended = 0
+    for lower, upper in bounds:
+        low += lower
+        if upper == INFINITY:
+            open_ended += 1
+        else:
+            high += upper
+    return low, high, open_ended
+
+
+class _Component:
+    """Independent part of the system: some hidden cells and the equations between them.
+    With several equations, one HiGHS model answers every question about the part, each a
+    warm start from the previous answer."""
+
+    def __init__(self, cells: list[str], equations: list[Equation], bounds) -> None:
+        self.cells = cells
+        self.equations = equations
+        self.bounds = bounds
+        self.cache: dict[frozenset[str], tuple[float, float]] = {}
+        self.model: highspy.Highs | None = None
+        self.sums: tuple[float, float, int] | None = None
+
+    def range_of(self, subset: frozenset[str]) -> tuple[float, float]:
+        if subset not in self.cache:
+            if len(self.equations) == 1:
+                self.cache[subset] = self._closed_form(subset)
+            else:
+                self.cache[subset] = self._linear_program(subset)
+        return self.cache[subset]
+
+    def _closed_form(self, subset: frozenset[str]) -> tuple[float, float]:
+        """One equation: the subset takes what the rest leaves, within its own bounds."""
+        (equation,) = self.equations
+        if self.sums is None:
+            self.sums = _bound_sums(self.bounds(c) for c in equation.cells)
+        inside = _bound_sums(self.bounds(c) for c in subset)
+        all_low, all_high, all_open = self.sums
+        in_low, in_high, in_open = inside
+        outside_high = INFINITY if all_open > in_open else all_high - in_high
+        low = max(in_low, equation.total - outside_high)
+        high = min(INFINITY if in_open else in_high, equation.total - (all_low - in_low))
+        return low, high
+
+    def _build(self) -> highspy.Highs:
+        index = {cell: i for i, cell in enumerate(self.cells)}
+        model = highspy.Highs()
+        model.setOptionValue("output_flag", False)
+        lows, highs = zip(*(self.bounds(c) for c in self.cells), strict=True)
+        model.addVars(
+            len(self.cells),
+            np.array(lows, dtype=float),
+            np.array([highspy.kHighsInf if h == INFINITY else h for h in highs], dtype=float),
+        )
+        for equation in self.equations:
+            columns = np.array(sorted(index[c] for c in equation.cells), dtype=np.int32)
+            model.addRow(
+                equation.total, equation.total, len(columns), columns, np.ones(len(columns))
+            )
+        return model
+
+    def _linear_program(self, subset: frozenset[str]) -> tuple[float, float]:
+        if self.model is None:
+            self.model = self._build()
+        model = self.model
+        cost = np.array([1.0 if c in subset else 0.0 for c in self.cells])
+        model.changeColsCost(len(self.cells), np.arange(len(self.cells), dtype=np.int32), cost)
+        ends = []
+        for sense, infinite in (
+            (highspy.ObjSense.kMinimize, -INFINITY),
+            (highspy.ObjSense.kMaximize, INFINITY),
+        ):
+            model.changeObjectiveSense(sense)
+            model.run()
+            status = model.getModelStatus()
+            if status == highspy.HighsModelStatus.kOptimal:
+                ends.append(model.getInfo().objective_function_value)
+            elif status == highspy.HighsModelStatus.kUnbounded:
+                ends.append(infinite)
+            else:
+                raise ValueError(
+                    f"inconsistent published equations ({model.modelStatusToString(status)})"
+                )
+        return ends[0], ends[1]
+
+
+def audit_table(
+    table: Table, threshold: int, expansion: dict[str, tuple[str, ...]] | None = None
+) -> TableAudit:
+    """The interval of every suppressed cell of `table`, and the breaches."""
+    expansion = expansion if expansion is not None else expand(table)
+    remainders = _remainders(table, expansion)
+    reduced = _reduce(remainders)
+
+    def bounds(cell: str) -> tuple[float, float]:
+        return table.bounds.get(cell, (0.0, INFINITY))
+
+    parent: dict[str, str] = {}
+
+    def find(cell: str) -> str:
+        while parent.setdefault(cell, cell) != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    live = list(
+        {e.cells: e for e in sorted(reduced.values(), key=lambda e: e.key) if e.cells}.values()
+    )
+    for equation in live:
+        first, *rest = equation.cells
+        root = find(first)
+        for cell in rest:
+            parent[find(cell)] = root
+    members: dict[str, list[str]] = defaultdict(list)
+    for cell in parent:
+        members[find(cell)].append(cell)
+    rows: dict[str, list[Equation]] = defaultdict(list)
+    for equation in live:
+        rows[find(next(iter(equation.cells)))].append(equation)
+    components = {
+        root: _Component(sorted(cells), rows[root], bounds) for root, cells in members.items()
+    }
+    smallest: dict[str, Equation] = {}
+    for equation in sorted(live, key=lambda e: (-len(e.cells), e.key)):
+        for cell in equation.cells:
+            smallest[cell] = equation
+
+    breaches = []
+    checked = 0
+    for cell, value in table.values.items():
+        if value is not None:
+            continue
+        checked += 1
+        hidden = [b for b in expansion[cell] if table.values.get(b) is None]
+        known = sum(table.values[b] for b in expansion[cell] if table.values.get(b) is not None)
+        by_component: dict[str, set[str]] = defaultdict(set)
+        low = high = known
+        for b in hidden:
+            if b in parent:
+                by_component[find(b)].add(b)
+            else:
+                low += bounds(b)[0]
+                high += bounds(b)[1]
+        for root, subset in by_component.items():
+            part_low, part_high = components[root].range_of(frozenset(subset))
+            low += part_low
+            high += part_high
+        if cell in table.bounds:
+            low = max(low, table.bounds[cell][0])
+            high = min(high, table.bounds[cell][1])
+        if high - low < threshold - 1 - EPSILON:
+            binding = [smallest[b] for b in hidden if b in smallest]
+            tightest = min(binding, key=lambda e: (len(e.cells), e.key), default=None)
+            breaches.append(Breach(table.name, cell, low, high, tightest.key if tightest else None))
+    return TableAudit(table.name, checked, breaches, reduced, remainders)
+
+
+def consistent_vintages(totals: dict[str, float], threshold: int) -> set[str]:
+    """The most vintages whose totals differ pairwise by 0 or by at least T: the most
+    frequent total, then the others far enough from every one kept."""
+    groups: dict[float, list[str]] = defaultdict(list)
+    for name, total in totals.items():
+        groups[round(total, 6)].append(name)
+    kept: list[float] = []
+    for total in sorted(groups, key=lambda t: (-len(groups[t]), t)):
+        if all(abs(total - other) >= threshold - EPSILON for other in kept):
+            kept.append(total)
+    return {name for total in kept for name in groups[total]}
+
+
+def audit_changes(audits: list[TableAudit], threshold: int) -> list[ChangeBreach]:
+    """The time series as equations: between any two vintages of a table, the change of
+    each hidden remainder (a published total minus its published parts and sub-totals) is
+    known. Where one changes by 1 to T - 1 units, the vintages outside the largest
+    consistent set are breaches: their total must be hidden. The change of a whole total
+    minus all its published residences is the sum of the changes of the remainders inside
+    it, each 0 or at least T: it tells nothing more."""
+    found = []
+    series: dict[str, dict[str, Equation]] = defaultdict(dict)
+    for audit in audits:
+        for key, equation in audit.equations.items():
+            series[key][audit.name] = equation
+    for key, by_table in series.items():
+        if len(by_table) < 2 or not any(e.cells for e in by_table.values()):
+            continue
+        totals = {name: e.total for name, e in by_table.items()}
+        kept = consistent_vintages(totals, threshold)
+        for name in sorted(set(totals) - kept):
+            change = min(abs(totals[name] - totals[other]) for other in kept)
+            found.append(ChangeBreach(name, key, change))
+    return found
+
+
+def audit_series(
+    tables: Iterable[Table], threshold: int
+) -> tuple[list[TableAudit], list[ChangeBreach]]:
+    """Audit each table of one theme (every vintage), then the changes between vintages."""
+    audits = [audit_table(table, threshold) for table in tables]
+    return audits, audit_changes(audits, threshold)

@@ -1,0 +1,522 @@
+"""Secrecy decided and proved: the tree rules of `secrecy.py`, then the disclosure audit of
+`audit.py` over what would be published, hiding more until the audit passes.
+
+What the audit sees, for every vintage of both themes: the count of dwellings (Parc) or
+households (Occupation) of every zone and residence, the QPV part of every zone (its
+'part des logements situés en QPV' times its dwellings), and what a user knows without
+any equation: a residence drawn on the map has at least one dwelling, and at most as
+many households as its published dwellings. Where a hidden value comes out too narrow,
+the smallest published residence of the equation that binds it is hidden, else that
+equation's total (the count of the zone, in that vintage only: its rates and shares stay
+published). For Parc the time series are audited too (`audit.audit_changes`).
+
+Two rules keep the series consistent: a residence whose dwellings are hidden in one
+vintage is hidden in every vintage (its earlier or later values would tell the hidden
+ones), and the occupation of a residence whose dwellings are hidden is hidden too
+(its households bound its dwellings). Occupation is decided survey by survey: each OPS
+survey counts the households who answered it, not a stock that carries over.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from data.pipeline.audit import (
+    INFINITY,
+    ChangeBreach,
+    Table,
+    TableAudit,
+    audit_changes,
+    audit_table,
+    expand,
+)
+from data.pipeline.residences import SIZE_CLASSES
+from data.pipeline.secrecy import Cell, Disclosure, ZoneKey, ZoneStructure, protect
+
+THEMES = ("parc", "occupation")
+MINIMUM_UNITS = {"parc": 1, "occupation": 0}
+# The indicators that carry a zone's count: hidden with it (the others are rates).
+COUNT_INDICATORS = {
+    "parc": ("parc.dwellings", "parc.social_share"),
+    "occupation": ("occupation.households",),
+}
+QPV_SHARE = "parc.qpv_share"
+QPV_PART = "qpv_part"
+AUDITED_CHANGES = ("parc",)
+
+# (theme, scale, code, year, indicator_id): one value hidden, the others of its zone kept.
+SecretValue = tuple[str, str, str, int, str]
+
+
+def residence_cell(residence_id: str) -> str:
+    return f"residence:{residence_id}"
+
+
+def zone_cell(scale: str, code: str) -> str:
+    return f"{scale}:{code}"
+
+
+def qpv_part_cell(scale: str, code: str) -> str:
+    return f"{QPV_PART}:{scale}:{code}"
+
+
+def zones_of(cell: Cell) -> list[ZoneKey]:
+    zones = [("epci", cell.epci), ("commune", cell.commune)]
+    if cell.iris is not None:
+        zones.append(("iris", cell.iris))
+    if cell.qpv is not None:
+        zones.append(("qpv", cell.qpv))
+    return zones
+
+
+class Layout:
+    """The equations of one theme and vintage, whatever is hidden: each zone (and its QPV
+    part) as the sum of its residences, with the totals they add up to."""
+
+    def __init__(self, theme: str, year: int, cells: list[Cell]) -> None:
+        self.theme = theme
+        self.year = year
+        self.cells = cells
+        self.structure = ZoneStructure(cells)
+        self.count = {residence_cell(c.residence_id): float(c.count) for c in cells}
+        members: dict[str, list[str]] = defaultdict(list)
+        qpv_members: dict[str, list[str]] = defaultdict(list)
+        for cell in cells:
+            rid = residence_cell(cell.residence_id)
+            for scale, code in zones_of(cell):
+                members[zone_cell(scale, code)].append(rid)
+                if theme == "parc" and cell.qpv is not None:
+                    qpv_members[qpv_part_cell(scale, code)].append(rid)
+        self.equations = {k: tuple(v) for k, v in {**members, **qpv_members}.items()}
+        self.totals = {
+            key: sum(self.count[r] for r in parts) for key, parts in self.equations.items()
+        }
+        self.expansion = expand(Table("", {**self.count, **self.totals}, self.equations))
+
+    def table(
+        self,
+        disclosure: Disclosure,
+        secret_values: set[SecretValue],
+        bounds: dict[str, tuple[float, float]],
+    ) -> Table:
+        """What is published once `disclosure` is applied, as the audit reads it."""
+        values: dict[str, float | None] = {
+            residence_cell(c.residence_id): None
+            if c.residence_id in disclosure.hidden_residences
+            else float(c.count)
+            for c in self.cells
+        }
+        for key, total in self.totals.items():
+            if key.startswith(QPV_PART):
+                _, scale, code = key.split(":", 2)
+                shown = disclosure.zone_is_published(scale, code) and (
+                    (self.theme, scale, code, self.year, QPV_SHARE) not in secret_values
+                )
+                if shown:
+                    values[key] = total
+            else:
+                scale, code = key.split(":", 1)
+                values[key] = total if disclosure.zone_is_published(scale, code) else None
+        equations = {key: parts for key, parts in self.equations.items() if key in values}
+        return Table(f"{self.theme} {self.year}", values, equations, bounds)
+
+
+@dataclass
+class AuditReport:
+    """The audit's figures, for the manifest and `make data`."""
+
+    cells_checked: int = 0
+    # theme -> (residences of the latest vintage, below the threshold, hidden in all)
+    residences: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    zone_counts_added: int = 0
+    qpv_shares_added: int = 0
+    rounds: int = 0
+    seconds: float = 0.0
+
+    def manifest(self) -> dict:
+        return {
+            "cells_checked": self.cells_checked,
+            "cells_protected": self.cells_checked,
+            "residences_latest": {
+                theme: {"all": total, "below_threshold": small, "hidden": hidden}
+                for theme, (total, small, hidden) in self.residences.items()
+            },
+            "complementary_zone_counts": self.zone_counts_added,
+            "complementary_qpv_shares": self.qpv_shares_added,
+            "rounds": self.rounds,
+            "seconds": round(self.seconds, 3),
+        }
+
+    def summary(self) -> str:
+        hidden = ", ".join(
+            f"{theme} {hidden}/{total} dont {small} sous le seuil"
+            for theme, (total, small, hidden) in self.residences.items()
+        )
+        return (
+            f"audit : {self.cells_checked} valeurs cachées vérifiées, aucune déductible à moins "
+            f"du seuil ; résidences cachées ({hidden}) ; compléments : "
+            f"{self.zone_counts_added} effectifs de zone, {self.qpv_shares_added} parts en QPV ; "
+            f"{self.rounds} passes, {self.seconds:.2f} s"
+        )
+
+
+@dataclass
+class Decision:
+    """What must not be published: per theme and vintage, the hidden residences and
+    zones (`secret_zones` hide every value of the zone, `count_only` its counts), and
+    single values (`secret_values`)."""
+
+    disclosures: dict[str, dict[int, Disclosure]]
+    count_only: dict[str, dict[int, set[ZoneKey]]]
+    secret_values: set[SecretValue]
+    report: AuditReport
+
+
+class Discloser:
+    """Protection, then audit and more protection until the audit passes."""
+
+    def __init__(
+        self, cells: dict[str, dict[int, list[Cell]]], links: dict[int, int], threshold: int
+    ) -> None:
+        self.threshold = threshold
+        self.links = links
+        self.layouts = {
+            theme: {
+                year: Layout(theme, year, c) for year, c in sorted(cells.get(theme, {}).items())
+            }
+            for theme in THEMES
+        }
+        self.forced: dict[str, dict[int, set[str]]] = {t: defaultdict(set) for t in THEMES}
+        self.forced_zones: dict[str, dict[int, set[ZoneKey]]] = {
+            t: defaultdict(set) for t in THEMES
+        }
+        self.secret_values: set[SecretValue] = set()
+        self.report = AuditReport()
+        self.audited: dict[str, list[Table]] = {}
+        self._protected: dict[tuple, Disclosure] = {}
+        self._audits: dict[str, tuple[Table, TableAudit]] = {}
+
+    def protect_all(self) -> dict[str, dict[int, Disclosure]]:
+        parc_layouts = self.layouts["parc"]
+        hidden = set().union(*self.forced["parc"].values())
+        while True:  # a residence hidden in one vintage is hidden in all
+            parc = {
+                year: self._protect("parc", layout, hidden, {})
+                for year, layout in parc_layouts.items()
+            }
+            union = set().union(*(o.hidden_residences for o in parc.values()))
+            if union <= hidden:
+                break
+            hidden |= union
+        occupation = {
+            year: self._protect(
+                "occupation",
+                layout,
+                hidden | self.forced["occupation"][year],
+                self._published_dwellings(year, parc, hidden),
+            )
+            for year, layout in self.layouts["occupation"].items()
+        }
+        return {"parc": parc, "occupation": occupation}
+
+    def _protect(
+        self, theme: str, layout: Layout, hidden: set[str], upper: dict[str, float]
+    ) -> Disclosure:
+        """`protect` for one vintage, run again only when what it is given has changed
+        (later rounds of the audit change a few vintages)."""
+        present = frozenset(hidden & layout.structure.count.keys())
+        zones = frozenset(self.forced_zones[theme][layout.year])
+        key = (theme, layout.year, present, zones)
+        if key not in self._protected:
+            self._protected[key] = protect(
+                layout.structure, self.threshold, present, zones, MINIMUM_UNITS[theme], upper
+            )
+        return self._protected[key]
+
+    def _published_dwellings(
+        self, ops_year: int, parc: dict[int, Disclosure], hidden: set[str]
+    ) -> dict[str, float]:
+        """The published dwellings of each residence in the RPLS vintage linked to a
+        survey: what a user knows its households are at most."""
+        year = self.links.get(ops_year)
+        if year not in parc:
+            return {}
+        return {
+            c.residence_id: float(c.count)
+            for c in self.layouts["parc"][year].cells
+            if c.residence_id not in hidden
+        }
+
+    def tables(self, decided: dict[str, dict[int, Disclosure]]) -> dict[str, list[Table]]:
+        tables: dict[str, list[Table]] = {}
+        dwellings: dict[int, Table] = {}
+        for year, layout in self.layouts["parc"].items():
+            bounds = {rid: (1.0, INFINITY) for rid in layout.count}
+            table = layout.table(decided["parc"][year], self.secret_values, bounds)
+            dwellings[year] = table
+            tables.setdefault("parc", []).append(table)
+        for year, layout in self.layouts["occupation"].items():
+            published = dwellings.get(self.links.get(year, -1))
+            bounds = {
+                rid: (0.0, INFINITY if published is None or published.values.get(rid) is None
+                      else published.values[rid])
+                for rid in layout.count
+            }  # fmt: skip
+            table = layout.table(decided["occupation"][year], self.secret_values, bounds)
+            tables.setdefault("occupation", []).append(table)
+        return tables
+
+    def audit(
+        self, tables: dict[str, list[Table]]
+    ) -> dict[str, tuple[list[TableAudit], list[ChangeBreach]]]:
+        result = {}
+        for theme, theme_tables in tables.items():
+            layouts = list(self.layouts[theme].values())
+            audits = [
+                self._audit(table, layout)
+                for table, layout in zip(theme_tables, layouts, strict=True)
+            ]
+            changes = audit_changes(audits, self.threshold) if theme in AUDITED_CHANGES else []
+            result[theme] = (audits, changes)
+        return result
+
+    def _audit(self, table: Table, layout: Layout) -> TableAudit:
+        """`audit_table`, run again only when the table has changed since the last round."""
+        previous = self._audits.get(table.name)
+        if previous is not None and previous[0] == table:
+            return previous[1]
+        audit = audit_table(table, self.threshold, layout.expansion)
+        self._audits[table.name] = (table, audit)
+        return audit
+
+    def run(self) -> Decision:
+        started = time.perf_counter()
+        while True:
+            self.report.rounds += 1
+            decided = self.protect_all()
+            tables = self.tables(decided)
+            audits = self.audit(tables)
+            if not any(
+                changes or any(a.breaches for a in group) for group, changes in audits.values()
+            ):
+                self.audited = tables
+                break
+            before = self._forced_size()
+            for theme, (group, changes) in audits.items():
+                self._repair(theme, group, changes, tables[theme])
+            if self._forced_size() == before:
+                raise RuntimeError("disclosure audit: breaches that hiding more cannot repair")
+        self.report.cells_checked = sum(a.checked for group, _ in audits.values() for a in group)
+        for theme, by_year in decided.items():
+            if by_year:
+                year = max(by_year)
+                cells = self.layouts[theme][year].cells
+                small = sum(c.count < self.threshold for c in cells)
+                self.report.residences[theme] = (
+                    len(cells),
+                    small,
+                    len(by_year[year].hidden_residences),
+                )
+        self.report.seconds = time.perf_counter() - started
+        count_only = {
+            theme: {year: set(zones) for year, zones in by_year.items() if zones}
+            for theme, by_year in self.forced_zones.items()
+        }
+        return Decision(decided, count_only, set(self.secret_values), self.report)
+
+    def _forced_size(self) -> int:
+        return (
+            sum(len(s) for by_year in self.forced.values() for s in by_year.values())
+            + sum(len(s) for by_year in self.forced_zones.values() for s in by_year.values())
+            + len(self.secret_values)
+        )
+
+    def _repair(
+        self, theme: str, group: list[TableAudit], changes: list[ChangeBreach], tables: list[Table]
+    ) -> None:
+        years = list(self.layouts[theme])
+        by_name = {
+            audit.name: (audit, table, year)
+            for audit, table, year in zip(group, tables, years, strict=True)
+        }
+        for audit, table, year in by_name.values():
+            for breach in audit.breaches:
+                self._widen(theme, year, audit, table, breach.cell, breach.equation)
+        for change in changes:
+            audit, table, year = by_name[change.table]
+            remainder = audit.equations[change.equation].cells
+            sibling = self._sibling(theme, year, audit, table, change.equation, remainder)
+            self._hide_total(theme, year, sibling or change.equation)
+
+    def _widen(
+        self, theme: str, year: int, audit: TableAudit, table: Table, cell: str, key: str | None
+    ) -> None:
+        """Widen the interval of `cell` (a residence, or a hidden total), looking at the
+        reduced equations over its hidden residences:
+        - a hidden total made only of published values: hide its smallest residence;
+        - an equation that holds only residences of the cell pins part of it down: hide a
+          published sub-total of that equation's zone beside the cell (its hidden
+          residences join the equation), else the equation's total;
+        - else the equations also hold other residences but leave too little room: hide
+          the smallest loose published residence of the tightest, else its total."""
+        layout = self.layouts[theme][year]
+        hidden = frozenset(
+            p for p in layout.expansion.get(cell, (cell,)) if table.values.get(p) is None
+        )
+        if not hidden:
+            self._hide_residence(theme, year, layout.expansion[cell])
+            return
+        touching = [e for e in audit.equations.values() if e.cells & hidden]
+        if not touching:
+            raise RuntimeError(f"disclosure audit ({audit.name}): {cell} is bounded too narrowly")
+        inside = [e for e in touching if e.cells <= hidden]
+        if inside:
+            pinning = min(inside, key=lambda e: (len(audit.remainders[e.key].cells), e.key))
+            sibling = self._sibling(theme, year, audit, table, pinning.key, hidden)
+            self._hide_total(theme, year, sibling or pinning.key)
+            return
+        tightest = min(touching, key=lambda e: (len(e.cells), e.key))
+        if tightest.loose_published:
+            self._hide_residence(theme, year, tightest.loose_published)
+        else:
+            self._hide_total(theme, year, tightest.key)
+
+    def _sibling(
+        self, theme: str, year: int, audit: TableAudit, table: Table, key: str, hidden: frozenset
+    ) -> str | None:
+        """A published total directly inside `key`'s zone (in no other one inside it),
+        outside `hidden`, whose hidden residences leave a range of T (the smallest), else
+        the one with the most room."""
+        zone = audit.remainders[key].cells
+        inner = [
+            other
+            for other in audit.remainders.values()
+            if other.key != key and other.cells and other.cells <= zone
+        ]
+        count = self.layouts[theme][year].count
+        candidates = []
+        for other in inner:
+            if other.cells & hidden or any(other.cells < wider.cells for wider in inner):
+                continue
+            room = sum(count[c] - table.bounds.get(c, (0.0, INFINITY))[0] for c in other.cells)
+            tight = room < self.threshold - 1
+            candidates.append((tight, -room if tight else len(other.cells), other.key))
+        return min(candidates)[2] if candidates else None
+
+    def _hide_residence(self, theme: str, year: int, candidates: tuple[str, ...]) -> None:
+        count = self.layouts[theme][year].count
+        smallest = min(candidates, key=lambda c: (count.get(c, 0), c))
+        self.forced[theme][year].add(smallest.split(":", 1)[1])
+
+    def _hide_total(self, theme: str, year: int, key: str) -> None:
+        """Hide the count of a zone (or its QPV part) in one vintage."""
+        if key.startswith(f"{QPV_PART}:"):
+            _, scale, code = key.split(":", 2)
+            value = (theme, scale, code, year, QPV_SHARE)
+            if value not in self.secret_values:
+                self.secret_values.add(value)
+                self.report.qpv_shares_added += 1
+            return
+        scale, code = key.split(":", 1)
+        if (scale, code) not in self.forced_zones[theme][year]:
+            self.forced_zones[theme][year].add((scale, code))
+            self.report.zone_counts_added += 1
+
+
+class DisclosureError(RuntimeError):
+    """The warehouse about to be written would let a user work out a hidden value."""
+
+
+def prove(con: duckdb.DuckDBPyConnection, discloser: Discloser, residences: pd.DataFrame) -> None:
+    """Read back what the warehouse publishes (table `indicator_row` and the residence
+    table) and check it is exactly what the audit passed; anything else published (a size
+    class or a count of a secret residence, a value the decision hid) is audited anew,
+    and the build stops if a hidden value can then be worked out."""
+    published = read_published(con, discloser, residences)
+    if published == discloser.audited:
+        return
+    failures = []
+    for theme, tables in published.items():
+        layouts = list(discloser.layouts[theme].values())
+        audits = [
+            audit_table(table, discloser.threshold, layout.expansion)
+            for table, layout in zip(tables, layouts, strict=True)
+        ]
+        changes = audit_changes(audits, discloser.threshold) if theme in AUDITED_CHANGES else []
+        failures += [
+            f"{b.table}: {b.cell} entre {b.low:g} et {b.high:g}" for a in audits for b in a.breaches
+        ]
+        failures += [f"{c.table}: {c.equation} varie de {c.change:g}" for c in changes]
+    if failures:
+        shown = "; ".join(failures[:5])
+        raise DisclosureError(
+            f"audit du secret statistique : {len(failures)} valeurs cachées déductibles ({shown})"
+        )
+
+
+def class_bounds(size_class: str) -> tuple[float, float]:
+    """The dwellings a size class tells ('11-49' -> 11 to 49)."""
+    lower = 1.0
+    for limit, label in SIZE_CLASSES:
+        if label == size_class:
+            return lower, float(limit - 1)
+        lower = float(limit)
+    return lower, INFINITY
+
+
+def read_published(
+    con: duckdb.DuckDBPyConnection, discloser: Discloser, residences: pd.DataFrame
+) -> dict[str, list[Table]]:
+    """The audit's tables, read from what the warehouse will publish."""
+    rows = con.execute(
+        """
+        SELECT theme, scale, code, year, indicator_id, value FROM indicator_row
+        WHERE indicator_id IN (?, ?, ?) AND status IN ('ok', 'perimeter')
+        """,
+        ["parc.dwellings", "occupation.households", QPV_SHARE],
+    ).fetchall()
+    counts: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
+    shares: dict[tuple[int, str], float] = {}
+    for theme, scale, code, year, indicator_id, value in rows:
+        cell = residence_cell(code) if scale == "residence" else zone_cell(scale, code)
+        if indicator_id == QPV_SHARE:
+            shares[(year, cell)] = value
+        else:
+            counts[(theme, year)][cell] = value
+    latest_bounds: dict[tuple[int, str], tuple[float, float]] = {}
+    for row in residences.itertuples():
+        if not row.secret:
+            continue
+        bounds = (1.0, INFINITY)
+        if isinstance(row.size_class, str):
+            bounds = class_bounds(row.size_class)
+        if not pd.isna(row.n_dwellings):
+            bounds = (float(row.n_dwellings), float(row.n_dwellings))
+        latest_bounds[(int(row.last_year), residence_cell(row.residence_id))] = bounds
+    tables: dict[str, list[Table]] = {}
+    for theme in THEMES:
+        for year, layout in discloser.layouts[theme].items():
+            shown = counts[(theme, year)]
+            values: dict[str, float | None] = {}
+            for cell in [*layout.count, *layout.equations]:
+                if cell.startswith(QPV_PART):
+                    zone = cell.split(":", 1)[1]
+                    if zone in shown and (year, zone) in shares:
+                        values[cell] = float(round(shares[(year, zone)] * shown[zone] / 100))
+                else:
+                    values[cell] = shown.get(cell)
+            if theme == "parc":
+                bounds = {
+                    rid: latest_bounds.get((year, rid), (1.0, INFINITY)) for rid in layout.count
+                }
+            else:
+                linked = counts.get(("parc", discloser.links.get(year, -1)), {})
+                bounds = {rid: (0.0, linked.get(rid, INFINITY)) for rid in layout.count}
+            equations = {k: v for k, v in layout.equations.items() if k in values}
+            tables.setdefault(theme, []).append(Table(f"{theme} {year}", values, equations, bounds))
+    return tables
