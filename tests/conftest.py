@@ -135,6 +135,7 @@ def auth_test_settings(var_dir: Path, data_dir: Path, database_url: str, **overr
         "secret_key": TEST_SECRET_KEY,
         "database_url": database_url,
         "login_rate_limit": "1000 per minute",
+        "login_account_rate_limit": "1000 per minute",
         **overrides,
     }
     return Settings(**values)
@@ -234,3 +235,10 @@ def client_login(client, email: str, password: str = DEMO_PASSWORD, accept_terms
         page = client.get(target)
         client.post(target, data={"accept": "y", "csrf_token": form_csrf_token(page.text)})
     return response
+
+
+def client_logout(client):
+    """Log a Flask test client out as the button does: the confirmation page, then its POST
+    with the CSRF token; returns the response to the POST."""
+    page = client.get("/logout")
+    return client.post("/logout", data={"csrf_token": form_csrf_token(page.text)})

@@ -39,6 +39,7 @@ def test_a_new_user_logs_in_accepts_the_terms_sees_the_map_and_logs_out(
     email = f"agent-{uuid.uuid4().hex[:8]}@capinghem.example"
     password = invite(page, email, "CONV-2021-011")
     page.goto(f"{live_server}/logout")
+    page.click("button:has-text('Se déconnecter')")
 
     # The newcomer asks for the map, logs in through the form, then reads the terms.
     page.goto(f"{live_server}/")
