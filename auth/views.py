@@ -26,7 +26,7 @@ from auth.models import User, utcnow
 from auth.navigation import safe_next, url
 from auth.passwords import WeakPassword, check_strength
 from auth.rules import today_in_france
-from auth.throttle import Refusal
+from auth.throttle import Refusal, mark_succeeded
 
 RATE_LIMITED = RATE_LIMITED_ADDRESS
 FORM_EXPIRED = "Le formulaire a expiré : rechargez la page et réessayez."
@@ -111,6 +111,8 @@ def _password_problem(form: ChangePasswordForm, account: LoggedInUser) -> str:
         current_hash = session.get(User, account.record.id).password_hash  # type: ignore[union-attr]
     if not state.passwords.verify(current_hash, form.current.data or ""):
         return WRONG_CURRENT_PASSWORD
+    with state.db.writing() as session:
+        mark_succeeded(session, admission.attempt_id)  # not a guess: it stops counting
     new = form.new.data or ""
     if new != form.confirm.data:
         return "Les deux saisies du nouveau mot de passe diffèrent."
