@@ -18,7 +18,11 @@ from auth.models import utcnow
 from auth.navigation import url
 from auth.rules import access_denial, today_in_france
 
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.static", "healthz"})
+# The logout views handle an anonymous request themselves (back to the login page, not
+# to a login that would then return to /logout).
+PUBLIC_ENDPOINTS = frozenset(
+    {"auth.login", "auth.logout", "auth.logout_confirmation", "auth.static", "healthz"}
+)
 # Endpoints a user who has not yet chosen their password may reach.
 BEFORE_PASSWORD_ENDPOINTS = frozenset(
     {"auth.change_password", "auth.logout", "auth.logout_confirmation"}

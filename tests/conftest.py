@@ -193,23 +193,39 @@ def auth_app(shared_auth_app, auth_database_url: str, tmp_path: Path):
         state.db = original
 
 
+CHOSEN_PASSWORD = "mon-propre-mot-de-passe-2026"
+
+
 @pytest.fixture
 def login_as():
-    """`login_as(page, live_server, email)`: log in through the real form and accept the
-    terms when asked (demo password by default)."""
+    """`login_as(page, live_server, email)`: log in through the real form, choose
+    `chosen` as the password when it was a one-time one, and accept the terms when asked
+    (demo password by default)."""
     from urllib.parse import urlsplit
 
-    def login(page, live_server: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    def login(
+        page,
+        live_server: str,
+        email: str,
+        password: str = DEMO_PASSWORD,
+        chosen: str = CHOSEN_PASSWORD,
+    ) -> None:
         page.goto(f"{live_server}/login")
         page.fill("input[name=email]", email)
         page.fill("input[name=password]", password)
         page.click("button:has-text('Se connecter')")
         page.wait_for_load_state("domcontentloaded")
+        if urlsplit(page.url).path == "/password":
+            page.fill("input[name=current]", password)
+            page.fill("input[name=new]", chosen)
+            page.fill("input[name=confirm]", chosen)
+            page.click("button:has-text('Enregistrer le mot de passe')")
+            page.wait_for_load_state("domcontentloaded")
         if urlsplit(page.url).path == "/conditions":
             page.check("input[name=accept]")
             page.click('button:has-text("J\'accepte les conditions")')
             page.wait_for_load_state("domcontentloaded")
-        if urlsplit(page.url).path in ("/login", "/conditions"):
+        if urlsplit(page.url).path in ("/login", "/password", "/conditions"):
             raise AssertionError(f"login as {email} failed: still on {page.url}")
 
     return login
