@@ -22,7 +22,7 @@ from auth.management import normalize_email
 from auth.models import User
 from auth.passwords import Passwords
 from auth.rules import access_denial
-from auth.throttle import LoginThrottle, Refusal, mark_succeeded
+from auth.throttle import LimitReached, LoginThrottle, mark_succeeded
 
 MAX_FAILED_ATTEMPTS = 10
 LOCK_DURATION = timedelta(minutes=15)
@@ -119,7 +119,9 @@ def authenticate(
     admission = throttle.admit(db, address, email, now)
     if admission.attempt_id is None:
         message = (
-            RATE_LIMITED_ADDRESS if admission.refusal is Refusal.ADDRESS else RATE_LIMITED_ACCOUNT
+            RATE_LIMITED_ADDRESS
+            if admission.refusal is LimitReached.ADDRESS
+            else RATE_LIMITED_ACCOUNT
         )
         return LoginOutcome(None, message, 429)
     with db.reading() as session:

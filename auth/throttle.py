@@ -56,7 +56,7 @@ class Rate:
         return cls(amount, timedelta(seconds=count * _UNITS[unit]))
 
 
-class Refusal(StrEnum):
+class LimitReached(StrEnum):
     ADDRESS = "address"
     ACCOUNT = "account"
 
@@ -66,7 +66,7 @@ class Admission:
     """An admitted attempt (`attempt_id`), or why it was refused."""
 
     attempt_id: int | None
-    refusal: Refusal | None = None
+    refusal: LimitReached | None = None
 
 
 @dataclass(frozen=True)
@@ -86,11 +86,11 @@ class LoginThrottle:
             if _count(session, LoginAttempt.client_address == address, now, self.per_address) >= (
                 self.per_address.amount
             ):
-                return Admission(None, Refusal.ADDRESS)
+                return Admission(None, LimitReached.ADDRESS)
             if _count(session, LoginAttempt.user_email == email, now, self.per_account) >= (
                 self.per_account.amount
             ):
-                return Admission(None, Refusal.ACCOUNT)
+                return Admission(None, LimitReached.ACCOUNT)
             attempt = LoginAttempt(
                 at=now, client_address=address[:64], user_email=email[:254], succeeded=False
             )

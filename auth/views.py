@@ -26,7 +26,7 @@ from auth.models import User, utcnow
 from auth.navigation import safe_next, url
 from auth.passwords import WeakPassword, check_strength
 from auth.rules import today_in_france
-from auth.throttle import Refusal, mark_succeeded
+from auth.throttle import LimitReached, mark_succeeded
 
 RATE_LIMITED = RATE_LIMITED_ADDRESS
 FORM_EXPIRED = "Le formulaire a expiré : rechargez la page et réessayez."
@@ -104,7 +104,7 @@ def _password_problem(form: ChangePasswordForm, account: LoggedInUser) -> str:
     if admission.attempt_id is None:
         return (
             RATE_LIMITED_ADDRESS
-            if admission.refusal is Refusal.ADDRESS
+            if admission.refusal is LimitReached.ADDRESS
             else "Trop de tentatives sur ce compte : patientez avant de réessayer."
         )
     with state.db.reading() as session:

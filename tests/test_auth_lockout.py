@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from auth.db import Database
 from auth.login import RATE_LIMITED_ACCOUNT, WRONG_CREDENTIALS
 from auth.models import AuditEvent, LoginAttempt, User, utcnow
-from auth.throttle import LoginThrottle, Rate, Refusal
+from auth.throttle import LimitReached, LoginThrottle, Rate
 from layouts.formatting import format_datetime
 from tests.conftest import DEMO_PASSWORD, client_login, form_csrf_token
 
@@ -210,7 +210,7 @@ def test_concurrent_attempts_cannot_slip_past_the_count(auth_database_url: str, 
     admitted = [a for a in admissions if a.attempt_id is not None]
     assert len(admissions) == 40
     assert len(admitted) == 20
-    assert {a.refusal for a in admissions if a.attempt_id is None} == {Refusal.ADDRESS}
+    assert {a.refusal for a in admissions if a.attempt_id is None} == {LimitReached.ADDRESS}
     db.dispose()
 
 
