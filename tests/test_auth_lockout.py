@@ -12,6 +12,7 @@ import threading
 from datetime import timedelta
 from html import unescape
 
+import pytest
 from dash import Dash
 from sqlalchemy import func, select, update
 
@@ -19,6 +20,7 @@ from auth.db import Database
 from auth.login import RATE_LIMITED_ACCOUNT, WRONG_CREDENTIALS
 from auth.models import AuditEvent, LoginAttempt, User, utcnow
 from auth.throttle import LimitReached, LoginThrottle, Rate
+from config import ConfigError
 from layouts.formatting import format_datetime
 from tests.conftest import DEMO_PASSWORD, client_login, form_csrf_token
 
@@ -218,3 +220,9 @@ def test_rate_syntax() -> None:
     assert Rate.parse("20 per minute") == Rate(20, timedelta(minutes=1))
     assert Rate.parse("30 per 15 minutes") == Rate(30, timedelta(minutes=15))
     assert Rate.parse("5/hour") == Rate(5, timedelta(hours=1))
+
+
+def test_a_malformed_limit_stops_the_start_with_a_clear_message(make_auth_app) -> None:
+    for setting in ({"login_rate_limit": "beaucoup"}, {"login_account_rate_limit": "0 per hour"}):
+        with pytest.raises(ConfigError, match="rate limit"):
+            make_auth_app(**setting)
