@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from dash import Dash
+from flask_wtf.csrf import generate_csrf
 
 from auth import init_auth
 from auth.access import NoAccess, current_account, current_scope
@@ -46,6 +47,7 @@ def create_app(settings: Settings) -> Dash:
         bounds=territory_bounds(store),
         logout_href=app.get_relative_path("/logout"),
         admin_href=app.get_relative_path("/admin"),
+        password_href=app.get_relative_path("/password"),
     )
     register_all(app, store, geodata_urls)
     prefix = app.config.routes_pathname_prefix
@@ -68,6 +70,7 @@ def _account() -> Account | None:
         convention=scope.convention_number,
         notice=restricted_notice(scope, date.today()),
         is_admin=current_account().is_admin,
+        csrf_token=generate_csrf(),
     )
 
 

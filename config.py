@@ -36,10 +36,14 @@ class Settings:
     secrecy_threshold: int = 11
     tile_url: str = ""
     tile_attribution: str = ""
-    ratelimit_storage_url: str = "memory://"
+    # Flask-Limiter storage (redis://…): an optional extra limit in front of the login
+    # form for large deployments; empty = none. The login rate limit itself is counted in
+    # the user store (auth/throttle.py), shared by every worker and instance.
+    ratelimit_storage_url: str = ""
     session_idle_minutes: int = 30
     session_max_hours: int = 10
     login_rate_limit: str = "20 per minute"
+    login_account_rate_limit: str = "20 per hour"
     epci_code: str = "200093201"
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0 = none).
     trusted_proxies: int = 0
@@ -98,10 +102,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         secrecy_threshold=threshold,
         tile_url=environ.get("ATLAS_TILE_URL", "").strip(),
         tile_attribution=environ.get("ATLAS_TILE_ATTRIBUTION", "").strip(),
-        ratelimit_storage_url=environ.get("RATELIMIT_STORAGE_URL", "memory://").strip(),
+        ratelimit_storage_url=environ.get("RATELIMIT_STORAGE_URL", "").strip(),
         session_idle_minutes=_int(environ, "ATLAS_SESSION_IDLE_MINUTES", 30),
         session_max_hours=_int(environ, "ATLAS_SESSION_MAX_HOURS", 10),
         login_rate_limit=environ.get("ATLAS_LOGIN_RATE_LIMIT", "20 per minute").strip(),
+        login_account_rate_limit=environ.get(
+            "ATLAS_LOGIN_ACCOUNT_RATE_LIMIT", "20 per hour"
+        ).strip(),
         epci_code=environ.get("ATLAS_EPCI", "200093201").strip(),
         trusted_proxies=_int(environ, "ATLAS_TRUSTED_PROXIES", 0),
     )

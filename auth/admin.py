@@ -30,6 +30,7 @@ from auth.models import (
     ROLE_LABELS,
     Convention,
     User,
+    utcnow,
 )
 from auth.navigation import url
 from auth.rules import today_in_france
@@ -98,6 +99,7 @@ def render_admin(
         action_labels=AUDIT_ACTION_LABELS,
         account=current_account(),
         today=today_in_france(),
+        now=utcnow(),
     ), status
 
 
@@ -219,7 +221,30 @@ def invite_user() -> Response | tuple[str, int]:
     return render_admin(
         message=(
             f"Compte {email} créé. Mot de passe provisoire, affiché une seule fois : "
-            f"{password} — transmettez-le par un canal sûr."
+            f"{password} — transmettez-le par un canal sûr ; il expire dans 72 heures et "
+            "l'utilisateur choisira le sien à sa première connexion."
+        )
+    )
+
+
+@blueprint.post("/users/<int:user_id>/reset-password")
+def reset_password(user_id: int) -> Response | tuple[str, int]:
+    """A new one-time password, shown once: the user chooses their own at the next login."""
+    if not ActionForm().validate_on_submit():
+        return _form_error(ActionForm())
+    try:
+        with auth_state().db.writing() as session:
+            user = session.get(User, user_id)
+            if user is None:
+                raise ManagementError("Utilisateur introuvable.")
+            email = user.email
+            password = management.reset_password(session, _actor(), auth_state().passwords, email)
+    except ManagementError as exc:
+        return render_admin(error=str(exc), status=400)
+    return render_admin(
+        message=(
+            f"Mot de passe de {email} réinitialisé. Mot de passe provisoire, affiché une seule "
+            f"fois : {password} — transmettez-le par un canal sûr ; il expire dans 72 heures."
         )
     )
 

@@ -143,7 +143,8 @@ def list_conventions() -> None:
     "--password-stdin", is_flag=True, required=True, help="lire le mot de passe sur stdin"
 )
 def create_user(email: str, name: str, convention: str, role: str, password_stdin: bool) -> None:
-    """Créer un compte ; le mot de passe est lu sur l'entrée standard."""
+    """Créer un compte ; le mot de passe, provisoire (72 h), est lu sur l'entrée standard :
+    l'utilisateur choisit le sien à sa première connexion."""
     if not password_stdin:
         raise click.UsageError(
             "--password-stdin est obligatoire (jamais de mot de passe en argument)"
@@ -164,6 +165,21 @@ def create_user(email: str, name: str, convention: str, role: str, password_stdi
             ).email
         ),
     )
+
+
+@users.command("reset-password")
+@click.argument("email")
+def reset_password(email: str) -> None:
+    """Donner un nouveau mot de passe provisoire (72 h), affiché une fois ; l'utilisateur
+    choisit le sien à la connexion suivante."""
+    issued: list[str] = []
+
+    def change(session: Session) -> str:
+        issued.append(management.reset_password(session, CLI_ACTOR, auth_state().passwords, email))
+        return management.normalize_email(email)
+
+    _run("Mot de passe de {} réinitialisé.", change)
+    click.echo(f"Mot de passe provisoire (72 heures) : {issued[0]}")
 
 
 @users.command("deactivate")

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from auth.models import Base, SchemaVersion
+from auth.models import Base, LoginAttempt, SchemaVersion, User
 
 ADVISORY_LOCK_KEY = 0x41544C53  # "ATLS"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -52,8 +52,41 @@ def _migration_1(connection: Connection) -> None:
         _append_only_sqlite(connection)
 
 
+def _add_missing_columns(connection: Connection, table_name: str, names: tuple[str, ...]) -> None:
+    """ALTER TABLE ... ADD COLUMN for each of `names` the table lacks, as the model declares
+    it (type, nullability, server default): a database of version 1 keeps its rows."""
+    present = {column["name"] for column in inspect(connection).get_columns(table_name)}
+    table = Base.metadata.tables[table_name]
+    preparer = connection.dialect.identifier_preparer
+    for name in names:
+        if name in present:
+            continue
+        column = table.columns[name]
+        ddl = f"{preparer.quote(name)} {column.type.compile(dialect=connection.dialect)}"
+        if column.server_default is not None:
+            default = column.server_default.arg.compile(dialect=connection.dialect)  # type: ignore[attr-defined]
+            ddl += f" DEFAULT {default}"
+        if not column.nullable:
+            ddl += " NOT NULL"
+        connection.exec_driver_sql(f"ALTER TABLE {preparer.quote(table_name)} ADD COLUMN {ddl}")
+
+
+def _migration_2(connection: Connection) -> None:
+    """One-time passwords that must be changed, and the login attempts of the rate limit.
+
+    A database created at version 1 gets the new columns (existing users keep the password
+    they chose: `must_change_password` is false); one created now already has them.
+    """
+    _add_missing_columns(
+        connection,
+        User.__tablename__,
+        ("must_change_password", "one_time_password_expires_at"),
+    )
+    LoginAttempt.__table__.create(connection, checkfirst=True)
+
+
 # Version -> step. Add a step (never edit a shipped one) to change the schema.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1, 2: _migration_2}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

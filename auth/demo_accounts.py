@@ -152,6 +152,9 @@ def _seed_user(session: Session, passwords: Passwords, demo: DemoUser) -> int:
         convention_number=demo.convention.number,
         role=demo.role,
         password=DEMO_PASSWORD,
+        # Demo passwords are published in the README: no first-login change, so that
+        # anyone can try each profile with them.
+        one_time=False,
     )
     return 1
 

@@ -27,6 +27,14 @@ class LoginForm(FlaskForm):
     password = PasswordField("Mot de passe", validators=[DataRequired(REQUIRED)])
 
 
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Mot de passe actuel", validators=[DataRequired(REQUIRED)])
+    new = PasswordField("Nouveau mot de passe", validators=[DataRequired(REQUIRED)])
+    confirm = PasswordField(
+        "Nouveau mot de passe, une seconde fois", validators=[DataRequired(REQUIRED)]
+    )
+
+
 class TermsForm(FlaskForm):
     accept = BooleanField(
         "J'ai lu ces conditions et je m'engage à les respecter",

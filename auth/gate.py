@@ -18,9 +18,17 @@ from auth.models import utcnow
 from auth.navigation import url
 from auth.rules import access_denial, today_in_france
 
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.static", "healthz"})
+# The logout views handle an anonymous request themselves (back to the login page, not
+# to a login that would then return to /logout).
+PUBLIC_ENDPOINTS = frozenset(
+    {"auth.login", "auth.logout", "auth.logout_confirmation", "auth.static", "healthz"}
+)
+# Endpoints a user who has not yet chosen their password may reach.
+BEFORE_PASSWORD_ENDPOINTS = frozenset(
+    {"auth.change_password", "auth.logout", "auth.logout_confirmation"}
+)
 # Endpoints a user who has not yet accepted the terms may reach.
-BEFORE_TERMS_ENDPOINTS = frozenset({"auth.conditions", "auth.logout"})
+BEFORE_TERMS_ENDPOINTS = BEFORE_PASSWORD_ENDPOINTS | {"auth.conditions"}
 LOGIN_PAGE_ASSETS = frozenset({"vendor/bootstrap.min.css"})
 PAGE_BLUEPRINTS = frozenset({"auth", "admin"})
 
@@ -71,6 +79,14 @@ def refuse_before_terms() -> Response:
     return response
 
 
+def refuse_before_password() -> Response:
+    if is_page_request():
+        return redirect(url("password", next=_requested_path()))
+    response = jsonify(error="Choisissez d'abord votre mot de passe.")
+    response.status_code = 403
+    return response
+
+
 def _end_session(message: str, audited_reason: str) -> None:
     log_access("access_denied", f"session terminée : {audited_reason} ({request.path})")
     sessions.end(message)
@@ -95,6 +111,10 @@ def gate() -> Response | None:
     if expired:
         _end_session(expired, "session expirée")
         return refuse_anonymous()
+    if current_account().record.must_change_password and (
+        request.endpoint not in BEFORE_PASSWORD_ENDPOINTS
+    ):
+        return refuse_before_password()
     if current_account().record.terms_accepted_at is None and (
         request.endpoint not in BEFORE_TERMS_ENDPOINTS
     ):

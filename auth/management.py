@@ -17,7 +17,12 @@ from sqlalchemy.orm import Session
 
 from auth.audit import record_event
 from auth.models import PARTNER_TYPES, ROLES, Convention, User, join_codes, utcnow
-from auth.passwords import Passwords, WeakPassword
+from auth.passwords import (
+    ONE_TIME_PASSWORD_LIFETIME,
+    Passwords,
+    WeakPassword,
+    one_time_password,
+)
 from auth.scope import DATASETS, WHOLE_TERRITORY_TYPES
 
 CONVENTION_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
@@ -211,7 +216,11 @@ def create_user(
     convention_number: str,
     role: str,
     password: str,
+    one_time: bool = True,
 ) -> User:
+    """A new account. With `one_time` (an invitation), `password` must be replaced by one the
+    user chooses at first login, within ONE_TIME_PASSWORD_LIFETIME; without it (the demo
+    accounts), it is the user's own."""
     email = normalize_email(email)
     if not EMAIL.match(email):
         raise ManagementError(f"Adresse électronique invalide : {email!r}.")
@@ -225,9 +234,10 @@ def create_user(
     if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise ManagementError(f"Un utilisateur a déjà l'adresse {email}.")
     try:
-        password_hash = passwords.hash(password)
+        password_hash = passwords.hash(password, email=email)
     except WeakPassword as exc:
         raise ManagementError(str(exc)) from exc
+    now = utcnow()
     user = User(
         email=email,
         display_name=display_name.strip(),
@@ -236,10 +246,17 @@ def create_user(
         role=role,
         active=True,
         failed_attempts=0,
+        must_change_password=one_time,
+        one_time_password_expires_at=now + ONE_TIME_PASSWORD_LIFETIME if one_time else None,
     )
     session.add(user)
     session.flush()
-    _audit(session, actor, f"utilisateur {email} créé ({role}, convention {convention.number})")
+    kind = ", mot de passe provisoire 72 h" if one_time else ""
+    _audit(
+        session,
+        actor,
+        f"utilisateur {email} créé ({role}, convention {convention.number}{kind})",
+    )
     return user
 
 
@@ -259,3 +276,19 @@ def unlock_user(session: Session, actor: Actor, email: str) -> User:
     user.failed_attempts = 0
     _audit(session, actor, f"utilisateur {user.email} déverrouillé")
     return user
+
+
+def reset_password(session: Session, actor: Actor, passwords: Passwords, email: str) -> str:
+    """Give `email` a new one-time password (returned, to be shown once): their sessions
+    end, a lock is lifted, and they choose their own password at the next login."""
+    user = find_user(session, email)
+    password = one_time_password()
+    now = utcnow()
+    user.password_hash = passwords.hash(password)
+    user.must_change_password = True
+    user.one_time_password_expires_at = now + ONE_TIME_PASSWORD_LIFETIME
+    user.locked_until = None
+    user.failed_attempts = 0
+    user.sessions_revoked_at = now
+    _audit(session, actor, f"mot de passe de {user.email} réinitialisé (provisoire, 72 h)")
+    return password

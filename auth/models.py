@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -42,6 +43,7 @@ AUDIT_ACTIONS = (
     "residence_view",
     "admin_change",
     "access_denied",
+    "password_change",
 )
 AUDIT_ACTION_LABELS = {
     "login": "connexion",
@@ -51,6 +53,7 @@ AUDIT_ACTION_LABELS = {
     "residence_view": "fiche résidence",
     "admin_change": "administration",
     "access_denied": "accès refusé",
+    "password_change": "changement de mot de passe",
 }
 
 
@@ -125,6 +128,12 @@ class User(Base):
     # session cookie stops working too.
     sessions_revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # A one-time password (invitation, reset by an administrator) must be replaced by one
+    # the user chooses at their next login, before it expires (schema version 2).
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    one_time_password_expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     convention: Mapped[Convention] = relationship(back_populates="users", lazy="joined")
 
@@ -142,3 +151,23 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(20))
     object: Mapped[str] = mapped_column(Text, default="")
     client_address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class LoginAttempt(Base):
+    """One login attempt let through to the password check, for the rate limit shared by
+    every worker and instance (schema version 2). Rows older than the longest window are
+    deleted as new ones come; the audit log keeps the history."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_address_at", "client_address", "at"),
+        Index("ix_login_attempts_email_at", "user_email", "at"),
+        Index("ix_login_attempts_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    client_address: Mapped[str] = mapped_column(String(64))
+    user_email: Mapped[str] = mapped_column(String(254))
+    # A successful login does not use up the allowance of its address or account.
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

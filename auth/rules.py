@@ -22,7 +22,6 @@ def french_date(day: date) -> str:
 
 class Denial(StrEnum):
     USER_INACTIVE = "user_inactive"
-    USER_LOCKED = "user_locked"
     CONVENTION_UNSIGNED = "convention_unsigned"
     CONVENTION_REVOKED = "convention_revoked"
     CONVENTION_NOT_STARTED = "convention_not_started"
@@ -64,16 +63,15 @@ def convention_denial(convention: Convention, today: date) -> Refusal | None:
 
 
 def access_denial(user: User, now: datetime, today: date) -> Refusal | None:
-    """None when `user` may use the portal at `now` (naive UTC) and on `today` (France)."""
+    """None when `user` may use the portal at `now` (naive UTC) and on `today` (France).
+
+    A lock after failed logins is not a denial here: it guards the login form only
+    (auth/login.py answers as for a wrong password) and does not end the sessions of the
+    account's owner, whom a guesser could otherwise log out at will.
+    """
     if not user.active:
         return Refusal(
             Denial.USER_INACTIVE,
             "Ce compte a été désactivé. Contactez l'administrateur de votre convention.",
-        )
-    if user.locked_until is not None and user.locked_until > now:
-        return Refusal(
-            Denial.USER_LOCKED,
-            "Ce compte est verrouillé pour 15 minutes après des échecs de connexion répétés. "
-            "Réessayez plus tard ou contactez l'administrateur.",
         )
     return convention_denial(user.convention, today)

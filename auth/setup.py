@@ -22,6 +22,7 @@ from auth.headers import install_security_headers
 from auth.models import User
 from auth.navigation import url
 from auth.passwords import Passwords, make_hasher
+from auth.throttle import LoginThrottle, Rate, RateLimitSyntaxError
 from config import ConfigError, Settings
 from layouts.formatting import format_datetime
 
@@ -34,6 +35,7 @@ class AuthState:
     settings: Settings
     db: Database
     passwords: Passwords
+    throttle: LoginThrottle
 
     def load_user(self, user_id: int | str | None) -> LoggedInUser | None:
         try:
@@ -87,7 +89,20 @@ def _install_csrf(app: Dash, settings: Settings) -> None:
     app.server.after_request(set_dash_csrf_cookie)
 
 
-def _limit_login_attempts(server: Flask, settings: Settings) -> None:
+def _login_throttle(settings: Settings) -> LoginThrottle:
+    try:
+        return LoginThrottle(
+            per_address=Rate.parse(settings.login_rate_limit),
+            per_account=Rate.parse(settings.login_account_rate_limit),
+        )
+    except RateLimitSyntaxError as exc:
+        raise ConfigError(f"login rate limit: {exc}") from exc
+
+
+def _flask_limiter(server: Flask, settings: Settings) -> None:
+    """Optional (RATELIMIT_STORAGE_URL, e.g. Redis): Flask-Limiter in front of the login
+    form, with the same per-address figure, for deployments that want failed logins kept
+    off the database. The database limit (auth/throttle.py) applies in any case."""
     limiter = Limiter(
         key_func=get_remote_address,
         app=server,
@@ -124,7 +139,12 @@ def init_auth(app: Dash, settings: Settings) -> None:
         )
     db = Database(settings.effective_database_url, settings.var_dir / "atlas-auth.lock")
     db.upgrade()
-    state = AuthState(settings=settings, db=db, passwords=Passwords(make_hasher(settings.env)))
+    state = AuthState(
+        settings=settings,
+        db=db,
+        passwords=Passwords(make_hasher(settings.env)),
+        throttle=_login_throttle(settings),
+    )
     server.extensions["atlas_auth"] = state
     if settings.is_demo:
         seed_demo_accounts(db, state.passwords)
@@ -138,7 +158,8 @@ def init_auth(app: Dash, settings: Settings) -> None:
     server.add_template_filter(format_datetime, "date_heure")
     install_gate(server)
     _install_csrf(app, settings)
-    _limit_login_attempts(server, settings)
+    if settings.ratelimit_storage_url:
+        _flask_limiter(server, settings)
     install_security_headers(app, settings)
     app.config.external_scripts.append({"src": f"{prefix}auth-static/session-guard.js"})
     cli.register(server)

@@ -1,8 +1,17 @@
-"""The login, terms-of-use and logout pages (server-rendered, French)."""
+"""The login, password, terms-of-use and logout pages (server-rendered, French)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    get_flashed_messages,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+)
 from flask_limiter import RequestLimit
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -10,18 +19,24 @@ from sqlalchemy import update
 
 from auth import sessions
 from auth.access import LoggedInUser, auth_state, client_address, current_account, log_access
-from auth.forms import LoginForm, TermsForm
-from auth.login import authenticate
+from auth.audit import record_event
+from auth.forms import ActionForm, ChangePasswordForm, LoginForm, TermsForm
+from auth.login import RATE_LIMITED_ADDRESS, authenticate
 from auth.models import User, utcnow
 from auth.navigation import safe_next, url
+from auth.passwords import WeakPassword, check_strength
 from auth.rules import today_in_france
+from auth.throttle import LimitReached, mark_succeeded
 
-RATE_LIMITED = (
-    "Trop de tentatives de connexion depuis votre adresse : patientez une minute avant de "
-    "réessayer."
-)
+RATE_LIMITED = RATE_LIMITED_ADDRESS
 FORM_EXPIRED = "Le formulaire a expiré : rechargez la page et réessayez."
 LOGGED_OUT = "Vous êtes déconnecté."
+PASSWORD_CHANGED = "Votre mot de passe a été changé."
+CHOOSE_YOUR_PASSWORD = (
+    "Vous vous connectez avec un mot de passe provisoire : choisissez maintenant votre "
+    "propre mot de passe."
+)
+WRONG_CURRENT_PASSWORD = "Le mot de passe actuel est incorrect."
 
 blueprint = Blueprint(
     "auth",
@@ -59,6 +74,7 @@ def login() -> Response | tuple[str, int]:
     outcome = authenticate(
         state.db,
         state.passwords,
+        state.throttle,
         form.email.data or "",
         form.password.data or "",
         address=client_address(),
@@ -66,14 +82,102 @@ def login() -> Response | tuple[str, int]:
         today=today_in_france(),
     )
     if not outcome.succeeded:
-        return render_login(form, outcome.message, 401)
+        return render_login(form, outcome.message, outcome.status)
     user = state.load_user(outcome.user_id)
     assert user is not None
     sessions.start(user)
     target = safe_next(request.args.get("next"))
+    if outcome.must_change_password:
+        return redirect(url("password", next=target))
     if user.record.terms_accepted_at is None:
         return redirect(url("conditions", next=target))
     return redirect(target)
+
+
+def _password_problem(form: ChangePasswordForm, account: LoggedInUser) -> str:
+    """What is wrong with the submitted change (French), "" when it may be made. The
+    current password is checked first, through the login rate limit of the account."""
+    if not form.validate_on_submit():
+        return "Remplissez les trois champs."
+    state = auth_state()
+    admission = state.throttle.admit(state.db, client_address(), account.email, utcnow())
+    if admission.attempt_id is None:
+        return (
+            RATE_LIMITED_ADDRESS
+            if admission.refusal is LimitReached.ADDRESS
+            else "Trop de tentatives sur ce compte : patientez avant de réessayer."
+        )
+    with state.db.reading() as session:
+        current_hash = session.get(User, account.record.id).password_hash  # type: ignore[union-attr]
+    if not state.passwords.verify(current_hash, form.current.data or ""):
+        return WRONG_CURRENT_PASSWORD
+    with state.db.writing() as session:
+        mark_succeeded(session, admission.attempt_id)  # not a guess: it stops counting
+    new = form.new.data or ""
+    if new != form.confirm.data:
+        return "Les deux saisies du nouveau mot de passe diffèrent."
+    if new == form.current.data:
+        return "Le nouveau mot de passe doit différer de l'actuel."
+    try:
+        check_strength(new, email=account.email)
+    except WeakPassword as exc:
+        return str(exc)
+    return ""
+
+
+@blueprint.route("/password", methods=["GET", "POST"])
+def change_password() -> Response | tuple[str, int]:
+    """'Changer mon mot de passe': current password, then the new one twice. Also the
+    first page of a user who logged in with a one-time password."""
+    account: LoggedInUser = current_account()
+    form = ChangePasswordForm()
+    target = safe_next(request.args.get("next"))
+    forced = account.record.must_change_password
+    error, status = "", 200
+    if request.method == "POST":
+        error = _password_problem(form, account)
+        if not error:
+            state = auth_state()
+            now = utcnow()
+            with state.db.writing() as session:
+                session.execute(
+                    update(User)
+                    .where(User.id == account.record.id)
+                    .values(
+                        password_hash=state.passwords.hasher.hash(form.new.data or ""),
+                        must_change_password=False,
+                        one_time_password_expires_at=None,
+                        # Every other session of the account ends; this one goes on.
+                        sessions_revoked_at=now,
+                    )
+                )
+                record_event(
+                    session,
+                    "password_change",
+                    user_email=account.email,
+                    convention_number=account.convention.number,
+                    obj="mot de passe choisi" if forced else "mot de passe changé",
+                    client_address=client_address(),
+                )
+            refreshed = state.load_user(account.record.id)
+            assert refreshed is not None
+            sessions.start(refreshed)
+            if refreshed.record.terms_accepted_at is None:
+                return redirect(url("conditions", next=target))
+            if forced:
+                return redirect(target)
+            flash(PASSWORD_CHANGED)
+            return redirect(url("password", next=target))
+        status = 400
+    return render_template(
+        "auth/password.html",
+        form=form,
+        error=error,
+        forced=forced,
+        notice=CHOOSE_YOUR_PASSWORD if forced else " ".join(get_flashed_messages()),
+        next_target=target,
+        logout_form=ActionForm(),
+    ), status
 
 
 @blueprint.route("/conditions", methods=["GET", "POST"])
@@ -99,10 +203,20 @@ def conditions() -> Response | tuple[str, int]:
         convention=account.convention,
         accepted_at=account.record.terms_accepted_at,
         next_target=target,
+        logout_form=ActionForm(),
     ), status
 
 
-@blueprint.route("/logout")
+@blueprint.get("/logout")
+def logout_confirmation() -> Response | tuple[str, int]:
+    """A link (or another site) that opens /logout only asks: logging out takes the POST
+    of this page's button, which carries the CSRF token."""
+    if not current_user.is_authenticated:
+        return redirect(url("login"))
+    return render_template("auth/logout.html", logout_form=ActionForm()), 200
+
+
+@blueprint.post("/logout")
 def logout() -> Response:
     if current_user.is_authenticated:
         log_access("logout", "")

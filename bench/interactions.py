@@ -345,6 +345,7 @@ def first_maps(base: str, communes: int, runs: int) -> list[tuple[MapLoad, MapLo
             page = context.new_page()
             first = _login_to_map(page, base, communes)
             page.goto(f"{base}/logout")
+            page.click("button:has-text('Se déconnecter')")
             results.append((first, _login_to_map(page, base, communes)))
             context.close()
         browser.close()

@@ -30,6 +30,7 @@ class Account:
     convention: str
     notice: str  # "Diffusion restreinte — convention … — … — dd/mm/yyyy", on printouts
     is_admin: bool = False  # may open the administration page
+    csrf_token: str = ""  # the session's token, posted by the logout button
 
 
 def print_notice(notice: str) -> html.Div:
@@ -41,7 +42,32 @@ def demo_banner() -> html.Div:
     return html.Div(DEMO_BANNER_TEXT, id="demo-banner", className="demo-banner", role="note")
 
 
-def header(account: Account | None, logout_href: str, admin_href: str) -> dbc.Navbar:
+def logout_button(account: Account | None, logout_href: str) -> html.Form | html.A:
+    """A POST with the CSRF token: another site cannot log the user out by a link (a GET
+    of /logout only asks for confirmation, which is what the link outside a session is)."""
+    if account is None or not account.csrf_token:
+        return html.A("Se déconnecter", href=logout_href, id="logout-link", className="logout-link")
+    # The token rides on the submit button itself (its name and value are posted with the
+    # form), which spares a hidden input component.
+    return html.Form(
+        html.Button(
+            "Se déconnecter",
+            type="submit",
+            name="csrf_token",
+            value=account.csrf_token,
+            id="logout-link",
+            className="logout-link",
+        ),
+        method="post",
+        action=logout_href,
+        id="logout-form",
+        className="logout-form",
+    )
+
+
+def header(
+    account: Account | None, logout_href: str, admin_href: str, password_href: str = "/password"
+) -> dbc.Navbar:
     items = []
     if account:
         items.append(
@@ -58,9 +84,16 @@ def header(account: Account | None, logout_href: str, admin_href: str) -> dbc.Na
         items.append(
             html.A("Administration", href=admin_href, id="admin-link", className="admin-link")
         )
-    items.append(
-        html.A("Se déconnecter", href=logout_href, id="logout-link", className="logout-link")
-    )
+    if account:
+        items.append(
+            html.A(
+                "Changer mon mot de passe",
+                href=password_href,
+                id="password-link",
+                className="password-link",
+            )
+        )
+    items.append(logout_button(account, logout_href))
     return dbc.Navbar(
         dbc.Container(
             [
@@ -94,6 +127,7 @@ def page(
     bounds: list[list[float]],
     logout_href: str,
     admin_href: str,
+    password_href: str = "/password",
 ) -> html.Div:
     return html.Div(
         [
@@ -103,7 +137,7 @@ def page(
             dcc.Store(id="selection", data=None),
             dcc.Store(id="pinned", data=[]),
             print_notice(account.notice) if account else None,
-            header(account, logout_href, admin_href),
+            header(account, logout_href, admin_href, password_href),
             demo_banner() if demo else None,
             controls_bar(controls),
             html.Main(
@@ -142,6 +176,7 @@ def layout_function(
     bounds: list[list[float]],
     logout_href: str,
     admin_href: str,
+    password_href: str = "/password",
 ) -> Callable[[], html.Div]:
     """`app.layout`: `account()` gives the logged-in user's `Account` and `controls()` the
     default view they may see, both None outside a logged-in request (Dash validates the
@@ -157,6 +192,7 @@ def layout_function(
             bounds=bounds,
             logout_href=logout_href,
             admin_href=admin_href,
+            password_href=password_href,
         )
 
     return serve_layout

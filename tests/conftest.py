@@ -135,6 +135,7 @@ def auth_test_settings(var_dir: Path, data_dir: Path, database_url: str, **overr
         "secret_key": TEST_SECRET_KEY,
         "database_url": database_url,
         "login_rate_limit": "1000 per minute",
+        "login_account_rate_limit": "1000 per minute",
         **overrides,
     }
     return Settings(**values)
@@ -192,23 +193,39 @@ def auth_app(shared_auth_app, auth_database_url: str, tmp_path: Path):
         state.db = original
 
 
+CHOSEN_PASSWORD = "mon-propre-mot-de-passe-2026"
+
+
 @pytest.fixture
 def login_as():
-    """`login_as(page, live_server, email)`: log in through the real form and accept the
-    terms when asked (demo password by default)."""
+    """`login_as(page, live_server, email)`: log in through the real form, choose
+    `chosen` as the password when it was a one-time one, and accept the terms when asked
+    (demo password by default)."""
     from urllib.parse import urlsplit
 
-    def login(page, live_server: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    def login(
+        page,
+        live_server: str,
+        email: str,
+        password: str = DEMO_PASSWORD,
+        chosen: str = CHOSEN_PASSWORD,
+    ) -> None:
         page.goto(f"{live_server}/login")
         page.fill("input[name=email]", email)
         page.fill("input[name=password]", password)
         page.click("button:has-text('Se connecter')")
         page.wait_for_load_state("domcontentloaded")
+        if urlsplit(page.url).path == "/password":
+            page.fill("input[name=current]", password)
+            page.fill("input[name=new]", chosen)
+            page.fill("input[name=confirm]", chosen)
+            page.click("button:has-text('Enregistrer le mot de passe')")
+            page.wait_for_load_state("domcontentloaded")
         if urlsplit(page.url).path == "/conditions":
             page.check("input[name=accept]")
             page.click('button:has-text("J\'accepte les conditions")')
             page.wait_for_load_state("domcontentloaded")
-        if urlsplit(page.url).path in ("/login", "/conditions"):
+        if urlsplit(page.url).path in ("/login", "/password", "/conditions"):
             raise AssertionError(f"login as {email} failed: still on {page.url}")
 
     return login
@@ -234,3 +251,10 @@ def client_login(client, email: str, password: str = DEMO_PASSWORD, accept_terms
         page = client.get(target)
         client.post(target, data={"accept": "y", "csrf_token": form_csrf_token(page.text)})
     return response
+
+
+def client_logout(client):
+    """Log a Flask test client out as the button does: the confirmation page, then its POST
+    with the CSRF token; returns the response to the POST."""
+    page = client.get("/logout")
+    return client.post("/logout", data={"csrf_token": form_csrf_token(page.text)})

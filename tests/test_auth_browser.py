@@ -39,6 +39,7 @@ def test_a_new_user_logs_in_accepts_the_terms_sees_the_map_and_logs_out(
     email = f"agent-{uuid.uuid4().hex[:8]}@capinghem.example"
     password = invite(page, email, "CONV-2021-011")
     page.goto(f"{live_server}/logout")
+    page.click("button:has-text('Se déconnecter')")
 
     # The newcomer asks for the map, logs in through the form, then reads the terms.
     page.goto(f"{live_server}/")
@@ -46,6 +47,13 @@ def test_a_new_user_logs_in_accepts_the_terms_sees_the_map_and_logs_out(
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button:has-text('Se connecter')")
+    # The password was a one-time one: the newcomer chooses their own first.
+    expect(page).to_have_url(re.compile(r"/password"))
+    expect(page.locator("#password-notice")).to_contain_text("mot de passe provisoire")
+    page.fill("input[name=current]", password)
+    page.fill("input[name=new]", "un-mot-de-passe-a-moi")
+    page.fill("input[name=confirm]", "un-mot-de-passe-a-moi")
+    page.click("button:has-text('Enregistrer le mot de passe')")
     expect(page).to_have_url(re.compile(r"/conditions"))
     expect(page.get_by_text("Aucune communication à des tiers")).to_be_visible()
     page.check("input[name=accept]")

@@ -14,6 +14,8 @@ from tests.conftest import auth_test_settings
 
 PUBLIC_PATHS = {"/login", "/healthz", "/auth-static/auth.css", "/assets/vendor/bootstrap.min.css"}
 PUBLIC_ENDPOINTS = {"auth.login", "auth.static", "healthz"}
+# Without a session, these send back to the login page themselves (POST: CSRF first).
+LOGOUT_ENDPOINTS = {"auth.logout", "auth.logout_confirmation"}
 DASH_INTERNALS = ("/_dash-layout", "/_dash-dependencies", "/_dash-update-component")
 
 
@@ -38,6 +40,10 @@ def test_every_non_public_route_refuses_an_anonymous_request(auth_app: Dash) -> 
             response = client.open(path, method=method)
             if rule.endpoint in PUBLIC_ENDPOINTS or path in PUBLIC_PATHS:
                 assert response.status_code in (200, 400, 404), (method, path)
+                continue
+            if rule.endpoint in LOGOUT_ENDPOINTS:
+                assert response.status_code in (302, 400), (method, path)
+                assert response.headers.get("Location", "/login") == "/login"
                 continue
             checked += 1
             if response.status_code == 302:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import statistics
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,11 +15,12 @@ from sqlalchemy.exc import DatabaseError
 
 from auth.audit import record_event
 from auth.db import SCHEMA_VERSION, Database
-from auth.demo_accounts import DEMO_USERS, seed_demo_accounts
+from auth.demo_accounts import DEMO_PASSWORD, DEMO_USERS, seed_demo_accounts
 from auth.login import WRONG_CREDENTIALS, authenticate
 from auth.management import CLI_ACTOR, ManagementError, create_user
 from auth.models import AuditEvent, Convention, SchemaVersion, User, utcnow
 from auth.passwords import Passwords, make_hasher
+from auth.throttle import LoginThrottle, Rate
 
 
 @pytest.fixture
@@ -116,18 +117,31 @@ def test_passwords_are_argon2id_and_at_least_12_characters() -> None:
         passwords.hash("onze-caract")
 
 
-def test_unknown_email_and_wrong_password_take_similar_time(database: Database) -> None:
+def test_unknown_email_wrong_password_and_locked_account_take_similar_time(
+    database: Database,
+) -> None:
+    """A guesser cannot tell an unknown address, a wrong password, or the right password
+    on a locked account from the time of the answer: each costs one argon2 verification
+    and one write."""
     # Enough argon2 work to dominate the time of a database write.
     passwords = Passwords(PasswordHasher(time_cost=2, memory_cost=16384, parallelism=1))
     seed_demo_accounts(database, passwords)
+    throttle = LoginThrottle(Rate.parse("1000 per minute"), Rate.parse("1000 per minute"))
+    with database.writing() as session:
+        session.execute(
+            update(User)
+            .where(User.email == "roubaix@atlas-demo.fr")
+            .values(locked_until=utcnow() + timedelta(hours=1))
+        )
 
-    def attempt(email: str) -> float:
+    def attempt(email: str, password: str = "not-the-password") -> float:
         started = time.perf_counter()
         outcome = authenticate(
             database,
             passwords,
+            throttle,
             email,
-            "not-the-password",
+            password,
             address="127.0.0.1",
             now=utcnow(),
             today=date(2026, 1, 1),
@@ -136,10 +150,13 @@ def test_unknown_email_and_wrong_password_take_similar_time(database: Database) 
         return time.perf_counter() - started
 
     attempt("etat@atlas-demo.fr")  # warm-up: connections, statement caches
-    timings: dict[str, list[float]] = {"unknown": [], "wrong": []}
+    timings: dict[str, list[float]] = {"unknown": [], "wrong": [], "locked": []}
     for _ in range(7):  # interleaved, so that a busy machine slows both alike
         timings["unknown"].append(attempt("nobody@atlas-demo.fr"))
         timings["wrong"].append(attempt("etat@atlas-demo.fr"))
+        timings["locked"].append(attempt("roubaix@atlas-demo.fr", DEMO_PASSWORD))
     unknown = statistics.median(timings["unknown"])
     wrong = statistics.median(timings["wrong"])
+    locked = statistics.median(timings["locked"])
     assert 0.6 < unknown / wrong < 1.6, (unknown, wrong)
+    assert 0.6 < locked / wrong < 1.6, (locked, wrong)
