@@ -62,7 +62,14 @@ def _run(done: str, change: Callable[[Session], str]) -> None:
 @click.option("--number", required=True)
 @click.option("--partner", required=True)
 @click.option("--type", "partner_type", required=True, type=click.Choice(PARTNER_TYPES))
-@click.option("--perimeter", default="", help="codes séparés par des virgules (vide = tout)")
+@click.option(
+    "--perimeter",
+    default="",
+    help=(
+        "codes séparés par des virgules : communes (INSEE) ou bailleur ; obligatoire pour "
+        "une commune ou un bailleur, vide pour les autres"
+    ),
+)
 @click.option("--datasets", default="parc,occupation,attributions")
 @click.option("--signed-on", required=True, type=ISO_DATE)
 @click.option("--valid-from", required=True, type=ISO_DATE)

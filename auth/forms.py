@@ -40,7 +40,9 @@ class ConventionForm(FlaskForm):
     partner_type = SelectField(
         "Type", choices=[(value, PARTNER_TYPE_LABELS[value]) for value in PARTNER_TYPES]
     )
-    perimeter = StringField("Périmètre (codes séparés par des virgules, vide = tout)")
+    perimeter = StringField(
+        "Périmètre (commune ou bailleur : codes séparés par des virgules, obligatoire)"
+    )
     datasets = SelectMultipleField(
         "Données accordées",
         choices=[(name, DATASET_LABELS[name]) for name in DATASETS],

@@ -18,12 +18,24 @@ from sqlalchemy.orm import Session
 from auth.audit import record_event
 from auth.models import PARTNER_TYPES, ROLES, Convention, User, join_codes, utcnow
 from auth.passwords import Passwords, WeakPassword
-from auth.scope import DATASETS, WHOLE_TERRITORY_TYPES
+from auth.scope import DATASETS, PERIMETER_TYPES, WHOLE_TERRITORY_TYPES
 
 CONVENTION_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
 COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 LANDLORD_CODE = re.compile(r"^[0-9A-Z]{1,12}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A commune or landlord convention names what it covers: an empty perimeter would have
+# meant "everything" once; it now means nothing, so it is refused when created.
+PERIMETER_REQUIRED = {
+    "commune": (
+        "Une convention de commune doit nommer son périmètre : indiquez le ou les codes "
+        "INSEE des communes couvertes (ex. 59128)."
+    ),
+    "bailleur": (
+        "Une convention de bailleur doit nommer son périmètre : indiquez le ou les codes "
+        "du bailleur (ex. 900000002)."
+    ),
+}
 
 
 class ManagementError(ValueError):
@@ -78,6 +90,8 @@ def _checked_perimeter(partner_type: str, perimeter: Iterable[str]) -> str:
             f"Un partenaire de type {partner_type} voit tout le territoire : "
             "ne donnez pas de périmètre."
         )
+    if partner_type in PERIMETER_TYPES and not codes:
+        raise ManagementError(PERIMETER_REQUIRED[partner_type])
     pattern = COMMUNE_CODE if partner_type == "commune" else LANDLORD_CODE
     bad = sorted(code for code in codes if not pattern.match(code))
     if bad:

@@ -12,6 +12,10 @@ from datetime import date
 DATASETS = ("parc", "occupation", "attributions")
 # Partner types that see every residence of the territory.
 WHOLE_TERRITORY_TYPES = frozenset({"mel", "etat", "departement", "urh", "action_logement"})
+# Partner types that see the residences of their perimeter only: communes (INSEE codes)
+# and landlords (their codes). Their perimeter is never empty; if it is (a convention of
+# an older database), they see no residence at all: access fails closed.
+PERIMETER_TYPES = frozenset({"commune", "bailleur"})
 
 
 @dataclass(frozen=True)
@@ -26,14 +30,25 @@ class AccessScope:
     def grants(self, dataset: str) -> bool:
         return dataset in self.datasets
 
+    @property
+    def perimeter_missing(self) -> bool:
+        """A commune or landlord convention that names no perimeter: it sees no residence."""
+        if self.partner_type == "commune":
+            return not self.communes
+        if self.partner_type == "bailleur":
+            return not self.bailleurs
+        return False
+
     def covers_residence(self, commune_code: str, bailleur_code: str) -> bool:
-        """True when residence-level occupation of this residence may be shown."""
+        """True when residence-level occupation of this residence may be shown: everything
+        for the whole-territory partners, the named communes or landlord codes for the
+        others (none when the perimeter is empty), nothing for an unknown partner type."""
         if self.partner_type in WHOLE_TERRITORY_TYPES:
             return True
         if self.partner_type == "commune":
-            return not self.communes or commune_code in self.communes
+            return commune_code in self.communes
         if self.partner_type == "bailleur":
-            return not self.bailleurs or bailleur_code in self.bailleurs
+            return bailleur_code in self.bailleurs
         return False
 
     def may_see_residence_occupation(self, commune_code: str, bailleur_code: str) -> bool:
