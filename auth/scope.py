@@ -6,10 +6,14 @@ what the browser sends.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
-DATASETS = ("parc", "occupation", "attributions")
+from data.catalog import THEMES
+
+# What a convention may grant: the catalogue's themes, nothing else.
+DATASETS = tuple(THEMES)
 # Partner types that see every residence of the territory.
 WHOLE_TERRITORY_TYPES = frozenset({"mel", "etat", "departement", "urh", "action_logement"})
 # Partner types that see the residences of their perimeter only: communes (INSEE codes)
@@ -60,4 +64,41 @@ def restricted_notice(scope: AccessScope, on: date) -> str:
     return (
         f"Diffusion restreinte — convention {scope.convention_number} — "
         f"{scope.partner_name} — {on.strftime('%d/%m/%Y')}"
+    )
+
+
+@dataclass(frozen=True)
+class Territory:
+    """The names of the communes and landlords of the warehouse, to name a perimeter (the
+    data layer builds it: `Store.territory`)."""
+
+    communes: Mapping[str, str] = field(default_factory=dict)
+    landlords: Mapping[str, str] = field(default_factory=dict)
+
+    def names(self, partner_type: str) -> Mapping[str, str]:
+        return self.landlords if partner_type == "bailleur" else self.communes
+
+    def unknown_codes(self, partner_type: str, codes: Iterable[str]) -> list[str]:
+        """The codes of a commune or landlord perimeter that the warehouse does not know."""
+        if partner_type not in PERIMETER_TYPES:
+            return []
+        known = self.names(partner_type)
+        return sorted(code for code in codes if code not in known)
+
+
+NO_PERIMETER = "aucun : ne voit aucune résidence"
+
+
+def perimeter_label(partner_type: str, codes: Iterable[str], territory: Territory) -> str:
+    """A perimeter as an administrator reads it: "Capinghem (59128), Lomme (59350)",
+    "Vilogia (900000002)", "tout le territoire"; an unknown code is shown as such."""
+    if partner_type in WHOLE_TERRITORY_TYPES:
+        return "tout le territoire"
+    codes = sorted(set(codes))
+    if partner_type in PERIMETER_TYPES and not codes:
+        return NO_PERIMETER
+    names = territory.names(partner_type)
+    return ", ".join(
+        f"{names[code]} ({code})" if code in names else f"{code} (code inconnu)"
+        for code in sorted(codes, key=lambda code: (names.get(code, "~"), code))
     )
