@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from datetime import date
@@ -91,11 +92,30 @@ def _audit_filter() -> AuditFilter:
     )
 
 
-def describe_event(event: AuditEvent, residences: dict[str, str]) -> str:
+# "périmètre [59128,59350]" in the admin changes of the log (lines written by the demo
+# seeding or the command line without a warehouse, or by an older version).
+PERIMETER_CODES = re.compile(r"périmètre \[([0-9A-Z]+(?:,[0-9A-Z]+)*)\]")
+
+
+def describe_event(event: AuditEvent, residences: dict[str, str], territory: Territory) -> str:
     """The object of an audit line as the administrator reads it: a residence sheet by the
-    residence's name and address (its id kept in brackets)."""
+    residence's name and address, a perimeter by the names of its communes or landlord
+    (the codes kept in brackets)."""
     if event.action == "residence_view" and event.object in residences:
         return f"{residences[event.object]} ({event.object})"
+    if event.action == "admin_change":
+
+        def named(match: re.Match[str]) -> str:
+            codes = match.group(1).split(",")
+            names = [
+                f"{territory.communes.get(code) or territory.landlords.get(code)} ({code})"
+                if code in territory.communes or code in territory.landlords
+                else code
+                for code in codes
+            ]
+            return f"périmètre [{', '.join(names)}]"
+
+        return PERIMETER_CODES.sub(named, event.object)
     return event.object
 
 
@@ -128,7 +148,7 @@ def render_admin(
         conventions=conventions,
         users=users,
         events=events,
-        event_objects={e.id: describe_event(e, residences) for e in events},
+        event_objects={e.id: describe_event(e, residences, territory) for e in events},
         audit_rows=AUDIT_PAGE_ROWS,
         audit_filter=audit_filter,
         audit_query=_audit_query(audit_filter),
@@ -447,7 +467,8 @@ def export_audit() -> Response:
         statement = audit_filter.query().order_by(AuditEvent.at, AuditEvent.id)
         events = list(session.scalars(statement))
     residences = _residences_of(events)
-    body = events_as_french_csv(events, lambda event: describe_event(event, residences))
+    territory = warehouse_territory() or Territory()
+    body = events_as_french_csv(events, lambda event: describe_event(event, residences, territory))
     filters = ", ".join(f"{key}={value}" for key, value in _audit_query(audit_filter).items())
     log_access(
         "export",

@@ -143,6 +143,13 @@ def test_perimeters_and_audit_lines_show_names(auth_app: Dash, demo_warehouse: P
     assert "Capinghem (59128)" in row
     row = re.search(r'data-convention="CONV-2021-001">(.*?)</tr>', page, re.S).group(1)
     assert "tout le territoire" in row
+    # Lines written without the warehouse at hand (the demo seeding, an older version)
+    # read with names too.
+    changes = unescape(client.get("/admin", query_string={"action": "admin_change"}).text)
+    assert "convention CONV-2022-021 créée" in changes
+    assert "périmètre [Vilogia (900000002)]" in changes
+    assert "périmètre [Capinghem (59128)]" in changes
+    assert "périmètre [900000002]" not in changes
     # A residence sheet opened by a user reads as the residence's name and address.
     residence_id, name, address = duckdb.execute(
         "SELECT residence_id, name, address FROM read_parquet(?) "
