@@ -331,12 +331,18 @@ def confirm_revoke(number: str) -> Response | tuple[str, int]:
         except ManagementError as exc:
             refusal = str(exc)
         name = f"{convention.number} ({convention.partner_name})"
-    accounts = (
-        f"Ses {len(emails)} comptes actifs perdent l'accès dès leur prochaine page, sessions "
-        f"ouvertes comprises : {', '.join(emails)}."
-        if emails
-        else "Elle n'a aucun compte actif."
-    )
+    if len(emails) > 1:
+        accounts = (
+            f"Ses {len(emails)} comptes actifs perdent l'accès dès leur prochaine page, "
+            f"sessions ouvertes comprises : {', '.join(emails)}."
+        )
+    elif emails:
+        accounts = (
+            f"Son compte actif perd l'accès dès sa prochaine page, session ouverte comprise : "
+            f"{emails[0]}."
+        )
+    else:
+        accounts = "Elle n'a aucun compte actif."
     return render_confirmation(
         f"Révoquer la convention {name} ?",
         [

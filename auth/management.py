@@ -16,7 +16,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from auth.audit import record_event
-from auth.models import PARTNER_TYPES, ROLES, Convention, User, join_codes, split_codes, utcnow
+from auth.models import (
+    CONVENTION_STATUS_LABELS,
+    PARTNER_TYPE_LABELS,
+    PARTNER_TYPES,
+    ROLE_LABELS,
+    ROLES,
+    Convention,
+    User,
+    join_codes,
+    split_codes,
+    utcnow,
+)
 from auth.passwords import Passwords, WeakPassword
 from auth.rules import convention_denial, french_date, today_in_france
 from auth.scope import (
@@ -195,7 +206,8 @@ def create_convention(
     _audit(
         session,
         actor,
-        f"convention {number} créée ({convention.status}, {partner_type}, "
+        f"convention {number} créée ({CONVENTION_STATUS_LABELS[convention.status]}, "
+        f"{PARTNER_TYPE_LABELS[partner_type].lower()}, "
         f"{valid_from.isoformat()} → {valid_until.isoformat()}, "
         f"périmètre [{_perimeter_text(partner_type, codes, territory)}], "
         f"données [{granted}])",
@@ -385,7 +397,11 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    _audit(session, actor, f"utilisateur {email} créé ({role}, convention {convention.number})")
+    _audit(
+        session,
+        actor,
+        f"utilisateur {email} créé ({ROLE_LABELS[role]}, convention {convention.number})",
+    )
     return user
 
 

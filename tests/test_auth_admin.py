@@ -102,7 +102,7 @@ def test_create_sign_renew_and_revoke_a_convention(auth_app: Dash) -> None:
     assert convention(auth_app, "CONV-2024-060").status == "revoked"
     changes = admin_changes(auth_app)
     assert len(changes) == 4
-    assert changes[0].startswith("convention CONV-2024-060 créée (draft, commune")
+    assert changes[0].startswith("convention CONV-2024-060 créée (brouillon, commune")
     assert "signée" in changes[1] and "renouvelée" in changes[2] and "révoquée" in changes[3]
 
 
