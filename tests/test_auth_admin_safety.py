@@ -396,7 +396,15 @@ def test_admin_changes_refuse_nobody_a_non_admin_and_a_missing_csrf_token(
     assert anonymous.post(path, data=data).status_code in (401, 302)
     commune = auth_app.server.test_client()
     client_login(commune, CAPINGHEM)
-    assert commune.post(path, data=data).status_code in (400, 403)
+    assert commune.post(path, data=data).status_code == 400  # no token
+    # With a valid token of its own session, a non-admin is still refused (and audited).
+    commune.get("/")  # the map page hands Dash its token in a cookie
+    token = commune.get_cookie("_csrf_token").value
+    refused = commune.post(path, data={**data, "csrf_token": token})
+    assert refused.status_code == 403
+    assert "réservée aux administrateurs" in unescape(refused.text)
+    denied = audit_lines(auth_app, "access_denied")
+    assert denied[-1].user_email == CAPINGHEM and path in denied[-1].object
     admin = admin_client(auth_app)
     no_token = admin.post(path, data=data)
     assert no_token.status_code == 400
