@@ -131,9 +131,9 @@ def _checked_perimeter(
 
 def _perimeter_text(partner_type: str, codes: str, territory: Territory | None) -> str:
     """The perimeter for the audit log: with names when the warehouse is known."""
-    if territory is None:
+    if territory is None and partner_type not in WHOLE_TERRITORY_TYPES:
         return codes
-    return perimeter_label(partner_type, split_codes(codes), territory)
+    return perimeter_label(partner_type, split_codes(codes), territory or Territory())
 
 
 def _checked_datasets(datasets: Iterable[str]) -> str:

@@ -150,6 +150,8 @@ def test_perimeters_and_audit_lines_show_names(auth_app: Dash, demo_warehouse: P
     assert "périmètre [Vilogia (900000002)]" in changes
     assert "périmètre [Capinghem (59128)]" in changes
     assert "périmètre [900000002]" not in changes
+    assert "convention CONV-2021-001 créée (signée, métropole" in changes
+    assert "périmètre [tout le territoire]" in changes
     # A residence sheet opened by a user reads as the residence's name and address.
     residence_id, name, address = duckdb.execute(
         "SELECT residence_id, name, address FROM read_parquet(?) "
