@@ -413,3 +413,29 @@ def test_admin_changes_refuse_nobody_a_non_admin_and_a_missing_csrf_token(
     assert "Le formulaire a expiré" in unescape(no_token.text)
     assert admin_changes(auth_app) == before
     assert convention(auth_app, "CONV-2021-011").status == "signed"
+
+
+# --- the same from the command line
+
+
+def test_the_cli_reinstates_reactivates_and_names_a_missing_perimeter(auth_app: Dash) -> None:
+    def run(*args: str):
+        return auth_app.server.test_cli_runner().invoke(args=list(args))
+
+    assert run("conventions", "revoke", "CONV-2021-012").exit_code == 0
+    back = run("conventions", "renew", "CONV-2021-012", "--valid-until", "2032-01-31")
+    assert back.exit_code == 0 and "Convention CONV-2021-012 rétablie." in back.output
+    assert convention(auth_app, "CONV-2021-012").status == "signed"
+    assert run("users", "deactivate", "roubaix@atlas-demo.fr").exit_code == 0
+    again = run("users", "reactivate", "roubaix@atlas-demo.fr")
+    assert again.exit_code == 0 and "Utilisateur roubaix@atlas-demo.fr réactivé." in again.output
+    assert user(auth_app, "roubaix@atlas-demo.fr").active
+    twice = run("users", "reactivate", "roubaix@atlas-demo.fr")
+    assert twice.exit_code == 1 and "déjà actif" in twice.output
+    add_legacy_convention(auth_app)
+    unknown = run("conventions", "set-perimeter", "CONV-2019-050", "--perimeter", "999999999")
+    assert unknown.exit_code == 1 and "aucun bailleur" in unknown.output
+    named = run("conventions", "set-perimeter", "CONV-2019-050", "--perimeter", "900000002")
+    assert named.exit_code == 0, named.output
+    assert convention(auth_app, "CONV-2019-050").perimeter == "900000002"
+    assert "Traceback" not in unknown.output + named.output
