@@ -10,6 +10,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent
 ENVIRONMENTS = ("demo", "test", "production")
 WEAK_SECRET_KEYS = frozenset({"", "changeme", "secret", "dev", "development", "test"})
+# The demo's administrator (a demo account); production names its own or none.
+DEMO_ADMIN_CONTACT = "mel-admin@atlas-demo.fr"
 
 
 class ConfigError(ValueError):
@@ -47,6 +49,9 @@ class Settings:
     epci_code: str = "200093201"
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0 = none).
     trusted_proxies: int = 0
+    # Who a refused user should write to (a revoked or expired convention, a deactivated
+    # account): an address or a short text, shown on the login page.
+    admin_contact: str = ""
 
     @property
     def is_demo(self) -> bool:
@@ -111,4 +116,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ).strip(),
         epci_code=environ.get("ATLAS_EPCI", "200093201").strip(),
         trusted_proxies=_int(environ, "ATLAS_TRUSTED_PROXIES", 0),
+        admin_contact=environ.get(
+            "ATLAS_ADMIN_CONTACT", "" if env == "production" else DEMO_ADMIN_CONTACT
+        ).strip(),
     )

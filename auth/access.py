@@ -13,7 +13,7 @@ from flask_login import UserMixin, current_user
 
 from auth.audit import record_event
 from auth.models import Convention, User
-from auth.scope import AccessScope
+from auth.scope import AccessScope, Territory
 
 if TYPE_CHECKING:
     from auth.setup import AuthState
@@ -105,3 +105,16 @@ def log_access(action: str, obj: str) -> None:
             obj=obj,
             client_address=client_address(),
         )
+
+
+def warehouse_territory() -> Territory | None:
+    """The communes and landlords of the warehouse the app serves (None when the app runs
+    without one), to check and name perimeters."""
+    store = current_app.config.get("ATLAS_STORE")
+    return store.territory if store is not None else None
+
+
+def residence_labels(residence_ids: list[str]) -> dict[str, str]:
+    """'Name, address' of residences by id, read from the warehouse (empty without one)."""
+    store = current_app.config.get("ATLAS_STORE")
+    return store.residence_labels(residence_ids) if store is not None else {}

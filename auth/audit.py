@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from auth.models import AUDIT_ACTIONS, AuditEvent, utcnow
-from layouts.formatting import FRENCH_TIME
+from auth.models import AUDIT_ACTION_LABELS, AUDIT_ACTIONS, AuditEvent, utcnow
+from layouts.formatting import FRENCH_TIME, format_datetime
 
 MAX_OBJECT_LENGTH = 500
 CSV_COLUMNS = ("at", "user_email", "convention_number", "action", "object", "client_address")
+# The admin page's download, for a spreadsheet in French: columns as the page shows them.
+FRENCH_CSV_COLUMNS = ("date", "utilisateur", "convention", "action", "objet", "adresse IP")
 
 
 def record_event(
@@ -99,3 +101,39 @@ def events_as_csv(events: Iterable[AuditEvent]) -> str:
 def export_since(session: Session, since: date) -> str:
     statement = AuditFilter(since=since).query().order_by(AuditEvent.at, AuditEvent.id)
     return events_as_csv(session.scalars(statement))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula: the log holds text typed by anyone
+    (the address of a failed login), e.g. `=HYPERLINK(...)` becomes `'=HYPERLINK(...)`."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def events_as_french_csv(
+    events: Iterable[AuditEvent], describe: Callable[[AuditEvent], str]
+) -> str:
+    """The audit lines as the admin page shows them (French time, French action labels,
+    objects described by `describe`), for a French spreadsheet: `;`-separated, with a
+    byte-order mark so that accents open right. The command line's export stays raw."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(FRENCH_CSV_COLUMNS)
+    for event in events:
+        writer.writerow(
+            [
+                spreadsheet_safe(cell)
+                for cell in (
+                    format_datetime(event.at, seconds=True),
+                    event.user_email,
+                    event.convention_number,
+                    AUDIT_ACTION_LABELS.get(event.action, event.action),
+                    describe(event),
+                    event.client_address,
+                )
+            ]
+        )
+    return buffer.getvalue()

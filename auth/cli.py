@@ -16,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auth import management
-from auth.access import auth_state
+from auth.access import auth_state, warehouse_territory
 from auth.audit import export_since
 from auth.management import CLI_ACTOR, ManagementError
 from auth.models import PARTNER_TYPES, ROLES, Convention
+from auth.scope import DATASETS
 
 conventions = AppGroup("conventions", help="Conventions d'accès : création, révocation, liste.")
 users = AppGroup("users", help="Comptes utilisateurs.")
@@ -62,8 +63,19 @@ def _run(done: str, change: Callable[[Session], str]) -> None:
 @click.option("--number", required=True)
 @click.option("--partner", required=True)
 @click.option("--type", "partner_type", required=True, type=click.Choice(PARTNER_TYPES))
-@click.option("--perimeter", default="", help="codes séparés par des virgules (vide = tout)")
-@click.option("--datasets", default="parc,occupation,attributions")
+@click.option(
+    "--perimeter",
+    default="",
+    help=(
+        "codes séparés par des virgules : communes (INSEE) ou bailleur ; obligatoire pour "
+        "une commune ou un bailleur, vide pour les autres"
+    ),
+)
+@click.option(
+    "--datasets",
+    default=",".join(DATASETS),
+    help=f"thèmes accordés, séparés par des virgules, parmi : {', '.join(DATASETS)}",
+)
 @click.option("--signed-on", required=True, type=ISO_DATE)
 @click.option("--valid-from", required=True, type=ISO_DATE)
 @click.option("--valid-until", required=True, type=ISO_DATE)
@@ -95,6 +107,7 @@ def create_convention(
                 valid_from=valid_from,
                 valid_until=valid_until,
                 signatory=signatory,
+                territory=warehouse_territory(),
             ).number
         ),
     )
@@ -114,10 +127,28 @@ def revoke_convention(number: str) -> None:
 @click.argument("number")
 @click.option("--valid-until", required=True, type=ISO_DATE)
 def renew_convention(number: str, valid_until: date) -> None:
-    """Prolonger la validité d'une convention."""
+    """Prolonger la validité d'une convention, ou rétablir une convention révoquée."""
+
+    def change(session: Session) -> str:
+        revoked = management.find_convention(session, number).status == "revoked"
+        renewed = management.renew_convention(session, CLI_ACTOR, number, valid_until)
+        return f"{renewed.number} {'rétablie' if revoked else 'renouvelée'}"
+
+    _run("Convention {}.", change)
+
+
+@conventions.command("set-perimeter")
+@click.argument("number")
+@click.option("--perimeter", required=True, help="codes séparés par des virgules")
+def set_perimeter(number: str, perimeter: str) -> None:
+    """Nommer le périmètre d'une convention de commune ou de bailleur qui n'en a pas."""
     _run(
-        "Convention {} renouvelée.",
-        lambda session: management.renew_convention(session, CLI_ACTOR, number, valid_until).number,
+        "Périmètre de la convention {} fixé.",
+        lambda session: (
+            management.set_perimeter(
+                session, CLI_ACTOR, number, _codes(perimeter), warehouse_territory()
+            ).number
+        ),
     )
 
 
@@ -189,6 +220,16 @@ def deactivate_user(email: str) -> None:
     _run(
         "Utilisateur {} désactivé.",
         lambda session: management.deactivate_user(session, CLI_ACTOR, email).email,
+    )
+
+
+@users.command("reactivate")
+@click.argument("email")
+def reactivate_user(email: str) -> None:
+    """Réactiver un compte désactivé."""
+    _run(
+        "Utilisateur {} réactivé.",
+        lambda session: management.reactivate_user(session, CLI_ACTOR, email).email,
     )
 
 

@@ -7,19 +7,21 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.meta import DefaultMeta
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from auth.models import PARTNER_TYPE_LABELS, PARTNER_TYPES, ROLE_LABELS, ROLES
 from auth.scope import DATASETS
+from data.catalog import THEMES
 
 REQUIRED = "Ce champ est obligatoire."
-DATASET_LABELS = {"parc": "Parc", "occupation": "Occupation", "attributions": "Attributions"}
 
 
 class LoginForm(FlaskForm):
@@ -42,41 +44,78 @@ class TermsForm(FlaskForm):
     )
 
 
-class ConventionForm(FlaskForm):
+class AdminForm(FlaskForm):
+    """A form of the admin page: WTForms' own messages (an invalid date, an unknown
+    choice) in French, from the translations WTForms ships (Flask-WTF would look for
+    Flask-Babel, which the portal does not use)."""
+
+    class Meta:
+        locales = ("fr_FR", "fr")
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)
+
+
+class ConventionForm(AdminForm):
     number = StringField("Numéro", validators=[DataRequired(REQUIRED)])
     partner_name = StringField("Partenaire", validators=[DataRequired(REQUIRED)])
     partner_type = SelectField(
         "Type", choices=[(value, PARTNER_TYPE_LABELS[value]) for value in PARTNER_TYPES]
     )
-    perimeter = StringField("Périmètre (codes séparés par des virgules, vide = tout)")
+    perimeter = StringField(
+        "Périmètre (commune ou bailleur : codes séparés par des virgules, obligatoire)"
+    )
     datasets = SelectMultipleField(
         "Données accordées",
-        choices=[(name, DATASET_LABELS[name]) for name in DATASETS],
+        choices=[(name, THEMES[name]) for name in DATASETS],
         default=list(DATASETS),
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
+        # Checked against the catalogue's themes by `management`, with the same French
+        # message as the command line.
+        validate_choice=False,
     )
     signatory = StringField("Signataire")
     signed_on = DateField("Signée le (vide = brouillon)", validators=[Optional()])
     valid_from = DateField("Valide du", validators=[InputRequired(REQUIRED)])
-    valid_until = DateField("au", validators=[InputRequired(REQUIRED)])
+    valid_until = DateField("Valide jusqu'au", validators=[InputRequired(REQUIRED)])
 
 
-class SignForm(FlaskForm):
+class SignForm(AdminForm):
     signed_on = DateField("Signée le", validators=[InputRequired(REQUIRED)])
     signatory = StringField("Signataire")
 
 
-class RenewForm(FlaskForm):
+class RenewForm(AdminForm):
     valid_until = DateField("Nouvelle fin de validité", validators=[InputRequired(REQUIRED)])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(AdminForm):
     email = EmailField("Adresse électronique", validators=[DataRequired(REQUIRED)])
     display_name = StringField("Nom", validators=[DataRequired(REQUIRED)])
     convention = SelectField("Convention", choices=[])
     role = SelectField("Rôle", choices=[(value, ROLE_LABELS[value]) for value in ROLES])
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something (revoke, deactivate, unlock): CSRF token only."""
+class PerimeterForm(AdminForm):
+    perimeter = StringField(
+        "Périmètre (codes séparés par des virgules)", validators=[DataRequired(REQUIRED)]
+    )
+
+
+class ActionForm(AdminForm):
+    """A button that changes something (reactivate, unlock): CSRF token only."""
+
+
+CONFIRMED = "oui"
+
+
+class ConfirmForm(AdminForm):
+    """The confirmation step of a change that closes access (revoke, deactivate): the
+    button of the confirmation page sends `confirm=oui` with the CSRF token."""
+
+    # No default: a POST without the field (a button of an older page, a script) is refused.
+    confirm = HiddenField(
+        "Confirmation",
+        validators=[AnyOf([CONFIRMED], message="confirmez d'abord le changement sur sa page.")],
+    )

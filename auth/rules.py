@@ -7,6 +7,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
+
 from auth.models import Convention, User
 
 FRANCE = ZoneInfo("Europe/Paris")
@@ -34,13 +36,30 @@ class Refusal:
     message: str
 
 
-def convention_denial(convention: Convention, today: date) -> Refusal | None:
+def configured_contact() -> str:
+    """The administrator's contact (`ATLAS_ADMIN_CONTACT`) of the app serving this request,
+    "" outside one."""
+    return current_app.config.get("ATLAS_ADMIN_CONTACT", "") if has_app_context() else ""
+
+
+def contact_sentence(whom: str, contact: str | None, purpose: str = "") -> str:
+    """ "Contactez l'administrateur de la Métropole (atlas@…) pour la renouveler." """
+    contact = configured_contact() if contact is None else contact
+    reached = f"{whom} ({contact})" if contact else whom
+    return f"Contactez {reached}{' ' + purpose if purpose else ''}."
+
+
+def convention_denial(
+    convention: Convention, today: date, contact: str | None = None
+) -> Refusal | None:
+    """Why a convention opens no access on `today`, or None; `contact` (by default the
+    configured one) tells a refused user whom to write to."""
     number = convention.number
     if convention.status == "revoked":
         return Refusal(
             Denial.CONVENTION_REVOKED,
             f"La convention {number} a été révoquée : l'accès au portail est fermé. "
-            "Contactez l'administrateur de la Métropole.",
+            + contact_sentence("l'administrateur de la Métropole", contact),
         )
     if convention.status != "signed":
         return Refusal(
@@ -56,13 +75,15 @@ def convention_denial(convention: Convention, today: date) -> Refusal | None:
         return Refusal(
             Denial.CONVENTION_EXPIRED,
             f"La convention {number} a expiré le {french_date(convention.valid_until)} : "
-            "l'accès au portail est fermé. Contactez l'administrateur de la Métropole "
-            "pour la renouveler.",
+            "l'accès au portail est fermé. "
+            + contact_sentence("l'administrateur de la Métropole", contact, "pour la renouveler"),
         )
     return None
 
 
-def access_denial(user: User, now: datetime, today: date) -> Refusal | None:
+def access_denial(
+    user: User, now: datetime, today: date, contact: str | None = None
+) -> Refusal | None:
     """None when `user` may use the portal at `now` (naive UTC) and on `today` (France).
 
     A lock after failed logins is not a denial here: it guards the login form only
@@ -72,6 +93,6 @@ def access_denial(user: User, now: datetime, today: date) -> Refusal | None:
     if not user.active:
         return Refusal(
             Denial.USER_INACTIVE,
-            "Ce compte a été désactivé. Contactez l'administrateur de votre convention.",
+            "Ce compte a été désactivé. " + contact_sentence("l'administrateur", contact),
         )
-    return convention_denial(user.convention, today)
+    return convention_denial(user.convention, today, contact)

@@ -6,12 +6,20 @@ what the browser sends.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
-DATASETS = ("parc", "occupation", "attributions")
+from data.catalog import THEMES
+
+# What a convention may grant: the catalogue's themes, nothing else.
+DATASETS = tuple(THEMES)
 # Partner types that see every residence of the territory.
 WHOLE_TERRITORY_TYPES = frozenset({"mel", "etat", "departement", "urh", "action_logement"})
+# Partner types that see the residences of their perimeter only: communes (INSEE codes)
+# and landlords (their codes). Their perimeter is never empty; if it is (a convention of
+# an older database), they see no residence at all: access fails closed.
+PERIMETER_TYPES = frozenset({"commune", "bailleur"})
 
 
 @dataclass(frozen=True)
@@ -26,14 +34,25 @@ class AccessScope:
     def grants(self, dataset: str) -> bool:
         return dataset in self.datasets
 
+    @property
+    def perimeter_missing(self) -> bool:
+        """A commune or landlord convention that names no perimeter: it sees no residence."""
+        if self.partner_type == "commune":
+            return not self.communes
+        if self.partner_type == "bailleur":
+            return not self.bailleurs
+        return False
+
     def covers_residence(self, commune_code: str, bailleur_code: str) -> bool:
-        """True when residence-level occupation of this residence may be shown."""
+        """True when residence-level occupation of this residence may be shown: everything
+        for the whole-territory partners, the named communes or landlord codes for the
+        others (none when the perimeter is empty), nothing for an unknown partner type."""
         if self.partner_type in WHOLE_TERRITORY_TYPES:
             return True
         if self.partner_type == "commune":
-            return not self.communes or commune_code in self.communes
+            return commune_code in self.communes
         if self.partner_type == "bailleur":
-            return not self.bailleurs or bailleur_code in self.bailleurs
+            return bailleur_code in self.bailleurs
         return False
 
     def may_see_residence_occupation(self, commune_code: str, bailleur_code: str) -> bool:
@@ -45,4 +64,41 @@ def restricted_notice(scope: AccessScope, on: date) -> str:
     return (
         f"Diffusion restreinte — convention {scope.convention_number} — "
         f"{scope.partner_name} — {on.strftime('%d/%m/%Y')}"
+    )
+
+
+@dataclass(frozen=True)
+class Territory:
+    """The names of the communes and landlords of the warehouse, to name a perimeter (the
+    data layer builds it: `Store.territory`)."""
+
+    communes: Mapping[str, str] = field(default_factory=dict)
+    landlords: Mapping[str, str] = field(default_factory=dict)
+
+    def names(self, partner_type: str) -> Mapping[str, str]:
+        return self.landlords if partner_type == "bailleur" else self.communes
+
+    def unknown_codes(self, partner_type: str, codes: Iterable[str]) -> list[str]:
+        """The codes of a commune or landlord perimeter that the warehouse does not know."""
+        if partner_type not in PERIMETER_TYPES:
+            return []
+        known = self.names(partner_type)
+        return sorted(code for code in codes if code not in known)
+
+
+NO_PERIMETER = "aucun : ne voit aucune résidence"
+
+
+def perimeter_label(partner_type: str, codes: Iterable[str], territory: Territory) -> str:
+    """A perimeter as an administrator reads it: "Capinghem (59128), Lomme (59350)",
+    "Vilogia (900000002)", "tout le territoire"; an unknown code is shown as such."""
+    if partner_type in WHOLE_TERRITORY_TYPES:
+        return "tout le territoire"
+    codes = sorted(set(codes))
+    if partner_type in PERIMETER_TYPES and not codes:
+        return NO_PERIMETER
+    names = territory.names(partner_type)
+    return ", ".join(
+        f"{names[code]} ({code})" if code in names else f"{code} (code inconnu)"
+        for code in sorted(codes, key=lambda code: (names.get(code, "~"), code))
     )

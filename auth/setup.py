@@ -126,6 +126,7 @@ def init_auth(app: Dash, settings: Settings) -> None:
     if not settings.secret_key:
         raise ConfigError("SECRET_KEY is empty: sessions cannot be signed")
     server.config["SECRET_KEY"] = settings.secret_key
+    server.config["ATLAS_ADMIN_CONTACT"] = settings.admin_contact
     prefix = app.config.routes_pathname_prefix
     bp_prefix = prefix.replace("/", "_").replace(".", "_")
     server.config["ATLAS_ROUTES_PREFIX"] = prefix

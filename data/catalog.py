@@ -18,7 +18,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-THEMES: dict[str, str] = {"parc": "Parc", "occupation": "Occupation"}
+# The themes of data, in display order: what the map and panel group indicators by, and the
+# only names a convention may grant (its "datasets", checked by the admin page and CLI).
+# Attributions (SNE demand and allocations) has no mapped indicator yet: a theme without
+# indicators is granted but offers nothing to choose on the map.
+THEMES: dict[str, str] = {
+    "parc": "Parc",
+    "occupation": "Occupation",
+    "attributions": "Attributions",
+}
 ZONE_SCALES = ("epci", "commune", "iris", "qpv")
 SCALES = (*ZONE_SCALES, "residence")
 PERSONS_PER_MAIN_RESIDENCE = 2.2

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from auth.scope import AccessScope
+from auth.scope import AccessScope, Territory
 
 WAREHOUSE_TABLES = ("zones", "residences", "indicators")
 # The rows of `indicators` again, sorted by zone or residence: a panel reads the ~300 rows
@@ -345,6 +345,45 @@ class Store:
     def zone_ref(self, scale: str, code: str) -> ZoneRef | None:
         """The zone of one scale and code (name and parent commune), or None if unknown."""
         return self._zone_refs.get((scale, code))
+
+    @functools.cached_property
+    def territory(self) -> Territory:
+        """The names of the communes and landlords, to name a convention's perimeter."""
+        landlords = (
+            self._cursor()
+            .execute(
+                "SELECT bailleur_code, min(bailleur_name) FROM residences "
+                "WHERE bailleur_code IS NOT NULL GROUP BY bailleur_code"
+            )
+            .fetchall()
+        )
+        communes = {
+            code: ref.name for (scale, code), ref in self._zone_refs.items() if scale == "commune"
+        }
+        return Territory(communes=communes, landlords=dict(landlords))
+
+    def residence_labels(self, residence_ids: Iterable[str]) -> dict[str, str]:
+        """'Name, address' of each known residence id (the address names its commune), for
+        the audit log."""
+        ids = sorted(set(residence_ids))
+        if not ids:
+            return {}
+        rows = (
+            self._cursor()
+            .execute(
+                "SELECT residence_id, name, address, commune_code FROM residences "
+                "WHERE residence_id IN (SELECT unnest(?))",
+                [ids],
+            )
+            .fetchall()
+        )
+        labels = {}
+        for residence_id, name, address, commune_code in rows:
+            commune = self.zone_ref("commune", commune_code)
+            # The address names its commune; a residence named by its address, once.
+            place = address or (commune.name if commune else commune_code)
+            labels[residence_id] = place if name in ("", None, address) else f"{name}, {place}"
+        return labels
 
     @functools.cached_property
     def epci(self) -> ZoneRef | None:

@@ -59,6 +59,21 @@ def test_occupation_needs_the_dataset_even_inside_the_perimeter() -> None:
     assert not scope.may_see_residence_occupation("59128", "x")
 
 
+@pytest.mark.parametrize("partner_type", ["commune", "bailleur"])
+def test_an_empty_perimeter_fails_closed(partner_type: str) -> None:
+    scope = scope_of(convention(partner_type, ()))
+    assert scope.perimeter_missing
+    assert not scope.covers_residence("59128", "900000002")
+    assert not scope.may_see_residence_occupation("59350", "900000001")
+    assert scope.grants("occupation")  # zone-level figures stay shared
+
+
+@given(commune=CODES, bailleur=CODES)
+def test_an_empty_perimeter_covers_no_residence_property(commune: str, bailleur: str) -> None:
+    for partner_type in ("commune", "bailleur"):
+        assert not scope_of(convention(partner_type, ())).covers_residence(commune, bailleur)
+
+
 def test_unknown_partner_types_see_no_residence() -> None:
     scope = AccessScope("N", "P", "inconnu", frozenset(DATASETS))
     assert not scope.covers_residence("59128", "900000002")

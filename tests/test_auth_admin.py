@@ -94,7 +94,7 @@ def test_create_sign_renew_and_revoke_a_convention(auth_app: Dash) -> None:
     )
     assert renewed.status_code == 302
     assert str(convention(auth_app, "CONV-2024-060").valid_until) == "2029-12-31"
-    revoked = post_form(client, "/admin/conventions/CONV-2024-060/revoke", {})
+    revoked = post_form(client, "/admin/conventions/CONV-2024-060/revoke", {"confirm": "oui"})
     assert revoked.status_code == 302
     assert "Convention CONV-2024-060 révoquée." in unescape(
         client.get(revoked.headers["Location"]).text
@@ -102,7 +102,7 @@ def test_create_sign_renew_and_revoke_a_convention(auth_app: Dash) -> None:
     assert convention(auth_app, "CONV-2024-060").status == "revoked"
     changes = admin_changes(auth_app)
     assert len(changes) == 4
-    assert changes[0].startswith("convention CONV-2024-060 créée (draft, commune")
+    assert changes[0].startswith("convention CONV-2024-060 créée (brouillon, commune")
     assert "signée" in changes[1] and "renouvelée" in changes[2] and "révoquée" in changes[3]
 
 
@@ -161,7 +161,7 @@ def test_invite_then_deactivate_and_unlock_users(auth_app: Dash) -> None:
     assert count(auth_app, User, User.email == "habitat@lomme.example") == 1
     with auth_app.server.extensions["atlas_auth"].db.reading() as session:
         user_id = session.scalar(select(User.id).where(User.email == "habitat@lomme.example"))
-    deactivated = post_form(client, f"/admin/users/{user_id}/deactivate", {})
+    deactivated = post_form(client, f"/admin/users/{user_id}/deactivate", {"confirm": "oui"})
     assert deactivated.status_code == 302
     assert newcomer.get("/_dash-layout").status_code == 401
     # Lock an account with failures, then unlock it from the admin page.

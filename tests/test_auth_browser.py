@@ -108,7 +108,8 @@ def test_a_convention_revoked_during_a_session_sends_the_user_to_the_login_page(
     expect(page.locator(".leaflet-container").first).to_be_visible(timeout=30_000)
 
     admin.goto(f"{live_server}/admin")
-    admin.locator(f"tr[data-convention='{number}'] button:has-text('Révoquer')").click()
+    admin.locator(f"tr[data-convention='{number}'] a:has-text('Révoquer')").click()
+    admin.click("#confirm-form button:has-text('Révoquer la convention')")
     expect(admin.locator("#admin-message")).to_contain_text(f"Convention {number} révoquée.")
 
     # The next request of the map to Dash gets 401: the page reloads on the login page,

@@ -98,6 +98,10 @@ def test_create_deactivate_and_unlock_users(auth_app: Dash) -> None:
         ([*CREATE[:-2], "--valid-until", "31/01/2027"], None, "AAAA-MM-JJ"),
         ([*CREATE[:-2], "--valid-until", "2020-01-01"], None, "précède"),
         ([*CREATE[:10], "--datasets", "parc,revenus", *CREATE[12:]], None, "revenus"),
+        ([*CREATE[:8], *CREATE[10:]], None, "Une convention de commune doit nommer son périmètre"),
+        ([*CREATE[:9], " , ", *CREATE[10:]], None, "doit nommer son périmètre"),
+        ([*CREATE[:6], "--type", "bailleur", *CREATE[10:]], None,
+         "Une convention de bailleur doit nommer son périmètre"),
         (["conventions", "revoke", "CONV-1999-999"], None, "Aucune convention"),
         (["conventions", "create", "--number", "CONV-2024-071"], None, "Missing option"),
         (
