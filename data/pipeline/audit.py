@@ -17,8 +17,8 @@ T integers, `high - low >= T - 1`: never exact, and never narrower than the whol
 
 The time series are equations too: between two vintages, the change of what a published
 zone leaves once its published parts are subtracted (its hidden remainder) is known; it
-must be 0 or at least T in size, or it would describe what happened to fewer than T
-units inside hidden cells (`audit_changes`).
+must not describe what happened to fewer than T units inside hidden cells
+(`audit_changes`).
 
 Speed: the equations of nested zones are reduced first (a zone minus the published zones
 inside it, largest first), which splits the system into many small independent parts; a
@@ -27,6 +27,7 @@ part with one equation has its bounds in closed form, the others go to HiGHS.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -75,12 +76,14 @@ class Breach:
 
 @dataclass(frozen=True)
 class ChangeBreach:
-    """A hidden remainder that differs by 1 to T - 1 units between two vintages of a
-    table: its total must be hidden in `table` (see `consistent_vintages`)."""
+    """A hidden remainder whose change between `table` and another vintage isolates
+    fewer than T units: its total must be hidden in `table` (or, for a reduced remainder,
+    `reduced`, a sibling hidden beside it). See `audit_changes`."""
 
     table: str
     equation: str
     change: float
+    reduced: bool
 
 
 @dataclass
@@ -324,45 +327,62 @@ def audit_table(
     return TableAudit(table.name, checked, breaches, reduced, remainders)
 
 
-def consistent_vintages(totals: dict[str, float], threshold: int) -> set[str]:
-    """The most vintages whose totals differ pairwise by 0 or by at least T: the most
-    frequent total, then the others far enough from every one kept."""
-    groups: dict[float, list[str]] = defaultdict(list)
-    for name, total in totals.items():
-        groups[round(total, 6)].append(name)
-    kept: list[float] = []
-    for total in sorted(groups, key=lambda t: (-len(groups[t]), t)):
-        if all(abs(total - other) >= threshold - EPSILON for other in kept):
-            kept.append(total)
-    return {name for total in kept for name in groups[total]}
+def _moved(
+    before: Equation, after: Equation, was: dict[str, float], now: dict[str, float]
+) -> float:
+    """How many units moved inside a hidden remainder between two vintages: each hidden
+    cell's change, a cell counting whole where it enters or leaves the remainder."""
+    return sum(
+        abs((now[c] if c in after.cells else 0.0) - (was[c] if c in before.cells else 0.0))
+        for c in before.cells | after.cells
+    )
 
 
-def audit_changes(audits: list[TableAudit], threshold: int) -> list[ChangeBreach]:
+def audit_changes(
+    audits: list[TableAudit], threshold: int, truth: dict[str, dict[str, float]]
+) -> list[ChangeBreach]:
     """The time series as equations: between any two vintages of a table, the change of
-    each hidden remainder (a published total minus its published parts and sub-totals) is
-    known. Where one changes by 1 to T - 1 units, the vintages outside the largest
-    consistent set are breaches: their total must be hidden. The change of a whole total
-    minus all its published residences is the sum of the changes of the remainders inside
-    it, each 0 or at least T: it tells nothing more."""
-    found = []
-    series: dict[str, dict[str, Equation]] = defaultdict(dict)
-    for audit in audits:
-        for key, equation in audit.equations.items():
-            series[key][audit.name] = equation
-    for key, by_table in series.items():
-        if len(by_table) < 2 or not any(e.cells for e in by_table.values()):
-            continue
-        totals = {name: e.total for name, e in by_table.items()}
-        kept = consistent_vintages(totals, threshold)
-        for name in sorted(set(totals) - kept):
-            change = min(abs(totals[name] - totals[other]) for other in kept)
-            found.append(ChangeBreach(name, key, change))
-    return found
+    each hidden remainder is known (reduced: a total minus its published parts and
+    sub-totals; whole: a total minus all its published residences). A change describes
+    what happened to the hidden cells; it isolates fewer than T units when it is not 0
+    and fewer than T units moved to make it (`truth`: the true value of every cell of
+    each table, by table name). Each such pair of vintages is a breach; the vintage in
+    the most of them is the one whose total must be hidden, until none is left."""
+    found: dict[tuple[str, str], ChangeBreach] = {}
+    for kind in ("equations", "remainders"):
+        series: dict[str, dict[str, Equation]] = defaultdict(dict)
+        for audit in audits:
+            for key, equation in getattr(audit, kind).items():
+                series[key][audit.name] = equation
+        for key, by_table in series.items():
+            if len(by_table) < 2 or not any(e.cells for e in by_table.values()):
+                continue
+            pairs = []
+            for first, second in itertools.combinations(sorted(by_table), 2):
+                before, after = by_table[first], by_table[second]
+                change = after.total - before.total
+                if (
+                    abs(change) > EPSILON
+                    and _moved(before, after, truth[first], truth[second]) < threshold - EPSILON
+                ):
+                    pairs.append((first, second, change))
+            while pairs:
+                involved: dict[str, int] = defaultdict(int)
+                for first, second, _ in pairs:
+                    involved[first] += 1
+                    involved[second] += 1
+                worst = max(involved, key=lambda name: (involved[name], name))
+                change = min(abs(c) for f, s, c in pairs if worst in (f, s))
+                # a whole remainder is only kept apart by hiding its total (no sibling)
+                found[(worst, key)] = ChangeBreach(worst, key, change, kind == "equations")
+                pairs = [p for p in pairs if worst not in p[:2]]
+    return list(found.values())
 
 
 def audit_series(
-    tables: Iterable[Table], threshold: int
+    tables: Iterable[Table], threshold: int, truth: dict[str, dict[str, float]]
 ) -> tuple[list[TableAudit], list[ChangeBreach]]:
     """Audit each table of one theme (every vintage), then the changes between vintages."""
+    tables = list(tables)
     audits = [audit_table(table, threshold) for table in tables]
-    return audits, audit_changes(audits, threshold)
+    return audits, audit_changes(audits, threshold, truth)
