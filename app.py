@@ -34,7 +34,8 @@ def create_app(settings: Settings) -> Dash:
 
     @app.server.get("/healthz")
     def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+        # Which build this process serves: every instance of a deployment should say the same.
+        return {"status": "ok", "warehouse": str(store.manifest.get("built_at", ""))}
 
     geodata_urls = register_geodata_routes(app, store)
     app.layout = layout_function(

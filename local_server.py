@@ -7,6 +7,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
+
+GUNICORN_CONFIG = Path(__file__).resolve().parent / "gunicorn.conf.py"
 
 
 def free_port() -> int:
@@ -18,8 +21,8 @@ def free_port() -> int:
 def gunicorn_command(port: int) -> list[str]:
     """The gunicorn command line of `make run` (2 workers x 4 threads) bound to `port`."""
     return [
-        sys.executable, "-m", "gunicorn", "app:server", "--bind", f"127.0.0.1:{port}",
-        "--workers", "2", "--threads", "4", "--no-control-socket",
+        sys.executable, "-m", "gunicorn", "app:server", "--config", str(GUNICORN_CONFIG),
+        "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4", "--no-control-socket",
     ]  # fmt: skip
 
 
