@@ -8,6 +8,7 @@ from dash import Dash
 
 from auth import init_auth
 from auth.access import NoAccess, current_account, current_scope
+from auth.outage import install_outage_answer
 from auth.scope import restricted_notice
 from callbacks import register_all
 from callbacks.map_geodata import register_geodata_routes
@@ -31,6 +32,7 @@ def create_app(settings: Settings) -> Dash:
     app.server.config["ATLAS_SETTINGS"] = settings
     app.server.config["ATLAS_STORE"] = store
     init_auth(app, settings)
+    install_outage_answer(app.server)
 
     @app.server.get("/healthz")
     def healthz() -> dict[str, str]:
