@@ -35,9 +35,10 @@ def create_app(settings: Settings) -> Dash:
     install_outage_answer(app.server)
 
     @app.server.get("/healthz")
-    def healthz() -> dict[str, str]:
-        # Which build this process serves: every instance of a deployment should say the same.
-        return {"status": "ok", "warehouse": str(store.manifest.get("built_at", ""))}
+    def healthz() -> tuple[dict[str, str], dict[str, str]]:
+        # Which warehouse build this process serves (its time): all instances of a
+        # deployment should name the same one (deploy/README.md).
+        return {"status": "ok"}, {"X-Atlas-Warehouse": str(store.manifest.get("built_at", ""))}
 
     geodata_urls = register_geodata_routes(app, store)
     app.layout = layout_function(
