@@ -18,10 +18,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def gunicorn_command(port: int) -> list[str]:
+def gunicorn_command(port: int, app: str = "app:server") -> list[str]:
     """The gunicorn command line of `make run` (2 workers x 4 threads) bound to `port`."""
     return [
-        sys.executable, "-m", "gunicorn", "app:server", "--config", str(GUNICORN_CONFIG),
+        sys.executable, "-m", "gunicorn", app, "--config", str(GUNICORN_CONFIG),
         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4", "--no-control-socket",
     ]  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""Faults of a running deployment: the warehouse rebuilt under load, SIGTERM to gunicorn.
+"""Faults of a running deployment: the warehouse rebuilt under requests, SIGTERM to gunicorn.
 
 Each test starts the portal under gunicorn as `make run` does (gunicorn.conf.py, 2
 workers x 4 threads) on a small warehouse of its own, logs a user in with `requests`, and
@@ -19,6 +19,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,6 +36,8 @@ pytestmark = pytest.mark.slow
 
 RPLS_LINES = 3000
 EMAIL = "mel-admin@atlas-demo.fr"
+SLOW_SECONDS = 3
+IN_FLIGHT = 6
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +64,9 @@ def build_warehouse(raw: Path, out: Path, threshold: int) -> str:
 
 
 @contextmanager
-def portal(tmp_path: Path, warehouse: Path) -> Iterator[tuple[str, subprocess.Popen, Path]]:
+def portal(
+    tmp_path: Path, warehouse: Path, app: str = "app:server"
+) -> Iterator[tuple[str, subprocess.Popen, Path]]:
     """The portal under gunicorn on `warehouse`, demo accounts in a SQLite user store."""
     database_url = f"sqlite:///{tmp_path / 'atlas.sqlite3'}"
     db = Database(database_url, tmp_path / "atlas-auth.lock")
@@ -80,7 +85,11 @@ def portal(tmp_path: Path, warehouse: Path) -> Iterator[tuple[str, subprocess.Po
     log_path = tmp_path / "gunicorn.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            gunicorn_command(port), cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            gunicorn_command(port, app),
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             wait_until_up(f"http://127.0.0.1:{port}/healthz", process, timeout=120)
@@ -183,3 +192,38 @@ def test_rebuild_under_requests_keeps_the_old_build_until_reload(small_raw, tmp_
         master.send_signal(signal.SIGHUP)  # what `systemctl reload` sends
         wait_for(lambda: all(health() == (200, second) for _ in range(20)), 60, "the new build")
         assert residences()[1] != old_etag
+
+
+@pytest.fixture(scope="module")
+def small_warehouse(small_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    warehouse = tmp_path_factory.mktemp("small") / "warehouse"
+    build_warehouse(small_raw, warehouse, threshold=11)
+    return warehouse
+
+
+def test_sigterm_lets_requests_in_flight_end(small_warehouse, tmp_path):
+    """SIGTERM (what systemd and deploy/ send to stop an instance): the requests being
+    served end normally, new connections are refused, and gunicorn exits cleanly within
+    its graceful timeout, killing no worker."""
+    with portal(tmp_path, small_warehouse, "tests.slow_wsgi:application") as (base, master, log):
+        cookies = logged_in(base).cookies.get_dict()
+
+        def slow_page() -> tuple[int, str]:
+            response = requests.get(f"{base}/?delay={SLOW_SECONDS}", cookies=cookies, timeout=60)
+            return response.status_code, response.text
+
+        with ThreadPoolExecutor(max_workers=IN_FLIGHT) as pool:
+            answers = [pool.submit(slow_page) for _ in range(IN_FLIGHT)]
+            time.sleep(1.0)  # every request is being served
+            sent = time.monotonic()
+            master.send_signal(signal.SIGTERM)
+            time.sleep(0.5)
+            with pytest.raises(requests.ConnectionError):
+                requests.get(f"{base}/healthz", timeout=5)
+            results = [answer.result() for answer in answers]
+        assert [status for status, _ in results] == [200] * IN_FLIGHT
+        assert all("_dash-renderer" in text for _, text in results)
+        assert master.wait(timeout=30) == 0
+        assert time.monotonic() - sent < 15
+        text = log.read_text()
+        assert "WORKER TIMEOUT" not in text and "SIGKILL" not in text, text
