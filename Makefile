@@ -41,7 +41,7 @@ data: $(VENV)/.installed
 run: $(VENV)/.installed $(WAREHOUSE)/manifest.json
 	@ATLAS_ENV=demo $(PY) -m auth.demo_accounts
 	@echo "Atlas du logement social (données de démonstration): http://$(HOST):$(PORT)/"
-	ATLAS_ENV=demo HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn app:server \
+	ATLAS_ENV=demo HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn app:server --config gunicorn.conf.py \
 		--bind $(HOST):$(PORT) --workers 2 --threads 4 --no-control-socket
 
 chromium:
@@ -63,4 +63,4 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf var/raw var/warehouse
+	rm -rf var/raw var/warehouse var/warehouse.builds

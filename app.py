@@ -9,6 +9,7 @@ from flask_wtf.csrf import generate_csrf
 
 from auth import init_auth
 from auth.access import NoAccess, current_account, current_scope
+from auth.outage import install_outage_answer
 from auth.scope import restricted_notice
 from callbacks import register_all
 from callbacks.map_geodata import register_geodata_routes
@@ -32,10 +33,13 @@ def create_app(settings: Settings) -> Dash:
     app.server.config["ATLAS_SETTINGS"] = settings
     app.server.config["ATLAS_STORE"] = store
     init_auth(app, settings)
+    install_outage_answer(app.server)
 
     @app.server.get("/healthz")
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    def healthz() -> tuple[dict[str, str], dict[str, str]]:
+        # Which warehouse build this process serves (its time): all instances of a
+        # deployment should name the same one (deploy/README.md).
+        return {"status": "ok"}, {"X-Atlas-Warehouse": str(store.manifest.get("built_at", ""))}
 
     geodata_urls = register_geodata_routes(app, store)
     app.layout = layout_function(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,3 +121,18 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             "ATLAS_ADMIN_CONTACT", "" if env == "production" else DEMO_ADMIN_CONTACT
         ).strip(),
     )
+
+
+def pin_warehouse(environ: MutableMapping[str, str]) -> Path:
+    """Point ATLAS_DATA_DIR in `environ` at the build the warehouse directory names now.
+
+    gunicorn's master calls it before starting workers (gunicorn.conf.py): every worker,
+    including one restarted later, then serves that same build, even after `make data`
+    has switched the directory to a new one, until the app is restarted or reloaded
+    (SIGHUP calls it again). The directory as configured is kept in ATLAS_WAREHOUSE_LINK.
+    """
+    link = environ.get("ATLAS_WAREHOUSE_LINK") or str(load_settings(dict(environ)).data_dir)
+    environ["ATLAS_WAREHOUSE_LINK"] = link
+    pinned = Path(link).resolve()
+    environ["ATLAS_DATA_DIR"] = str(pinned)
+    return pinned

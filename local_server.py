@@ -7,6 +7,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
+
+GUNICORN_CONFIG = Path(__file__).resolve().parent / "gunicorn.conf.py"
 
 
 def free_port() -> int:
@@ -15,11 +18,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def gunicorn_command(port: int) -> list[str]:
+def gunicorn_command(port: int, app: str = "app:server") -> list[str]:
     """The gunicorn command line of `make run` (2 workers x 4 threads) bound to `port`."""
     return [
-        sys.executable, "-m", "gunicorn", "app:server", "--bind", f"127.0.0.1:{port}",
-        "--workers", "2", "--threads", "4", "--no-control-socket",
+        sys.executable, "-m", "gunicorn", app, "--config", str(GUNICORN_CONFIG),
+        "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4", "--no-control-socket",
     ]  # fmt: skip
 
 

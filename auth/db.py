@@ -114,7 +114,12 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A database server that does not answer fails a request within seconds (a 503 page,
+    # auth/outage.py) instead of holding a worker thread for minutes; pooled connections
+    # are checked before use, so the portal recovers by itself when the server is back.
+    return create_engine(
+        url, pool_pre_ping=True, pool_timeout=10, connect_args={"connect_timeout": 5}
+    )
 
 
 @contextmanager

@@ -38,6 +38,9 @@ class WarehouseMissing(RuntimeError):
 
 class Store:
     def __init__(self, data_dir: Path) -> None:
+        # `make data` switches the warehouse directory (a link) to a new build: every file
+        # is read from the build it names now, which the store keeps until the process ends.
+        data_dir = Path(data_dir).resolve()
         manifest_path = data_dir / "manifest.json"
         if not manifest_path.exists():
             raise WarehouseMissing(f"no warehouse at {data_dir}: run `make data` first")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -94,7 +95,10 @@ def test_successful_build_replaces_the_old_warehouse(small_raw, tmp_path):
         .fetchone()[0]
     )
     assert smallest >= 25
-    assert [p.name for p in tmp_path.iterdir()] == ["warehouse"]  # nothing left behind
+    # Nothing left behind: the link and its builds (the one before it kept).
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["warehouse", "warehouse.builds"]
+    assert out.is_symlink()
+    assert len(list((tmp_path / "warehouse.builds").iterdir())) == 2
 
 
 def corrupt(raw: Path, tmp_path: Path, line: int, column: str, value: str) -> Path:
@@ -162,3 +166,47 @@ def test_large_raw_files_are_built_in_a_database_file(small_raw, tmp_path, monke
     assert database_for(layout, tmp_path) == ":memory:"
     monkeypatch.setattr(build_module, "IN_MEMORY_MAX_BYTES", 1000)
     assert database_for(layout, tmp_path) == str(tmp_path / "build.duckdb")
+
+
+def test_swap_in_switches_a_link_and_keeps_the_newest_builds(tmp_path):
+    out = old_warehouse(tmp_path)  # a warehouse from before builds were kept
+    targets = []
+    for n in range(5):
+        new = tmp_path / f"new-{n}"
+        new.mkdir()
+        (new / "manifest.json").write_text(json.dumps({"n": n}))
+        targets.append(swap_in(new, out, keep=3))
+        assert out.is_symlink() and out.resolve() == targets[-1]
+        assert json.loads((out / "manifest.json").read_text()) == {"n": n}
+    builds = sorted((tmp_path / "warehouse.builds").iterdir())
+    assert builds == targets[-3:]
+    assert not os.path.isabs(os.readlink(out))  # the directory can be moved or mounted
+
+
+def test_swap_in_moves_an_earlier_warehouse_among_the_builds(tmp_path):
+    out = old_warehouse(tmp_path)
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "manifest.json").write_text("{}")
+    target = swap_in(new, out)
+    earlier = [p for p in (tmp_path / "warehouse.builds").iterdir() if p != target]
+    assert [p.name.endswith("-earlier") for p in earlier] == [True]
+    assert (earlier[0] / "manifest.json").read_text() == '{"old": true}'
+    assert sorted((tmp_path / "warehouse.builds").iterdir()) == [earlier[0], target]
+
+
+def test_pin_warehouse_names_the_current_build(tmp_path):
+    from config import pin_warehouse
+
+    out = tmp_path / "warehouse"
+    first = tmp_path / "first"
+    first.mkdir()
+    swap_in(first, out)
+    environ = {"ATLAS_ENV": "test", "ATLAS_VAR_DIR": str(tmp_path), "ATLAS_DATA_DIR": str(out)}
+    pinned = pin_warehouse(environ)
+    assert pinned == out.resolve() and environ["ATLAS_DATA_DIR"] == str(pinned)
+    second = tmp_path / "second"
+    second.mkdir()
+    swap_in(second, out)
+    assert Path(environ["ATLAS_DATA_DIR"]) == pinned  # still the first build
+    assert pin_warehouse(environ) == out.resolve() != pinned  # a reload takes the new one

@@ -284,7 +284,8 @@ def database_for(layout: RawLayout, work: Path) -> str:
 
 def build(raw_dir: Path, out_dir: Path, threshold: int, epci_code: str, echo: Echo = print) -> dict:
     """Build the warehouse of `raw_dir` into `out_dir` atomically; return the manifest."""
-    out_dir = Path(out_dir).resolve()
+    # The directory's own place: `out_dir` itself is a link to the current build.
+    out_dir = Path(out_dir).parent.resolve() / Path(out_dir).name
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     clock = Clock(echo)
     started = time.perf_counter()

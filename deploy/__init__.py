@@ -1,0 +1,1 @@
+"""Files to run the portal on more than one machine (see deploy/README.md)."""
