@@ -84,6 +84,7 @@ class ChangeBreach:
     equation: str
     change: float
     reduced: bool
+    partners: tuple[str, ...]  # the vintages it differs from by too little
 
 
 @dataclass
@@ -374,7 +375,10 @@ def audit_changes(
                 worst = max(involved, key=lambda name: (involved[name], name))
                 change = min(abs(c) for f, s, c in pairs if worst in (f, s))
                 # a whole remainder is only kept apart by hiding its total (no sibling)
-                found[(worst, key)] = ChangeBreach(worst, key, change, kind == "equations")
+                partners = tuple(f if s == worst else s for f, s, _ in pairs if worst in (f, s))
+                found[(worst, key)] = ChangeBreach(
+                    worst, key, change, kind == "equations", partners
+                )
                 pairs = [p for p in pairs if worst not in p[:2]]
     return list(found.values())
 

@@ -358,11 +358,39 @@ class Discloser:
                 self._widen(theme, year, audit, table, breach.cell, breach.equation)
         for change in changes:
             audit, table, year = by_name[change.table]
+            equation = (audit.equations if change.reduced else audit.remainders)[change.equation]
+            partners = [int(name.split(" ")[1]) for name in change.partners]
+            mover = self._mover(theme, year, partners, equation.loose_published)
+            if mover is not None:
+                self.forced[theme][year].add(mover)
+                continue
             sibling = None
             if change.reduced:
-                remainder = audit.equations[change.equation].cells
-                sibling = self._sibling(theme, year, audit, table, change.equation, remainder)
+                sibling = self._sibling(theme, year, audit, table, change.equation, equation.cells)
             self._hide_total(theme, year, sibling or change.equation)
+
+    def _mover(
+        self, theme: str, year: int, partners: list[int], candidates: tuple[str, ...]
+    ) -> str | None:
+        """A published residence of a remainder that moved by at least T units between
+        `year` and each of the `partners` vintages (built, demolished or grown): hidden with
+        the others, it makes each of those changes the work of at least T units. The
+        smallest such residence: hiding it costs less than hiding a zone's dwellings in a
+        vintage (what a user reads first of a commune)."""
+        counts = {y: layout.count for y, layout in self.layouts[theme].items()}
+        now = counts[year]
+        movers = [
+            cell
+            for cell in candidates
+            if cell.startswith("residence:")
+            and all(
+                abs(now.get(cell, 0.0) - counts[partner].get(cell, 0.0)) >= self.threshold
+                for partner in partners
+            )
+        ]
+        if not movers:
+            return None
+        return min(movers, key=lambda c: (now.get(c, 0.0), c)).split(":", 1)[1]
 
     def _widen(
         self, theme: str, year: int, audit: TableAudit, table: Table, cell: str, key: str | None
