@@ -7,12 +7,15 @@ temporary directory, then runs, each in its own child process:
 - the floor: DuckDB counting the rows of every RPLS file (`SELECT count(*) FROM read_csv`);
 - the build: `python -m data.pipeline build`.
 Wall time is measured around the child; peak memory is the child's maximum resident set
-(`os.wait4` rusage, so it covers that child alone). Prints one comparable table.
+(`os.wait4` rusage, so it covers that child alone). Prints one comparable table, and what
+the disclosure audit adds to the build: its rounds after the first pass of the secrecy
+rules, and the read-back of the written tables (from the manifest), against the rest.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -85,7 +88,12 @@ def bench_scale(work: Path, scale: float) -> dict:
         ]
     )
     steps = [line.strip() for line in build.output.splitlines() if line.startswith("  ")]
+    manifest = json.loads((work / f"warehouse-x{scale:g}" / "manifest.json").read_text())
+    audit = manifest["disclosure_audit"]
+    added = audit["seconds"] - audit["rules_seconds"] + manifest["timings_s"]["audit"]
     return {
+        "audit_s": added,
+        "audit_rounds": audit["rounds"],
         "scale": scale,
         "rows": int(scan.output.split()[-1]),
         "size_mib": size_mib,
@@ -99,14 +107,15 @@ def bench_scale(work: Path, scale: float) -> dict:
 def report(results: list[dict]) -> str:
     lines = [
         f"{'scale':>5} {'RPLS rows':>10} {'RPLS MiB':>9} | {'scan s':>7} {'scan MiB':>8} | "
-        f"{'build s':>8} {'build MiB':>9} | {'build/scan':>10}",
+        f"{'build s':>8} {'build MiB':>9} | {'build/scan':>10} | {'audit s':>7} {'audit/rest':>10}",
     ]
     for r in results:
         lines.append(
             f"{r['scale']:>5g} {r['rows']:>10,} {r['size_mib']:>9.0f} | "
             f"{r['scan'].seconds:>7.1f} {r['scan'].peak_mib:>8.0f} | "
             f"{r['build'].seconds:>8.1f} {r['build'].peak_mib:>9.0f} | "
-            f"{r['build'].seconds / r['scan'].seconds:>10.1f}"
+            f"{r['build'].seconds / r['scan'].seconds:>10.1f} | "
+            f"{r['audit_s']:>7.2f} {r['audit_s'] / (r['build'].seconds - r['audit_s']):>9.0%}"
         )
     for r in results:
         lines.append(

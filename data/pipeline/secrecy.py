@@ -124,12 +124,14 @@ class ZoneStructure:
         self.overlay = tree.overlay
         self.members: dict[ZoneKey, list[str]] = defaultdict(list)
         self.path: dict[str, list[ZoneKey]] = {}
+        self.zones_of: dict[str, set[ZoneKey]] = {}
         for cell in cells:
             leaf = ("iris", cell.iris) if cell.iris is not None else ("commune", cell.commune)
             self.path[cell.residence_id] = self._chain(leaf)
             zones = {("epci", cell.epci), ("commune", cell.commune), leaf}
             if cell.qpv is not None:
                 zones.add(("qpv", cell.qpv))
+            self.zones_of[cell.residence_id] = zones
             for zone in zones:
                 self.members[zone].append(cell.residence_id)
         self.order = sorted(self.members, key=lambda z: (-SCALE_DEPTH[z[0]], z))
@@ -159,6 +161,19 @@ class _Protector:
         self.members = structure.members
         self.hidden = hidden
         self.secret = {zone for zone in secret if zone in self.members}
+        # the hidden residences of every zone, kept up to date by `_hide`
+        self.hidden_members: dict[ZoneKey, list[str]] = defaultdict(list)
+        for residence in hidden:
+            if residence in structure.path:
+                self._file(residence)
+
+    def _file(self, residence: str) -> None:
+        for zone in self.structure.zones_of[residence]:
+            self.hidden_members[zone].append(residence)
+
+    def _hide(self, residence: str) -> None:
+        self.hidden.add(residence)
+        self._file(residence)
 
     def _cover(self, residence: str, top: ZoneKey) -> ZoneKey | None:
         """The highest published zone strictly below `top` on the residence's path."""
@@ -179,7 +194,7 @@ class _Protector:
         return cover
 
     def _loose(self, zone: ZoneKey) -> list[str]:
-        return [r for r in self.members[zone] if r in self.hidden and self._cover(r, zone) is None]
+        return [r for r in self.hidden_members[zone] if self._cover(r, zone) is None]
 
     def loose_mass(self, zone: ZoneKey) -> int:
         return sum(self.count[r] for r in self._loose(zone))
@@ -214,7 +229,7 @@ class _Protector:
                 if r not in self.hidden and self._cover(r, zone) is None
             ]
             if loose_published:
-                self.hidden.add(min(loose_published, key=lambda r: (self.count[r], r)))
+                self._hide(min(loose_published, key=lambda r: (self.count[r], r)))
                 continue
             frontier = {
                 cover for r in self.members[zone] if (cover := self._cover(r, zone)) is not None
