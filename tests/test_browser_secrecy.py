@@ -1,0 +1,92 @@
+"""Secrecy as a signatory's browser receives it, in a real Chromium under gunicorn.
+
+A screenshot of each step is kept under test-results/secrecy-*.png (look at them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from playwright.sync_api import Page, expect
+
+from layouts.panel_labels import ZONE_OF_ONE_RESIDENCE_TEXT, secret_residence_text
+
+pytestmark = pytest.mark.browser
+SLOW = 30_000
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results"
+PANEL = "#panel"
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"secrecy-{name}.png", full_page=True)
+
+
+def query(warehouse: Path, sql: str, *tables: str) -> tuple:
+    paths = [str(warehouse / f"{table}.parquet") for table in tables]
+    return duckdb.connect().execute(sql, paths).fetchone()
+
+
+def test_a_commune_user_reads_no_occupation_of_a_zone_that_is_another_s_residence(
+    page: Page, live_server: str, login_as, demo_warehouse: Path
+) -> None:
+    """An IRIS of another commune whose occupation is one residence's: Roubaix's user
+    reads 'hors périmètre' and the sentence, never the value; the MEL reads it."""
+    code, year, value = query(
+        demo_warehouse,
+        """
+        SELECT i.code, i.year, i.value FROM read_parquet(?) i JOIN read_parquet(?) r
+          USING (residence_id)
+        WHERE i.status = 'perimeter' AND i.scale = 'iris' AND r.commune_code <> '59512'
+          AND i.indicator_id = 'occupation.apl_share'
+        ORDER BY i.year DESC, i.code LIMIT 1
+        """,
+        "indicators",
+        "residences",
+    )
+    view = (
+        f"/?echelle=iris&theme=occupation&indicateur=occupation.apl_share&annee={year}"
+        f"&classes=quantile&selection=iris:{code}"
+    )
+    shown = f"{value:.1f}".replace(".", ",")
+    for email, sees in (("roubaix@atlas-demo.fr", False), ("mel-admin@atlas-demo.fr", True)):
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        login_as(page, live_server, email)
+        page.goto(live_server + view)
+        panel = page.locator(PANEL)
+        expect(panel.locator(".panel-title")).to_be_visible(timeout=SLOW)
+        row = panel.locator("tr", has_text="aide au logement").first
+        if sees:
+            expect(row).to_contain_text(shown, timeout=SLOW)
+            expect(panel).not_to_contain_text(ZONE_OF_ONE_RESIDENCE_TEXT)
+        else:
+            expect(row).to_contain_text("hors périmètre", timeout=SLOW)
+            expect(row).not_to_contain_text(shown)
+            expect(panel).to_contain_text(ZONE_OF_ONE_RESIDENCE_TEXT)
+        shot(page, f"one-residence-zone-{email.split('@')[0]}")
+        page.context.clear_cookies()
+
+
+def test_a_secret_residence_tells_nothing_of_its_size(
+    page: Page, live_server: str, login_as, demo_warehouse: Path
+) -> None:
+    (residence_id,) = query(
+        demo_warehouse,
+        "SELECT residence_id FROM read_parquet(?) WHERE secret AND commune_code = '59512' "
+        "ORDER BY residence_id LIMIT 1",
+        "residences",
+    )
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    login_as(page, live_server, "roubaix@atlas-demo.fr")
+    page.goto(
+        live_server + "/?echelle=residence&theme=parc&indicateur=parc.dwellings&annee=2024"
+        f"&classes=quantile&selection=residence:{residence_id}"
+    )
+    panel = page.locator(PANEL)
+    expect(panel).to_contain_text(secret_residence_text(11), timeout=SLOW)
+    expect(panel.locator("dd").nth(2)).to_have_text("secret")  # Taille
+    for clue in ("Moins de 11", "secret secondaire", "De 11 à 49"):
+        expect(panel).not_to_contain_text(clue)
+    shot(page, "secret-residence")
