@@ -131,6 +131,7 @@ def create_accounts(database_url: str, var_dir: Path, count: int) -> list[str]:
                 convention_number=convention,
                 role=role,
                 password=PASSWORD,
+                one_time=False,  # chosen already: the load measures use, not first login
             )
             emails.append(email)
     db.dispose()

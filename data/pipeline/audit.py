@@ -381,12 +381,3 @@ def audit_changes(
                 )
                 pairs = [p for p in pairs if worst not in p[:2]]
     return list(found.values())
-
-
-def audit_series(
-    tables: Iterable[Table], threshold: int, truth: dict[str, dict[str, float]]
-) -> tuple[list[TableAudit], list[ChangeBreach]]:
-    """Audit each table of one theme (every vintage), then the changes between vintages."""
-    tables = list(tables)
-    audits = [audit_table(table, threshold) for table in tables]
-    return audits, audit_changes(audits, threshold, truth)
