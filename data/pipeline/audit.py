@@ -258,9 +258,14 @@ class _Component:
 
 
 def audit_table(
-    table: Table, threshold: int, expansion: dict[str, tuple[str, ...]] | None = None
+    table: Table,
+    threshold: int,
+    expansion: dict[str, tuple[str, ...]] | None = None,
+    solved: dict[tuple, _Component] | None = None,
 ) -> TableAudit:
-    """The interval of every suppressed cell of `table`, and the breaches."""
+    """The interval of every suppressed cell of `table`, and the breaches. `solved` keeps
+    the independent parts already solved, by their equations and bounds: tables audited
+    one after the other (vintages, rounds of protection) share most of them."""
     expansion = expansion if expansion is not None else expand(table)
     remainders = _remainders(table, expansion)
     reduced = _reduce(remainders)
@@ -290,9 +295,17 @@ def audit_table(
     rows: dict[str, list[Equation]] = defaultdict(list)
     for equation in live:
         rows[find(next(iter(equation.cells)))].append(equation)
-    components = {
-        root: _Component(sorted(cells), rows[root], bounds) for root, cells in members.items()
-    }
+    solved = {} if solved is None else solved
+    components = {}
+    for root, cells in members.items():
+        ordered = sorted(cells)
+        signature = (
+            frozenset((e.cells, e.total) for e in rows[root]),
+            tuple(bounds(c) for c in ordered),
+        )
+        if signature not in solved:
+            solved[signature] = _Component(ordered, rows[root], bounds)
+        components[root] = solved[signature]
     smallest: dict[str, Equation] = {}
     for equation in sorted(live, key=lambda e: (-len(e.cells), e.key)):
         for cell in equation.cells:

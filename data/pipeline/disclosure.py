@@ -202,6 +202,7 @@ class Discloser:
         self.audited: dict[str, list[Table]] = {}
         self._protected: dict[tuple, Disclosure] = {}
         self._audits: dict[str, tuple[Table, TableAudit]] = {}
+        self._solved: dict[tuple, object] = {}
 
     def protect_all(self) -> dict[str, dict[int, Disclosure]]:
         parc_layouts = self.layouts["parc"]
@@ -301,7 +302,7 @@ class Discloser:
         previous = self._audits.get(table.name)
         if previous is not None and previous[0] == table:
             return previous[1]
-        audit = audit_table(table, self.threshold, layout.expansion)
+        audit = audit_table(table, self.threshold, layout.expansion, self._solved)
         self._audits[table.name] = (table, audit)
         return audit
 
@@ -372,6 +373,24 @@ class Discloser:
             if change.reduced:
                 sibling = self._sibling(theme, year, audit, table, change.equation, equation.cells)
             self._hide_total(theme, year, sibling or change.equation)
+            if sibling is None:
+                self._complement(theme, year, audit, table, change.equation)
+
+    def _complement(self, theme: str, year: int, audit: TableAudit, table: Table, key: str) -> None:
+        """A zone count just hidden is its parent minus its published siblings: when the
+        parent's remainder holds nothing else, hide a sibling at once (the next round's
+        audit would ask for it)."""
+        hidden = audit.remainders[key].cells if key in audit.remainders else frozenset()
+        if not hidden or key.startswith(f"{QPV_PART}:"):
+            return
+        parents = [e for e in audit.remainders.values() if hidden < e.cells]
+        if not parents:
+            return
+        parent = min(parents, key=lambda e: (len(e.cells), e.key))
+        if not audit.equations.get(parent.key, parent).cells - hidden:
+            sibling = self._sibling(theme, year, audit, table, parent.key, hidden)
+            if sibling is not None:
+                self._hide_total(theme, year, sibling)
 
     def _mover(
         self, theme: str, year: int, partners: list[int], candidates: tuple[str, ...]
