@@ -67,6 +67,37 @@ def search(page: Page, text: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
+def watch_next_flight(page: Page) -> None:
+    """Note where the map's next flight (Leaflet's flyTo, which flyToBounds calls) lands,
+    as the URL writes a view (layouts/map_state.format_centre): a fixed wait is too short
+    on a loaded machine, and a link read mid-flight holds a view the map left since."""
+    page.evaluate(
+        """() => {
+            const fly = window.L.Map.prototype.flyTo;
+            window.atlasTestLanding = null;
+            window.L.Map.prototype.flyTo = function (...args) {
+                this.once("moveend", () => {
+                    const centre = this.getCenter();
+                    window.atlasTestLanding = {
+                        centre: `${centre.lat.toFixed(5)},${centre.lng.toFixed(5)}`,
+                        zoom: String(Math.round(this.getZoom())),
+                    };
+                });
+                return fly.apply(this, args);
+            };
+        }"""
+    )
+
+
+def landed_view(page: Page) -> dict[str, str]:
+    """Wait for the watched flight to end and the URL to hold where it landed."""
+    page.wait_for_function("() => window.atlasTestLanding !== null", timeout=30_000)
+    view = page.evaluate("window.atlasTestLanding")
+    expect(page).to_have_url(re.compile(f"[?&]centre={re.escape(view['centre'])}(&|$)"))
+    expect(page).to_have_url(re.compile(f"[?&]zoom={view['zoom']}(&|$)"))
+    return view
+
+
 def legend_title(page: Page) -> str:
     return page.locator("#legend .legend-title").inner_text()
 
@@ -153,12 +184,13 @@ def test_permalink_reopens_the_same_view(explorer: Page, shot, demo_warehouse: P
     choose(page, "classing-select", "Seuils naturels (Jenks)")
     page.click("text=Contours des QPV")
     page.wait_for_selector("path.atlas-overlay-qpv", state="attached")
+    watch_next_flight(page)
     search(page, "Roubaix", "Commune — Roubaix")
     expect(page).to_have_url(re.compile(r"selection=commune:59512"))
-    page.wait_for_timeout(1500)  # the flight to Roubaix ends, the URL gets its centre
+    landed_view(page)  # the flight to Roubaix has ended and the URL holds its view
     expect(page.locator("#legend .legend-meta")).to_contain_text("Seuils naturels")
     link, legend = page.url, page.locator("#legend").inner_text()
-    state = query(page)
+    state = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
     assert state["echelle"] == "iris" and state["indicateur"] == "parc.vacancy_rate"
     assert state["annee"] == "2022" and state["classes"] == "jenks"
     assert state["couches"] == "qpv" and "centre" in state and "zoom" in state
