@@ -172,6 +172,10 @@ def test_the_administrator_resets_a_password(
     login_as(
         page, live_server, email, invite(admin, live_server, email), chosen="oublie-aussitot-1"
     )
+    # The map has made all its requests: one still in flight when the session ends would
+    # get 401 and the page's session guard would reload it, racing our own reload below.
+    expect(page.locator(".leaflet-container").first).to_be_visible(timeout=30_000)
+    page.wait_for_load_state("networkidle")
     admin.goto(f"{live_server}/admin")
     admin.locator(
         f"tr[data-user='{email}'] button:has-text('Réinitialiser le mot de passe')"
