@@ -224,7 +224,7 @@ def test_the_audit_finds_what_exhaustive_search_finds(cells, threshold, data):
 def test_a_planted_size_class_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     """Publish the size class of secret residences back: the build stops."""
     from data.pipeline import build
-    from data.pipeline.disclosure import DisclosureError
+    from data.pipeline.proof import DisclosureError
 
     original = build.residence_table
 

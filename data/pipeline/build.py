@@ -23,7 +23,7 @@ import geopandas as gpd
 import pandas as pd
 
 from data.catalog import CATALOG
-from data.pipeline import disclosure, indicators, locate, residences, warehouse, zones
+from data.pipeline import disclosure, indicators, locate, proof, residences, warehouse, zones
 from data.pipeline.rules import row_rules
 from data.reference.extract import reference_path
 from data.sources import geo, ops, rpls
@@ -171,7 +171,7 @@ def assemble(
         table = residence_table(con, latest, zone_of, parc)
 
     with clock.step("audit"):
-        disclosure.prove(con, discloser, table)
+        proof.prove(con, discloser, table)
         clock.echo(f"    {decision.report.summary()}")
 
     counts = {

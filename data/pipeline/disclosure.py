@@ -23,9 +23,6 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import duckdb
-import pandas as pd
-
 from data.pipeline.audit import (
     INFINITY,
     ChangeBreach,
@@ -35,7 +32,6 @@ from data.pipeline.audit import (
     audit_table,
     expand,
 )
-from data.pipeline.residences import SIZE_CLASSES
 from data.pipeline.secrecy import Cell, Disclosure, ZoneKey, ZoneStructure, protect
 
 THEMES = ("parc", "occupation")
@@ -488,101 +484,3 @@ class Discloser:
         if (scale, code) not in self.forced_zones[theme][year]:
             self.forced_zones[theme][year].add((scale, code))
             self.report.zone_counts_added += 1
-
-
-class DisclosureError(RuntimeError):
-    """The warehouse about to be written would let a user work out a hidden value."""
-
-
-def prove(con: duckdb.DuckDBPyConnection, discloser: Discloser, residences: pd.DataFrame) -> None:
-    """Read back what the warehouse publishes (table `indicator_row` and the residence
-    table) and check it is exactly what the audit passed; anything else published (a size
-    class or a count of a secret residence, a value the decision hid) is audited anew,
-    and the build stops if a hidden value can then be worked out."""
-    published = read_published(con, discloser, residences)
-    if published == discloser.audited:
-        return
-    failures = []
-    for theme, tables in published.items():
-        layouts = list(discloser.layouts[theme].values())
-        audits = [
-            audit_table(table, discloser.threshold, layout.expansion)
-            for table, layout in zip(tables, layouts, strict=True)
-        ]
-        changes = (
-            audit_changes(audits, discloser.threshold, discloser.truth(theme))
-            if theme in AUDITED_CHANGES
-            else []
-        )
-        failures += [
-            f"{b.table}: {b.cell} entre {b.low:g} et {b.high:g}" for a in audits for b in a.breaches
-        ]
-        failures += [f"{c.table}: {c.equation} varie de {c.change:g}" for c in changes]
-    if failures:
-        shown = "; ".join(failures[:5])
-        raise DisclosureError(
-            f"audit du secret statistique : {len(failures)} valeurs cachées déductibles ({shown})"
-        )
-
-
-def class_bounds(size_class: str) -> tuple[float, float]:
-    """The dwellings a size class tells ('11-49' -> 11 to 49)."""
-    lower = 1.0
-    for limit, label in SIZE_CLASSES:
-        if label == size_class:
-            return lower, float(limit - 1)
-        lower = float(limit)
-    return lower, INFINITY
-
-
-def read_published(
-    con: duckdb.DuckDBPyConnection, discloser: Discloser, residences: pd.DataFrame
-) -> dict[str, list[Table]]:
-    """The audit's tables, read from what the warehouse will publish."""
-    rows = con.execute(
-        """
-        SELECT theme, scale, code, year, indicator_id, value FROM indicator_row
-        WHERE indicator_id IN (?, ?, ?) AND status IN ('ok', 'perimeter')
-        """,
-        ["parc.dwellings", "occupation.households", QPV_SHARE],
-    ).fetchall()
-    counts: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
-    shares: dict[tuple[int, str], float] = {}
-    for theme, scale, code, year, indicator_id, value in rows:
-        cell = residence_cell(code) if scale == "residence" else zone_cell(scale, code)
-        if indicator_id == QPV_SHARE:
-            shares[(year, cell)] = value
-        else:
-            counts[(theme, year)][cell] = value
-    latest_bounds: dict[tuple[int, str], tuple[float, float]] = {}
-    for row in residences.itertuples():
-        if not row.secret:
-            continue
-        bounds = (1.0, INFINITY)
-        if isinstance(row.size_class, str):
-            bounds = class_bounds(row.size_class)
-        if not pd.isna(row.n_dwellings):
-            bounds = (float(row.n_dwellings), float(row.n_dwellings))
-        latest_bounds[(int(row.last_year), residence_cell(row.residence_id))] = bounds
-    tables: dict[str, list[Table]] = {}
-    for theme in THEMES:
-        for year, layout in discloser.layouts[theme].items():
-            shown = counts[(theme, year)]
-            values: dict[str, float | None] = {}
-            for cell in [*layout.count, *layout.equations]:
-                if cell.startswith(QPV_PART):
-                    zone = cell.split(":", 1)[1]
-                    if zone in shown and (year, zone) in shares:
-                        values[cell] = float(round(shares[(year, zone)] * shown[zone] / 100))
-                else:
-                    values[cell] = shown.get(cell)
-            if theme == "parc":
-                bounds = {
-                    rid: latest_bounds.get((year, rid), (1.0, INFINITY)) for rid in layout.count
-                }
-            else:
-                linked = counts.get(("parc", discloser.links.get(year, -1)), {})
-                bounds = {rid: (0.0, linked.get(rid, INFINITY)) for rid in layout.count}
-            equations = {k: v for k, v in layout.equations.items() if k in values}
-            tables.setdefault(theme, []).append(Table(f"{theme} {year}", values, equations, bounds))
-    return tables
