@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -35,17 +38,19 @@ def demo_warehouse() -> Path:
     return DEMO_WAREHOUSE
 
 
-@pytest.fixture(scope="session")
-def live_server(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The portal in demo mode under gunicorn, as `make run` serves it; yields its URL."""
+@contextmanager
+def demo_server(var_dir: Path, data_dir: Path, drop: tuple[str, ...] = ()) -> Iterator[str]:
+    """The portal in demo mode under gunicorn, as `make run` serves it, with its runtime
+    files in `var_dir`; yields its URL. `drop`: environment variables it must not see."""
     port = free_port()
-    var_dir = tmp_path_factory.mktemp("live-var")
     env = {
         **os.environ,
         "ATLAS_ENV": "demo",
         "ATLAS_VAR_DIR": str(var_dir),
-        "ATLAS_DATA_DIR": str(demo_warehouse),
+        "ATLAS_DATA_DIR": str(data_dir),
     }
+    for name in drop:
+        env.pop(name, None)
     log = (var_dir / "gunicorn.log").open("w")
     process = subprocess.Popen(
         gunicorn_command(port), cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -58,6 +63,27 @@ def live_server(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) 
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The portal in demo mode under gunicorn, as `make run` serves it; yields its URL."""
+    with demo_server(tmp_path_factory.mktemp("live-var"), demo_warehouse) as url:
+        yield url
+
+
+def copy_small_raw(demo_warehouse: Path, raw: Path, lines: int) -> Path:
+    """A raw directory at `raw` with the demo contours and the first `lines` lines of
+    RPLS 2024 (header included): a build of it takes a few seconds."""
+    manifest = json.loads((demo_warehouse / "manifest.json").read_text())
+    source = Path(manifest["sources"]["raw_dir"])
+    shutil.copytree(source / "geo", raw / "geo")
+    shutil.copy(source / "demo.json", raw / "demo.json")
+    (raw / "rpls").mkdir()
+    with (source / "rpls" / "RPLS_2024.csv").open(encoding="utf-8") as rows:
+        head = [next(rows) for _ in range(lines)]
+    (raw / "rpls" / "RPLS_2024.csv").write_text("".join(head), encoding="utf-8")
+    return raw
 
 
 @pytest.fixture(scope="session")
@@ -258,3 +284,46 @@ def client_logout(client):
     with the CSRF token; returns the response to the POST."""
     page = client.get("/logout")
     return client.post("/logout", data={"csrf_token": form_csrf_token(page.text)})
+
+
+def add_legacy_convention(
+    session,
+    *,
+    number: str,
+    partner_name: str,
+    partner_type: str,
+    datasets: str = "attributions,occupation,parc",
+    signed_on: date = date(2019, 1, 1),
+    user: tuple[str, str, str] | None = None,
+):
+    """A signed convention with an empty perimeter, as an older version of the portal
+    could write it (bypassing today's checks), and optionally one reader: `user` is
+    (email, display name, password hash)."""
+    from auth.models import Convention, User
+
+    convention = Convention(
+        number=number,
+        partner_name=partner_name,
+        partner_type=partner_type,
+        signed_on=signed_on,
+        valid_from=signed_on,
+        valid_until=date(2099, 12, 31),
+        status="signed",
+        perimeter="",
+        datasets=datasets,
+    )
+    session.add(convention)
+    if user is not None:
+        email, display_name, password_hash = user
+        session.add(
+            User(
+                email=email,
+                display_name=display_name,
+                password_hash=password_hash,
+                convention=convention,
+                role="reader",
+                active=True,
+                failed_attempts=0,
+            )
+        )
+    return convention

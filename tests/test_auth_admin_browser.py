@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -24,12 +22,10 @@ from playwright.sync_api import Page, expect
 
 from auth.db import Database
 from auth.demo_accounts import seed_demo_accounts
-from auth.models import Convention, User
 from auth.passwords import Passwords, make_hasher
 from config import DEMO_ADMIN_CONTACT
 from layouts.panel_labels import OCCUPATION_OUT_OF_PERIMETER_TEXT
-from local_server import free_port, gunicorn_command, wait_until_up
-from tests.conftest import DEMO_PASSWORD, PROJECT_ROOT
+from tests.conftest import DEMO_PASSWORD, PROJECT_ROOT, add_legacy_convention, demo_server
 from tests.test_browser_panel import open_commune, open_residence_from_list, residence
 
 pytestmark = pytest.mark.browser
@@ -55,51 +51,17 @@ def legacy_server(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
     passwords = Passwords(make_hasher("demo"))
     seed_demo_accounts(db, passwords)
     with db.writing() as session:
-        convention = Convention(
+        add_legacy_convention(
+            session,
             number=LEGACY_CONVENTION,
             partner_name="Ville de Wattrelos (ancienne convention)",
             partner_type="commune",
             signed_on=date(2019, 3, 1),
-            valid_from=date(2019, 3, 1),
-            valid_until=date(2099, 12, 31),
-            status="signed",
-            perimeter="",
-            datasets="attributions,occupation,parc",
-        )
-        session.add(convention)
-        session.add(
-            User(
-                email=LEGACY,
-                display_name="Agent (ancienne convention)",
-                password_hash=passwords.hash(DEMO_PASSWORD),
-                convention=convention,
-                role="reader",
-                active=True,
-                failed_attempts=0,
-            )
+            user=(LEGACY, "Agent (ancienne convention)", passwords.hash(DEMO_PASSWORD)),
         )
     db.dispose()
-    port = free_port()
-    env = {
-        **os.environ,
-        "ATLAS_ENV": "demo",
-        "ATLAS_VAR_DIR": str(var_dir),
-        "ATLAS_DATA_DIR": str(demo_warehouse),
-    }
-    env.pop("ATLAS_ADMIN_CONTACT", None)
-    env.pop("DATABASE_URL", None)
-    log = (var_dir / "gunicorn.log").open("w")
-    process = subprocess.Popen(
-        gunicorn_command(port), cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/healthz", process)
+    with demo_server(var_dir, demo_warehouse, drop=("ATLAS_ADMIN_CONTACT", "DATABASE_URL")) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 def admin_page(page: Page, server: str, login_as) -> Page:

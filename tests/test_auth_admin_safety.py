@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
 from html import unescape
 from pathlib import Path
 
@@ -17,8 +16,8 @@ from dash import Dash
 from sqlalchemy import select
 
 from auth.audit import record_event
-from auth.models import AuditEvent, Convention, User
-from tests.conftest import client_login, form_csrf_token
+from auth.models import AuditEvent, User
+from tests.conftest import add_legacy_convention, client_login, form_csrf_token
 from tests.test_auth_admin import ADMIN, admin_changes, admin_client, convention, post_form
 
 CAPINGHEM = "capinghem@atlas-demo.fr"
@@ -87,25 +86,19 @@ def test_a_perimeter_code_unknown_to_the_warehouse_is_refused(auth_app: Dash) ->
     assert admin_changes(auth_app) == []
 
 
-def add_legacy_convention(app: Dash) -> None:
+def add_legacy_bailleur(app: Dash) -> None:
     with app.server.extensions["atlas_auth"].db.writing() as session:
-        session.add(
-            Convention(
-                number="CONV-2019-050",
-                partner_name="Ancien bailleur",
-                partner_type="bailleur",
-                signed_on=date(2019, 1, 1),
-                valid_from=date(2019, 1, 1),
-                valid_until=date(2099, 12, 31),
-                status="signed",
-                perimeter="",
-                datasets="occupation,parc",
-            )
+        add_legacy_convention(
+            session,
+            number="CONV-2019-050",
+            partner_name="Ancien bailleur",
+            partner_type="bailleur",
+            datasets="occupation,parc",
         )
 
 
 def test_a_convention_without_perimeter_is_flagged_and_can_be_given_one(auth_app: Dash) -> None:
-    add_legacy_convention(auth_app)
+    add_legacy_bailleur(auth_app)
     client = admin_client(auth_app)
     page = unescape(client.get("/admin").text)
     alert = re.search(r'id="perimeter-alert">(.*?)</div>', page, re.S).group(1)
@@ -432,7 +425,7 @@ def test_the_cli_reinstates_reactivates_and_names_a_missing_perimeter(auth_app: 
     assert user(auth_app, "roubaix@atlas-demo.fr").active
     twice = run("users", "reactivate", "roubaix@atlas-demo.fr")
     assert twice.exit_code == 1 and "déjà actif" in twice.output
-    add_legacy_convention(auth_app)
+    add_legacy_bailleur(auth_app)
     unknown = run("conventions", "set-perimeter", "CONV-2019-050", "--perimeter", "999999999")
     assert unknown.exit_code == 1 and "aucun bailleur" in unknown.output
     named = run("conventions", "set-perimeter", "CONV-2019-050", "--perimeter", "900000002")

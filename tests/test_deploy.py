@@ -8,7 +8,6 @@ loses no request: it finishes what it serves, nginx sends the rest to the other 
 
 from __future__ import annotations
 
-import json
 import secrets
 import shutil
 import signal
@@ -26,6 +25,7 @@ from deploy.local import deployment
 from tests.conftest import (
     DEMO_PASSWORD,
     PROJECT_ROOT,
+    copy_small_raw,
     form_csrf_token,
     fresh_database_url,
     postgres_test_url,
@@ -39,15 +39,8 @@ RPLS_LINES = 3000
 @pytest.fixture(scope="module")
 def small_warehouse(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse of the first dwellings of RPLS 2024 (quick to load by four workers)."""
-    source = Path(json.loads((demo_warehouse / "manifest.json").read_text())["sources"]["raw_dir"])
     root = tmp_path_factory.mktemp("deploy")
-    raw = root / "raw"
-    shutil.copytree(source / "geo", raw / "geo")
-    shutil.copy(source / "demo.json", raw / "demo.json")
-    (raw / "rpls").mkdir()
-    with (source / "rpls" / "RPLS_2024.csv").open(encoding="utf-8") as lines:
-        head = [next(lines) for _ in range(RPLS_LINES)]
-    (raw / "rpls" / "RPLS_2024.csv").write_text("".join(head), encoding="utf-8")
+    raw = copy_small_raw(demo_warehouse, root / "raw", RPLS_LINES)
     command = [sys.executable, "-m", "data.pipeline", "build", "--raw", str(raw)]
     command += ["--out", str(root / "warehouse")]
     result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)

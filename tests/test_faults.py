@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -30,7 +29,13 @@ from auth.db import Database
 from auth.demo_accounts import seed_demo_accounts
 from auth.passwords import Passwords, make_hasher
 from local_server import free_port, gunicorn_command, wait_until_up
-from tests.conftest import DEMO_PASSWORD, PROJECT_ROOT, TEST_SECRET_KEY, form_csrf_token
+from tests.conftest import (
+    DEMO_PASSWORD,
+    PROJECT_ROOT,
+    TEST_SECRET_KEY,
+    copy_small_raw,
+    form_csrf_token,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -43,15 +48,7 @@ IN_FLIGHT = 6
 @pytest.fixture(scope="module")
 def small_raw(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A raw directory with the demo contours and the first dwellings of RPLS 2024."""
-    source = Path(json.loads((demo_warehouse / "manifest.json").read_text())["sources"]["raw_dir"])
-    raw = tmp_path_factory.mktemp("raw")
-    shutil.copytree(source / "geo", raw / "geo")
-    shutil.copy(source / "demo.json", raw / "demo.json")
-    (raw / "rpls").mkdir()
-    with (source / "rpls" / "RPLS_2024.csv").open(encoding="utf-8") as lines:
-        head = [next(lines) for _ in range(RPLS_LINES)]
-    (raw / "rpls" / "RPLS_2024.csv").write_text("".join(head), encoding="utf-8")
-    return raw
+    return copy_small_raw(demo_warehouse, tmp_path_factory.mktemp("raw") / "raw", RPLS_LINES)
 
 
 def build_warehouse(raw: Path, out: Path, threshold: int) -> str:

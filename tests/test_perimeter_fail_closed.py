@@ -7,7 +7,6 @@ data layer for residence-level occupation, which must come back restricted every
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -15,43 +14,27 @@ import pytest
 from dash import Dash
 
 from auth.access import current_scope, scope_of
-from auth.models import Convention, User
+from auth.models import Convention
 from data.catalog import CATALOG
 from layouts.panel_labels import OCCUPATION_OUT_OF_PERIMETER_TEXT
-from tests.conftest import DEMO_PASSWORD, client_login
+from tests.conftest import DEMO_PASSWORD, add_legacy_convention, client_login
 from tests.test_scoping_panel import render_panel, residence_with_occupation
 
 OCCUPATION = "occupation.single_person"
 OCCUPATION_LABELS = [i.label for i in CATALOG.values() if i.theme == "occupation"]
 
 
-def add_legacy_convention(app: Dash, partner_type: str, email: str) -> None:
+def add_legacy_user(app: Dash, partner_type: str, email: str) -> None:
     """A signed convention with an empty perimeter and one user, written as an older
     version of the portal could (bypassing today's checks)."""
     state = app.server.extensions["atlas_auth"]
     with state.db.writing() as session:
-        convention = Convention(
+        add_legacy_convention(
+            session,
             number=f"CONV-2019-{partner_type.upper()}",
             partner_name=f"Ancien partenaire ({partner_type})",
             partner_type=partner_type,
-            signed_on=date(2019, 1, 1),
-            valid_from=date(2019, 1, 1),
-            valid_until=date(2099, 12, 31),
-            status="signed",
-            perimeter="",
-            datasets="attributions,occupation,parc",
-        )
-        session.add(convention)
-        session.add(
-            User(
-                email=email,
-                display_name="Ancien compte",
-                password_hash=state.passwords.hash(DEMO_PASSWORD),
-                convention=convention,
-                role="reader",
-                active=True,
-                failed_attempts=0,
-            )
+            user=(email, "Ancien compte", state.passwords.hash(DEMO_PASSWORD)),
         )
 
 
@@ -67,7 +50,7 @@ def test_an_empty_perimeter_sees_no_residence_level_occupation(
     auth_app: Dash, demo_warehouse: Path, partner_type: str
 ) -> None:
     email = f"ancien-{partner_type}@legacy.example"
-    add_legacy_convention(auth_app, partner_type, email)
+    add_legacy_user(auth_app, partner_type, email)
     client = auth_app.server.test_client()
     assert client_login(client, email).status_code == 302
     store = auth_app.server.config["ATLAS_STORE"]

@@ -19,7 +19,7 @@ from data.pipeline.build import database_for
 from data.pipeline.warehouse import swap_in
 from data.sources.errors import SourceError
 from data.sources.layout import RawLayout
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, copy_small_raw
 
 RPLS_LINES = 4000
 
@@ -27,15 +27,7 @@ RPLS_LINES = 4000
 @pytest.fixture(scope="module")
 def small_raw(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A raw directory with the demo contours and the first dwellings of RPLS 2024."""
-    source = Path(json.loads((demo_warehouse / "manifest.json").read_text())["sources"]["raw_dir"])
-    raw = tmp_path_factory.mktemp("raw")
-    shutil.copytree(source / "geo", raw / "geo")
-    shutil.copy(source / "demo.json", raw / "demo.json")
-    (raw / "rpls").mkdir()
-    with (source / "rpls" / "RPLS_2024.csv").open(encoding="utf-8") as lines:
-        head = [next(lines) for _ in range(RPLS_LINES)]
-    (raw / "rpls" / "RPLS_2024.csv").write_text("".join(head), encoding="utf-8")
-    return raw
+    return copy_small_raw(demo_warehouse, tmp_path_factory.mktemp("raw") / "raw", RPLS_LINES)
 
 
 def run_build(raw: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
