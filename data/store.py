@@ -412,7 +412,7 @@ class Store:
 
     def preload_panel(self) -> None:
         """Read at start what every zone panel needs, so that a first view costs no query."""
-        _ = self._zone_rows, self._residences_by_zone
+        _ = self._zone_rows, self._residences_by_zone, self._zone_owners, self._perimeter_views
 
     @functools.cached_property
     def _zone_rows(self) -> dict[tuple[str, str], tuple[CodeRow, ...]]:
