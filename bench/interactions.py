@@ -215,7 +215,7 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
     base = {
         "scale-select.value": "commune",
         "theme-select.value": "parc",
-        "indicator-select.value": "parc.vacancy_rate",
+        "indicator-select.value": "parc.vacancy_rate_offered",
         "year-select.value": latest,
         "classing-select.value": "quantile",
         "layers-select.value": [],

@@ -9,9 +9,13 @@ Conventions shared by all indicators:
   linked to the RPLS dwellings of their survey year (or of the nearest RPLS vintage);
 - shares are in percent (0-100) and their denominator excludes unknown values, so a
   share is `nd` (not available) when nobody in the zone has a known value;
-- `parc.social_share` estimates main residences as the municipal population divided by
-  2.2 persons per household (the average size of households in the Nord, INSEE census),
-  because the census count of main residences is not among the raw inputs.
+- vacancy, mobility, rent per m² and the share of social housing follow the definitions
+  of the State's statistical service (SDES, "Le parc locatif social au 1er janvier N"),
+  named in their definition; `parc.social_share` divides by the main residences of the
+  census (INSEE RP, base logement), estimated as the municipal population divided by 2.2
+  persons per household only for a commune the census file does not give;
+- an id whose meaning changed was replaced by a new id (`RENAMED_INDICATORS`): a permalink
+  naming the old one shows its successor, with a message (`successor_of`).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ THEMES: dict[str, str] = {
 ZONE_SCALES = ("epci", "commune", "iris", "qpv")
 SCALES = (*ZONE_SCALES, "residence")
 PERSONS_PER_MAIN_RESIDENCE = 2.2
+SDES_SOURCE = "Définition SDES, RPLS au 1er janvier N (« Le parc locatif social au 1er janvier N »)"
 
 
 @dataclass(frozen=True)
@@ -105,9 +110,15 @@ _INDICATORS: tuple[Indicator, ...] = (
         "social_share",
         "Part de logements sociaux parmi les résidences principales",
         "%",
-        "Logements sociaux RPLS rapportés aux résidences principales, estimées par la "
-        "population municipale divisée par 2,2 personnes par ménage ; calculé pour les "
-        "communes et l'EPCI seulement.",
+        "Logements sociaux RPLS au 1er janvier N rapportés aux résidences principales du "
+        "recensement (INSEE, RP, base logement communale, P_RP du dernier millésime au plus "
+        "tard N), pour 100 ; pour une commune absente du fichier du recensement, résidences "
+        "principales estimées par la population municipale divisée par 2,2 personnes par "
+        "ménage (l'entrepôt liste ces communes). Calculé pour les communes et l'EPCI "
+        f"seulement. {SDES_SOURCE} (densité pour 100 résidences principales). Ce n'est pas "
+        "le taux SRU : l'inventaire SRU compte aussi d'autres logements (foyers, places "
+        "d'hébergement, logements conventionnés privés) et rapporte aux résidences "
+        "principales de la taxe d'habitation.",
         scales=("epci", "commune"),
     ),
     _parc(
@@ -225,28 +236,45 @@ _INDICATORS: tuple[Indicator, ...] = (
         "rapportés aux logements au financement connu (FINAN ≠ 99).",
     ),
     _parc(
-        "rent_m2",
-        "Loyer moyen au m²",
+        "rent_per_habitable_m2",
+        "Loyer moyen au m² de surface habitable",
         "€/m²",
-        "Moyenne, sur les logements loués (MODE = 1) au loyer renseigné (LOYERPRINC "
-        "différent de 9999) et à surface positive, du loyer principal mensuel divisé par "
-        "la surface retenue pour le loyer (SURFMODE).",
+        "Somme des loyers principaux mensuels (LOYERPRINC, hors 9999) des logements loués "
+        "au 1er janvier (MODE = 1), divisée par la somme de leurs surfaces habitables "
+        f"(SURFHAB) : un rapport de sommes. {SDES_SOURCE}.",
         polarity=-1,
         decimals=2,
     ),
     _parc(
-        "vacancy_rate",
+        "vacancy_rate_offered",
         "Taux de vacance",
         "%",
-        "Logements vacants proposés à la location (MODE = 2), rapportés à tous les logements.",
+        "Logements vacants au 1er janvier (MODE = 2), rapportés aux logements proposés à la "
+        "location, loués ou vacants (MODE = 1 ou 2) ; les logements vides pour travaux, "
+        "démolition ou vente, gérés par une association ou occupés à un autre titre sont "
+        f"hors du calcul. {SDES_SOURCE}.",
         polarity=-1,
     ),
     _parc(
-        "mobility_rate",
+        "vacancy_over_3_months_rate",
+        "Taux de vacance de plus de trois mois",
+        "%",
+        "Logements vacants au 1er janvier (MODE = 2) depuis plus de trois mois, la vacance "
+        "commençant au mois de remise en location (REMLOCDATE, MM/AAAA), rapportés aux "
+        "logements proposés à la location (MODE = 1 ou 2) ; un logement vacant sans "
+        "REMLOCDATE compte comme vacant depuis trois mois ou moins, un fichier sans cette "
+        f"colonne ne donne pas de taux. {SDES_SOURCE} (vacance structurelle).",
+        polarity=-1,
+    ),
+    _parc(
+        "move_in_rate",
         "Taux de mobilité",
         "%",
-        "Logements loués dont le bail a pris effet dans l'année précédant le millésime "
-        "(BAIL = millésime − 1), rapportés aux logements loués (MODE = 1).",
+        "Emménagements de l'année N−1 (bail en cours pris d'effet en N−1 ou après, BAIL) "
+        "dans les logements proposés à la location depuis au moins un an (MODE = 1 ou 2, "
+        "première mise en location LOCAT avant N−1), rapportés à ces mêmes logements, "
+        "vacants compris ; les mises en service récentes sont hors du calcul. "
+        f"{SDES_SOURCE}.",
     ),
     _parc(
         "dpe_efg_share",
@@ -369,6 +397,25 @@ _INDICATORS: tuple[Indicator, ...] = (
 )
 
 CATALOG: dict[str, Indicator] = {indicator.id: indicator for indicator in _INDICATORS}
+
+# Ids whose meaning changed (issue 16: the SDES definitions), old id -> its successor.
+RENAMED_INDICATORS: dict[str, str] = {
+    "parc.vacancy_rate": "parc.vacancy_rate_offered",
+    "parc.mobility_rate": "parc.move_in_rate",
+    "parc.rent_m2": "parc.rent_per_habitable_m2",
+}
+
+
+def successor_of(indicator_id: str) -> tuple[str, str | None]:
+    """The id to show for `indicator_id` (from a permalink) and, when it is an old id,
+    the French message that says what replaced it."""
+    successor = RENAMED_INDICATORS.get(indicator_id)
+    if successor is None:
+        return indicator_id, None
+    return successor, (
+        "Ce lien désigne un indicateur dont la définition a changé pour suivre celle du "
+        f"SDES : « {CATALOG[successor].label} » est affiché à sa place."
+    )
 
 
 def indicators_for(scale: str, theme: str | None = None) -> list[Indicator]:

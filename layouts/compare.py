@@ -22,7 +22,7 @@ from layouts.panel_labels import (
 )
 
 PINNABLE_SCALES = ("commune", "iris", "qpv")
-DEFAULT_COMPARED = "parc.vacancy_rate"
+DEFAULT_COMPARED = "parc.vacancy_rate_offered"
 
 
 def clean_pinned(raw: Any) -> list[dict[str, str]]:

@@ -191,7 +191,7 @@ def test_permalink_reopens_the_same_view(explorer: Page, shot, demo_warehouse: P
     expect(page.locator("#legend .legend-meta")).to_contain_text("Seuils naturels")
     link, legend = page.url, page.locator("#legend").inner_text()
     state = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
-    assert state["echelle"] == "iris" and state["indicateur"] == "parc.vacancy_rate"
+    assert state["echelle"] == "iris" and state["indicateur"] == "parc.vacancy_rate_offered"
     assert state["annee"] == "2022" and state["classes"] == "jenks"
     assert state["couches"] == "qpv" and "centre" in state and "zoom" in state
     shot(page, "7-permalink-before")

@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from data.catalog import CATALOG, SCALES, THEMES, indicators_for
+from data.catalog import (
+    CATALOG,
+    RENAMED_INDICATORS,
+    SCALES,
+    THEMES,
+    indicators_for,
+    successor_of,
+)
 from data.pipeline.rules import RULES, ZONE_LEVEL_RULES
 
 REQUIRED = {
@@ -23,9 +30,10 @@ REQUIRED = {
     "parc.plus_share",
     "parc.pls_share",
     "parc.pli_share",
-    "parc.rent_m2",
-    "parc.vacancy_rate",
-    "parc.mobility_rate",
+    "parc.rent_per_habitable_m2",
+    "parc.vacancy_rate_offered",
+    "parc.move_in_rate",
+    "parc.vacancy_over_3_months_rate",
     "parc.dpe_efg_share",
     "parc.built_before_1949_share",
     "parc.built_1949_1974_share",
@@ -73,6 +81,38 @@ def test_main_residence_share_is_for_communes_and_epci_only():
     assert CATALOG["parc.social_share"].scales == ("epci", "commune")
     assert "2,2" in CATALOG["parc.social_share"].definition
     assert CATALOG["parc.social_share"] not in indicators_for("iris")
+
+
+@pytest.mark.parametrize(
+    "indicator_id",
+    [
+        "parc.vacancy_rate_offered",
+        "parc.vacancy_over_3_months_rate",
+        "parc.move_in_rate",
+        "parc.rent_per_habitable_m2",
+        "parc.social_share",
+    ],
+)
+def test_official_indicators_name_the_source_of_their_definition(indicator_id):
+    assert "Définition SDES, RPLS au 1er janvier N" in CATALOG[indicator_id].definition
+
+
+def test_social_share_says_it_is_not_the_sru_rate():
+    definition = CATALOG["parc.social_share"].definition
+    assert "recensement" in definition and "n'est pas le taux SRU" in definition
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(RENAMED_INDICATORS.items()))
+def test_a_renamed_id_leads_to_its_successor_with_a_french_message(old, new):
+    assert old not in CATALOG and new in CATALOG
+    successor, message = successor_of(old)
+    assert successor == new
+    assert message is not None and CATALOG[new].label in message and "définition" in message
+
+
+def test_a_current_id_has_no_successor():
+    assert successor_of("parc.dwellings") == ("parc.dwellings", None)
+    assert successor_of("nope") == ("nope", None)
 
 
 def test_indicators_for_filters_by_scale_and_theme_in_display_order():

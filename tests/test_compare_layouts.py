@@ -46,16 +46,22 @@ def zone(scale: str, code: str, name: str) -> ZoneRef:
 
 def test_compare_view_sets_zones_side_by_side_with_the_epci_as_reference() -> None:
     rows = [
-        (zone("commune", "59512", "Roubaix"), {"parc.vacancy_rate": Measure(6.26, "ok", 2024),
-                                               "parc.dwellings": Measure(23000, "ok", 2024)}),
+        (zone("commune", "59512", "Roubaix"),
+         {"parc.vacancy_rate_offered": Measure(6.26, "ok", 2024),
+          "parc.dwellings": Measure(23000, "ok", 2024)}),
         (zone("iris", "595120101", "Roubaix Centre"),
-         {"parc.vacancy_rate": Measure(None, "secret", 2024)}),
+         {"parc.vacancy_rate_offered": Measure(None, "secret", 2024)}),
     ]  # fmt: skip
     reference = (
         zone("epci", "200093201", "Métropole Européenne de Lille"),
-        {"parc.vacancy_rate": Measure(3.0, "ok", 2024), "parc.dwellings": Measure(1e5, "ok", 2024)},
+        {
+            "parc.vacancy_rate_offered": Measure(3.0, "ok", 2024),
+            "parc.dwellings": Measure(1e5, "ok", 2024),
+        },
     )
-    view = compare_view(rows, reference=reference, indicator_id="parc.vacancy_rate", year=2024)
+    view = compare_view(
+        rows, reference=reference, indicator_id="parc.vacancy_rate_offered", year=2024
+    )
     text = text_of(view)
     assert "Comparaison de 2 zones" in text
     assert "6,3\u00a0%" in text and "secret" in text and "MEL" in text

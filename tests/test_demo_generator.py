@@ -46,6 +46,7 @@ EXPECTED_COLUMNS = {
         "CONV",
         "MODE",
         "BAIL",
+        "REMLOCDATE",
         "LOYERPRINC",
         "SURFMODE",
         "DPEENERGIE",
@@ -105,6 +106,13 @@ EXPECTED_COLUMNS = {
         "QUALITE_XY",
     ],
     "gtfs/stops.txt": ["stop_id", "stop_name", "stop_lat", "stop_lon", "location_type"],
+    "recensement/base-cc-logement-2021.CSV": [
+        "CODGEO",
+        "P21_LOG",
+        "P21_RP",
+        "P21_RSECOCC",
+        "P21_LOGVAC",
+    ],
 }
 
 
@@ -145,6 +153,7 @@ def test_layout_and_markers(raw: Path) -> None:
         "bpe/BPE_2024.csv",
         "gtfs/stops.txt",
         "filosofi/BASE_TD_FILO_IRIS_21_DISP.csv",
+        "recensement/base-cc-logement-2021.CSV",
         "demo.json",
         ".complete",
     }
@@ -297,6 +306,22 @@ def test_stock_older_cheaper_and_more_vacant_in_qpv(rpls: dict[int, pd.DataFrame
     assert (frame.loc[frame["MODE"] != "1", "BAIL"] == "").all()
     mobility = (let["BAIL"] == "2023").mean()
     assert 0.05 < mobility < 0.13
+    # REMLOCDATE: a month (MM/AAAA) for vacant dwellings only, on or before 1 January.
+    assert (frame.loc[frame["MODE"] != "2", "REMLOCDATE"] == "").all()
+    start = frame.loc[vacant, "REMLOCDATE"]
+    assert start.str.fullmatch(r"(0[1-9]|1[0-2])/20[0-9]{2}").all()
+    months = 2024 * 12 - (start.str[3:].astype(int) * 12 + start.str[:2].astype(int) - 1)
+    assert months.min() >= 0 and 0.25 < (months > 3).mean() < 0.6
+
+
+def test_census_gives_main_residences_of_every_commune(
+    raw: Path, communes: gpd.GeoDataFrame
+) -> None:
+    census = read(raw, "recensement/base-cc-logement-2021.CSV").set_index("CODGEO")
+    assert set(census.index) == set(communes.index)
+    persons = communes["population"] / census["P21_RP"].astype(float)
+    assert persons.between(1.8, 2.7).all()
+    assert (census["P21_LOG"].astype(float) > census["P21_RP"].astype(float)).all()
 
 
 def test_dwellings_are_stable_and_change_between_vintages(rpls: dict[int, pd.DataFrame]) -> None:

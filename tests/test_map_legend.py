@@ -8,7 +8,7 @@ from layouts.palettes import NOT_AVAILABLE_COLOR, RESTRICTED_COLOR, SECRET_COLOR
 
 @dataclass(frozen=True)
 class FakeIndicator:
-    id: str = "parc.vacancy_rate"
+    id: str = "parc.vacancy_rate_offered"
     label: str = "Taux de vacance"
     unit: str = "%"
     polarity: int = -1

@@ -34,7 +34,7 @@ def store(demo_warehouse: Path) -> Store:
 
 
 def test_zone_scale_gets_its_url_and_hideout(store: Store) -> None:
-    style = map_style(store, URLS, MEL, "iris", "parc.vacancy_rate", 2024, "jenks")
+    style = map_style(store, URLS, MEL, "iris", "parc.vacancy_rate_offered", 2024, "jenks")
     assert style.zone_url == URLS.zones["iris"] and style.residence_url is None
     classes = style.zone_hideout["classes"]
     assert len(classes) == len(style.zone_hideout["labels"]) == len(store.map_codes("iris"))

@@ -59,7 +59,7 @@ def test_nothing_or_something_unknown_selected(store: Store) -> None:
 
 def test_zone_panel_marks_a_pinned_zone(store: Store) -> None:
     pinned = [{"scale": "commune", "code": "59512"}]
-    content = panel_content(store, MEL, pinned[0], "parc.vacancy_rate", 2024, pinned)
+    content = panel_content(store, MEL, pinned[0], "parc.vacancy_rate_offered", 2024, pinned)
     text = text_of(content.children)
     assert "Roubaix" in text and "Retirer de la comparaison" in text
     assert content.residence_viewed is None
@@ -79,7 +79,7 @@ def test_residence_sheet_outside_the_perimeter_is_refused_and_reported_viewed(
 
 def test_compare_sets_the_epci_apart_as_reference(store: Store) -> None:
     pinned = [{"scale": "commune", "code": "59350"}, {"scale": "commune", "code": "59512"}]
-    view = compare_content(store, MEL, pinned, "parc.vacancy_rate", 2024)
+    view = compare_content(store, MEL, pinned, "parc.vacancy_rate_offered", 2024)
     text = text_of(view)
     assert "Comparaison de 2 zones" in text
     assert text.index("Lille") < text.index("Roubaix") < text.index("MEL")
@@ -87,9 +87,9 @@ def test_compare_sets_the_epci_apart_as_reference(store: Store) -> None:
 
 def test_roubaix_panel_cuts_its_ranking_and_the_button_brings_all_of_it(store: Store) -> None:
     roubaix = {"scale": "commune", "code": "59512"}
-    ranking = store.iris_ranking("59512", "parc.vacancy_rate", 2024, MEL)
+    ranking = store.iris_ranking("59512", "parc.vacancy_rate_offered", 2024, MEL)
     assert len(ranking) > 15
-    panel = panel_content(store, MEL, roubaix, "parc.vacancy_rate", 2024, []).children
+    panel = panel_content(store, MEL, roubaix, "parc.vacancy_rate_offered", 2024, []).children
     (section,) = [node for node in walk(panel) if "panel-section-ranking" in str(
         getattr(node, "className", ""))]  # fmt: skip
     published = [zone for zone, measure in ranking if measure.value is not None]
@@ -100,14 +100,18 @@ def test_roubaix_panel_cuts_its_ranking_and_the_button_brings_all_of_it(store: S
     assert f"… {unpublished} IRIS sans valeur publiée" in text_of(section)
     assert ids_of(section, RANKING_MORE) == [{"type": RANKING_MORE, "code": "59512"}]
 
-    full = html.Div(ranking_content(store, MEL, "59512", "parc.vacancy_rate", 2024))
+    full = html.Div(ranking_content(store, MEL, "59512", "parc.vacancy_rate_offered", 2024))
     assert [i["code"] for i in ids_of(full, SELECT_LINK)] == [zone.code for zone, _ in ranking]
     assert f"{len(ranking)}." in text_of(full) and "autres IRIS" not in text_of(full)
 
 
 @pytest.mark.parametrize(
     ("code", "indicator"),
-    [("x" * 300, "parc.vacancy_rate"), ({"$ne": 1}, "parc.vacancy_rate"), ("59512", "nope")],
+    [
+        ("x" * 300, "parc.vacancy_rate_offered"),
+        ({"$ne": 1}, "parc.vacancy_rate_offered"),
+        ("59512", "nope"),
+    ],
 )
 def test_full_ranking_of_a_tampered_request_is_an_empty_hint(
     store: Store, code: object, indicator: str

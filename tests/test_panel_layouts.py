@@ -93,13 +93,17 @@ def test_zone_panel_sets_each_key_figure_beside_its_commune_and_the_epci() -> No
     panel = zone_panel(
         summary(
             parc__dwellings=(ok(1234), ok(23456), ok(123456)),
-            parc__vacancy_rate=(ok(4.56), Measure(None, "secret", 2024), Measure(None, "nd", None)),
+            parc__vacancy_rate_offered=(
+                ok(4.56),
+                Measure(None, "secret", 2024),
+                Measure(None, "nd", None),
+            ),
             occupation__single_person=(ok(41.0, 2022), ok(38.0, 2022), ok(36.5, 2022)),
-            parc__rent_m2=(ok(5.5), ok(6.25), ok(6.01)),
+            parc__rent_per_habitable_m2=(ok(5.5), ok(6.25), ok(6.01)),
         ),
         residence_count=0,
         series=None,
-        indicator_id="parc.vacancy_rate",
+        indicator_id="parc.vacancy_rate_offered",
         pinned=False,
     )
     text = text_of(panel)
@@ -107,7 +111,9 @@ def test_zone_panel_sets_each_key_figure_beside_its_commune_and_the_epci() -> No
     assert "Logements sociaux" in text and "1\u00a0234" in text and "123\u00a0456" in text
     assert "4,6\u00a0%" in text and "secret" in text and "n.d." in text
     assert " (2022)" in text  # occupation comes from an older survey vintage
-    assert "Loyer moyen au m² (€/m²)" in text and "5,50 " in text  # unit once, in the label
+    assert (
+        "Loyer moyen au m² de surface habitable (€/m²)" in text and "5,50 " in text
+    )  # unit once, in the label
     assert "MEL" in text  # the EPCI column under its short name
     assert ids_of(panel, PIN_BUTTON) == [{"type": PIN_BUTTON, "scale": "iris", "code": "595120101"}]
     assert PIN_TEXT in text and UNPIN_TEXT not in text
@@ -120,15 +126,15 @@ def test_zone_panel_draws_the_charts_the_catalogue_feeds() -> None:
         summary(
             **typology,
             parc__t5p_share=(Measure(None, "secret", 2024), ok(20.0), ok(20.0)),
-            parc__vacancy_rate=(ok(4.0), ok(3.0), ok(2.0)),
+            parc__vacancy_rate_offered=(ok(4.0), ok(3.0), ok(2.0)),
         ),
         residence_count=0,
         series=IndicatorSeries(
-            "parc.vacancy_rate",
+            "parc.vacancy_rate_offered",
             (IRIS, COMMUNE, EPCI),
             ((ok(3.0, 2023), ok(4.0)), (ok(2.0, 2023), ok(3.0)), (ok(2.0, 2023), ok(2.0))),
         ),
-        indicator_id="parc.vacancy_rate",
+        indicator_id="parc.vacancy_rate_offered",
         pinned=True,
     )
     graphs = [node for node in walk(panel) if isinstance(node, dcc.Graph)]
@@ -166,12 +172,12 @@ def served_plotly_locales() -> set[str]:
 
 def test_panel_graphs_ask_only_for_served_locales_and_keep_french_separators() -> None:
     panel = zone_panel(
-        summary(parc__vacancy_rate=(ok(4.0), ok(3.0), ok(2.0))),
+        summary(parc__vacancy_rate_offered=(ok(4.0), ok(3.0), ok(2.0))),
         residence_count=0,
         series=IndicatorSeries(
-            "parc.vacancy_rate", (IRIS, COMMUNE, EPCI), ((ok(4.0),), (ok(3.0),), (ok(2.0),))
+            "parc.vacancy_rate_offered", (IRIS, COMMUNE, EPCI), ((ok(4.0),), (ok(3.0),), (ok(2.0),))
         ),
-        indicator_id="parc.vacancy_rate",
+        indicator_id="parc.vacancy_rate_offered",
         pinned=False,
     )
     graphs = [node for node in walk(panel) if isinstance(node, dcc.Graph)]
@@ -230,7 +236,7 @@ def sheet(**changes: Any) -> ResidenceSheet:
         "last_year": 2024,
         "levels": (RESIDENCE, IRIS, COMMUNE, EPCI),
         "measures": {
-            "parc.vacancy_rate": (ok(5.0), ok(4.0), ok(3.0), ok(2.0)),
+            "parc.vacancy_rate_offered": (ok(5.0), ok(4.0), ok(3.0), ok(2.0)),
             "occupation.single_person": (
                 ok(44.0, 2022),
                 ok(41.0, 2022),
@@ -256,7 +262,7 @@ def test_residence_sheet_shows_description_and_indicators_against_its_zones() ->
 
 
 def test_residence_sheet_outside_the_perimeter_says_so_and_shows_no_occupation() -> None:
-    measures = {"parc.vacancy_rate": (ok(5.0), ok(4.0), ok(3.0), ok(2.0))}
+    measures = {"parc.vacancy_rate_offered": (ok(5.0), ok(4.0), ok(3.0), ok(2.0))}
     refused = sheet(measures=measures, occupation_access=OCCUPATION_OUT_OF_PERIMETER)
     text = text_of(residence_panel(refused, year=2024, threshold=11))
     assert OCCUPATION_OUT_OF_PERIMETER_TEXT in text
@@ -286,13 +292,13 @@ def ranking_section_of(ranking: list[tuple[ZoneRef, Measure]]) -> Any:
         zone=COMMUNE,
         levels=(COMMUNE, EPCI),
         year=2024,
-        measures={"parc.vacancy_rate": (ok(4.0), ok(3.0))},
+        measures={"parc.vacancy_rate_offered": (ok(4.0), ok(3.0))},
     )
     panel = zone_panel(
         commune_summary,
         residence_count=0,
         series=None,
-        indicator_id="parc.vacancy_rate",
+        indicator_id="parc.vacancy_rate_offered",
         pinned=False,
         ranking=ranking,
     )
@@ -341,7 +347,7 @@ def test_cut_ranking_tail_holds_the_lowest_published_values_not_the_secret_ones(
     assert [ranked.rank for ranked in cut.tail] == [26, 27, 28, 29, 30]
     assert all(ranked.measure.value is not None for ranked in cut.head + cut.tail)
     assert cut.skipped == 15 and cut.unpublished == 7 and cut.total == 37
-    text = text_of(html.Div(ranking_table(cut, CATALOG["parc.vacancy_rate"], 2024)))
+    text = text_of(html.Div(ranking_table(cut, CATALOG["parc.vacancy_rate_offered"], 2024)))
     assert "… 15 autres IRIS" in text
     assert "… 7 IRIS sans valeur publiée (secret ou n.d.)" in text
     assert text.index("30.") < text.index("sans valeur publiée")
@@ -362,7 +368,7 @@ def test_commune_panel_shows_a_cut_ranking_and_a_button_for_all_of_it() -> None:
 
 
 def test_full_ranking_lists_every_iris_with_its_rank() -> None:
-    table = html.Div(full_ranking("parc.vacancy_rate", iris_ranking(116), 2024))
+    table = html.Div(full_ranking("parc.vacancy_rate_offered", iris_ranking(116), 2024))
     assert len(ids_of(table, SELECT_LINK)) == 116
     text = text_of(table)
     assert "autres IRIS" not in text

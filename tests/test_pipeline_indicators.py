@@ -60,6 +60,8 @@ RPLS_COLUMNS = (
     "conv",
     "mode",
     "bail",
+    "remlocdate",
+    "remlocdate_reported",
     "loyerprinc",
     "surfmode",
     "dpeenergie",
@@ -127,6 +129,7 @@ def dwelling(
     rent,
     surf,
     dpe,
+    remlocdate=None,
 ) -> dict:
     return {
         "year": year,
@@ -153,6 +156,8 @@ def dwelling(
         "conv": "1",
         "mode": mode,
         "bail": bail,
+        "remlocdate": pd.Timestamp(remlocdate) if remlocdate else None,
+        "remlocdate_reported": True,
         "loyerprinc": rent,
         "surfmode": surf,
         "dpeenergie": dpe,
@@ -169,7 +174,7 @@ R3 = ("900000001", "59002", "3", "Verte", "590020000", (2500, 500))
 DWELLINGS = [
     dwelling(2024, "d1", *R1, 1, 1960, "50", "1", 2023, 300.0, 30.0, "E"),
     dwelling(2024, "d2", *R1, 3, 1960, "49", "1", 2020, 400.0, 50.0, "C"),
-    dwelling(2024, "d3", *R1, 5, 1960, "52", "2", None, None, 60.0, None),
+    dwelling(2024, "d3", *R1, 5, 1960, "52", "2", None, None, 60.0, None, "2023-08-01"),
     dwelling(2024, "d4", *R1, None, None, "99", "1", 2023, None, 40.0, "G"),
     dwelling(2024, "d5", *R2, 2, 2005, "53", "1", 2019, 600.0, 50.0, "A"),
     dwelling(2024, "d6", *R2, 4, 1940, "12", "3", None, None, 70.0, "B"),
@@ -191,6 +196,8 @@ def load_world(
 ) -> None:
     create_empty_table(con, "rpls")
     create_empty_table(con, "ops")
+    create_empty_table(con, "census")
+    con.execute("INSERT INTO census VALUES (2021, '59001', 8000.0)")  # 59002: no census row
     frame = pd.DataFrame(dwellings, columns=list(RPLS_COLUMNS))
     con.register("rpls_rows", frame)
     con.execute("INSERT INTO rpls SELECT * FROM rpls_rows")
@@ -260,9 +267,10 @@ PARC_EXPECTED = [
     ("residence", ID1, "parc.plus_share", 100 / 3),
     ("residence", ID1, "parc.pls_share", 100 / 3),
     ("residence", ID1, "parc.pli_share", 0.0),
-    ("residence", ID1, "parc.rent_m2", 9.0),  # (300/30 + 400/50) / 2
-    ("residence", ID1, "parc.vacancy_rate", 25.0),  # d3 of 4
-    ("residence", ID1, "parc.mobility_rate", 200 / 3),  # d1, d4 of let d1, d2, d4
+    ("residence", ID1, "parc.rent_per_habitable_m2", 8.75),  # (300 + 400) / (30 + 50)
+    ("residence", ID1, "parc.vacancy_rate_offered", 25.0),  # d3 of 4 offered
+    ("residence", ID1, "parc.vacancy_over_3_months_rate", 25.0),  # d3 vacant since 08/2023
+    ("residence", ID1, "parc.move_in_rate", 100 / 3),  # d1 of d1, d2, d3 (d4: LOCAT unknown)
     ("residence", ID1, "parc.dpe_efg_share", 200 / 3),  # E, G of E, C, G
     ("residence", ID1, "parc.dpe_c_share", 100 / 3),
     ("residence", ID2, "parc.dwellings", 2),
@@ -271,34 +279,34 @@ PARC_EXPECTED = [
     ("residence", ID2, "parc.built_2000_plus_share", 50.0),
     ("residence", ID2, "parc.pli_share", 50.0),
     ("residence", ID2, "parc.before_1977_financing_share", 50.0),
-    ("residence", ID2, "parc.rent_m2", 12.0),
-    ("residence", ID2, "parc.vacancy_rate", 0.0),  # MODE 3 is not vacancy
-    ("residence", ID2, "parc.mobility_rate", 0.0),
+    ("residence", ID2, "parc.rent_per_habitable_m2", 12.0),
+    ("residence", ID2, "parc.vacancy_rate_offered", 0.0),  # MODE 3 is outside the base
+    ("residence", ID2, "parc.move_in_rate", 0.0),
     ("residence", ID2, "parc.dpe_efg_share", 0.0),
     ("residence", ID2, "parc.dwellings", 1, 2023),
     ("commune", "59001", "parc.dwellings", 6),
     ("commune", "59001", "parc.t1_share", 20.0),  # d1 of 5 known
     ("commune", "59001", "parc.t2_share", 20.0),
     ("commune", "59001", "parc.mean_age", 59.0),  # (3*64 + 19 + 84) / 5
-    ("commune", "59001", "parc.rent_m2", 10.0),  # (10 + 8 + 12) / 3
-    ("commune", "59001", "parc.vacancy_rate", 100 / 6),
-    ("commune", "59001", "parc.mobility_rate", 50.0),  # d1, d4 of d1, d2, d4, d5
+    ("commune", "59001", "parc.rent_per_habitable_m2", 10.0),  # 1300 / 130
+    ("commune", "59001", "parc.vacancy_rate_offered", 20.0),  # d3 of 5 (d6 MODE 3 out)
+    ("commune", "59001", "parc.move_in_rate", 25.0),  # d1 of d1, d2, d3, d5
     ("commune", "59001", "parc.qpv_share", 200 / 3),  # R1's 4 of 6
-    ("commune", "59001", "parc.social_share", 0.06),  # 6 / (22000 / 2.2) * 100
+    ("commune", "59001", "parc.social_share", 0.075),  # 6 / 8000 census main residences
     ("commune", "59001", "parc.dwellings", 1, 2023),
     ("commune", "59002", "parc.dwellings", 1),
     ("commune", "59002", "parc.dwellings", 0, 2023),  # no dwelling yet: 0, not nd
-    ("commune", "59002", "parc.rent_m2", "nd", 2023),
-    ("commune", "59002", "parc.social_share", 0.1),  # 1 / 1000 * 100
-    ("commune", "59002", "parc.mobility_rate", 100.0),
+    ("commune", "59002", "parc.rent_per_habitable_m2", "nd", 2023),
+    ("commune", "59002", "parc.social_share", 0.1),  # not in the census: 1 / (2200 / 2.2)
+    ("commune", "59002", "parc.move_in_rate", 100.0),
     ("epci", EPCI, "parc.dwellings", 7),
-    ("epci", EPCI, "parc.social_share", 7 / 11000 * 100),  # 24 200 inhabitants / 2.2
+    ("epci", EPCI, "parc.social_share", 7 / 9000 * 100),  # 8000 + 1000 main residences
     ("epci", EPCI, "parc.qpv_share", 400 / 7),
     ("epci", EPCI, "parc.dpe_efg_share", 200 / 6),  # E, G of 6 diagnosed
     ("iris", "590010001", "parc.dwellings", 4),
-    ("iris", "590010002", "parc.rent_m2", 12.0),
+    ("iris", "590010002", "parc.rent_per_habitable_m2", 12.0),
     ("qpv", "QN059001M", "parc.dwellings", 4),
-    ("qpv", "QN059001M", "parc.vacancy_rate", 25.0),
+    ("qpv", "QN059001M", "parc.vacancy_rate_offered", 25.0),
 ]
 
 OCCUPATION_EXPECTED = [
@@ -381,6 +389,11 @@ def test_unmatched_households_are_counted(world):
     assert built.counts["rpls_in_epci"] == 8
 
 
+def test_communes_missing_from_the_census_are_estimated_and_listed(world):
+    _, built = world
+    assert built.estimated_main_residences == ["59002"]
+
+
 def test_residence_table(world):
     _, built = world
     table = built.residences.set_index("residence_id")
@@ -391,7 +404,7 @@ def test_residence_table(world):
     assert table.loc[ID1, "address"] == "1 rue Haute, 59000 Alpha"
     assert table.loc[ID1, "name"] == "1 rue Haute, 59000 Alpha"
     assert table.loc[ID1, "size_class"] == "<11"
-    assert table.loc[ID1, "parc__rent_m2"] == pytest.approx(9.0)
+    assert table.loc[ID1, "parc__rent_per_habitable_m2"] == pytest.approx(8.75)
     assert table.loc[ID1, "n_dwellings"] == 4  # threshold 1: nothing is secret
     assert table.loc[ID1, "lon"] == pytest.approx(table.loc[ID1, "lon"])
     assert "parc__social_share" not in table.columns

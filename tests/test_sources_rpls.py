@@ -54,12 +54,43 @@ def test_valid_file_gives_typed_normalized_rows(con, tmp_path: Path) -> None:
     assert let == (
         2024, "A1", "59512", "Roubaix", "59100", "12", "B", "RUE", "Jean Lebas", "595120103",
         "QN05912M", 709123.5, 7064321.0, "C", 3, 65.5, 1972, 1973, "1", "12", None, "1", "1",
-        2019, 412.3, 66.0, "D", "E", "Les Lilas", "900000001", "Vilogia",
+        2019, None, False, 412.3, 66.0, "D", "E", "Les Lilas", "900000001", "Vilogia",
     )  # fmt: skip
     # 9999 is "not applicable", empty cells are missing: NULL, never 0 or "".
-    assert (vacant[10], vacant[15], vacant[23], vacant[24], vacant[26]) == (
+    assert (vacant[10], vacant[15], vacant[23], vacant[26], vacant[28]) == (
         None, 45.0, None, None, None,
     )  # fmt: skip
+
+
+def test_sdes_months_are_read_bail_as_its_year_remlocdate_as_a_date(con, tmp_path: Path) -> None:
+    header = [*HEADER, "REMLOCDATE"]
+    rows = [[*row(LET, BAIL="03/2023"), ""], [*row(VACANT), "08/2023"]]
+    rpls.load(con, [write_rpls(tmp_path / "RPLS_2024.csv", rows, header=header)])
+    assert con.execute(
+        "SELECT ident_int, bail, CAST(remlocdate AS VARCHAR), remlocdate_reported FROM rpls "
+        "ORDER BY 1"
+    ).fetchall() == [("A1", 2023, None, True), ("A2", None, "2023-08-01", True)]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "problem"),
+    [
+        ("BAIL", "13/2023", "invalide (attendu : mois MM/AAAA ou année AAAA)"),
+        ("BAIL", "03/2025", "hors limites (attendu : année entre 1900 et 2024)"),
+        ("REMLOCDATE", "2023", "invalide (attendu : mois MM/AAAA)"),
+    ],
+)
+def test_a_bad_month_is_refused_at_its_line_and_column(
+    con, tmp_path: Path, column: str, value: str, problem: str
+) -> None:
+    header = [*HEADER, "REMLOCDATE"]
+    rows = [[*row(LET), ""], [*row(LET, IDENT_INT="A3"), ""]]
+    rows[1][header.index(column)] = value
+    path = write_rpls(tmp_path / "RPLS_2024.csv", rows, header=header)
+    with pytest.raises(SourceError) as raised:
+        rpls.load(con, [path])
+    assert (raised.value.line, raised.value.column) == (3, column)
+    assert problem in str(raised.value)
 
 
 def test_latin1_file_keeps_its_accents(con, tmp_path: Path) -> None:

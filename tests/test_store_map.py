@@ -70,9 +70,9 @@ def test_residence_points_carry_size_and_secrecy(store: Store, demo_warehouse: P
 
 
 def test_map_values_cover_every_zone(store: Store) -> None:
-    year = store.indicator_years["parc.vacancy_rate"][-1]
+    year = store.indicator_years["parc.vacancy_rate_offered"][-1]
     for scale in ("commune", "iris", "qpv"):
-        rows = store.map_values(scale, "parc.vacancy_rate", year, MEL)
+        rows = store.map_values(scale, "parc.vacancy_rate_offered", year, MEL)
         assert {code for code, _, _ in rows} == store.map_codes(scale)
         assert all(status in ("ok", "secret", "nd") for _, _, status in rows)
         assert all((value is None) == (status != "ok") for _, value, status in rows)

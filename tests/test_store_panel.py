@@ -32,15 +32,15 @@ RESIDENCES = [
 ]
 INDICATORS = [
     # scale, code, year, indicator_id, theme, value, status
-    ("epci", "200093201", 2023, "parc.vacancy_rate", "parc", 2.0, "ok"),
-    ("epci", "200093201", 2024, "parc.vacancy_rate", "parc", 2.5, "ok"),
-    ("commune", "59512", 2023, "parc.vacancy_rate", "parc", 3.0, "ok"),
-    ("commune", "59512", 2024, "parc.vacancy_rate", "parc", 3.5, "ok"),
-    ("iris", "595120101", 2023, "parc.vacancy_rate", "parc", None, "secret"),
-    ("iris", "595120101", 2024, "parc.vacancy_rate", "parc", 4.5, "ok"),
+    ("epci", "200093201", 2023, "parc.vacancy_rate_offered", "parc", 2.0, "ok"),
+    ("epci", "200093201", 2024, "parc.vacancy_rate_offered", "parc", 2.5, "ok"),
+    ("commune", "59512", 2023, "parc.vacancy_rate_offered", "parc", 3.0, "ok"),
+    ("commune", "59512", 2024, "parc.vacancy_rate_offered", "parc", 3.5, "ok"),
+    ("iris", "595120101", 2023, "parc.vacancy_rate_offered", "parc", None, "secret"),
+    ("iris", "595120101", 2024, "parc.vacancy_rate_offered", "parc", 4.5, "ok"),
     ("iris", "595120101", 2022, "occupation.single_person_share", "occupation", 41.0, "ok"),
     ("commune", "59512", 2022, "occupation.single_person_share", "occupation", 38.0, "ok"),
-    ("residence", "RA", 2024, "parc.vacancy_rate", "parc", 5.0, "ok"),
+    ("residence", "RA", 2024, "parc.vacancy_rate_offered", "parc", 5.0, "ok"),
     ("residence", "RA", 2022, "occupation.single_person_share", "occupation", 44.0, "ok"),
     ("residence", "RC", 2022, "occupation.single_person_share", "occupation", 30.0, "ok"),
     # the QPV's households are in effect those of Les Acacias: its value follows RA's rule
@@ -95,12 +95,12 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 def test_zone_summary_puts_the_zone_beside_its_commune_and_the_epci(store: Store) -> None:
     summary = store.zone_summary("iris", "595120101", 2024, ALL)
     assert [level.code for level in summary.levels] == ["595120101", "59512", "200093201"]
-    assert [m.value for m in summary.measures["parc.vacancy_rate"]] == [4.5, 3.5, 2.5]
+    assert [m.value for m in summary.measures["parc.vacancy_rate_offered"]] == [4.5, 3.5, 2.5]
 
 
 def test_zone_summary_takes_the_latest_vintage_up_to_the_year(store: Store) -> None:
     summary = store.zone_summary("iris", "595120101", 2023, ALL)
-    iris, commune, epci = summary.measures["parc.vacancy_rate"]
+    iris, commune, epci = summary.measures["parc.vacancy_rate_offered"]
     assert (iris.value, iris.status, iris.year) == (None, "secret", 2023)
     assert (commune.value, epci.value) == (3.0, 2.0)
     occupation = summary.measures["occupation.single_person_share"]
@@ -111,7 +111,7 @@ def test_zone_summary_takes_the_latest_vintage_up_to_the_year(store: Store) -> N
 def test_zone_summary_leaves_out_datasets_the_convention_does_not_grant(store: Store) -> None:
     summary = store.zone_summary("commune", "59512", None, PARC_ONLY)
     assert [level.scale for level in summary.levels] == ["commune", "epci"]
-    assert set(summary.measures) == {"parc.vacancy_rate"}
+    assert set(summary.measures) == {"parc.vacancy_rate_offered"}
 
 
 def test_unknown_zone_gives_none(store: Store) -> None:
@@ -141,7 +141,7 @@ def test_residence_sheet_outside_the_perimeter_holds_no_occupation(store: Store)
     assert sheet.occupation_access == OCCUPATION_OUT_OF_PERIMETER
     assert not any(key.startswith("occupation.") for key in sheet.measures)
     assert [level.scale for level in sheet.levels] == ["residence", "iris", "commune", "epci"]
-    assert [m.value for m in sheet.measures["parc.vacancy_rate"]] == [5.0, 4.5, 3.5, 2.5]
+    assert [m.value for m in sheet.measures["parc.vacancy_rate_offered"]] == [5.0, 4.5, 3.5, 2.5]
     assert sheet.qpv.name == "Quartier test"
 
 
@@ -176,7 +176,7 @@ def test_secret_residence_sheet_has_no_values(store: Store) -> None:
 
 
 def test_indicator_series_covers_every_vintage_of_each_level(store: Store) -> None:
-    series = store.indicator_series("iris", "595120101", "parc.vacancy_rate", ALL)
+    series = store.indicator_series("iris", "595120101", "parc.vacancy_rate_offered", ALL)
     assert [[(m.year, m.value) for m in level] for level in series.points] == [
         [(2023, None), (2024, 4.5)],
         [(2023, 3.0), (2024, 3.5)],
@@ -193,7 +193,7 @@ def test_compare_rows_keep_the_pinned_order_and_drop_unknown_zones(store: Store)
         2024,
         ALL,
     )
-    assert [(ref.code, values["parc.vacancy_rate"].value) for ref, values in rows] == [
+    assert [(ref.code, values["parc.vacancy_rate_offered"].value) for ref, values in rows] == [
         ("59512", 3.5),
         ("595120101", 4.5),
     ]

@@ -95,7 +95,7 @@ def test_occupation_vintages_are_the_latest_survey_up_to_the_year(store: Store) 
 
 
 def test_series_covers_every_rpls_vintage(store: Store) -> None:
-    series = store.indicator_series("commune", "59350", "parc.vacancy_rate", MEL)
+    series = store.indicator_series("commune", "59350", "parc.vacancy_rate_offered", MEL)
     assert [m.year for m in series.points[0]] == store.manifest["vintages"]["rpls"]
     assert [level.scale for level in series.levels] == ["commune", "epci"]
 
@@ -144,7 +144,7 @@ def test_compare_rows_on_pinned_communes(store: Store) -> None:
 
 
 def test_iris_ranking_lists_every_iris_of_the_commune_highest_first(store: Store) -> None:
-    ranking = store.iris_ranking("59512", "parc.vacancy_rate", 2024, MEL)
+    ranking = store.iris_ranking("59512", "parc.vacancy_rate_offered", 2024, MEL)
     (count,) = (
         store._cursor()
         .execute("SELECT count(*) FROM zones WHERE scale = 'iris' AND commune_code = '59512'")

@@ -10,7 +10,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data.demo import bpe, filosofi, geography, gtfs, ops, poverty, qpv, rpls, sne, stock
+from data.demo import (
+    bpe,
+    census,
+    filosofi,
+    geography,
+    gtfs,
+    ops,
+    poverty,
+    qpv,
+    rpls,
+    sne,
+    stock,
+)
 from data.demo.output import atomic_directory, write_csv
 from data.demo.randomness import stream
 
@@ -19,6 +31,7 @@ OPS_YEARS = [2018, 2020, 2022, 2024]
 SNE_YEARS = [2019, 2020, 2021, 2022, 2023, 2024]
 FILOSOFI_YEAR = 2021
 BPE_YEAR = 2024
+CENSUS_YEAR = 2021
 
 
 def generate(
@@ -58,10 +71,10 @@ def generate(
         counts["iris"], counts["qpv"] = len(iris), len(qpv_layer)
 
         by_residence = rpls.residence_table(residences)
-        rpls_rng = stream(seed, "rpls")
+        rpls_rng, vacancy_rng = stream(seed, "rpls"), stream(seed, "vacancy")
         for year in RPLS_YEARS:
             table = rpls.rpls_vintage(
-                year, dwellings, residences, by_residence, occupation[year], rpls_rng
+                year, dwellings, residences, by_residence, occupation[year], rpls_rng, vacancy_rng
             )
             write_csv(table, work / "rpls" / f"RPLS_{year}.csv")
             counts[f"RPLS_{year}"] = table.num_rows
@@ -91,7 +104,10 @@ def generate(
         table = gtfs.stops_table(iris, stream(seed, "gtfs"))
         write_csv(table, work / "gtfs" / "stops.txt", sep=",")
         counts["stops"] = len(table)
-        step("SNE, Filosofi, BPE, GTFS written")
+        table = census.logement_table(communes, CENSUS_YEAR, stream(seed, "census"))
+        write_csv(table, work / "recensement" / census.census_file_name(CENSUS_YEAR))
+        counts["census"] = len(table)
+        step("SNE, Filosofi, BPE, GTFS, census written")
 
         manifest = {
             "generator": "data.demo",
@@ -104,6 +120,7 @@ def generate(
                 "sne": SNE_YEARS,
                 "filosofi": [FILOSOFI_YEAR],
                 "bpe": [BPE_YEAR],
+                "census": [CENSUS_YEAR],
             },
             "row_counts": counts,
         }

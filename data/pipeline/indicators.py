@@ -32,6 +32,51 @@ def link_years(ops_years: Iterable[int], rpls_years: Iterable[int]) -> dict[int,
     )
 
 
+def create_main_residences(con: duckdb.DuckDBPyConnection, years: list[int]) -> list[str]:
+    """Table `main_residence` (scale, code, year, main_residences) for the communes and the
+    EPCI: the census main residences (table `census`) of the latest census year not after
+    the RPLS vintage (the oldest one when all are later); for a commune the census does not
+    give, the municipal population / 2.2. Returns those estimated communes."""
+    year_list = ", ".join(str(int(year)) for year in years) or "NULL"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE commune_main_residence AS
+        WITH vintage AS (SELECT unnest([{year_list}]) AS year),
+        census_year AS (
+          SELECT vintage.year,
+            coalesce(max(c.year) FILTER (WHERE c.year <= vintage.year), min(c.year))
+              AS census_year
+          FROM vintage CROSS JOIN (SELECT DISTINCT year FROM census) AS c
+          GROUP BY vintage.year
+        )
+        SELECT zone.code, vintage.year,
+          coalesce(census.main_residences, zone.population / {PERSONS_PER_MAIN_RESIDENCE})
+            AS main_residences,
+          census.main_residences IS NULL AS estimated
+        FROM zone CROSS JOIN vintage
+        LEFT JOIN census_year USING (year)
+        LEFT JOIN census
+          ON census.depcom = zone.code AND census.year = census_year.census_year
+        WHERE zone.scale = 'commune' AND vintage.year IS NOT NULL
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE main_residence AS
+        SELECT 'commune' AS scale, code, year, main_residences FROM commune_main_residence
+        UNION ALL
+        SELECT 'epci', epci.code, m.year, sum(m.main_residences)
+        FROM commune_main_residence AS m CROSS JOIN (SELECT code FROM zone WHERE scale = 'epci')
+          AS epci
+        GROUP BY ALL
+        """
+    )
+    rows = con.execute(
+        "SELECT DISTINCT code FROM commune_main_residence WHERE estimated ORDER BY code"
+    ).fetchall()
+    return [code for (code,) in rows]
+
+
 def create_household_year(con: duckdb.DuckDBPyConnection, links: dict[int, int]) -> int:
     """Table `household_year` (residence, OPS year, household sums); returns the number of
     households of the EPCI's communes that match no RPLS dwelling (left out)."""
@@ -169,11 +214,13 @@ def create_zone_sums(con: duckdb.DuckDBPyConnection, theme: str, years: list[int
         WITH located AS (SELECT * FROM {unit} JOIN residence_zone USING (residence_id)),
         grouped AS ({grouped}),
         grid AS (
-          SELECT zone.scale, zone.code, zone.population, years.year
+          SELECT zone.scale, zone.code, m.main_residences, years.year
           FROM zone CROSS JOIN (SELECT unnest([{year_list}]) AS year) AS years
+          LEFT JOIN main_residence AS m
+            ON m.scale = zone.scale AND m.code = zone.code AND m.year = years.year
           WHERE years.year IS NOT NULL
         )
-        SELECT grid.scale, grid.code, grid.year, grid.population,
+        SELECT grid.scale, grid.code, grid.year, grid.main_residences,
           coalesce(s.n_units, 0) AS n_units, coalesce(s.qpv_units, 0) AS qpv_units, {columns}
         FROM grid LEFT JOIN grouped AS s USING (scale, code, year)
         UNION ALL
@@ -189,10 +236,7 @@ def value_sql(indicator_id: str, index: int | None, rule: Rule | None) -> str:
     if indicator_id == QPV_SHARE:
         return "CASE WHEN n_units > 0 THEN 100.0 * qpv_units / n_units END"
     if indicator_id == SOCIAL_SHARE:
-        return (
-            f"CASE WHEN population > 0 THEN 100.0 * n_units / "
-            f"(population / {PERSONS_PER_MAIN_RESIDENCE}) END"
-        )
+        return "CASE WHEN main_residences > 0 THEN 100.0 * n_units / main_residences END"
     assert rule is not None and index is not None
     if rule.denominator is None:
         return f"coalesce(n{index}, 0) * {rule.factor}"

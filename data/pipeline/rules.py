@@ -11,7 +11,13 @@ rows of a residence, then over the residences of a zone:
 Because every value is a ratio of sums, zone values are exact sums of residence sums.
 Two rules are zone-level and not of this form (see `indicators.py`): `parc.qpv_share`
 (dwellings of the residences located in a QPV / dwellings) and `parc.social_share`
-(dwellings / (municipal population / 2.2)).
+(dwellings / main residences of the census).
+
+Vacancy, mobility and rent follow the SDES definitions ("Le parc locatif social au 1er
+janvier N"): the base of the rates is the stock offered for rent (MODE 1 let or 2 vacant),
+mobility counts the moves of the year N-1 into dwellings offered for rent for at least a
+year (first let, LOCAT, before N-1), the rent per m² is the sum of rents over the sum of
+habitable surfaces (SURFHAB) of the let dwellings.
 """
 
 from __future__ import annotations
@@ -53,7 +59,13 @@ def _finan_codes(family: str) -> str:
 
 UNKNOWN_FINAN = "99"
 _KNOWN_FINAN = ", ".join(f"'{code}'" for code in sorted(RPLS_FINAN) if code != UNKNOWN_FINAN)
-_LET_WITH_RENT = f"mode = '{MODE_LET}' AND loyerprinc IS NOT NULL AND surfmode > 0"
+_LET_WITH_RENT = f"mode = '{MODE_LET}' AND loyerprinc IS NOT NULL AND surfhab > 0"
+_OFFERED = f"mode IN ('{MODE_LET}', '{MODE_VACANT}')"
+# Offered for rent for at least a year on 1 January: first let before the year N-1.
+_OFFERED_FOR_A_YEAR = f"{_OFFERED} AND locat < year - 1"
+STRUCTURAL_VACANCY_MONTHS = 3
+# Months between the start of the vacancy (REMLOCDATE, a month) and 1 January of the vintage.
+_VACANCY_MONTHS = "date_diff('month', remlocdate, make_date(year, 1, 1))"
 _KNOWN_INCOME = "tranche_revenu IN ('1', '2', '3', '4', '5')"
 
 
@@ -92,16 +104,24 @@ PARC_RULES: dict[str, Rule] = {
     "parc.pls_share": _finan_share("pls"),
     "parc.pli_share": _finan_share("pli"),
     "parc.before_1977_financing_share": _finan_share("avant_1977"),
-    "parc.rent_m2": Rule(
-        f"CASE WHEN {_LET_WITH_RENT} THEN loyerprinc / surfmode END",
-        f"CASE WHEN {_LET_WITH_RENT} THEN 1 END",
+    "parc.rent_per_habitable_m2": Rule(
+        f"CASE WHEN {_LET_WITH_RENT} THEN loyerprinc END",
+        f"CASE WHEN {_LET_WITH_RENT} THEN surfhab END",
         1.0,
     ),
-    "parc.vacancy_rate": Rule(_flag(f"mode = '{MODE_VACANT}'"), "1"),
-    "parc.mobility_rate": Rule(
-        f"CASE WHEN mode = '{MODE_LET}' "
-        "THEN CAST(bail IS NOT DISTINCT FROM year - 1 AS INTEGER) END",
-        _flag(f"mode = '{MODE_LET}'"),
+    "parc.vacancy_rate_offered": Rule(_flag(f"mode = '{MODE_VACANT}'"), _flag(_OFFERED)),
+    # A vacant dwelling whose REMLOCDATE is empty counts as vacant for three months or less
+    # (as in the SDES computation); a file without the column gives no rate at all.
+    "parc.vacancy_over_3_months_rate": Rule(
+        f"CAST(coalesce(mode = '{MODE_VACANT}' "
+        f"AND {_VACANCY_MONTHS} > {STRUCTURAL_VACANCY_MONTHS}, false) AS INTEGER)",
+        f"CAST(remlocdate_reported AND {_OFFERED} AS INTEGER)",
+    ),
+    # A let dwelling whose BAIL is empty counts as no move in the year.
+    "parc.move_in_rate": Rule(
+        f"CASE WHEN {_OFFERED_FOR_A_YEAR} "
+        "THEN CAST(coalesce(bail >= year - 1, false) AS INTEGER) END",
+        _flag(_OFFERED_FOR_A_YEAR),
     ),
     "parc.dpe_efg_share": _dpe_share("'E', 'F', 'G'"),
     **{f"parc.dpe_{c.lower()}_share": _dpe_share(f"'{c}'") for c in "ABCDEFG"},

@@ -149,6 +149,47 @@ def year(minimum: int, maximum: int) -> Number:
     return Number(minimum, maximum, integer=True, what="année")
 
 
+@dataclass(frozen=True)
+class MonthYear(Rule):
+    """A month `MM/AAAA` (RPLS dates: `BAIL`, `REMLOCDATE`), its year within bounds;
+    `year_alone` also accepts a bare year `AAAA` (older feeds give only the year)."""
+
+    minimum: int
+    maximum: int
+    year_alone: bool = False
+
+    @property
+    def regex(self) -> str:
+        month = r"(0[1-9]|1[0-2])/[0-9]{4}"
+        return f"({month}|[0-9]{{4}})" if self.year_alone else month
+
+    def sql_invalid(self, column: str) -> str:
+        shape = f"NOT regexp_full_match({column}, {sql_string(self.regex)})"
+        value = f"CAST(right({column}, 4) AS INTEGER)"
+        bounds = f"{value} < {self.minimum} OR {value} > {self.maximum}"
+        return f"(CASE WHEN {shape} THEN true ELSE {bounds} END)"
+
+    def problem(self, value: str) -> str:
+        expected = "mois MM/AAAA" + (" ou année AAAA" if self.year_alone else "")
+        if not re.fullmatch(self.regex, value):
+            return f"valeur {_quoted(value)} invalide (attendu : {expected})"
+        return (
+            f"valeur {_quoted(value)} hors limites (attendu : année entre {self.minimum} "
+            f"et {self.maximum})"
+        )
+
+
+def year_of_month(column: str) -> str:
+    """SQL: the year of a `MonthYear` value."""
+    return f"TRY_CAST(right({column}, 4) AS INTEGER)"
+
+
+def first_day_of_month(column: str) -> str:
+    """SQL: the first day of the month of a `MM/AAAA` value, as a DATE (NULL if not one:
+    the row is refused by its rule anyway)."""
+    return f"TRY_CAST(right({column}, 4) || '-' || left({column}, 2) || '-01' AS DATE)"
+
+
 def flag() -> Codes:
     return Codes(("0", "1"))
 

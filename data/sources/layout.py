@@ -19,6 +19,7 @@ YEARLY_FILES = {
     "sne": ("sne", r"SNE_(\d{4})\.csv"),
     "filosofi": ("filosofi", r"BASE_TD_FILO_IRIS_(\d{2})_DISP\.csv"),
     "bpe": ("bpe", r"BPE_(\d{4})\.csv"),
+    "census": ("recensement", r"base-cc-logement-(\d{4})\.csv"),
 }
 
 
@@ -43,6 +44,7 @@ class RawLayout:
     sne: dict[int, Path] = field(default_factory=dict)
     filosofi: dict[int, Path] = field(default_factory=dict)
     bpe: dict[int, Path] = field(default_factory=dict)
+    census: dict[int, Path] = field(default_factory=dict)
     gtfs: Path | None = None
 
     @property

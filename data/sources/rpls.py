@@ -1,4 +1,10 @@
-"""RPLS reader: one row per dwelling, every vintage stacked into the `rpls` table."""
+"""RPLS reader: one row per dwelling, every vintage stacked into the `rpls` table.
+
+`BAIL` (start of the current lease) is a month `MM/AAAA` in the SDES files, a bare year in
+older feeds: both are read, as a year. `REMLOCDATE` (month since which a vacant dwelling
+is offered for rent: the start of its vacancy) is optional; without it the vacancy of
+more than three months is not available (`nd`).
+"""
 
 from __future__ import annotations
 
@@ -17,12 +23,16 @@ from data.sources.fields import (
     SIREN,
     Codes,
     Field,
+    MonthYear,
     Number,
     Pattern,
     as_integer,
     as_number,
+    first_day_of_month,
     year,
+    year_of_month,
 )
+from data.sources.textfile import split_header
 
 OLDEST_BUILDING = 1000
 OLDEST_LEASE = 1900
@@ -53,7 +63,8 @@ def fields(vintage: int) -> list[Field]:
         Field("FINANAUTRE"),
         Field("CONV", Codes(tuple(codes.RPLS_CONV))),
         Field("MODE", Codes(tuple(codes.RPLS_MODE)), required=True),
-        Field("BAIL", year(OLDEST_LEASE, vintage)),
+        Field("BAIL", MonthYear(OLDEST_LEASE, vintage, year_alone=True)),
+        Field("REMLOCDATE", MonthYear(OLDEST_LEASE, vintage), optional=True),
         Field("LOYERPRINC", Number(0, 99_999)),
         Field("SURFMODE", Number(0, 1000)),
         Field("DPEENERGIE", dpe),
@@ -64,18 +75,28 @@ def fields(vintage: int) -> list[Field]:
     ]
 
 
-def select(vintage: int) -> str:
+def select(vintage: int, reports_vacancy_start: bool) -> str:
     return f"""{vintage}, ident_int, depcom, libcom, codepostal, numvoie, indrep, typvoie,
         nomvoie, depcom || plg_iris, qpv, {as_number("x")}, {as_number("y")}, typeconst,
         {as_integer("nbpiece")}, {as_number("surfhab")}, {as_integer("construct")},
-        {as_integer("locat")}, origine, finan, finanautre, conv, mode, {as_integer("bail")},
+        {as_integer("locat")}, origine, finan, finanautre, conv, mode, {year_of_month("bail")},
+        {first_day_of_month("remlocdate")}, {str(reports_vacancy_start).lower()},
         NULLIF({as_number("loyerprinc")}, {codes.RENT_NOT_APPLICABLE}),
         {as_number("surfmode")}, dpeenergie, dpeserre, nomprog, siren_bailleur, rs_bailleur"""
 
 
+def reports_column(path: Path, column: str) -> bool:
+    """Whether the header of `path` names `column` (a missing file names nothing)."""
+    if not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        header = handle.readline().decode("cp1252", "replace")
+    return column.upper() in (name.upper() for name in split_header(header, ";"))
+
+
 def spec_for(path: Path) -> FileSpec:
     vintage = require_year(path, "rpls")
-    return FileSpec(fields(vintage), select(vintage))
+    return FileSpec(fields(vintage), select(vintage, reports_column(path, "REMLOCDATE")))
 
 
 def load(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], table: str = "rpls") -> int:

@@ -33,6 +33,9 @@ NORMALIZED_TABLES: dict[str, list[tuple[str, str]]] = {
         ("conv", "VARCHAR"),
         ("mode", "VARCHAR"),
         ("bail", "INTEGER"),
+        ("remlocdate", "DATE"),
+        # Whether the file has the REMLOCDATE column (without it: no vacancy duration).
+        ("remlocdate_reported", "BOOLEAN"),
         ("loyerprinc", "DOUBLE"),
         ("surfmode", "DOUBLE"),
         ("dpeenergie", "VARCHAR"),
@@ -83,6 +86,12 @@ NORMALIZED_TABLES: dict[str, list[tuple[str, str]]] = {
         ("disp_rd", "DOUBLE"),
         ("disp_gi", "DOUBLE"),
         ("disp_ppmini", "DOUBLE"),
+    ],
+    # Main residences per commune and census year (INSEE RP, base logement).
+    "census": [
+        ("year", "INTEGER"),
+        ("depcom", "VARCHAR"),
+        ("main_residences", "DOUBLE"),
     ],
     "bpe": [
         ("year", "INTEGER"),
