@@ -137,6 +137,7 @@ def register(app: Dash, store: Store) -> None:
         Output("selection", "data"),
         Output("pinned", "data"),
         Output("map", "viewport"),
+        Output("permalink-notice", "children"),
         Input("url", "search"),
         Input("scale-select", "value"),
         Input("theme-select", "value"),
@@ -200,4 +201,5 @@ def register(app: Dash, store: Store) -> None:
             _changed(selection_data, current[6]),
             _changed(pinned_data, current[7]),
             viewport,
+            state.notice,
         )

@@ -148,6 +148,8 @@ def controls_bar(init: ControlsInit | None) -> html.Div:
                 ),
                 "search-input",
             ),
+            # Why a permalink's indicator was replaced (an id renamed since), when it was.
+            html.Div(id="permalink-notice", className="permalink-notice", role="status"),
         ],
         className="controls-bar",
         id="controls",

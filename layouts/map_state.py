@@ -3,7 +3,7 @@
 The query string carries the scale, theme, indicator, year, classification, overlays,
 selected zone, pinned zones, and the map centre and zoom, e.g.
 
-    ?echelle=iris&theme=parc&indicateur=parc.vacancy_rate&annee=2024&classes=quantile
+    ?echelle=iris&theme=parc&indicateur=parc.vacancy_rate_offered&annee=2024&classes=quantile
      &couches=qpv,communes&selection=iris:595120101&epingles=commune:59512;iris:595120102
      &centre=50.69000,3.18000&zoom=13
 
@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
+from data.catalog import successor_of
 from layouts.classification import DEFAULT_METHOD, METHODS
 
 MAP_SCALES = ("commune", "iris", "qpv", "residence")
@@ -71,6 +72,7 @@ class ViewState:
     pinned: tuple[Feature, ...] = ()
     centre: tuple[float, float] | None = None
     zoom: int | None = None
+    notice: str | None = None  # why the permalink's indicator was replaced
 
 
 @dataclass(frozen=True)
@@ -217,11 +219,12 @@ def parse_query(search: str | None, ctx: StateContext) -> ViewState:
         return values[0] if values else None
 
     zoom = one("zoom")
-    return resolve(
+    indicator, notice = successor_of(one("indicateur") or "")
+    state = resolve(
         ctx,
         scale=one("echelle"),
         theme=one("theme"),
-        indicator=one("indicateur"),
+        indicator=indicator,
         year=one("annee"),
         method=one("classes"),
         overlays=(one("couches") or "").split(","),
@@ -232,6 +235,7 @@ def parse_query(search: str | None, ctx: StateContext) -> ViewState:
         centre=_parse_centre(one("centre")),
         zoom=_as_int(zoom) if zoom and len(zoom) <= 2 else None,
     )
+    return replace(state, notice=notice) if state.indicator == indicator else state
 
 
 def format_centre(lat: float, lon: float) -> str:

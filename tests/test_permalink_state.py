@@ -25,7 +25,7 @@ CODES = {
 }
 YEARS = {
     "parc.dwellings": (2019, 2020, 2021),
-    "parc.vacancy_rate": (2020, 2021),
+    "parc.vacancy_rate_offered": (2020, 2021),
     "parc.social_share": (2021,),
     "occupation.single_person": (2018, 2020),
 }
@@ -35,7 +35,7 @@ def context(*, occupation: bool = True) -> StateContext:
     themes = ("parc", "occupation") if occupation else ("parc",)
     indicators: dict[tuple[str, str], tuple[str, ...]] = {}
     for scale in ("commune", "iris", "qpv", "residence"):
-        parc = ["parc.dwellings", "parc.vacancy_rate"]
+        parc = ["parc.dwellings", "parc.vacancy_rate_offered"]
         if scale == "commune":
             parc.append("parc.social_share")
         indicators[(scale, "parc")] = tuple(parc)
@@ -61,11 +61,24 @@ def test_empty_query_gives_the_default_view() -> None:
     )
 
 
+def test_an_old_indicator_id_falls_back_to_its_successor_with_a_message() -> None:
+    state = parse_query("?echelle=iris&indicateur=parc.vacancy_rate&annee=2020", CTX)
+    assert (state.scale, state.indicator, state.year) == ("iris", "parc.vacancy_rate_offered", 2020)
+    assert state.notice is not None and "définition a changé" in state.notice
+    assert "indicateur=parc.vacancy_rate_offered" in to_query(state)
+    assert parse_query(to_query(state), CTX).notice is None
+
+
+def test_an_old_id_whose_successor_is_not_offered_falls_back_without_a_message() -> None:
+    state = parse_query("?indicateur=parc.rent_m2", CTX)  # successor absent from CTX
+    assert state == DEFAULT
+
+
 def test_full_permalink_round_trips() -> None:
     state = ViewState(
         scale="iris",
         theme="parc",
-        indicator="parc.vacancy_rate",
+        indicator="parc.vacancy_rate_offered",
         year=2020,
         method="jenks",
         overlays=("qpv", "communes"),
@@ -90,9 +103,9 @@ def test_full_permalink_round_trips() -> None:
             DEFAULT.__class__(scale="iris", theme="parc", indicator="parc.dwellings", year=2021),
         ),
         (
-            "?indicateur=parc.vacancy_rate&annee=2019",
+            "?indicateur=parc.vacancy_rate_offered&annee=2019",
             DEFAULT.__class__(
-                scale="commune", theme="parc", indicator="parc.vacancy_rate", year=2021
+                scale="commune", theme="parc", indicator="parc.vacancy_rate_offered", year=2021
             ),
         ),
         ("?annee=abcd", DEFAULT),
