@@ -9,7 +9,7 @@ RPLS 2024 (year of the vintage N = 2024):
   R1 = landlord 900000001, "1 RUE Haute", 59001, at (500, 500) -> IRIS A1, QPV
     d1 NBPIECE 1, built 1960, FINAN 50 PLUS, let, BAIL 2023, rent 300 / 30 m², DPE E
     d2 NBPIECE 3, built 1960, FINAN 49 PLAI, let, BAIL 2020, rent 400 / 50 m², DPE C
-    d3 NBPIECE 5, built 1960, FINAN 52 PLS, vacant (MODE 2), DPE unknown
+    d3 NBPIECE 5, built 1960, FINAN 52 PLS, vacant (MODE 2) since 08/2023, DPE unknown
     d4 NBPIECE ?, built ?,   FINAN 99 (unknown), let, BAIL 2023, no rent, DPE G
   R2 = landlord 900000002, "2 RUE Basse", 59001, at (1500, 500) -> IRIS A2
     d5 NBPIECE 2, built 2005, FINAN 53 PLI, let, BAIL 2019, rent 600 / 50 m², DPE A
@@ -18,6 +18,8 @@ RPLS 2024 (year of the vintage N = 2024):
     d7 NBPIECE 2, built 1980, FINAN 50 PLUS, let, BAIL 2023, rent 500 / 50 m², DPE D
 RPLS 2023: only d5 (so R2 is present from 2023).
 OPS 2024: h1 -> d1, h2 -> d2, h3 -> d4, h4 -> d5, h5 -> no dwelling (left out).
+Census 2021: 8 000 main residences in A; B is not in the file (population / 2.2).
+LOCAT = the year built (unknown for d4).
 """
 
 from __future__ import annotations
