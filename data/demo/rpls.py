@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from data.demo.randomness import pick
+from data.demo.randomness import hash_uniform, pick
 from data.sources.codes import DPE_CLASSES, MODE_LET, MODE_VACANT, RENT_NOT_APPLICABLE
 
 RPLS_COLUMNS = (
@@ -56,6 +56,7 @@ RENT_BY_FAMILY = {"old": 5.1, "pla": 5.8, "plus": 6.1, "plai": 5.5, "pls": 8.3, 
 # poverty is high (about 2 months on average in affluent areas, 5 in the poorest).
 VACANCY_END_CHANCE = (0.35, 0.2)  # monthly chance of being let at p = 0, decrease at p = 1
 MAX_VACANCY_MONTHS = 60
+LEASE_MONTH_SALT = 12
 
 
 def build_dwellings(
@@ -244,7 +245,7 @@ def rpls_vintage(
         "FINANAUTRE": pa.nulls(n, pa.string()),
         "CONV": dwellings["CONV"].to_numpy()[rows],
         "MODE": mode,
-        "BAIL": pa.array(bail, mask=~let),
+        "BAIL": lease_month(dwellings["ident"].to_numpy()[rows], bail, let),
         "REMLOCDATE": vacancy_start(
             year, mode == MODE_VACANT, residences["p"].to_numpy()[res_index], vacancy_rng
         ),
@@ -259,6 +260,20 @@ def rpls_vintage(
     return pa.table(columns, names=list(RPLS_COLUMNS))
 
 
+def month_text(month_index: np.ndarray, shown: np.ndarray) -> pa.Array:
+    """`MM/AAAA` of month indexes (January of year y = 12 * y), empty where not `shown`."""
+    text = [f"{i % 12 + 1:02d}/{i // 12}" for i in month_index]
+    return pa.array(text, mask=~shown)
+
+
+def lease_month(ident: np.ndarray, bail: np.ndarray, let: np.ndarray) -> pa.Array:
+    """BAIL as the SDES files give it, `MM/AAAA`: the month of one lease stays the same in
+    every vintage (it depends only on the dwelling and the year the lease began)."""
+    keys = ident.astype(np.int64) * 4096 + bail.astype(np.int64)
+    month = (hash_uniform(keys, LEASE_MONTH_SALT) * 12).astype(np.int64)
+    return month_text(bail.astype(np.int64) * 12 + month, let)
+
+
 def vacancy_start(
     year: int, vacant: np.ndarray, p: np.ndarray, rng: np.random.Generator
 ) -> pa.Array:
@@ -266,9 +281,7 @@ def vacancy_start(
     the vacant dwellings; empty for the others."""
     chance = VACANCY_END_CHANCE[0] - VACANCY_END_CHANCE[1] * p
     months = np.minimum(rng.geometric(chance) - 1, MAX_VACANCY_MONTHS)
-    index = year * 12 - months  # month index, January of `year` = year * 12
-    text = [f"{i % 12 + 1:02d}/{i // 12}" for i in index]
-    return pa.array(text, mask=~vacant)
+    return month_text(year * 12 - months, vacant)
 
 
 def let_dwellings(
