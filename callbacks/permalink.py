@@ -6,7 +6,8 @@ pins changed: the state is normalised (an indicator absent at the new scale fall
 to the default...) and its query string goes to the `permalink` store; a clientside
 function (assets/atlas_map.js) pushes it as a new history entry and tells `url` about
 it. Pan and zoom only rewrite the URL in place, client side, so the back button walks
-through views and not through every drag.
+through views and not through every drag. A permalink naming a renamed indicator shows
+its successor and says so (`permalink-notice`) until the view changes.
 """
 
 from __future__ import annotations

@@ -280,3 +280,20 @@ def test_secret_residence_is_drawn_grey_with_its_notice(
     expect(page.locator(".atlas-tooltip", has_text=notice).first).to_be_visible()
     assert page.locator("path.atlas-residence-secret").first.get_attribute("fill") == "#8c8c8c"
     shot(page, f"10-secret-residence-{'small' if small else 'secondary'}")
+
+
+def test_a_permalink_to_a_renamed_indicator_opens_its_successor_and_says_so(
+    explorer: Page, live_server: str, shot
+) -> None:
+    page = explorer
+    page.goto(f"{live_server}/?echelle=commune&theme=parc&indicateur=parc.mobility_rate&annee=2024")
+    notice = page.locator("#permalink-notice")
+    expect(notice).to_contain_text("« Taux de mobilité » est affiché à sa place")
+    expect(notice).to_be_visible()
+    expect(page.locator("#indicator-select")).to_contain_text("Taux de mobilité")
+    expect(page.locator("#legend .legend-title")).to_have_text("Taux de mobilité — 2024")
+    shot(page, "renamed-indicator")
+    choose(page, "year-select", "2023")
+    expect(page).to_have_url(re.compile(r"indicateur=parc\.move_in_rate&annee=2023"))
+    expect(notice).to_be_empty()
+    expect(notice).to_be_hidden()

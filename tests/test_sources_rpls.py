@@ -211,3 +211,11 @@ def test_wrong_encoding_is_reported_at_its_line_and_column(con, tmp_path: Path) 
     path.write_bytes(body + b"\n" + latin + b"\n")
     error = raises_at(lambda: rpls.load(con, [path]), 3, "NOMVOIE")
     assert isinstance(error, SourceError) and "encodage" in error.message
+
+
+def test_a_column_is_found_in_the_header_even_first_after_a_bom(tmp_path: Path) -> None:
+    path = tmp_path / "RPLS_2024.csv"
+    path.write_bytes(b'\xef\xbb\xbf"REMLOCDATE";IDENT_INT\n01/2024;A1\n')
+    assert rpls.reports_column(path, "REMLOCDATE")
+    assert not rpls.reports_column(path, "BAIL")
+    assert not rpls.reports_column(tmp_path / "RPLS_2023.csv", "REMLOCDATE")

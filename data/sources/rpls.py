@@ -32,7 +32,7 @@ from data.sources.fields import (
     year,
     year_of_month,
 )
-from data.sources.textfile import split_header
+from data.sources.textfile import UTF8_BOM, split_header
 
 OLDEST_BUILDING = 1000
 OLDEST_LEASE = 1900
@@ -90,7 +90,7 @@ def reports_column(path: Path, column: str) -> bool:
     if not path.is_file():
         return False
     with path.open("rb") as handle:
-        header = handle.readline().decode("cp1252", "replace")
+        header = handle.readline().removeprefix(UTF8_BOM).decode("cp1252", "replace")
     return column.upper() in (name.upper() for name in split_header(header, ";"))
 
 
