@@ -161,6 +161,11 @@ def assemble(
 
     with clock.step("indicators"):
         estimated = indicators.create_main_residences(con, raw.vintages["rpls"])
+        if estimated:
+            clock.echo(
+                f"    résidences principales estimées (population / 2,2) pour {len(estimated)} "
+                f"commune(s) absente(s) du recensement : {', '.join(estimated[:10])}"
+            )
         links = indicators.link_years(raw.vintages["ops"], raw.vintages["rpls"])
         unmatched = indicators.create_household_year(con, links)
         indicators.create_zone_sums(con, "parc", raw.vintages["rpls"])
