@@ -7,10 +7,10 @@ from datetime import date
 from dash import Dash
 from flask_wtf.csrf import generate_csrf
 
-from auth import init_auth
 from auth.access import NoAccess, current_account, current_scope
 from auth.outage import install_outage_answer
 from auth.scope import restricted_notice
+from auth.setup import init_auth
 from callbacks import register_all
 from callbacks.map_geodata import register_geodata_routes
 from callbacks.permalink import initial_controls, territory_bounds

@@ -15,10 +15,10 @@ from dash import Dash, Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
 from auth.access import current_scope
-from auth.scope import AccessScope
 from callbacks.map_geodata import GeodataUrls
 from callbacks.permalink import state_context
 from data.catalog import CATALOG
+from data.scope import AccessScope
 from data.store import Store
 from layouts.choropleth import SECRET_LABEL, Choropleth, build_choropleth
 from layouts.classification import DEFAULT_METHOD, METHODS

@@ -17,8 +17,8 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from auth.access import NoAccess, current_scope
-from auth.scope import AccessScope
 from data.catalog import CATALOG, THEMES, indicators_for
+from data.scope import AccessScope
 from data.store import Place, Store
 from layouts.controls import ControlsInit, indicator_options, theme_options, year_options
 from layouts.map_state import (

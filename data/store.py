@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from auth.scope import AccessScope, Territory
+from data.scope import AccessScope, Territory
 
 WAREHOUSE_TABLES = ("zones", "residences", "indicators")
 # The rows of `indicators` again, sorted by zone or residence: a panel reads the ~300 rows

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from auth.access import NoAccess, current_scope, current_user_label, scope_of
 from auth.models import Convention, join_codes
-from auth.scope import DATASETS, WHOLE_TERRITORY_TYPES, AccessScope, restricted_notice
+from auth.scope import DATASETS, restricted_notice
+from data.scope import WHOLE_TERRITORY_TYPES, AccessScope
 from tests.conftest import client_login
 
 CODES = st.text(alphabet="0123456789", min_size=5, max_size=9)

@@ -10,8 +10,8 @@ from dash import Dash
 from sqlalchemy import func, select
 
 from auth.audit import french_day_start, record_event
+from auth.dates import format_datetime
 from auth.models import AuditEvent, Convention, User
-from layouts.formatting import format_datetime
 from tests.conftest import client_login, form_csrf_token
 
 ADMIN = "mel-admin@atlas-demo.fr"

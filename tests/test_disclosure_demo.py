@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from auth.scope import AccessScope
 from data.pipeline.audit import Table, audit_table
 from data.pipeline.disclosure import residence_cell, zone_cell
+from data.scope import AccessScope
 from data.store import Store
 
 INF = float("inf")

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from auth.scope import AccessScope, restricted_notice
+from auth.scope import restricted_notice
+from data.scope import AccessScope
 from layouts.shell import Account, layout_function
 from tests.conftest import client_login
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from auth.scope import AccessScope
 from callbacks.map_geodata import GeodataUrls
 from callbacks.map_style import (
     _shared_drawing,
@@ -15,6 +14,7 @@ from callbacks.map_style import (
     secret_residence_text,
     secret_text,
 )
+from data.scope import AccessScope
 from data.store import Store
 
 MEL = AccessScope("MEL-1", "MEL", "mel", frozenset({"parc", "occupation"}))

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from auth.scope import AccessScope
+from data.scope import AccessScope
 from data.store import (
     OCCUPATION_GRANTED,
     OCCUPATION_NOT_GRANTED,

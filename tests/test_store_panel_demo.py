@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from auth.scope import AccessScope
 from data.catalog import CATALOG
+from data.scope import AccessScope
 from data.store import OCCUPATION_GRANTED, OCCUPATION_OUT_OF_PERIMETER, Store
 
 BOTH = frozenset({"parc", "occupation"})
