@@ -16,7 +16,7 @@ from callbacks.map_geodata import register_geodata_routes
 from callbacks.permalink import initial_controls, territory_bounds
 from compression import install_gzip
 from config import Settings, load_settings
-from data.store import Store
+from data.store.store import Store
 from layouts.shell import Account, layout_function
 
 

@@ -6,7 +6,7 @@ from dash import Dash
 
 from callbacks import compare, map_selection, map_style, panel, permalink
 from callbacks.map_geodata import GeodataUrls
-from data.store import Store
+from data.store.store import Store
 
 
 def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:

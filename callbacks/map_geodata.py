@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from dash import Dash
 from flask import Response, abort, request
 
-from data.store import Store
+from data.store.store import Store
 
 ZONE_SCALES = ("commune", "iris", "qpv")
 MAX_AGE_SECONDS = 24 * 3600

@@ -19,7 +19,7 @@ from callbacks.map_geodata import GeodataUrls
 from callbacks.permalink import state_context
 from data.catalog import CATALOG
 from data.scope import AccessScope
-from data.store import Store
+from data.store.store import Store
 from layouts.choropleth import SECRET_LABEL, Choropleth, build_choropleth
 from layouts.classification import DEFAULT_METHOD, METHODS
 from layouts.legend import empty_legend, legend_component

@@ -1,4 +1,12 @@
-"""What a convention lets its users see, as the data layer applies it to every query.
+"""What a convention lets its users see: the access rule, written once, that every query
+of the store applies.
+
+- A theme's values (zone or residence) need the convention's dataset of that theme.
+- Residence-level values of a perimeter theme (occupation) are shown only for the
+  residences of the convention's perimeter; so is a zone value that is in effect one
+  residence's (the pipeline marks it with the status 'perimeter').
+- Residences are described (dwellings, construction year, the lists of a zone) with the
+  parc dataset.
 
 `auth` builds an `AccessScope` on the server from the logged-in user's convention, never
 from what the browser sends, and hands it to the store.
@@ -9,12 +17,29 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from data.catalog import THEMES
+
 # Partner types that see every residence of the territory.
 WHOLE_TERRITORY_TYPES = frozenset({"mel", "etat", "departement", "urh", "action_logement"})
 # Partner types that see the residences of their perimeter only: communes (INSEE codes)
 # and landlords (their codes). Their perimeter is never empty; if it is (a convention of
 # an older database), they see no residence at all: access fails closed.
 PERIMETER_TYPES = frozenset({"commune", "bailleur"})
+# Themes whose residence-level values only the convention's perimeter sees.
+PERIMETER_THEMES = frozenset({"occupation"})
+# The dataset that describes residences.
+DESCRIPTION_THEME = "parc"
+
+# Whether a residence sheet shows occupation, and why not (`AccessScope.occupation_access`).
+OCCUPATION_GRANTED = "granted"
+OCCUPATION_NOT_GRANTED = "dataset_not_granted"
+OCCUPATION_OUT_OF_PERIMETER = "out_of_perimeter"
+
+
+def varies_with_perimeter(scale: str, theme: str) -> bool:
+    """Whether the values of `theme` at `scale` differ from one perimeter to another
+    (besides the zone values that are in effect one residence's)."""
+    return scale == "residence" and theme in PERIMETER_THEMES
 
 
 @dataclass(frozen=True)
@@ -28,6 +53,16 @@ class AccessScope:
 
     def grants(self, dataset: str) -> bool:
         return dataset in self.datasets
+
+    def granted_themes(self) -> tuple[str, ...]:
+        """The catalogue's themes the convention's datasets open, in display order."""
+        return tuple(theme for theme in THEMES if self.grants(theme))
+
+    @property
+    def describes_residences(self) -> bool:
+        """Whether residences are described: dwellings, construction year, RPLS vintages
+        and the residences of a zone."""
+        return self.grants(DESCRIPTION_THEME)
 
     @property
     def perimeter_missing(self) -> bool:
@@ -50,8 +85,32 @@ class AccessScope:
             return bailleur_code in self.bailleurs
         return False
 
+    def sees_residence_values(self, theme: str, commune_code: str, bailleur_code: str) -> bool:
+        """Whether a residence's values of `theme` may be shown (and a zone value that is
+        in effect this residence's): the theme granted and, for a perimeter theme, the
+        residence inside the perimeter."""
+        return self.grants(theme) and (
+            theme not in PERIMETER_THEMES or self.covers_residence(commune_code, bailleur_code)
+        )
+
     def may_see_residence_occupation(self, commune_code: str, bailleur_code: str) -> bool:
-        return self.grants("occupation") and self.covers_residence(commune_code, bailleur_code)
+        return self.sees_residence_values("occupation", commune_code, bailleur_code)
+
+    def residence_themes(self, commune_code: str, bailleur_code: str) -> tuple[str, ...]:
+        """The themes of a residence's values this scope sees, in display order."""
+        return tuple(
+            theme
+            for theme in self.granted_themes()
+            if self.sees_residence_values(theme, commune_code, bailleur_code)
+        )
+
+    def occupation_access(self, commune_code: str, bailleur_code: str) -> str:
+        """Whether a residence's occupation is shown (`OCCUPATION_GRANTED`), else why not."""
+        if not self.grants("occupation"):
+            return OCCUPATION_NOT_GRANTED
+        if not self.covers_residence(commune_code, bailleur_code):
+            return OCCUPATION_OUT_OF_PERIMETER
+        return OCCUPATION_GRANTED
 
 
 @dataclass(frozen=True)

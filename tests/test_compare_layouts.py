@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import dcc
 
-from data.store import Measure, ZoneRef
+from data.store.types import Measure, ZoneRef
 from layouts.compare import clean_pinned, compare_view, toggle_pinned, unpin
 from layouts.panel_common import UNPIN_BUTTON
 from layouts.panel_labels import COMPARE_EMPTY_TEXT, PIN_LIMIT_TEXT

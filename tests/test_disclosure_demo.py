@@ -13,7 +13,7 @@ import pytest
 from data.pipeline.audit import Table, audit_table
 from data.pipeline.disclosure import residence_cell, zone_cell
 from data.scope import AccessScope
-from data.store import Store
+from data.store.store import Store
 
 INF = float("inf")
 BOTH = frozenset({"parc", "occupation"})

@@ -21,3 +21,23 @@ def test_the_import_contracts_are_kept() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+def test_importing_the_layouts_loads_no_duckdb() -> None:
+    """The layouts use the store's result types (`data.store.types`) without loading the
+    database, so that building a component tree needs no warehouse."""
+    layouts = sorted(path.stem for path in (PROJECT_ROOT / "layouts").glob("*.py"))
+    script = (
+        "import importlib, sys\n"
+        f"for name in {layouts!r}:\n"
+        "    importlib.import_module(f'layouts.{name}')\n"
+        "print('duckdb' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "False"

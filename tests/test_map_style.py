@@ -15,7 +15,7 @@ from callbacks.map_style import (
     secret_text,
 )
 from data.scope import AccessScope
-from data.store import Store
+from data.store.store import Store
 
 MEL = AccessScope("MEL-1", "MEL", "mel", frozenset({"parc", "occupation"}))
 PARC_ONLY = AccessScope("ETAT-1", "État", "etat", frozenset({"parc"}))

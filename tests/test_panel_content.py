@@ -11,7 +11,7 @@ from dash import html
 from callbacks.compare import compare_content
 from callbacks.panel import clean_selection, clean_year, panel_content, ranking_content
 from data.scope import AccessScope
-from data.store import Store
+from data.store.store import Store
 from layouts.panel_common import RANKING_MORE, SELECT_LINK
 from layouts.panel_labels import (
     NO_SELECTION_TEXT,

@@ -11,10 +11,8 @@ import plotly
 from dash import dcc, html
 
 from data.catalog import CATALOG
-from data.store import (
-    OCCUPATION_GRANTED,
-    OCCUPATION_NOT_GRANTED,
-    OCCUPATION_OUT_OF_PERIMETER,
+from data.scope import OCCUPATION_GRANTED, OCCUPATION_NOT_GRANTED, OCCUPATION_OUT_OF_PERIMETER
+from data.store.types import (
     IndicatorSeries,
     Measure,
     ResidenceItem,

@@ -10,7 +10,7 @@ import pytest
 
 from data.catalog import CATALOG
 from data.scope import AccessScope
-from data.store import Store
+from data.store.store import Store
 
 MEL = AccessScope("MEL-1", "MEL", "mel", frozenset({"parc", "occupation"}))
 ROUBAIX = AccessScope(

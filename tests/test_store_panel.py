@@ -8,13 +8,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from data.scope import AccessScope
-from data.store import (
+from data.scope import (
     OCCUPATION_GRANTED,
     OCCUPATION_NOT_GRANTED,
     OCCUPATION_OUT_OF_PERIMETER,
-    Store,
+    AccessScope,
 )
+from data.store.store import Store
 
 EPCI = ("epci", "200093201", "Métropole Européenne de Lille", None)
 ZONES = [
