@@ -92,7 +92,6 @@ def _flask_limiter(server: Flask, settings: Settings) -> None:
         headers_enabled=False,
         default_limits=[],
     )
-    server.extensions["atlas_limiter"] = limiter
     server.view_functions["auth.login"] = limiter.limit(
         settings.login_rate_limit,
         methods=["POST"],

@@ -15,7 +15,6 @@ from dash import Dash, Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
 from auth.access import current_scope
-from callbacks.map_geodata import GeodataUrls
 from callbacks.permalink import state_context
 from data.catalog import CATALOG
 from data.scope import AccessScope
@@ -25,6 +24,7 @@ from layouts.classification import DEFAULT_METHOD, METHODS
 from layouts.legend import empty_legend, legend_component
 from layouts.map_state import MAP_SCALES, parse_query
 from layouts.panel_labels import secret_residence_text
+from routes.geodata import GeodataUrls
 
 UNAVAILABLE = "Cet indicateur n'est pas disponible à cette échelle pour ce millésime."
 

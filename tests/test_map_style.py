@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from callbacks.map_geodata import GeodataUrls
 from callbacks.map_style import (
     _shared_drawing,
     choropleth,
@@ -16,6 +15,7 @@ from callbacks.map_style import (
 )
 from data.scope import AccessScope
 from data.store.store import Store
+from routes.geodata import GeodataUrls
 
 MEL = AccessScope("MEL-1", "MEL", "mel", frozenset({"parc", "occupation"}))
 PARC_ONLY = AccessScope("ETAT-1", "État", "etat", frozenset({"parc"}))

@@ -38,13 +38,13 @@ INDICATORS = [
     ("commune", "59512", 2024, "parc.vacancy_rate", "parc", 3.5, "ok"),
     ("iris", "595120101", 2023, "parc.vacancy_rate", "parc", None, "secret"),
     ("iris", "595120101", 2024, "parc.vacancy_rate", "parc", 4.5, "ok"),
-    ("iris", "595120101", 2022, "occupation.single_person_share", "occupation", 41.0, "ok"),
-    ("commune", "59512", 2022, "occupation.single_person_share", "occupation", 38.0, "ok"),
+    ("iris", "595120101", 2022, "occupation.single_person", "occupation", 41.0, "ok"),
+    ("commune", "59512", 2022, "occupation.single_person", "occupation", 38.0, "ok"),
     ("residence", "RA", 2024, "parc.vacancy_rate", "parc", 5.0, "ok"),
-    ("residence", "RA", 2022, "occupation.single_person_share", "occupation", 44.0, "ok"),
-    ("residence", "RC", 2022, "occupation.single_person_share", "occupation", 30.0, "ok"),
+    ("residence", "RA", 2022, "occupation.single_person", "occupation", 44.0, "ok"),
+    ("residence", "RC", 2022, "occupation.single_person", "occupation", 30.0, "ok"),
     # the QPV's households are in effect those of Les Acacias: its value follows RA's rule
-    ("qpv", "QN05901M", 2022, "occupation.single_person_share", "occupation", 44.0, "perimeter"),
+    ("qpv", "QN05901M", 2022, "occupation.single_person", "occupation", 44.0, "perimeter"),
 ]
 OWNER = {("qpv", "QN05901M", 2022): "RA"}
 BOTH = frozenset({"parc", "occupation"})
@@ -103,7 +103,7 @@ def test_zone_summary_takes_the_latest_vintage_up_to_the_year(store: Store) -> N
     iris, commune, epci = summary.measures["parc.vacancy_rate"]
     assert (iris.value, iris.status, iris.year) == (None, "secret", 2023)
     assert (commune.value, epci.value) == (3.0, 2.0)
-    occupation = summary.measures["occupation.single_person_share"]
+    occupation = summary.measures["occupation.single_person"]
     assert [(m.value, m.year) for m in occupation] == [(41.0, 2022), (38.0, 2022), (None, None)]
     assert occupation[2].status == "nd"
 
@@ -133,7 +133,7 @@ def test_residences_in_zone_lists_secret_ones_flagged(store: Store) -> None:
 def test_residence_sheet_inside_the_perimeter_has_occupation(store: Store) -> None:
     sheet = store.residence_sheet("RC", 2024, CAPINGHEM)
     assert sheet.occupation_access == OCCUPATION_GRANTED
-    assert sheet.measures["occupation.single_person_share"][0].value == 30.0
+    assert sheet.measures["occupation.single_person"][0].value == 30.0
 
 
 def test_residence_sheet_outside_the_perimeter_holds_no_occupation(store: Store) -> None:
@@ -161,7 +161,7 @@ def test_residence_sheet_without_the_parc_dataset_keeps_identification_only(
     parc_values = (sheet.n_dwellings, sheet.construction_year, sheet.first_year, sheet.last_year)
     assert parc_values == (None, None, None, None)
     assert not any(key.startswith("parc.") for key in sheet.measures)
-    assert sheet.measures["occupation.single_person_share"][0].value == 30.0
+    assert sheet.measures["occupation.single_person"][0].value == 30.0
     granted = store.residence_sheet("RC", 2024, CAPINGHEM)
     assert granted.parc_granted
     assert (granted.n_dwellings, granted.construction_year, granted.first_year) == (12, 1970, 2019)
@@ -182,7 +182,7 @@ def test_indicator_series_covers_every_vintage_of_each_level(store: Store) -> No
         [(2023, 3.0), (2024, 3.5)],
         [(2023, 2.0), (2024, 2.5)],
     ]
-    occupation = "occupation.single_person_share"
+    occupation = "occupation.single_person"
     hidden = store.indicator_series("iris", "595120101", occupation, PARC_ONLY)
     assert hidden.points == ((), (), ())
 
@@ -200,7 +200,7 @@ def test_compare_rows_keep_the_pinned_order_and_drop_unknown_zones(store: Store)
 
 
 def test_a_zone_value_of_one_residence_follows_that_residence_rule(store: Store) -> None:
-    indicator = "occupation.single_person_share"
+    indicator = "occupation.single_person"
     inside = store.zone_summary("qpv", "QN05901M", 2022, ALL).measures[indicator][0]
     assert (inside.value, inside.status) == (44.0, "ok")
     outside = store.zone_summary("qpv", "QN05901M", 2022, CAPINGHEM).measures[indicator][0]
