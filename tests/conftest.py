@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -327,3 +328,48 @@ def add_legacy_convention(
             )
         )
     return convention
+
+
+class ComponentTree:
+    """The one way tests read a Dash component tree (layouts are pure functions)."""
+
+    def walk(self, component: Any) -> Iterator[Any]:
+        """Every component and string of a tree (or a list of trees), depth first."""
+        if isinstance(component, list | tuple):
+            for child in component:
+                yield from self.walk(child)
+            return
+        yield component
+        children = getattr(component, "children", None)
+        if children is not None:
+            yield from self.walk(children)
+
+    def texts(self, component: Any) -> list[str]:
+        """The strings of a tree, in reading order."""
+        return [node for node in self.walk(component) if isinstance(node, str)]
+
+    def text_of(self, component: Any) -> str:
+        """The text of a tree (numbers included), one space between its pieces."""
+        return " ".join(
+            str(node) for node in self.walk(component) if isinstance(node, str | int | float)
+        )
+
+    def ids_of(self, component: Any, kind: str) -> list[dict[str, str]]:
+        """The pattern-matching ids of one `type` in a tree."""
+        return [
+            node.id
+            for node in self.walk(component)
+            if isinstance(getattr(node, "id", None), dict) and node.id.get("type") == kind
+        ]
+
+    def find(self, component: Any, component_id: str) -> Any:
+        """The component of the tree with this id, or None."""
+        return next(
+            (node for node in self.walk(component) if getattr(node, "id", None) == component_id),
+            None,
+        )
+
+
+@pytest.fixture(scope="session")
+def tree() -> ComponentTree:
+    return ComponentTree()
