@@ -18,7 +18,7 @@ from auth.models import Convention
 from data.catalog import CATALOG
 from layouts.panel_labels import OCCUPATION_OUT_OF_PERIMETER_TEXT
 from tests.conftest import DEMO_PASSWORD, add_legacy_convention, client_login
-from tests.test_scoping_panel import render_panel, residence_with_occupation
+from tests.support.panel_requests import render_panel, residence_with_occupation
 
 OCCUPATION = "occupation.single_person"
 OCCUPATION_LABELS = [i.label for i in CATALOG.values() if i.theme == "occupation"]

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import duckdb
 import pytest
 
 from data.scope import (
@@ -57,39 +53,10 @@ OCCUPATION_ONLY = AccessScope(
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    directory: Path = tmp_path_factory.mktemp("tiny-warehouse")
-    (directory / "manifest.json").write_text(json.dumps({"demo": True}))
-    con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE zones (scale VARCHAR, code VARCHAR, name VARCHAR, commune_code VARCHAR,"
-        " geometry_geojson VARCHAR)"
+def store(tiny_warehouse) -> Store:
+    return Store(
+        tiny_warehouse(ZONES, RESIDENCES, [(*row, OWNER.get(row[:3])) for row in INDICATORS])
     )
-    con.executemany("INSERT INTO zones VALUES (?, ?, ?, ?, '{}')", ZONES)
-    con.execute(
-        "CREATE TABLE residences (residence_id VARCHAR, name VARCHAR, address VARCHAR,"
-        " commune_code VARCHAR, iris_code VARCHAR, qpv_code VARCHAR, bailleur_code VARCHAR,"
-        " bailleur_name VARCHAR, size_class VARCHAR, secret BOOLEAN, n_dwellings INTEGER,"
-        " construction_year INTEGER, first_year INTEGER, last_year INTEGER)"
-    )
-    for rid, name, commune, iris, qpv, bailleur, secret, dwellings in RESIDENCES:
-        con.execute(
-            "INSERT INTO residences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2019, 2024)",
-            [rid, name, f"1 rue {name}", commune, iris, qpv, bailleur, f"Bailleur {bailleur}",
-             "<11" if secret else "11-49", secret, dwellings, None if secret else 1970],
-        )  # fmt: skip
-    con.execute(
-        "CREATE TABLE indicators (scale VARCHAR, code VARCHAR, year INTEGER,"
-        " indicator_id VARCHAR, theme VARCHAR, value DOUBLE, status VARCHAR,"
-        " residence_id VARCHAR)"
-    )
-    con.executemany(
-        "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*row, OWNER.get(row[:3])) for row in INDICATORS],
-    )
-    for table in ("zones", "residences", "indicators"):
-        con.execute(f"COPY {table} TO '{directory / table}.parquet' (FORMAT parquet)")
-    return Store(directory)
 
 
 def test_zone_summary_puts_the_zone_beside_its_commune_and_the_epci(store: Store) -> None:
