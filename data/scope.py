@@ -93,9 +93,6 @@ class AccessScope:
             theme not in PERIMETER_THEMES or self.covers_residence(commune_code, bailleur_code)
         )
 
-    def may_see_residence_occupation(self, commune_code: str, bailleur_code: str) -> bool:
-        return self.sees_residence_values("occupation", commune_code, bailleur_code)
-
     def residence_themes(self, commune_code: str, bailleur_code: str) -> tuple[str, ...]:
         """The themes of a residence's values this scope sees, in display order."""
         return tuple(

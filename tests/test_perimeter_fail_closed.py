@@ -84,4 +84,4 @@ def test_a_whole_territory_partner_still_sees_every_residence() -> None:
     )
     scope = scope_of(mel)
     assert not scope.perimeter_missing
-    assert scope.may_see_residence_occupation("59350", "900000001")
+    assert scope.sees_residence_values("occupation", "59350", "900000001")
