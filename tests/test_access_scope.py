@@ -20,7 +20,6 @@ from data.scope import (
     AccessScope,
     varies_with_perimeter,
 )
-from tests.conftest import client_login
 
 CODES = st.text(alphabet="0123456789", min_size=5, max_size=9)
 
@@ -122,10 +121,11 @@ PROFILES = {
 }
 
 
-def test_current_scope_comes_from_the_session_of_each_demo_profile(auth_app: Dash) -> None:
+def test_current_scope_comes_from_the_session_of_each_demo_profile(
+    logged_in_client, auth_app: Dash
+) -> None:
     for email, (number, partner_type, communes, bailleurs, datasets) in PROFILES.items():
-        client = auth_app.server.test_client()
-        client_login(client, email)
+        client = logged_in_client(auth_app, email)
         with client:
             # The browser sends a forged perimeter: it must change nothing.
             client.get("/", query_string={"communes": "59350", "convention": "CONV-2021-001"})

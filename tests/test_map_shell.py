@@ -11,7 +11,7 @@ import pytest
 from auth.scope import restricted_notice
 from data.scope import AccessScope
 from layouts.shell import Account, layout_function
-from tests.conftest import ComponentTree, client_login
+from tests.conftest import ComponentTree
 
 ROUBAIX = AccessScope(
     "CONV-2021-014", "Ville de Roubaix", "commune", frozenset({"parc"}), frozenset({"59512"})
@@ -59,10 +59,9 @@ def test_the_administration_link_is_for_admins_only(tree: ComponentTree) -> None
     [("mel-admin@atlas-demo.fr", True), ("roubaix@atlas-demo.fr", False)],
 )
 def test_the_header_links_to_administration_as_auth_decides(
-    auth_app, email: str, linked: bool
+    logged_in_client, auth_app, email: str, linked: bool
 ) -> None:
-    client = auth_app.server.test_client()
-    client_login(client, email)
+    client = logged_in_client(auth_app, email)
     layout = client.get("/_dash-layout")
     assert layout.status_code == 200
     ids = set(re.findall(r'"id": ?"([\w-]+)"', layout.text))
