@@ -57,6 +57,7 @@ bench: $(VENV)/.installed-dev $(WAREHOUSE)/manifest.json
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .

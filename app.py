@@ -7,17 +7,17 @@ from datetime import date
 from dash import Dash
 from flask_wtf.csrf import generate_csrf
 
-from auth import init_auth
 from auth.access import NoAccess, current_account, current_scope
 from auth.outage import install_outage_answer
 from auth.scope import restricted_notice
+from auth.setup import init_auth
 from callbacks import register_all
-from callbacks.map_geodata import register_geodata_routes
 from callbacks.permalink import initial_controls, territory_bounds
 from compression import install_gzip
 from config import Settings, load_settings
-from data.store import Store
+from data.store.store import Store
 from layouts.shell import Account, layout_function
+from routes.geodata import register_geodata_routes
 
 
 def create_app(settings: Settings) -> Dash:
@@ -29,8 +29,6 @@ def create_app(settings: Settings) -> Dash:
         update_title=None,
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="fr">', 1)
-    app.server.config["SECRET_KEY"] = settings.secret_key
-    app.server.config["ATLAS_SETTINGS"] = settings
     app.server.config["ATLAS_STORE"] = store
     init_auth(app, settings)
     install_outage_answer(app.server)

@@ -6,17 +6,13 @@ SECRET_KEY) and the user store, never from what the browser sends.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from flask import current_app, has_request_context, request
 from flask_login import UserMixin, current_user
 
 from auth.audit import record_event
 from auth.models import Convention, User
-from auth.scope import AccessScope, Territory
-
-if TYPE_CHECKING:
-    from auth.setup import AuthState
+from auth.state import auth_state
+from data.scope import AccessScope, Territory
 
 
 class NoAccess(PermissionError):
@@ -53,6 +49,17 @@ class LoggedInUser(UserMixin):
         return self.record.role == "admin" and self.record.convention.partner_type == "mel"
 
 
+def load_user(user_id: int | str | None) -> LoggedInUser | None:
+    """The user of a session's id (Flask-Login's user loader), None if there is none."""
+    try:
+        key = int(user_id)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    with auth_state().db.reading() as session:
+        record = session.get(User, key)
+    return LoggedInUser(record) if record is not None else None
+
+
 def scope_of(convention: Convention) -> AccessScope:
     """The perimeter of a convention: communes for a commune, landlord codes for a landlord."""
     codes = convention.perimeter_codes
@@ -87,10 +94,6 @@ def client_address() -> str:
     if not has_request_context():
         return ""
     return request.remote_addr or ""
-
-
-def auth_state() -> AuthState:
-    return current_app.extensions["atlas_auth"]
 
 
 def log_access(action: str, obj: str) -> None:

@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from auth import management
 from auth.access import (
-    auth_state,
     client_address,
     current_account,
     log_access,
@@ -31,6 +30,7 @@ from auth.access import (
     warehouse_territory,
 )
 from auth.audit import AuditFilter, events_as_french_csv, list_events
+from auth.dates import french_date, today_in_france
 from auth.forms import (
     CONFIRMED,
     ActionForm,
@@ -53,9 +53,10 @@ from auth.models import (
     utcnow,
 )
 from auth.navigation import url
-from auth.rules import french_date, today_in_france
-from auth.scope import Territory, perimeter_label
+from auth.scope import perimeter_label
+from auth.state import auth_state
 from data.catalog import THEMES
+from data.scope import Territory
 
 blueprint = Blueprint("admin", __name__, template_folder="templates")
 FORBIDDEN = "Cette page est réservée aux administrateurs de la Métropole."

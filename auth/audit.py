@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from auth.dates import FRANCE, format_datetime
 from auth.models import AUDIT_ACTION_LABELS, AUDIT_ACTIONS, AuditEvent, utcnow
-from layouts.formatting import FRENCH_TIME, format_datetime
 
 MAX_OBJECT_LENGTH = 500
 CSV_COLUMNS = ("at", "user_email", "convention_number", "action", "object", "client_address")
@@ -47,7 +47,7 @@ def record_event(
 def french_day_start(day: date) -> datetime:
     """Midnight of a French calendar day as the naive UTC the log stores: the admin page
     shows French times, so its day filter counts French days."""
-    midnight = datetime.combine(day, time.min, tzinfo=FRENCH_TIME)
+    midnight = datetime.combine(day, time.min, tzinfo=FRANCE)
     return midnight.astimezone(UTC).replace(tzinfo=None)
 
 

@@ -16,11 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auth import management
-from auth.access import auth_state, warehouse_territory
+from auth.access import warehouse_territory
 from auth.audit import export_since
 from auth.management import CLI_ACTOR, ManagementError
 from auth.models import PARTNER_TYPES, ROLES, Convention
 from auth.scope import DATASETS
+from auth.state import auth_state
 
 conventions = AppGroup("conventions", help="Conventions d'accès : création, révocation, liste.")
 users = AppGroup("users", help="Comptes utilisateurs.")

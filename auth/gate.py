@@ -13,10 +13,12 @@ from flask import Flask, Response, current_app, jsonify, redirect, request
 from flask_login import current_user
 
 from auth import sessions
-from auth.access import auth_state, current_account, log_access
+from auth.access import current_account, log_access
+from auth.dates import today_in_france
 from auth.models import utcnow
 from auth.navigation import url
-from auth.rules import access_denial, today_in_france
+from auth.rules import access_denial
+from auth.state import auth_state
 
 # The logout views handle an anonymous request themselves (back to the login page, not
 # to a login that would then return to /logout).

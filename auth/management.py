@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from auth.audit import record_event
+from auth.dates import french_date, today_in_france
 from auth.models import (
     CONVENTION_STATUS_LABELS,
     PARTNER_TYPE_LABELS,
@@ -34,15 +35,10 @@ from auth.passwords import (
     WeakPassword,
     one_time_password,
 )
-from auth.rules import convention_denial, french_date, today_in_france
-from auth.scope import (
-    DATASETS,
-    PERIMETER_TYPES,
-    WHOLE_TERRITORY_TYPES,
-    Territory,
-    perimeter_label,
-)
+from auth.rules import convention_denial
+from auth.scope import DATASETS, perimeter_label
 from data.catalog import THEMES
+from data.scope import PERIMETER_TYPES, WHOLE_TERRITORY_TYPES, Territory
 
 CONVENTION_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
 COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")

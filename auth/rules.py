@@ -5,21 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
+from auth.dates import french_date
 from auth.models import Convention, User
-
-FRANCE = ZoneInfo("Europe/Paris")
-
-
-def today_in_france() -> date:
-    return datetime.now(FRANCE).date()
-
-
-def french_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 class Denial(StrEnum):

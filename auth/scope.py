@@ -1,89 +1,28 @@
-"""What the logged-in user's convention lets them see, as a value the data layer can use.
+"""The conventions' scopes as the access layer names them: datasets, notice, perimeter label.
 
-The store receives an `AccessScope` built on the server from the session, never from
-what the browser sends.
+The scope itself (`AccessScope`) and what it lets a user see live in the data layer
+(`data.scope`), which applies them to every query.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import date
 
+from auth.dates import french_date
 from data.catalog import THEMES
+from data.scope import PERIMETER_TYPES, WHOLE_TERRITORY_TYPES, AccessScope, Territory
 
 # What a convention may grant: the catalogue's themes, nothing else.
 DATASETS = tuple(THEMES)
-# Partner types that see every residence of the territory.
-WHOLE_TERRITORY_TYPES = frozenset({"mel", "etat", "departement", "urh", "action_logement"})
-# Partner types that see the residences of their perimeter only: communes (INSEE codes)
-# and landlords (their codes). Their perimeter is never empty; if it is (a convention of
-# an older database), they see no residence at all: access fails closed.
-PERIMETER_TYPES = frozenset({"commune", "bailleur"})
-
-
-@dataclass(frozen=True)
-class AccessScope:
-    convention_number: str
-    partner_name: str
-    partner_type: str
-    datasets: frozenset[str]
-    communes: frozenset[str] = frozenset()
-    bailleurs: frozenset[str] = frozenset()
-
-    def grants(self, dataset: str) -> bool:
-        return dataset in self.datasets
-
-    @property
-    def perimeter_missing(self) -> bool:
-        """A commune or landlord convention that names no perimeter: it sees no residence."""
-        if self.partner_type == "commune":
-            return not self.communes
-        if self.partner_type == "bailleur":
-            return not self.bailleurs
-        return False
-
-    def covers_residence(self, commune_code: str, bailleur_code: str) -> bool:
-        """True when residence-level occupation of this residence may be shown: everything
-        for the whole-territory partners, the named communes or landlord codes for the
-        others (none when the perimeter is empty), nothing for an unknown partner type."""
-        if self.partner_type in WHOLE_TERRITORY_TYPES:
-            return True
-        if self.partner_type == "commune":
-            return commune_code in self.communes
-        if self.partner_type == "bailleur":
-            return bailleur_code in self.bailleurs
-        return False
-
-    def may_see_residence_occupation(self, commune_code: str, bailleur_code: str) -> bool:
-        return self.grants("occupation") and self.covers_residence(commune_code, bailleur_code)
 
 
 def restricted_notice(scope: AccessScope, on: date) -> str:
     """The notice every export and printout carries."""
     return (
         f"Diffusion restreinte — convention {scope.convention_number} — "
-        f"{scope.partner_name} — {on.strftime('%d/%m/%Y')}"
+        f"{scope.partner_name} — {french_date(on)}"
     )
-
-
-@dataclass(frozen=True)
-class Territory:
-    """The names of the communes and landlords of the warehouse, to name a perimeter (the
-    data layer builds it: `Store.territory`)."""
-
-    communes: Mapping[str, str] = field(default_factory=dict)
-    landlords: Mapping[str, str] = field(default_factory=dict)
-
-    def names(self, partner_type: str) -> Mapping[str, str]:
-        return self.landlords if partner_type == "bailleur" else self.communes
-
-    def unknown_codes(self, partner_type: str, codes: Iterable[str]) -> list[str]:
-        """The codes of a commune or landlord perimeter that the warehouse does not know."""
-        if partner_type not in PERIMETER_TYPES:
-            return []
-        known = self.names(partner_type)
-        return sorted(code for code in codes if code not in known)
 
 
 NO_PERIMETER = "aucun : ne voit aucune résidence"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from dash import Dash
@@ -14,37 +13,20 @@ from flask_wtf.csrf import CSRFProtect, generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from auth import admin, cli, views
-from auth.access import LoggedInUser
+from auth.access import load_user
+from auth.dates import format_datetime
 from auth.db import Database
 from auth.demo_accounts import seed_demo_accounts
 from auth.gate import install_gate
 from auth.headers import install_security_headers
-from auth.models import User
 from auth.navigation import url
 from auth.passwords import Passwords, make_hasher
+from auth.state import EXTENSION_KEY, AuthState
 from auth.throttle import LoginThrottle, Rate, RateLimitSyntaxError
 from config import ConfigError, Settings
-from layouts.formatting import format_datetime
 
 # Dash reads this cookie and sends it back as the X-CSRFToken header on its POSTs.
 DASH_CSRF_COOKIE = "_csrf_token"
-
-
-@dataclass
-class AuthState:
-    settings: Settings
-    db: Database
-    passwords: Passwords
-    throttle: LoginThrottle
-
-    def load_user(self, user_id: int | str | None) -> LoggedInUser | None:
-        try:
-            key = int(user_id)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return None
-        with self.db.reading() as session:
-            record = session.get(User, key)
-        return LoggedInUser(record) if record is not None else None
 
 
 def _configure_cookies(server: Flask, settings: Settings) -> None:
@@ -62,10 +44,10 @@ def _configure_cookies(server: Flask, settings: Settings) -> None:
     )
 
 
-def _login_manager(server: Flask, state: AuthState) -> None:
+def _login_manager(server: Flask) -> None:
     manager = LoginManager()
     manager.session_protection = "strong"
-    manager.user_loader(state.load_user)
+    manager.user_loader(load_user)
     manager.init_app(server)
 
 
@@ -110,7 +92,6 @@ def _flask_limiter(server: Flask, settings: Settings) -> None:
         headers_enabled=False,
         default_limits=[],
     )
-    server.extensions["atlas_limiter"] = limiter
     server.view_functions["auth.login"] = limiter.limit(
         settings.login_rate_limit,
         methods=["POST"],
@@ -146,12 +127,12 @@ def init_auth(app: Dash, settings: Settings) -> None:
         passwords=Passwords(make_hasher(settings.env)),
         throttle=_login_throttle(settings),
     )
-    server.extensions["atlas_auth"] = state
+    server.extensions[EXTENSION_KEY] = state
     if settings.is_demo:
         seed_demo_accounts(db, state.passwords)
 
     _configure_cookies(server, settings)
-    _login_manager(server, state)
+    _login_manager(server)
     url_prefix = prefix.rstrip("/") or None
     server.register_blueprint(views.blueprint, url_prefix=url_prefix)
     server.register_blueprint(admin.blueprint, url_prefix=(url_prefix or "") + "/admin")

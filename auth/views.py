@@ -18,14 +18,15 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import update
 
 from auth import sessions
-from auth.access import LoggedInUser, auth_state, client_address, current_account, log_access
+from auth.access import LoggedInUser, client_address, current_account, load_user, log_access
 from auth.audit import record_event
+from auth.dates import today_in_france
 from auth.forms import ActionForm, ChangePasswordForm, LoginForm, TermsForm
 from auth.login import RATE_LIMITED_ADDRESS, authenticate
 from auth.models import User, utcnow
 from auth.navigation import safe_next, url
 from auth.passwords import WeakPassword, check_strength
-from auth.rules import today_in_france
+from auth.state import auth_state
 from auth.throttle import LimitReached, mark_succeeded
 
 RATE_LIMITED = RATE_LIMITED_ADDRESS
@@ -83,7 +84,7 @@ def login() -> Response | tuple[str, int]:
     )
     if not outcome.succeeded:
         return render_login(form, outcome.message, outcome.status)
-    user = state.load_user(outcome.user_id)
+    user = load_user(outcome.user_id)
     assert user is not None
     sessions.start(user)
     target = safe_next(request.args.get("next"))
@@ -159,7 +160,7 @@ def change_password() -> Response | tuple[str, int]:
                     obj="mot de passe choisi" if forced else "mot de passe changé",
                     client_address=client_address(),
                 )
-            refreshed = state.load_user(account.record.id)
+            refreshed = load_user(account.record.id)
             assert refreshed is not None
             sessions.start(refreshed)
             if refreshed.record.terms_accepted_at is None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dash import Dash
 
 from callbacks import compare, map_selection, map_style, panel, permalink
-from callbacks.map_geodata import GeodataUrls
-from data.store import Store
+from data.store.store import Store
+from routes.geodata import GeodataUrls
 
 
 def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:

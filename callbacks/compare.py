@@ -8,9 +8,9 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from auth.access import current_scope
-from auth.scope import AccessScope
 from callbacks.panel import clean_indicator, clean_year
-from data.store import Store
+from data.scope import AccessScope
+from data.store.store import Store
 from layouts.compare import clean_pinned, compare_view, pin_limit_alert, toggle_pinned, unpin
 from layouts.panel_common import PIN_BUTTON, PIN_MESSAGE, UNPIN_BUTTON
 

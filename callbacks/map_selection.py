@@ -11,11 +11,11 @@ from typing import Any
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.map_geodata import GeodataUrls
-from data.store import Store
+from data.store.store import Store
 from layouts.controls import search_option
 from layouts.map import overlay_layers
 from layouts.map_state import feature_from_data, parse_feature
+from routes.geodata import GeodataUrls
 
 SEARCH_LIMIT = 12
 RESIDENCE_ZOOM = 17

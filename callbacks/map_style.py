@@ -15,16 +15,16 @@ from dash import Dash, Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
 from auth.access import current_scope
-from auth.scope import AccessScope
-from callbacks.map_geodata import GeodataUrls
 from callbacks.permalink import state_context
 from data.catalog import CATALOG
-from data.store import Store
+from data.scope import AccessScope
+from data.store.store import Store
 from layouts.choropleth import SECRET_LABEL, Choropleth, build_choropleth
 from layouts.classification import DEFAULT_METHOD, METHODS
 from layouts.legend import empty_legend, legend_component
 from layouts.map_state import MAP_SCALES, parse_query
 from layouts.panel_labels import secret_residence_text
+from routes.geodata import GeodataUrls
 
 UNAVAILABLE = "Cet indicateur n'est pas disponible à cette échelle pour ce millésime."
 

@@ -13,9 +13,9 @@ from dash import ALL, MATCH, Dash, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
 from auth.access import current_scope, log_access
-from auth.scope import AccessScope
-from data.catalog import CATALOG
-from data.store import ZONE_SCALES, Store
+from data.catalog import CATALOG, ZONE_SCALES
+from data.scope import AccessScope
+from data.store.store import Store
 from layouts.compare import clean_pinned
 from layouts.panel_common import (
     PIN_BUTTON,

@@ -18,9 +18,10 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from auth.access import NoAccess, current_scope
-from auth.scope import AccessScope
 from data.catalog import CATALOG, THEMES, indicators_for
-from data.store import Place, Store
+from data.scope import AccessScope
+from data.store.store import Store
+from data.store.types import Place
 from layouts.controls import ControlsInit, indicator_options, theme_options, year_options
 from layouts.map_state import (
     MAP_SCALES,

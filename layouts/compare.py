@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from data.catalog import CATALOG
-from data.store import NOT_AVAILABLE, Measure, ZoneRef
+from data.store.types import NOT_AVAILABLE, Measure, ZoneRef
 from layouts.figures_panel import Bar, compare_bar_figure
 from layouts.panel_common import COUNT_UNITS, UNPIN_BUTTON, figures_table, graph, shown_indicators
 from layouts.panel_labels import (

@@ -1,24 +1,20 @@
-"""French formatting of every number and date shown to a user: one helper, one style.
+"""French formatting of every number shown to a user: one helper, one style.
 
 Thousands are grouped with a no-break space and decimals use a comma ("1 234,5"); a
 unit follows after a no-break space so that "12,3 %" never wraps. A hidden value reads
-"secret", a missing one "n.d.".
+"secret", a missing one "n.d.". Dates and times are formatted by `auth.dates`.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from datetime import UTC, date, datetime
 from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
-from zoneinfo import ZoneInfo
 
 NBSP = "\u00a0"
 SECRET_TEXT = "secret"
 NOT_AVAILABLE_TEXT = "n.d."
 RESTRICTED_TEXT = "hors périmètre"
-# The times users read: the tables store naive UTC (`auth.models.utcnow`).
-FRENCH_TIME = ZoneInfo("Europe/Paris")
 # Rounding never runs out of digits, whatever the magnitude (the default context keeps 28).
 EXACT = Context(prec=MAX_PREC)
 # Below this magnitude a float's shortest repr and the float itself round alike to 3
@@ -88,15 +84,3 @@ def format_range(lower: float, upper: float, unit: str = "", decimals: int = 0) 
     """A class of values: "12,3 – 15,0 %"."""
     text = f"{format_number(lower, decimals)} – {format_number(upper, decimals)}"
     return f"{text}{NBSP}{unit}" if unit else text
-
-
-def format_date(day: date) -> str:
-    """`date(2021, 3, 4)` → "04/03/2021"."""
-    return day.strftime("%d/%m/%Y")
-
-
-def format_datetime(moment: datetime, seconds: bool = False) -> str:
-    """A stored naive-UTC moment as read in France: "29/11/2026 23:05" (summer time
-    included)."""
-    local = moment.replace(tzinfo=UTC).astimezone(FRENCH_TIME)
-    return local.strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")

@@ -1,6 +1,6 @@
 """The map: base layer, choropleth of zones, clustered residences, overlays, selection.
 
-Geometries come from the gated routes of `callbacks/map_geodata.py` (one URL per scale,
+Geometries come from the gated routes of `routes/geodata.py` (one URL per scale,
 fetched once and cached by the browser); callbacks only change `url` when the scale
 changes and `hideout` when the indicator, year or classes change. Style, tooltip and
 cluster functions live in `assets/atlas_map.js`.

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from data.catalog import CATALOG, Indicator
-from data.store import Measure, ZoneRef
+from data.store.types import Measure, ZoneRef
 from layouts.figures_panel import Bar, BarSeries, Figure, distribution_figure, level_color
 from layouts.formatting import format_value
 from layouts.panel_labels import ChartGroup, level_name

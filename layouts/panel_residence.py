@@ -9,7 +9,8 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from data.catalog import CATALOG
-from data.store import OCCUPATION_GRANTED, OCCUPATION_NOT_GRANTED, ResidenceSheet, ZoneRef
+from data.scope import OCCUPATION_GRANTED, OCCUPATION_NOT_GRANTED
+from data.store.types import ResidenceSheet, ZoneRef
 from layouts.formatting import NOT_AVAILABLE_TEXT, format_value
 from layouts.panel_common import (
     distribution_charts,

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from data.catalog import CATALOG, Indicator
-from data.store import IndicatorSeries, Measure, ResidenceItem, ZoneRef, ZoneSummary
+from data.store.types import IndicatorSeries, Measure, ResidenceItem, ZoneRef, ZoneSummary
 from layouts.figures_panel import LinePoint, level_color, series_figure
 from layouts.formatting import format_number, format_value
 from layouts.panel_common import (

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -279,6 +280,19 @@ def client_login(client, email: str, password: str = DEMO_PASSWORD, accept_terms
     return response
 
 
+@pytest.fixture
+def logged_in_client():
+    """`logged_in_client(app, email)`: a Flask test client of `app` logged in as `email`
+    through the real form, the terms accepted (demo password by default)."""
+
+    def log_in(app, email: str, password: str = DEMO_PASSWORD):
+        client = app.server.test_client()
+        assert client_login(client, email, password).status_code == 302
+        return client
+
+    return log_in
+
+
 def client_logout(client):
     """Log a Flask test client out as the button does: the confirmation page, then its POST
     with the CSRF token; returns the response to the POST."""
@@ -327,3 +341,95 @@ def add_legacy_convention(
             )
         )
     return convention
+
+
+class ComponentTree:
+    """The one way tests read a Dash component tree (layouts are pure functions)."""
+
+    def walk(self, component: Any) -> Iterator[Any]:
+        """Every component and string of a tree (or a list of trees), depth first."""
+        if isinstance(component, list | tuple):
+            for child in component:
+                yield from self.walk(child)
+            return
+        yield component
+        children = getattr(component, "children", None)
+        if children is not None:
+            yield from self.walk(children)
+
+    def texts(self, component: Any) -> list[str]:
+        """The strings of a tree, in reading order."""
+        return [node for node in self.walk(component) if isinstance(node, str)]
+
+    def text_of(self, component: Any) -> str:
+        """The text of a tree (numbers included), one space between its pieces."""
+        return " ".join(
+            str(node) for node in self.walk(component) if isinstance(node, str | int | float)
+        )
+
+    def ids_of(self, component: Any, kind: str) -> list[dict[str, str]]:
+        """The pattern-matching ids of one `type` in a tree."""
+        return [
+            node.id
+            for node in self.walk(component)
+            if isinstance(getattr(node, "id", None), dict) and node.id.get("type") == kind
+        ]
+
+    def find(self, component: Any, component_id: str) -> Any:
+        """The component of the tree with this id, or None."""
+        return next(
+            (node for node in self.walk(component) if getattr(node, "id", None) == component_id),
+            None,
+        )
+
+
+@pytest.fixture(scope="session")
+def tree() -> ComponentTree:
+    return ComponentTree()
+
+
+@pytest.fixture(scope="session")
+def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory):
+    """`tiny_warehouse(zones, residences, indicators)`: a warehouse directory holding these
+    rows, for store tests with known values.
+
+    zones: (scale, code, name, commune_code); residences: (residence_id, name, commune,
+    iris, qpv, bailleur, secret, dwellings), described as the pipeline would; indicators:
+    (scale, code, year, indicator_id, theme, value, status, owning residence_id or None).
+    """
+    import duckdb
+
+    def build(zones, residences, indicators) -> Path:
+        directory = tmp_path_factory.mktemp("tiny-warehouse")
+        (directory / "manifest.json").write_text(json.dumps({"demo": True}))
+        con = duckdb.connect()
+        con.execute(
+            "CREATE TABLE zones (scale VARCHAR, code VARCHAR, name VARCHAR,"
+            " commune_code VARCHAR, geometry_geojson VARCHAR)"
+        )
+        con.executemany("INSERT INTO zones VALUES (?, ?, ?, ?, '{}')", zones)
+        con.execute(
+            "CREATE TABLE residences (residence_id VARCHAR, name VARCHAR, address VARCHAR,"
+            " commune_code VARCHAR, iris_code VARCHAR, qpv_code VARCHAR,"
+            " bailleur_code VARCHAR, bailleur_name VARCHAR, size_class VARCHAR,"
+            " secret BOOLEAN, n_dwellings INTEGER, construction_year INTEGER,"
+            " first_year INTEGER, last_year INTEGER)"
+        )
+        for rid, name, commune, iris, qpv, bailleur, secret, dwellings in residences:
+            con.execute(
+                "INSERT INTO residences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2019, 2024)",
+                [rid, name, f"1 rue {name}", commune, iris, qpv, bailleur,
+                 f"Bailleur {bailleur}", "<11" if secret else "11-49", secret, dwellings,
+                 None if secret else 1970],
+            )  # fmt: skip
+        con.execute(
+            "CREATE TABLE indicators (scale VARCHAR, code VARCHAR, year INTEGER,"
+            " indicator_id VARCHAR, theme VARCHAR, value DOUBLE, status VARCHAR,"
+            " residence_id VARCHAR)"
+        )
+        con.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?)", indicators)
+        for table in ("zones", "residences", "indicators"):
+            con.execute(f"COPY {table} TO '{directory / table}.parquet' (FORMAT parquet)")
+        return directory
+
+    return build

@@ -11,8 +11,15 @@ from hypothesis import strategies as st
 
 from auth.access import NoAccess, current_scope, current_user_label, scope_of
 from auth.models import Convention, join_codes
-from auth.scope import DATASETS, WHOLE_TERRITORY_TYPES, AccessScope, restricted_notice
-from tests.conftest import client_login
+from auth.scope import DATASETS, restricted_notice
+from data.scope import (
+    OCCUPATION_GRANTED,
+    OCCUPATION_NOT_GRANTED,
+    OCCUPATION_OUT_OF_PERIMETER,
+    WHOLE_TERRITORY_TYPES,
+    AccessScope,
+    varies_with_perimeter,
+)
 
 CODES = st.text(alphabet="0123456789", min_size=5, max_size=9)
 
@@ -34,29 +41,29 @@ def convention(partner_type: str, perimeter: tuple[str, ...] = (), datasets=DATA
 def test_mel_state_department_urh_action_logement_see_every_residence(partner_type: str) -> None:
     scope = scope_of(convention(partner_type))
     assert scope.covers_residence("59512", "900000001")
-    assert scope.may_see_residence_occupation("59599", "123")
+    assert scope.sees_residence_values("occupation", "59599", "123")
 
 
 def test_a_commune_sees_only_its_own_territory() -> None:
     scope = scope_of(convention("commune", ("59128",)))
     assert scope.communes == frozenset({"59128"})
     assert scope.bailleurs == frozenset()
-    assert scope.may_see_residence_occupation("59128", "900000002")
-    assert not scope.may_see_residence_occupation("59350", "900000002")
+    assert scope.sees_residence_values("occupation", "59128", "900000002")
+    assert not scope.sees_residence_values("occupation", "59350", "900000002")
 
 
 def test_a_landlord_sees_only_its_own_residences() -> None:
     scope = scope_of(convention("bailleur", ("900000002",), ("parc", "occupation")))
     assert scope.bailleurs == frozenset({"900000002"})
-    assert scope.may_see_residence_occupation("59350", "900000002")
-    assert not scope.may_see_residence_occupation("59350", "900000001")
+    assert scope.sees_residence_values("occupation", "59350", "900000002")
+    assert not scope.sees_residence_values("occupation", "59350", "900000001")
     assert not scope.grants("attributions")
 
 
 def test_occupation_needs_the_dataset_even_inside_the_perimeter() -> None:
     scope = scope_of(convention("commune", ("59128",), ("parc", "attributions")))
     assert scope.covers_residence("59128", "x")
-    assert not scope.may_see_residence_occupation("59128", "x")
+    assert not scope.sees_residence_values("occupation", "59128", "x")
 
 
 @pytest.mark.parametrize("partner_type", ["commune", "bailleur"])
@@ -64,7 +71,7 @@ def test_an_empty_perimeter_fails_closed(partner_type: str) -> None:
     scope = scope_of(convention(partner_type, ()))
     assert scope.perimeter_missing
     assert not scope.covers_residence("59128", "900000002")
-    assert not scope.may_see_residence_occupation("59350", "900000001")
+    assert not scope.sees_residence_values("occupation", "59350", "900000001")
     assert scope.grants("occupation")  # zone-level figures stay shared
 
 
@@ -82,14 +89,14 @@ def test_unknown_partner_types_see_no_residence() -> None:
 @given(own=st.sets(CODES, min_size=1, max_size=5), other=CODES)
 def test_commune_perimeter_property(own: set[str], other: str) -> None:
     scope = scope_of(convention("commune", tuple(own)))
-    assert all(scope.may_see_residence_occupation(code, "any") for code in own)
-    assert scope.may_see_residence_occupation(other, "any") == (other in own)
+    assert all(scope.sees_residence_values("occupation", code, "any") for code in own)
+    assert scope.sees_residence_values("occupation", other, "any") == (other in own)
 
 
 @given(own=st.sets(CODES, min_size=1, max_size=5), other=CODES, commune=CODES)
 def test_landlord_perimeter_property(own: set[str], other: str, commune: str) -> None:
     scope = scope_of(convention("bailleur", tuple(own)))
-    assert scope.may_see_residence_occupation(commune, other) == (other in own)
+    assert scope.sees_residence_values("occupation", commune, other) == (other in own)
 
 
 def test_restricted_notice() -> None:
@@ -114,10 +121,11 @@ PROFILES = {
 }
 
 
-def test_current_scope_comes_from_the_session_of_each_demo_profile(auth_app: Dash) -> None:
+def test_current_scope_comes_from_the_session_of_each_demo_profile(
+    logged_in_client, auth_app: Dash
+) -> None:
     for email, (number, partner_type, communes, bailleurs, datasets) in PROFILES.items():
-        client = auth_app.server.test_client()
-        client_login(client, email)
+        client = logged_in_client(auth_app, email)
         with client:
             # The browser sends a forged perimeter: it must change nothing.
             client.get("/", query_string={"communes": "59350", "convention": "CONV-2021-001"})
@@ -135,3 +143,22 @@ def test_no_scope_without_a_logged_in_user(auth_app: Dash) -> None:
         current_scope()
     with auth_app.server.test_request_context("/"), pytest.raises(NoAccess):
         current_scope()
+
+
+def test_the_access_rule_by_theme_and_scale() -> None:
+    both = frozenset({"parc", "occupation"})
+    capinghem = AccessScope("N", "Capinghem", "commune", both, communes=frozenset({"59128"}))
+    assert capinghem.granted_themes() == ("parc", "occupation")
+    assert capinghem.sees_residence_values("parc", "59350", "900000002")  # parc: everywhere
+    assert not capinghem.sees_residence_values("occupation", "59350", "900000002")
+    assert capinghem.residence_themes("59350", "900000002") == ("parc",)
+    assert capinghem.residence_themes("59128", "900000002") == ("parc", "occupation")
+    assert capinghem.occupation_access("59128", "x") == OCCUPATION_GRANTED
+    assert capinghem.occupation_access("59350", "x") == OCCUPATION_OUT_OF_PERIMETER
+    parc_only = AccessScope("N", "État", "etat", frozenset({"parc"}))
+    assert parc_only.occupation_access("59128", "x") == OCCUPATION_NOT_GRANTED
+    assert parc_only.describes_residences
+    assert not AccessScope("N", "État", "etat", frozenset({"occupation"})).describes_residences
+    assert varies_with_perimeter("residence", "occupation")
+    assert not varies_with_perimeter("iris", "occupation")
+    assert not varies_with_perimeter("residence", "parc")

@@ -10,22 +10,10 @@ from dash import Dash
 from sqlalchemy import func, select
 
 from auth.audit import french_day_start, record_event
+from auth.dates import format_datetime
 from auth.models import AuditEvent, Convention, User
-from layouts.formatting import format_datetime
-from tests.conftest import client_login, form_csrf_token
-
-ADMIN = "mel-admin@atlas-demo.fr"
-
-
-def admin_client(app: Dash):
-    client = app.server.test_client()
-    client_login(client, ADMIN)
-    return client
-
-
-def post_form(client, path: str, data: dict[str, object]):
-    token = form_csrf_token(client.get("/admin").text)
-    return client.post(path, data={**data, "csrf_token": token})
+from tests.conftest import client_login
+from tests.support.admin import ADMIN, admin_changes, convention, post_form
 
 
 def count(app: Dash, model: type, *where: object) -> int:
@@ -33,22 +21,7 @@ def count(app: Dash, model: type, *where: object) -> int:
         return session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def convention(app: Dash, number: str) -> Convention:
-    with app.server.extensions["atlas_auth"].db.reading() as session:
-        return session.scalars(select(Convention).where(Convention.number == number)).one()
-
-
-def admin_changes(app: Dash) -> list[str]:
-    with app.server.extensions["atlas_auth"].db.reading() as session:
-        rows = session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.action == "admin_change", AuditEvent.user_email == ADMIN)
-            .order_by(AuditEvent.id)
-        )
-        return [row.object for row in rows]
-
-
-def test_only_a_mel_administrator_reaches_the_admin_page(auth_app: Dash) -> None:
+def test_only_a_mel_administrator_reaches_the_admin_page(logged_in_client, auth_app: Dash) -> None:
     for email in ("capinghem@atlas-demo.fr", "etat@atlas-demo.fr"):
         client = auth_app.server.test_client()
         client_login(client, email)
@@ -59,14 +32,14 @@ def test_only_a_mel_administrator_reaches_the_admin_page(auth_app: Dash) -> None
     assert convention(auth_app, "CONV-2021-011").status == "signed"
     denied = count(auth_app, AuditEvent, AuditEvent.action == "access_denied")
     assert denied >= 2
-    page = admin_client(auth_app).get("/admin")
+    page = logged_in_client(auth_app, ADMIN).get("/admin")
     assert page.status_code == 200
     for section in ("Conventions", "Utilisateurs", "Journal d'audit"):
         assert section in unescape(page.text)
 
 
-def test_create_sign_renew_and_revoke_a_convention(auth_app: Dash) -> None:
-    client = admin_client(auth_app)
+def test_create_sign_renew_and_revoke_a_convention(logged_in_client, auth_app: Dash) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     created = post_form(
         client,
         "/admin/conventions",
@@ -106,8 +79,8 @@ def test_create_sign_renew_and_revoke_a_convention(auth_app: Dash) -> None:
     assert "signée" in changes[1] and "renouvelée" in changes[2] and "révoquée" in changes[3]
 
 
-def test_a_refused_change_says_why_and_changes_nothing(auth_app: Dash) -> None:
-    client = admin_client(auth_app)
+def test_a_refused_change_says_why_and_changes_nothing(logged_in_client, auth_app: Dash) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     before = count(auth_app, Convention)
     response = post_form(
         client,
@@ -134,16 +107,16 @@ def test_a_refused_change_says_why_and_changes_nothing(auth_app: Dash) -> None:
     assert admin_changes(auth_app) == []
 
 
-def test_admin_forms_need_their_csrf_token(auth_app: Dash) -> None:
-    client = admin_client(auth_app)
+def test_admin_forms_need_their_csrf_token(logged_in_client, auth_app: Dash) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     response = client.post("/admin/conventions/CONV-2021-011/revoke")
     assert response.status_code == 400
     assert "Le formulaire a expiré" in unescape(response.text)
     assert convention(auth_app, "CONV-2021-011").status == "signed"
 
 
-def test_invite_then_deactivate_and_unlock_users(auth_app: Dash) -> None:
-    client = admin_client(auth_app)
+def test_invite_then_deactivate_and_unlock_users(logged_in_client, auth_app: Dash) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     invited = post_form(
         client,
         "/admin/users",
@@ -186,8 +159,8 @@ def test_invite_then_deactivate_and_unlock_users(auth_app: Dash) -> None:
     assert password not in repr(changes)
 
 
-def test_an_admin_role_is_only_for_a_mel_convention(auth_app: Dash) -> None:
-    client = admin_client(auth_app)
+def test_an_admin_role_is_only_for_a_mel_convention(logged_in_client, auth_app: Dash) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     response = post_form(
         client,
         "/admin/users",
@@ -203,9 +176,9 @@ def test_an_admin_role_is_only_for_a_mel_convention(auth_app: Dash) -> None:
     assert count(auth_app, User, User.email == "boss@roubaix.example") == 0
 
 
-def test_the_audit_log_can_be_filtered(auth_app: Dash) -> None:
+def test_the_audit_log_can_be_filtered(logged_in_client, auth_app: Dash) -> None:
     client_login(auth_app.server.test_client(), "etat@atlas-demo.fr", "wrong-password!")
-    client = admin_client(auth_app)
+    client = logged_in_client(auth_app, ADMIN)
     failed = client.get("/admin", query_string={"action": "login_failed"})
     rows = re.findall(r"<tr><td>\d\d/\d\d/\d{4}.*?</tr>", failed.text)
     assert len(rows) == 1 and "etat@atlas-demo.fr" in rows[0]
@@ -216,7 +189,7 @@ def test_the_audit_log_can_be_filtered(auth_app: Dash) -> None:
     assert "Aucun événement pour ces filtres" in nothing.text
 
 
-def test_the_audit_day_filter_counts_french_days(auth_app: Dash) -> None:
+def test_the_audit_day_filter_counts_french_days(logged_in_client, auth_app: Dash) -> None:
     """An event at 23:30 UTC on 15 January happened on 16 January in France (UTC+1); the
     page shows it then, so the filter finds it on the 16th, not on the 15th."""
     db = auth_app.server.extensions["atlas_auth"].db
@@ -225,7 +198,7 @@ def test_the_audit_day_filter_counts_french_days(auth_app: Dash) -> None:
         event.at = datetime(2026, 1, 15, 23, 30)
     assert french_day_start(date(2026, 1, 16)) == datetime(2026, 1, 15, 23, 0)
     assert french_day_start(date(2026, 7, 14)) == datetime(2026, 7, 13, 22, 0)  # summer: UTC+2
-    client = admin_client(auth_app)
+    client = logged_in_client(auth_app, ADMIN)
 
     def shown(day: str) -> bool:
         page = client.get("/admin", query_string={"since": day, "until": day}).text

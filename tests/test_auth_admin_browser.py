@@ -26,7 +26,7 @@ from auth.passwords import Passwords, make_hasher
 from config import DEMO_ADMIN_CONTACT
 from layouts.panel_labels import OCCUPATION_OUT_OF_PERIMETER_TEXT
 from tests.conftest import DEMO_PASSWORD, PROJECT_ROOT, add_legacy_convention, demo_server
-from tests.test_browser_panel import open_commune, open_residence_from_list, residence
+from tests.support.browser import open_commune, open_residence_from_list, residence
 
 pytestmark = pytest.mark.browser
 SLOW = 30_000

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from auth.audit import record_event
 from auth.models import AuditEvent, User
 from tests.conftest import add_legacy_convention, client_login, form_csrf_token
-from tests.test_auth_admin import ADMIN, admin_changes, admin_client, convention, post_form
+from tests.support.admin import ADMIN, admin_changes, convention, post_form
 
 CAPINGHEM = "capinghem@atlas-demo.fr"
 NEW_CONVENTION = {
@@ -63,9 +63,9 @@ def audit_lines(app: Dash, action: str) -> list[AuditEvent]:
 
 @pytest.mark.parametrize("partner_type", ["commune", "bailleur"])
 def test_the_form_refuses_a_commune_or_landlord_convention_without_perimeter(
-    auth_app: Dash, partner_type: str
+    logged_in_client, auth_app: Dash, partner_type: str
 ) -> None:
-    client = admin_client(auth_app)
+    client = logged_in_client(auth_app, ADMIN)
     page = unescape(client.get("/admin").text)
     assert "vide = tout" not in page
     data = {**NEW_CONVENTION, "partner_type": partner_type, "perimeter": " , "}
@@ -76,8 +76,10 @@ def test_the_form_refuses_a_commune_or_landlord_convention_without_perimeter(
     assert admin_changes(auth_app) == []
 
 
-def test_a_perimeter_code_unknown_to_the_warehouse_is_refused(auth_app: Dash) -> None:
-    client = admin_client(auth_app)
+def test_a_perimeter_code_unknown_to_the_warehouse_is_refused(
+    logged_in_client, auth_app: Dash
+) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     response = post_form(client, "/admin/conventions", {**NEW_CONVENTION, "perimeter": "75056"})
     assert response.status_code == 400
     assert error_of(response) == (
@@ -97,9 +99,11 @@ def add_legacy_bailleur(app: Dash) -> None:
         )
 
 
-def test_a_convention_without_perimeter_is_flagged_and_can_be_given_one(auth_app: Dash) -> None:
+def test_a_convention_without_perimeter_is_flagged_and_can_be_given_one(
+    logged_in_client, auth_app: Dash
+) -> None:
     add_legacy_bailleur(auth_app)
-    client = admin_client(auth_app)
+    client = logged_in_client(auth_app, ADMIN)
     page = unescape(client.get("/admin").text)
     alert = re.search(r'id="perimeter-alert">(.*?)</div>', page, re.S).group(1)
     assert "CONV-2019-050" in alert and "ne voit aucune donnée par résidence" in alert
@@ -127,8 +131,10 @@ def test_a_convention_without_perimeter_is_flagged_and_can_be_given_one(auth_app
 # --- names rather than codes
 
 
-def test_perimeters_and_audit_lines_show_names(auth_app: Dash, demo_warehouse: Path) -> None:
-    client = admin_client(auth_app)
+def test_perimeters_and_audit_lines_show_names(
+    logged_in_client, auth_app: Dash, demo_warehouse: Path
+) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     page = unescape(client.get("/admin").text)
     row = re.search(r'data-convention="CONV-2022-021">(.*?)</tr>', page, re.S).group(1)
     assert "Vilogia (900000002)" in row
@@ -163,8 +169,8 @@ def test_perimeters_and_audit_lines_show_names(auth_app: Dash, demo_warehouse: P
 # --- datasets: only the catalogue's themes, in French
 
 
-def test_a_datasets_grant_names_only_the_catalogue_themes(auth_app: Dash) -> None:
-    client = admin_client(auth_app)
+def test_a_datasets_grant_names_only_the_catalogue_themes(logged_in_client, auth_app: Dash) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     response = post_form(
         client, "/admin/conventions", {**NEW_CONVENTION, "datasets": ["parc", "fragilite"]}
     )
@@ -176,8 +182,8 @@ def test_a_datasets_grant_names_only_the_catalogue_themes(auth_app: Dash) -> Non
     assert admin_changes(auth_app) == []
 
 
-def test_form_errors_are_french_field_by_field(auth_app: Dash) -> None:
-    client = admin_client(auth_app)
+def test_form_errors_are_french_field_by_field(logged_in_client, auth_app: Dash) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     bad = {**NEW_CONVENTION, "partner_type": "mairie", "valid_from": "2024-13-01"}
     message = error_of(post_form(client, "/admin/conventions", bad))
     assert "Type : N'est pas un choix valide." in message
@@ -193,8 +199,10 @@ def test_form_errors_are_french_field_by_field(auth_app: Dash) -> None:
 # --- confirmation and the way back
 
 
-def test_revoking_asks_for_confirmation_then_can_be_undone(auth_app: Dash) -> None:
-    client = admin_client(auth_app)
+def test_revoking_asks_for_confirmation_then_can_be_undone(
+    logged_in_client, auth_app: Dash
+) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     # The button leads to a page that says what will happen; nothing has changed yet.
     page = client.get("/admin/conventions/CONV-2021-011/revoke")
     assert page.status_code == 200
@@ -239,8 +247,8 @@ def test_revoking_asks_for_confirmation_then_can_be_undone(auth_app: Dash) -> No
     assert changes[-1].startswith("convention CONV-2021-011 rétablie après révocation")
 
 
-def test_an_expired_convention_can_be_renewed(auth_app: Dash) -> None:
-    client = admin_client(auth_app)
+def test_an_expired_convention_can_be_renewed(logged_in_client, auth_app: Dash) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     assert client_login(auth_app.server.test_client(), "expire@atlas-demo.fr").status_code == 401
     renewed = post_form(
         client, "/admin/conventions/CONV-2020-041/renew", {"valid_until": "2030-12-31"}
@@ -249,8 +257,10 @@ def test_an_expired_convention_can_be_renewed(auth_app: Dash) -> None:
     assert client_login(auth_app.server.test_client(), "expire@atlas-demo.fr").status_code == 302
 
 
-def test_deactivating_asks_for_confirmation_then_can_be_undone(auth_app: Dash) -> None:
-    client = admin_client(auth_app)
+def test_deactivating_asks_for_confirmation_then_can_be_undone(
+    logged_in_client, auth_app: Dash
+) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     roubaix = user_id(auth_app, "roubaix@atlas-demo.fr")
     page = client.get(f"/admin/users/{roubaix}/deactivate")
     assert page.status_code == 200
@@ -275,8 +285,10 @@ def test_deactivating_asks_for_confirmation_then_can_be_undone(auth_app: Dash) -
 # --- never without an administrator
 
 
-def test_an_admin_cannot_deactivate_themselves_nor_the_last_admin(auth_app: Dash) -> None:
-    client = admin_client(auth_app)
+def test_an_admin_cannot_deactivate_themselves_nor_the_last_admin(
+    logged_in_client, auth_app: Dash
+) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     own = user_id(auth_app, ADMIN)
     page = unescape(client.get("/admin").text)
     row = re.search(rf'data-user="{re.escape(ADMIN)}">(.*?)</tr>', page, re.S).group(1)
@@ -309,8 +321,8 @@ def test_the_last_active_admin_cannot_be_removed_by_another_admin_or_the_cli(
     assert user(auth_app, ADMIN).active
 
 
-def test_a_second_admin_may_be_deactivated(auth_app: Dash) -> None:
-    client = admin_client(auth_app)
+def test_a_second_admin_may_be_deactivated(logged_in_client, auth_app: Dash) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     invited = post_form(
         client,
         "/admin/users",
@@ -332,11 +344,12 @@ def test_a_second_admin_may_be_deactivated(auth_app: Dash) -> None:
 
 
 def test_the_audit_log_downloads_as_csv_with_the_page_filters_and_is_audited(
+    logged_in_client,
     auth_app: Dash,
 ) -> None:
     client_login(auth_app.server.test_client(), "etat@atlas-demo.fr", "wrong-password!")
     client_login(auth_app.server.test_client(), '=HYPERLINK("http://x")@evil.example', "x")
-    client = admin_client(auth_app)
+    client = logged_in_client(auth_app, ADMIN)
     page = unescape(client.get("/admin", query_string={"action": "login_failed"}).text)
     link = re.search(r'id="audit-download" href="([^"]+)"', page).group(1)
     assert link == "/admin/audit.csv?action=login_failed"
@@ -384,7 +397,7 @@ def test_the_csv_download_is_for_administrators_only(auth_app: Dash) -> None:
     ],
 )
 def test_admin_changes_refuse_nobody_a_non_admin_and_a_missing_csrf_token(
-    auth_app: Dash, path: str, data: dict
+    logged_in_client, auth_app: Dash, path: str, data: dict
 ) -> None:
     before = admin_changes(auth_app)
     anonymous = auth_app.server.test_client()
@@ -400,7 +413,7 @@ def test_admin_changes_refuse_nobody_a_non_admin_and_a_missing_csrf_token(
     assert "réservée aux administrateurs" in unescape(refused.text)
     denied = audit_lines(auth_app, "access_denied")
     assert denied[-1].user_email == CAPINGHEM and path in denied[-1].object
-    admin = admin_client(auth_app)
+    admin = logged_in_client(auth_app, ADMIN)
     no_token = admin.post(path, data=data)
     assert no_token.status_code == 400
     assert "Le formulaire a expiré" in unescape(no_token.text)

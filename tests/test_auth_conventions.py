@@ -9,9 +9,9 @@ import pytest
 from dash import Dash
 from sqlalchemy import select
 
+from auth.dates import today_in_france
 from auth.management import CLI_ACTOR, create_convention, create_user, deactivate_user
 from auth.models import AuditEvent, Convention
-from auth.rules import today_in_france
 from tests.conftest import DEMO_PASSWORD, client_login
 
 ROUBAIX = "roubaix@atlas-demo.fr"

@@ -8,8 +8,8 @@ import pytest
 from dash import Dash, html
 from flask import Flask
 
-from auth import init_auth
 from auth.navigation import safe_next
+from auth.setup import init_auth
 from tests.conftest import auth_test_settings
 
 PUBLIC_PATHS = {"/login", "/healthz", "/auth-static/auth.css", "/assets/vendor/bootstrap.min.css"}

@@ -16,12 +16,12 @@ import pytest
 from dash import Dash
 from sqlalchemy import func, select, update
 
+from auth.dates import format_datetime
 from auth.db import Database
 from auth.login import RATE_LIMITED_ACCOUNT, WRONG_CREDENTIALS
 from auth.models import AuditEvent, LoginAttempt, User, utcnow
 from auth.throttle import LimitReached, LoginThrottle, Rate
 from config import ConfigError
-from layouts.formatting import format_datetime
 from tests.conftest import DEMO_PASSWORD, client_login, form_csrf_token
 
 CAPINGHEM = "capinghem@atlas-demo.fr"

@@ -34,14 +34,8 @@ def user_row(app: Dash, email: str) -> User:
         return session.scalars(select(User).where(User.email == email)).one()
 
 
-def admin_client(app: Dash):
-    client = app.server.test_client()
-    client_login(client, ADMIN)
-    return client
-
-
-def invite(app: Dash, email: str) -> str:
-    client = admin_client(app)
+def invite(client, email: str) -> str:
+    """Invite `email` as the administrator logged in on `client`: its one-time password."""
     token = form_csrf_token(client.get("/admin").text)
     page = client.post(
         "/admin/users",
@@ -70,8 +64,10 @@ def change(client, current: str, new: str, confirm: str | None = None, next_: st
     )
 
 
-def test_an_invited_user_chooses_a_password_before_anything_else(auth_app: Dash) -> None:
-    one_time = invite(auth_app, "agent@capinghem.example")
+def test_an_invited_user_chooses_a_password_before_anything_else(
+    logged_in_client, auth_app: Dash
+) -> None:
+    one_time = invite(logged_in_client(auth_app, ADMIN), "agent@capinghem.example")
     assert user_row(auth_app, "agent@capinghem.example").must_change_password
     client = auth_app.server.test_client()
     response = client_login(client, "agent@capinghem.example", one_time, accept_terms=False)
@@ -100,8 +96,8 @@ def test_an_invited_user_chooses_a_password_before_anything_else(auth_app: Dash)
     assert logged == ["mot de passe choisi"]
 
 
-def test_a_one_time_password_expires_after_72_hours(auth_app: Dash) -> None:
-    one_time = invite(auth_app, "late@capinghem.example")
+def test_a_one_time_password_expires_after_72_hours(logged_in_client, auth_app: Dash) -> None:
+    one_time = invite(logged_in_client(auth_app, ADMIN), "late@capinghem.example")
     expires = user_row(auth_app, "late@capinghem.example").one_time_password_expires_at
     assert timedelta(hours=71, minutes=59) < expires - utcnow() <= timedelta(hours=72)
     with state_of(auth_app).db.writing() as session:
@@ -114,15 +110,17 @@ def test_a_one_time_password_expires_after_72_hours(auth_app: Dash) -> None:
     assert response.status_code == 401
     assert ONE_TIME_PASSWORD_EXPIRED in unescape(response.text)
     # the admin page says so
-    page = unescape(admin_client(auth_app).get("/admin").text)
+    page = unescape(logged_in_client(auth_app, ADMIN).get("/admin").text)
     row = re.search(r'<tr data-user="late@capinghem.example">.*?</tr>', page, re.S).group(0)
     assert "mot de passe provisoire expiré" in row
 
 
-def test_the_administrator_resets_a_password_from_the_admin_page(auth_app: Dash) -> None:
+def test_the_administrator_resets_a_password_from_the_admin_page(
+    logged_in_client, auth_app: Dash
+) -> None:
     owner = auth_app.server.test_client()
     client_login(owner, CAPINGHEM)
-    admin = admin_client(auth_app)
+    admin = logged_in_client(auth_app, ADMIN)
     user_id = user_row(auth_app, CAPINGHEM).id
     token = form_csrf_token(admin.get("/admin").text)
     page = admin.post(f"/admin/users/{user_id}/reset-password", data={"csrf_token": token})
@@ -144,8 +142,8 @@ def test_the_administrator_resets_a_password_from_the_admin_page(auth_app: Dash)
     assert one_time not in repr(changes)
 
 
-def test_a_reset_without_the_csrf_token_changes_nothing(auth_app: Dash) -> None:
-    admin = admin_client(auth_app)
+def test_a_reset_without_the_csrf_token_changes_nothing(logged_in_client, auth_app: Dash) -> None:
+    admin = logged_in_client(auth_app, ADMIN)
     before = user_row(auth_app, CAPINGHEM).password_hash
     response = admin.post(f"/admin/users/{user_row(auth_app, CAPINGHEM).id}/reset-password")
     assert response.status_code == 400

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from data.pipeline.residences import RESIDENCE_ID_SQL
 from layouts.panel_labels import secret_residence_text
+from tests.support.browser import search
 
 pytestmark = pytest.mark.browser
 
@@ -55,15 +56,6 @@ def wait_for_zones(page: Page, count: int) -> None:
 
 def choose(page: Page, dropdown_id: str, option: str) -> None:
     page.click(f"#{dropdown_id}")
-    page.get_by_role("option", name=option, exact=True).click()
-
-
-def search(page: Page, text: str, option: str) -> None:
-    """Type in the search box and pick a result."""
-    page.click("#search-input")
-    box = page.locator(".dash-dropdown-search-container input")
-    box.wait_for()
-    box.fill(text)
     page.get_by_role("option", name=option, exact=True).click()
 
 

@@ -16,15 +16,18 @@ from layouts.panel_labels import (
     PIN_LIMIT_TEXT,
     secret_residence_text,
 )
-from tests.test_browser_map import search
+from tests.support.browser import (
+    PANEL,
+    SLOW,
+    open_commune,
+    open_residence_from_list,
+    residence,
+)
 
 pytestmark = pytest.mark.browser
-# The machine is shared: give the server and the first plotly.js load room.
-SLOW = 30_000
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results"
 ZONES = "path.atlas-zone"
-PANEL = "#panel"
 ADMIN = "mel-admin@atlas-demo.fr"
 CAPINGHEM = "capinghem@atlas-demo.fr"
 ROUBAIX = "r.commune_code = '59512'"
@@ -35,44 +38,11 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=SCREENSHOTS / f"panel-{name}.png")
 
 
-def residence(warehouse: Path, where: str) -> tuple[str, str, str]:
-    """(name, address, commune name) of the largest residence matching `where`."""
-    sql = f"""
-        SELECT r.name, r.address, z.name FROM read_parquet(?) r
-        JOIN read_parquet(?) z ON z.scale = 'commune' AND z.code = r.commune_code
-        WHERE {where} ORDER BY r.n_dwellings DESC NULLS LAST, r.residence_id LIMIT 1
-    """
-    paths = [str(warehouse / "residences.parquet"), str(warehouse / "zones.parquet")]
-    return duckdb.connect().execute(sql, paths).fetchone()
-
-
 def logged_in(page: Page, live_server: str, login_as, email: str) -> Page:
     page.set_viewport_size({"width": 1400, "height": 1000})
     login_as(page, live_server, email)
     page.wait_for_selector(ZONES, timeout=SLOW)
     return page
-
-
-def open_commune(page: Page, name: str) -> None:
-    search(page, name, f"Commune — {name}")
-    expect(page.locator(f"{PANEL} .panel-title")).to_have_text(name, timeout=SLOW)
-
-
-def open_residence_from_list(page: Page, name: str, address: str) -> None:
-    """Filter the open zone's residence list by address and follow the residence's link."""
-    page.locator(".panel-residence-filter").fill(address)
-    page.wait_for_function(  # the filtered list has replaced the full one: click no sooner
-        """text => {
-            const items = [...document.querySelectorAll('.panel-residence-item')];
-            return items.length > 0 && items.every(item => item.innerText.includes(text));
-        }""",
-        arg=address,
-        timeout=SLOW,
-    )
-    item = page.locator(".panel-residence-item", has_text=address)
-    item.locator(".panel-link", has_text=name).click(timeout=SLOW)
-    expect(page.locator(f"{PANEL} .panel-residence .panel-title")).to_have_text(name, timeout=SLOW)
-    page.locator(PANEL).evaluate("panel => panel.scrollTo(0, 0)")
 
 
 def test_clicking_a_commune_opens_its_panel(page: Page, live_server: str, login_as) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dash import dcc
 
-from data.store import Measure, ZoneRef
+from data.store.types import Measure, ZoneRef
 from layouts.compare import clean_pinned, compare_view, toggle_pinned, unpin
 from layouts.panel_common import UNPIN_BUTTON
 from layouts.panel_labels import COMPARE_EMPTY_TEXT, PIN_LIMIT_TEXT
-from tests.test_panel_layouts import ids_of, text_of, walk
+from tests.conftest import ComponentTree
 
 ROUBAIX = {"scale": "commune", "code": "59512"}
 LILLE = {"scale": "commune", "code": "59350"}
@@ -44,7 +44,9 @@ def zone(scale: str, code: str, name: str) -> ZoneRef:
     return ZoneRef(scale, code, name)
 
 
-def test_compare_view_sets_zones_side_by_side_with_the_epci_as_reference() -> None:
+def test_compare_view_sets_zones_side_by_side_with_the_epci_as_reference(
+    tree: ComponentTree,
+) -> None:
     rows = [
         (zone("commune", "59512", "Roubaix"),
          {"parc.vacancy_rate_offered": Measure(6.26, "ok", 2024),
@@ -62,12 +64,12 @@ def test_compare_view_sets_zones_side_by_side_with_the_epci_as_reference() -> No
     view = compare_view(
         rows, reference=reference, indicator_id="parc.vacancy_rate_offered", year=2024
     )
-    text = text_of(view)
+    text = tree.text_of(view)
     assert "Comparaison de 2 zones" in text
     assert "6,3\u00a0%" in text and "secret" in text and "MEL" in text
     assert "23\u00a0000" in text and "100\u00a0000" in text
-    assert [i["code"] for i in ids_of(view, UNPIN_BUTTON)] == ["59512", "595120101"]
-    (graph,) = [node for node in walk(view) if isinstance(node, dcc.Graph)]
+    assert [i["code"] for i in tree.ids_of(view, UNPIN_BUTTON)] == ["59512", "595120101"]
+    (graph,) = [node for node in tree.walk(view) if isinstance(node, dcc.Graph)]
     bars = graph.figure["data"][0]
     assert bars["x"] == ["Roubaix", "Roubaix Centre"]
     assert bars["y"] == [6.26, None]
@@ -75,7 +77,7 @@ def test_compare_view_sets_zones_side_by_side_with_the_epci_as_reference() -> No
     assert graph.figure["layout"]["shapes"][0]["y0"] == 3.0  # the MEL reference line
 
 
-def test_compare_view_without_pins_explains_how_to_pin() -> None:
-    assert COMPARE_EMPTY_TEXT in text_of(
+def test_compare_view_without_pins_explains_how_to_pin(tree: ComponentTree) -> None:
+    assert COMPARE_EMPTY_TEXT in tree.text_of(
         compare_view([], reference=None, indicator_id=None, year=None)
     )

@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 from data.pipeline.audit import Table, audit_changes, audit_table
 from data.pipeline.disclosure import Discloser, Layout, residence_cell, zone_cell
 from data.pipeline.secrecy import Cell, Disclosure
-from tests.test_pipeline_indicators import build_world
-from tests.test_secrecy_pipeline import rows_of
+from tests.support.world import build_world, rows_of
 
 INF = math.inf
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from auth.scope import AccessScope
 from data.pipeline.audit import Table, audit_table
 from data.pipeline.disclosure import residence_cell, zone_cell
-from data.store import Store
+from data.scope import AccessScope
+from data.store.store import Store
 
 INF = float("inf")
 BOTH = frozenset({"parc", "occupation"})

@@ -5,11 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from auth.dates import format_datetime, french_date
 from layouts.formatting import (
     EXACT,
     NBSP,
-    format_date,
-    format_datetime,
     format_number,
     format_range,
     format_value,
@@ -77,7 +76,7 @@ def test_stored_utc_moments_are_shown_in_french_time() -> None:
 def test_format_range_and_date() -> None:
     assert format_range(1.25, 3.5, "%", 1) == f"1,3 – 3,5{NBSP}%"
     assert format_range(1000, 2000) == f"1{NBSP}000 – 2{NBSP}000"
-    assert format_date(date(2021, 3, 4)) == "04/03/2021"
+    assert french_date(date(2021, 3, 4)) == "04/03/2021"
 
 
 @given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False), st.integers(0, 3))

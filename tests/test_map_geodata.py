@@ -6,8 +6,6 @@ import gzip
 import json
 import re
 
-from tests.conftest import client_login
-
 ADMIN = "mel-admin@atlas-demo.fr"
 GEOMETRIES = (
     "/carte/zones/commune.geojson",
@@ -25,9 +23,8 @@ def test_geometries_are_refused_without_a_session(auth_app) -> None:
         assert b"Feature" not in response.data
 
 
-def test_geometries_are_served_once_compressed_and_revalidated(auth_app) -> None:
-    client = auth_app.server.test_client()
-    client_login(client, ADMIN)
+def test_geometries_are_served_once_compressed_and_revalidated(logged_in_client, auth_app) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     store = auth_app.server.config["ATLAS_STORE"]
     for path, scale in zip(GEOMETRIES, ("commune", "iris", "qpv", "residence"), strict=True):
         response = client.get(path, headers={"Accept-Encoding": "gzip"})
@@ -46,9 +43,8 @@ def test_geometries_are_served_once_compressed_and_revalidated(auth_app) -> None
     assert client.get("/carte/zones/canton.geojson").status_code == 404
 
 
-def test_dash_bundles_and_pages_are_gzipped(auth_app) -> None:
-    client = auth_app.server.test_client()
-    client_login(client, ADMIN)
+def test_dash_bundles_and_pages_are_gzipped(logged_in_client, auth_app) -> None:
+    client = logged_in_client(auth_app, ADMIN)
     page = client.get("/", headers={"Accept-Encoding": "gzip"})
     assert page.headers["Content-Encoding"] == "gzip"
     html = gzip.decompress(page.data).decode()

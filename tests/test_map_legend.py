@@ -4,6 +4,7 @@ from layouts.choropleth import build_choropleth
 from layouts.formatting import NBSP
 from layouts.legend import legend_component
 from layouts.palettes import NOT_AVAILABLE_COLOR, RESTRICTED_COLOR, SECRET_COLOR, YLGNBU
+from tests.conftest import ComponentTree
 
 
 @dataclass(frozen=True)
@@ -25,22 +26,6 @@ ROWS = [
     ("g", None, "nd"),
     ("h", None, "ok"),  # published without a value: not available
 ]
-
-
-def texts(component) -> list[str]:
-    found: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, str):
-            found.append(node)
-        elif isinstance(node, list | tuple):
-            for child in node:
-                walk(child)
-        elif node is not None and hasattr(node, "children"):
-            walk(node.children)
-
-    walk(component)
-    return found
 
 
 def fills(result, order: list[str]) -> dict[str, str | None]:
@@ -111,10 +96,10 @@ def test_favourable_indicator_reverses_palette() -> None:
     assert colors["e"] == YLGNBU[4][0]
 
 
-def test_legend_component_shows_classes_and_no_value_apart() -> None:
+def test_legend_component_shows_classes_and_no_value_apart(tree: ComponentTree) -> None:
     result = build_choropleth(ROWS, FakeIndicator(), 2023, total=10, method="quantile", k=5)
     component = legend_component(result.legend)
-    shown = texts(component)
+    shown = tree.texts(component)
     assert "Taux de vacance — 2023" in shown
     assert "Unité : % · Quantiles" in shown
     assert f"4,2 – 5,0{NBSP}%" in shown
@@ -123,29 +108,29 @@ def test_legend_component_shows_classes_and_no_value_apart() -> None:
     assert "5 zones sans valeur" in shown
 
 
-def test_legend_without_published_value() -> None:
+def test_legend_without_published_value(tree: ComponentTree) -> None:
     rows = [("a", None, "secret"), ("b", None, "secret")]
     result = build_choropleth(rows, FakeIndicator(), 2021, total=2)
     assert result.legend.classes == ()
-    shown = texts(legend_component(result.legend))
+    shown = tree.texts(legend_component(result.legend))
     assert "Aucune valeur publiée pour cette année." in shown
     assert "2 zones sans valeur" in shown
 
 
-def test_legend_counts_residences_with_their_noun() -> None:
+def test_legend_counts_residences_with_their_noun(tree: ComponentTree) -> None:
     result = build_choropleth(
         [("r1", 3.0, "ok")], FakeIndicator(), 2024, total=2, noun="résidences"
     )
-    shown = texts(legend_component(result.legend))
+    shown = tree.texts(legend_component(result.legend))
     assert "1 résidence sans valeur" in shown
 
 
-def test_residences_outside_the_perimeter_are_counted_apart() -> None:
+def test_residences_outside_the_perimeter_are_counted_apart(tree: ComponentTree) -> None:
     rows = [("r1", 3.0, "ok"), ("r2", None, "restricted"), ("r3", None, "secret")]
     result = build_choropleth(rows, FakeIndicator(), 2024, total=3, noun="résidences")
     assert fills(result, ["r2"])["r2"] == RESTRICTED_COLOR
     assert result.legend.restricted_count == 1
     assert result.hideout(["r1", "r2", "r3"])["classes"] == "0rs"
-    shown = texts(legend_component(result.legend))
+    shown = tree.texts(legend_component(result.legend))
     assert "Hors du périmètre de votre convention" in shown
     assert "2 résidences sans valeur" in shown

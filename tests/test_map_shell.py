@@ -8,26 +8,14 @@ from typing import Any
 
 import pytest
 
-from auth.scope import AccessScope, restricted_notice
+from auth.scope import restricted_notice
+from data.scope import AccessScope
 from layouts.shell import Account, layout_function
-from tests.conftest import client_login
+from tests.conftest import ComponentTree
 
 ROUBAIX = AccessScope(
     "CONV-2021-014", "Ville de Roubaix", "commune", frozenset({"parc"}), frozenset({"59512"})
 )
-
-
-def find(component: Any, component_id: str) -> Any:
-    """The component of the tree with this id, or None."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str):
-            found = find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def serve(account: Account | None) -> Any:
@@ -43,27 +31,27 @@ def serve(account: Account | None) -> Any:
     )()
 
 
-def test_the_page_carries_the_restricted_notice_of_the_convention() -> None:
+def test_the_page_carries_the_restricted_notice_of_the_convention(tree: ComponentTree) -> None:
     notice = restricted_notice(ROUBAIX, date(2026, 3, 4))
     assert (
         notice == "Diffusion restreinte — convention CONV-2021-014 — Ville de Roubaix — 04/03/2026"
     )
     page = serve(Account(ROUBAIX.partner_name, ROUBAIX.convention_number, notice))
-    element = find(page, "print-notice")
+    element = tree.find(page, "print-notice")
     assert element is not None and element.children == notice
     assert "print-notice" in element.className.split()
 
 
-def test_no_notice_outside_a_logged_in_request() -> None:
-    assert find(serve(None), "print-notice") is None
+def test_no_notice_outside_a_logged_in_request(tree: ComponentTree) -> None:
+    assert tree.find(serve(None), "print-notice") is None
 
 
-def test_the_administration_link_is_for_admins_only() -> None:
+def test_the_administration_link_is_for_admins_only(tree: ComponentTree) -> None:
     notice = restricted_notice(ROUBAIX, date(2026, 3, 4))
     admin = serve(Account("MEL", "CONV-1", notice, is_admin=True))
-    link = find(admin, "admin-link")
+    link = tree.find(admin, "admin-link")
     assert link is not None and link.href == "/admin" and link.children == "Administration"
-    assert find(serve(Account("Roubaix", "CONV-2", notice)), "admin-link") is None
+    assert tree.find(serve(Account("Roubaix", "CONV-2", notice)), "admin-link") is None
 
 
 @pytest.mark.parametrize(
@@ -71,10 +59,9 @@ def test_the_administration_link_is_for_admins_only() -> None:
     [("mel-admin@atlas-demo.fr", True), ("roubaix@atlas-demo.fr", False)],
 )
 def test_the_header_links_to_administration_as_auth_decides(
-    auth_app, email: str, linked: bool
+    logged_in_client, auth_app, email: str, linked: bool
 ) -> None:
-    client = auth_app.server.test_client()
-    client_login(client, email)
+    client = logged_in_client(auth_app, email)
     layout = client.get("/_dash-layout")
     assert layout.status_code == 200
     ids = set(re.findall(r'"id": ?"([\w-]+)"', layout.text))

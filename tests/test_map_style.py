@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from auth.scope import AccessScope
-from callbacks.map_geodata import GeodataUrls
 from callbacks.map_style import (
     _shared_drawing,
     choropleth,
@@ -15,7 +13,9 @@ from callbacks.map_style import (
     secret_residence_text,
     secret_text,
 )
-from data.store import Store
+from data.scope import AccessScope
+from data.store.store import Store
+from routes.geodata import GeodataUrls
 
 MEL = AccessScope("MEL-1", "MEL", "mel", frozenset({"parc", "occupation"}))
 PARC_ONLY = AccessScope("ETAT-1", "État", "etat", frozenset({"parc"}))

@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 from dash import html
 
-from auth.scope import AccessScope
 from callbacks.compare import compare_content
 from callbacks.panel import clean_selection, clean_year, panel_content, ranking_content
-from data.store import Store
+from data.scope import AccessScope
+from data.store.store import Store
 from layouts.panel_common import RANKING_MORE, SELECT_LINK
 from layouts.panel_labels import (
     NO_SELECTION_TEXT,
     OCCUPATION_OUT_OF_PERIMETER_TEXT,
     UNKNOWN_SELECTION_TEXT,
 )
-from tests.test_panel_layouts import ids_of, text_of, walk
+from tests.conftest import ComponentTree
 
 BOTH = frozenset({"parc", "occupation"})
 MEL = AccessScope("CONV-2021-001", "MEL", "mel", BOTH)
@@ -50,59 +50,64 @@ def test_year_falls_back_to_the_latest_vintage(store: Store) -> None:
     assert clean_year("drop table", store) == clean_year(1200, store) == latest
 
 
-def test_nothing_or_something_unknown_selected(store: Store) -> None:
-    assert NO_SELECTION_TEXT in text_of(panel_content(store, MEL, None, None, None, []).children)
+def test_nothing_or_something_unknown_selected(tree: ComponentTree, store: Store) -> None:
+    assert NO_SELECTION_TEXT in tree.text_of(
+        panel_content(store, MEL, None, None, None, []).children
+    )
     unknown = panel_content(store, MEL, {"scale": "commune", "code": "00000"}, None, 2024, [])
-    assert UNKNOWN_SELECTION_TEXT in text_of(unknown.children)
+    assert UNKNOWN_SELECTION_TEXT in tree.text_of(unknown.children)
     assert unknown.residence_viewed is None
 
 
-def test_zone_panel_marks_a_pinned_zone(store: Store) -> None:
+def test_zone_panel_marks_a_pinned_zone(tree: ComponentTree, store: Store) -> None:
     pinned = [{"scale": "commune", "code": "59512"}]
     content = panel_content(store, MEL, pinned[0], "parc.vacancy_rate_offered", 2024, pinned)
-    text = text_of(content.children)
+    text = tree.text_of(content.children)
     assert "Roubaix" in text and "Retirer de la comparaison" in text
     assert content.residence_viewed is None
 
 
 def test_residence_sheet_outside_the_perimeter_is_refused_and_reported_viewed(
+    tree: ComponentTree,
     store: Store,
 ) -> None:
     outside = first_residence(store, "NOT secret AND commune_code <> '59128'")
     content = panel_content(
         store, CAPINGHEM, {"scale": "residence", "code": outside}, None, 2024, []
     )
-    assert OCCUPATION_OUT_OF_PERIMETER_TEXT in text_of(content.children)
-    assert "Ménages enquêtés" not in text_of(content.children)
+    assert OCCUPATION_OUT_OF_PERIMETER_TEXT in tree.text_of(content.children)
+    assert "Ménages enquêtés" not in tree.text_of(content.children)
     assert content.residence_viewed == outside
 
 
-def test_compare_sets_the_epci_apart_as_reference(store: Store) -> None:
+def test_compare_sets_the_epci_apart_as_reference(tree: ComponentTree, store: Store) -> None:
     pinned = [{"scale": "commune", "code": "59350"}, {"scale": "commune", "code": "59512"}]
     view = compare_content(store, MEL, pinned, "parc.vacancy_rate_offered", 2024)
-    text = text_of(view)
+    text = tree.text_of(view)
     assert "Comparaison de 2 zones" in text
     assert text.index("Lille") < text.index("Roubaix") < text.index("MEL")
 
 
-def test_roubaix_panel_cuts_its_ranking_and_the_button_brings_all_of_it(store: Store) -> None:
+def test_roubaix_panel_cuts_its_ranking_and_the_button_brings_all_of_it(
+    tree: ComponentTree, store: Store
+) -> None:
     roubaix = {"scale": "commune", "code": "59512"}
     ranking = store.iris_ranking("59512", "parc.vacancy_rate_offered", 2024, MEL)
     assert len(ranking) > 15
     panel = panel_content(store, MEL, roubaix, "parc.vacancy_rate_offered", 2024, []).children
-    (section,) = [node for node in walk(panel) if "panel-section-ranking" in str(
+    (section,) = [node for node in tree.walk(panel) if "panel-section-ranking" in str(
         getattr(node, "className", ""))]  # fmt: skip
     published = [zone for zone, measure in ranking if measure.value is not None]
     unpublished = len(ranking) - len(published)
     assert unpublished > 0, "the demo Roubaix has IRIS without a published vacancy rate"
-    assert len(ids_of(section, SELECT_LINK)) == 15
-    assert f"… {len(published) - 15} autres IRIS" in text_of(section)
-    assert f"… {unpublished} IRIS sans valeur publiée" in text_of(section)
-    assert ids_of(section, RANKING_MORE) == [{"type": RANKING_MORE, "code": "59512"}]
+    assert len(tree.ids_of(section, SELECT_LINK)) == 15
+    assert f"… {len(published) - 15} autres IRIS" in tree.text_of(section)
+    assert f"… {unpublished} IRIS sans valeur publiée" in tree.text_of(section)
+    assert tree.ids_of(section, RANKING_MORE) == [{"type": RANKING_MORE, "code": "59512"}]
 
     full = html.Div(ranking_content(store, MEL, "59512", "parc.vacancy_rate_offered", 2024))
-    assert [i["code"] for i in ids_of(full, SELECT_LINK)] == [zone.code for zone, _ in ranking]
-    assert f"{len(ranking)}." in text_of(full) and "autres IRIS" not in text_of(full)
+    assert [i["code"] for i in tree.ids_of(full, SELECT_LINK)] == [zone.code for zone, _ in ranking]
+    assert f"{len(ranking)}." in tree.text_of(full) and "autres IRIS" not in tree.text_of(full)
 
 
 @pytest.mark.parametrize(
@@ -114,7 +119,7 @@ def test_roubaix_panel_cuts_its_ranking_and_the_button_brings_all_of_it(store: S
     ],
 )
 def test_full_ranking_of_a_tampered_request_is_an_empty_hint(
-    store: Store, code: object, indicator: str
+    tree: ComponentTree, store: Store, code: object, indicator: str
 ) -> None:
     content = html.Div(ranking_content(store, MEL, code, indicator, 2024))
-    assert "Aucun IRIS" in text_of(content) and not ids_of(content, SELECT_LINK)
+    assert "Aucun IRIS" in tree.text_of(content) and not tree.ids_of(content, SELECT_LINK)

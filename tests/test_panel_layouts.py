@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +10,8 @@ import plotly
 from dash import dcc, html
 
 from data.catalog import CATALOG
-from data.store import (
-    OCCUPATION_GRANTED,
-    OCCUPATION_NOT_GRANTED,
-    OCCUPATION_OUT_OF_PERIMETER,
+from data.scope import OCCUPATION_GRANTED, OCCUPATION_NOT_GRANTED, OCCUPATION_OUT_OF_PERIMETER
+from data.store.types import (
     IndicatorSeries,
     Measure,
     ResidenceItem,
@@ -46,34 +43,12 @@ from layouts.panel_zone import (
     residence_list,
     zone_panel,
 )
+from tests.conftest import ComponentTree
 
 IRIS = ZoneRef("iris", "595120101", "Roubaix Centre", "59512")
 COMMUNE = ZoneRef("commune", "59512", "Roubaix", "59512")
 EPCI = ZoneRef("epci", "200093201", "Métropole Européenne de Lille")
 RESIDENCE = ZoneRef("residence", "R1", "Les Acacias", "59512")
-
-
-def walk(component: Any) -> Iterator[Any]:
-    """Every component and string of a tree, depth first."""
-    yield component
-    children = getattr(component, "children", None)
-    if isinstance(children, list | tuple):
-        for child in children:
-            yield from walk(child)
-    elif children is not None:
-        yield from walk(children)
-
-
-def text_of(component: Any) -> str:
-    return " ".join(str(node) for node in walk(component) if isinstance(node, str | int | float))
-
-
-def ids_of(component: Any, kind: str) -> list[dict[str, str]]:
-    return [
-        node.id
-        for node in walk(component)
-        if isinstance(getattr(node, "id", None), dict) and node.id.get("type") == kind
-    ]
 
 
 def ok(value: float, year: int = 2024) -> Measure:
@@ -89,7 +64,9 @@ def summary(**measures: tuple[Measure, ...]) -> ZoneSummary:
     )
 
 
-def test_zone_panel_sets_each_key_figure_beside_its_commune_and_the_epci() -> None:
+def test_zone_panel_sets_each_key_figure_beside_its_commune_and_the_epci(
+    tree: ComponentTree,
+) -> None:
     panel = zone_panel(
         summary(
             parc__dwellings=(ok(1234), ok(23456), ok(123456)),
@@ -106,7 +83,7 @@ def test_zone_panel_sets_each_key_figure_beside_its_commune_and_the_epci() -> No
         indicator_id="parc.vacancy_rate_offered",
         pinned=False,
     )
-    text = text_of(panel)
+    text = tree.text_of(panel)
     assert "Roubaix Centre" in text and "IRIS" in text
     assert "Logements sociaux" in text and "1\u00a0234" in text and "123\u00a0456" in text
     assert "4,6\u00a0%" in text and "secret" in text and "n.d." in text
@@ -115,12 +92,16 @@ def test_zone_panel_sets_each_key_figure_beside_its_commune_and_the_epci() -> No
         "Loyer moyen au m² de surface habitable (€/m²)" in text and "5,50 " in text
     )  # unit once, in the label
     assert "MEL" in text  # the EPCI column under its short name
-    assert ids_of(panel, PIN_BUTTON) == [{"type": PIN_BUTTON, "scale": "iris", "code": "595120101"}]
+    assert tree.ids_of(panel, PIN_BUTTON) == [
+        {"type": PIN_BUTTON, "scale": "iris", "code": "595120101"}
+    ]
     assert PIN_TEXT in text and UNPIN_TEXT not in text
-    assert {"type": SELECT_LINK, "scale": "commune", "code": "59512"} in ids_of(panel, SELECT_LINK)
+    assert {"type": SELECT_LINK, "scale": "commune", "code": "59512"} in tree.ids_of(
+        panel, SELECT_LINK
+    )
 
 
-def test_zone_panel_draws_the_charts_the_catalogue_feeds() -> None:
+def test_zone_panel_draws_the_charts_the_catalogue_feeds(tree: ComponentTree) -> None:
     typology = {f"parc__t{n}_share": (ok(10.0 * n), ok(20.0), ok(20.0)) for n in (1, 2, 3, 4)}
     panel = zone_panel(
         summary(
@@ -137,7 +118,7 @@ def test_zone_panel_draws_the_charts_the_catalogue_feeds() -> None:
         indicator_id="parc.vacancy_rate_offered",
         pinned=True,
     )
-    graphs = [node for node in walk(panel) if isinstance(node, dcc.Graph)]
+    graphs = [node for node in tree.walk(panel) if isinstance(node, dcc.Graph)]
     titles = [graph.figure["layout"]["title"]["text"] for graph in graphs]
     assert titles == ["Taux de vacance", "Typologie"]
     typology_figure = graphs[1].figure
@@ -157,7 +138,7 @@ def test_zone_panel_draws_the_charts_the_catalogue_feeds() -> None:
     evolution = graphs[0].figure
     assert evolution["data"][0]["y"] == [3.0, 4.0]
     assert evolution["layout"]["separators"] == ", "
-    assert UNPIN_TEXT in text_of(panel)
+    assert UNPIN_TEXT in tree.text_of(panel)
 
 
 def served_plotly_locales() -> set[str]:
@@ -170,7 +151,9 @@ def served_plotly_locales() -> set[str]:
     return {name for bundle in bundles for name in re.findall(pattern, bundle.read_text())}
 
 
-def test_panel_graphs_ask_only_for_served_locales_and_keep_french_separators() -> None:
+def test_panel_graphs_ask_only_for_served_locales_and_keep_french_separators(
+    tree: ComponentTree,
+) -> None:
     panel = zone_panel(
         summary(parc__vacancy_rate_offered=(ok(4.0), ok(3.0), ok(2.0))),
         residence_count=0,
@@ -180,7 +163,7 @@ def test_panel_graphs_ask_only_for_served_locales_and_keep_french_separators() -
         indicator_id="parc.vacancy_rate_offered",
         pinned=False,
     )
-    graphs = [node for node in walk(panel) if isinstance(node, dcc.Graph)]
+    graphs = [node for node in tree.walk(panel) if isinstance(node, dcc.Graph)]
     assert graphs
     locales = served_plotly_locales()
     for graph in graphs:
@@ -188,7 +171,9 @@ def test_panel_graphs_ask_only_for_served_locales_and_keep_french_separators() -
         assert graph.figure["layout"]["separators"] == ", "
 
 
-def test_zone_panel_counts_residences_and_leaves_their_list_to_its_callback() -> None:
+def test_zone_panel_counts_residences_and_leaves_their_list_to_its_callback(
+    tree: ComponentTree,
+) -> None:
     panel = zone_panel(
         summary(parc__dwellings=(ok(130), ok(1000), ok(9000))),
         residence_count=2,
@@ -196,24 +181,24 @@ def test_zone_panel_counts_residences_and_leaves_their_list_to_its_callback() ->
         indicator_id=None,
         pinned=False,
     )
-    text = text_of(panel)
+    text = tree.text_of(panel)
     zone_id = {"scale": "iris", "code": IRIS.code}
     assert "Résidences (2)" in text and "Chargement des résidences…" in text
-    assert ids_of(panel, RESIDENCE_LIST) == [{"type": RESIDENCE_LIST, **zone_id}]
-    assert ids_of(panel, SELECT_LINK) == [
+    assert tree.ids_of(panel, RESIDENCE_LIST) == [{"type": RESIDENCE_LIST, **zone_id}]
+    assert tree.ids_of(panel, SELECT_LINK) == [
         {"type": SELECT_LINK, "scale": "commune", "code": "59512"}
     ]
 
 
-def test_residence_list_links_each_residence_and_flags_secret_ones() -> None:
+def test_residence_list_links_each_residence_and_flags_secret_ones(tree: ComponentTree) -> None:
     residences = [
         ResidenceItem("R1", "Les Acacias", "1 rue A, Roubaix", "Bailleur A", "50-199", False, 120),
         ResidenceItem("R2", "Le Bosquet", "2 rue B, Roubaix", "Bailleur B", "<11", True, None),
     ]
     listing = html.Div(residence_list(residences, 11))
-    text = text_of(listing)
+    text = tree.text_of(listing)
     assert "120\u00a0logements" in text and "Secret statistique" in text
-    links = ids_of(listing, SELECT_LINK)
+    links = tree.ids_of(listing, SELECT_LINK)
     assert {"type": SELECT_LINK, "scale": "residence", "code": "R1"} in links
     assert {"type": SELECT_LINK, "scale": "residence", "code": "R2"} in links
 
@@ -250,8 +235,10 @@ def sheet(**changes: Any) -> ResidenceSheet:
     return ResidenceSheet(**{**values, **changes})
 
 
-def test_residence_sheet_shows_description_and_indicators_against_its_zones() -> None:
-    text = text_of(residence_panel(sheet(), year=2024, threshold=11))
+def test_residence_sheet_shows_description_and_indicators_against_its_zones(
+    tree: ComponentTree,
+) -> None:
+    text = tree.text_of(residence_panel(sheet(), year=2024, threshold=11))
     expected_texts = (
         "12 bis rue Jean Lebas", "Vilogia", "De 50 à 199 logements", "1968", "Hors QPV",
         "de 2019 à 2024", "5,0\u00a0%", "44,0\u00a0%", "Résidence",
@@ -261,32 +248,34 @@ def test_residence_sheet_shows_description_and_indicators_against_its_zones() ->
     assert OCCUPATION_OUT_OF_PERIMETER_TEXT not in text
 
 
-def test_residence_sheet_outside_the_perimeter_says_so_and_shows_no_occupation() -> None:
+def test_residence_sheet_outside_the_perimeter_says_so_and_shows_no_occupation(
+    tree: ComponentTree,
+) -> None:
     measures = {"parc.vacancy_rate_offered": (ok(5.0), ok(4.0), ok(3.0), ok(2.0))}
     refused = sheet(measures=measures, occupation_access=OCCUPATION_OUT_OF_PERIMETER)
-    text = text_of(residence_panel(refused, year=2024, threshold=11))
+    text = tree.text_of(residence_panel(refused, year=2024, threshold=11))
     assert OCCUPATION_OUT_OF_PERIMETER_TEXT in text
     assert "Part de personnes seules" not in text
     not_granted = sheet(measures=measures, occupation_access=OCCUPATION_NOT_GRANTED)
-    assert OCCUPATION_NOT_GRANTED_TEXT in text_of(
+    assert OCCUPATION_NOT_GRANTED_TEXT in tree.text_of(
         residence_panel(not_granted, year=2024, threshold=11)
     )
 
 
-def test_secret_residence_shows_the_secrecy_notice_and_no_values() -> None:
+def test_secret_residence_shows_the_secrecy_notice_and_no_values(tree: ComponentTree) -> None:
     secret = sheet(secret=True, n_dwellings=None, construction_year=None, measures={},
                    size_class=None)  # fmt: skip
     panel = residence_panel(secret, year=2024, threshold=11)
-    text = text_of(panel)
+    text = tree.text_of(panel)
     assert secret_residence_text(11) in text
     # no size class: it would bound the dwellings of a secret residence
     assert "Taille secret" in text and "Moins de 11 logements" not in text
     assert "%" not in text and "1968" not in text
     assert "Présente au RPLS" not in text and "2019" not in text
-    assert not [node for node in walk(panel) if isinstance(node, dcc.Graph)]
+    assert not [node for node in tree.walk(panel) if isinstance(node, dcc.Graph)]
 
 
-def ranking_section_of(ranking: list[tuple[ZoneRef, Measure]]) -> Any:
+def ranking_section_of(tree: ComponentTree, ranking: list[tuple[ZoneRef, Measure]]) -> Any:
     """The ranking section of Roubaix's panel for the vacancy rate."""
     commune_summary = ZoneSummary(
         zone=COMMUNE,
@@ -302,22 +291,22 @@ def ranking_section_of(ranking: list[tuple[ZoneRef, Measure]]) -> Any:
         pinned=False,
         ranking=ranking,
     )
-    (section,) = [node for node in walk(panel) if "panel-section-ranking" in str(
+    (section,) = [node for node in tree.walk(panel) if "panel-section-ranking" in str(
         getattr(node, "className", ""))]  # fmt: skip
     return section
 
 
-def test_commune_panel_ranks_its_iris_by_the_chosen_indicator() -> None:
+def test_commune_panel_ranks_its_iris_by_the_chosen_indicator(tree: ComponentTree) -> None:
     ranking = [
         (ZoneRef("iris", "595120102", "Épeule 2"), ok(7.26)),
         (IRIS, ok(5.0)),
         (ZoneRef("iris", "595120103", "Alma 3"), Measure(None, "secret", 2024)),
     ]
-    section = ranking_section_of(ranking)
-    text = text_of(section)
+    section = ranking_section_of(tree, ranking)
+    text = tree.text_of(section)
     assert text.index("Épeule 2") < text.index("Roubaix Centre") < text.index("Alma 3")
     assert "7,3\u00a0%" in text and "secret" in text
-    assert [i["code"] for i in ids_of(section, SELECT_LINK)] == [
+    assert [i["code"] for i in tree.ids_of(section, SELECT_LINK)] == [
         "595120102", "595120101", "595120103"]  # fmt: skip
 
 
@@ -339,7 +328,9 @@ def test_cut_ranking_keeps_the_ten_highest_and_five_lowest_with_their_ranks() ->
     assert short.skipped == 0 and short.tail == []
 
 
-def test_cut_ranking_tail_holds_the_lowest_published_values_not_the_secret_ones() -> None:
+def test_cut_ranking_tail_holds_the_lowest_published_values_not_the_secret_ones(
+    tree: ComponentTree,
+) -> None:
     published = iris_ranking(30)
     hidden = [(ZoneRef("iris", f"59512{n:04d}", f"IRIS {n}"), Measure(None, "secret", 2024))
               for n in range(31, 38)]  # fmt: skip
@@ -347,55 +338,57 @@ def test_cut_ranking_tail_holds_the_lowest_published_values_not_the_secret_ones(
     assert [ranked.rank for ranked in cut.tail] == [26, 27, 28, 29, 30]
     assert all(ranked.measure.value is not None for ranked in cut.head + cut.tail)
     assert cut.skipped == 15 and cut.unpublished == 7 and cut.total == 37
-    text = text_of(html.Div(ranking_table(cut, CATALOG["parc.vacancy_rate_offered"], 2024)))
+    text = tree.text_of(html.Div(ranking_table(cut, CATALOG["parc.vacancy_rate_offered"], 2024)))
     assert "… 15 autres IRIS" in text
     assert "… 7 IRIS sans valeur publiée (secret ou n.d.)" in text
     assert text.index("30.") < text.index("sans valeur publiée")
 
 
-def test_commune_panel_shows_a_cut_ranking_and_a_button_for_all_of_it() -> None:
-    section = ranking_section_of(iris_ranking(116))
-    text = text_of(section)
+def test_commune_panel_shows_a_cut_ranking_and_a_button_for_all_of_it(tree: ComponentTree) -> None:
+    section = ranking_section_of(tree, iris_ranking(116))
+    text = tree.text_of(section)
     assert "(116)" in text
     assert text.index("10.") < text.index("… 101 autres IRIS") < text.index("112.")
     assert "11." not in text.split("… 101")[0] and "111." not in text
-    links = [i["code"] for i in ids_of(section, SELECT_LINK)]
+    links = [i["code"] for i in tree.ids_of(section, SELECT_LINK)]
     assert links == [f"59512{n:04d}" for n in (*range(1, 11), *range(112, 117))]
-    (more,) = [node for node in walk(section) if getattr(node, "id", None) == {
+    (more,) = [node for node in tree.walk(section) if getattr(node, "id", None) == {
         "type": RANKING_MORE, "code": "59512"}]  # fmt: skip
     assert more.children == "Voir les 116 IRIS"
-    assert ids_of(section, RANKING_TABLE) == [{"type": RANKING_TABLE, "code": "59512"}]
+    assert tree.ids_of(section, RANKING_TABLE) == [{"type": RANKING_TABLE, "code": "59512"}]
 
 
-def test_full_ranking_lists_every_iris_with_its_rank() -> None:
+def test_full_ranking_lists_every_iris_with_its_rank(tree: ComponentTree) -> None:
     table = html.Div(full_ranking("parc.vacancy_rate_offered", iris_ranking(116), 2024))
-    assert len(ids_of(table, SELECT_LINK)) == 116
-    text = text_of(table)
+    assert len(tree.ids_of(table, SELECT_LINK)) == 116
+    text = tree.text_of(table)
     assert "autres IRIS" not in text
     assert text.index("IRIS 1 ") < text.index("58.") < text.index("116.")
-    assert "Aucun IRIS" in text_of(html.Div(full_ranking(None, [], 2024)))
+    assert "Aucun IRIS" in tree.text_of(html.Div(full_ranking(None, [], 2024)))
 
 
-def test_long_residence_lists_are_cut_with_a_hint_to_filter() -> None:
+def test_long_residence_lists_are_cut_with_a_hint_to_filter(tree: ComponentTree) -> None:
     items = [
         ResidenceItem(f"R{n}", f"Résidence {n}", f"{n} rue A", "Bailleur", "11-49", False, 20)
         for n in range(5)
     ]
     listing = html.Div(residence_list(items, 11, limit=2))
-    assert len(ids_of(listing, SELECT_LINK)) == 2
-    assert "2 premières sur 5" in text_of(listing)
-    assert "… 3 autres : filtrez" in text_of(listing)
-    assert "… 1 autre : filtrez" in text_of(html.Div(residence_list(items, 11, limit=4)))
-    assert "premières" not in text_of(html.Div(residence_list(items, 11, limit=5)))
+    assert len(tree.ids_of(listing, SELECT_LINK)) == 2
+    assert "2 premières sur 5" in tree.text_of(listing)
+    assert "… 3 autres : filtrez" in tree.text_of(listing)
+    assert "… 1 autre : filtrez" in tree.text_of(html.Div(residence_list(items, 11, limit=4)))
+    assert "premières" not in tree.text_of(html.Div(residence_list(items, 11, limit=5)))
 
 
-def test_residence_sheet_without_the_parc_dataset_shows_no_parc_value() -> None:
+def test_residence_sheet_without_the_parc_dataset_shows_no_parc_value(tree: ComponentTree) -> None:
     occupation = {"occupation.single_person": sheet().measures["occupation.single_person"]}
     no_parc = sheet(parc_granted=False, n_dwellings=None, construction_year=None,
                     first_year=None, last_year=None, measures=occupation)  # fmt: skip
-    text = text_of(residence_panel(no_parc, year=2024, threshold=11))
+    text = tree.text_of(residence_panel(no_parc, year=2024, threshold=11))
     assert PARC_NOT_GRANTED_TEXT in text
     assert "Vilogia" in text and "12 bis rue Jean Lebas" in text and "44,0\u00a0%" in text
     for hidden in ("Logements", "Année de construction", "Présente au RPLS", "n.d."):
         assert hidden not in text, hidden
-    assert PARC_NOT_GRANTED_TEXT not in text_of(residence_panel(sheet(), year=2024, threshold=11))
+    assert PARC_NOT_GRANTED_TEXT not in tree.text_of(
+        residence_panel(sheet(), year=2024, threshold=11)
+    )

@@ -13,7 +13,7 @@ from dash import Dash
 
 from layouts.panel_common import RESIDENCE_FILTER, RESIDENCE_LIST
 from layouts.panel_zone import RESIDENCE_LIST_LIMIT
-from tests.test_scoping_panel import MEL, logged_in
+from tests.support.panel_requests import MEL
 
 ROUBAIX = {"scale": "commune", "code": "59512"}
 
@@ -40,9 +40,9 @@ def residence_ids(answer) -> list[str]:
 
 
 def test_the_list_arrives_with_the_panel_then_follows_the_filter(
-    auth_app: Dash, demo_warehouse: Path
+    logged_in_client, auth_app: Dash, demo_warehouse: Path
 ) -> None:
-    client = logged_in(auth_app, MEL)
+    client = logged_in_client(auth_app, MEL)
     first = list_residences(client, ROUBAIX, None)
     assert first.status_code == 200
     assert len(residence_ids(first)) == RESIDENCE_LIST_LIMIT
@@ -62,7 +62,7 @@ def test_the_list_arrives_with_the_panel_then_follows_the_filter(
     assert address in filtered.get_data(as_text=True)
 
 
-def test_a_tampered_list_id_gets_nothing(auth_app: Dash) -> None:
-    client = logged_in(auth_app, MEL)
+def test_a_tampered_list_id_gets_nothing(logged_in_client, auth_app: Dash) -> None:
+    client = logged_in_client(auth_app, MEL)
     for zone in ({"scale": "residence", "code": "R1"}, {"scale": "table", "code": "1"}):
         assert list_residences(client, zone, None).status_code == 204

@@ -17,8 +17,8 @@ from auth.access import current_scope, scope_of
 from auth.models import Convention
 from data.catalog import CATALOG
 from layouts.panel_labels import OCCUPATION_OUT_OF_PERIMETER_TEXT
-from tests.conftest import DEMO_PASSWORD, add_legacy_convention, client_login
-from tests.test_scoping_panel import render_panel, residence_with_occupation
+from tests.conftest import DEMO_PASSWORD, add_legacy_convention
+from tests.support.panel_requests import render_panel, residence_with_occupation
 
 OCCUPATION = "occupation.single_person"
 OCCUPATION_LABELS = [i.label for i in CATALOG.values() if i.theme == "occupation"]
@@ -47,12 +47,11 @@ def latest_year(warehouse: Path) -> int:
 
 @pytest.mark.parametrize("partner_type", ["commune", "bailleur"])
 def test_an_empty_perimeter_sees_no_residence_level_occupation(
-    auth_app: Dash, demo_warehouse: Path, partner_type: str
+    logged_in_client, auth_app: Dash, demo_warehouse: Path, partner_type: str
 ) -> None:
     email = f"ancien-{partner_type}@legacy.example"
     add_legacy_user(auth_app, partner_type, email)
-    client = auth_app.server.test_client()
-    assert client_login(client, email).status_code == 302
+    client = logged_in_client(auth_app, email)
     store = auth_app.server.config["ATLAS_STORE"]
     year = latest_year(demo_warehouse)
     with client:
@@ -84,4 +83,4 @@ def test_a_whole_territory_partner_still_sees_every_residence() -> None:
     )
     scope = scope_of(mel)
     assert not scope.perimeter_missing
-    assert scope.may_see_residence_occupation("59350", "900000001")
+    assert scope.sees_residence_values("occupation", "59350", "900000001")

@@ -8,7 +8,7 @@ import shapely
 
 from data.pipeline.locate import locate
 from data.pipeline.zones import assemble_zones
-from tests.test_pipeline_indicators import communes_frame, iris_frame, qpv_frame
+from tests.support.world import communes_frame, iris_frame, qpv_frame
 
 ZONES = assemble_zones(communes_frame(), iris_frame(), qpv_frame())
 

@@ -8,10 +8,8 @@ same request does see occupation, so the test would catch a leak.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import duckdb
 import pytest
 from dash import Dash
 from sqlalchemy import select
@@ -19,54 +17,12 @@ from sqlalchemy import select
 from auth.models import AuditEvent
 from data.catalog import CATALOG
 from layouts.panel_labels import OCCUPATION_OUT_OF_PERIMETER_TEXT
-from tests.conftest import client_login
+from tests.support.panel_requests import MEL, render_panel, residence_with_occupation
 
 CAPINGHEM = "capinghem@atlas-demo.fr"
 VILOGIA = "vilogia@atlas-demo.fr"
 VILOGIA_SIREN = "900000002"
-MEL = "mel-admin@atlas-demo.fr"
 OCCUPATION_LABELS = [i.label for i in CATALOG.values() if i.theme == "occupation"]
-
-
-def residence_with_occupation(warehouse: Path, where: str) -> str:
-    """A published residence matching `where` that has published occupation values."""
-    row = duckdb.execute(
-        f"""
-        SELECT r.residence_id FROM read_parquet(?) r
-        JOIN read_parquet(?) i ON i.scale = 'residence' AND i.code = r.residence_id
-        WHERE NOT r.secret AND i.theme = 'occupation' AND i.status = 'ok' AND {where}
-        GROUP BY r.residence_id ORDER BY count(*) DESC, r.residence_id LIMIT 1
-        """,
-        [str(warehouse / "residences.parquet"), str(warehouse / "indicators.parquet")],
-    ).fetchone()
-    assert row, f"the demo warehouse has no residence with occupation where {where}"
-    return row[0]
-
-
-def render_panel(client, selection: dict[str, str]) -> str:
-    """POST the panel callback as the browser would, with a forged `selection`."""
-    body = {
-        "output": "panel.children",
-        "outputs": {"id": "panel", "property": "children"},
-        "inputs": [
-            {"id": "selection", "property": "data", "value": selection},
-            {"id": "indicator-select", "property": "value", "value": "occupation.single_person"},
-            {"id": "year-select", "property": "value", "value": 2024},
-        ],
-        "state": [{"id": "pinned", "property": "data", "value": []}],
-        "changedPropIds": ["selection.data"],
-    }
-    client.get("/")
-    token = client.get_cookie("_csrf_token").value
-    response = client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": token})
-    assert response.status_code == 200, response.text[:300]
-    return json.dumps(response.get_json(), ensure_ascii=False)
-
-
-def logged_in(app: Dash, email: str):
-    client = app.server.test_client()
-    assert client_login(client, email).status_code == 302
-    return client
 
 
 @pytest.fixture
@@ -74,9 +30,11 @@ def outside_capinghem(demo_warehouse: Path) -> str:
     return residence_with_occupation(demo_warehouse, "r.commune_code <> '59128'")
 
 
-def test_commune_user_gets_the_refusal_and_no_occupation(auth_app: Dash, outside_capinghem: str):
+def test_commune_user_gets_the_refusal_and_no_occupation(
+    logged_in_client, auth_app: Dash, outside_capinghem: str
+):
     answer = render_panel(
-        logged_in(auth_app, CAPINGHEM), {"scale": "residence", "code": outside_capinghem}
+        logged_in_client(auth_app, CAPINGHEM), {"scale": "residence", "code": outside_capinghem}
     )
     assert OCCUPATION_OUT_OF_PERIMETER_TEXT in answer
     leaked = [label for label in OCCUPATION_LABELS if label in answer]
@@ -84,19 +42,19 @@ def test_commune_user_gets_the_refusal_and_no_occupation(auth_app: Dash, outside
 
 
 def test_whole_territory_user_sees_the_same_residence_occupation(
-    auth_app: Dash, outside_capinghem: str
+    logged_in_client, auth_app: Dash, outside_capinghem: str
 ) -> None:
     answer = render_panel(
-        logged_in(auth_app, MEL), {"scale": "residence", "code": outside_capinghem}
+        logged_in_client(auth_app, MEL), {"scale": "residence", "code": outside_capinghem}
     )
     assert OCCUPATION_OUT_OF_PERIMETER_TEXT not in answer
     assert "Part de personnes seules" in answer
 
 
 def test_landlord_sees_occupation_of_its_own_residences_only(
-    auth_app: Dash, demo_warehouse: Path
+    logged_in_client, auth_app: Dash, demo_warehouse: Path
 ) -> None:
-    client = logged_in(auth_app, VILOGIA)
+    client = logged_in_client(auth_app, VILOGIA)
     other = residence_with_occupation(demo_warehouse, f"r.bailleur_code <> '{VILOGIA_SIREN}'")
     own = residence_with_occupation(demo_warehouse, f"r.bailleur_code = '{VILOGIA_SIREN}'")
     refused = render_panel(client, {"scale": "residence", "code": other})
@@ -106,8 +64,12 @@ def test_landlord_sees_occupation_of_its_own_residences_only(
     assert "Part de personnes seules" in granted
 
 
-def test_opening_a_residence_sheet_is_audited(auth_app: Dash, outside_capinghem: str) -> None:
-    render_panel(logged_in(auth_app, CAPINGHEM), {"scale": "residence", "code": outside_capinghem})
+def test_opening_a_residence_sheet_is_audited(
+    logged_in_client, auth_app: Dash, outside_capinghem: str
+) -> None:
+    render_panel(
+        logged_in_client(auth_app, CAPINGHEM), {"scale": "residence", "code": outside_capinghem}
+    )
     with auth_app.server.extensions["atlas_auth"].db.reading() as session:
         views = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "residence_view")
@@ -115,8 +77,8 @@ def test_opening_a_residence_sheet_is_audited(auth_app: Dash, outside_capinghem:
     assert [(v.user_email, v.object) for v in views] == [(CAPINGHEM, outside_capinghem)]
 
 
-def test_a_tampered_selection_gets_the_empty_panel(auth_app: Dash) -> None:
-    client = logged_in(auth_app, CAPINGHEM)
+def test_a_tampered_selection_gets_the_empty_panel(logged_in_client, auth_app: Dash) -> None:
+    client = logged_in_client(auth_app, CAPINGHEM)
     for selection in ({"scale": "residence", "code": "x" * 500}, {"scale": "table", "code": "1"}):
         answer = render_panel(client, selection)
         assert "Cliquez sur une zone" in answer or "n'existe pas" in answer

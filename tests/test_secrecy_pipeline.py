@@ -7,16 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.pipeline.secrecy import Cell, Disclosure
-from tests.test_pipeline_indicators import EPCI, build_world, dwelling, residence_id
-from tests.test_secrecy_properties import violations
+from tests.support.secrecy import violations
+from tests.support.world import EPCI, IRIS, build_world, residence_id, rows_of
 
 THRESHOLD = 11
-# IRIS -> (commune, x range of the IRIS box, in the QPV)
-IRIS = {
-    "590010001": ("59001", 0, True),
-    "590010002": ("59001", 1000, False),
-    "590020000": ("59002", 2000, False),
-}
 
 
 @st.composite
@@ -30,21 +24,6 @@ def worlds(draw) -> list[tuple[str, str, str, int, int]]:
             landlord = draw(st.sampled_from(["900000001", "900000002"]))
             residences.append((iris, str(number + 1), landlord, dwellings, households))
     return residences
-
-
-def rows_of(residences):
-    dwellings, households = [], []
-    for iris, number, landlord, n_dwellings, n_households in residences:
-        commune, x0, _ = IRIS[iris]
-        key = (landlord, commune, number, f"Rue {iris}", iris, (x0 + 100 + 50 * int(number), 500))
-        for index in range(n_dwellings):
-            ident = f"{iris}-{number}-{landlord}-{index}"
-            dwellings.append(
-                dwelling(2024, ident, *key, 3, 1970, "50", "1", 2020, 400.0, 60.0, "D")
-            )
-            if index < n_households:
-                households.append((landlord, ident, commune, "1", 0, 50, "2", True, 1, 1, 2015))
-    return dwellings, households
 
 
 def cells_of(residences, theme: str) -> list[Cell]:

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from data.sources import bpe
-from tests.test_sources_common import assert_schema, raises_at, write_csv
+from tests.support.sources import assert_schema, raises_at, write_csv
 
 HEADER = ["DEPCOM", "DCIRIS", "AN", "TYPEQU", "LAMBERT_X", "LAMBERT_Y", "QUALITE_XY"]
 SCHOOL = ["59512", "595120101", "2024", "C104", "709123.4", "7064321.0", "Bonne"]

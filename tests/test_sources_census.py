@@ -9,7 +9,7 @@ import pytest
 
 from data.sources import census
 from data.sources.layout import RawLayout
-from tests.test_sources_common import assert_schema, raises_at, write_csv
+from tests.support.sources import assert_schema, raises_at, write_csv
 
 HEADER = ["CODGEO", "P21_LOG", "P21_RP", "P21_RSECOCC", "P21_LOGVAC", "P21_RP_LOCHLMV"]
 ROUBAIX = ['"59512"', "47321.4286", "43015.50812", "312.1", "3993.8", "16020.34"]

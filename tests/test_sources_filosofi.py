@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from data.sources import filosofi
-from tests.test_sources_common import assert_schema, raises_at, write_csv
+from tests.support.sources import assert_schema, raises_at, write_csv
 
 MEASURES = ["MED", "TP60", "Q1", "Q3", "D1", "D9", "RD", "GI", "PPMINI"]
 HEADER = ["IRIS", "LIBIRIS", "COM", "LIBCOM", *(f"DISP_{name}21" for name in MEASURES)]

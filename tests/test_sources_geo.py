@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import LineString, Polygon, box
 
 from data.sources.geo import read_iris, read_qpv
-from tests.test_sources_common import raises_at
+from tests.support.sources import raises_at
 
 # Two IRIS of Roubaix side by side and a commune not split into IRIS (Lambert-93 metres).
 IRIS = {

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from data.sources import gtfs
-from tests.test_sources_common import assert_schema, raises_at, write_csv
+from tests.support.sources import assert_schema, raises_at, write_csv
 
 HEADER = ["stop_id", "stop_code", "stop_name", "stop_lat", "stop_lon", "location_type"]
 STATION = ["S1", "", '"Gare Lille Flandres"', "50.6365", "3.0705", "1"]

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from data.sources import ops
-from tests.test_sources_common import OPS_HEADER, assert_schema, ops_row, raises_at, write_csv
+from tests.support.sources import OPS_HEADER, assert_schema, ops_row, raises_at, write_csv
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from data.sources import rpls
 from data.sources.errors import SourceError
-from tests.test_sources_common import assert_schema, raises_at, write_csv
+from tests.support.sources import assert_schema, raises_at, write_csv
 
 HEADER = [
     "IDENT_INT", "DEPCOM", "LIBCOM", "CODEPOSTAL", "NUMVOIE", "INDREP", "TYPVOIE", "NOMVOIE",

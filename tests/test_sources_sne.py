@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from data.sources import sne
-from tests.test_sources_common import assert_schema, raises_at, write_csv
+from tests.support.sources import assert_schema, raises_at, write_csv
 
 HEADER = [
     "DEPCOM", "ANNEE", "INDICATEUR", "TYPOLOGIE", "QUARTILE", "QPV", "RESERVATAIRE",

@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from auth.scope import AccessScope
 from data.catalog import CATALOG
-from data.store import Store
+from data.scope import AccessScope
+from data.store.store import Store
 
 MEL = AccessScope("MEL-1", "MEL", "mel", frozenset({"parc", "occupation"}))
 ROUBAIX = AccessScope(

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import duckdb
 import pytest
 
-from auth.scope import AccessScope
-from data.store import (
+from data.scope import (
     OCCUPATION_GRANTED,
     OCCUPATION_NOT_GRANTED,
     OCCUPATION_OUT_OF_PERIMETER,
-    Store,
+    AccessScope,
 )
+from data.store.store import Store
 
 EPCI = ("epci", "200093201", "Métropole Européenne de Lille", None)
 ZONES = [
@@ -38,13 +34,13 @@ INDICATORS = [
     ("commune", "59512", 2024, "parc.vacancy_rate_offered", "parc", 3.5, "ok"),
     ("iris", "595120101", 2023, "parc.vacancy_rate_offered", "parc", None, "secret"),
     ("iris", "595120101", 2024, "parc.vacancy_rate_offered", "parc", 4.5, "ok"),
-    ("iris", "595120101", 2022, "occupation.single_person_share", "occupation", 41.0, "ok"),
-    ("commune", "59512", 2022, "occupation.single_person_share", "occupation", 38.0, "ok"),
+    ("iris", "595120101", 2022, "occupation.single_person", "occupation", 41.0, "ok"),
+    ("commune", "59512", 2022, "occupation.single_person", "occupation", 38.0, "ok"),
     ("residence", "RA", 2024, "parc.vacancy_rate_offered", "parc", 5.0, "ok"),
-    ("residence", "RA", 2022, "occupation.single_person_share", "occupation", 44.0, "ok"),
-    ("residence", "RC", 2022, "occupation.single_person_share", "occupation", 30.0, "ok"),
+    ("residence", "RA", 2022, "occupation.single_person", "occupation", 44.0, "ok"),
+    ("residence", "RC", 2022, "occupation.single_person", "occupation", 30.0, "ok"),
     # the QPV's households are in effect those of Les Acacias: its value follows RA's rule
-    ("qpv", "QN05901M", 2022, "occupation.single_person_share", "occupation", 44.0, "perimeter"),
+    ("qpv", "QN05901M", 2022, "occupation.single_person", "occupation", 44.0, "perimeter"),
 ]
 OWNER = {("qpv", "QN05901M", 2022): "RA"}
 BOTH = frozenset({"parc", "occupation"})
@@ -57,39 +53,10 @@ OCCUPATION_ONLY = AccessScope(
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    directory: Path = tmp_path_factory.mktemp("tiny-warehouse")
-    (directory / "manifest.json").write_text(json.dumps({"demo": True}))
-    con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE zones (scale VARCHAR, code VARCHAR, name VARCHAR, commune_code VARCHAR,"
-        " geometry_geojson VARCHAR)"
+def store(tiny_warehouse) -> Store:
+    return Store(
+        tiny_warehouse(ZONES, RESIDENCES, [(*row, OWNER.get(row[:3])) for row in INDICATORS])
     )
-    con.executemany("INSERT INTO zones VALUES (?, ?, ?, ?, '{}')", ZONES)
-    con.execute(
-        "CREATE TABLE residences (residence_id VARCHAR, name VARCHAR, address VARCHAR,"
-        " commune_code VARCHAR, iris_code VARCHAR, qpv_code VARCHAR, bailleur_code VARCHAR,"
-        " bailleur_name VARCHAR, size_class VARCHAR, secret BOOLEAN, n_dwellings INTEGER,"
-        " construction_year INTEGER, first_year INTEGER, last_year INTEGER)"
-    )
-    for rid, name, commune, iris, qpv, bailleur, secret, dwellings in RESIDENCES:
-        con.execute(
-            "INSERT INTO residences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2019, 2024)",
-            [rid, name, f"1 rue {name}", commune, iris, qpv, bailleur, f"Bailleur {bailleur}",
-             "<11" if secret else "11-49", secret, dwellings, None if secret else 1970],
-        )  # fmt: skip
-    con.execute(
-        "CREATE TABLE indicators (scale VARCHAR, code VARCHAR, year INTEGER,"
-        " indicator_id VARCHAR, theme VARCHAR, value DOUBLE, status VARCHAR,"
-        " residence_id VARCHAR)"
-    )
-    con.executemany(
-        "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*row, OWNER.get(row[:3])) for row in INDICATORS],
-    )
-    for table in ("zones", "residences", "indicators"):
-        con.execute(f"COPY {table} TO '{directory / table}.parquet' (FORMAT parquet)")
-    return Store(directory)
 
 
 def test_zone_summary_puts_the_zone_beside_its_commune_and_the_epci(store: Store) -> None:
@@ -103,7 +70,7 @@ def test_zone_summary_takes_the_latest_vintage_up_to_the_year(store: Store) -> N
     iris, commune, epci = summary.measures["parc.vacancy_rate_offered"]
     assert (iris.value, iris.status, iris.year) == (None, "secret", 2023)
     assert (commune.value, epci.value) == (3.0, 2.0)
-    occupation = summary.measures["occupation.single_person_share"]
+    occupation = summary.measures["occupation.single_person"]
     assert [(m.value, m.year) for m in occupation] == [(41.0, 2022), (38.0, 2022), (None, None)]
     assert occupation[2].status == "nd"
 
@@ -133,7 +100,7 @@ def test_residences_in_zone_lists_secret_ones_flagged(store: Store) -> None:
 def test_residence_sheet_inside_the_perimeter_has_occupation(store: Store) -> None:
     sheet = store.residence_sheet("RC", 2024, CAPINGHEM)
     assert sheet.occupation_access == OCCUPATION_GRANTED
-    assert sheet.measures["occupation.single_person_share"][0].value == 30.0
+    assert sheet.measures["occupation.single_person"][0].value == 30.0
 
 
 def test_residence_sheet_outside_the_perimeter_holds_no_occupation(store: Store) -> None:
@@ -161,7 +128,7 @@ def test_residence_sheet_without_the_parc_dataset_keeps_identification_only(
     parc_values = (sheet.n_dwellings, sheet.construction_year, sheet.first_year, sheet.last_year)
     assert parc_values == (None, None, None, None)
     assert not any(key.startswith("parc.") for key in sheet.measures)
-    assert sheet.measures["occupation.single_person_share"][0].value == 30.0
+    assert sheet.measures["occupation.single_person"][0].value == 30.0
     granted = store.residence_sheet("RC", 2024, CAPINGHEM)
     assert granted.parc_granted
     assert (granted.n_dwellings, granted.construction_year, granted.first_year) == (12, 1970, 2019)
@@ -182,7 +149,7 @@ def test_indicator_series_covers_every_vintage_of_each_level(store: Store) -> No
         [(2023, 3.0), (2024, 3.5)],
         [(2023, 2.0), (2024, 2.5)],
     ]
-    occupation = "occupation.single_person_share"
+    occupation = "occupation.single_person"
     hidden = store.indicator_series("iris", "595120101", occupation, PARC_ONLY)
     assert hidden.points == ((), (), ())
 
@@ -200,7 +167,7 @@ def test_compare_rows_keep_the_pinned_order_and_drop_unknown_zones(store: Store)
 
 
 def test_a_zone_value_of_one_residence_follows_that_residence_rule(store: Store) -> None:
-    indicator = "occupation.single_person_share"
+    indicator = "occupation.single_person"
     inside = store.zone_summary("qpv", "QN05901M", 2022, ALL).measures[indicator][0]
     assert (inside.value, inside.status) == (44.0, "ok")
     outside = store.zone_summary("qpv", "QN05901M", 2022, CAPINGHEM).measures[indicator][0]

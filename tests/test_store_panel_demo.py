@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from auth.scope import AccessScope
 from data.catalog import CATALOG
-from data.store import OCCUPATION_GRANTED, OCCUPATION_OUT_OF_PERIMETER, Store
+from data.scope import OCCUPATION_GRANTED, OCCUPATION_OUT_OF_PERIMETER, AccessScope
+from data.store.store import Store
 
 BOTH = frozenset({"parc", "occupation"})
 MEL = AccessScope("CONV-2021-001", "MEL", "mel", BOTH)

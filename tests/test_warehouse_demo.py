@@ -22,7 +22,7 @@ from data.pipeline.indicators import link_years
 from data.pipeline.residences import RESIDENCE_ID_SQL
 from data.pipeline.secrecy import Cell, Disclosure
 from tests.conftest import PROJECT_ROOT
-from tests.test_secrecy_properties import violations
+from tests.support.secrecy import violations
 
 LAMBERT93 = 2154
 

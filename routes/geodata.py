@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from dash import Dash
 from flask import Response, abort, request
 
-from data.store import Store
+from data.store.store import Store
 
-ZONE_SCALES = ("commune", "iris", "qpv")
+# The zone scales whose geometries the map loads (the EPCI is never drawn).
+GEOMETRY_SCALES = ("commune", "iris", "qpv")
 MAX_AGE_SECONDS = 24 * 3600
 
 
@@ -91,7 +92,7 @@ def register_geodata_routes(app: Dash, store: Store) -> GeodataUrls:
 
     @app.server.get(f"{prefix}carte/zones/<scale>.geojson")
     def map_zones_geojson(scale: str) -> Response:
-        if scale not in ZONE_SCALES:
+        if scale not in GEOMETRY_SCALES:
             abort(404)
         return geojson_response(cache.get(scale, lambda: store.zone_features_json(scale)))
 
@@ -103,7 +104,7 @@ def register_geodata_routes(app: Dash, store: Store) -> GeodataUrls:
     return GeodataUrls(
         zones={
             scale: app.get_relative_path(f"/carte/zones/{scale}.geojson") + f"?v={version}"
-            for scale in ZONE_SCALES
+            for scale in GEOMETRY_SCALES
         },
         residences=app.get_relative_path("/carte/residences.geojson") + f"?v={version}",
     )

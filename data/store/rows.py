@@ -1,0 +1,164 @@
+"""The indicator rows of each zone and residence, kept in memory, as a scope may see them.
+
+The panel and the residence sheet read a few hundred rows of a few codes: the zones' rows
+are all grouped at start, the residences' are read on demand and kept (the warehouse
+does not change while the app serves it). A zone value that is in effect one residence's
+(status 'perimeter', decided by the pipeline) follows that residence's access rule.
+"""
+
+from __future__ import annotations
+
+import functools
+from bisect import bisect_left
+from collections.abc import Callable
+from sys import intern
+
+from data.catalog import ZONE_SCALES
+from data.scope import AccessScope, varies_with_perimeter
+from data.store.territory import TerritoryIndex
+from data.store.types import NOT_AVAILABLE, CodeRow, Measure, ZoneRef
+
+# Residences whose rows a process keeps in memory (each ~200 rows; the zones' rows are all
+# read at start, see `ZonePanel.preload_panel`).
+CODE_ROWS_CACHE = 2048
+
+
+class IndicatorRows(TerritoryIndex):
+    @functools.cached_property
+    def _zone_rows(self) -> dict[tuple[str, str], tuple[CodeRow, ...]]:
+        """Every indicator row of every zone (~150 000 for the MEL), grouped by zone in one
+        pass: a query per zone costs ~10 ms on its first view."""
+        grouped: dict[tuple[str, str], list[CodeRow]] = {}
+        rows = (
+            self._cursor()
+            .execute(
+                "SELECT scale, code, indicator_id, theme, year, value, status "
+                "FROM indicators_by_code WHERE scale <> 'residence' "
+                "ORDER BY scale, code, indicator_id, year"
+            )
+            .fetchall()
+        )
+        for scale, code, indicator_id, theme, year, value, status in rows:
+            # Interned: the few distinct ids, themes and statuses are shared by every row.
+            row = (intern(indicator_id), intern(theme), year, value, intern(status))
+            grouped.setdefault((scale, code), []).append(row)
+        return {key: tuple(values) for key, values in grouped.items()}
+
+    def _read_code_rows(self, scale: str, code: str) -> tuple[CodeRow, ...]:
+        return tuple(
+            self._cursor()
+            .execute(
+                "SELECT indicator_id, theme, year, value, status FROM indicators_by_code "
+                "WHERE scale = ? AND code = ? ORDER BY indicator_id, year",
+                [scale, code],
+            )
+            .fetchall()
+        )
+
+    @functools.cached_property
+    def _residence_rows(self) -> Callable[[str, str], tuple[CodeRow, ...]]:
+        return functools.lru_cache(maxsize=CODE_ROWS_CACHE)(self._read_code_rows)
+
+    def _code_rows(self, scale: str, code: str, scope: AccessScope) -> tuple[CodeRow, ...]:
+        """Every indicator row of one zone or residence, by indicator then year (kept in
+        memory: the warehouse does not change while the app serves it), as `scope` may see
+        them (see `_scoped`)."""
+        if scale in ZONE_SCALES:
+            rows = self._zone_rows.get((scale, code), ())
+        else:
+            rows = self._residence_rows(scale, code)
+        owners = self._zone_owners.get((scale, code))
+        if owners is None:
+            return rows
+        return tuple(self._scoped(row, owners, scope) for row in rows)
+
+    @functools.cached_property
+    def _zone_owners(self) -> dict[tuple[str, str], dict[int, str]]:
+        """The zone values that are in effect one residence's (status 'perimeter', decided
+        by the pipeline): by zone, the residence of each vintage."""
+        rows = (
+            self._cursor()
+            .execute(
+                "SELECT DISTINCT scale, code, year, residence_id FROM indicators "
+                "WHERE status = 'perimeter'"
+            )
+            .fetchall()
+        )
+        owners: dict[tuple[str, str], dict[int, str]] = {}
+        for scale, code, year, residence_id in rows:
+            owners.setdefault((scale, code), {})[year] = residence_id
+        return owners
+
+    @functools.cached_property
+    def _perimeter_views(self) -> frozenset[tuple[str, str, int]]:
+        """The (scale, indicator, year) map views holding such values."""
+        rows = (
+            self._cursor()
+            .execute(
+                "SELECT DISTINCT scale, indicator_id, year FROM indicators "
+                "WHERE status = 'perimeter'"
+            )
+            .fetchall()
+        )
+        return frozenset(rows)
+
+    def depends_on_perimeter(self, scale: str, indicator_id: str, year: int) -> bool:
+        """Whether a map view differs from one convention to another."""
+        theme = indicator_id.split(".", 1)[0]
+        return varies_with_perimeter(scale, theme) or (
+            (scale, indicator_id, year) in self._perimeter_views
+        )
+
+    def _scoped(self, row: CodeRow, owners: dict[int, str], scope: AccessScope) -> CodeRow:
+        """A zone value that is in effect one residence's follows that residence's rule:
+        shown ('ok') to a convention that sees the residence's values, else 'restricted'
+        without its value."""
+        indicator_id, theme, year, value, status = row
+        if status != "perimeter":
+            return row
+        if scope.sees_residence_values(theme, *self._residence_places[owners[year]]):
+            return (indicator_id, theme, year, value, "ok")
+        return (indicator_id, theme, year, None, "restricted")
+
+    def _latest_measures(
+        self,
+        levels: tuple[ZoneRef, ...],
+        year: int | None,
+        themes: tuple[str, ...],
+        scope: AccessScope,
+    ) -> dict[str, tuple[Measure, ...]]:
+        """For each indicator, the value of each level at the latest vintage up to `year`."""
+        limit = year if year is not None else 9999
+        latest: dict[str, list[CodeRow | None]] = {}
+        for index, level in enumerate(levels):
+            for row in self._code_rows(level.scale, level.code, scope):
+                indicator_id, theme, vintage, _, _ = row
+                if theme in themes and vintage <= limit:  # rows come by year: keep the last
+                    latest.setdefault(indicator_id, [None] * len(levels))[index] = row
+        return {
+            indicator_id: tuple(
+                NOT_AVAILABLE if row is None else Measure(row[3], row[4], row[2]) for row in rows
+            )
+            for indicator_id, rows in latest.items()
+        }
+
+    def _latest_row(
+        self,
+        scale: str,
+        code: str,
+        indicator_id: str,
+        year: int | None,
+        scope: AccessScope,
+    ) -> CodeRow | None:
+        """A zone's row of one indicator at its latest vintage up to `year`, if any."""
+        themes = scope.granted_themes()
+        rows = self._code_rows(scale, code, scope)
+        limit = year if year is not None else 9999
+        latest = None
+        # Rows come sorted by indicator then year: jump to the indicator's first row.
+        for row in rows[bisect_left(rows, (indicator_id,)) :]:
+            if row[0] != indicator_id or row[2] > limit:
+                break
+            if row[1] in themes:
+                latest = row
+        return latest

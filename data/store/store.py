@@ -1,0 +1,17 @@
+"""`Store`: one object per process answering every question the app asks the warehouse.
+
+Each question is answered in its own module (map values, map features and search, zone
+panel, residence sheet); `Store` only puts them together over one connection, so that
+callbacks receive a single store.
+"""
+
+from __future__ import annotations
+
+from data.store.features import MapFeatures
+from data.store.map_values import MapValues
+from data.store.residence_sheet import ResidenceSheets
+from data.store.zone_panel import ZonePanel
+
+
+class Store(MapValues, MapFeatures, ZonePanel, ResidenceSheets):
+    """The warehouse of one build, read-only, loaded at start (`data.store.connection`)."""
