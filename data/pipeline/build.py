@@ -23,7 +23,16 @@ import geopandas as gpd
 import pandas as pd
 
 from data.catalog import CATALOG
-from data.pipeline import disclosure, indicators, locate, proof, residences, warehouse, zones
+from data.pipeline import (
+    disclosure,
+    indicators,
+    locate,
+    proof,
+    residences,
+    shares,
+    warehouse,
+    zones,
+)
 from data.pipeline.rules import row_rules
 from data.reference.extract import reference_path
 from data.sources import geo, ops, rpls
@@ -160,6 +169,11 @@ def assemble(
         cells = {theme: indicators.read_cells(con, theme) for theme in ("parc", "occupation")}
         discloser = disclosure.Discloser(cells, links, threshold)
         decision = discloser.run()
+        share_sums = {}
+        for theme in ("parc", "occupation"):
+            share_sums.update(indicators.read_share_sums(con, theme))
+        share_discloser = shares.ShareDiscloser(discloser, decision, share_sums, threshold)
+        decision.secret_values |= share_discloser.run()
         indicators.register_decision(con, decision)
         indicators.create_zone_owners(con, threshold)
     parc = decision.disclosures["parc"]

@@ -19,6 +19,7 @@ from data.pipeline.disclosure import COUNT_INDICATORS, Decision
 from data.pipeline.residences import rule_sums
 from data.pipeline.rules import QPV_SHARE, SOCIAL_SHARE, Rule, row_rules
 from data.pipeline.secrecy import Cell
+from data.pipeline.shares import ShareKey, ShareSums
 
 THEME_UNITS = {"parc": "residence_year", "occupation": "household_year"}
 
@@ -92,6 +93,29 @@ def read_cells(con: duckdb.DuckDBPyConnection, theme: str) -> dict[int, list[Cel
     for year, *fields in units:
         cells_of_year[year].append(Cell(*fields))
     return dict(cells_of_year)
+
+
+def read_share_sums(con: duckdb.DuckDBPyConnection, theme: str) -> dict[ShareKey, ShareSums]:
+    """The numerator and denominator of every share indicator of a theme (a rule with a
+    denominator, in percent), by vintage and audit cell: what the share audit reads."""
+    rules = row_rules(theme)
+    shares = {
+        index: indicator_id
+        for index, (indicator_id, rule) in enumerate(rules.items())
+        if rule.denominator is not None and rule.factor == 100.0
+    }
+    columns = ", ".join(f"coalesce(n{i}, 0), coalesce(d{i}, 0)" for i in shares)
+    rows = con.execute(f"SELECT scale, code, year, {columns} FROM {theme}_sums").fetchall()
+    result: dict[ShareKey, ShareSums] = {}
+    for scale, code, year, *values in rows:
+        cell = f"{scale}:{code}"
+        for position, indicator_id in enumerate(shares.values()):
+            key = (theme, int(year), indicator_id)
+            if key not in result:
+                result[key] = ShareSums({}, {})
+            result[key].numerator[cell] = float(values[2 * position])
+            result[key].denominator[cell] = float(values[2 * position + 1])
+    return result
 
 
 def register_decision(con: duckdb.DuckDBPyConnection, decision: Decision) -> None:
