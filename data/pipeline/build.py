@@ -79,6 +79,7 @@ class Built:
     counts: dict[str, int]
     location: locate.LocationReport
     audit: disclosure.AuditReport
+    share_audit: shares.ShareReport
 
 
 def create_empty_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -169,6 +170,8 @@ def assemble(
         cells = {theme: indicators.read_cells(con, theme) for theme in ("parc", "occupation")}
         discloser = disclosure.Discloser(cells, links, threshold)
         decision = discloser.run()
+
+    with clock.step("share secrecy"):
         share_sums = {}
         for theme in ("parc", "occupation"):
             share_sums.update(indicators.read_share_sums(con, theme))
@@ -186,7 +189,9 @@ def assemble(
 
     with clock.step("audit"):
         proof.prove(con, discloser, table)
+        proof.prove_shares(con, share_discloser)
         clock.echo(f"    {decision.report.summary()}")
+        clock.echo(f"    {share_discloser.report.summary()}")
 
     counts = {
         "zones": len(web_zones),
@@ -198,7 +203,7 @@ def assemble(
         "ops_unmatched": unmatched,
         "secret_residences_latest": int(table["secret"].sum()),
     }
-    return Built(web_zones, table, counts, report, decision.report)
+    return Built(web_zones, table, counts, report, decision.report, share_discloser.report)
 
 
 def residence_table(
@@ -271,7 +276,7 @@ def manifest(raw: RawInputs, built: Built, threshold: int, timings: dict[str, fl
         "demo": raw.demo,
         "epci": {"code": epci["code"], "name": epci["name"]},
         "secrecy_threshold": threshold,
-        "disclosure_audit": built.audit.manifest(),
+        "disclosure_audit": {**built.audit.manifest(), **built.share_audit.manifest()},
         "vintages": raw.vintages,
         "row_counts": built.counts,
         "location": built.location.__dict__,

@@ -34,13 +34,20 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-from data.pipeline.audit import INFINITY, Table, TableAudit, audit_table
 from data.pipeline.disclosure import (
     QPV_PART,
     Decision,
     Discloser,
     SecretValue,
     residence_cell,
+)
+from data.pipeline.share_audit import (
+    Group,
+    ShareAudit,
+    ShareShape,
+    ShareTable,
+    audit_share_table,
+    group_breached,
 )
 
 # The themes whose shares count people: the small-count rule applies to them.
@@ -128,13 +135,24 @@ class ShareDiscloser:
         self.threshold = threshold
         self.report = ShareReport()
         self.hidden: dict[ShareKey, set[str]] = defaultdict(set)
-        self.audited: dict[ShareKey, Table] = {}
-        self._audits: dict[ShareKey, tuple[Table, TableAudit]] = {}
+        self.audited: dict[ShareKey, ShareTable] = {}
+        self.shapes = {
+            (theme, year): ShareShape(layout.structure)
+            for theme, layouts in discloser.layouts.items()
+            for year, layout in layouts.items()
+        }
+        self._counted = {
+            (theme, year): self._counts_published(theme, year) for theme, year in self.shapes
+        }
+        self._shown = {
+            (theme, year): self._values_published(theme, year) for theme, year in self.shapes
+        }
 
     def run(self) -> set[SecretValue]:
         started = time.perf_counter()
         self._hide_small_counts()
         pending = set(self.sums)
+        checked: dict[ShareKey, int] = {}
         while pending:
             self.report.rounds += 1
             if self.report.rounds > MAX_ROUNDS:
@@ -142,16 +160,17 @@ class ShareDiscloser:
             changed: set[ShareKey] = set()
             for key in sorted(pending):
                 table = self.table(key)
-                audit = self._audit(key, table)
-                for equation in self.breaches(key, table, audit):
-                    if self._widen(key, audit, equation):
-                        changed.add(key)
-                self.audited[key] = table
+                audit = self.audit(key, table)
+                checked[key] = audit.checked
+                widened = [self._widen(key, table, audit, audit.groups[g]) for g in audit.breaches]
+                widened += [self._hide_member(key, table, zone) for zone in audit.bare_zones]
+                if any(widened):
+                    changed.add(key)
+                else:
+                    self.audited[key] = table
             changed |= self._hide_band_partners()
             pending = changed
-        self.report.values_checked = sum(
-            sum(value is None for value in table.values.values()) for table in self.audited.values()
-        )
+        self.report.values_checked = sum(checked.values())
         self.report.seconds = time.perf_counter() - started
         return self.secret_values()
 
@@ -181,16 +200,27 @@ class ShareDiscloser:
                 published[key] = total
         return published
 
-    def _value_published(self, key: ShareKey, cell: str) -> bool:
-        """Whether the count decision publishes the share of `cell` (a hidden residence
-        or a zone hidden whole has no values; a zone whose count alone is hidden keeps
-        its shares)."""
-        theme, year, _ = key
+    def _values_published(self, theme: str, year: int) -> frozenset[str]:
+        """The cells whose values the count decision publishes (a hidden residence or a
+        zone hidden whole has none; a zone whose count alone is hidden keeps its shares)."""
         outcome = self.decision.disclosures[theme][year]
-        scale, code = cell_key(cell)
-        if scale == "residence":
-            return code not in outcome.hidden_residences
-        return outcome.zone_is_published(scale, code)
+        count_only = self.decision.count_only.get(theme, {}).get(year, set())
+        layout = self.discloser.layouts[theme][year]
+        cells = {
+            residence_cell(c.residence_id)
+            for c in layout.cells
+            if c.residence_id not in outcome.hidden_residences
+        }
+        cells |= {
+            key
+            for key in layout.totals
+            if not key.startswith(QPV_PART)
+            and (outcome.zone_is_published(*cell_key(key)) or cell_key(key) in count_only)
+        }
+        return frozenset(cells)
+
+    def _value_published(self, key: ShareKey, cell: str) -> bool:
+        return cell in self._shown[key[:2]]
 
     def _hide_small_counts(self) -> None:
         for key, sums in self.sums.items():
@@ -198,70 +228,84 @@ class ShareDiscloser:
                 continue
             for cell, denominator in sums.denominator.items():
                 numerator = sums.numerator.get(cell, 0.0)
-                if is_small_count(numerator, denominator, self.threshold) and self._value_published(
-                    key, cell
+                if is_small_count(numerator, denominator, self.threshold) and (
+                    self._value_published(key, cell)
                 ):
                     self.hidden[key].add(cell)
                     self.report.small_counts += 1
         self._hide_band_partners()
 
-    def table(self, key: ShareKey) -> Table:
-        """The numerators of one share indicator in one vintage, as published."""
-        theme, year, _ = key
-        layout = self.discloser.layouts[theme][year]
+    def table(self, key: ShareKey) -> ShareTable:
+        """One share indicator in one vintage, as published."""
         sums = self.sums[key]
-        counted = self._counts_published(theme, year)
-        equations = {k: v for k, v in layout.equations.items() if not k.startswith(QPV_PART)}
-        values: dict[str, float | None] = {}
-        bounds: dict[str, tuple[float, float]] = {}
-        for cell in [*layout.count, *equations]:
-            shown = self._value_published(key, cell) and cell not in self.hidden[key]
-            values[cell] = sums.numerator.get(cell, 0.0) if shown else None
-            bounds[cell] = (0.0, counted.get(cell, INFINITY))
-        return Table(" ".join(map(str, key)), values, equations, bounds)
+        return ShareTable(
+            sums.numerator,
+            sums.denominator,
+            self._shown[key[:2]] - self.hidden[key],
+            self._counted[key[:2]],
+        )
 
-    def _audit(self, key: ShareKey, table: Table) -> TableAudit:
-        previous = self._audits.get(key)
-        if previous is not None and previous[0] == table:
-            return previous[1]
-        theme, year, _ = key
-        rule = self.threshold if theme in PEOPLE_THEMES else 2
-        audit = audit_table(table, rule, self.discloser.layouts[theme][year].expansion)
-        self._audits[key] = (table, audit)
-        return audit
-
-    def breaches(self, key: ShareKey, table: Table, audit: TableAudit) -> list[str]:
-        """The keys of the equations to widen: the binding equation of every hidden value
-        bounded too narrowly, and every hidden group that is all or nothing (for people,
-        that leaves out fewer than T)."""
-        denominator = self.sums[key].denominator
-        found = {b.equation for b in audit.breaches if b.equation and denominator.get(b.cell)}
+    def _rule(self, key: ShareKey) -> tuple[int, bool]:
         people = key[0] in PEOPLE_THEMES
-        for equation in audit.equations.values():
-            cells = [c for c in equation.cells if denominator.get(c, 0.0) > 0]
-            if not cells:
-                continue
-            whole = sum(denominator[c] for c in cells)
-            left_out = whole - equation.total
-            if equation.total <= 0 or left_out <= 0 or (people and left_out < self.threshold):
-                found.add(equation.key)
-        return sorted(found)
+        return (self.threshold if people else 2), people
 
-    def _widen(self, key: ShareKey, audit: TableAudit, equation_key: str) -> bool:
-        """Hide one more value of the equation's group: its smallest published residence
-        whose share is neither all nor nothing (the group then holds both), else the
-        equation's total (the zone's share)."""
-        sums = self.sums[key]
-        equation = audit.equations[equation_key]
-        candidates = [
-            cell
-            for cell in equation.loose_published
-            if 0 < sums.numerator.get(cell, 0.0) < sums.denominator.get(cell, 0.0)
-        ]
-        if candidates:
-            chosen = min(candidates, key=lambda c: (sums.denominator[c], c))
+    def audit(self, key: ShareKey, table: ShareTable) -> ShareAudit:
+        rule, people = self._rule(key)
+        return audit_share_table(self.shapes[key[:2]], table, rule, people, self.threshold)
+
+    def _widen(self, key: ShareKey, table: ShareTable, audit: ShareAudit, group: Group) -> bool:
+        """Hide more of a breached group, what costs least first:
+        - the fewest of its loose published residences (smallest first, among those whose
+          share is neither all nor nothing) that protect it;
+        - else the share of a zone inside it that has hidden residences of its own (its
+          group joins this one): the one whose residences protect it with the fewest units;
+        - else the zone's own share (its group joins the zone above)."""
+        rule, people = self._rule(key)
+
+        def protects(cells: tuple[str, ...]) -> bool:
+            total = sum(table.numerator.get(c, 0.0) for c in cells)
+            trial = Group(group.key, cells, total, ())
+            return not group_breached(trial, table, rule, people, self.threshold)
+
+        candidates = sorted(
+            (
+                c
+                for c in group.loose
+                if 0 < table.numerator.get(c, 0.0) < table.denominator.get(c, 0.0)
+            ),
+            key=lambda c: (table.denominator[c], c),
+        )
+        added: list[str] = []
+        for cell in candidates:
+            added.append(cell)
+            if protects((*group.cells, *added)):
+                break
         else:
-            chosen = equation_key
+            shape = self.shapes[key[:2]]
+            inner = [
+                other
+                for other in audit.groups.values()
+                if shape.parent_zone(other.key, table.published) == group.key
+                and protects((*group.cells, *other.cells))
+            ]
+            if inner:
+                chosen = min(
+                    inner,
+                    key=lambda g: (sum(table.denominator.get(c, 0.0) for c in g.cells), g.key),
+                )
+                added = [chosen.key]
+            else:
+                added = [group.key]
+        fresh = [cell for cell in added if cell not in self.hidden[key]]
+        self.hidden[key].update(fresh)
+        self.report.complementary += len(fresh)
+        return bool(fresh)
+
+    def _hide_member(self, key: ShareKey, table: ShareTable, zone: str) -> bool:
+        """A hidden zone whose residences are all published is their sum: hide the one
+        that leaves it the most room (the largest numerator)."""
+        members = self.shapes[key[:2]].members[zone]
+        chosen = max(members, key=lambda c: (table.numerator.get(c, 0.0), c))
         if chosen in self.hidden[key]:
             return False
         self.hidden[key].add(chosen)
