@@ -107,6 +107,8 @@ class ShareAudit:
     groups: dict[str, Group]
     # hidden zones whose residences are all published (their sum is the zone's)
     bare_zones: list[str]
+    # the groups of the published zones right inside each group's zone
+    inner: dict[str, list[str]]
 
 
 def groups_of(shape: ShareShape, table: ShareTable) -> dict[str, Group]:
@@ -184,7 +186,12 @@ def audit_share_table(
                 breaches.add(min(binding, key=lambda g: (len(g.cells), g.key)).key)
             elif all(m in table.published for m in members):
                 bare.append(zone)
-    return ShareAudit(checked, sorted(breaches), groups, bare)
+    inner: dict[str, list[str]] = defaultdict(list)
+    for key in groups:
+        above = shape.parent_zone(key, table.published)
+        if above is not None:
+            inner[above].append(key)
+    return ShareAudit(checked, sorted(breaches), groups, bare, dict(inner))
 
 
 def _components(groups: dict[str, Group], owner: dict[str, list[str]]) -> list[tuple[str, ...]]:

@@ -281,12 +281,10 @@ class ShareDiscloser:
             if protects((*group.cells, *added)):
                 break
         else:
-            shape = self.shapes[key[:2]]
             inner = [
-                other
-                for other in audit.groups.values()
-                if shape.parent_zone(other.key, table.published) == group.key
-                and protects((*group.cells, *other.cells))
+                audit.groups[other]
+                for other in audit.inner.get(group.key, ())
+                if protects((*group.cells, *audit.groups[other].cells))
             ]
             if inner:
                 chosen = min(
