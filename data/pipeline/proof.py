@@ -21,7 +21,7 @@ from data.pipeline.disclosure import (
 )
 from data.pipeline.residences import SIZE_CLASSES
 from data.pipeline.share_audit import ShareTable
-from data.pipeline.shares import ShareDiscloser
+from data.pipeline.shares import PEOPLE_THEMES, ShareDiscloser, is_small_count
 
 
 class DisclosureError(RuntimeError):
@@ -46,6 +46,16 @@ def prove_shares(con: duckdb.DuckDBPyConnection, shares: ShareDiscloser) -> None
     failures = []
     for key, audited in shares.audited.items():
         shown = frozenset(published[key]) & shares.shapes[key[:2]].cells
+        if key[0] in PEOPLE_THEMES:
+            failures += [
+                f"{' '.join(map(str, key))}: {cell} (moins de {shares.threshold} ménages)"
+                for cell in sorted(shown)
+                if is_small_count(
+                    audited.numerator.get(cell, 0.0),
+                    audited.denominator.get(cell, 0.0),
+                    shares.threshold,
+                )
+            ]
         if shown == audited.published:
             continue
         table = ShareTable(audited.numerator, audited.denominator, shown, audited.upper)

@@ -245,12 +245,12 @@ class ShareDiscloser:
             self._counted[key[:2]],
         )
 
-    def _rule(self, key: ShareKey) -> tuple[int, bool]:
+    def rule_of(self, key: ShareKey) -> tuple[int, bool]:
         people = key[0] in PEOPLE_THEMES
         return (self.threshold if people else 2), people
 
     def audit(self, key: ShareKey, table: ShareTable) -> ShareAudit:
-        rule, people = self._rule(key)
+        rule, people = self.rule_of(key)
         return audit_share_table(self.shapes[key[:2]], table, rule, people, self.threshold)
 
     def _widen(self, key: ShareKey, table: ShareTable, audit: ShareAudit, group: Group) -> bool:
@@ -260,7 +260,7 @@ class ShareDiscloser:
         - else the share of a zone inside it that has hidden residences of its own (its
           group joins this one): the one whose residences protect it with the fewest units;
         - else the zone's own share (its group joins the zone above)."""
-        rule, people = self._rule(key)
+        rule, people = self.rule_of(key)
 
         def protects(cells: tuple[str, ...]) -> bool:
             total = sum(table.numerator.get(c, 0.0) for c in cells)
