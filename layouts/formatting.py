@@ -15,6 +15,11 @@ from zoneinfo import ZoneInfo
 
 NBSP = "\u00a0"
 SECRET_TEXT = "secret"
+# What "secret" means, on hover: the same for a count, a share or a whole residence.
+SECRET_TITLE = (
+    "Valeur non diffusée (secret statistique) : elle porte sur trop peu de logements ou "
+    "de ménages, ou permettrait d'en déduire une autre valeur cachée."
+)
 NOT_AVAILABLE_TEXT = "n.d."
 RESTRICTED_TEXT = "hors périmètre"
 # The times users read: the tables store naive UTC (`auth.models.utcnow`).

@@ -8,12 +8,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from data.catalog import CATALOG
 from data.pipeline import shares as shares_module
 from data.pipeline.disclosure import Discloser, residence_cell, zone_cell
 from data.pipeline.proof import DisclosureError
 from data.pipeline.secrecy import Cell, ZoneStructure
 from data.pipeline.share_audit import ShareShape, ShareTable, audit_share_table
 from data.pipeline.shares import ShareDiscloser, ShareSums, is_small_count
+from data.store import Measure
+from layouts.formatting import SECRET_TITLE
+from layouts.panel_common import measure_text
 from tests.test_pipeline_indicators import build_world
 from tests.test_secrecy_pipeline import rows_of
 
@@ -260,3 +264,11 @@ def test_a_share_published_back_stops_the_build(monkeypatch: pytest.MonkeyPatch)
     ]
     with pytest.raises(DisclosureError):
         build_world(5, *rows_of(residences))
+
+
+def test_a_hidden_value_says_why_on_hover() -> None:
+    indicator = CATALOG["occupation.large_family"]
+    (span,) = measure_text(indicator, Measure(None, "secret", 2024), 2024)
+    assert span.children == "secret" and span.title == SECRET_TITLE
+    (text,) = measure_text(indicator, Measure(12.5, "ok", 2024), 2024)
+    assert text == "12,5\u00a0%"

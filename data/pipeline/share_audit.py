@@ -107,7 +107,7 @@ class ShareAudit:
     groups: dict[str, Group]
     # hidden zones whose residences are all published (their sum is the zone's)
     bare_zones: list[str]
-    # the groups of the published zones right inside each group's zone
+    # the published zones right inside each published zone
     inner: dict[str, list[str]]
 
 
@@ -187,10 +187,11 @@ def audit_share_table(
             elif all(m in table.published for m in members):
                 bare.append(zone)
     inner: dict[str, list[str]] = defaultdict(list)
-    for key in groups:
-        above = shape.parent_zone(key, table.published)
-        if above is not None:
-            inner[above].append(key)
+    for zone in shape.members:
+        if zone in table.published:
+            above = shape.parent_zone(zone, table.published)
+            if above is not None:
+                inner[above].append(zone)
     return ShareAudit(checked, sorted(breaches), groups, bare, dict(inner))
 
 

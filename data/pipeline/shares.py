@@ -255,10 +255,13 @@ class ShareDiscloser:
 
     def _widen(self, key: ShareKey, table: ShareTable, audit: ShareAudit, group: Group) -> bool:
         """Hide more of a breached group, what costs least first:
-        - the fewest of its loose published residences (smallest first, among those whose
-          share is neither all nor nothing) that protect it;
-        - else the share of a zone inside it that has hidden residences of its own (its
-          group joins this one): the one whose residences protect it with the fewest units;
+        - its smallest loose published residence that protects it alone, else the fewest
+          of them (smallest first, among those that bring what the group lacks);
+        - else the share of a zone right inside it whose hidden residences, joining the
+          group, protect it (the smallest);
+        - else the share of a zone right inside it that holds a published residence that
+          brings what the group lacks (the smallest zone): that residence becomes loose in
+          the group, and the next round hides it;
         - else the zone's own share (its group joins the zone above)."""
         rule, people = self.rule_of(key)
 
@@ -267,33 +270,47 @@ class ShareDiscloser:
             trial = Group(group.key, cells, total, ())
             return not group_breached(trial, table, rule, people, self.threshold)
 
-        candidates = sorted(
-            (
-                c
-                for c in group.loose
-                if 0 < table.numerator.get(c, 0.0) < table.denominator.get(c, 0.0)
-            ),
-            key=lambda c: (table.denominator[c], c),
-        )
-        added: list[str] = []
-        for cell in candidates:
-            added.append(cell)
-            if protects((*group.cells, *added)):
-                break
-        else:
-            inner = [
-                audit.groups[other]
-                for other in audit.inner.get(group.key, ())
-                if protects((*group.cells, *audit.groups[other].cells))
-            ]
-            if inner:
-                chosen = min(
-                    inner,
-                    key=lambda g: (sum(table.denominator.get(c, 0.0) for c in g.cells), g.key),
-                )
-                added = [chosen.key]
+        whole = sum(table.denominator.get(c, 0.0) for c in group.cells)
+        short = group.total < max(rule - 1, 1)  # too little of the attribute
+        full = whole - group.total < (self.threshold if people else 1)  # too little without
+
+        def useful(cell: str) -> bool:
+            """A residence that brings what the group lacks."""
+            numerator = table.numerator.get(cell, 0.0)
+            denominator = table.denominator.get(cell, 0.0)
+            if denominator <= 0:
+                return False
+            if short or full:
+                return (short and numerator > 0) or (full and denominator - numerator > 0)
+            return True
+
+        def size(zone: str) -> tuple[float, str]:
+            return table.denominator.get(zone, 0.0), zone
+
+        candidates = sorted(filter(useful, group.loose), key=size)
+        alone = [c for c in candidates if protects((*group.cells, c))]
+        added: list[str] = alone[:1]
+        if not added:
+            for cell in candidates:
+                added.append(cell)
+                if protects((*group.cells, *added)):
+                    break
             else:
-                added = [group.key]
+                added = []
+        if not added:
+            members = self.shapes[key[:2]].members
+            inner = audit.inner.get(group.key, [])
+            joining = [
+                zone
+                for zone in inner
+                if zone in audit.groups and protects((*group.cells, *audit.groups[zone].cells))
+            ]
+            holding = [
+                zone
+                for zone in inner
+                if any(m in table.published and useful(m) for m in members[zone])
+            ]
+            added = [min(joining or holding or [group.key], key=size)]
         fresh = [cell for cell in added if cell not in self.hidden[key]]
         self.hidden[key].update(fresh)
         self.report.complementary += len(fresh)
