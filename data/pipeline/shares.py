@@ -299,7 +299,7 @@ class ShareDiscloser:
                 added = []
         if not added:
             members = self.shapes[key[:2]].members
-            inner = audit.inner.get(group.key, [])
+            inner = audit.inner(group.key)
             joining = [
                 zone
                 for zone in inner
