@@ -104,17 +104,18 @@ def read_share_sums(con: duckdb.DuckDBPyConnection, theme: str) -> dict[ShareKey
         for index, (indicator_id, rule) in enumerate(rules.items())
         if rule.denominator is not None and rule.factor == 100.0
     }
-    columns = ", ".join(f"coalesce(n{i}, 0), coalesce(d{i}, 0)" for i in shares)
-    rows = con.execute(f"SELECT scale, code, year, {columns} FROM {theme}_sums").fetchall()
+    columns = ", ".join(f"coalesce(n{i}, 0) AS n{i}, coalesce(d{i}, 0) AS d{i}" for i in shares)
+    frame = con.execute(
+        f"SELECT scale || ':' || code AS cell, year, {columns} FROM {theme}_sums"
+    ).df()
     result: dict[ShareKey, ShareSums] = {}
-    for scale, code, year, *values in rows:
-        cell = f"{scale}:{code}"
-        for position, indicator_id in enumerate(shares.values()):
-            key = (theme, int(year), indicator_id)
-            if key not in result:
-                result[key] = ShareSums({}, {})
-            result[key].numerator[cell] = float(values[2 * position])
-            result[key].denominator[cell] = float(values[2 * position + 1])
+    for year, rows in frame.groupby("year"):
+        cells = rows["cell"].tolist()
+        for index, indicator_id in shares.items():
+            result[(theme, int(year), indicator_id)] = ShareSums(
+                dict(zip(cells, rows[f"n{index}"].astype(float).tolist(), strict=True)),
+                dict(zip(cells, rows[f"d{index}"].astype(float).tolist(), strict=True)),
+            )
     return result
 
 
