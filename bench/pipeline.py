@@ -9,7 +9,9 @@ temporary directory, then runs, each in its own child process:
 Wall time is measured around the child; peak memory is the child's maximum resident set
 (`os.wait4` rusage, so it covers that child alone). Prints one comparable table, and what
 the disclosure audit adds to the build: its rounds after the first pass of the secrecy
-rules, and the read-back of the written tables (from the manifest), against the rest.
+rules, and the read-back of the written tables (from the manifest), against the rest;
+and what the secrecy of shares adds (its build step: reading the numerators, deciding and
+auditing), against the rest.
 """
 
 from __future__ import annotations
@@ -93,6 +95,7 @@ def bench_scale(work: Path, scale: float) -> dict:
     added = audit["seconds"] - audit["rules_seconds"] + manifest["timings_s"]["audit"]
     return {
         "audit_s": added,
+        "shares_s": manifest["timings_s"]["share secrecy"],
         "audit_rounds": audit["rounds"],
         "scale": scale,
         "rows": int(scan.output.split()[-1]),
@@ -107,7 +110,8 @@ def bench_scale(work: Path, scale: float) -> dict:
 def report(results: list[dict]) -> str:
     lines = [
         f"{'scale':>5} {'RPLS rows':>10} {'RPLS MiB':>9} | {'scan s':>7} {'scan MiB':>8} | "
-        f"{'build s':>8} {'build MiB':>9} | {'build/scan':>10} | {'audit s':>7} {'audit/rest':>10}",
+        f"{'build s':>8} {'build MiB':>9} | {'build/scan':>10} | {'audit s':>7} {'audit/rest':>10} "
+        f"| {'shares s':>8} {'shares/rest':>11}",
     ]
     for r in results:
         lines.append(
@@ -115,7 +119,8 @@ def report(results: list[dict]) -> str:
             f"{r['scan'].seconds:>7.1f} {r['scan'].peak_mib:>8.0f} | "
             f"{r['build'].seconds:>8.1f} {r['build'].peak_mib:>9.0f} | "
             f"{r['build'].seconds / r['scan'].seconds:>10.1f} | "
-            f"{r['audit_s']:>7.2f} {r['audit_s'] / (r['build'].seconds - r['audit_s']):>9.0%}"
+            f"{r['audit_s']:>7.2f} {r['audit_s'] / (r['build'].seconds - r['audit_s']):>9.0%} | "
+            f"{r['shares_s']:>8.2f} {r['shares_s'] / (r['build'].seconds - r['shares_s']):>10.0%}"
         )
     for r in results:
         lines.append(

@@ -13,6 +13,11 @@ from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
 
 NBSP = "\u00a0"
 SECRET_TEXT = "secret"
+# What "secret" means, on hover: the same for a count, a share or a whole residence.
+SECRET_TITLE = (
+    "Valeur non diffusée (secret statistique) : elle porte sur trop peu de logements ou "
+    "de ménages, ou permettrait d'en déduire une autre valeur cachée."
+)
 NOT_AVAILABLE_TEXT = "n.d."
 RESTRICTED_TEXT = "hors périmètre"
 # Rounding never runs out of digits, whatever the magnitude (the default context keeps 28).

@@ -11,7 +11,7 @@ from dash import dcc, html
 from data.catalog import CATALOG, Indicator
 from data.store.types import Measure, ZoneRef
 from layouts.figures_panel import Bar, BarSeries, Figure, distribution_figure, level_color
-from layouts.formatting import format_value
+from layouts.formatting import SECRET_TEXT, SECRET_TITLE, format_value
 from layouts.panel_labels import ChartGroup, level_name
 
 SELECT_LINK = "panel-select"
@@ -53,7 +53,10 @@ def measure_text(indicator: Indicator, measure: Measure, year: int | None) -> li
     Table cells keep only "%" as a unit so that four columns fit the panel; the other
     units are in the row label."""
     unit = indicator.unit if indicator.unit == "%" else ""
-    text: list[Any] = [format_value(measure.value, unit, indicator.decimals, measure.status)]
+    if measure.status == "secret":
+        text: list[Any] = [html.Span(SECRET_TEXT, title=SECRET_TITLE, className="value-secret")]
+    else:
+        text = [format_value(measure.value, unit, indicator.decimals, measure.status)]
     if measure.year is not None and year is not None and measure.year != year:
         text.append(html.Small(f" ({measure.year})", className="text-muted"))
     return text

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Page, expect
 
+from layouts.formatting import SECRET_TITLE
 from layouts.panel_labels import ZONE_OF_ONE_RESIDENCE_TEXT, secret_residence_text
 
 pytestmark = pytest.mark.browser
@@ -90,3 +91,43 @@ def test_a_secret_residence_tells_nothing_of_its_size(
     for clue in ("Moins de 11", "secret secondaire", "De 11 à 49"):
         expect(panel).not_to_contain_text(clue)
     shot(page, "secret-residence")
+
+
+def test_a_share_of_too_few_households_reads_secret_and_says_why(
+    page: Page, live_server: str, login_as, demo_warehouse: Path
+) -> None:
+    """A published Roubaix residence whose share of large families counts fewer than T
+    households: its sheet reads "secret" for that share (the reason on hover) beside its
+    published household count; the browser receives no value for it."""
+    residence_id, year, households = query(
+        demo_warehouse,
+        """
+        SELECT s.code, s.year, h.value FROM read_parquet(?) s
+        JOIN read_parquet(?) r ON r.residence_id = s.code
+        JOIN read_parquet(?) h ON h.code = s.code AND h.year = s.year
+          AND h.indicator_id = 'occupation.households'
+        WHERE s.scale = 'residence' AND s.indicator_id = 'occupation.large_family'
+          AND s.status = 'secret' AND NOT r.secret AND r.commune_code = '59512'
+          AND h.status = 'ok' AND s.year = (SELECT max(year) FROM read_parquet(?)
+                                            WHERE theme = 'occupation')
+        ORDER BY s.code LIMIT 1
+        """,
+        "indicators",
+        "residences",
+        "indicators",
+        "indicators",
+    )
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    login_as(page, live_server, "roubaix@atlas-demo.fr")
+    page.goto(
+        live_server + f"/?echelle=residence&theme=occupation&indicateur=occupation.large_family"
+        f"&annee={year}&classes=quantile&selection=residence:{residence_id}"
+    )
+    panel = page.locator(PANEL)
+    row = panel.locator("tr", has_text="familles nombreuses").first
+    expect(row.locator(".value-secret").first).to_have_text("secret", timeout=SLOW)
+    expect(row.locator(".value-secret").first).to_have_attribute("title", SECRET_TITLE)
+    expect(panel.locator("tr", has_text="Ménages enquêtés").first).to_contain_text(
+        f"{households:.0f}"
+    )
+    shot(page, "share-of-too-few-households")

@@ -181,7 +181,7 @@ def _bound_sums(bounds: Iterable[tuple[float, float]]) -> tuple[float, float, in
     return low, high, open_ended
 
 
-class _Component:
+class Component:
     """Independent part of the system: some hidden cells and the equations between them.
     With several equations, one HiGHS model answers every question about the part, each a
     warm start from the previous answer."""
@@ -261,7 +261,7 @@ def audit_table(
     table: Table,
     threshold: int,
     expansion: dict[str, tuple[str, ...]] | None = None,
-    solved: dict[tuple, _Component] | None = None,
+    solved: dict[tuple, Component] | None = None,
 ) -> TableAudit:
     """The interval of every suppressed cell of `table`, and the breaches. `solved` keeps
     the independent parts already solved, by their equations and bounds: tables audited
@@ -304,7 +304,7 @@ def audit_table(
             tuple(bounds(c) for c in ordered),
         )
         if signature not in solved:
-            solved[signature] = _Component(ordered, rows[root], bounds)
+            solved[signature] = Component(ordered, rows[root], bounds)
         components[root] = solved[signature]
     smallest: dict[str, Equation] = {}
     for equation in sorted(live, key=lambda e: (-len(e.cells), e.key)):

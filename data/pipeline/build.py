@@ -23,7 +23,16 @@ import geopandas as gpd
 import pandas as pd
 
 from data.catalog import CATALOG
-from data.pipeline import disclosure, indicators, locate, proof, residences, warehouse, zones
+from data.pipeline import (
+    disclosure,
+    indicators,
+    locate,
+    proof,
+    residences,
+    shares,
+    warehouse,
+    zones,
+)
 from data.pipeline.rules import row_rules
 from data.reference.extract import reference_path
 from data.sources import census, geo, ops, rpls
@@ -70,6 +79,7 @@ class Built:
     counts: dict[str, int]
     location: locate.LocationReport
     audit: disclosure.AuditReport
+    share_audit: shares.ShareReport
     # communes whose main residences were estimated (absent from the census file)
     estimated_main_residences: list[str] = field(default_factory=list)
 
@@ -175,6 +185,13 @@ def assemble(
         cells = {theme: indicators.read_cells(con, theme) for theme in ("parc", "occupation")}
         discloser = disclosure.Discloser(cells, links, threshold)
         decision = discloser.run()
+
+    with clock.step("share secrecy"):
+        share_sums = {}
+        for theme in ("parc", "occupation"):
+            share_sums.update(indicators.read_share_sums(con, theme))
+        share_discloser = shares.ShareDiscloser(discloser, decision, share_sums, threshold)
+        decision.secret_values |= share_discloser.run()
         indicators.register_decision(con, decision)
         indicators.create_zone_owners(con, threshold)
     parc = decision.disclosures["parc"]
@@ -187,7 +204,9 @@ def assemble(
 
     with clock.step("audit"):
         proof.prove(con, discloser, table)
+        proof.prove_shares(con, share_discloser)
         clock.echo(f"    {decision.report.summary()}")
+        clock.echo(f"    {share_discloser.report.summary()}")
 
     counts = {
         "zones": len(web_zones),
@@ -199,7 +218,9 @@ def assemble(
         "ops_unmatched": unmatched,
         "secret_residences_latest": int(table["secret"].sum()),
     }
-    return Built(web_zones, table, counts, report, decision.report, estimated)
+    return Built(
+        web_zones, table, counts, report, decision.report, share_discloser.report, estimated
+    )
 
 
 def residence_table(
@@ -272,7 +293,7 @@ def manifest(raw: RawInputs, built: Built, threshold: int, timings: dict[str, fl
         "demo": raw.demo,
         "epci": {"code": epci["code"], "name": epci["name"]},
         "secrecy_threshold": threshold,
-        "disclosure_audit": built.audit.manifest(),
+        "disclosure_audit": {**built.audit.manifest(), **built.share_audit.manifest()},
         "vintages": raw.vintages,
         "row_counts": built.counts,
         "location": built.location.__dict__,

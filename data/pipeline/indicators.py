@@ -19,6 +19,7 @@ from data.pipeline.disclosure import COUNT_INDICATORS, Decision
 from data.pipeline.residences import rule_sums
 from data.pipeline.rules import QPV_SHARE, SOCIAL_SHARE, Rule, row_rules
 from data.pipeline.secrecy import Cell
+from data.pipeline.shares import ShareKey, ShareSums
 
 THEME_UNITS = {"parc": "residence_year", "occupation": "household_year"}
 
@@ -137,6 +138,30 @@ def read_cells(con: duckdb.DuckDBPyConnection, theme: str) -> dict[int, list[Cel
     for year, *fields in units:
         cells_of_year[year].append(Cell(*fields))
     return dict(cells_of_year)
+
+
+def read_share_sums(con: duckdb.DuckDBPyConnection, theme: str) -> dict[ShareKey, ShareSums]:
+    """The numerator and denominator of every share indicator of a theme (a rule with a
+    denominator, in percent), by vintage and audit cell: what the share audit reads."""
+    rules = row_rules(theme)
+    shares = {
+        index: indicator_id
+        for index, (indicator_id, rule) in enumerate(rules.items())
+        if rule.denominator is not None and rule.factor == 100.0
+    }
+    columns = ", ".join(f"coalesce(n{i}, 0) AS n{i}, coalesce(d{i}, 0) AS d{i}" for i in shares)
+    frame = con.execute(
+        f"SELECT scale || ':' || code AS cell, year, {columns} FROM {theme}_sums"
+    ).df()
+    result: dict[ShareKey, ShareSums] = {}
+    for year, rows in frame.groupby("year"):
+        cells = rows["cell"].tolist()
+        for index, indicator_id in shares.items():
+            result[(theme, int(year), indicator_id)] = ShareSums(
+                dict(zip(cells, rows[f"n{index}"].astype(float).tolist(), strict=True)),
+                dict(zip(cells, rows[f"d{index}"].astype(float).tolist(), strict=True)),
+            )
+    return result
 
 
 def register_decision(con: duckdb.DuckDBPyConnection, decision: Decision) -> None:

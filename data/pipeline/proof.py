@@ -20,10 +20,53 @@ from data.pipeline.disclosure import (
     zone_cell,
 )
 from data.pipeline.residences import SIZE_CLASSES
+from data.pipeline.share_audit import ShareTable
+from data.pipeline.shares import PEOPLE_THEMES, ShareDiscloser, is_small_count
 
 
 class DisclosureError(RuntimeError):
     """The warehouse about to be written would let a user work out a hidden value."""
+
+
+def prove_shares(con: duckdb.DuckDBPyConnection, shares: ShareDiscloser) -> None:
+    """Read back which share values the warehouse publishes and check they are exactly
+    the ones the share audit passed; anything else is audited anew, and the build stops if
+    a hidden share can then be worked out."""
+    ids = sorted({indicator_id for _, _, indicator_id in shares.sums})
+    rows = con.execute(
+        f"""
+        SELECT theme, year, indicator_id, scale || ':' || code FROM indicator_row
+        WHERE status <> 'secret' AND indicator_id IN ({", ".join("?" for _ in ids)})
+        """,
+        ids,
+    ).fetchall()
+    published: dict[tuple[str, int, str], set[str]] = defaultdict(set)
+    for theme, year, indicator_id, cell in rows:
+        published[(theme, year, indicator_id)].add(cell)
+    failures = []
+    for key, audited in shares.audited.items():
+        shown = frozenset(published[key]) & shares.shapes[key[:2]].cells
+        if key[0] in PEOPLE_THEMES:
+            failures += [
+                f"{' '.join(map(str, key))}: {cell} (moins de {shares.threshold} ménages)"
+                for cell in sorted(shown)
+                if is_small_count(
+                    audited.numerator.get(cell, 0.0),
+                    audited.denominator.get(cell, 0.0),
+                    shares.threshold,
+                )
+            ]
+        if shown == audited.published:
+            continue
+        table = ShareTable(audited.numerator, audited.denominator, shown, audited.upper)
+        audit = shares.audit(key, table)
+        failures += [f"{' '.join(map(str, key))}: {cell}" for cell in audit.breaches]
+        failures += [f"{' '.join(map(str, key))}: {cell}" for cell in audit.bare_zones]
+    if failures:
+        raise DisclosureError(
+            f"audit du secret statistique : {len(failures)} parts cachées déductibles "
+            f"({'; '.join(failures[:5])})"
+        )
 
 
 def prove(con: duckdb.DuckDBPyConnection, discloser: Discloser, residences: pd.DataFrame) -> None:

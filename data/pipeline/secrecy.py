@@ -127,7 +127,7 @@ class ZoneStructure:
         self.zones_of: dict[str, set[ZoneKey]] = {}
         for cell in cells:
             leaf = ("iris", cell.iris) if cell.iris is not None else ("commune", cell.commune)
-            self.path[cell.residence_id] = self._chain(leaf)
+            self.path[cell.residence_id] = self.chain_of(leaf)
             zones = {("epci", cell.epci), ("commune", cell.commune), leaf}
             if cell.qpv is not None:
                 zones.add(("qpv", cell.qpv))
@@ -136,7 +136,7 @@ class ZoneStructure:
                 self.members[zone].append(cell.residence_id)
         self.order = sorted(self.members, key=lambda z: (-SCALE_DEPTH[z[0]], z))
 
-    def _chain(self, zone: ZoneKey) -> list[ZoneKey]:
+    def chain_of(self, zone: ZoneKey) -> list[ZoneKey]:
         chain = [zone]
         while (up := self.parent.get(chain[-1])) is not None:
             chain.append(up)

@@ -1,0 +1,380 @@
+"""Secrecy of shares: what a published share tells of the units behind it.
+
+A share is `100 * numerator / denominator`, and its numerator is a count: of households
+(Occupation: households on APL, large families, below 40 % of the PLUS ceiling...) or of
+dwellings (Parc: T1, DPE G, built before 1949...). Two channels open once the counts of
+residences and zones are protected (`disclosure.py`):
+
+- **Small counts of households.** A share whose numerator, or the count it leaves out
+  (denominator minus numerator), is below the threshold describes fewer than T households:
+  "3 large families", "every household but 2 receives APL". It is secret, at every scale
+  (Occupation only: a count of dwellings is no count of people).
+- **What a zone's share tells of its hidden residences.** A published zone share minus the
+  published shares inside it gives the numerator of the hidden group. When that group has
+  none, or only, of an attribute, every hidden residence in it is known to have none or
+  only ("no T1", "every household receives APL"); for households, a group count below T is
+  a small count again.
+
+Each share indicator of each vintage is a table of numerators for `audit.audit_table`,
+with the zone equations of the counts: a hidden numerator must keep an interval of T
+integers (Occupation) or not be exact (Parc), and no hidden group may be all or nothing.
+Where it breaches, the smallest published residence of the binding equation whose share
+is neither all nor nothing loses that one value, else the zone does, until the audit
+passes. Counts stay as `disclosure.py` decided: only share values are added.
+
+Known limit: the income bands add up (below 40 % = the two first bands, the five bands =
+the households with a known income); within one residence or zone, a band hidden alone is
+kept from being the difference of the others by hiding a second band with it
+(`_hide_band_partners`), but the audit reads the bands one by one, not as one table.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from data.pipeline.disclosure import (
+    QPV_PART,
+    Decision,
+    Discloser,
+    SecretValue,
+    residence_cell,
+)
+from data.pipeline.share_audit import (
+    Group,
+    ShareAudit,
+    ShareShape,
+    ShareTable,
+    audit_share_table,
+    group_breached,
+)
+
+# The themes whose shares count people: the small-count rule applies to them.
+PEOPLE_THEMES = ("occupation",)
+# Income bands, and the cumulative shares made of them.
+INCOME_BANDS = (
+    "occupation.income_below_20",
+    "occupation.income_20_40",
+    "occupation.income_40_60",
+    "occupation.income_60_100",
+    "occupation.income_over_100",
+)
+CUMULATIVE_INCOME = {
+    "occupation.income_below_40": INCOME_BANDS[:2],
+    "occupation.income_below_60": INCOME_BANDS[:3],
+}
+MAX_ROUNDS = 50
+
+
+@dataclass(frozen=True)
+class ShareSums:
+    """The numerator and denominator of one share indicator in one vintage, by audit
+    cell (`residence:<id>`, `<scale>:<code>`)."""
+
+    numerator: dict[str, float]
+    denominator: dict[str, float]
+
+
+# (theme, year, indicator_id) -> its sums
+ShareKey = tuple[str, int, str]
+
+
+@dataclass
+class ShareReport:
+    """The share audit's figures, for the manifest and `make data`."""
+
+    values_checked: int = 0
+    small_counts: int = 0  # hidden because they count fewer than T households
+    complementary: int = 0  # hidden so that no hidden value can be worked out
+    rounds: int = 0
+    seconds: float = 0.0
+
+    def manifest(self) -> dict:
+        return {
+            "share_values_checked": self.values_checked,
+            "share_small_counts": self.small_counts,
+            "share_complementary": self.complementary,
+            "share_rounds": self.rounds,
+            "share_seconds": round(self.seconds, 3),
+        }
+
+    def summary(self) -> str:
+        return (
+            f"audit des parts : {self.values_checked} valeurs cachées vérifiées ; "
+            f"{self.small_counts} parts sur moins du seuil de ménages, {self.complementary} "
+            f"compléments ; {self.rounds} passes, {self.seconds:.2f} s"
+        )
+
+
+def is_small_count(numerator: float, denominator: float, threshold: int) -> bool:
+    """A share of people that counts fewer than `threshold` of them, with the attribute or
+    without it (a share of nobody is `nd`, not secret)."""
+    return denominator > 0 and (numerator < threshold or denominator - numerator < threshold)
+
+
+def cell_key(cell: str) -> tuple[str, str]:
+    """(scale, code) of an audit cell."""
+    scale, code = cell.split(":", 1)
+    return scale, code
+
+
+class ShareDiscloser:
+    """The share values to hide, given the counts `decision` publishes."""
+
+    def __init__(
+        self,
+        discloser: Discloser,
+        decision: Decision,
+        sums: dict[ShareKey, ShareSums],
+        threshold: int,
+    ) -> None:
+        self.discloser = discloser
+        self.decision = decision
+        self.sums = sums
+        self.threshold = threshold
+        self.report = ShareReport()
+        self.hidden: dict[ShareKey, set[str]] = defaultdict(set)
+        self.audited: dict[ShareKey, ShareTable] = {}
+        self.shapes = {
+            (theme, year): ShareShape(layout.structure)
+            for theme, layouts in discloser.layouts.items()
+            for year, layout in layouts.items()
+        }
+        self._counted = {
+            (theme, year): self._counts_published(theme, year) for theme, year in self.shapes
+        }
+        self._shown = {
+            (theme, year): self._values_published(theme, year) for theme, year in self.shapes
+        }
+
+    def run(self) -> set[SecretValue]:
+        started = time.perf_counter()
+        self._hide_small_counts()
+        pending = set(self.sums)
+        checked: dict[ShareKey, int] = {}
+        while pending:
+            self.report.rounds += 1
+            if self.report.rounds > MAX_ROUNDS:
+                raise RuntimeError("audit des parts : trop de passes")
+            changed: set[ShareKey] = set()
+            for key in sorted(pending):
+                table = self.table(key)
+                audit = self.audit(key, table)
+                checked[key] = audit.checked
+                widened = [self._widen(key, table, audit, audit.groups[g]) for g in audit.breaches]
+                widened += [self._hide_member(key, table, zone) for zone in audit.bare_zones]
+                if any(widened):
+                    changed.add(key)
+                else:
+                    self.audited[key] = table
+            changed |= self._hide_band_partners()
+            pending = changed
+        self.report.values_checked = sum(checked.values())
+        self.report.seconds = time.perf_counter() - started
+        return self.secret_values()
+
+    def secret_values(self) -> set[SecretValue]:
+        return {
+            (theme, *cell_key(cell), year, indicator_id)
+            for (theme, year, indicator_id), cells in self.hidden.items()
+            for cell in cells
+        }
+
+    def _counts_published(self, theme: str, year: int) -> dict[str, float]:
+        """The published count (dwellings or households) of the cells that have one in a
+        vintage: a numerator lies between 0 and it."""
+        outcome = self.decision.disclosures[theme][year]
+        count_only = self.decision.count_only.get(theme, {}).get(year, set())
+        layout = self.discloser.layouts[theme][year]
+        published = {
+            residence_cell(c.residence_id): float(c.count)
+            for c in layout.cells
+            if c.residence_id not in outcome.hidden_residences
+        }
+        for key, total in layout.totals.items():
+            if key.startswith(QPV_PART):
+                continue
+            zone = cell_key(key)
+            if outcome.zone_is_published(*zone) and zone not in count_only:
+                published[key] = total
+        return published
+
+    def _values_published(self, theme: str, year: int) -> frozenset[str]:
+        """The cells whose values the count decision publishes (a hidden residence or a
+        zone hidden whole has none; a zone whose count alone is hidden keeps its shares)."""
+        outcome = self.decision.disclosures[theme][year]
+        count_only = self.decision.count_only.get(theme, {}).get(year, set())
+        layout = self.discloser.layouts[theme][year]
+        cells = {
+            residence_cell(c.residence_id)
+            for c in layout.cells
+            if c.residence_id not in outcome.hidden_residences
+        }
+        cells |= {
+            key
+            for key in layout.totals
+            if not key.startswith(QPV_PART)
+            and (outcome.zone_is_published(*cell_key(key)) or cell_key(key) in count_only)
+        }
+        return frozenset(cells)
+
+    def _value_published(self, key: ShareKey, cell: str) -> bool:
+        return cell in self._shown[key[:2]]
+
+    def _hide_small_counts(self) -> None:
+        for key, sums in self.sums.items():
+            if key[0] not in PEOPLE_THEMES:
+                continue
+            for cell, denominator in sums.denominator.items():
+                numerator = sums.numerator.get(cell, 0.0)
+                if is_small_count(numerator, denominator, self.threshold) and (
+                    self._value_published(key, cell)
+                ):
+                    self.hidden[key].add(cell)
+                    self.report.small_counts += 1
+        self._hide_band_partners()
+
+    def table(self, key: ShareKey) -> ShareTable:
+        """One share indicator in one vintage, as published."""
+        sums = self.sums[key]
+        return ShareTable(
+            sums.numerator,
+            sums.denominator,
+            self._shown[key[:2]] - self.hidden[key],
+            self._counted[key[:2]],
+        )
+
+    def rule_of(self, key: ShareKey) -> tuple[int, bool]:
+        people = key[0] in PEOPLE_THEMES
+        return (self.threshold if people else 2), people
+
+    def audit(self, key: ShareKey, table: ShareTable) -> ShareAudit:
+        rule, people = self.rule_of(key)
+        return audit_share_table(self.shapes[key[:2]], table, rule, people, self.threshold)
+
+    def _widen(self, key: ShareKey, table: ShareTable, audit: ShareAudit, group: Group) -> bool:
+        """Hide more of a breached group, what costs least first:
+        - its smallest loose published residence that protects it alone, else the fewest
+          of them (smallest first, among those that bring what the group lacks);
+        - else the share of a zone right inside it whose hidden residences, joining the
+          group, protect it (the smallest);
+        - else the share of a zone right inside it that holds a published residence that
+          brings what the group lacks (the smallest zone): that residence becomes loose in
+          the group, and the next round hides it;
+        - else the zone's own share (its group joins the zone above)."""
+        rule, people = self.rule_of(key)
+
+        def protects(cells: tuple[str, ...]) -> bool:
+            total = sum(table.numerator.get(c, 0.0) for c in cells)
+            trial = Group(group.key, cells, total, ())
+            return not group_breached(trial, table, rule, people, self.threshold)
+
+        whole = sum(table.denominator.get(c, 0.0) for c in group.cells)
+        short = group.total < max(rule - 1, 1)  # too little of the attribute
+        full = whole - group.total < (self.threshold if people else 1)  # too little without
+
+        def useful(cell: str) -> bool:
+            """A residence that brings what the group lacks."""
+            numerator = table.numerator.get(cell, 0.0)
+            denominator = table.denominator.get(cell, 0.0)
+            if denominator <= 0:
+                return False
+            if short or full:
+                return (short and numerator > 0) or (full and denominator - numerator > 0)
+            return True
+
+        def size(zone: str) -> tuple[float, str]:
+            return table.denominator.get(zone, 0.0), zone
+
+        candidates = sorted(filter(useful, group.loose), key=size)
+        alone = [c for c in candidates if protects((*group.cells, c))]
+        added: list[str] = alone[:1]
+        if not added:
+            for cell in candidates:
+                added.append(cell)
+                if protects((*group.cells, *added)):
+                    break
+            else:
+                added = []
+        if not added:
+            members = self.shapes[key[:2]].members
+            inner = audit.inner(group.key)
+            joining = [
+                zone
+                for zone in inner
+                if zone in audit.groups and protects((*group.cells, *audit.groups[zone].cells))
+            ]
+            holding = [
+                zone
+                for zone in inner
+                if any(m in table.published and useful(m) for m in members[zone])
+            ]
+            added = [min(joining or holding or [group.key], key=size)]
+        fresh = [cell for cell in added if cell not in self.hidden[key]]
+        self.hidden[key].update(fresh)
+        self.report.complementary += len(fresh)
+        return bool(fresh)
+
+    def _hide_member(self, key: ShareKey, table: ShareTable, zone: str) -> bool:
+        """A hidden zone whose residences are all published is their sum: hide the one
+        that leaves it the most room (the largest numerator)."""
+        members = self.shapes[key[:2]].members[zone]
+        chosen = max(members, key=lambda c: (table.numerator.get(c, 0.0), c))
+        if chosen in self.hidden[key]:
+            return False
+        self.hidden[key].add(chosen)
+        self.report.complementary += 1
+        return True
+
+    def _hide_band_partners(self) -> set[ShareKey]:
+        """Within one residence or zone the income bands add up to all the households of
+        known income, and the cumulative shares to their bands: a band hidden alone is the
+        difference of the others. Hide with it the band that leaves the hidden pair the
+        most room (the largest), and repeat with the cumulative shares until stable."""
+        changed: set[ShareKey] = set()
+        years = {(t, y) for t, y, indicator in self.sums if indicator in INCOME_BANDS}
+        for theme, year in sorted(years):
+            bands = [(theme, year, band) for band in INCOME_BANDS]
+            if not all(band in self.sums for band in bands):
+                continue
+            while True:
+                step = self._hide_cumulative(theme, year)
+                for cell in sorted(set().union(*(self.hidden[band] for band in bands))):
+                    shown = [
+                        band
+                        for band in bands
+                        if cell not in self.hidden[band] and self._value_published(band, cell)
+                    ]
+                    if len(shown) == len(bands) - 1:
+                        partner = max(shown, key=lambda b: (self.sums[b].numerator.get(cell, 0), b))
+                        self.hidden[partner].add(cell)
+                        self.report.complementary += 1
+                        step.add(partner)
+                if not step:
+                    break
+                changed |= step
+        return changed
+
+    def _hide_cumulative(self, theme: str, year: int) -> set[ShareKey]:
+        """A cumulative income share is the sum of its bands: hidden with any of them, and
+        when hidden alone, one of its bands (the largest) goes with it."""
+        changed: set[ShareKey] = set()
+        for cumulative, parts in CUMULATIVE_INCOME.items():
+            target = (theme, year, cumulative)
+            bands = [(theme, year, part) for part in parts]
+            if target not in self.sums or not all(band in self.sums for band in bands):
+                continue
+            for cell in sorted(set().union(*(self.hidden[b] for b in bands))):
+                if cell not in self.hidden[target] and self._value_published(target, cell):
+                    self.hidden[target].add(cell)
+                    self.report.complementary += 1
+                    changed.add(target)
+            for cell in sorted(self.hidden[target]):
+                shown = [b for b in bands if cell not in self.hidden[b]]
+                if len(shown) == len(bands):
+                    band = max(shown, key=lambda b: (self.sums[b].numerator.get(cell, 0.0), b))
+                    self.hidden[band].add(cell)
+                    self.report.complementary += 1
+                    changed.add(band)
+        return changed
