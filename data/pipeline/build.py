@@ -188,7 +188,7 @@ def assemble(
 
     with clock.step("share secrecy"):
         share_sums = {}
-        for theme in ("parc", "occupation"):
+        for theme in shares.AUDITED_THEMES:
             share_sums.update(indicators.read_share_sums(con, theme))
         share_discloser = shares.ShareDiscloser(discloser, decision, share_sums, threshold)
         decision.secret_values |= share_discloser.run()
