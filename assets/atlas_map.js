@@ -199,10 +199,9 @@
                 return {center: centre, zoom: zoom};
             },
             /* A click on a zone or a residence (not a cluster) selects it. */
-            selectFromClick: function (zoneClick, residenceClick) {
+            selectFromClick: function () {
                 var ctx = window.dash_clientside.callback_context;
-                var trigger = ctx.triggered.length ? ctx.triggered[0].prop_id : "";
-                var click = trigger.indexOf("map-residences") === 0 ? residenceClick : zoneClick;
+                var click = ctx.triggered.length ? ctx.triggered[0].value : null;
                 var props = click && click.properties;
                 if (!props || props.cluster || !props.code || !props.scale) {
                     return window.dash_clientside.no_update;

@@ -45,7 +45,7 @@ from typing import Any
 
 import duckdb
 
-from layouts.panel_common import RESIDENCE_FILTER, RESIDENCE_LIST
+from layouts.ids import PanelIds
 from local_server import free_port, gunicorn_command, wait_until_up
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -209,7 +209,8 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
     sync = find_callback(dependencies, "..permalink.data")
     panel = find_callback(dependencies, "panel.children")
     residence_list = find_callback(
-        dependencies, f'{{"code":["MATCH"],"scale":["MATCH"],"type":"{RESIDENCE_LIST}"}}'
+        dependencies,
+        f'{{"code":["MATCH"],"scale":["MATCH"],"type":"{PanelIds.RESIDENCE_LIST_TYPE}"}}',
     )
     latest = max(year for _, year in samples["views"])
     base = {
@@ -276,8 +277,13 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
             zone = {"scale": scale, "code": code}
             yield {
                 "output": residence_list["output"],
-                "outputs": {"id": {"type": RESIDENCE_LIST, **zone}, "property": "children"},
-                "inputs": [{"id": {"type": RESIDENCE_FILTER, **zone}, "property": "value"}],
+                "outputs": {
+                    "id": {"type": PanelIds.RESIDENCE_LIST_TYPE, **zone},
+                    "property": "children",
+                },
+                "inputs": [
+                    {"id": {"type": PanelIds.RESIDENCE_FILTER_TYPE, **zone}, "property": "value"}
+                ],
                 "changedPropIds": [],  # the first call, when the panel appears
             }
 

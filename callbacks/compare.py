@@ -12,7 +12,7 @@ from auth.scope import AccessScope
 from callbacks.panel import clean_indicator, clean_year
 from data.store import Store
 from layouts.compare import clean_pinned, compare_view, pin_limit_alert, toggle_pinned, unpin
-from layouts.panel_common import PIN_BUTTON, PIN_MESSAGE, UNPIN_BUTTON
+from layouts.ids import CompareIds, ControlIds, PageIds, PanelIds
 
 
 def compare_content(
@@ -40,19 +40,19 @@ def _clicked() -> dict[str, str]:
 
 def register(app: Dash, store: Store) -> None:
     @app.callback(
-        Output("compare", "children"),
-        Input("pinned", "data"),
-        Input("indicator-select", "value"),
-        Input("year-select", "value"),
+        Output(PageIds.COMPARE, "children"),
+        Input(PageIds.PINNED, "data"),
+        Input(ControlIds.INDICATOR, "value"),
+        Input(ControlIds.YEAR, "value"),
     )
     def render_compare(pinned: Any, indicator_id: Any, year: Any) -> Any:
         return compare_content(store, current_scope(), pinned, indicator_id, year)
 
     @app.callback(
-        Output("pinned", "data", allow_duplicate=True),
-        Output({"type": PIN_MESSAGE, "scale": ALL, "code": ALL}, "children"),
-        Input({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "n_clicks"),
-        State("pinned", "data"),
+        Output(PageIds.PINNED, "data", allow_duplicate=True),
+        Output({"type": PanelIds.PIN_MESSAGE_TYPE, "scale": ALL, "code": ALL}, "children"),
+        Input({"type": PanelIds.PIN_BUTTON_TYPE, "scale": ALL, "code": ALL}, "n_clicks"),
+        State(PageIds.PINNED, "data"),
         prevent_initial_call=True,
     )
     def toggle_pin(_clicks: list[int | None], pinned: Any) -> tuple[Any, list]:
@@ -63,9 +63,9 @@ def register(app: Dash, store: Store) -> None:
         return (no_update if message else zones), alerts
 
     @app.callback(
-        Output("pinned", "data", allow_duplicate=True),
-        Input({"type": UNPIN_BUTTON, "scale": ALL, "code": ALL}, "n_clicks"),
-        State("pinned", "data"),
+        Output(PageIds.PINNED, "data", allow_duplicate=True),
+        Input({"type": CompareIds.UNPIN_BUTTON_TYPE, "scale": ALL, "code": ALL}, "n_clicks"),
+        State(PageIds.PINNED, "data"),
         prevent_initial_call=True,
     )
     def unpin_zone(_clicks: list[int | None], pinned: Any) -> list[dict[str, str]]:

@@ -14,6 +14,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.map_geodata import GeodataUrls
 from data.store import Store
 from layouts.controls import search_option
+from layouts.ids import ControlIds, MapIds, PageIds
 from layouts.map import overlay_layers
 from layouts.map_state import feature_from_data, parse_feature
 
@@ -49,32 +50,32 @@ def search_options(store: Store, text: str | None, keep: str | None) -> list[dic
 def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="atlas", function_name="selectFromClick"),
-        Output("selection", "data", allow_duplicate=True),
-        Input("map-zones", "clickData"),
-        Input("map-residences", "clickData"),
+        Output(PageIds.SELECTION, "data", allow_duplicate=True),
+        Input(MapIds.ZONES, "clickData"),
+        Input(MapIds.RESIDENCES, "clickData"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction(namespace="atlas", function_name="pushPermalink"),
-        Output("viewport-sink", "data", allow_duplicate=True),
-        Input("permalink", "data"),
+        Output(MapIds.VIEWPORT_SINK, "data", allow_duplicate=True),
+        Input(PageIds.PERMALINK, "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction(namespace="atlas", function_name="restoreViewport"),
-        Output("map", "viewport", allow_duplicate=True),
-        Input("url", "search"),
+        Output(MapIds.MAP, "viewport", allow_duplicate=True),
+        Input(PageIds.URL, "search"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction(namespace="atlas", function_name="rememberViewport"),
-        Output("viewport-sink", "data"),
-        Input("map", "center"),
-        Input("map", "zoom"),
+        Output(MapIds.VIEWPORT_SINK, "data"),
+        Input(MapIds.MAP, "center"),
+        Input(MapIds.MAP, "zoom"),
         prevent_initial_call=True,
     )
 
-    @app.callback(Output("map-selection", "data"), Input("selection", "data"))
+    @app.callback(Output(MapIds.SELECTION, "data"), Input(PageIds.SELECTION, "data"))
     def highlight_selection(selection):
         chosen = feature_from_data(selection)
         if chosen is None:
@@ -82,9 +83,9 @@ def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
         return store.selection_feature(chosen.scale, chosen.code)
 
     @app.callback(
-        Output("search-input", "options"),
-        Input("search-input", "search_value"),
-        State("search-input", "value"),
+        Output(ControlIds.SEARCH, "options"),
+        Input(ControlIds.SEARCH, "search_value"),
+        State(ControlIds.SEARCH, "value"),
         prevent_initial_call=True,
     )
     def find_places(text, chosen):
@@ -93,10 +94,10 @@ def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
         return search_options(store, text, chosen)
 
     @app.callback(
-        Output("selection", "data", allow_duplicate=True),
-        Output("map", "viewport", allow_duplicate=True),
-        Output("search-input", "value"),
-        Input("search-input", "value"),
+        Output(PageIds.SELECTION, "data", allow_duplicate=True),
+        Output(MapIds.MAP, "viewport", allow_duplicate=True),
+        Output(ControlIds.SEARCH, "value"),
+        Input(ControlIds.SEARCH, "value"),
         prevent_initial_call=True,
     )
     def go_to_place(value):
@@ -110,13 +111,13 @@ def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
             return no_update, no_update, None
         return chosen.to_data(), viewport, None
 
-    @app.callback(Output("map-overlays", "children"), Input("layers-select", "value"))
+    @app.callback(Output(MapIds.OVERLAYS, "children"), Input(ControlIds.LAYERS, "value"))
     def draw_overlays(selected):
         return overlay_layers(selected or [], urls.zones)
 
     @app.callback(
-        Output("bench-noop-sink", "data"),
-        Input("bench-noop", "n_clicks"),
+        Output(PageIds.BENCH_NOOP_SINK, "data"),
+        Input(PageIds.BENCH_NOOP, "n_clicks"),
         prevent_initial_call=True,
     )
     def bench_noop(n_clicks):

@@ -22,6 +22,7 @@ from data.catalog import CATALOG
 from data.store import Store
 from layouts.choropleth import SECRET_LABEL, Choropleth, build_choropleth
 from layouts.classification import DEFAULT_METHOD, METHODS
+from layouts.ids import ControlIds, MapIds, PageIds
 from layouts.legend import empty_legend, legend_component
 from layouts.map_state import MAP_SCALES, parse_query
 from layouts.panel_labels import secret_residence_text
@@ -155,12 +156,12 @@ def _outputs(style: MapStyle, key: str) -> tuple:
 
 def _map_outputs(allow_duplicate: bool) -> list[Output]:
     return [
-        Output("map-zones", "url", allow_duplicate=allow_duplicate),
-        Output("map-zones", "hideout", allow_duplicate=allow_duplicate),
-        Output("map-residences", "url", allow_duplicate=allow_duplicate),
-        Output("map-residences", "hideout", allow_duplicate=allow_duplicate),
-        Output("legend", "children", allow_duplicate=allow_duplicate),
-        Output("map-view", "data", allow_duplicate=allow_duplicate),
+        Output(MapIds.ZONES, "url", allow_duplicate=allow_duplicate),
+        Output(MapIds.ZONES, "hideout", allow_duplicate=allow_duplicate),
+        Output(MapIds.RESIDENCES, "url", allow_duplicate=allow_duplicate),
+        Output(MapIds.RESIDENCES, "hideout", allow_duplicate=allow_duplicate),
+        Output(MapIds.LEGEND, "children", allow_duplicate=allow_duplicate),
+        Output(PageIds.MAP_VIEW, "data", allow_duplicate=allow_duplicate),
     ]
 
 
@@ -174,8 +175,8 @@ def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
 
     @app.callback(
         *_map_outputs(allow_duplicate=False),
-        Input("url", "search"),
-        State("map-view", "data"),
+        Input(PageIds.URL, "search"),
+        State(PageIds.MAP_VIEW, "data"),
     )
     def draw_from_url(search, drawn):
         """Load and back/forward: draw what the URL says, in parallel with the state
@@ -186,11 +187,11 @@ def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
 
     @app.callback(
         *_map_outputs(allow_duplicate=True),
-        Input("scale-select", "value"),
-        Input("indicator-select", "value"),
-        Input("year-select", "value"),
-        Input("classing-select", "value"),
-        State("map-view", "data"),
+        Input(ControlIds.SCALE, "value"),
+        Input(ControlIds.INDICATOR, "value"),
+        Input(ControlIds.YEAR, "value"),
+        Input(ControlIds.CLASSES, "value"),
+        State(PageIds.MAP_VIEW, "data"),
         prevent_initial_call=True,
     )
     def restyle_map(scale, indicator_id, year, method, drawn):

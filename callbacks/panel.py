@@ -17,15 +17,7 @@ from auth.scope import AccessScope
 from data.catalog import CATALOG
 from data.store import ZONE_SCALES, Store
 from layouts.compare import clean_pinned
-from layouts.panel_common import (
-    PIN_BUTTON,
-    PIN_MESSAGE,
-    RANKING_MORE,
-    RANKING_TABLE,
-    RESIDENCE_FILTER,
-    RESIDENCE_LIST,
-    SELECT_LINK,
-)
+from layouts.ids import ControlIds, PageIds, PanelIds
 from layouts.panel_labels import NO_SELECTION_TEXT, UNKNOWN_SELECTION_TEXT
 from layouts.panel_residence import residence_panel
 from layouts.panel_zone import full_ranking, pin_look, residence_list, zone_panel
@@ -128,22 +120,22 @@ def register(app: Dash, store: Store) -> None:
     store.preload_panel()
 
     @app.callback(
-        Output("panel", "children"),
-        Input("selection", "data"),
-        Input("indicator-select", "value"),
-        Input("year-select", "value"),
-        State("pinned", "data"),
+        Output(PageIds.PANEL, "children"),
+        Input(PageIds.SELECTION, "data"),
+        Input(ControlIds.INDICATOR, "value"),
+        Input(ControlIds.YEAR, "value"),
+        State(PageIds.PINNED, "data"),
     )
     def render_panel(selection: Any, indicator_id: Any, year: Any, pinned: Any) -> Any:
         content = panel_content(store, current_scope(), selection, indicator_id, year, pinned)
         # A sheet is opened by a new selection (or a permalink), not by a change of year.
-        if content.residence_viewed and ctx.triggered_id in (None, "selection"):
+        if content.residence_viewed and ctx.triggered_id in (None, PageIds.SELECTION):
             log_access("residence_view", content.residence_viewed)
         return content.children
 
     @app.callback(
-        Output("selection", "data", allow_duplicate=True),
-        Input({"type": SELECT_LINK, "scale": ALL, "code": ALL}, "n_clicks"),
+        Output(PageIds.SELECTION, "data", allow_duplicate=True),
+        Input({"type": PanelIds.SELECT_LINK_TYPE, "scale": ALL, "code": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )
     def follow_link(_clicks: list[int | None]) -> dict[str, str]:
@@ -156,8 +148,8 @@ def register(app: Dash, store: Store) -> None:
         return {"scale": selected[0], "code": selected[1]}
 
     @app.callback(
-        Output({"type": RESIDENCE_LIST, "scale": MATCH, "code": MATCH}, "children"),
-        Input({"type": RESIDENCE_FILTER, "scale": MATCH, "code": MATCH}, "value"),
+        Output({"type": PanelIds.RESIDENCE_LIST_TYPE, "scale": MATCH, "code": MATCH}, "children"),
+        Input({"type": PanelIds.RESIDENCE_FILTER_TYPE, "scale": MATCH, "code": MATCH}, "value"),
     )
     def list_residences(text: Any) -> list[Any]:
         """Fills a zone's list when its panel appears (empty filter), then filters it."""
@@ -170,10 +162,10 @@ def register(app: Dash, store: Store) -> None:
         return residence_list(residences, store.secrecy_threshold)
 
     @app.callback(
-        Output({"type": RANKING_TABLE, "code": MATCH}, "children"),
-        Input({"type": RANKING_MORE, "code": MATCH}, "n_clicks"),
-        State("indicator-select", "value"),
-        State("year-select", "value"),
+        Output({"type": PanelIds.RANKING_TABLE_TYPE, "code": MATCH}, "children"),
+        Input({"type": PanelIds.RANKING_MORE_TYPE, "code": MATCH}, "n_clicks"),
+        State(ControlIds.INDICATOR, "value"),
+        State(ControlIds.YEAR, "value"),
         prevent_initial_call=True,
     )
     def show_full_ranking(clicks: Any, indicator_id: Any, year: Any) -> list[Any]:
@@ -183,11 +175,15 @@ def register(app: Dash, store: Store) -> None:
         return ranking_content(store, current_scope(), commune.get("code"), indicator_id, year)
 
     @app.callback(
-        Output({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "children"),
-        Output({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "className"),
-        Output({"type": PIN_MESSAGE, "scale": ALL, "code": ALL}, "children", allow_duplicate=True),
-        Input("pinned", "data"),
-        State({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "id"),
+        Output({"type": PanelIds.PIN_BUTTON_TYPE, "scale": ALL, "code": ALL}, "children"),
+        Output({"type": PanelIds.PIN_BUTTON_TYPE, "scale": ALL, "code": ALL}, "className"),
+        Output(
+            {"type": PanelIds.PIN_MESSAGE_TYPE, "scale": ALL, "code": ALL},
+            "children",
+            allow_duplicate=True,
+        ),
+        Input(PageIds.PINNED, "data"),
+        State({"type": PanelIds.PIN_BUTTON_TYPE, "scale": ALL, "code": ALL}, "id"),
         prevent_initial_call=True,
     )
     def pin_buttons(pinned: Any, ids: list[dict[str, str]]) -> tuple[list, list, list]:

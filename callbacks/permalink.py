@@ -21,6 +21,7 @@ from auth.scope import AccessScope
 from data.catalog import CATALOG, THEMES, indicators_for
 from data.store import Place, Store
 from layouts.controls import ControlsInit, indicator_options, theme_options, year_options
+from layouts.ids import ControlIds, MapIds, PageIds
 from layouts.map_state import (
     MAP_SCALES,
     StateContext,
@@ -124,30 +125,30 @@ def _changed(new: Any, old: Any) -> Any:
 
 def register(app: Dash, store: Store) -> None:
     @app.callback(
-        Output("permalink", "data"),
-        Output("scale-select", "value"),
-        Output("theme-select", "options"),
-        Output("theme-select", "value"),
-        Output("indicator-select", "options"),
-        Output("indicator-select", "value"),
-        Output("year-select", "options"),
-        Output("year-select", "value"),
-        Output("classing-select", "value"),
-        Output("layers-select", "value"),
-        Output("selection", "data"),
-        Output("pinned", "data"),
-        Output("map", "viewport"),
-        Input("url", "search"),
-        Input("scale-select", "value"),
-        Input("theme-select", "value"),
-        Input("indicator-select", "value"),
-        Input("year-select", "value"),
-        Input("classing-select", "value"),
-        Input("layers-select", "value"),
-        Input("selection", "data"),
-        Input("pinned", "data"),
-        State("map", "center"),
-        State("map", "zoom"),
+        Output(PageIds.PERMALINK, "data"),
+        Output(ControlIds.SCALE, "value"),
+        Output(ControlIds.THEME, "options"),
+        Output(ControlIds.THEME, "value"),
+        Output(ControlIds.INDICATOR, "options"),
+        Output(ControlIds.INDICATOR, "value"),
+        Output(ControlIds.YEAR, "options"),
+        Output(ControlIds.YEAR, "value"),
+        Output(ControlIds.CLASSES, "value"),
+        Output(ControlIds.LAYERS, "value"),
+        Output(PageIds.SELECTION, "data"),
+        Output(PageIds.PINNED, "data"),
+        Output(MapIds.MAP, "viewport"),
+        Input(PageIds.URL, "search"),
+        Input(ControlIds.SCALE, "value"),
+        Input(ControlIds.THEME, "value"),
+        Input(ControlIds.INDICATOR, "value"),
+        Input(ControlIds.YEAR, "value"),
+        Input(ControlIds.CLASSES, "value"),
+        Input(ControlIds.LAYERS, "value"),
+        Input(PageIds.SELECTION, "data"),
+        Input(PageIds.PINNED, "data"),
+        State(MapIds.MAP, "center"),
+        State(MapIds.MAP, "zoom"),
     )
     def sync_state(
         search, scale, theme, indicator, year, method, layers, selection, pinned, centre, zoom

@@ -11,7 +11,8 @@ from dash import html
 from data.catalog import CATALOG
 from data.store import NOT_AVAILABLE, Measure, ZoneRef
 from layouts.figures_panel import Bar, compare_bar_figure
-from layouts.panel_common import COUNT_UNITS, UNPIN_BUTTON, figures_table, graph, shown_indicators
+from layouts.ids import CompareIds
+from layouts.panel_common import COUNT_UNITS, figures_table, graph, shown_indicators
 from layouts.panel_labels import (
     COMPARE_EMPTY_TEXT,
     KEY_FIGURES,
@@ -68,7 +69,7 @@ def _zone_header(zone: ZoneRef) -> html.Div:
             html.Small(SCALE_LABELS.get(zone.scale, zone.scale), className="text-muted d-block"),
             html.Button(
                 "Retirer",
-                id={"type": UNPIN_BUTTON, "scale": zone.scale, "code": zone.code},
+                id={"type": CompareIds.UNPIN_BUTTON_TYPE, "scale": zone.scale, "code": zone.code},
                 className="btn btn-link btn-sm p-0 compare-unpin",
                 title=f"Retirer {zone.name} de la comparaison",
                 n_clicks=0,

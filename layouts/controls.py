@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from layouts.choropleth import METHOD_LABELS
 from layouts.classification import METHODS
+from layouts.ids import ControlIds
 from layouts.map_state import MAP_SCALES, OVERLAY_LABELS, OVERLAYS, SCALE_LABELS
 
 SEARCH_PLACEHOLDER = "Rechercher une commune, un IRIS, un QPV, une résidence ou une adresse"
@@ -56,9 +58,9 @@ class ControlsInit:
     year_options: list[dict[str, object]]
 
 
-def _labelled(label: str, control, html_for: str) -> html.Div:
+def _labelled(label: str, control: Component) -> html.Div:
     return html.Div(
-        [html.Label(label, htmlFor=html_for, className="control-label"), control],
+        [html.Label(label, htmlFor=control.id, className="control-label"), control],
         className="control",
     )
 
@@ -71,7 +73,7 @@ def controls_bar(init: ControlsInit | None) -> html.Div:
             _labelled(
                 "Échelle",
                 dbc.RadioItems(
-                    id="scale-select",
+                    id=ControlIds.SCALE,
                     options=[{"label": SCALE_LABELS[s], "value": s} for s in MAP_SCALES],
                     value=init.scale,
                     inline=True,
@@ -80,75 +82,68 @@ def controls_bar(init: ControlsInit | None) -> html.Div:
                     labelClassName="btn btn-outline-primary btn-sm",
                     labelCheckedClassName="active",
                 ),
-                "scale-select",
             ),
             _labelled(
                 "Thème",
                 dcc.Dropdown(
-                    id="theme-select",
+                    id=ControlIds.THEME,
                     options=init.theme_options,
                     value=init.theme or None,
                     clearable=False,
                     searchable=False,
                 ),
-                "theme-select",
             ),
             _labelled(
                 "Indicateur",
                 dcc.Dropdown(
-                    id="indicator-select",
+                    id=ControlIds.INDICATOR,
                     options=init.indicator_options,
                     value=init.indicator or None,
                     clearable=False,
                     optionHeight=48,
                 ),
-                "indicator-select",
             ),
             _labelled(
                 "Millésime",
                 dcc.Dropdown(
-                    id="year-select",
+                    id=ControlIds.YEAR,
                     options=init.year_options,
                     value=init.year,
                     clearable=False,
                     searchable=False,
                 ),
-                "year-select",
             ),
             _labelled(
                 "Classes",
                 dcc.Dropdown(
-                    id="classing-select",
+                    id=ControlIds.CLASSES,
                     options=[{"label": METHOD_LABELS[m], "value": m} for m in METHODS],
                     value="quantile",
                     clearable=False,
                     searchable=False,
                 ),
-                "classing-select",
             ),
             _labelled(
                 "Couches",
                 dbc.Checklist(
-                    id="layers-select",
+                    id=ControlIds.LAYERS,
                     options=[{"label": OVERLAY_LABELS[o], "value": o} for o in OVERLAYS],
                     value=[],
                     switch=True,
                     className="layers-list",
                 ),
-                "layers-select",
             ),
             _labelled(
                 "Recherche",
                 dcc.Dropdown(
-                    id="search-input",
+                    id=ControlIds.SEARCH,
                     placeholder=SEARCH_PLACEHOLDER,
                     searchable=True,
                     clearable=True,
                     options=[],
                 ),
-                "search-input",
             ),
         ],
         className="controls-bar",
-        id="controls",
+        id=ControlIds.BAR,
     )

@@ -6,7 +6,7 @@ from dash import dcc
 
 from data.store import Measure, ZoneRef
 from layouts.compare import clean_pinned, compare_view, toggle_pinned, unpin
-from layouts.panel_common import UNPIN_BUTTON
+from layouts.ids import CompareIds
 from layouts.panel_labels import COMPARE_EMPTY_TEXT, PIN_LIMIT_TEXT
 from tests.test_panel_layouts import ids_of, text_of, walk
 
@@ -60,7 +60,7 @@ def test_compare_view_sets_zones_side_by_side_with_the_epci_as_reference() -> No
     assert "Comparaison de 2 zones" in text
     assert "6,3\u00a0%" in text and "secret" in text and "MEL" in text
     assert "23\u00a0000" in text and "100\u00a0000" in text
-    assert [i["code"] for i in ids_of(view, UNPIN_BUTTON)] == ["59512", "595120101"]
+    assert [i["code"] for i in ids_of(view, CompareIds.UNPIN_BUTTON_TYPE)] == ["59512", "595120101"]
     (graph,) = [node for node in walk(view) if isinstance(node, dcc.Graph)]
     bars = graph.figure["data"][0]
     assert bars["x"] == ["Roubaix", "Roubaix Centre"]

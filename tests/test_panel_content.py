@@ -12,7 +12,7 @@ from auth.scope import AccessScope
 from callbacks.compare import compare_content
 from callbacks.panel import clean_selection, clean_year, panel_content, ranking_content
 from data.store import Store
-from layouts.panel_common import RANKING_MORE, SELECT_LINK
+from layouts.ids import PanelIds
 from layouts.panel_labels import (
     NO_SELECTION_TEXT,
     OCCUPATION_OUT_OF_PERIMETER_TEXT,
@@ -95,13 +95,17 @@ def test_roubaix_panel_cuts_its_ranking_and_the_button_brings_all_of_it(store: S
     published = [zone for zone, measure in ranking if measure.value is not None]
     unpublished = len(ranking) - len(published)
     assert unpublished > 0, "the demo Roubaix has IRIS without a published vacancy rate"
-    assert len(ids_of(section, SELECT_LINK)) == 15
+    assert len(ids_of(section, PanelIds.SELECT_LINK_TYPE)) == 15
     assert f"… {len(published) - 15} autres IRIS" in text_of(section)
     assert f"… {unpublished} IRIS sans valeur publiée" in text_of(section)
-    assert ids_of(section, RANKING_MORE) == [{"type": RANKING_MORE, "code": "59512"}]
+    assert ids_of(section, PanelIds.RANKING_MORE_TYPE) == [
+        {"type": PanelIds.RANKING_MORE_TYPE, "code": "59512"}
+    ]
 
     full = html.Div(ranking_content(store, MEL, "59512", "parc.vacancy_rate", 2024))
-    assert [i["code"] for i in ids_of(full, SELECT_LINK)] == [zone.code for zone, _ in ranking]
+    assert [i["code"] for i in ids_of(full, PanelIds.SELECT_LINK_TYPE)] == [
+        zone.code for zone, _ in ranking
+    ]
     assert f"{len(ranking)}." in text_of(full) and "autres IRIS" not in text_of(full)
 
 
@@ -113,4 +117,4 @@ def test_full_ranking_of_a_tampered_request_is_an_empty_hint(
     store: Store, code: object, indicator: str
 ) -> None:
     content = html.Div(ranking_content(store, MEL, code, indicator, 2024))
-    assert "Aucun IRIS" in text_of(content) and not ids_of(content, SELECT_LINK)
+    assert "Aucun IRIS" in text_of(content) and not ids_of(content, PanelIds.SELECT_LINK_TYPE)
