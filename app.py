@@ -11,7 +11,7 @@ from auth import init_auth
 from auth.access import NoAccess, current_account, current_scope
 from auth.outage import install_outage_answer
 from auth.scope import restricted_notice
-from callbacks import register_all
+from callbacks import bench_noop, register_all
 from callbacks.map_geodata import register_geodata_routes
 from callbacks.permalink import initial_controls, territory_bounds
 from compression import install_gzip
@@ -52,8 +52,11 @@ def create_app(settings: Settings) -> Dash:
         logout_href=app.get_relative_path("/logout"),
         admin_href=app.get_relative_path("/admin"),
         password_href=app.get_relative_path("/password"),
+        bench_hooks=settings.bench_hooks,
     )
     register_all(app, store, geodata_urls)
+    if settings.bench_hooks:
+        bench_noop.register(app)
     prefix = app.config.routes_pathname_prefix
     install_gzip(app.server, (f"{prefix}_dash-component-suites/", f"{prefix}assets/"))
     # Dash completes its set-up during the first request it serves; a cold gunicorn worker

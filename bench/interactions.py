@@ -5,8 +5,9 @@ threads), logs a session in through the real form, then times the main callbacks
 POSTing to Dash's update endpoint exactly what the browser sends (payloads built from
 `_dash-dependencies`), round-robin, `--requests` times each:
 
-- noop: the hidden `bench-noop` callback (layouts/shell.py), the cost of a Dash round
-  trip through the auth gate and CSRF check: the baseline;
+- noop: the hidden `bench-noop` callback (callbacks/bench_noop.py, registered on this
+  server only: ATLAS_BENCH_HOOKS=1), the cost of a Dash round trip through the auth gate
+  and CSRF check: the baseline;
 - change indicator / change scale: the map restyle (hideout + legend), cycling through
   every (indicator, vintage) or scale, so the per-view cache never helps within a run;
 - state sync: the permalink callback that follows any control change;
@@ -45,7 +46,7 @@ from typing import Any
 
 import duckdb
 
-from layouts.ids import PanelIds
+from layouts.ids import PageIds, PanelIds
 from local_server import free_port, gunicorn_command, wait_until_up
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +68,7 @@ def start_server(warehouse: Path, var_dir: Path) -> tuple[subprocess.Popen, str]
         "ATLAS_ENV": "demo",
         "ATLAS_VAR_DIR": str(var_dir),
         "ATLAS_DATA_DIR": str(warehouse),
+        "ATLAS_BENCH_HOOKS": "1",  # the no-op callback, the baseline
     }
     subprocess.run(
         [sys.executable, "-m", "auth.demo_accounts"],
@@ -204,7 +206,7 @@ def warehouse_samples(warehouse: Path) -> dict[str, list]:
 
 def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, Iterator[dict]]:
     """name -> endless iterator of payloads (each request a different view)."""
-    noop = find_callback(dependencies, "bench-noop-sink.data")
+    noop = find_callback(dependencies, f"{PageIds.BENCH_NOOP_SINK}.data")
     restyle = find_callback(dependencies, "..map-zones.url", "indicator-select")
     sync = find_callback(dependencies, "..permalink.data")
     panel = find_callback(dependencies, "panel.children")
@@ -230,7 +232,8 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
 
     def noop_payloads() -> Iterator[dict]:
         for clicks in itertools.count(1):
-            yield payload(noop, {"bench-noop.n_clicks": clicks}, ["bench-noop.n_clicks"])
+            clicked = f"{PageIds.BENCH_NOOP}.n_clicks"
+            yield payload(noop, {clicked: clicks}, [clicked])
 
     def indicator_payloads() -> Iterator[dict]:
         for indicator_id, year in itertools.cycle(samples["views"]):

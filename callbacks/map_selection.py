@@ -114,12 +114,3 @@ def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
     @app.callback(Output(MapIds.OVERLAYS, "children"), Input(ControlIds.LAYERS, "value"))
     def draw_overlays(selected):
         return overlay_layers(selected or [], urls.zones)
-
-    @app.callback(
-        Output(PageIds.BENCH_NOOP_SINK, "data"),
-        Input(PageIds.BENCH_NOOP, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def bench_noop(n_clicks):
-        """Does nothing: the baseline round trip of bench/interactions.py."""
-        return n_clicks

@@ -113,7 +113,8 @@ def header(
 
 def bench_noop() -> html.Div:
     """A hidden button whose callback does nothing: the baseline of `bench/interactions.py`
-    (the cost of a Dash round trip through the auth gate, to compare real callbacks with)."""
+    (the cost of a Dash round trip through the auth gate, to compare real callbacks with),
+    on the page of the benchmark's server only (`Settings.bench_hooks`)."""
     return html.Div(
         [html.Button(id=PageIds.BENCH_NOOP, n_clicks=0), dcc.Store(id=PageIds.BENCH_NOOP_SINK)],
         hidden=True,
@@ -131,6 +132,7 @@ def page(
     logout_href: str,
     admin_href: str,
     password_href: str = "/password",
+    bench_hooks: bool = False,
 ) -> html.Div:
     return html.Div(
         [
@@ -163,7 +165,7 @@ def page(
                 className="atlas-main",
             ),
             html.Section(id=PageIds.COMPARE, className="compare-section"),
-            bench_noop(),
+            bench_noop() if bench_hooks else None,
         ],
         className="atlas-page",
     )
@@ -180,6 +182,7 @@ def layout_function(
     logout_href: str,
     admin_href: str,
     password_href: str = "/password",
+    bench_hooks: bool = False,
 ) -> Callable[[], html.Div]:
     """`app.layout`: `account()` gives the logged-in user's `Account` and `controls()` the
     default view they may see, both None outside a logged-in request (Dash validates the
@@ -196,6 +199,7 @@ def layout_function(
             logout_href=logout_href,
             admin_href=admin_href,
             password_href=password_href,
+            bench_hooks=bench_hooks,
         )
 
     return serve_layout

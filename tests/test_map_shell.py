@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from auth.scope import AccessScope, restricted_notice
+from layouts.ids import PageIds
 from layouts.shell import Account, layout_function
 from tests.conftest import client_login
 
@@ -80,3 +81,24 @@ def test_the_header_links_to_administration_as_auth_decides(
     ids = set(re.findall(r'"id": ?"([\w-]+)"', layout.text))
     assert ("admin-link" in ids) is linked
     assert {"print-notice", "logout-link"} <= ids
+
+
+def _dependency_outputs(app) -> set[str]:
+    client = app.server.test_client()
+    client_login(client, "mel-admin@atlas-demo.fr")
+    return {dependency["output"] for dependency in client.get("/_dash-dependencies").json}
+
+
+def test_the_benchmark_hook_is_not_in_the_portal(auth_app) -> None:
+    """The no-op callback and its button exist only on the benchmark's server."""
+    assert f"{PageIds.BENCH_NOOP_SINK}.data" not in _dependency_outputs(auth_app)
+    assert find(serve(None), PageIds.BENCH_NOOP) is None
+
+
+def test_the_benchmark_registers_its_hook(make_auth_app) -> None:
+    app = make_auth_app(bench_hooks=True)
+    assert f"{PageIds.BENCH_NOOP_SINK}.data" in _dependency_outputs(app)
+    client = app.server.test_client()
+    client_login(client, "mel-admin@atlas-demo.fr")
+    layout = client.get("/_dash-layout")
+    assert PageIds.BENCH_NOOP in set(re.findall(r'"id": ?"([\w-]+)"', layout.text))
