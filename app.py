@@ -12,8 +12,8 @@ from auth.access import NoAccess, current_account, current_scope
 from auth.outage import install_outage_answer
 from auth.scope import restricted_notice
 from callbacks import bench_noop, register_all
+from callbacks.explorer_state import initial_controls, territory_bounds
 from callbacks.map_geodata import register_geodata_routes
-from callbacks.permalink import initial_controls, territory_bounds
 from compression import install_gzip
 from config import Settings, load_settings
 from data.store import Store

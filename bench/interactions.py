@@ -10,7 +10,8 @@ POSTing to Dash's update endpoint exactly what the browser sends (payloads built
   and CSRF check: the baseline;
 - change indicator / change scale: the map restyle (hideout + legend), cycling through
   every (indicator, vintage) or scale, so the per-view cache never helps within a run;
-- state sync: the permalink callback that follows any control change;
+- state (control change): the one writer of the explorer state, after a control moved;
+- click zone (state): the same callback after a click on a zone;
 - click zone / open residence: the panel of a commune or IRIS / of a residence (secret
   ones included); zone clicks alternate communes and IRIS, each with the next (indicator,
   vintage), so that every request is a first view of its zone and of its IRIS ranking;
@@ -18,10 +19,11 @@ POSTing to Dash's update endpoint exactly what the browser sends (payloads built
   as a zone's panel appears (its own callback), for the same zones.
 
 Each callback's p50 and p95 are printed beside the no-op's, with the p95 ratio (target:
-within 3x). Then Chromium (Debian's) logs in and the time from submitting the login
-form to a drawn map (every commune path and the legend), and the bytes transferred for
-it, are measured with an empty cache (targets: 1.5 s, 1.5 MB); the same user logging in
-again after logging out (scripts in the browser's cache) is timed too.
+within 3x). Then
+Chromium (Debian's) logs in and the time from submitting the login form to a drawn map
+(every commune path and the legend), and the bytes transferred for it, are measured
+with an empty cache (targets: 1.5 s, 1.5 MB); the same user logging in again after
+logging out (scripts in the browser's cache) is timed too.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from typing import Any
 
 import duckdb
 
-from layouts.ids import PageIds, PanelIds
+from layouts.ids import ControlIds, MapIds, PageIds, PanelIds
 from local_server import free_port, gunicorn_command, wait_until_up
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -148,7 +150,8 @@ def _split_outputs(output: str) -> list[dict[str, str]]:
     result = []
     for part in parts:
         component, prop = part.rsplit(".", 1)
-        result.append({"id": component, "property": prop})
+        # a pattern-matching output (ALL): the page holds none of its components
+        result.append([] if component.startswith("{") else {"id": component, "property": prop})
     return result
 
 
@@ -169,8 +172,13 @@ def payload(dependency: dict, values: dict[str, Any], changed: list[str]) -> dic
     """The body the Dash renderer POSTs for this callback with these prop values."""
     outputs = _split_outputs(dependency["output"])
 
-    def filled(items: list[dict]) -> list[dict]:
-        return [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
+    def filled(items: list[dict]) -> list:
+        return [
+            # a pattern-matching input (ALL): the page holds none of its components
+            [] if item["id"].startswith("{") else
+            {**item, "value": values.get(f"{item['id']}.{item['property']}")}
+            for item in items
+        ]  # fmt: skip
 
     return {
         "output": dependency["output"],
@@ -207,73 +215,80 @@ def warehouse_samples(warehouse: Path) -> dict[str, list]:
 def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, Iterator[dict]]:
     """name -> endless iterator of payloads (each request a different view)."""
     noop = find_callback(dependencies, f"{PageIds.BENCH_NOOP_SINK}.data")
-    restyle = find_callback(dependencies, "..map-zones.url", "indicator-select")
-    sync = find_callback(dependencies, "..permalink.data")
-    panel = find_callback(dependencies, "panel.children")
+    update = find_callback(dependencies, f"..{PageIds.STATE}.data")
+    draw = find_callback(dependencies, f"..{MapIds.ZONES}.url")
+    panel = find_callback(dependencies, f"..{PageIds.PANEL}.children")
     residence_list = find_callback(
         dependencies,
         f'{{"code":["MATCH"],"scale":["MATCH"],"type":"{PanelIds.RESIDENCE_LIST_TYPE}"}}',
     )
     latest = max(year for _, year in samples["views"])
-    base = {
-        "scale-select.value": "commune",
-        "theme-select.value": "parc",
-        "indicator-select.value": "parc.vacancy_rate",
-        "year-select.value": latest,
-        "classing-select.value": "quantile",
-        "layers-select.value": [],
-        "selection.data": None,
-        "pinned.data": [],
-        "url.search": "",
-        "map.center": [50.63, 3.07],
-        "map.zoom": 11,
-        "map-view.data": None,
+    state = {
+        "scale": "commune",
+        "theme": "parc",
+        "indicator": "parc.vacancy_rate",
+        "year": latest,
+        "method": "quantile",
+        "overlays": [],
+        "selection": None,
+        "pinned": [],
+    }
+    controls = {
+        ControlIds.SCALE: "scale",
+        ControlIds.THEME: "theme",
+        ControlIds.INDICATOR: "indicator",
+        ControlIds.YEAR: "year",
+        ControlIds.CLASSES: "method",
+        ControlIds.LAYERS: "overlays",
     }
 
+    def values(**changes: Any) -> dict[str, Any]:
+        """The prop values the browser sends when the state is `state` with `changes`."""
+        current = {**state, **changes}
+        return {
+            **{f"{cid}.value": current[part] for cid, part in controls.items()},
+            f"{PageIds.STATE}.data": current,
+            f"{MapIds.MAP}.center": [50.63, 3.07],
+            f"{MapIds.MAP}.zoom": 11,
+        }
+
+    def of_view(indicator_id: str, year: int) -> dict[str, Any]:
+        return {"indicator": indicator_id, "year": year, "theme": indicator_id.split(".", 1)[0]}
+
     def noop_payloads() -> Iterator[dict]:
+        clicked = f"{PageIds.BENCH_NOOP}.n_clicks"
         for clicks in itertools.count(1):
-            clicked = f"{PageIds.BENCH_NOOP}.n_clicks"
             yield payload(noop, {clicked: clicks}, [clicked])
 
     def indicator_payloads() -> Iterator[dict]:
         for indicator_id, year in itertools.cycle(samples["views"]):
-            theme = indicator_id.split(".", 1)[0]
-            values = {
-                **base,
-                "indicator-select.value": indicator_id,
-                "year-select.value": year,
-                "theme-select.value": theme,
-            }
-            yield payload(restyle, values, ["indicator-select.value"])
+            yield payload(draw, values(**of_view(indicator_id, year)), [f"{PageIds.MAP_VIEW}.data"])
 
     def scale_payloads() -> Iterator[dict]:
         for scale, method in itertools.cycle(
             itertools.product(("commune", "iris", "qpv", "residence"), ("quantile", "jenks"))
         ):
-            values = {**base, "scale-select.value": scale, "classing-select.value": method}
-            yield payload(restyle, values, ["scale-select.value"])
+            changed = values(scale=scale, method=method)
+            yield payload(draw, changed, [f"{PageIds.MAP_VIEW}.data"])
 
-    def sync_payloads() -> Iterator[dict]:
+    def control_payloads() -> Iterator[dict]:
         for indicator_id, year in itertools.cycle(samples["views"]):
-            values = {
-                **base,
-                "indicator-select.value": indicator_id,
-                "year-select.value": year,
-                "theme-select.value": indicator_id.split(".", 1)[0],
-            }
-            yield payload(sync, values, ["indicator-select.value"])
+            changed = values(**of_view(indicator_id, year))
+            changed[f"{PageIds.STATE}.data"] = state  # the control moved, not yet the state
+            yield payload(update, changed, [f"{ControlIds.INDICATOR}.value"])
 
     def zone_payloads() -> Iterator[dict]:
         views = itertools.cycle(samples["views"])
         for (scale, code), (indicator_id, year) in zip(itertools.cycle(samples["zones"]), views):
-            values = {
-                **base,
-                "selection.data": {"scale": scale, "code": code},
-                "indicator-select.value": indicator_id,
-                "year-select.value": year,
-                "theme-select.value": indicator_id.split(".", 1)[0],
-            }
-            yield payload(panel, values, ["selection.data"])
+            changed = values(
+                selection={"scale": scale, "code": code}, **of_view(indicator_id, year)
+            )
+            yield payload(panel, changed, [f"{PageIds.SELECTED_VIEW}.data"])
+
+    def click_payloads() -> Iterator[dict]:
+        for scale, code in itertools.cycle(samples["zones"]):
+            changed = {**values(), f"{MapIds.CLICKED}.data": {"scale": scale, "code": code}}
+            yield payload(update, changed, [f"{MapIds.CLICKED}.data"])
 
     def residence_list_payloads() -> Iterator[dict]:
         for scale, code in itertools.cycle(samples["zones"]):
@@ -292,14 +307,15 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
 
     def residence_payloads() -> Iterator[dict]:
         for (code,) in itertools.cycle(samples["residences"]):
-            values = {**base, "selection.data": {"scale": "residence", "code": code}}
-            yield payload(panel, values, ["selection.data"])
+            changed = values(selection={"scale": "residence", "code": code})
+            yield payload(panel, changed, [f"{PageIds.SELECTED_VIEW}.data"])
 
     return {
         "noop": noop_payloads(),
         "change indicator": indicator_payloads(),
         "change scale": scale_payloads(),
-        "state sync (URL)": sync_payloads(),
+        "state (control change)": control_payloads(),
+        "click zone (state)": click_payloads(),
         "click zone (panel)": zone_payloads(),
         "zone residences (list)": residence_list_payloads(),
         "open residence (panel)": residence_payloads(),

@@ -1,6 +1,6 @@
 """The explorer's controls: scale, theme, indicator, year, classes, overlays, search.
 
-Options and values are filled by the state callback (`callbacks/permalink.py`) from the
+Options and values are filled by the state callback (`callbacks/explorer_state.py`) from the
 catalogue, the warehouse and the user's convention; here only the frame and the option
 builders, which are pure.
 """
@@ -14,13 +14,13 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from data.catalog import MAP_SCALES, SCALE_NAMES
 from layouts.choropleth import METHOD_LABELS
 from layouts.classification import METHODS
 from layouts.ids import ControlIds
-from layouts.map_state import MAP_SCALES, OVERLAY_LABELS, OVERLAYS, SCALE_LABELS
+from layouts.map_state import OVERLAY_LABELS, OVERLAYS
 
 SEARCH_PLACEHOLDER = "Rechercher une commune, un IRIS, un QPV, une résidence ou une adresse"
-SCALE_NOUNS = {"commune": "Commune", "iris": "IRIS", "qpv": "QPV", "residence": "Résidence"}
 
 
 def theme_options(themes: Iterable[str], labels: Mapping[str, str]) -> list[dict[str, str]]:
@@ -40,7 +40,8 @@ def year_options(years: Sequence[int]) -> list[dict[str, object]]:
 def search_option(scale: str, code: str, name: str, detail: str | None) -> dict[str, str]:
     """One search result: "IRIS — Épeule (Roubaix)"; the value is 'scale:code'."""
     suffix = f" ({detail})" if detail else ""
-    label = f"{SCALE_NOUNS.get(scale, scale)} — {name}{suffix}"
+    names = SCALE_NAMES.get(scale)
+    label = f"{names.one if names else scale} — {name}{suffix}"
     return {"label": label, "value": f"{scale}:{code}"}
 
 
@@ -74,7 +75,7 @@ def controls_bar(init: ControlsInit | None) -> html.Div:
                 "Échelle",
                 dbc.RadioItems(
                     id=ControlIds.SCALE,
-                    options=[{"label": SCALE_LABELS[s], "value": s} for s in MAP_SCALES],
+                    options=[{"label": SCALE_NAMES[s].many, "value": s} for s in MAP_SCALES],
                     value=init.scale,
                     inline=True,
                     className="btn-group scale-group",

@@ -12,10 +12,19 @@ class PageIds:
     """The page frame: location, stores, header and the containers of the views."""
 
     URL = "url"
+    # The explorer state (layouts/map_state.ViewState.to_data): its one owner.
+    STATE = "state"
+    # Derived from the state, never written otherwise: a load or back/forward's query
+    # string, the permalink to push, and the parts of the state that each drawing
+    # follows (a view store changes only when its part does).
+    NAVIGATION = "navigation"
     PERMALINK = "permalink"
+    PERMALINK_SINK = "permalink-sink"
     MAP_VIEW = "map-view"
-    SELECTION = "selection"
-    PINNED = "pinned"
+    SELECTED_VIEW = "selected-view"
+    FIGURES_VIEW = "figures-view"
+    PINNED_VIEW = "pinned-view"
+    OVERLAYS_VIEW = "overlays-view"
     PRINT_NOTICE = "print-notice"
     HEADER_PARTNER = "header-partner"
     DEMO_BANNER = "demo-banner"
@@ -51,6 +60,7 @@ class MapIds:
     OVERLAYS = "map-overlays"
     OVERLAY_PREFIX = "map-overlay-"  # + the overlay's name
     SELECTION = "map-selection"
+    CLICKED = "map-clicked"  # the zone or residence last clicked, {"scale", "code"}
     LEGEND = "legend"
     VIEWPORT_SINK = "viewport-sink"
 

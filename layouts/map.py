@@ -128,6 +128,7 @@ def atlas_map(
             leaflet,
             legend_box,
             dcc.Store(id=MapIds.VIEWPORT_SINK),
+            dcc.Store(id=MapIds.CLICKED),
         ],
         className="map-wrap",
     )

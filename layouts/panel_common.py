@@ -23,7 +23,7 @@ GRAPH_CONFIG = {"displayModeBar": False}
 
 
 def select_link(scale: str, code: str, text: str, **kwargs: Any) -> html.Button:
-    """A link-styled button that opens a zone or a residence (writes `selection`)."""
+    """A link-styled button that opens a zone or a residence (the state selects it)."""
     return html.Button(
         text,
         id={"type": PanelIds.SELECT_LINK_TYPE, "scale": scale, "code": code},

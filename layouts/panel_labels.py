@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCALE_LABELS = {
-    "epci": "EPCI",
-    "commune": "Commune",
-    "iris": "IRIS",
-    "qpv": "Quartier prioritaire (QPV)",
-    "residence": "Résidence",
-}
-SIZE_CLASS_LABELS = {
-    "<11": "Moins de 11 logements",
-    "11-49": "De 11 à 49 logements",
-    "50-199": "De 50 à 199 logements",
-    "200+": "200 logements ou plus",
-}
+from data.catalog import SCALE_NAMES, SIZE_CLASSES
+
+SIZE_CLASS_LABELS = {size.code: size.label for size in SIZE_CLASSES}
 OCCUPATION_OUT_OF_PERIMETER_TEXT = "Votre convention ne couvre pas l'occupation de cette résidence."
 ZONE_OF_ONE_RESIDENCE_TEXT = (
     "L'occupation de cette zone est en fait celle d'une seule résidence (les autres y "
@@ -50,10 +40,16 @@ def secret_residence_text(threshold: int) -> str:
     )
 
 
+def scale_name(scale: str) -> str:
+    """The full name of a scale, shown beside a zone's own name."""
+    names = SCALE_NAMES.get(scale)
+    return names.full if names else scale
+
+
 def level_name(scale: str, name: str) -> str:
     """A column header: "Résidence", the EPCI by its short name, other zones by their own."""
     if scale == "residence":
-        return SCALE_LABELS["residence"]
+        return scale_name("residence")
     return "MEL" if scale == "epci" and name.startswith("Métropole Européenne de Lille") else name
 
 

@@ -29,11 +29,11 @@ from layouts.panel_common import (
 from layouts.panel_labels import (
     KEY_FIGURES,
     PIN_TEXT,
-    SCALE_LABELS,
     UNPIN_TEXT,
     ZONE_CHARTS,
     ZONE_OF_ONE_RESIDENCE_TEXT,
     level_name,
+    scale_name,
     secret_residence_text,
 )
 
@@ -74,7 +74,7 @@ def zone_header(summary: ZoneSummary, pinned: bool) -> html.Header:
         ]
     return html.Header(
         [
-            dbc.Badge(SCALE_LABELS.get(zone.scale, zone.scale), color="secondary"),
+            dbc.Badge(scale_name(zone.scale), color="secondary"),
             html.H2(zone.name, className="panel-title"),
             html.Div(
                 [html.Span(f"Code {zone.code}", className="text-muted"), *parent],

@@ -121,6 +121,21 @@ def bench_noop() -> html.Div:
     )
 
 
+def state_stores() -> list[dcc.Store]:
+    """The explorer state, set once the URL is read, and the stores derived from it."""
+    derived = (
+        PageIds.NAVIGATION,
+        PageIds.PERMALINK,
+        PageIds.PERMALINK_SINK,
+        PageIds.MAP_VIEW,
+        PageIds.SELECTED_VIEW,
+        PageIds.FIGURES_VIEW,
+        PageIds.PINNED_VIEW,
+        PageIds.OVERLAYS_VIEW,
+    )
+    return [dcc.Store(id=PageIds.STATE), *(dcc.Store(id=store_id) for store_id in derived)]
+
+
 def page(
     *,
     controls: ControlsInit | None,
@@ -137,10 +152,7 @@ def page(
     return html.Div(
         [
             dcc.Location(id=PageIds.URL, refresh=False),
-            dcc.Store(id=PageIds.PERMALINK),
-            dcc.Store(id=PageIds.MAP_VIEW),
-            dcc.Store(id=PageIds.SELECTION, data=None),
-            dcc.Store(id=PageIds.PINNED, data=[]),
+            *state_stores(),
             print_notice(account.notice) if account else None,
             header(account, logout_href, admin_href, password_href),
             demo_banner() if demo else None,

@@ -1,43 +1,14 @@
-"""Pinning rules and the comparison view, from small in-memory values."""
+"""The comparison view, from small in-memory values."""
 
 from __future__ import annotations
 
 from dash import dcc
 
 from data.store import Measure, ZoneRef
-from layouts.compare import clean_pinned, compare_view, toggle_pinned, unpin
+from layouts.compare import compare_view
 from layouts.ids import CompareIds
-from layouts.panel_labels import COMPARE_EMPTY_TEXT, PIN_LIMIT_TEXT
+from layouts.panel_labels import COMPARE_EMPTY_TEXT
 from tests.test_panel_layouts import ids_of, text_of, walk
-
-ROUBAIX = {"scale": "commune", "code": "59512"}
-LILLE = {"scale": "commune", "code": "59350"}
-IRIS = {"scale": "iris", "code": "595120101"}
-QPV = {"scale": "qpv", "code": "QN05901M"}
-
-
-def test_pinning_adds_then_a_second_click_removes() -> None:
-    pinned, message = toggle_pinned([], "commune", "59512")
-    assert (pinned, message) == ([ROUBAIX], None)
-    pinned, message = toggle_pinned(pinned, "commune", "59512")
-    assert (pinned, message) == ([], None)
-
-
-def test_a_fifth_pin_is_refused_with_a_french_message() -> None:
-    four = [ROUBAIX, LILLE, IRIS, QPV]
-    pinned, message = toggle_pinned(four, "commune", "59128")
-    assert pinned == four
-    assert message == PIN_LIMIT_TEXT
-
-
-def test_tampered_pins_are_dropped() -> None:
-    raw = [ROUBAIX, ROUBAIX, {"scale": "residence", "code": "R1"}, {"scale": "commune"},
-           "59350", {"scale": "commune", "code": "x" * 300}, LILLE, IRIS, QPV,
-           {"scale": "commune", "code": "59128"}]  # fmt: skip
-    assert clean_pinned(raw) == [ROUBAIX, LILLE, IRIS, QPV]
-    assert clean_pinned({"scale": "commune"}) == []
-    assert unpin([ROUBAIX, LILLE], "commune", "59512") == [LILLE]
-    assert toggle_pinned([], "residence", "R1") == ([], None)
 
 
 def zone(scale: str, code: str, name: str) -> ZoneRef:
