@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
@@ -185,6 +186,57 @@ def control_values(state: ViewState) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Step:
+    """The state after an event, where the map flies to, whether a pin was refused."""
+
+    state: ViewState
+    viewport: dict[str, Any] | None = None
+    refused: bool = False
+
+
+def next_state(
+    store: Store,
+    context: StateContext,
+    trigger: str | dict[str, str],
+    events: dict[str, Any],
+    previous: ViewState | None,
+) -> Step | None:
+    """The state an event leads to from `previous` (None: a load or back/forward, where
+    the URL's state wins and its view is flown to); None when a search result is gone."""
+    if previous is None:
+        state = parse_query((events["navigation"] or {}).get("search"), context)
+        if state.centre is None:
+            return Step(state)
+        return Step(state, {"center": list(state.centre), "zoom": state.zoom})
+    if trigger in CONTROLS.values():
+        controls = events["controls"]
+        return Step(
+            resolve(context, **controls, selection=previous.selection, pinned=previous.pinned)
+        )
+    if trigger == MapIds.CLICKED:
+        return Step(changed(previous, context, selection=feature_from_data(events["clicked"])))
+    if trigger == ControlIds.SEARCH:
+        # fly to the chosen place and select it; the box is emptied for the next search
+        # (the panel names what is selected)
+        chosen = parse_feature(events["searched"])
+        if chosen is None:
+            raise PreventUpdate
+        viewport = viewport_of_place(store, chosen.scale, chosen.code)
+        if viewport is None:
+            return None
+        return Step(changed(previous, context, selection=chosen), viewport)
+    button = _clicked_pattern()
+    zone = feature_from_data(button)
+    if zone is None:
+        raise PreventUpdate
+    if button["type"] == PanelIds.SELECT_LINK_TYPE:
+        return Step(changed(previous, context, selection=zone))
+    if button["type"] == PanelIds.PIN_BUTTON_TYPE:
+        return Step(*toggle_pin(previous, context, zone))
+    return Step(changed(previous, context, pinned=[p for p in previous.pinned if p != zone]))
+
+
 def _clicked_pattern() -> dict[str, str]:
     """The pattern id of the panel button that fired, if it was really clicked (a button
     re-rendered with the panel also fires, with no clicks)."""
@@ -232,43 +284,20 @@ def register(app: Dash, store: Store) -> None:
     def update_state(
         navigation, controls, clicked, searched, links, pins, unpins, data, centre, zoom
     ) -> dict[str, Any]:
+        """`links`, `pins` and `unpins` are read from the id of the button that fired."""
         context = state_context(store, current_scope())
         trigger = ctx.triggered_id
         previous = None if trigger == PageIds.NAVIGATION else state_from_data(data, context)
-        viewport: Any = no_update
-        refused = False
-        if previous is None:
-            # a load or back/forward: the URL's state wins, and its view is flown to
-            state = parse_query((navigation or {}).get("search"), context)
-            if state.centre is not None:
-                viewport = {"center": list(state.centre), "zoom": state.zoom}
-        elif trigger in CONTROLS.values():
-            state = resolve(
-                context, **controls, selection=previous.selection, pinned=previous.pinned
-            )
-        elif trigger == MapIds.CLICKED:
-            state = changed(previous, context, selection=feature_from_data(clicked))
-        elif trigger == ControlIds.SEARCH:
-            # fly to the chosen place and select it; the box is emptied for the next
-            # search (the panel names what is selected)
-            chosen = parse_feature(searched)
-            if chosen is None:
-                raise PreventUpdate
-            viewport = viewport_of_place(store, chosen.scale, chosen.code)
-            if viewport is None:
-                return {**_unchanged(), "search": None}
-            state = changed(previous, context, selection=chosen)
-        else:
-            button = _clicked_pattern()
-            zone = feature_from_data(button)
-            if zone is None:
-                raise PreventUpdate
-            if button["type"] == PanelIds.SELECT_LINK_TYPE:
-                state = changed(previous, context, selection=zone)
-            elif button["type"] == PanelIds.PIN_BUTTON_TYPE:
-                state, refused = toggle_pin(previous, context, zone)
-            else:
-                state = changed(previous, context, pinned=[p for p in previous.pinned if p != zone])
+        events = {
+            "navigation": navigation,
+            "controls": controls,
+            "clicked": clicked,
+            "searched": searched,
+        }
+        step = next_state(store, context, trigger, events, previous)
+        if step is None:  # a search result that no longer exists: only the box is emptied
+            return {**_unchanged(), "search": None}
+        state = step.state
         return {
             "state": state.to_data(),
             # a state read from the URL is not pushed back to it
@@ -280,9 +309,9 @@ def register(app: Dash, store: Store) -> None:
                 for name, value in control_values(state).items()
             },
             "options": _options(state, previous, context),
-            "viewport": viewport,
+            "viewport": step.viewport or no_update,
             "search": None if trigger == ControlIds.SEARCH else no_update,
-            "pin_messages": _pin_messages(state, previous, refused),
+            "pin_messages": _pin_messages(state, previous, step.refused),
         }
 
 
