@@ -226,24 +226,16 @@ def next_state(
         if viewport is None:
             return None
         return Step(changed(previous, context, selection=chosen), viewport)
-    button = _clicked_pattern()
-    zone = feature_from_data(button)
-    if zone is None:
+    # a button of the panel or the comparison, by its pattern id
+    zone = feature_from_data(trigger)
+    if zone is None or not isinstance(trigger, dict):
         raise PreventUpdate
-    if button["type"] == PanelIds.SELECT_LINK_TYPE:
+    if trigger["type"] == PanelIds.SELECT_LINK_TYPE:
         return Step(changed(previous, context, selection=zone))
-    if button["type"] == PanelIds.PIN_BUTTON_TYPE:
-        return Step(*toggle_pin(previous, context, zone))
+    if trigger["type"] == PanelIds.PIN_BUTTON_TYPE:
+        state, refused = toggle_pin(previous, context, zone)
+        return Step(state, refused=refused)
     return Step(changed(previous, context, pinned=[p for p in previous.pinned if p != zone]))
-
-
-def _clicked_pattern() -> dict[str, str]:
-    """The pattern id of the panel button that fired, if it was really clicked (a button
-    re-rendered with the panel also fires, with no clicks)."""
-    trigger = ctx.triggered_id
-    if not isinstance(trigger, dict) or not ctx.triggered[0].get("value"):
-        raise PreventUpdate
-    return trigger
 
 
 def _pattern(type_: str, prop: str, kind: type[Input] | type[Output]) -> Any:
@@ -285,8 +277,10 @@ def register(app: Dash, store: Store) -> None:
         navigation, controls, clicked, searched, links, pins, unpins, data, centre, zoom
     ) -> dict[str, Any]:
         """`links`, `pins` and `unpins` are read from the id of the button that fired."""
-        context = state_context(store, current_scope())
         trigger = ctx.triggered_id
+        if isinstance(trigger, dict) and not ctx.triggered[0].get("value"):
+            raise PreventUpdate  # a button re-rendered with its panel, not clicked
+        context = state_context(store, current_scope())
         previous = None if trigger == PageIds.NAVIGATION else state_from_data(data, context)
         events = {
             "navigation": navigation,

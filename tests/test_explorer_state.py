@@ -10,7 +10,7 @@ import pytest
 from auth.scope import AccessScope
 from callbacks.explorer_state import control_values, next_state, state_context
 from data.store import Store
-from layouts.ids import ControlIds, MapIds, PageIds
+from layouts.ids import CompareIds, ControlIds, MapIds, PageIds, PanelIds
 from layouts.map_state import Feature
 
 MEL = AccessScope("MEL-1", "MEL", "mel", frozenset({"parc", "occupation"}))
@@ -54,3 +54,21 @@ def test_a_search_result_selects_and_flies_to_it(store: Store) -> None:
     assert step.viewport is not None and step.viewport["transition"] == "flyToBounds"
     gone = next_state(store, context, ControlIds.SEARCH, {"searched": "commune:00000"}, start)
     assert gone is None
+
+
+def test_panel_buttons_select_pin_and_unpin(store: Store) -> None:
+    context = state_context(store, MEL)
+    state = next_state(store, context, PageIds.NAVIGATION, {"navigation": None}, None).state
+    link = {"type": PanelIds.SELECT_LINK_TYPE, **ROUBAIX.to_data()}
+    assert next_state(store, context, link, {}, state).state.selection == ROUBAIX
+    for code in ("59350", "59512", "59599", "59650"):
+        pin = {"type": PanelIds.PIN_BUTTON_TYPE, "scale": "commune", "code": code}
+        step = next_state(store, context, pin, {}, state)
+        assert not step.refused and step.viewport is None
+        state = step.state
+    assert len(state.pinned) == 4
+    fifth = {"type": PanelIds.PIN_BUTTON_TYPE, "scale": "commune", "code": "59128"}
+    refused = next_state(store, context, fifth, {}, state)
+    assert refused.refused and refused.state == state and refused.viewport is None
+    unpin = {"type": CompareIds.UNPIN_BUTTON_TYPE, **ROUBAIX.to_data()}
+    assert ROUBAIX not in next_state(store, context, unpin, {}, state).state.pinned
