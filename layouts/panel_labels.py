@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from data.catalog import SCALE_NAMES, SIZE_CLASSES
+from layouts.map_state import MAX_PINNED
 
 SIZE_CLASS_LABELS = {size.code: size.label for size in SIZE_CLASSES}
 OCCUPATION_OUT_OF_PERIMETER_TEXT = "Votre convention ne couvre pas l'occupation de cette résidence."
@@ -19,14 +20,13 @@ NO_SELECTION_TEXT = (
     "Cliquez sur une zone ou une résidence de la carte, ou cherchez-la, pour afficher sa fiche."
 )
 UNKNOWN_SELECTION_TEXT = "Cette zone ou cette résidence n'existe pas dans les données."
-PIN_LIMIT = 4
 PIN_LIMIT_TEXT = (
-    f"Vous comparez déjà {PIN_LIMIT} zones : retirez-en une avant d'en épingler une autre."
+    f"Vous comparez déjà {MAX_PINNED} zones : retirez-en une avant d'en épingler une autre."
 )
 PIN_TEXT = "Épingler pour comparer"
 UNPIN_TEXT = "Retirer de la comparaison"
 COMPARE_EMPTY_TEXT = (
-    f"Épinglez jusqu'à {PIN_LIMIT} zones depuis leur fiche pour comparer leurs chiffres clés."
+    f"Épinglez jusqu'à {MAX_PINNED} zones depuis leur fiche pour comparer leurs chiffres clés."
 )
 
 
