@@ -11,8 +11,8 @@ from auth.access import NoAccess, current_account, current_scope
 from auth.outage import install_outage_answer
 from auth.scope import restricted_notice
 from auth.setup import init_auth
-from callbacks import register_all
-from callbacks.permalink import initial_controls, territory_bounds
+from callbacks import bench_noop, register_all
+from callbacks.explorer_state import initial_controls, territory_bounds
 from compression import install_gzip
 from config import Settings, load_settings
 from data.store.store import Store
@@ -50,8 +50,11 @@ def create_app(settings: Settings) -> Dash:
         logout_href=app.get_relative_path("/logout"),
         admin_href=app.get_relative_path("/admin"),
         password_href=app.get_relative_path("/password"),
+        bench_hooks=settings.bench_hooks,
     )
     register_all(app, store, geodata_urls)
+    if settings.bench_hooks:
+        bench_noop.register(app)
     prefix = app.config.routes_pathname_prefix
     install_gzip(app.server, (f"{prefix}_dash-component-suites/", f"{prefix}assets/"))
     # Dash completes its set-up during the first request it serves; a cold gunicorn worker

@@ -9,7 +9,8 @@
  * n not available, r outside the convention, - no row), labels: ["12,3 %", "", …],
  * palette: ["#rrggbb" by class], colors: {mark: "#rrggbb"}, texts: {mark: text,
  * secret_residence (residences: the one text of a secret residence)},
- * title: "Taux de vacance (2024)"}.
+ * title: "Taux de vacance (2024)"}; residences also get radii: {size class: pixels}
+ * (data/catalog.py SIZE_CLASSES).
  */
 (function () {
     "use strict";
@@ -17,7 +18,6 @@
     var NO_DATA_FILL = "#ffffff";
     var OUTLINE = "#4a5560";
     var SELECTED = "#d7301f";
-    var RESIDENCE_RADIUS = {"<11": 4, "11-49": 6, "50-199": 8, "200+": 11};
     var OVERLAY_STYLES = {
         qpv: {color: "#c51b7d", weight: 2, dashArray: "5 4", fill: false, opacity: 0.9},
         iris: {color: "#6b6b6b", weight: 0.7, fill: false, opacity: 0.8},
@@ -100,7 +100,7 @@
         var fill = fillOf(props, hideoutOf(context));
         return window.L.circleMarker(latlng, {
             className: "atlas-residence" + (props.secret ? " atlas-residence-secret" : ""),
-            radius: RESIDENCE_RADIUS[props.size] || 5,
+            radius: (hideoutOf(context).radii || {})[props.size] || 5,
             fillColor: fill || NO_DATA_FILL,
             fillOpacity: 0.9,
             color: "#263238",
@@ -157,6 +157,25 @@
         selectionPoint: selectionPoint
     });
 
+    /* The part of the explorer state a view store follows (callbacks/explorer_state.py
+       PROJECTIONS): set only when that part changed, so that only the drawings that
+       depend on it are asked for again. */
+    function project(state, view, parts) {
+        if (!state) {
+            return window.dash_clientside.no_update;
+        }
+        var picked = {};
+        parts.forEach(function (part) {
+            picked[part] = state[part] === undefined ? null : state[part];
+        });
+        if (view && JSON.stringify(view) === JSON.stringify(picked)) {
+            return window.dash_clientside.no_update;
+        }
+        return picked;
+    }
+
+    window.atlasState = {project: project};
+
     /* Clientside callbacks (no server round trip). */
     /* The same characters left unescaped as layouts/map_state.to_query. */
     function readable(params) {
@@ -172,7 +191,8 @@
             window.location.pathname + "?" + readable(params));
     }
 
-    /* The state we pushed last, without centre and zoom (which pan and zoom rewrite). */
+    /* The state we pushed last, without centre and zoom (which pan and zoom rewrite),
+       until `url` reports it back. */
     var lastPushed = null;
 
     function withoutViewport(search) {
@@ -184,32 +204,27 @@
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         atlas: {
-            /* Back/forward: fly to the centre and zoom of the history entry (our own
-               pushes, which keep the current view, are not moves). */
-            restoreViewport: function () {
-                if (withoutViewport(window.location.search) === lastPushed) {
+            /* A load or back/forward hands the query string to the state callback
+               (callbacks/explorer_state.py); our own push, which `url` is told about,
+               is not read back. */
+            navigated: function (search) {
+                if (lastPushed !== null && withoutViewport(search || "") === lastPushed) {
+                    lastPushed = null;
                     return window.dash_clientside.no_update;
                 }
-                var params = new URLSearchParams(window.location.search);
-                var centre = (params.get("centre") || "").split(",").map(Number);
-                var zoom = Number(params.get("zoom"));
-                if (centre.length !== 2 || !centre.every(isFinite) || !zoom) {
-                    return window.dash_clientside.no_update;
-                }
-                return {center: centre, zoom: zoom};
+                return {search: search || "", at: Date.now()};
             },
-            /* A click on a zone or a residence (not a cluster) selects it. */
-            selectFromClick: function (zoneClick, residenceClick) {
+            /* A click on a zone or a residence (not a cluster): what was clicked. */
+            selectFromClick: function () {
                 var ctx = window.dash_clientside.callback_context;
-                var trigger = ctx.triggered.length ? ctx.triggered[0].prop_id : "";
-                var click = trigger.indexOf("map-residences") === 0 ? residenceClick : zoneClick;
+                var click = ctx.triggered.length ? ctx.triggered[0].value : null;
                 var props = click && click.properties;
                 if (!props || props.cluster || !props.code || !props.scale) {
                     return window.dash_clientside.no_update;
                 }
                 return {scale: props.scale, code: props.code};
             },
-            /* A new state of the explorer (query string built by callbacks/permalink.py)
+            /* A new state of the explorer (query string built by callbacks/explorer_state.py)
                becomes a history entry; `url` (dcc.Location) is told, so that the back
                button finds it up to date. */
             pushPermalink: function (query) {

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import compare, map_selection, map_style, panel, permalink
+from callbacks import compare, explorer_state, map_selection, map_style, panel
 from data.store.store import Store
 from routes.geodata import GeodataUrls
 
 
 def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:
-    permalink.register(app, store)
+    explorer_state.register(app, store)
     map_style.register(app, store, urls)
     map_selection.register(app, store, urls)
     panel.register(app, store)

@@ -1,73 +1,52 @@
-"""The comparison's callbacks: pin and unpin zones, render the pinned zones side by side."""
+"""The comparison's callback: render the pinned zones side by side.
+
+Pins and unpins change the explorer state (`callbacks/explorer_state.py`), which the
+comparison follows."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
-from dash.exceptions import PreventUpdate
+from dash import Dash, Input, Output, State
 
 from auth.access import current_scope
-from callbacks.panel import clean_indicator, clean_year
+from callbacks.explorer_state import current_state
+from callbacks.panel import clean_year
 from data.scope import AccessScope
 from data.store.store import Store
-from layouts.compare import clean_pinned, compare_view, pin_limit_alert, toggle_pinned, unpin
-from layouts.panel_common import PIN_BUTTON, PIN_MESSAGE, UNPIN_BUTTON
+from layouts.compare import compare_view
+from layouts.ids import PageIds
+from layouts.map_state import Feature
 
 
 def compare_content(
-    store: Store, scope: AccessScope, pinned: Any, indicator_id: Any, year: Any
+    store: Store,
+    scope: AccessScope,
+    pinned: Sequence[Feature],
+    indicator: str | None,
+    year: int | None,
 ) -> Any:
     """The pinned zones' key figures beside the EPCI's, as the scope allows."""
-    zones = [(zone["scale"], zone["code"]) for zone in clean_pinned(pinned)]
+    zones = [(zone.scale, zone.code) for zone in pinned]
     vintage = clean_year(year, store)
     epci = store.epci
     wanted = [*zones, (epci.scale, epci.code)] if epci else zones
     rows = store.compare_rows(wanted, vintage, scope)
     reference = rows.pop() if epci and rows and rows[-1][0] == epci else None
-    return compare_view(
-        rows, reference=reference, indicator_id=clean_indicator(indicator_id), year=vintage
-    )
-
-
-def _clicked() -> dict[str, str]:
-    """The pattern id of the button that fired the callback, if it was really clicked."""
-    trigger = ctx.triggered_id
-    if not isinstance(trigger, dict) or not ctx.triggered[0].get("value"):
-        raise PreventUpdate
-    return trigger
+    return compare_view(rows, reference=reference, indicator_id=indicator, year=vintage)
 
 
 def register(app: Dash, store: Store) -> None:
     @app.callback(
-        Output("compare", "children"),
-        Input("pinned", "data"),
-        Input("indicator-select", "value"),
-        Input("year-select", "value"),
+        Output(PageIds.COMPARE, "children"),
+        Input(PageIds.PINNED_VIEW, "data"),
+        Input(PageIds.FIGURES_VIEW, "data"),
+        State(PageIds.STATE, "data"),
+        prevent_initial_call=True,  # the view stores are set once the URL is read
     )
-    def render_compare(pinned: Any, indicator_id: Any, year: Any) -> Any:
-        return compare_content(store, current_scope(), pinned, indicator_id, year)
-
-    @app.callback(
-        Output("pinned", "data", allow_duplicate=True),
-        Output({"type": PIN_MESSAGE, "scale": ALL, "code": ALL}, "children"),
-        Input({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "n_clicks"),
-        State("pinned", "data"),
-        prevent_initial_call=True,
-    )
-    def toggle_pin(_clicks: list[int | None], pinned: Any) -> tuple[Any, list]:
-        button = _clicked()
-        zones, message = toggle_pinned(pinned, str(button.get("scale")), str(button.get("code")))
-        alerts = [pin_limit_alert(message) for _ in ctx.outputs_list[1]]
-        # A refused pin leaves `pinned` untouched, so the message is not cleared at once.
-        return (no_update if message else zones), alerts
-
-    @app.callback(
-        Output("pinned", "data", allow_duplicate=True),
-        Input({"type": UNPIN_BUTTON, "scale": ALL, "code": ALL}, "n_clicks"),
-        State("pinned", "data"),
-        prevent_initial_call=True,
-    )
-    def unpin_zone(_clicks: list[int | None], pinned: Any) -> list[dict[str, str]]:
-        button = _clicked()
-        return unpin(pinned, str(button.get("scale")), str(button.get("code")))
+    def render_compare(_pinned: Any, _figures: Any, data: Any) -> Any:
+        state = current_state(store, data)
+        return compare_content(
+            store, current_scope(), state.pinned, state.indicator or None, state.year
+        )

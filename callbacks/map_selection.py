@@ -1,37 +1,23 @@
-"""Selecting on the map: click, search box, highlight of the selection, overlays.
+"""The search box's results and the overlays.
 
-A click selects client side (no round trip); the search box asks the store and flies
-to what was chosen. The `selection` store is what the PANEL engineer's callbacks read.
+Choosing a result changes the explorer state (`callbacks/explorer_state.py`), which
+flies to it and selects it.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
+from callbacks.explorer_state import current_state
 from data.store.store import Store
 from layouts.controls import search_option
+from layouts.ids import ControlIds, MapIds, PageIds
 from layouts.map import overlay_layers
-from layouts.map_state import feature_from_data, parse_feature
+from layouts.map_state import parse_feature
 from routes.geodata import GeodataUrls
 
 SEARCH_LIMIT = 12
-RESIDENCE_ZOOM = 17
-
-
-def viewport_of_place(store: Store, scale: str, code: str) -> dict[str, Any] | None:
-    """Fly to a zone's bounds, or close to a residence."""
-    place = store.place(scale, code)
-    if place is None:
-        return None
-    if scale == "residence":
-        return {"center": [place.lat, place.lon], "zoom": RESIDENCE_ZOOM, "transition": "flyTo"}
-    return {
-        "bounds": [[place.min_lat, place.min_lon], [place.max_lat, place.max_lon]],
-        "transition": "flyToBounds",
-    }
 
 
 def search_options(store: Store, text: str | None, keep: str | None) -> list[dict[str, str]]:
@@ -47,44 +33,10 @@ def search_options(store: Store, text: str | None, keep: str | None) -> list[dic
 
 
 def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
-    app.clientside_callback(
-        ClientsideFunction(namespace="atlas", function_name="selectFromClick"),
-        Output("selection", "data", allow_duplicate=True),
-        Input("map-zones", "clickData"),
-        Input("map-residences", "clickData"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        ClientsideFunction(namespace="atlas", function_name="pushPermalink"),
-        Output("viewport-sink", "data", allow_duplicate=True),
-        Input("permalink", "data"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        ClientsideFunction(namespace="atlas", function_name="restoreViewport"),
-        Output("map", "viewport", allow_duplicate=True),
-        Input("url", "search"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        ClientsideFunction(namespace="atlas", function_name="rememberViewport"),
-        Output("viewport-sink", "data"),
-        Input("map", "center"),
-        Input("map", "zoom"),
-        prevent_initial_call=True,
-    )
-
-    @app.callback(Output("map-selection", "data"), Input("selection", "data"))
-    def highlight_selection(selection):
-        chosen = feature_from_data(selection)
-        if chosen is None:
-            return None
-        return store.selection_feature(chosen.scale, chosen.code)
-
     @app.callback(
-        Output("search-input", "options"),
-        Input("search-input", "search_value"),
-        State("search-input", "value"),
+        Output(ControlIds.SEARCH, "options"),
+        Input(ControlIds.SEARCH, "search_value"),
+        State(ControlIds.SEARCH, "value"),
         prevent_initial_call=True,
     )
     def find_places(text, chosen):
@@ -93,32 +45,10 @@ def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
         return search_options(store, text, chosen)
 
     @app.callback(
-        Output("selection", "data", allow_duplicate=True),
-        Output("map", "viewport", allow_duplicate=True),
-        Output("search-input", "value"),
-        Input("search-input", "value"),
-        prevent_initial_call=True,
+        Output(MapIds.OVERLAYS, "children"),
+        Input(PageIds.OVERLAYS_VIEW, "data"),
+        State(PageIds.STATE, "data"),
+        prevent_initial_call=True,  # the view store is set once the URL is read
     )
-    def go_to_place(value):
-        """Fly to the chosen place and select it; the box is emptied for the next search
-        (the panel names what is selected)."""
-        chosen = parse_feature(value)
-        if chosen is None:
-            raise PreventUpdate
-        viewport = viewport_of_place(store, chosen.scale, chosen.code)
-        if viewport is None:
-            return no_update, no_update, None
-        return chosen.to_data(), viewport, None
-
-    @app.callback(Output("map-overlays", "children"), Input("layers-select", "value"))
-    def draw_overlays(selected):
-        return overlay_layers(selected or [], urls.zones)
-
-    @app.callback(
-        Output("bench-noop-sink", "data"),
-        Input("bench-noop", "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def bench_noop(n_clicks):
-        """Does nothing: the baseline round trip of bench/interactions.py."""
-        return n_clicks
+    def draw_overlays(_view, data):
+        return overlay_layers(current_state(store, data).overlays, urls.zones)

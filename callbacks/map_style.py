@@ -12,17 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from dash import Dash, Input, Output, State, html
-from dash.exceptions import PreventUpdate
 
 from auth.access import current_scope
-from callbacks.permalink import state_context
-from data.catalog import CATALOG
+from callbacks.explorer_state import current_state
+from data.catalog import CATALOG, MAP_SCALES, SIZE_CLASSES
 from data.scope import AccessScope
 from data.store.store import Store
 from layouts.choropleth import SECRET_LABEL, Choropleth, build_choropleth
 from layouts.classification import DEFAULT_METHOD, METHODS
+from layouts.ids import MapIds, PageIds
 from layouts.legend import empty_legend, legend_component
-from layouts.map_state import MAP_SCALES, parse_query
 from layouts.panel_labels import secret_residence_text
 from routes.geodata import GeodataUrls
 
@@ -47,10 +46,22 @@ def secret_text(scale: str, theme: str, threshold: int) -> str:
     return f"{SECRET_LABEL} (moins de {threshold} {unit}, ou secret secondaire)"
 
 
-def choropleth(
+@dataclass(frozen=True)
+class View:
+    """One view of the map: the classified values, and what the browser draws of them."""
+
+    choropleth: Choropleth
+    drawing: Drawing
+
+
+def map_view(
     store: Store, scope: AccessScope, scale: str, indicator_id: str, year: int, method: str
-) -> Choropleth | None:
-    """The classified values, or None when this indicator cannot be shown here."""
+) -> View | None:
+    """The view, or None when this indicator cannot be shown here.
+
+    The one place the callbacks ask whether a view depends on the convention's perimeter
+    (the store decides): such a view is classified and drawn for this request, never
+    shared between users; any other is drawn once per process for every signatory."""
     indicator = CATALOG.get(indicator_id or "")
     if (
         indicator is None
@@ -61,19 +72,30 @@ def choropleth(
         return None
     method = method if method in METHODS else DEFAULT_METHOD
     if store.depends_on_perimeter(scale, indicator.id, year):
-        # depends on the convention's perimeter: never shared between users
         rows = store.map_values(scale, indicator.id, year, scope)
-        return _classify(store, scale, indicator.id, year, method, rows)
-    return _shared_choropleth(store, scale, indicator.id, year, method)
+        return _view(store, scale, indicator.id, year, method, rows)
+    return _shared_view(store, scale, indicator.id, year, method)
+
+
+def choropleth(
+    store: Store, scope: AccessScope, scale: str, indicator_id: str, year: int, method: str
+) -> Choropleth | None:
+    """The classified values, or None when this indicator cannot be shown here."""
+    view = map_view(store, scope, scale, indicator_id, year, method)
+    return view.choropleth if view else None
 
 
 @functools.lru_cache(maxsize=256)
-def _shared_choropleth(
-    store: Store, scale: str, indicator_id: str, year: int, method: str
-) -> Choropleth:
-    """Values every granted signatory sees alike: each view is classified once."""
+def _shared_view(store: Store, scale: str, indicator_id: str, year: int, method: str) -> View:
+    """A view every granted signatory sees alike is classified and drawn once per process
+    (Dash only reads what a callback returns)."""
     rows = store.shared_map_values(scale, indicator_id, year)
-    return _classify(store, scale, indicator_id, year, method, rows)
+    return _view(store, scale, indicator_id, year, method, rows)
+
+
+def _view(store: Store, scale: str, indicator_id: str, year: int, method: str, rows: list) -> View:
+    result = _classify(store, scale, indicator_id, year, method, rows)
+    return View(result, drawing(store, result, scale, CATALOG[indicator_id].theme))
 
 
 def _classify(
@@ -104,15 +126,8 @@ def drawing(store: Store, result: Choropleth, scale: str, theme: str) -> Drawing
     hideout = result.hideout(store.map_order(scale), secret_text(scale, theme, threshold))
     if scale == "residence":
         hideout["texts"]["secret_residence"] = secret_residence_text(threshold)
+        hideout["radii"] = {size.code: size.radius for size in SIZE_CLASSES}
     return Drawing(hideout, legend_component(result.legend))
-
-
-@functools.lru_cache(maxsize=256)
-def _shared_drawing(store: Store, scale: str, indicator_id: str, year: int, method: str) -> Drawing:
-    """A view every granted signatory sees alike is drawn once per process (Dash only
-    reads what a callback returns)."""
-    result = _shared_choropleth(store, scale, indicator_id, year, method)
-    return drawing(store, result, scale, CATALOG[indicator_id].theme)
 
 
 def map_style(
@@ -125,73 +140,36 @@ def map_style(
     method: str,
 ) -> MapStyle:
     scale = scale if scale in MAP_SCALES else "commune"
-    result = choropleth(store, scope, scale, indicator_id, year, method)
-    if result is None:
-        drawn = Drawing({}, empty_legend(UNAVAILABLE))
-    elif store.depends_on_perimeter(scale, indicator_id, year):
-        drawn = drawing(store, result, scale, CATALOG[indicator_id].theme)
-    else:
-        drawn = _shared_drawing(store, scale, indicator_id, year, result.legend.method)
+    view = map_view(store, scope, scale, indicator_id, year, method)
+    drawn = view.drawing if view else Drawing({}, empty_legend(UNAVAILABLE))
     if scale == "residence":
         return MapStyle(None, {}, urls.residences, drawn.hideout, drawn.legend)
     return MapStyle(urls.zones[scale], drawn.hideout, None, {}, drawn.legend)
 
 
-def view_key(scale: object, indicator_id: object, year: object, method: object) -> str:
-    """What the map currently shows, so that the same view is not restyled twice."""
-    return f"{scale}|{indicator_id}|{year}|{method}"
-
-
-def _outputs(style: MapStyle, key: str) -> tuple:
-    return (
-        style.zone_url,
-        style.zone_hideout,
-        style.residence_url,
-        style.residence_hideout,
-        style.legend,
-        key,
-    )
-
-
-def _map_outputs(allow_duplicate: bool) -> list[Output]:
-    return [
-        Output("map-zones", "url", allow_duplicate=allow_duplicate),
-        Output("map-zones", "hideout", allow_duplicate=allow_duplicate),
-        Output("map-residences", "url", allow_duplicate=allow_duplicate),
-        Output("map-residences", "hideout", allow_duplicate=allow_duplicate),
-        Output("legend", "children", allow_duplicate=allow_duplicate),
-        Output("map-view", "data", allow_duplicate=allow_duplicate),
-    ]
-
-
 def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
-    def draw(scale, indicator_id, year, method, drawn) -> tuple:
-        key = view_key(scale, indicator_id, year, method)
-        if key == drawn:
-            raise PreventUpdate  # already drawn
-        style = map_style(store, urls, current_scope(), scale, indicator_id, year, method)
-        return _outputs(style, key)
-
     @app.callback(
-        *_map_outputs(allow_duplicate=False),
-        Input("url", "search"),
-        State("map-view", "data"),
+        Output(MapIds.ZONES, "url"),
+        Output(MapIds.ZONES, "hideout"),
+        Output(MapIds.RESIDENCES, "url"),
+        Output(MapIds.RESIDENCES, "hideout"),
+        Output(MapIds.LEGEND, "children"),
+        Input(PageIds.MAP_VIEW, "data"),
+        State(PageIds.STATE, "data"),
+        prevent_initial_call=True,  # the view store is set once the URL is read
     )
-    def draw_from_url(search, drawn):
-        """Load and back/forward: draw what the URL says, in parallel with the state
-        callback (which moves the controls and sends nothing when they already hold
-        these values, so that `restyle_map` does not run again)."""
-        state = parse_query(search, state_context(store, current_scope()))
-        return draw(state.scale, state.indicator, state.year, state.method, drawn)
-
-    @app.callback(
-        *_map_outputs(allow_duplicate=True),
-        Input("scale-select", "value"),
-        Input("indicator-select", "value"),
-        Input("year-select", "value"),
-        Input("classing-select", "value"),
-        State("map-view", "data"),
-        prevent_initial_call=True,
-    )
-    def restyle_map(scale, indicator_id, year, method, drawn):
-        return draw(scale, indicator_id, year, method, drawn)
+    def draw_map(_view, data) -> tuple:
+        """The one callback that draws the map: when the scale, indicator, year or
+        classes of the state change (the first time once the URL is read: dash-leaflet
+        ignores a new `url` while a fetch is in flight)."""
+        state = current_state(store, data)
+        style = map_style(
+            store, urls, current_scope(), state.scale, state.indicator, state.year, state.method
+        )
+        return (
+            style.zone_url,
+            style.zone_hideout,
+            style.residence_url,
+            style.residence_hideout,
+            style.legend,
+        )

@@ -1,4 +1,7 @@
-"""The panel's callbacks: render the selected zone or residence, follow links, pin labels.
+"""The panel's callbacks: render the selected zone or residence, its lists, pin labels.
+
+The panel follows the explorer state (`callbacks/explorer_state.py`): its links and pin
+buttons change the state, and the state redraws the panel.
 
 Thin wiring: the scope comes from the session (`auth.access.current_scope`), never from
 the request body; the store filters by it; `layouts/panel_*` build the components.
@@ -6,45 +9,24 @@ the request body; the store filters by it; `layouts/panel_*` build the component
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dash import ALL, MATCH, Dash, Input, Output, State, ctx, html
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from auth.access import current_scope, log_access
-from data.catalog import CATALOG, ZONE_SCALES
+from callbacks.explorer_state import current_state
 from data.scope import AccessScope
 from data.store.store import Store
-from layouts.compare import clean_pinned
-from layouts.panel_common import (
-    PIN_BUTTON,
-    PIN_MESSAGE,
-    RANKING_MORE,
-    RANKING_TABLE,
-    RESIDENCE_FILTER,
-    RESIDENCE_LIST,
-    SELECT_LINK,
-)
+from layouts.ids import MapIds, PageIds, PanelIds
+from layouts.map_state import Feature, feature_from_data
 from layouts.panel_labels import NO_SELECTION_TEXT, UNKNOWN_SELECTION_TEXT
 from layouts.panel_residence import residence_panel
 from layouts.panel_zone import full_ranking, pin_look, residence_list, zone_panel
 
-SELECTABLE_SCALES = (*ZONE_SCALES, "residence")
-MAX_CODE_LENGTH = 40
 MAX_FILTER_LENGTH = 80
-
-
-def clean_selection(raw: Any) -> tuple[str, str] | None:
-    """(scale, code) of a well-formed selection; None for anything else (tampered URL...)."""
-    if not isinstance(raw, dict):
-        return None
-    scale, code = raw.get("scale"), raw.get("code")
-    if scale not in SELECTABLE_SCALES or not isinstance(code, str):
-        return None
-    if not 0 < len(code) <= MAX_CODE_LENGTH:
-        return None
-    return scale, code
 
 
 def clean_year(raw: Any, store: Store) -> int:
@@ -57,10 +39,6 @@ def clean_year(raw: Any, store: Store) -> int:
     return year if 1900 <= year <= 2100 else vintages[-1]
 
 
-def clean_indicator(raw: Any) -> str | None:
-    return raw if isinstance(raw, str) and raw in CATALOG else None
-
-
 @dataclass(frozen=True)
 class PanelContent:
     children: Any
@@ -70,16 +48,15 @@ class PanelContent:
 def panel_content(
     store: Store,
     scope: AccessScope,
-    selection: Any,
-    indicator_id: Any,
-    year: Any,
-    pinned: Any,
+    selection: Feature | None,
+    indicator: str | None,
+    year: int | None,
+    pinned: Sequence[Feature],
 ) -> PanelContent:
     """The panel for a selection, as the scope allows; a hint when nothing is selected."""
-    selected = clean_selection(selection)
-    if selected is None:
+    if selection is None:
         return PanelContent(html.P(NO_SELECTION_TEXT, className="text-muted panel-empty"))
-    scale, code = selected
+    scale, code = selection.scale, selection.code
     vintage = clean_year(year, store)
     unknown = PanelContent(html.P(UNKNOWN_SELECTION_TEXT, className="text-muted panel-empty"))
     if scale == "residence":
@@ -93,7 +70,6 @@ def panel_content(
     summary = store.zone_summary(scale, code, vintage, scope)
     if summary is None:
         return unknown
-    indicator = clean_indicator(indicator_id)
     series = store.indicator_series(scale, code, indicator, scope) if indicator else None
     ranking = (
         store.iris_ranking(code, indicator, vintage, scope)
@@ -105,22 +81,21 @@ def panel_content(
         residence_count=len(store.residences_in_zone(scale, code, scope)),
         series=series,
         indicator_id=indicator,
-        pinned={"scale": scale, "code": code} in clean_pinned(pinned),
+        pinned=selection in pinned,
         ranking=ranking,
     )
     return PanelContent(panel)
 
 
 def ranking_content(
-    store: Store, scope: AccessScope, commune_code: Any, indicator_id: Any, year: Any
+    store: Store, scope: AccessScope, commune_code: Any, indicator: str | None, year: int | None
 ) -> list[Any]:
     """The whole IRIS ranking of a commune, as the scope allows (the panel shows a cut)."""
-    selected = clean_selection({"scale": "commune", "code": commune_code})
-    indicator = clean_indicator(indicator_id)
+    commune = feature_from_data({"scale": "commune", "code": commune_code})
     vintage = clean_year(year, store)
-    if selected is None or indicator is None:
+    if commune is None or not indicator:
         return full_ranking(None, [], vintage)
-    ranking = store.iris_ranking(selected[1], indicator, vintage, scope)
+    ranking = store.iris_ranking(commune.code, indicator, vintage, scope)
     return full_ranking(indicator, ranking, vintage)
 
 
@@ -128,74 +103,69 @@ def register(app: Dash, store: Store) -> None:
     store.preload_panel()
 
     @app.callback(
-        Output("panel", "children"),
-        Input("selection", "data"),
-        Input("indicator-select", "value"),
-        Input("year-select", "value"),
-        State("pinned", "data"),
+        Output(PageIds.PANEL, "children"),
+        Output(MapIds.SELECTION, "data"),
+        Input(PageIds.SELECTED_VIEW, "data"),
+        Input(PageIds.FIGURES_VIEW, "data"),
+        State(PageIds.STATE, "data"),
+        prevent_initial_call=True,  # the view stores are set once the URL is read
     )
-    def render_panel(selection: Any, indicator_id: Any, year: Any, pinned: Any) -> Any:
-        content = panel_content(store, current_scope(), selection, indicator_id, year, pinned)
+    def render_panel(_selected: Any, _figures: Any, data: Any) -> tuple[Any, Any]:
+        """The panel, and the outline of the selection on the map when it changed."""
+        state = current_state(store, data)
+        selected = state.selection
+        content = panel_content(
+            store, current_scope(), selected, state.indicator or None, state.year, state.pinned
+        )
+        if f"{PageIds.SELECTED_VIEW}.data" not in ctx.triggered_prop_ids:
+            return content.children, no_update
         # A sheet is opened by a new selection (or a permalink), not by a change of year.
-        if content.residence_viewed and ctx.triggered_id in (None, "selection"):
+        if content.residence_viewed:
             log_access("residence_view", content.residence_viewed)
-        return content.children
+        outline = store.selection_feature(selected.scale, selected.code) if selected else None
+        return content.children, outline
 
     @app.callback(
-        Output("selection", "data", allow_duplicate=True),
-        Input({"type": SELECT_LINK, "scale": ALL, "code": ALL}, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def follow_link(_clicks: list[int | None]) -> dict[str, str]:
-        trigger = ctx.triggered_id
-        if not isinstance(trigger, dict) or not ctx.triggered[0].get("value"):
-            raise PreventUpdate
-        selected = clean_selection({"scale": trigger.get("scale"), "code": trigger.get("code")})
-        if selected is None:
-            raise PreventUpdate
-        return {"scale": selected[0], "code": selected[1]}
-
-    @app.callback(
-        Output({"type": RESIDENCE_LIST, "scale": MATCH, "code": MATCH}, "children"),
-        Input({"type": RESIDENCE_FILTER, "scale": MATCH, "code": MATCH}, "value"),
+        Output({"type": PanelIds.RESIDENCE_LIST_TYPE, "scale": MATCH, "code": MATCH}, "children"),
+        Input({"type": PanelIds.RESIDENCE_FILTER_TYPE, "scale": MATCH, "code": MATCH}, "value"),
     )
     def list_residences(text: Any) -> list[Any]:
         """Fills a zone's list when its panel appears (empty filter), then filters it."""
         zone = ctx.outputs_list.get("id") if isinstance(ctx.outputs_list, dict) else None
-        selected = clean_selection(zone if isinstance(zone, dict) else None)
-        if selected is None or selected[0] == "residence":
+        selected = feature_from_data(zone)
+        if selected is None or selected.scale == "residence":
             raise PreventUpdate
         matching = text.strip()[:MAX_FILTER_LENGTH] if isinstance(text, str) else ""
-        residences = store.residences_in_zone(*selected, current_scope(), matching)
+        residences = store.residences_in_zone(
+            selected.scale, selected.code, current_scope(), matching
+        )
         return residence_list(residences, store.secrecy_threshold)
 
     @app.callback(
-        Output({"type": RANKING_TABLE, "code": MATCH}, "children"),
-        Input({"type": RANKING_MORE, "code": MATCH}, "n_clicks"),
-        State("indicator-select", "value"),
-        State("year-select", "value"),
+        Output({"type": PanelIds.RANKING_TABLE_TYPE, "code": MATCH}, "children"),
+        Input({"type": PanelIds.RANKING_MORE_TYPE, "code": MATCH}, "n_clicks"),
+        State(PageIds.STATE, "data"),
         prevent_initial_call=True,
     )
-    def show_full_ranking(clicks: Any, indicator_id: Any, year: Any) -> list[Any]:
+    def show_full_ranking(clicks: Any, data: Any) -> list[Any]:
         commune = ctx.triggered_id
         if not clicks or not isinstance(commune, dict):
             raise PreventUpdate
-        return ranking_content(store, current_scope(), commune.get("code"), indicator_id, year)
+        state = current_state(store, data)
+        return ranking_content(
+            store, current_scope(), commune.get("code"), state.indicator or None, state.year
+        )
 
     @app.callback(
-        Output({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "children"),
-        Output({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "className"),
-        Output({"type": PIN_MESSAGE, "scale": ALL, "code": ALL}, "children", allow_duplicate=True),
-        Input("pinned", "data"),
-        State({"type": PIN_BUTTON, "scale": ALL, "code": ALL}, "id"),
+        Output({"type": PanelIds.PIN_BUTTON_TYPE, "scale": ALL, "code": ALL}, "children"),
+        Output({"type": PanelIds.PIN_BUTTON_TYPE, "scale": ALL, "code": ALL}, "className"),
+        Input(PageIds.PINNED_VIEW, "data"),
+        State(PageIds.STATE, "data"),
+        State({"type": PanelIds.PIN_BUTTON_TYPE, "scale": ALL, "code": ALL}, "id"),
         prevent_initial_call=True,
     )
-    def pin_buttons(pinned: Any, ids: list[dict[str, str]]) -> tuple[list, list, list]:
-        """The pin buttons say what a click will do; a change of pins clears the message."""
-        zones = clean_pinned(pinned)
-        looks = [pin_look({"scale": i["scale"], "code": i["code"]} in zones) for i in ids]
-        return (
-            [label for label, _ in looks],
-            [class_name for _, class_name in looks],
-            [None for _ in ctx.outputs_list[2]],
-        )
+    def pin_buttons(_pinned: Any, data: Any, ids: list[dict[str, str]]) -> tuple[list, list]:
+        """The pin buttons say what a click will do."""
+        pinned = current_state(store, data).pinned
+        looks = [pin_look(feature_from_data(i) in pinned) for i in ids]
+        return [label for label, _ in looks], [class_name for _, class_name in looks]

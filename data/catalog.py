@@ -33,6 +33,46 @@ THEMES: dict[str, str] = {
 }
 ZONE_SCALES = ("epci", "commune", "iris", "qpv")
 SCALES = (*ZONE_SCALES, "residence")
+# The zone scales drawn on the map (one layer each) and pinned for comparison; then every
+# scale the map shows.
+MAP_ZONE_SCALES = ("commune", "iris", "qpv")
+MAP_SCALES = (*MAP_ZONE_SCALES, "residence")
+
+
+@dataclass(frozen=True)
+class ScaleNames:
+    """The French names of a scale: one of its zones, its zones together, and the full name
+    the panel shows beside a zone's own."""
+
+    one: str
+    many: str
+    full: str
+
+
+@dataclass(frozen=True)
+class SizeClass:
+    """A class of residence sizes, published instead of a residence's dwellings."""
+
+    code: str  # in the warehouse (`residences.size_class`) and the map's features
+    upper: int | None  # the first size above the class; None for the largest
+    label: str
+    radius: int  # of the residence's point on the map, in pixels
+
+
+SIZE_CLASSES: tuple[SizeClass, ...] = (
+    SizeClass("<11", 11, "Moins de 11 logements", 4),
+    SizeClass("11-49", 50, "De 11 à 49 logements", 6),
+    SizeClass("50-199", 200, "De 50 à 199 logements", 8),
+    SizeClass("200+", None, "200 logements ou plus", 11),
+)
+
+SCALE_NAMES: dict[str, ScaleNames] = {
+    "epci": ScaleNames("EPCI", "EPCI", "EPCI"),
+    "commune": ScaleNames("Commune", "Communes", "Commune"),
+    "iris": ScaleNames("IRIS", "IRIS", "IRIS"),
+    "qpv": ScaleNames("QPV", "QPV", "Quartier prioritaire (QPV)"),
+    "residence": ScaleNames("Résidence", "Résidences", "Résidence"),
+}
 PERSONS_PER_MAIN_RESIDENCE = 2.2
 SDES_SOURCE = "Définition SDES, RPLS au 1er janvier N (« Le parc locatif social au 1er janvier N »)"
 

@@ -11,64 +11,26 @@ from dash import html
 from data.catalog import CATALOG
 from data.store.types import NOT_AVAILABLE, Measure, ZoneRef
 from layouts.figures_panel import Bar, compare_bar_figure
-from layouts.panel_common import COUNT_UNITS, UNPIN_BUTTON, figures_table, graph, shown_indicators
+from layouts.ids import CompareIds
+from layouts.panel_common import COUNT_UNITS, figures_table, graph, shown_indicators
 from layouts.panel_labels import (
     COMPARE_EMPTY_TEXT,
     KEY_FIGURES,
-    PIN_LIMIT,
-    PIN_LIMIT_TEXT,
-    SCALE_LABELS,
     level_name,
+    scale_name,
 )
 
-PINNABLE_SCALES = ("commune", "iris", "qpv")
 DEFAULT_COMPARED = "parc.vacancy_rate_offered"
-
-
-def clean_pinned(raw: Any) -> list[dict[str, str]]:
-    """The pinned zones as the app trusts them: well-formed, distinct, at most four.
-
-    `pinned` may come from a tampered URL: anything else is dropped silently."""
-    if not isinstance(raw, list):
-        return []
-    pinned: list[dict[str, str]] = []
-    for item in raw:
-        if not isinstance(item, dict):
-            continue
-        scale, code = item.get("scale"), item.get("code")
-        if scale not in PINNABLE_SCALES or not isinstance(code, str) or not 0 < len(code) <= 20:
-            continue
-        zone = {"scale": scale, "code": code}
-        if zone not in pinned:
-            pinned.append(zone)
-    return pinned[:PIN_LIMIT]
-
-
-def toggle_pinned(raw: Any, scale: str, code: str) -> tuple[list[dict[str, str]], str | None]:
-    """Pin the zone, or unpin it if pinned; a fifth pin is refused with a French message."""
-    pinned = clean_pinned(raw)
-    zone = {"scale": scale, "code": code}
-    if zone in pinned:
-        return [item for item in pinned if item != zone], None
-    if scale not in PINNABLE_SCALES:
-        return pinned, None
-    if len(pinned) >= PIN_LIMIT:
-        return pinned, PIN_LIMIT_TEXT
-    return [*pinned, zone], None
-
-
-def unpin(raw: Any, scale: str, code: str) -> list[dict[str, str]]:
-    return [item for item in clean_pinned(raw) if item != {"scale": scale, "code": code}]
 
 
 def _zone_header(zone: ZoneRef) -> html.Div:
     return html.Div(
         [
             html.Span(zone.name, className="compare-zone-name"),
-            html.Small(SCALE_LABELS.get(zone.scale, zone.scale), className="text-muted d-block"),
+            html.Small(scale_name(zone.scale), className="text-muted d-block"),
             html.Button(
                 "Retirer",
-                id={"type": UNPIN_BUTTON, "scale": zone.scale, "code": zone.code},
+                id={"type": CompareIds.UNPIN_BUTTON_TYPE, "scale": zone.scale, "code": zone.code},
                 className="btn btn-link btn-sm p-0 compare-unpin",
                 title=f"Retirer {zone.name} de la comparaison",
                 n_clicks=0,

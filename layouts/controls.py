@@ -1,6 +1,6 @@
 """The explorer's controls: scale, theme, indicator, year, classes, overlays, search.
 
-Options and values are filled by the state callback (`callbacks/permalink.py`) from the
+Options and values are filled by the state callback (`callbacks/explorer_state.py`) from the
 catalogue, the warehouse and the user's convention; here only the frame and the option
 builders, which are pure.
 """
@@ -12,13 +12,15 @@ from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
+from data.catalog import MAP_SCALES, SCALE_NAMES
 from layouts.choropleth import METHOD_LABELS
 from layouts.classification import METHODS
-from layouts.map_state import MAP_SCALES, OVERLAY_LABELS, OVERLAYS, SCALE_LABELS
+from layouts.ids import ControlIds
+from layouts.map_state import OVERLAY_LABELS, OVERLAYS
 
 SEARCH_PLACEHOLDER = "Rechercher une commune, un IRIS, un QPV, une résidence ou une adresse"
-SCALE_NOUNS = {"commune": "Commune", "iris": "IRIS", "qpv": "QPV", "residence": "Résidence"}
 
 
 def theme_options(themes: Iterable[str], labels: Mapping[str, str]) -> list[dict[str, str]]:
@@ -38,7 +40,8 @@ def year_options(years: Sequence[int]) -> list[dict[str, object]]:
 def search_option(scale: str, code: str, name: str, detail: str | None) -> dict[str, str]:
     """One search result: "IRIS — Épeule (Roubaix)"; the value is 'scale:code'."""
     suffix = f" ({detail})" if detail else ""
-    label = f"{SCALE_NOUNS.get(scale, scale)} — {name}{suffix}"
+    names = SCALE_NAMES.get(scale)
+    label = f"{names.one if names else scale} — {name}{suffix}"
     return {"label": label, "value": f"{scale}:{code}"}
 
 
@@ -56,9 +59,9 @@ class ControlsInit:
     year_options: list[dict[str, object]]
 
 
-def _labelled(label: str, control, html_for: str) -> html.Div:
+def _labelled(label: str, control: Component) -> html.Div:
     return html.Div(
-        [html.Label(label, htmlFor=html_for, className="control-label"), control],
+        [html.Label(label, htmlFor=control.id, className="control-label"), control],
         className="control",
     )
 
@@ -71,8 +74,8 @@ def controls_bar(init: ControlsInit | None) -> html.Div:
             _labelled(
                 "Échelle",
                 dbc.RadioItems(
-                    id="scale-select",
-                    options=[{"label": SCALE_LABELS[s], "value": s} for s in MAP_SCALES],
+                    id=ControlIds.SCALE,
+                    options=[{"label": SCALE_NAMES[s].many, "value": s} for s in MAP_SCALES],
                     value=init.scale,
                     inline=True,
                     className="btn-group scale-group",
@@ -80,77 +83,69 @@ def controls_bar(init: ControlsInit | None) -> html.Div:
                     labelClassName="btn btn-outline-primary btn-sm",
                     labelCheckedClassName="active",
                 ),
-                "scale-select",
             ),
             _labelled(
                 "Thème",
                 dcc.Dropdown(
-                    id="theme-select",
+                    id=ControlIds.THEME,
                     options=init.theme_options,
                     value=init.theme or None,
                     clearable=False,
                     searchable=False,
                 ),
-                "theme-select",
             ),
             _labelled(
                 "Indicateur",
                 dcc.Dropdown(
-                    id="indicator-select",
+                    id=ControlIds.INDICATOR,
                     options=init.indicator_options,
                     value=init.indicator or None,
                     clearable=False,
                     optionHeight=48,
                 ),
-                "indicator-select",
             ),
             _labelled(
                 "Millésime",
                 dcc.Dropdown(
-                    id="year-select",
+                    id=ControlIds.YEAR,
                     options=init.year_options,
                     value=init.year,
                     clearable=False,
                     searchable=False,
                 ),
-                "year-select",
             ),
             _labelled(
                 "Classes",
                 dcc.Dropdown(
-                    id="classing-select",
+                    id=ControlIds.CLASSES,
                     options=[{"label": METHOD_LABELS[m], "value": m} for m in METHODS],
                     value="quantile",
                     clearable=False,
                     searchable=False,
                 ),
-                "classing-select",
             ),
             _labelled(
                 "Couches",
                 dbc.Checklist(
-                    id="layers-select",
+                    id=ControlIds.LAYERS,
                     options=[{"label": OVERLAY_LABELS[o], "value": o} for o in OVERLAYS],
                     value=[],
                     switch=True,
                     className="layers-list",
                 ),
-                "layers-select",
             ),
             _labelled(
                 "Recherche",
                 dcc.Dropdown(
-                    id="search-input",
+                    id=ControlIds.SEARCH,
                     placeholder=SEARCH_PLACEHOLDER,
                     searchable=True,
                     clearable=True,
                     options=[],
                 ),
-                "search-input",
             ),
-            # Why a permalink's indicator was replaced (an id renamed since), when it was.
-            html.Div(id="permalink-notice", className="permalink-notice", role="status"),
+            html.Div(id=ControlIds.NOTICE, className="permalink-notice", role="status"),
         ],
         className="controls-bar",
-        id="controls",
+        id=ControlIds.BAR,
     )

@@ -13,6 +13,7 @@ from typing import Any
 import dash_leaflet as dl
 from dash import dcc, html
 
+from layouts.ids import MapIds
 from layouts.map_state import OVERLAYS
 
 
@@ -30,7 +31,7 @@ OVERLAY_SCALES = {"qpv": "qpv", "iris": "iris", "communes": "commune", "noms": "
 
 def zone_layer(url: str | None = None, hideout: dict[str, Any] | None = None) -> dl.GeoJSON:
     return dl.GeoJSON(
-        id="map-zones",
+        id=MapIds.ZONES,
         url=url,
         hideout=hideout or {},
         style=js_function("zoneStyle"),
@@ -42,7 +43,7 @@ def zone_layer(url: str | None = None, hideout: dict[str, Any] | None = None) ->
 
 def residence_layer(url: str | None = None, hideout: dict[str, Any] | None = None) -> dl.GeoJSON:
     return dl.GeoJSON(
-        id="map-residences",
+        id=MapIds.RESIDENCES,
         url=url,
         hideout=hideout or {},
         cluster=True,
@@ -64,7 +65,7 @@ def overlay_layers(selected: list[str] | tuple[str, ...], zone_url: dict[str, st
         names = name == "noms" or (name == "communes" and "noms" in chosen)
         layers.append(
             dl.GeoJSON(
-                id=f"map-overlay-{name}",
+                id=f"{MapIds.OVERLAY_PREFIX}{name}",
                 url=zone_url[OVERLAY_SCALES[name]],
                 hideout={"kind": name if name != "noms" else "none", "names": names},
                 style=js_function("overlayStyle"),
@@ -92,10 +93,10 @@ def atlas_map(
             residence_layer(),
             # above the choropleth (400), which is redrawn on every restyle, and below
             # the residence clusters (600): outlines, then the selection
-            dl.Pane(dl.LayerGroup(id="map-overlays"), name="atlas-overlays"),
+            dl.Pane(dl.LayerGroup(id=MapIds.OVERLAYS), name="atlas-overlays"),
             dl.Pane(
                 dl.GeoJSON(
-                    id="map-selection",
+                    id=MapIds.SELECTION,
                     data=None,
                     style=js_function("selectionStyle"),
                     pointToLayer=js_function("selectionPoint"),
@@ -105,7 +106,7 @@ def atlas_map(
             ),
             dl.ScaleControl(position="bottomleft", imperial=False),
         ],
-        id="map",
+        id=MapIds.MAP,
         bounds=bounds,
         center=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
         zoom=HOME_ZOOM,
@@ -117,7 +118,7 @@ def atlas_map(
     )
     legend_box = html.Div(
         html.Div("Chargement de la carte…", className="legend-box"),
-        id="legend",
+        id=MapIds.LEGEND,
         className="map-legend",
         role="region",
         **{"aria-label": "Légende"},
@@ -126,7 +127,8 @@ def atlas_map(
         [
             leaflet,
             legend_box,
-            dcc.Store(id="viewport-sink"),
+            dcc.Store(id=MapIds.VIEWPORT_SINK),
+            dcc.Store(id=MapIds.CLICKED),
         ],
         className="map-wrap",
     )

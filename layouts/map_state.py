@@ -10,6 +10,10 @@ selected zone, pinned zones, and the map centre and zoom, e.g.
 Every parameter is checked against what exists (catalogue, vintages, codes) and what
 the user's convention opens; anything invalid or tampered with falls back to its
 default, never to an error.
+
+This is the one module that parses and validates the explorer state, wherever it comes
+from: the URL, the `state` store (`ViewState.to_data`, browser data like any other) or
+a click. A malformed part raises `StateError` inside and is dropped at the edge.
 """
 
 from __future__ import annotations
@@ -18,18 +22,12 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from data.catalog import successor_of
+from data.catalog import MAP_SCALES, MAP_ZONE_SCALES, successor_of
 from layouts.classification import DEFAULT_METHOD, METHODS
 
-MAP_SCALES = ("commune", "iris", "qpv", "residence")
-SCALE_LABELS = {
-    "commune": "Communes",
-    "iris": "IRIS",
-    "qpv": "QPV",
-    "residence": "Résidences",
-}
 OVERLAYS = ("qpv", "iris", "communes", "noms")
 OVERLAY_LABELS = {
     "qpv": "Contours des QPV",
@@ -40,10 +38,17 @@ OVERLAY_LABELS = {
 DEFAULT_SCALE = "commune"
 DEFAULT_OVERLAYS: tuple[str, ...] = ()
 MAX_PINNED = 4
+# The longest zone or residence code the explorer accepts (residence ids have 13
+# characters, IRIS and QPV codes 9).
+MAX_CODE_LENGTH = 40
 MIN_ZOOM, MAX_ZOOM = 8, 18
 # The centre must stay within this distance (degrees) of the territory's centre.
 MAX_CENTRE_OFFSET = 2.0
 CENTRE_DECIMALS = 5
+
+
+class StateError(ValueError):
+    """A part of the explorer state, as the browser sent it, is malformed."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,15 @@ class Feature:
 
     scale: str
     code: str
+
+    def __post_init__(self) -> None:
+        if self.scale not in MAP_SCALES:
+            raise StateError(f"unknown scale {self.scale!r}")
+        code = self.code
+        if not isinstance(code, str) or not 0 < len(code) <= MAX_CODE_LENGTH:
+            raise StateError(f"a code is a string of 1 to {MAX_CODE_LENGTH} characters")
+        if not (code.isascii() and code.isalnum()):
+            raise StateError(f"a code has only ASCII letters and digits, not {code!r}")
 
     def to_param(self) -> str:
         return f"{self.scale}:{self.code}"
@@ -74,6 +88,19 @@ class ViewState:
     zoom: int | None = None
     notice: str | None = None  # why the permalink's indicator was replaced
 
+    def to_data(self) -> dict[str, Any]:
+        """What the `state` store holds (the viewport stays with the map)."""
+        return {
+            "scale": self.scale,
+            "theme": self.theme,
+            "indicator": self.indicator,
+            "year": self.year,
+            "method": self.method,
+            "overlays": list(self.overlays),
+            "selection": self.selection.to_data() if self.selection else None,
+            "pinned": [pin.to_data() for pin in self.pinned],
+        }
+
 
 @dataclass(frozen=True)
 class StateContext:
@@ -85,7 +112,7 @@ class StateContext:
     years: Mapping[str, Sequence[int]]  # indicator id -> vintages, oldest first
     code_exists: Callable[[str, str], bool]  # (scale, code) -> known?
     home: tuple[float, float] = (50.63, 3.07)
-    pinnable_scales: tuple[str, ...] = ("commune", "iris", "qpv")
+    pinnable_scales: tuple[str, ...] = MAP_ZONE_SCALES
     default_indicators: Mapping[str, str] = field(default_factory=dict)  # theme -> id
 
 
@@ -180,24 +207,75 @@ def _valid_centre(ctx: StateContext, centre: tuple[float, float] | None) -> bool
     )
 
 
-def parse_feature(text: str | None) -> Feature | None:
+def parse_feature(text: object) -> Feature | None:
     """'iris:595120101' → Feature('iris', '595120101'); anything else → None."""
-    if not text or ":" not in text or len(text) > 64:
+    if not isinstance(text, str) or ":" not in text:
         return None
     scale, code = text.split(":", 1)
-    if scale not in MAP_SCALES or not code or not code.isalnum():
+    try:
+        return Feature(scale, code)
+    except StateError:
         return None
-    return Feature(scale, code)
 
 
 def feature_from_data(data: object) -> Feature | None:
-    """The `selection` / `pinned` store format {"scale", "code"} → Feature."""
+    """The store format {"scale", "code"} → Feature; anything else → None."""
     if not isinstance(data, dict):
         return None
-    scale, code = data.get("scale"), data.get("code")
-    if not isinstance(scale, str) or not isinstance(code, str):
+    try:
+        return Feature(data.get("scale"), data.get("code"))  # type: ignore[arg-type]
+    except StateError:
         return None
-    return parse_feature(f"{scale}:{code}")
+
+
+def state_from_data(data: object, ctx: StateContext) -> ViewState:
+    """The state the `state` store holds (browser data: checked like a permalink)."""
+    values = data if isinstance(data, dict) else {}
+    overlays = values.get("overlays")
+    pinned = values.get("pinned")
+    return resolve(
+        ctx,
+        scale=_text(values.get("scale")),
+        theme=_text(values.get("theme")),
+        indicator=_text(values.get("indicator")),
+        year=values.get("year"),
+        method=_text(values.get("method")),
+        overlays=[o for o in overlays if isinstance(o, str)] if isinstance(overlays, list) else (),
+        selection=feature_from_data(values.get("selection")),
+        pinned=[p for p in map(feature_from_data, pinned) if p] if isinstance(pinned, list) else [],
+    )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def changed(state: ViewState, ctx: StateContext, **changes: Any) -> ViewState:
+    """The valid state closest to `state` with these parts changed."""
+    values = {
+        "scale": state.scale,
+        "theme": state.theme,
+        "indicator": state.indicator,
+        "year": state.year,
+        "method": state.method,
+        "overlays": state.overlays,
+        "selection": state.selection,
+        "pinned": state.pinned,
+        "centre": state.centre,
+        "zoom": state.zoom,
+    }
+    return resolve(ctx, **{**values, **changes})
+
+
+def toggle_pin(state: ViewState, ctx: StateContext, zone: Feature) -> tuple[ViewState, bool]:
+    """Pin the zone, or unpin it if pinned; True when refused (already `MAX_PINNED`)."""
+    if zone in state.pinned:
+        return changed(state, ctx, pinned=[pin for pin in state.pinned if pin != zone]), False
+    if zone.scale not in ctx.pinnable_scales:
+        return state, False
+    if len(state.pinned) >= MAX_PINNED:
+        return state, True
+    return changed(state, ctx, pinned=[*state.pinned, zone]), False
 
 
 def _parse_centre(text: str | None) -> tuple[float, float] | None:

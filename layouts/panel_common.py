@@ -12,16 +12,9 @@ from data.catalog import CATALOG, Indicator
 from data.store.types import Measure, ZoneRef
 from layouts.figures_panel import Bar, BarSeries, Figure, distribution_figure, level_color
 from layouts.formatting import SECRET_TEXT, SECRET_TITLE, format_value
+from layouts.ids import PanelIds
 from layouts.panel_labels import ChartGroup, level_name
 
-SELECT_LINK = "panel-select"
-PIN_BUTTON = "panel-pin"
-PIN_MESSAGE = "panel-pin-message"
-UNPIN_BUTTON = "compare-unpin"
-RESIDENCE_FILTER = "panel-residence-filter"
-RESIDENCE_LIST = "panel-residence-list"
-RANKING_MORE = "panel-ranking-more"
-RANKING_TABLE = "panel-ranking-table"
 # Units a row label already names ("Logements sociaux", "Ménages enquêtés").
 COUNT_UNITS = ("logements", "ménages")
 # No plotly locale: plotly ships only English and silently ignores an unregistered one; the
@@ -30,10 +23,10 @@ GRAPH_CONFIG = {"displayModeBar": False}
 
 
 def select_link(scale: str, code: str, text: str, **kwargs: Any) -> html.Button:
-    """A link-styled button that opens a zone or a residence (writes `selection`)."""
+    """A link-styled button that opens a zone or a residence (the state selects it)."""
     return html.Button(
         text,
-        id={"type": SELECT_LINK, "scale": scale, "code": code},
+        id={"type": PanelIds.SELECT_LINK_TYPE, "scale": scale, "code": code},
         className="btn btn-link panel-link",
         n_clicks=0,
         **kwargs,

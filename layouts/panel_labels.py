@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCALE_LABELS = {
-    "epci": "EPCI",
-    "commune": "Commune",
-    "iris": "IRIS",
-    "qpv": "Quartier prioritaire (QPV)",
-    "residence": "Résidence",
-}
-SIZE_CLASS_LABELS = {
-    "<11": "Moins de 11 logements",
-    "11-49": "De 11 à 49 logements",
-    "50-199": "De 50 à 199 logements",
-    "200+": "200 logements ou plus",
-}
+from data.catalog import SCALE_NAMES, SIZE_CLASSES
+from layouts.map_state import MAX_PINNED
+
+SIZE_CLASS_LABELS = {size.code: size.label for size in SIZE_CLASSES}
 OCCUPATION_OUT_OF_PERIMETER_TEXT = "Votre convention ne couvre pas l'occupation de cette résidence."
 ZONE_OF_ONE_RESIDENCE_TEXT = (
     "L'occupation de cette zone est en fait celle d'une seule résidence (les autres y "
@@ -29,14 +20,13 @@ NO_SELECTION_TEXT = (
     "Cliquez sur une zone ou une résidence de la carte, ou cherchez-la, pour afficher sa fiche."
 )
 UNKNOWN_SELECTION_TEXT = "Cette zone ou cette résidence n'existe pas dans les données."
-PIN_LIMIT = 4
 PIN_LIMIT_TEXT = (
-    f"Vous comparez déjà {PIN_LIMIT} zones : retirez-en une avant d'en épingler une autre."
+    f"Vous comparez déjà {MAX_PINNED} zones : retirez-en une avant d'en épingler une autre."
 )
 PIN_TEXT = "Épingler pour comparer"
 UNPIN_TEXT = "Retirer de la comparaison"
 COMPARE_EMPTY_TEXT = (
-    f"Épinglez jusqu'à {PIN_LIMIT} zones depuis leur fiche pour comparer leurs chiffres clés."
+    f"Épinglez jusqu'à {MAX_PINNED} zones depuis leur fiche pour comparer leurs chiffres clés."
 )
 
 
@@ -50,10 +40,16 @@ def secret_residence_text(threshold: int) -> str:
     )
 
 
+def scale_name(scale: str) -> str:
+    """The full name of a scale, shown beside a zone's own name."""
+    names = SCALE_NAMES.get(scale)
+    return names.full if names else scale
+
+
 def level_name(scale: str, name: str) -> str:
     """A column header: "Résidence", the EPCI by its short name, other zones by their own."""
     if scale == "residence":
-        return SCALE_LABELS["residence"]
+        return scale_name("residence")
     return "MEL" if scale == "epci" and name.startswith("Métropole Européenne de Lille") else name
 
 

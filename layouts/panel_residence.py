@@ -24,9 +24,9 @@ from layouts.panel_labels import (
     OCCUPATION_NOT_GRANTED_TEXT,
     OCCUPATION_OUT_OF_PERIMETER_TEXT,
     PARC_NOT_GRANTED_TEXT,
-    SCALE_LABELS,
     SIZE_CLASS_LABELS,
     ZONE_CHARTS,
+    scale_name,
     secret_residence_text,
 )
 
@@ -112,7 +112,7 @@ def residence_panel(sheet: ResidenceSheet, *, year: int | None, threshold: int) 
     """The whole sheet; a secret residence shows its description and the secrecy notice only."""
     header = html.Header(
         [
-            dbc.Badge(SCALE_LABELS["residence"], color="secondary"),
+            dbc.Badge(scale_name("residence"), color="secondary"),
             html.H2(sheet.name, className="panel-title"),
             html.Div(sheet.address, className="panel-subtitle text-muted")
             if sheet.address != sheet.name

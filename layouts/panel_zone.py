@@ -14,14 +14,9 @@ from data.catalog import CATALOG, Indicator
 from data.store.types import IndicatorSeries, Measure, ResidenceItem, ZoneRef, ZoneSummary
 from layouts.figures_panel import LinePoint, level_color, series_figure
 from layouts.formatting import format_number, format_value
+from layouts.ids import PanelIds
 from layouts.panel_common import (
     COUNT_UNITS,
-    PIN_BUTTON,
-    PIN_MESSAGE,
-    RANKING_MORE,
-    RANKING_TABLE,
-    RESIDENCE_FILTER,
-    RESIDENCE_LIST,
     distribution_charts,
     figures_table,
     graph,
@@ -34,11 +29,11 @@ from layouts.panel_common import (
 from layouts.panel_labels import (
     KEY_FIGURES,
     PIN_TEXT,
-    SCALE_LABELS,
     UNPIN_TEXT,
     ZONE_CHARTS,
     ZONE_OF_ONE_RESIDENCE_TEXT,
     level_name,
+    scale_name,
     secret_residence_text,
 )
 
@@ -59,7 +54,7 @@ def pin_button(scale: str, code: str, pinned: bool) -> html.Button:
     label, class_name = pin_look(pinned)
     return html.Button(
         label,
-        id={"type": PIN_BUTTON, "scale": scale, "code": code},
+        id={"type": PanelIds.PIN_BUTTON_TYPE, "scale": scale, "code": code},
         className=class_name,
         n_clicks=0,
     )
@@ -79,7 +74,7 @@ def zone_header(summary: ZoneSummary, pinned: bool) -> html.Header:
         ]
     return html.Header(
         [
-            dbc.Badge(SCALE_LABELS.get(zone.scale, zone.scale), color="secondary"),
+            dbc.Badge(scale_name(zone.scale), color="secondary"),
             html.H2(zone.name, className="panel-title"),
             html.Div(
                 [html.Span(f"Code {zone.code}", className="text-muted"), *parent],
@@ -89,7 +84,11 @@ def zone_header(summary: ZoneSummary, pinned: bool) -> html.Header:
                 [
                     pin_button(zone.scale, zone.code, pinned),
                     html.Div(
-                        id={"type": PIN_MESSAGE, "scale": zone.scale, "code": zone.code},
+                        id={
+                            "type": PanelIds.PIN_MESSAGE_TYPE,
+                            "scale": zone.scale,
+                            "code": zone.code,
+                        },
                         className="panel-pin-message",
                         role="status",
                     ),
@@ -175,7 +174,7 @@ def residences_section(scale: str, code: str, count: int) -> html.Section:
     not wait for the links below the fold."""
     zone_id = {"scale": scale, "code": code}
     search = dcc.Input(
-        id={"type": RESIDENCE_FILTER, **zone_id},
+        id={"type": PanelIds.RESIDENCE_FILTER_TYPE, **zone_id},
         type="search",
         placeholder="Nom, adresse, bailleur",
         debounce=0.3,
@@ -187,7 +186,7 @@ def residences_section(scale: str, code: str, count: int) -> html.Section:
     )
     listing = html.Div(
         html.P("Chargement des résidences…", className="text-muted small", role="status"),
-        id={"type": RESIDENCE_LIST, **zone_id},
+        id={"type": PanelIds.RESIDENCE_LIST_TYPE, **zone_id},
     )
     title = f"Résidences ({format_number(count)})"
     return section(title, labelled_search, listing, name="residences")
@@ -289,7 +288,7 @@ def iris_ranking_section(
         children.append(
             html.Button(
                 f"Voir les {format_number(cut.total)} IRIS",
-                id={"type": RANKING_MORE, "code": commune_code},
+                id={"type": PanelIds.RANKING_MORE_TYPE, "code": commune_code},
                 className="btn btn-sm btn-outline-secondary panel-ranking-more",
                 n_clicks=0,
             )
@@ -298,7 +297,7 @@ def iris_ranking_section(
         f"IRIS de la commune, du plus élevé au plus faible ({len(ranking)})",
         html.Div(
             children,
-            id={"type": RANKING_TABLE, "code": commune_code},
+            id={"type": PanelIds.RANKING_TABLE_TYPE, "code": commune_code},
             className="panel-ranking",
         ),
         name="ranking",

@@ -15,6 +15,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts.controls import ControlsInit, controls_bar
+from layouts.ids import PageIds
 from layouts.map import atlas_map
 
 DEMO_BANNER_TEXT = "Données de démonstration — fictives, générées pour essayer le portail"
@@ -35,18 +36,20 @@ class Account:
 
 def print_notice(notice: str) -> html.Div:
     """Hidden on screen; at the top of every printed page (assets/print.css)."""
-    return html.Div(notice, id="print-notice", className="print-notice", role="note")
+    return html.Div(notice, id=PageIds.PRINT_NOTICE, className="print-notice", role="note")
 
 
 def demo_banner() -> html.Div:
-    return html.Div(DEMO_BANNER_TEXT, id="demo-banner", className="demo-banner", role="note")
+    return html.Div(DEMO_BANNER_TEXT, id=PageIds.DEMO_BANNER, className="demo-banner", role="note")
 
 
 def logout_button(account: Account | None, logout_href: str) -> html.Form | html.A:
     """A POST with the CSRF token: another site cannot log the user out by a link (a GET
     of /logout only asks for confirmation, which is what the link outside a session is)."""
     if account is None or not account.csrf_token:
-        return html.A("Se déconnecter", href=logout_href, id="logout-link", className="logout-link")
+        return html.A(
+            "Se déconnecter", href=logout_href, id=PageIds.LOGOUT, className="logout-link"
+        )
     # The token rides on the submit button itself (its name and value are posted with the
     # form), which spares a hidden input component.
     return html.Form(
@@ -55,12 +58,12 @@ def logout_button(account: Account | None, logout_href: str) -> html.Form | html
             type="submit",
             name="csrf_token",
             value=account.csrf_token,
-            id="logout-link",
+            id=PageIds.LOGOUT,
             className="logout-link",
         ),
         method="post",
         action=logout_href,
-        id="logout-form",
+        id=PageIds.LOGOUT_FORM,
         className="logout-form",
     )
 
@@ -76,20 +79,20 @@ def header(
                     account.partner,
                     html.Span(f" · convention n° {account.convention}", className="convention"),
                 ],
-                id="header-partner",
+                id=PageIds.HEADER_PARTNER,
                 className="header-partner",
             )
         )
     if account and account.is_admin:
         items.append(
-            html.A("Administration", href=admin_href, id="admin-link", className="admin-link")
+            html.A("Administration", href=admin_href, id=PageIds.ADMIN_LINK, className="admin-link")
         )
     if account:
         items.append(
             html.A(
                 "Changer mon mot de passe",
                 href=password_href,
-                id="password-link",
+                id=PageIds.PASSWORD_LINK,
                 className="password-link",
             )
         )
@@ -110,11 +113,27 @@ def header(
 
 def bench_noop() -> html.Div:
     """A hidden button whose callback does nothing: the baseline of `bench/interactions.py`
-    (the cost of a Dash round trip through the auth gate, to compare real callbacks with)."""
+    (the cost of a Dash round trip through the auth gate, to compare real callbacks with),
+    on the page of the benchmark's server only (`Settings.bench_hooks`)."""
     return html.Div(
-        [html.Button(id="bench-noop", n_clicks=0), dcc.Store(id="bench-noop-sink")],
+        [html.Button(id=PageIds.BENCH_NOOP, n_clicks=0), dcc.Store(id=PageIds.BENCH_NOOP_SINK)],
         hidden=True,
     )
+
+
+def state_stores() -> list[dcc.Store]:
+    """The explorer state, set once the URL is read, and the stores derived from it."""
+    derived = (
+        PageIds.NAVIGATION,
+        PageIds.PERMALINK,
+        PageIds.PERMALINK_SINK,
+        PageIds.MAP_VIEW,
+        PageIds.SELECTED_VIEW,
+        PageIds.FIGURES_VIEW,
+        PageIds.PINNED_VIEW,
+        PageIds.OVERLAYS_VIEW,
+    )
+    return [dcc.Store(id=PageIds.STATE), *(dcc.Store(id=store_id) for store_id in derived)]
 
 
 def page(
@@ -128,14 +147,12 @@ def page(
     logout_href: str,
     admin_href: str,
     password_href: str = "/password",
+    bench_hooks: bool = False,
 ) -> html.Div:
     return html.Div(
         [
-            dcc.Location(id="url", refresh=False),
-            dcc.Store(id="permalink"),
-            dcc.Store(id="map-view"),
-            dcc.Store(id="selection", data=None),
-            dcc.Store(id="pinned", data=[]),
+            dcc.Location(id=PageIds.URL, refresh=False),
+            *state_stores(),
             print_notice(account.notice) if account else None,
             header(account, logout_href, admin_href, password_href),
             demo_banner() if demo else None,
@@ -153,14 +170,14 @@ def page(
                     ),
                     html.Aside(
                         html.P(PANEL_PLACEHOLDER, className="panel-placeholder"),
-                        id="panel",
+                        id=PageIds.PANEL,
                         className="panel-column",
                     ),
                 ],
                 className="atlas-main",
             ),
-            html.Section(id="compare", className="compare-section"),
-            bench_noop(),
+            html.Section(id=PageIds.COMPARE, className="compare-section"),
+            bench_noop() if bench_hooks else None,
         ],
         className="atlas-page",
     )
@@ -177,6 +194,7 @@ def layout_function(
     logout_href: str,
     admin_href: str,
     password_href: str = "/password",
+    bench_hooks: bool = False,
 ) -> Callable[[], html.Div]:
     """`app.layout`: `account()` gives the logged-in user's `Account` and `controls()` the
     default view they may see, both None outside a logged-in request (Dash validates the
@@ -193,6 +211,7 @@ def layout_function(
             logout_href=logout_href,
             admin_href=admin_href,
             password_href=password_href,
+            bench_hooks=bench_hooks,
         )
 
     return serve_layout

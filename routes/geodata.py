@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from dash import Dash
 from flask import Response, abort, request
 
+from data.catalog import MAP_ZONE_SCALES
 from data.store.store import Store
 
-# The zone scales whose geometries the map loads (the EPCI is never drawn).
-GEOMETRY_SCALES = ("commune", "iris", "qpv")
 MAX_AGE_SECONDS = 24 * 3600
 
 
@@ -92,7 +91,7 @@ def register_geodata_routes(app: Dash, store: Store) -> GeodataUrls:
 
     @app.server.get(f"{prefix}carte/zones/<scale>.geojson")
     def map_zones_geojson(scale: str) -> Response:
-        if scale not in GEOMETRY_SCALES:
+        if scale not in MAP_ZONE_SCALES:
             abort(404)
         return geojson_response(cache.get(scale, lambda: store.zone_features_json(scale)))
 
@@ -104,7 +103,7 @@ def register_geodata_routes(app: Dash, store: Store) -> GeodataUrls:
     return GeodataUrls(
         zones={
             scale: app.get_relative_path(f"/carte/zones/{scale}.geojson") + f"?v={version}"
-            for scale in GEOMETRY_SCALES
+            for scale in MAP_ZONE_SCALES
         },
         residences=app.get_relative_path("/carte/residences.geojson") + f"?v={version}",
     )

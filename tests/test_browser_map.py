@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from data.pipeline.residences import RESIDENCE_ID_SQL
+from layouts.ids import ControlIds, MapIds, PageIds
 from layouts.panel_labels import secret_residence_text
 from tests.support.browser import search
 
@@ -279,13 +280,38 @@ def test_a_permalink_to_a_renamed_indicator_opens_its_successor_and_says_so(
 ) -> None:
     page = explorer
     page.goto(f"{live_server}/?echelle=commune&theme=parc&indicateur=parc.mobility_rate&annee=2024")
-    notice = page.locator("#permalink-notice")
+    notice = page.locator(f"#{ControlIds.NOTICE}")
     expect(notice).to_contain_text("« Taux de mobilité » est affiché à sa place")
     expect(notice).to_be_visible()
-    expect(page.locator("#indicator-select")).to_contain_text("Taux de mobilité")
+    expect(page.locator(f"#{ControlIds.INDICATOR}")).to_contain_text("Taux de mobilité")
     expect(page.locator("#legend .legend-title")).to_have_text("Taux de mobilité — 2024")
     shot(page, "renamed-indicator")
-    choose(page, "year-select", "2023")
+    choose(page, ControlIds.YEAR, "2023")
     expect(page).to_have_url(re.compile(r"indicateur=parc\.move_in_rate&annee=2023"))
     expect(notice).to_be_empty()
     expect(notice).to_be_hidden()
+
+
+def test_a_click_on_a_zone_costs_at_most_three_requests(explorer: Page) -> None:
+    """The state, then the panel with the outline of the selection, then the zone's
+    residences: the map is not redrawn, the URL is pushed client side and not read back."""
+    page = explorer
+    wait_for_zones(page, 95)
+    expect(page.locator(f"#{PageIds.PANEL} .panel-empty")).to_be_visible()
+    page.wait_for_timeout(1_500)  # the load's requests are over
+    posts: list[str] = []
+
+    def count(request) -> None:
+        if urlsplit(request.url).path.endswith("/_dash-update-component"):
+            posts.append(json.loads(request.post_data or "{}").get("output", ""))
+
+    page.on("request", count)
+    box = page.locator(f"#{MapIds.MAP}").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page).to_have_url(re.compile(r"selection=commune:\d+"))
+    expect(page.locator(f"#{PageIds.PANEL} .panel-title")).to_be_visible()
+    page.wait_for_selector("path.atlas-selection", state="attached")
+    page.wait_for_timeout(2_000)  # anything the click still sets off
+    assert 2 <= len(posts) <= 3, posts
+    assert posts[0].startswith(f"..{PageIds.STATE}.data")
+    assert not any(MapIds.ZONES in output for output in posts), "the map must not be redrawn"

@@ -1,43 +1,14 @@
-"""Pinning rules and the comparison view, from small in-memory values."""
+"""The comparison view, from small in-memory values."""
 
 from __future__ import annotations
 
 from dash import dcc
 
 from data.store.types import Measure, ZoneRef
-from layouts.compare import clean_pinned, compare_view, toggle_pinned, unpin
-from layouts.panel_common import UNPIN_BUTTON
-from layouts.panel_labels import COMPARE_EMPTY_TEXT, PIN_LIMIT_TEXT
+from layouts.compare import compare_view
+from layouts.ids import CompareIds
+from layouts.panel_labels import COMPARE_EMPTY_TEXT
 from tests.conftest import ComponentTree
-
-ROUBAIX = {"scale": "commune", "code": "59512"}
-LILLE = {"scale": "commune", "code": "59350"}
-IRIS = {"scale": "iris", "code": "595120101"}
-QPV = {"scale": "qpv", "code": "QN05901M"}
-
-
-def test_pinning_adds_then_a_second_click_removes() -> None:
-    pinned, message = toggle_pinned([], "commune", "59512")
-    assert (pinned, message) == ([ROUBAIX], None)
-    pinned, message = toggle_pinned(pinned, "commune", "59512")
-    assert (pinned, message) == ([], None)
-
-
-def test_a_fifth_pin_is_refused_with_a_french_message() -> None:
-    four = [ROUBAIX, LILLE, IRIS, QPV]
-    pinned, message = toggle_pinned(four, "commune", "59128")
-    assert pinned == four
-    assert message == PIN_LIMIT_TEXT
-
-
-def test_tampered_pins_are_dropped() -> None:
-    raw = [ROUBAIX, ROUBAIX, {"scale": "residence", "code": "R1"}, {"scale": "commune"},
-           "59350", {"scale": "commune", "code": "x" * 300}, LILLE, IRIS, QPV,
-           {"scale": "commune", "code": "59128"}]  # fmt: skip
-    assert clean_pinned(raw) == [ROUBAIX, LILLE, IRIS, QPV]
-    assert clean_pinned({"scale": "commune"}) == []
-    assert unpin([ROUBAIX, LILLE], "commune", "59512") == [LILLE]
-    assert toggle_pinned([], "residence", "R1") == ([], None)
 
 
 def zone(scale: str, code: str, name: str) -> ZoneRef:
@@ -68,7 +39,10 @@ def test_compare_view_sets_zones_side_by_side_with_the_epci_as_reference(
     assert "Comparaison de 2 zones" in text
     assert "6,3\u00a0%" in text and "secret" in text and "MEL" in text
     assert "23\u00a0000" in text and "100\u00a0000" in text
-    assert [i["code"] for i in tree.ids_of(view, UNPIN_BUTTON)] == ["59512", "595120101"]
+    assert [i["code"] for i in tree.ids_of(view, CompareIds.UNPIN_BUTTON_TYPE)] == [
+        "59512",
+        "595120101",
+    ]
     (graph,) = [node for node in tree.walk(view) if isinstance(node, dcc.Graph)]
     bars = graph.figure["data"][0]
     assert bars["x"] == ["Roubaix", "Roubaix Centre"]

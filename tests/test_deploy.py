@@ -22,6 +22,7 @@ import pytest
 import requests
 
 from deploy.local import deployment
+from layouts.ids import ControlIds
 from tests.conftest import (
     DEMO_PASSWORD,
     PROJECT_ROOT,
@@ -92,12 +93,13 @@ def test_stopping_one_instance_loses_no_request(two_instances):
     browser = log_in(two_instances.url, "roubaix@atlas-demo.fr")
     browser.get(f"{two_instances.url}/", timeout=30)  # sets Dash's CSRF cookie
     cookies = browser.cookies.get_dict()
-    # The hidden no-op callback (layouts/shell.py): a POST as every map interaction is.
-    noop = {
-        "output": "bench-noop-sink.data",
-        "outputs": {"id": "bench-noop-sink", "property": "data"},
-        "inputs": [{"id": "bench-noop", "property": "n_clicks", "value": 1}],
-        "changedPropIds": ["bench-noop.n_clicks"],
+    # The search box's callback: a POST as every map interaction is.
+    search = {
+        "output": f"{ControlIds.SEARCH}.options",
+        "outputs": {"id": ControlIds.SEARCH, "property": "options"},
+        "inputs": [{"id": ControlIds.SEARCH, "property": "search_value", "value": "Roubaix"}],
+        "state": [{"id": ControlIds.SEARCH, "property": "value", "value": None}],
+        "changedPropIds": [f"{ControlIds.SEARCH}.search_value"],
     }
     statuses: Counter = Counter()
     stop = threading.Event()
@@ -110,7 +112,7 @@ def test_stopping_one_instance_loses_no_request(two_instances):
                     statuses[session.get(f"{two_instances.url}{path}", timeout=60).status_code] += 1
                 callback = session.post(
                     f"{two_instances.url}/_dash-update-component",
-                    json=noop,
+                    json=search,
                     headers={"X-CSRFToken": cookies["_csrf_token"]},
                     timeout=60,
                 )

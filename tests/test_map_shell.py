@@ -10,6 +10,7 @@ import pytest
 
 from auth.scope import restricted_notice
 from data.scope import AccessScope
+from layouts.ids import PageIds
 from layouts.shell import Account, layout_function
 from tests.conftest import ComponentTree
 
@@ -67,3 +68,24 @@ def test_the_header_links_to_administration_as_auth_decides(
     ids = set(re.findall(r'"id": ?"([\w-]+)"', layout.text))
     assert ("admin-link" in ids) is linked
     assert {"print-notice", "logout-link"} <= ids
+
+
+def _dependency_outputs(client) -> set[str]:
+    return {dependency["output"] for dependency in client.get("/_dash-dependencies").json}
+
+
+def test_the_benchmark_hook_is_not_in_the_portal(
+    tree: ComponentTree, logged_in_client, auth_app
+) -> None:
+    """The no-op callback and its button exist only on the benchmark's server."""
+    client = logged_in_client(auth_app, "mel-admin@atlas-demo.fr")
+    assert f"{PageIds.BENCH_NOOP_SINK}.data" not in _dependency_outputs(client)
+    assert tree.find(serve(None), PageIds.BENCH_NOOP) is None
+
+
+def test_the_benchmark_registers_its_hook(logged_in_client, make_auth_app) -> None:
+    app = make_auth_app(bench_hooks=True)
+    client = logged_in_client(app, "mel-admin@atlas-demo.fr")
+    assert f"{PageIds.BENCH_NOOP_SINK}.data" in _dependency_outputs(client)
+    layout = client.get("/_dash-layout")
+    assert PageIds.BENCH_NOOP in set(re.findall(r'"id": ?"([\w-]+)"', layout.text))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from callbacks.map_style import (
-    _shared_drawing,
+    _shared_view,
     choropleth,
     map_style,
     secret_residence_text,
@@ -50,6 +50,8 @@ def test_residence_scale_gets_points_and_the_threshold(store: Store) -> None:
     # one wording for every secret residence: none tells a small one from the others
     assert texts["secret_residence"] == secret_residence_text(11)
     assert "secret_by_size" not in texts
+    # the points' sizes come with the data, from the one list of size classes
+    assert style.residence_hideout["radii"] == {"<11": 4, "11-49": 6, "50-199": 8, "200+": 11}
     classes, labels = style.residence_hideout["classes"], style.residence_hideout["labels"]
     assert len(classes) == len(labels) == len(store.map_order("residence"))
     secret = [i for i, mark in enumerate(classes) if mark == "s"]
@@ -89,7 +91,7 @@ def test_residence_occupation_is_never_shared_between_conventions(store: Store) 
     """Drawn per request, never from the per-process cache of shared views: Roubaix's
     restricted residences must not reach the MEL, nor the MEL's values Roubaix."""
     year = store.indicator_years["occupation.single_person"][-1]
-    cached = _shared_drawing.cache_info().currsize
+    cached = _shared_view.cache_info().currsize
 
     def marks(scope: AccessScope) -> str:
         style = map_style(store, URLS, scope, "residence", "occupation.single_person", year, "")
@@ -98,7 +100,7 @@ def test_residence_occupation_is_never_shared_between_conventions(store: Store) 
     roubaix, everything, roubaix_again = marks(ROUBAIX), marks(MEL), marks(ROUBAIX)
     assert "r" in roubaix and roubaix_again == roubaix
     assert "r" not in everything and any(mark.isdigit() for mark in everything)
-    assert _shared_drawing.cache_info().currsize == cached
+    assert _shared_view.cache_info().currsize == cached
 
 
 @pytest.mark.parametrize(
@@ -115,7 +117,7 @@ def test_unavailable_views_draw_nothing(store: Store, scale, indicator, year, me
 
 
 def test_theme_choices_follow_the_convention(store: Store) -> None:
-    from callbacks.permalink import default_controls, state_context
+    from callbacks.explorer_state import default_controls, state_context
 
     parc_only = state_context(store, PARC_ONLY)
     assert all(themes == ("parc",) for themes in parc_only.themes.values())

@@ -9,10 +9,11 @@ import pytest
 from dash import html
 
 from callbacks.compare import compare_content
-from callbacks.panel import clean_selection, clean_year, panel_content, ranking_content
+from callbacks.panel import clean_year, panel_content, ranking_content
 from data.scope import AccessScope
 from data.store.store import Store
-from layouts.panel_common import RANKING_MORE, SELECT_LINK
+from layouts.ids import PanelIds
+from layouts.map_state import Feature
 from layouts.panel_labels import (
     NO_SELECTION_TEXT,
     OCCUPATION_OUT_OF_PERIMETER_TEXT,
@@ -35,15 +36,6 @@ def first_residence(store: Store, where: str) -> str:
     return store._cursor().execute(sql).fetchone()[0]
 
 
-@pytest.mark.parametrize(
-    "raw",
-    [None, "commune:59512", {"scale": "commune"}, {"scale": "table", "code": "1"},
-     {"scale": "commune", "code": 59512}, {"scale": "residence", "code": "R" * 41}],
-)  # fmt: skip
-def test_malformed_selections_are_refused(raw: object) -> None:
-    assert clean_selection(raw) is None
-
-
 def test_year_falls_back_to_the_latest_vintage(store: Store) -> None:
     latest = store.manifest["vintages"]["rpls"][-1]
     assert clean_year("2021", store) == 2021
@@ -54,13 +46,13 @@ def test_nothing_or_something_unknown_selected(tree: ComponentTree, store: Store
     assert NO_SELECTION_TEXT in tree.text_of(
         panel_content(store, MEL, None, None, None, []).children
     )
-    unknown = panel_content(store, MEL, {"scale": "commune", "code": "00000"}, None, 2024, [])
+    unknown = panel_content(store, MEL, Feature("commune", "00000"), None, 2024, [])
     assert UNKNOWN_SELECTION_TEXT in tree.text_of(unknown.children)
     assert unknown.residence_viewed is None
 
 
 def test_zone_panel_marks_a_pinned_zone(tree: ComponentTree, store: Store) -> None:
-    pinned = [{"scale": "commune", "code": "59512"}]
+    pinned = [Feature("commune", "59512")]
     content = panel_content(store, MEL, pinned[0], "parc.vacancy_rate_offered", 2024, pinned)
     text = tree.text_of(content.children)
     assert "Roubaix" in text and "Retirer de la comparaison" in text
@@ -72,16 +64,14 @@ def test_residence_sheet_outside_the_perimeter_is_refused_and_reported_viewed(
     store: Store,
 ) -> None:
     outside = first_residence(store, "NOT secret AND commune_code <> '59128'")
-    content = panel_content(
-        store, CAPINGHEM, {"scale": "residence", "code": outside}, None, 2024, []
-    )
+    content = panel_content(store, CAPINGHEM, Feature("residence", outside), None, 2024, [])
     assert OCCUPATION_OUT_OF_PERIMETER_TEXT in tree.text_of(content.children)
     assert "Ménages enquêtés" not in tree.text_of(content.children)
     assert content.residence_viewed == outside
 
 
 def test_compare_sets_the_epci_apart_as_reference(tree: ComponentTree, store: Store) -> None:
-    pinned = [{"scale": "commune", "code": "59350"}, {"scale": "commune", "code": "59512"}]
+    pinned = [Feature("commune", "59350"), Feature("commune", "59512")]
     view = compare_content(store, MEL, pinned, "parc.vacancy_rate_offered", 2024)
     text = tree.text_of(view)
     assert "Comparaison de 2 zones" in text
@@ -91,7 +81,7 @@ def test_compare_sets_the_epci_apart_as_reference(tree: ComponentTree, store: St
 def test_roubaix_panel_cuts_its_ranking_and_the_button_brings_all_of_it(
     tree: ComponentTree, store: Store
 ) -> None:
-    roubaix = {"scale": "commune", "code": "59512"}
+    roubaix = Feature("commune", "59512")
     ranking = store.iris_ranking("59512", "parc.vacancy_rate_offered", 2024, MEL)
     assert len(ranking) > 15
     panel = panel_content(store, MEL, roubaix, "parc.vacancy_rate_offered", 2024, []).children
@@ -100,13 +90,17 @@ def test_roubaix_panel_cuts_its_ranking_and_the_button_brings_all_of_it(
     published = [zone for zone, measure in ranking if measure.value is not None]
     unpublished = len(ranking) - len(published)
     assert unpublished > 0, "the demo Roubaix has IRIS without a published vacancy rate"
-    assert len(tree.ids_of(section, SELECT_LINK)) == 15
+    assert len(tree.ids_of(section, PanelIds.SELECT_LINK_TYPE)) == 15
     assert f"… {len(published) - 15} autres IRIS" in tree.text_of(section)
     assert f"… {unpublished} IRIS sans valeur publiée" in tree.text_of(section)
-    assert tree.ids_of(section, RANKING_MORE) == [{"type": RANKING_MORE, "code": "59512"}]
+    assert tree.ids_of(section, PanelIds.RANKING_MORE_TYPE) == [
+        {"type": PanelIds.RANKING_MORE_TYPE, "code": "59512"}
+    ]
 
     full = html.Div(ranking_content(store, MEL, "59512", "parc.vacancy_rate_offered", 2024))
-    assert [i["code"] for i in tree.ids_of(full, SELECT_LINK)] == [zone.code for zone, _ in ranking]
+    assert [i["code"] for i in tree.ids_of(full, PanelIds.SELECT_LINK_TYPE)] == [
+        zone.code for zone, _ in ranking
+    ]
     assert f"{len(ranking)}." in tree.text_of(full) and "autres IRIS" not in tree.text_of(full)
 
 
@@ -115,11 +109,13 @@ def test_roubaix_panel_cuts_its_ranking_and_the_button_brings_all_of_it(
     [
         ("x" * 300, "parc.vacancy_rate_offered"),
         ({"$ne": 1}, "parc.vacancy_rate_offered"),
-        ("59512", "nope"),
+        ("59512", None),
     ],
 )
 def test_full_ranking_of_a_tampered_request_is_an_empty_hint(
-    tree: ComponentTree, store: Store, code: object, indicator: str
+    tree: ComponentTree, store: Store, code: object, indicator: str | None
 ) -> None:
     content = html.Div(ranking_content(store, MEL, code, indicator, 2024))
-    assert "Aucun IRIS" in tree.text_of(content) and not tree.ids_of(content, SELECT_LINK)
+    assert "Aucun IRIS" in tree.text_of(content) and not tree.ids_of(
+        content, PanelIds.SELECT_LINK_TYPE
+    )

@@ -20,13 +20,7 @@ from data.store.types import (
     ZoneSummary,
 )
 from layouts.figures_panel import EPCI_COLOR, ZONE_COLORS
-from layouts.panel_common import (
-    PIN_BUTTON,
-    RANKING_MORE,
-    RANKING_TABLE,
-    RESIDENCE_LIST,
-    SELECT_LINK,
-)
+from layouts.ids import PanelIds
 from layouts.panel_labels import (
     OCCUPATION_NOT_GRANTED_TEXT,
     OCCUPATION_OUT_OF_PERIMETER_TEXT,
@@ -92,12 +86,12 @@ def test_zone_panel_sets_each_key_figure_beside_its_commune_and_the_epci(
         "Loyer moyen au m² de surface habitable (€/m²)" in text and "5,50 " in text
     )  # unit once, in the label
     assert "MEL" in text  # the EPCI column under its short name
-    assert tree.ids_of(panel, PIN_BUTTON) == [
-        {"type": PIN_BUTTON, "scale": "iris", "code": "595120101"}
+    assert tree.ids_of(panel, PanelIds.PIN_BUTTON_TYPE) == [
+        {"type": PanelIds.PIN_BUTTON_TYPE, "scale": "iris", "code": "595120101"}
     ]
     assert PIN_TEXT in text and UNPIN_TEXT not in text
-    assert {"type": SELECT_LINK, "scale": "commune", "code": "59512"} in tree.ids_of(
-        panel, SELECT_LINK
+    assert {"type": PanelIds.SELECT_LINK_TYPE, "scale": "commune", "code": "59512"} in tree.ids_of(
+        panel, PanelIds.SELECT_LINK_TYPE
     )
 
 
@@ -184,9 +178,11 @@ def test_zone_panel_counts_residences_and_leaves_their_list_to_its_callback(
     text = tree.text_of(panel)
     zone_id = {"scale": "iris", "code": IRIS.code}
     assert "Résidences (2)" in text and "Chargement des résidences…" in text
-    assert tree.ids_of(panel, RESIDENCE_LIST) == [{"type": RESIDENCE_LIST, **zone_id}]
-    assert tree.ids_of(panel, SELECT_LINK) == [
-        {"type": SELECT_LINK, "scale": "commune", "code": "59512"}
+    assert tree.ids_of(panel, PanelIds.RESIDENCE_LIST_TYPE) == [
+        {"type": PanelIds.RESIDENCE_LIST_TYPE, **zone_id}
+    ]
+    assert tree.ids_of(panel, PanelIds.SELECT_LINK_TYPE) == [
+        {"type": PanelIds.SELECT_LINK_TYPE, "scale": "commune", "code": "59512"}
     ]
 
 
@@ -198,9 +194,9 @@ def test_residence_list_links_each_residence_and_flags_secret_ones(tree: Compone
     listing = html.Div(residence_list(residences, 11))
     text = tree.text_of(listing)
     assert "120\u00a0logements" in text and "Secret statistique" in text
-    links = tree.ids_of(listing, SELECT_LINK)
-    assert {"type": SELECT_LINK, "scale": "residence", "code": "R1"} in links
-    assert {"type": SELECT_LINK, "scale": "residence", "code": "R2"} in links
+    links = tree.ids_of(listing, PanelIds.SELECT_LINK_TYPE)
+    assert {"type": PanelIds.SELECT_LINK_TYPE, "scale": "residence", "code": "R1"} in links
+    assert {"type": PanelIds.SELECT_LINK_TYPE, "scale": "residence", "code": "R2"} in links
 
 
 def sheet(**changes: Any) -> ResidenceSheet:
@@ -306,7 +302,7 @@ def test_commune_panel_ranks_its_iris_by_the_chosen_indicator(tree: ComponentTre
     text = tree.text_of(section)
     assert text.index("Épeule 2") < text.index("Roubaix Centre") < text.index("Alma 3")
     assert "7,3\u00a0%" in text and "secret" in text
-    assert [i["code"] for i in tree.ids_of(section, SELECT_LINK)] == [
+    assert [i["code"] for i in tree.ids_of(section, PanelIds.SELECT_LINK_TYPE)] == [
         "595120102", "595120101", "595120103"]  # fmt: skip
 
 
@@ -350,17 +346,19 @@ def test_commune_panel_shows_a_cut_ranking_and_a_button_for_all_of_it(tree: Comp
     assert "(116)" in text
     assert text.index("10.") < text.index("… 101 autres IRIS") < text.index("112.")
     assert "11." not in text.split("… 101")[0] and "111." not in text
-    links = [i["code"] for i in tree.ids_of(section, SELECT_LINK)]
+    links = [i["code"] for i in tree.ids_of(section, PanelIds.SELECT_LINK_TYPE)]
     assert links == [f"59512{n:04d}" for n in (*range(1, 11), *range(112, 117))]
     (more,) = [node for node in tree.walk(section) if getattr(node, "id", None) == {
-        "type": RANKING_MORE, "code": "59512"}]  # fmt: skip
+        "type": PanelIds.RANKING_MORE_TYPE, "code": "59512"}]  # fmt: skip
     assert more.children == "Voir les 116 IRIS"
-    assert tree.ids_of(section, RANKING_TABLE) == [{"type": RANKING_TABLE, "code": "59512"}]
+    assert tree.ids_of(section, PanelIds.RANKING_TABLE_TYPE) == [
+        {"type": PanelIds.RANKING_TABLE_TYPE, "code": "59512"}
+    ]
 
 
 def test_full_ranking_lists_every_iris_with_its_rank(tree: ComponentTree) -> None:
     table = html.Div(full_ranking("parc.vacancy_rate_offered", iris_ranking(116), 2024))
-    assert len(tree.ids_of(table, SELECT_LINK)) == 116
+    assert len(tree.ids_of(table, PanelIds.SELECT_LINK_TYPE)) == 116
     text = tree.text_of(table)
     assert "autres IRIS" not in text
     assert text.index("IRIS 1 ") < text.index("58.") < text.index("116.")
@@ -373,7 +371,7 @@ def test_long_residence_lists_are_cut_with_a_hint_to_filter(tree: ComponentTree)
         for n in range(5)
     ]
     listing = html.Div(residence_list(items, 11, limit=2))
-    assert len(tree.ids_of(listing, SELECT_LINK)) == 2
+    assert len(tree.ids_of(listing, PanelIds.SELECT_LINK_TYPE)) == 2
     assert "2 premières sur 5" in tree.text_of(listing)
     assert "… 3 autres : filtrez" in tree.text_of(listing)
     assert "… 1 autre : filtrez" in tree.text_of(html.Div(residence_list(items, 11, limit=4)))

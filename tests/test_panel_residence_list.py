@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 from dash import Dash
 
-from layouts.panel_common import RESIDENCE_FILTER, RESIDENCE_LIST
+from layouts.ids import PanelIds
 from layouts.panel_zone import RESIDENCE_LIST_LIMIT
 from tests.support.panel_requests import MEL
 
@@ -22,11 +22,11 @@ def list_residences(client, zone: dict[str, str], text: str | None):
     """The answer to the list callback of `zone` with this filter text (None: first call)."""
     client.get("/")
     dependencies = client.get("/_dash-dependencies").get_json()
-    output = next(d["output"] for d in dependencies if RESIDENCE_LIST in d["output"])
-    filter_input = {"id": {"type": RESIDENCE_FILTER, **zone}, "property": "value"}
+    output = next(d["output"] for d in dependencies if PanelIds.RESIDENCE_LIST_TYPE in d["output"])
+    filter_input = {"id": {"type": PanelIds.RESIDENCE_FILTER_TYPE, **zone}, "property": "value"}
     body = {
         "output": output,
-        "outputs": {"id": {"type": RESIDENCE_LIST, **zone}, "property": "children"},
+        "outputs": {"id": {"type": PanelIds.RESIDENCE_LIST_TYPE, **zone}, "property": "children"},
         "inputs": [filter_input if text is None else {**filter_input, "value": text}],
         "changedPropIds": [] if text is None else [f"{json.dumps(filter_input['id'])}.value"],
     }

@@ -5,15 +5,20 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from layouts.map_state import (
+    MAX_CODE_LENGTH,
     MAX_PINNED,
     OVERLAYS,
     Feature,
     StateContext,
+    StateError,
     ViewState,
     feature_from_data,
+    parse_feature,
     parse_query,
     resolve,
+    state_from_data,
     to_query,
+    toggle_pin,
     with_viewport,
 )
 
@@ -278,3 +283,52 @@ def test_tampered_parameters_never_raise(params: dict[str, str]) -> None:
     state = parse_query("?" + urlencode(params), CTX)
     assert state.scale in CODES
     assert state.selection is None or state.selection.code in CODES[state.selection.scale]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [None, "commune:59512", {"scale": "commune"}, {"scale": "table", "code": "1"},
+     {"scale": "commune", "code": 59512}, {"scale": "commune", "code": "59512'--"},
+     {"scale": "residence", "code": "R" * (MAX_CODE_LENGTH + 1)}],
+)  # fmt: skip
+def test_malformed_features_are_refused_with_one_error(raw: object) -> None:
+    assert feature_from_data(raw) is None
+    if isinstance(raw, dict):
+        with pytest.raises(StateError):
+            Feature(raw.get("scale"), raw.get("code"))  # type: ignore[arg-type]
+
+
+def test_one_code_length_limit_for_every_source() -> None:
+    longest = "R" * MAX_CODE_LENGTH
+    assert feature_from_data({"scale": "residence", "code": longest}) == Feature(
+        "residence", longest
+    )
+    assert parse_feature(f"residence:{longest}") == Feature("residence", longest)
+    assert parse_feature(f"residence:{longest}R") is None
+
+
+def test_the_store_round_trips_and_is_checked_like_a_permalink() -> None:
+    state = resolve(CTX, scale="iris", theme="parc", indicator="parc.vacancy_rate_offered", year=2020,
+                    overlays=["qpv"], selection=Feature("iris", "595120102"),
+                    pinned=[Feature("commune", "59512")])  # fmt: skip
+    assert state_from_data(state.to_data(), CTX) == state
+    residence = {"scale": "residence", "code": "R0123456789ab"}
+    tampered = {**state.to_data(), "selection": {"scale": "iris", "code": "000"},
+                "pinned": [residence, "x"], "year": "x"}  # fmt: skip
+    assert state_from_data(tampered, CTX) == resolve(
+        CTX, scale="iris", theme="parc", indicator="parc.vacancy_rate_offered", year=None,
+        overlays=["qpv"])  # fmt: skip
+    assert state_from_data("nope", CTX) == DEFAULT
+
+
+def test_pinning_adds_then_a_second_click_removes_and_a_fifth_is_refused() -> None:
+    roubaix = Feature("commune", "59512")
+    pinned, refused = toggle_pin(DEFAULT, CTX, roubaix)
+    assert pinned.pinned == (roubaix,) and not refused
+    assert toggle_pin(pinned, CTX, roubaix) == (DEFAULT, False)
+    assert toggle_pin(DEFAULT, CTX, Feature("residence", "R0123456789ab")) == (DEFAULT, False)
+    four = resolve(CTX, scale="commune", theme="parc", indicator=None, year=None,
+                   pinned=[Feature("commune", c) for c in ("59350", "59128")]
+                   + [Feature("iris", "593500101"), Feature("qpv", "QN059001M")])  # fmt: skip
+    assert len(four.pinned) == MAX_PINNED
+    assert toggle_pin(four, CTX, roubaix) == (four, True)

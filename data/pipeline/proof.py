@@ -9,6 +9,7 @@ from collections import defaultdict
 import duckdb
 import pandas as pd
 
+from data.catalog import SIZE_CLASSES
 from data.pipeline.audit import INFINITY, Table, audit_changes, audit_table
 from data.pipeline.disclosure import (
     AUDITED_CHANGES,
@@ -19,7 +20,6 @@ from data.pipeline.disclosure import (
     residence_cell,
     zone_cell,
 )
-from data.pipeline.residences import SIZE_CLASSES
 from data.pipeline.share_audit import ShareTable
 from data.pipeline.shares import PEOPLE_THEMES, ShareDiscloser, is_small_count
 
@@ -103,10 +103,10 @@ def prove(con: duckdb.DuckDBPyConnection, discloser: Discloser, residences: pd.D
 def class_bounds(size_class: str) -> tuple[float, float]:
     """The dwellings a size class tells ('11-49' -> 11 to 49)."""
     lower = 1.0
-    for limit, label in SIZE_CLASSES:
-        if label == size_class:
-            return lower, float(limit - 1)
-        lower = float(limit)
+    for size in SIZE_CLASSES:
+        if size.code == size_class:
+            return lower, INFINITY if size.upper is None else float(size.upper - 1)
+        lower = float(size.upper or lower)
     return lower, INFINITY
 
 

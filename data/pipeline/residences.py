@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from data.catalog import SIZE_CLASSES
 from data.pipeline.rules import Rule
 
 RESIDENCE_KEY = ("siren_bailleur", "depcom", "numvoie", "indrep", "typvoie", "nomvoie")
@@ -22,7 +23,6 @@ RESIDENCE_ID_SQL = (
     + ", ".join(f"coalesce({column}, '')" for column in RESIDENCE_KEY)
     + ")), 12)"
 )
-SIZE_CLASSES = ((11, "<11"), (50, "11-49"), (200, "50-199"))
 STREET_TYPES = {
     "ALL": "allée",
     "AV": "avenue",
@@ -125,10 +125,8 @@ def latest_residences(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def size_class(n_dwellings: int) -> str:
-    for upper, label in SIZE_CLASSES:
-        if n_dwellings < upper:
-            return label
-    return "200+"
+    """The code of the size class (data/catalog.py) of a residence with these dwellings."""
+    return next(c.code for c in SIZE_CLASSES if c.upper is None or n_dwellings < c.upper)
 
 
 def street_address(row: Mapping[str, object]) -> str:

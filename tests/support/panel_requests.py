@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from layouts.ids import MapIds, PageIds
+
 MEL = "mel-admin@atlas-demo.fr"
 
 
@@ -26,17 +28,24 @@ def residence_with_occupation(warehouse: Path, where: str) -> str:
 
 
 def render_panel(client, selection: dict[str, str]) -> str:
-    """POST the panel callback as the browser would, with a forged `selection`."""
+    """POST the panel callback as the browser would, with a forged `selection` in the
+    state store."""
+    state = {"scale": "commune", "theme": "occupation",
+             "indicator": "occupation.single_person", "year": 2024, "method": "quantile",
+             "overlays": [], "selection": selection, "pinned": []}  # fmt: skip
+    selected = f"{PageIds.SELECTED_VIEW}.data"
     body = {
-        "output": "panel.children",
-        "outputs": {"id": "panel", "property": "children"},
-        "inputs": [
-            {"id": "selection", "property": "data", "value": selection},
-            {"id": "indicator-select", "property": "value", "value": "occupation.single_person"},
-            {"id": "year-select", "property": "value", "value": 2024},
+        "output": f"..{PageIds.PANEL}.children...{MapIds.SELECTION}.data..",
+        "outputs": [
+            {"id": PageIds.PANEL, "property": "children"},
+            {"id": MapIds.SELECTION, "property": "data"},
         ],
-        "state": [{"id": "pinned", "property": "data", "value": []}],
-        "changedPropIds": ["selection.data"],
+        "inputs": [
+            {"id": PageIds.SELECTED_VIEW, "property": "data", "value": {"selection": selection}},
+            {"id": PageIds.FIGURES_VIEW, "property": "data", "value": None},
+        ],
+        "state": [{"id": PageIds.STATE, "property": "data", "value": state}],
+        "changedPropIds": [selected],
     }
     client.get("/")
     token = client.get_cookie("_csrf_token").value

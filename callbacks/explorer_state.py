@@ -1,0 +1,384 @@
+"""The explorer state's one writer, and its projections: the URL and the view stores.
+
+`update_state` is the only callback that writes the `state` store (and the controls
+that show it): a load or back/forward (`navigation`), a control, a click on the map, a
+search result, a link or a pin button of the panel each change it, through the pure
+functions of `layouts/map_state.py`. Everything else follows the state:
+
+- clientside (assets/atlas_map.js, no round trip), `permalink` becomes a history entry,
+  and each view store (`PROJECTIONS`) takes the part of the state it names, only when
+  that part changed, so that a click on a zone redraws the panel and not the map;
+- on the server, the map, the panel, the comparison and the overlays are drawn from the
+  view store they follow.
+
+Pan and zoom only rewrite the URL in place, client side, so the back button walks
+through views and not through every drag; our own history entries are not read back
+(`atlas.navigated`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from auth.access import NoAccess, current_scope
+from data.catalog import CATALOG, MAP_SCALES, THEMES, indicators_for
+from data.scope import AccessScope
+from data.store.store import Store
+from data.store.types import Place
+from layouts.compare import pin_limit_alert
+from layouts.controls import ControlsInit, indicator_options, theme_options, year_options
+from layouts.ids import CompareIds, ControlIds, MapIds, PageIds, PanelIds
+from layouts.map_state import (
+    StateContext,
+    ViewState,
+    changed,
+    feature_from_data,
+    parse_feature,
+    parse_query,
+    resolve,
+    state_from_data,
+    to_query,
+    toggle_pin,
+    with_viewport,
+)
+from layouts.panel_labels import PIN_LIMIT_TEXT
+
+HOME = (50.63, 3.07)
+RESIDENCE_ZOOM = 17
+
+# view store -> the parts of the state it follows
+PROJECTIONS: dict[str, tuple[str, ...]] = {
+    PageIds.MAP_VIEW: ("scale", "indicator", "year", "method"),
+    PageIds.SELECTED_VIEW: ("selection",),
+    PageIds.FIGURES_VIEW: ("indicator", "year"),
+    PageIds.PINNED_VIEW: ("pinned",),
+    PageIds.OVERLAYS_VIEW: ("overlays",),
+}
+CONTROLS = {
+    "scale": ControlIds.SCALE,
+    "theme": ControlIds.THEME,
+    "indicator": ControlIds.INDICATOR,
+    "year": ControlIds.YEAR,
+    "method": ControlIds.CLASSES,
+    "overlays": ControlIds.LAYERS,
+}
+# the dropdowns whose options depend on the state -> the parts they depend on
+OPTIONED: dict[str, tuple[str, ...]] = {
+    "theme": ("scale",),
+    "indicator": ("scale", "theme"),
+    "year": ("indicator",),
+}
+
+
+def state_context(store: Store, scope: AccessScope) -> StateContext:
+    granted = tuple(theme for theme in THEMES if scope.grants(theme))
+    return _state_context(store, granted)
+
+
+@functools.lru_cache(maxsize=8)
+def _state_context(store: Store, granted: tuple[str, ...]) -> StateContext:
+    years = store.indicator_years
+    indicators = {
+        (scale, theme): tuple(i.id for i in indicators_for(scale, theme) if i.id in years)
+        for scale in MAP_SCALES
+        for theme in granted
+    }
+    themes = {
+        scale: tuple(theme for theme in granted if indicators[(scale, theme)])
+        for scale in MAP_SCALES
+    }
+    return StateContext(
+        themes=themes,
+        indicators=indicators,
+        years=years,
+        code_exists=lambda scale, code: code in store.map_codes(scale),
+        home=territory_centre(store),
+    )
+
+
+def current_state(store: Store, data: object) -> ViewState:
+    """The state the `state` store holds, checked for the logged-in user."""
+    return state_from_data(data, state_context(store, current_scope()))
+
+
+def viewport_of_place(store: Store, scale: str, code: str) -> dict[str, Any] | None:
+    """Fly to a zone's bounds, or close to a residence."""
+    place = store.place(scale, code)
+    if place is None:
+        return None
+    if scale == "residence":
+        return {"center": [place.lat, place.lon], "zoom": RESIDENCE_ZOOM, "transition": "flyTo"}
+    return {
+        "bounds": [[place.min_lat, place.min_lon], [place.max_lat, place.max_lon]],
+        "transition": "flyToBounds",
+    }
+
+
+def _territory(store: Store) -> Place | None:
+    return store.place("epci", str(store.manifest.get("epci", {}).get("code", "")))
+
+
+def territory_centre(store: Store) -> tuple[float, float]:
+    epci = _territory(store)
+    return (epci.lat, epci.lon) if epci else HOME
+
+
+def territory_bounds(store: Store) -> list[list[float]]:
+    """The map's initial view: the whole territory."""
+    epci = _territory(store)
+    if epci is None:
+        return [[HOME[0] - 0.2, HOME[1] - 0.3], [HOME[0] + 0.2, HOME[1] + 0.3]]
+    return [[epci.min_lat, epci.min_lon], [epci.max_lat, epci.max_lon]]
+
+
+def initial_controls(store: Store) -> ControlsInit | None:
+    """The first layout's controls: the default view of the logged-in user (None when
+    nobody is logged in: Dash validating the layout at start)."""
+    try:
+        scope = current_scope()
+    except NoAccess:
+        return None
+    return default_controls(store, scope)
+
+
+def default_controls(store: Store, scope: AccessScope) -> ControlsInit:
+    """The controls of the default view for this convention, for the first layout."""
+    context = state_context(store, scope)
+    state = parse_query("", context)
+    options = control_options(state, context)
+    return ControlsInit(
+        scale=state.scale,
+        theme=state.theme,
+        theme_options=options["theme"],
+        indicator=state.indicator,
+        indicator_options=options["indicator"],
+        year=state.year,
+        year_options=options["year"],
+    )
+
+
+def control_options(state: ViewState, context: StateContext) -> dict[str, list]:
+    """Options of the theme, indicator and year dropdowns for a state."""
+    return {
+        "theme": theme_options(context.themes.get(state.scale, ()), THEMES),
+        "indicator": indicator_options(
+            (indicator_id, CATALOG[indicator_id].label)
+            for indicator_id in context.indicators.get((state.scale, state.theme), ())
+        ),
+        "year": year_options(context.years.get(state.indicator, ())),
+    }
+
+
+def control_values(state: ViewState) -> dict[str, Any]:
+    """What each control shows of a state."""
+    return {
+        "scale": state.scale,
+        "theme": state.theme,
+        "indicator": state.indicator,
+        "year": state.year,
+        "method": state.method,
+        "overlays": list(state.overlays),
+    }
+
+
+@dataclass(frozen=True)
+class Step:
+    """The state after an event, where the map flies to, whether a pin was refused."""
+
+    state: ViewState
+    viewport: dict[str, Any] | None = None
+    refused: bool = False
+
+
+def next_state(
+    store: Store,
+    context: StateContext,
+    trigger: str | dict[str, str],
+    events: dict[str, Any],
+    previous: ViewState | None,
+) -> Step | None:
+    """The state an event leads to from `previous` (None: a load or back/forward, where
+    the URL's state wins and its view is flown to); None when a search result is gone."""
+    if previous is None:
+        state = parse_query((events["navigation"] or {}).get("search"), context)
+        if state.centre is None:
+            return Step(state)
+        return Step(state, {"center": list(state.centre), "zoom": state.zoom})
+    if trigger in CONTROLS.values():
+        controls = events["controls"]
+        return Step(
+            resolve(context, **controls, selection=previous.selection, pinned=previous.pinned)
+        )
+    if trigger == MapIds.CLICKED:
+        return Step(changed(previous, context, selection=feature_from_data(events["clicked"])))
+    if trigger == ControlIds.SEARCH:
+        # fly to the chosen place and select it; the box is emptied for the next search
+        # (the panel names what is selected)
+        chosen = parse_feature(events["searched"])
+        if chosen is None:
+            raise PreventUpdate
+        viewport = viewport_of_place(store, chosen.scale, chosen.code)
+        if viewport is None:
+            return None
+        return Step(changed(previous, context, selection=chosen), viewport)
+    # a button of the panel or the comparison, by its pattern id
+    zone = feature_from_data(trigger)
+    if zone is None or not isinstance(trigger, dict):
+        raise PreventUpdate
+    if trigger["type"] == PanelIds.SELECT_LINK_TYPE:
+        return Step(changed(previous, context, selection=zone))
+    if trigger["type"] == PanelIds.PIN_BUTTON_TYPE:
+        state, refused = toggle_pin(previous, context, zone)
+        return Step(state, refused=refused)
+    return Step(changed(previous, context, pinned=[p for p in previous.pinned if p != zone]))
+
+
+def _pattern(type_: str, prop: str, kind: type[Input] | type[Output]) -> Any:
+    return kind({"type": type_, "scale": ALL, "code": ALL}, prop)
+
+
+def register(app: Dash, store: Store) -> None:
+    _register_clientside(app)
+
+    @app.callback(
+        output={
+            "state": Output(PageIds.STATE, "data"),
+            "permalink": Output(PageIds.PERMALINK, "data"),
+            "values": {name: Output(cid, "value") for name, cid in CONTROLS.items()},
+            "options": {name: Output(CONTROLS[name], "options") for name in OPTIONED},
+            "viewport": Output(MapIds.MAP, "viewport"),
+            "search": Output(ControlIds.SEARCH, "value"),
+            "notice": Output(ControlIds.NOTICE, "children"),
+            "pin_messages": _pattern(PanelIds.PIN_MESSAGE_TYPE, "children", Output),
+        },
+        inputs={
+            "navigation": Input(PageIds.NAVIGATION, "data"),
+            "controls": {name: Input(cid, "value") for name, cid in CONTROLS.items()},
+            "clicked": Input(MapIds.CLICKED, "data"),
+            "searched": Input(ControlIds.SEARCH, "value"),
+            "links": _pattern(PanelIds.SELECT_LINK_TYPE, "n_clicks", Input),
+            "pins": _pattern(PanelIds.PIN_BUTTON_TYPE, "n_clicks", Input),
+            "unpins": _pattern(CompareIds.UNPIN_BUTTON_TYPE, "n_clicks", Input),
+        },
+        state={
+            "data": State(PageIds.STATE, "data"),
+            "centre": State(MapIds.MAP, "center"),
+            "zoom": State(MapIds.MAP, "zoom"),
+        },
+        # Fired first by `navigation`, which a clientside callback sets on load; a panel
+        # button that appears with its panel is not a click.
+        prevent_initial_call=True,
+    )
+    def update_state(
+        navigation, controls, clicked, searched, links, pins, unpins, data, centre, zoom
+    ) -> dict[str, Any]:
+        """`links`, `pins` and `unpins` are read from the id of the button that fired."""
+        trigger = ctx.triggered_id
+        if isinstance(trigger, dict) and not ctx.triggered[0].get("value"):
+            raise PreventUpdate  # a button re-rendered with its panel, not clicked
+        context = state_context(store, current_scope())
+        previous = None if trigger == PageIds.NAVIGATION else state_from_data(data, context)
+        events = {
+            "navigation": navigation,
+            "controls": controls,
+            "clicked": clicked,
+            "searched": searched,
+        }
+        step = next_state(store, context, trigger, events, previous)
+        if step is None:  # a search result that no longer exists: only the box is emptied
+            return {**_unchanged(), "search": None}
+        state = step.state
+        return {
+            "state": state.to_data(),
+            # a state read from the URL is not pushed back to it
+            "permalink": (
+                no_update if previous is None else to_query(with_viewport(state, centre, zoom))
+            ),
+            "values": {
+                name: no_update if controls[name] == value else value
+                for name, value in control_values(state).items()
+            },
+            "options": _options(state, previous, context),
+            "viewport": step.viewport or no_update,
+            "search": None if trigger == ControlIds.SEARCH else no_update,
+            # a renamed indicator of the URL says so until the view changes
+            "notice": state.notice if previous is None else None,
+            "pin_messages": _pin_messages(state, previous, step.refused),
+        }
+
+
+def _unchanged() -> dict[str, Any]:
+    return {
+        "state": no_update,
+        "permalink": no_update,
+        "values": dict.fromkeys(CONTROLS, no_update),
+        "options": dict.fromkeys(OPTIONED, no_update),
+        "viewport": no_update,
+        "search": no_update,
+        "notice": no_update,
+        "pin_messages": [no_update for _ in ctx.outputs_grouping["pin_messages"]],
+    }
+
+
+def _options(state: ViewState, previous: ViewState | None, context: StateContext) -> dict:
+    """The options of a dropdown are sent when the parts they depend on changed."""
+    options = control_options(state, context)
+    return {
+        name: (
+            options[name]
+            if previous is None or any(getattr(state, p) != getattr(previous, p) for p in parts)
+            else no_update
+        )
+        for name, parts in OPTIONED.items()
+    }
+
+
+def _pin_messages(state: ViewState, previous: ViewState | None, refused: bool) -> Any:
+    """A refused pin says why on each pin button; a change of pins clears the message."""
+    messages = ctx.outputs_grouping["pin_messages"]
+    if refused:
+        return [pin_limit_alert(PIN_LIMIT_TEXT) for _ in messages]
+    if previous is not None and state.pinned != previous.pinned:
+        return [None for _ in messages]
+    return [no_update for _ in messages]
+
+
+def _register_clientside(app: Dash) -> None:
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlas", function_name="navigated"),
+        Output(PageIds.NAVIGATION, "data"),
+        Input(PageIds.URL, "search"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlas", function_name="pushPermalink"),
+        Output(PageIds.PERMALINK_SINK, "data"),
+        Input(PageIds.PERMALINK, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlas", function_name="selectFromClick"),
+        Output(MapIds.CLICKED, "data"),
+        Input(MapIds.ZONES, "clickData"),
+        Input(MapIds.RESIDENCES, "clickData"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlas", function_name="rememberViewport"),
+        Output(MapIds.VIEWPORT_SINK, "data"),
+        Input(MapIds.MAP, "center"),
+        Input(MapIds.MAP, "zoom"),
+        prevent_initial_call=True,
+    )
+    for view, parts in PROJECTIONS.items():
+        app.clientside_callback(
+            f"(state, view) => window.atlasState.project(state, view, {json.dumps(parts)})",
+            Output(view, "data"),
+            Input(PageIds.STATE, "data"),
+            State(view, "data"),
+        )

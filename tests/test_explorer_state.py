@@ -1,0 +1,74 @@
+"""The explorer state's transitions (callbacks/explorer_state.next_state) on the demo
+warehouse, with a scope given directly (the callback takes it from the session)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from callbacks.explorer_state import control_values, next_state, state_context
+from data.scope import AccessScope
+from data.store.store import Store
+from layouts.ids import CompareIds, ControlIds, MapIds, PageIds, PanelIds
+from layouts.map_state import Feature
+
+MEL = AccessScope("MEL-1", "MEL", "mel", frozenset({"parc", "occupation"}))
+ROUBAIX = Feature("commune", "59512")
+
+
+@pytest.fixture(scope="module")
+def store(demo_warehouse: Path) -> Store:
+    return Store(demo_warehouse)
+
+
+def test_a_load_reads_the_url_and_flies_to_its_view(store: Store) -> None:
+    context = state_context(store, MEL)
+    plain = next_state(store, context, PageIds.NAVIGATION, {"navigation": None}, None)
+    assert plain is not None and plain.viewport is None and plain.state.scale == "commune"
+    search = "?echelle=iris&selection=commune:59512&centre=50.69000,3.18000&zoom=13"
+    step = next_state(store, context, PageIds.NAVIGATION, {"navigation": {"search": search}}, None)
+    assert step is not None and step.state.scale == "iris" and step.state.selection == ROUBAIX
+    assert step.viewport == {"center": [50.69, 3.18], "zoom": 13}
+
+
+def test_a_click_selects_and_a_control_keeps_the_selection(store: Store) -> None:
+    context = state_context(store, MEL)
+    start = next_state(store, context, PageIds.NAVIGATION, {"navigation": None}, None).state
+    clicked = next_state(store, context, MapIds.CLICKED, {"clicked": ROUBAIX.to_data()}, start)
+    assert clicked is not None and clicked.state.selection == ROUBAIX
+    assert clicked.viewport is None
+    controls = {**control_values(clicked.state), "scale": "iris"}
+    moved = next_state(store, context, ControlIds.SCALE, {"controls": controls}, clicked.state)
+    assert moved is not None and moved.state.scale == "iris" and moved.state.selection == ROUBAIX
+    forged = {"scale": "commune", "code": "59512<script>"}
+    tampered = next_state(store, context, MapIds.CLICKED, {"clicked": forged}, clicked.state)
+    assert tampered is not None and tampered.state.selection is None
+
+
+def test_a_search_result_selects_and_flies_to_it(store: Store) -> None:
+    context = state_context(store, MEL)
+    start = next_state(store, context, PageIds.NAVIGATION, {"navigation": None}, None).state
+    step = next_state(store, context, ControlIds.SEARCH, {"searched": "commune:59512"}, start)
+    assert step is not None and step.state.selection == ROUBAIX
+    assert step.viewport is not None and step.viewport["transition"] == "flyToBounds"
+    gone = next_state(store, context, ControlIds.SEARCH, {"searched": "commune:00000"}, start)
+    assert gone is None
+
+
+def test_panel_buttons_select_pin_and_unpin(store: Store) -> None:
+    context = state_context(store, MEL)
+    state = next_state(store, context, PageIds.NAVIGATION, {"navigation": None}, None).state
+    link = {"type": PanelIds.SELECT_LINK_TYPE, **ROUBAIX.to_data()}
+    assert next_state(store, context, link, {}, state).state.selection == ROUBAIX
+    for code in ("59350", "59512", "59599", "59650"):
+        pin = {"type": PanelIds.PIN_BUTTON_TYPE, "scale": "commune", "code": code}
+        step = next_state(store, context, pin, {}, state)
+        assert not step.refused and step.viewport is None
+        state = step.state
+    assert len(state.pinned) == 4
+    fifth = {"type": PanelIds.PIN_BUTTON_TYPE, "scale": "commune", "code": "59128"}
+    refused = next_state(store, context, fifth, {}, state)
+    assert refused.refused and refused.state == state and refused.viewport is None
+    unpin = {"type": CompareIds.UNPIN_BUTTON_TYPE, **ROUBAIX.to_data()}
+    assert ROUBAIX not in next_state(store, context, unpin, {}, state).state.pinned
