@@ -308,8 +308,8 @@ def test_one_code_length_limit_for_every_source() -> None:
 
 
 def test_the_store_round_trips_and_is_checked_like_a_permalink() -> None:
-    state = resolve(CTX, scale="iris", theme="parc", indicator="parc.vacancy_rate_offered", year=2020,
-                    overlays=["qpv"], selection=Feature("iris", "595120102"),
+    state = resolve(CTX, scale="iris", theme="parc", indicator="parc.vacancy_rate_offered",
+                    year=2020, overlays=["qpv"], selection=Feature("iris", "595120102"),
                     pinned=[Feature("commune", "59512")])  # fmt: skip
     assert state_from_data(state.to_data(), CTX) == state
     residence = {"scale": "residence", "code": "R0123456789ab"}
