@@ -39,6 +39,14 @@ def demo_warehouse() -> Path:
     return DEMO_WAREHOUSE
 
 
+@pytest.fixture(scope="module")
+def store(demo_warehouse: Path):
+    """The store over the demo warehouse (a module may define its own `store`)."""
+    from data.store.store import Store
+
+    return Store(demo_warehouse)
+
+
 @contextmanager
 def demo_server(var_dir: Path, data_dir: Path, drop: tuple[str, ...] = ()) -> Iterator[str]:
     """The portal in demo mode under gunicorn, as `make run` serves it, with its runtime

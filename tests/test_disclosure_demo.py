@@ -32,11 +32,6 @@ def con(demo_warehouse: Path):
     connection.close()
 
 
-@pytest.fixture(scope="module")
-def store(demo_warehouse: Path) -> Store:
-    return Store(demo_warehouse)
-
-
 def published_table(con, theme: str, year: int) -> Table:
     """One theme and vintage as the parquet files publish it: counts of residences and
     zones (None when hidden), residence membership, and the bounds a user knows."""

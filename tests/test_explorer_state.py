@@ -3,10 +3,6 @@ warehouse, with a scope given directly (the callback takes it from the session).
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from callbacks.explorer_state import control_values, next_state, state_context
 from data.scope import AccessScope
 from data.store.store import Store
@@ -15,11 +11,6 @@ from layouts.map_state import Feature
 
 MEL = AccessScope("MEL-1", "MEL", "mel", frozenset({"parc", "occupation"}))
 ROUBAIX = Feature("commune", "59512")
-
-
-@pytest.fixture(scope="module")
-def store(demo_warehouse: Path) -> Store:
-    return Store(demo_warehouse)
 
 
 def test_a_load_reads_the_url_and_flies_to_its_view(store: Store) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from callbacks.map_style import (
@@ -26,11 +24,6 @@ URLS = GeodataUrls(
     zones={s: f"/carte/zones/{s}.geojson?v=1" for s in ("commune", "iris", "qpv")},
     residences="/carte/residences.geojson?v=1",
 )
-
-
-@pytest.fixture(scope="module")
-def store(demo_warehouse: Path) -> Store:
-    return Store(demo_warehouse)
 
 
 def test_zone_scale_gets_its_url_and_hideout(store: Store) -> None:

@@ -3,8 +3,6 @@ with a scope given directly (the callbacks take it from the session)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from dash import html
 
@@ -24,11 +22,6 @@ from tests.conftest import ComponentTree
 BOTH = frozenset({"parc", "occupation"})
 MEL = AccessScope("CONV-2021-001", "MEL", "mel", BOTH)
 CAPINGHEM = AccessScope("CONV-2021-011", "Capinghem", "commune", BOTH, frozenset({"59128"}))
-
-
-@pytest.fixture(scope="module")
-def store(demo_warehouse: Path) -> Store:
-    return Store(demo_warehouse)
 
 
 def first_residence(store: Store, where: str) -> str:

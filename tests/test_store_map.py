@@ -19,11 +19,6 @@ ROUBAIX = AccessScope(
 PARC_ONLY = AccessScope("ETAT-1", "État", "etat", frozenset({"parc"}))
 
 
-@pytest.fixture(scope="module")
-def store(demo_warehouse: Path) -> Store:
-    return Store(demo_warehouse)
-
-
 def count(demo_warehouse: Path, table: str, where: str = "true") -> int:
     path = demo_warehouse / f"{table}.parquet"
     sql = f"SELECT count(*) FROM read_parquet(?) WHERE {where}"

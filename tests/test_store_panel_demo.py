@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import gc
-from pathlib import Path
-
-import pytest
 
 from data.catalog import CATALOG
 from data.scope import OCCUPATION_GRANTED, OCCUPATION_OUT_OF_PERIMETER, AccessScope
@@ -14,11 +11,6 @@ from data.store.store import Store
 BOTH = frozenset({"parc", "occupation"})
 MEL = AccessScope("CONV-2021-001", "MEL", "mel", BOTH)
 CAPINGHEM = AccessScope("CONV-2021-011", "Capinghem", "commune", BOTH, frozenset({"59128"}))
-
-
-@pytest.fixture(scope="module")
-def store(demo_warehouse: Path) -> Store:
-    return Store(demo_warehouse)
 
 
 def test_every_residence_is_listed_in_exactly_one_commune(store: Store) -> None:
