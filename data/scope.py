@@ -4,7 +4,9 @@ of the store applies.
 - A theme's values (zone or residence) need the convention's dataset of that theme.
 - Residence-level values of a perimeter theme (occupation) are shown only for the
   residences of the convention's perimeter; so is a zone value that is in effect one
-  residence's (the pipeline marks it with the status 'perimeter').
+  residence's (the pipeline marks it with the status 'perimeter'), and a zone value is
+  hidden from the perimeters that could take their own residences out of it and read
+  another's (the pipeline lists them in `hidden_from`).
 - Residences are described (dwellings, construction year, the lists of a zone) with the
   parc dataset.
 
@@ -72,6 +74,17 @@ class AccessScope:
         if self.partner_type == "bailleur":
             return not self.bailleurs
         return False
+
+    @property
+    def perimeter_keys(self) -> frozenset[str]:
+        """The single perimeters the convention's is made of ('commune:59512',
+        'bailleur:900000002'): a zone value the pipeline hides from one of them
+        (`hidden_from`) is hidden from it. Whole-territory conventions have none."""
+        if self.partner_type == "commune":
+            return frozenset(f"commune:{code}" for code in self.communes)
+        if self.partner_type == "bailleur":
+            return frozenset(f"bailleur:{code}" for code in self.bailleurs)
+        return frozenset()
 
     def covers_residence(self, commune_code: str, bailleur_code: str) -> bool:
         """True when residence-level occupation of this residence may be shown: everything

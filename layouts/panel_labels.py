@@ -10,9 +10,10 @@ from layouts.map_state import MAX_PINNED
 SIZE_CLASS_LABELS = {size.code: size.label for size in SIZE_CLASSES}
 OCCUPATION_OUT_OF_PERIMETER_TEXT = "Votre convention ne couvre pas l'occupation de cette résidence."
 ZONE_OF_ONE_RESIDENCE_TEXT = (
-    "L'occupation de cette zone est en fait celle d'une seule résidence (les autres y "
-    "comptent trop peu de ménages) : elle suit la règle de cette résidence. "
-    + OCCUPATION_OUT_OF_PERIMETER_TEXT
+    "« Hors périmètre » : cette valeur d'occupation, seule ou moins les résidences de "
+    "votre périmètre, serait en fait celle d'une seule résidence que votre convention ne "
+    "couvre pas (les autres y comptent trop peu de ménages) ; elle suit la règle de cette "
+    "résidence."
 )
 OCCUPATION_NOT_GRANTED_TEXT = "Votre convention ne donne pas accès aux données d'occupation."
 PARC_NOT_GRANTED_TEXT = "Votre convention ne donne pas accès aux données du parc (RPLS)."

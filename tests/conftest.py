@@ -403,7 +403,8 @@ def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory):
 
     zones: (scale, code, name, commune_code); residences: (residence_id, name, commune,
     iris, qpv, bailleur, secret, dwellings), described as the pipeline would; indicators:
-    (scale, code, year, indicator_id, theme, value, status, owning residence_id or None).
+    (scale, code, year, indicator_id, theme, value, status, owning residence_id or None,
+    and optionally the perimeters it is hidden from, e.g. ["bailleur:900000001"]).
     """
     import duckdb
 
@@ -433,9 +434,12 @@ def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory):
         con.execute(
             "CREATE TABLE indicators (scale VARCHAR, code VARCHAR, year INTEGER,"
             " indicator_id VARCHAR, theme VARCHAR, value DOUBLE, status VARCHAR,"
-            " residence_id VARCHAR)"
+            " residence_id VARCHAR, hidden_from VARCHAR[])"
         )
-        con.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?)", indicators)
+        con.executemany(
+            "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*row, None) if len(row) == 8 else row for row in indicators],
+        )
         for table in ("zones", "residences", "indicators"):
             con.execute(f"COPY {table} TO '{directory / table}.parquet' (FORMAT parquet)")
         return directory

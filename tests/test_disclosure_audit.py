@@ -250,6 +250,7 @@ def test_a_zone_of_one_residence_is_that_residence_s_for_access() -> None:
     world = [
         ("590010001", "1", "900000001", 30, 25),
         ("590010001", "2", "900000002", 40, 4),
+        ("590010002", "3", "900000003", 40, 30),
         ("590020000", "1", "900000001", 40, 30),
         ("590020000", "2", "900000002", 40, 30),
     ]
@@ -264,6 +265,9 @@ def test_a_zone_of_one_residence_is_that_residence_s_for_access() -> None:
     by_zone = {code: (status, owner) for _, code, status, owner in rows}
     # 590010001: 25 households in one residence, 4 in the other (< 11): that residence's
     assert by_zone["590010001"][0] == "perimeter" and by_zone["590010001"][1]
+    # 590010002 holds one residence: its own (the commune minus it is no one's)
+    assert by_zone["590010002"][0] == "perimeter"
+    assert by_zone["590010002"][1] != by_zone["590010001"][1]
     assert by_zone["590020000"] == ("ok", None)
 
 

@@ -43,10 +43,18 @@ INDICATORS = [
     ("qpv", "QN05901M", 2022, "occupation.single_person", "occupation", 44.0, "perimeter"),
 ]
 OWNER = {("qpv", "QN05901M", 2022): "RA"}
+# Landlord 900000001 could take its own residences out of the IRIS and read another's.
+HIDDEN = {("iris", "595120101", 2022): ["bailleur:900000001"]}
 BOTH = frozenset({"parc", "occupation"})
 CAPINGHEM = AccessScope("CONV-11", "Capinghem", "commune", BOTH, communes=frozenset({"59128"}))
 ALL = AccessScope("CONV-1", "MEL", "mel", BOTH)
 PARC_ONLY = AccessScope("CONV-2", "État", "etat", frozenset({"parc"}))
+LANDLORD_1 = AccessScope(
+    "CONV-21", "Bailleur 1", "bailleur", BOTH, bailleurs=frozenset({"900000001"})
+)
+LANDLORD_2 = AccessScope(
+    "CONV-22", "Bailleur 2", "bailleur", BOTH, bailleurs=frozenset({"900000002"})
+)
 OCCUPATION_ONLY = AccessScope(
     "CONV-3", "Capinghem", "commune", frozenset({"occupation"}), communes=frozenset({"59128"})
 )
@@ -55,7 +63,11 @@ OCCUPATION_ONLY = AccessScope(
 @pytest.fixture(scope="module")
 def store(tiny_warehouse) -> Store:
     return Store(
-        tiny_warehouse(ZONES, RESIDENCES, [(*row, OWNER.get(row[:3])) for row in INDICATORS])
+        tiny_warehouse(
+            ZONES,
+            RESIDENCES,
+            [(*row, OWNER.get(row[:3]), HIDDEN.get(row[:3])) for row in INDICATORS],
+        )
     )
 
 
@@ -181,3 +193,18 @@ def test_a_zone_value_of_one_residence_follows_that_residence_rule(store: Store)
         store.shared_map_values("qpv", indicator, 2022)
     compared = dict(store.compare_rows([("qpv", "QN05901M")], 2022, CAPINGHEM))
     assert all(m.value is None for m in compared.values() for m in m.values())
+
+
+def test_a_zone_value_hidden_from_a_perimeter_is_restricted_for_it_alone(store: Store) -> None:
+    indicator = "occupation.single_person"
+    for scope, shown in ((LANDLORD_1, False), (LANDLORD_2, True), (ALL, True), (CAPINGHEM, True)):
+        (iris, *_) = store.zone_summary("iris", "595120101", 2022, scope).measures[indicator]
+        expected = (41.0, "ok") if shown else (None, "restricted")
+        assert (iris.value, iris.status) == expected, scope.partner_name
+        assert store.map_values("iris", indicator, 2022, scope) == [("595120101", *expected)]
+    assert store.depends_on_perimeter("iris", indicator, 2022)
+    with pytest.raises(ValueError):
+        store.shared_map_values("iris", indicator, 2022)
+    # the same zone's other vintages and themes are not hidden
+    vacancy = store.zone_summary("iris", "595120101", 2024, LANDLORD_1).measures
+    assert vacancy["parc.vacancy_rate_offered"][0].value == 4.5

@@ -27,6 +27,7 @@ from data.pipeline import (
     disclosure,
     indicators,
     locate,
+    perimeters,
     proof,
     residences,
     shares,
@@ -80,6 +81,7 @@ class Built:
     location: locate.LocationReport
     audit: disclosure.AuditReport
     share_audit: shares.ShareReport
+    perimeters: perimeters.PerimeterDecision
     # communes whose main residences were estimated (absent from the census file)
     estimated_main_residences: list[str] = field(default_factory=list)
 
@@ -194,6 +196,19 @@ def assemble(
         decision.secret_values |= share_discloser.run()
         indicators.register_decision(con, decision)
         indicators.create_zone_owners(con, threshold)
+
+    with clock.step("perimeters"):
+        layouts = discloser.layouts["occupation"]
+        guard = perimeters.PerimeterGuard(
+            {year: layout.cells for year, layout in layouts.items()},
+            {year: layout.structure for year, layout in layouts.items()},
+            decision.disclosures["occupation"],
+            decision.count_only.get("occupation", {}),
+            dict(zip(latest["residence_id"], latest["bailleur_code"], strict=True)),
+            threshold,
+        )
+        perimeter_decision = guard.run(indicators.read_zone_owners(con))
+        indicators.register_perimeters(con, perimeter_decision)
     parc = decision.disclosures["parc"]
 
     with clock.step("long format"):
@@ -205,8 +220,10 @@ def assemble(
     with clock.step("audit"):
         proof.prove(con, discloser, table)
         proof.prove_shares(con, share_discloser)
+        proof.prove_perimeters(con, perimeter_decision)
         clock.echo(f"    {decision.report.summary()}")
         clock.echo(f"    {share_discloser.report.summary()}")
+        clock.echo(f"    {perimeter_decision.summary()}")
 
     counts = {
         "zones": len(web_zones),
@@ -219,7 +236,14 @@ def assemble(
         "secret_residences_latest": int(table["secret"].sum()),
     }
     return Built(
-        web_zones, table, counts, report, decision.report, share_discloser.report, estimated
+        web_zones,
+        table,
+        counts,
+        report,
+        decision.report,
+        share_discloser.report,
+        perimeter_decision,
+        estimated,
     )
 
 
@@ -293,7 +317,11 @@ def manifest(raw: RawInputs, built: Built, threshold: int, timings: dict[str, fl
         "demo": raw.demo,
         "epci": {"code": epci["code"], "name": epci["name"]},
         "secrecy_threshold": threshold,
-        "disclosure_audit": {**built.audit.manifest(), **built.share_audit.manifest()},
+        "disclosure_audit": {
+            **built.audit.manifest(),
+            **built.share_audit.manifest(),
+            **built.perimeters.manifest(),
+        },
         "vintages": raw.vintages,
         "row_counts": built.counts,
         "location": built.location.__dict__,

@@ -16,6 +16,7 @@ import pandas as pd
 
 from data.catalog import CATALOG, PERSONS_PER_MAIN_RESIDENCE
 from data.pipeline.disclosure import COUNT_INDICATORS, Decision
+from data.pipeline.perimeters import PerimeterDecision
 from data.pipeline.residences import rule_sums
 from data.pipeline.rules import QPV_SHARE, SOCIAL_SHARE, Rule, row_rules
 from data.pipeline.secrecy import Cell
@@ -268,6 +269,42 @@ def value_sql(indicator_id: str, index: int | None, rule: Rule | None) -> str:
     return f"CASE WHEN d{index} > 0 THEN n{index} / d{index} * {rule.factor} END"
 
 
+def read_zone_owners(con: duckdb.DuckDBPyConnection) -> dict[int, dict[tuple[str, str], str]]:
+    """Table `zone_owner` by year: the residence each restricted zone's values belong to."""
+    owners: dict[int, dict[tuple[str, str], str]] = defaultdict(dict)
+    for scale, code, year, residence_id in con.execute("SELECT * FROM zone_owner").fetchall():
+        owners[int(year)][(scale, code)] = residence_id
+    return dict(owners)
+
+
+def register_perimeters(con: duckdb.DuckDBPyConnection, decision: PerimeterDecision) -> None:
+    """Tables `zone_owner` (replaced: with the zones restricted to protect another) and
+    `zone_denial` (scale, code, year, perimeter): the zone values hidden from a perimeter."""
+    owners = [
+        (scale, code, year, residence_id)
+        for year, by_zone in decision.owners.items()
+        for (scale, code), residence_id in by_zone.items()
+    ]
+    denials = [
+        (scale, code, year, perimeter)
+        for year, by_zone in decision.denials.items()
+        for (scale, code), perimeters in by_zone.items()
+        for perimeter in sorted(perimeters)
+    ]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE zone_owner "
+        "(scale VARCHAR, code VARCHAR, year INTEGER, residence_id VARCHAR)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE zone_denial "
+        "(scale VARCHAR, code VARCHAR, year INTEGER, perimeter VARCHAR)"
+    )
+    if owners:
+        con.executemany("INSERT INTO zone_owner VALUES (?, ?, ?, ?)", owners)
+    if denials:
+        con.executemany("INSERT INTO zone_denial VALUES (?, ?, ?, ?)", denials)
+
+
 def create_indicator_rows(con: duckdb.DuckDBPyConnection, themes: list[str]) -> None:
     """Table `indicator_row`: the long format of the warehouse, secrecy applied."""
     selects = []
@@ -295,7 +332,8 @@ def create_indicator_rows(con: duckdb.DuckDBPyConnection, themes: list[str]) -> 
                WHEN c.raw_value IS NULL THEN 'nd'
                WHEN o.residence_id IS NOT NULL THEN 'perimeter' ELSE 'ok' END AS status,
           CASE WHEN w.code IS NULL AND s.code IS NULL THEN o.residence_id END
-            AS residence_id
+            AS residence_id,
+          CASE WHEN w.code IS NULL AND s.code IS NULL THEN d.perimeters END AS hidden_from
         FROM computed AS c
         LEFT JOIN whole AS w
           ON w.theme = c.theme AND w.scale = c.scale AND w.code = c.code AND w.year = c.year
@@ -305,6 +343,12 @@ def create_indicator_rows(con: duckdb.DuckDBPyConnection, themes: list[str]) -> 
         LEFT JOIN zone_owner AS o
           ON c.theme = 'occupation' AND o.scale = c.scale AND o.code = c.code
          AND o.year = c.year
+        LEFT JOIN (
+          SELECT scale, code, year, list(perimeter ORDER BY perimeter) AS perimeters
+          FROM zone_denial GROUP BY ALL
+        ) AS d
+          ON c.theme = 'occupation' AND d.scale = c.scale AND d.code = c.code
+         AND d.year = c.year
         ORDER BY c.scale, c.indicator_id, c.year, c.code
         """
     )

@@ -20,12 +20,55 @@ from data.pipeline.disclosure import (
     residence_cell,
     zone_cell,
 )
+from data.pipeline.perimeters import PerimeterDecision
 from data.pipeline.share_audit import ShareTable
 from data.pipeline.shares import PEOPLE_THEMES, ShareDiscloser, is_small_count
 
 
 class DisclosureError(RuntimeError):
     """The warehouse about to be written would let a user work out a hidden value."""
+
+
+def prove_perimeters(con: duckdb.DuckDBPyConnection, decision: PerimeterDecision) -> None:
+    """Read back which occupation zone values the warehouse restricts to one residence's
+    perimeter or hides from single perimeters, and check they are exactly the guard's."""
+    owners = set(
+        con.execute(
+            "SELECT DISTINCT scale, code, year, residence_id FROM indicator_row "
+            "WHERE theme = 'occupation' AND status = 'perimeter'"
+        ).fetchall()
+    )
+    denials = set(
+        con.execute(
+            "SELECT DISTINCT scale, code, year, unnest(hidden_from) FROM indicator_row "
+            "WHERE theme = 'occupation' AND hidden_from IS NOT NULL"
+        ).fetchall()
+    )
+    expected_owners = {
+        (scale, code, year, owner)
+        for year, by_zone in decision.owners.items()
+        for (scale, code), owner in by_zone.items()
+    }
+    expected_denials = {
+        (scale, code, year, perimeter)
+        for year, by_zone in decision.denials.items()
+        for (scale, code), perimeters in by_zone.items()
+        for perimeter in perimeters
+    }
+    # a zone hidden whole by secrecy carries neither: nothing of it is published
+    missing = (expected_owners - owners) | (expected_denials - denials)
+    published = set(
+        con.execute(
+            "SELECT DISTINCT scale, code, year FROM indicator_row "
+            "WHERE theme = 'occupation' AND status <> 'secret'"
+        ).fetchall()
+    )
+    missing = {row for row in missing if row[:3] in published}
+    if missing:
+        shown = "; ".join(f"{s} {c} {y} ({who})" for s, c, y, who in sorted(missing)[:5])
+        raise DisclosureError(
+            f"périmètres : {len(missing)} valeurs de zone publiées sans leur restriction ({shown})"
+        )
 
 
 def prove_shares(con: duckdb.DuckDBPyConnection, shares: ShareDiscloser) -> None:

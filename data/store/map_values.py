@@ -31,8 +31,8 @@ class MapValues(IndicatorRows):
 
         Nothing without the indicator's theme; residences whose values the scope may not
         see (occupation outside the perimeter) come back with the status 'restricted' and
-        no value, and so do zone values that are in effect one residence's (see
-        `IndicatorRows._scoped`)."""
+        no value, and so do zone values that are in effect one residence's or hidden from
+        the scope's perimeter (see `IndicatorRows._scoped`)."""
         theme = indicator_id.split(".", 1)[0]
         if not scope.grants(theme):
             return []
@@ -45,16 +45,17 @@ class MapValues(IndicatorRows):
                 for row in self._residence_values(indicator_id, year)
             ]
         if (scale, indicator_id, year) in self._perimeter_views:
-            owners = self._zone_owners
+            owners, denials = self._zone_owners, self._zone_denials
             return [
                 (
                     code,
                     *self._scoped(
-                        (indicator_id, theme, year, value, status), owners[(scale, code)], scope
+                        (indicator_id, theme, year, value, status),
+                        owners.get((scale, code), {}),
+                        denials.get((scale, code), {}),
+                        scope,
                     )[3:],
                 )
-                if status == "perimeter"
-                else (code, value, status)
                 for code, value, status in self._values(scale, indicator_id, year)
             ]
         return self.shared_map_values(scale, indicator_id, year)

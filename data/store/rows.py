@@ -3,7 +3,8 @@
 The panel and the residence sheet read a few hundred rows of a few codes: the zones' rows
 are all grouped at start, the residences' are read on demand and kept (the warehouse
 does not change while the app serves it). A zone value that is in effect one residence's
-(status 'perimeter', decided by the pipeline) follows that residence's access rule.
+(status 'perimeter', decided by the pipeline) follows that residence's access rule, and
+a zone value hidden from some perimeters (`hidden_from`) is hidden from them.
 """
 
 from __future__ import annotations
@@ -67,10 +68,11 @@ class IndicatorRows(TerritoryIndex):
             rows = self._zone_rows.get((scale, code), ())
         else:
             rows = self._residence_rows(scale, code)
-        owners = self._zone_owners.get((scale, code))
-        if owners is None:
+        owners = self._zone_owners.get((scale, code), {})
+        denials = self._zone_denials.get((scale, code), {})
+        if not owners and not denials:
             return rows
-        return tuple(self._scoped(row, owners, scope) for row in rows)
+        return tuple(self._scoped(row, owners, denials, scope) for row in rows)
 
     @functools.cached_property
     def _zone_owners(self) -> dict[tuple[str, str], dict[int, str]]:
@@ -90,13 +92,30 @@ class IndicatorRows(TerritoryIndex):
         return owners
 
     @functools.cached_property
+    def _zone_denials(self) -> dict[tuple[str, str], dict[int, frozenset[str]]]:
+        """The zone values hidden from some perimeters (`hidden_from`, decided by the
+        pipeline): by zone, the perimeters of each vintage."""
+        rows = (
+            self._cursor()
+            .execute(
+                "SELECT DISTINCT scale, code, year, hidden_from FROM indicators "
+                "WHERE hidden_from IS NOT NULL"
+            )
+            .fetchall()
+        )
+        denials: dict[tuple[str, str], dict[int, frozenset[str]]] = {}
+        for scale, code, year, hidden_from in rows:
+            denials.setdefault((scale, code), {})[year] = frozenset(hidden_from)
+        return denials
+
+    @functools.cached_property
     def _perimeter_views(self) -> frozenset[tuple[str, str, int]]:
         """The (scale, indicator, year) map views holding such values."""
         rows = (
             self._cursor()
             .execute(
                 "SELECT DISTINCT scale, indicator_id, year FROM indicators "
-                "WHERE status = 'perimeter'"
+                "WHERE status = 'perimeter' OR hidden_from IS NOT NULL"
             )
             .fetchall()
         )
@@ -109,11 +128,20 @@ class IndicatorRows(TerritoryIndex):
             (scale, indicator_id, year) in self._perimeter_views
         )
 
-    def _scoped(self, row: CodeRow, owners: dict[int, str], scope: AccessScope) -> CodeRow:
-        """A zone value that is in effect one residence's follows that residence's rule:
-        shown ('ok') to a convention that sees the residence's values, else 'restricted'
-        without its value."""
+    def _scoped(
+        self,
+        row: CodeRow,
+        owners: dict[int, str],
+        denials: dict[int, frozenset[str]],
+        scope: AccessScope,
+    ) -> CodeRow:
+        """A zone value hidden from the convention's perimeter reads 'restricted' without
+        its value; a zone value that is in effect one residence's follows that residence's
+        rule: shown ('ok') to a convention that sees the residence's values, else
+        'restricted'."""
         indicator_id, theme, year, value, status = row
+        if scope.perimeter_keys & denials.get(year, frozenset()):
+            return (indicator_id, theme, year, None, "restricted")
         if status != "perimeter":
             return row
         if scope.sees_residence_values(theme, *self._residence_places[owners[year]]):

@@ -1,0 +1,262 @@
+"""Occupation and the perimeter: no zone value, alone or minus what a convention already
+sees, may be in effect one residence's occupation outside its perimeter.
+
+A convention sees the occupation of the residences of its perimeter (a commune, a
+landlord) and the occupation of every published zone. A zone value minus the published
+values inside it (zones, and the residences the convention sees) is the occupation of
+the remaining residences together; when one of them holds all but fewer than T of their
+households, that difference is in effect that residence's occupation (DESIGN: such a
+value follows that residence's rule). Two views are checked, for every survey:
+
+- **Nobody's view** (the convention sees no residence): a published zone minus the
+  published zones inside it. Where the rest is one residence's, a zone inside it is
+  restricted with that residence as its owner (`zone_owner`, the rule of the zones that
+  hold one residence): only conventions that cover the residence see it.
+- **Each commune's and each landlord's view**: the same, minus the residences of the
+  perimeter, with the zones owned by its residences in view. Where the rest is one
+  residence's, a zone inside it is hidden from that perimeter alone (`zone_denial`).
+
+The zone to hide is the smallest zone right inside whose residences, joining the rest,
+leave it more than one residence's; else the zone itself (its rest joins the zone
+above, checked in the next round). A convention whose perimeter holds several communes
+or landlords sees the union of theirs: the views checked are the single ones.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from data.pipeline.secrecy import Cell, Disclosure, ZoneKey, ZoneStructure
+
+MAX_ROUNDS = 50
+# A perimeter, as `data.scope.AccessScope.perimeter_keys` names it.
+Perimeter = str
+COMMUNE = "commune"
+LANDLORD = "bailleur"
+
+
+def perimeter_key(kind: str, code: str) -> Perimeter:
+    return f"{kind}:{code}"
+
+
+@dataclass
+class PerimeterDecision:
+    """Per survey year: the owner of each zone restricted to one residence's perimeter,
+    and the zones hidden from single perimeters."""
+
+    owners: dict[int, dict[ZoneKey, str]] = field(default_factory=dict)
+    denials: dict[int, dict[ZoneKey, set[Perimeter]]] = field(default_factory=dict)
+    owners_added: int = 0
+    denials_added: int = 0
+
+    def manifest(self) -> dict:
+        return {
+            "perimeter_owner_zones_added": self.owners_added,
+            "perimeter_denials": self.denials_added,
+        }
+
+    def summary(self) -> str:
+        return (
+            f"périmètres : {self.owners_added} zones de plus réservées au périmètre d'une "
+            f"résidence, {self.denials_added} valeurs de zone cachées à un seul périmètre"
+        )
+
+
+def dominant(residences: Iterable[str], count: dict[str, int], threshold: int) -> str | None:
+    """The residence that holds all but fewer than `threshold` of the households of
+    `residences` (None when there is none, or nobody)."""
+    members = [r for r in residences if count.get(r, 0) > 0]
+    if not members:
+        return None
+    top = max(members, key=lambda r: (count[r], r))
+    rest = sum(count[r] for r in members) - count[top]
+    return top if rest < threshold else None
+
+
+class _View:
+    """What one convention sees of one survey: the residences of its perimeter and the
+    zones not hidden from it; `rests` are the zones' remainders it can work out."""
+
+    def __init__(
+        self,
+        structure: ZoneStructure,
+        shown_residences: set[str],
+        shown_zones: set[ZoneKey],
+    ) -> None:
+        self.structure = structure
+        self.shown_residences = shown_residences
+        self.shown_zones = shown_zones
+
+    def rests(self, zones: Iterable[ZoneKey] | None = None) -> dict[ZoneKey, list[str]]:
+        """For each shown zone (of `zones`, all when None): the residences it counts that
+        neither a shown zone inside it nor the perimeter accounts for."""
+        rests: dict[ZoneKey, list[str]] = defaultdict(list)
+        wanted = None if zones is None else set(zones)
+        for cell in self.structure.cells:
+            rid = cell.residence_id
+            if rid in self.shown_residences:
+                continue
+            nearest = next((z for z in self.structure.path[rid] if z in self.shown_zones), None)
+            if nearest is not None and (wanted is None or nearest in wanted):
+                rests[nearest].append(rid)
+            qpv = ("qpv", cell.qpv) if cell.qpv is not None else None
+            if (
+                qpv in self.structure.overlay
+                and qpv in self.shown_zones
+                and (wanted is None or qpv in wanted)
+            ):
+                rests[qpv].append(rid)
+        return rests
+
+    def inner(self, zone: ZoneKey) -> list[ZoneKey]:
+        """The shown zones right inside `zone` (its nearest shown zone up the tree)."""
+        return [
+            other
+            for other, chain in self._chains().items()
+            if other in self.shown_zones
+            and next((z for z in chain if z in self.shown_zones), None) == zone
+        ]
+
+    def _chains(self) -> dict[ZoneKey, list[ZoneKey]]:
+        return {
+            zone: self.structure.chain_of(zone)[1:]
+            for zone in self.structure.members
+            if zone in self.structure.parent
+        }
+
+
+def _cover(
+    view: _View,
+    zone: ZoneKey,
+    rest: list[str],
+    count: dict[str, int],
+    threshold: int,
+) -> ZoneKey:
+    """The zone to hide so that `zone`'s rest stops being one residence's: the smallest
+    zone right inside whose own rest joins it and makes it enough, else `zone` itself."""
+    members = view.structure.members
+    joining = []
+    for inner in view.inner(zone):
+        merged = rest + [r for r in members[inner] if r not in view.shown_residences]
+        if dominant(merged, count, threshold) is None:
+            joining.append((sum(count.get(r, 0) for r in members[inner]), inner))
+    return min(joining)[1] if joining else zone
+
+
+class PerimeterGuard:
+    """The zones to restrict or hide, survey by survey (see the module docstring)."""
+
+    def __init__(
+        self,
+        cells: dict[int, list[Cell]],
+        structures: dict[int, ZoneStructure],
+        disclosures: dict[int, Disclosure],
+        count_only: dict[int, set[ZoneKey]],
+        landlords: dict[str, str],
+        threshold: int,
+    ) -> None:
+        self.cells = cells
+        self.structures = structures
+        self.disclosures = disclosures
+        self.count_only = count_only
+        self.landlords = landlords
+        self.threshold = threshold
+        self.decision = PerimeterDecision()
+
+    def run(self, owners: dict[int, dict[ZoneKey, str]]) -> PerimeterDecision:
+        for year, cells in sorted(self.cells.items()):
+            year_owners = dict(owners.get(year, {}))
+            denials: dict[ZoneKey, set[Perimeter]] = defaultdict(set)
+            self._nobody(year, year_owners)
+            for perimeter, residences in self._perimeters(cells).items():
+                self._perimeter(year, perimeter, residences, year_owners, denials)
+            self.decision.owners[year] = year_owners
+            self.decision.denials[year] = dict(denials)
+        return self.decision
+
+    def _count(self, year: int) -> dict[str, int]:
+        return {c.residence_id: c.count for c in self.cells[year]}
+
+    def _published_zones(self, year: int) -> set[ZoneKey]:
+        """Zones whose occupation values are published (a zone hidden whole has none)."""
+        outcome = self.disclosures[year]
+        count_only = self.count_only.get(year, set())
+        return {
+            zone
+            for zone in self.structures[year].members
+            if outcome.zone_is_published(*zone) or zone in count_only
+        }
+
+    def _nobody(self, year: int, owners: dict[ZoneKey, str]) -> None:
+        structure = self.structures[year]
+        count = self._count(year)
+        published = self._published_zones(year)
+        for _ in range(MAX_ROUNDS):
+            view = _View(structure, set(), published - owners.keys())
+            added = False
+            for zone, rest in sorted(view.rests().items()):
+                owner = dominant(rest, count, self.threshold)
+                if owner is None:
+                    continue
+                target = _cover(view, zone, rest, count, self.threshold)
+                if target not in owners:
+                    owners[target] = owner
+                    self.decision.owners_added += 1
+                    added = True
+            if not added:
+                return
+        raise RuntimeError("périmètres : trop de passes")
+
+    def _perimeters(self, cells: list[Cell]) -> dict[Perimeter, set[str]]:
+        perimeters: dict[Perimeter, set[str]] = defaultdict(set)
+        for cell in cells:
+            perimeters[perimeter_key(COMMUNE, cell.commune)].add(cell.residence_id)
+            landlord = self.landlords.get(cell.residence_id)
+            if landlord:
+                perimeters[perimeter_key(LANDLORD, landlord)].add(cell.residence_id)
+        return perimeters
+
+    def _perimeter(
+        self,
+        year: int,
+        perimeter: Perimeter,
+        residences: set[str],
+        owners: dict[ZoneKey, str],
+        denials: dict[ZoneKey, set[Perimeter]],
+    ) -> None:
+        """One perimeter's view: its residences (a landlord knows the occupation of all of
+        its own, the portal's secret ones too; a commune, what the portal shows it), the
+        zones it may see. Only the zones above its residences, or above a zone one of them
+        owns, can differ from nobody's view (already checked)."""
+        structure = self.structures[year]
+        count = self._count(year)
+        shown = residences
+        if not perimeter.startswith(f"{LANDLORD}:"):
+            shown = residences - self.disclosures[year].hidden_residences
+        owned = {zone for zone, owner in owners.items() if owner in residences}
+        near: set[ZoneKey] = set()
+        for rid in shown:
+            near |= structure.zones_of[rid]
+            near |= set(structure.path[rid])
+        for zone in owned:
+            near |= set(structure.chain_of(zone)) if zone in structure.parent else {zone}
+        published = self._published_zones(year)
+        for _ in range(MAX_ROUNDS):
+            hidden = {z for z, who in denials.items() if perimeter in who}
+            visible = (published - owners.keys() | (owned & published)) - hidden
+            view = _View(structure, shown, visible)
+            added = False
+            for zone, rest in sorted(view.rests(near).items()):
+                owner = dominant(rest, count, self.threshold)
+                if owner is None or owner in residences:
+                    continue
+                target = _cover(view, zone, rest, count, self.threshold)
+                if perimeter not in denials[target]:
+                    denials[target].add(perimeter)
+                    self.decision.denials_added += 1
+                    added = True
+            if not added:
+                return
+        raise RuntimeError("périmètres : trop de passes")

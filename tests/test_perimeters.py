@@ -1,0 +1,200 @@
+"""Occupation and the perimeter (`data/pipeline/perimeters.py`): no zone value, alone or
+minus what a convention already sees, is in effect one residence's outside its
+perimeter."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from data.pipeline import indicators
+from data.pipeline.perimeters import PerimeterDecision, PerimeterGuard, dominant
+from data.pipeline.proof import DisclosureError
+from data.pipeline.secrecy import Cell, Disclosure, ZoneStructure
+from tests.support.world import build_world, rows_of
+
+T = 11
+NOTHING_HIDDEN = Disclosure(frozenset(), frozenset())
+
+
+def zones_of(cell: Cell) -> list[tuple[str, str]]:
+    zones = [("epci", cell.epci), ("commune", cell.commune)]
+    return [*zones, ("iris", cell.iris)] if cell.iris else zones
+
+
+def guard(cells: list[Cell], landlords: dict[str, str]):
+    """The guard's decision for one survey, starting from the zones of one residence."""
+    count = {c.residence_id: c.count for c in cells}
+    members: dict[tuple[str, str], set[str]] = {}
+    for cell in cells:
+        for zone in zones_of(cell):
+            members.setdefault(zone, set()).add(cell.residence_id)
+    owners = {
+        zone: owner
+        for zone, rids in members.items()
+        if (owner := dominant(rids, count, T)) is not None
+    }
+    run = PerimeterGuard(
+        {2024: cells}, {2024: ZoneStructure(cells)}, {2024: NOTHING_HIDDEN}, {}, landlords, T
+    )
+    decision = run.run({2024: owners})
+    return members, count, decision.owners[2024], decision.denials.get(2024, {})
+
+
+def test_a_landlord_cannot_take_its_residence_out_of_an_iris_and_read_the_other() -> None:
+    """IRIS I holds A (landlord 1) and B (landlord 2): each landlord, knowing its own,
+    would read the other's occupation in I's; then in the commune minus IRIS J."""
+    cells = [
+        Cell("A", 40, "E", "C", "I", None),
+        Cell("B", 30, "E", "C", "I", None),
+        Cell("D", 60, "E", "C", "J", None),
+        Cell("F", 50, "E", "C", "J", None),
+    ]
+    landlords = {"A": "L1", "B": "L2", "D": "L3", "F": "L3"}
+    _, _, owners, denials = guard(cells, landlords)
+    assert owners == {}
+    assert denials[("iris", "I")] == {"bailleur:L1", "bailleur:L2"}
+    assert denials[("iris", "J")] == {"bailleur:L1", "bailleur:L2"}
+    assert ("commune", "C") not in denials  # minus its own, a landlord reads two residences
+
+
+def test_a_zone_beside_one_residence_s_zone_is_restricted_to_its_perimeter() -> None:
+    """IRIS I is R's alone (restricted to R's perimeter); the commune minus IRIS J would
+    give it back to anyone: J is restricted to R's perimeter too."""
+    cells = [
+        Cell("R", 40, "E", "C", "I", None),
+        Cell("D", 60, "E", "C", "J", None),
+        Cell("F", 50, "E", "C", "J", None),
+        Cell("G", 45, "E", "C2", "K", None),
+        Cell("H", 45, "E", "C2", "K", None),
+    ]
+    landlords = {"R": "L1", "D": "L2", "F": "L3", "G": "L2", "H": "L3"}
+    _, _, owners, _ = guard(cells, landlords)
+    assert owners[("iris", "I")] == "R"
+    assert owners[("iris", "J")] == "R"
+
+
+def visible_rests(members, owners, denials, perimeter, known, covers):
+    """Every difference a perimeter can work out: a zone it sees minus any set of
+    disjoint zones it sees inside it, minus the residences it knows."""
+    seen = [
+        zone
+        for zone in members
+        if (zone not in owners or covers(owners[zone])) and perimeter not in denials.get(zone, ())
+    ]
+    for zone in seen:
+        inside = [z for z in seen if z != zone and members[z] < members[zone]]
+        for size in range(len(inside) + 1):
+            for chosen in itertools.combinations(inside, size):
+                parts = [members[z] for z in chosen]
+                if any(a & b for a, b in itertools.combinations(parts, 2)):
+                    continue
+                rest = members[zone] - set().union(*parts) - known
+                yield zone, chosen, rest
+
+
+@st.composite
+def worlds(draw):
+    cells, landlords = [], {}
+    for commune in range(draw(st.integers(1, 2))):
+        for iris in range(draw(st.integers(1, 3))):
+            for index in range(draw(st.integers(1, 3))):
+                rid = f"R{commune}{iris}{index}"
+                count = draw(st.sampled_from([0, 3, 8, 15, 30]))
+                cells.append(Cell(rid, count, "E", f"C{commune}", f"C{commune}I{iris}", None))
+                landlords[rid] = draw(st.sampled_from(["L1", "L2", "L3"]))
+    return cells, landlords
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=worlds())
+def test_exhaustive_differences_leave_no_perimeter_one_residence_outside_it(world) -> None:
+    cells, landlords = world
+    members, count, owners, denials = guard(cells, landlords)
+    commune = {c.residence_id: c.commune for c in cells}
+    views = [("nobody", set(), lambda owner: False)]
+    for landlord in set(landlords.values()):
+        own = {r for r, who in landlords.items() if who == landlord}
+        views.append((f"bailleur:{landlord}", own, lambda owner, own=own: owner in own))
+    for code in set(commune.values()):
+        own = {r for r, c in commune.items() if c == code}
+        views.append((f"commune:{code}", own, lambda owner, own=own: owner in own))
+    for perimeter, known, covers in views:
+        for zone, chosen, rest in visible_rests(members, owners, denials, perimeter, known, covers):
+            owner = dominant(rest, count, T)
+            assert owner is None or owner in known, (perimeter, zone, chosen, rest)
+
+
+def test_the_demo_warehouse_hides_each_landlord_what_it_could_subtract(
+    demo_warehouse: Path,
+) -> None:
+    """In the built demo: no IRIS, commune or QPV whose households a landlord sees, minus
+    that landlord's residences, leaves one published residence holding all but fewer than
+    T of the rest (where every other residence's households are published)."""
+    con = duckdb.connect()
+    tables = {t: str(demo_warehouse / f"{t}.parquet") for t in ("residences", "indicators")}
+    leaks = con.execute(
+        f"""
+        WITH households AS (
+          SELECT i.year, i.code AS residence_id, i.value, r.bailleur_code,
+            unnest([['commune', r.commune_code], ['iris', r.iris_code], ['qpv', r.qpv_code]])
+              AS zone
+          FROM '{tables["indicators"]}' i JOIN '{tables["residences"]}' r
+            ON r.residence_id = i.code
+          WHERE i.scale = 'residence' AND i.indicator_id = 'occupation.households'
+        ),
+        zones AS (
+          SELECT scale, code, year, coalesce(hidden_from, []) AS hidden_from
+          FROM '{tables["indicators"]}'
+          WHERE indicator_id = 'occupation.households' AND status = 'ok'
+            AND scale IN ('commune', 'iris', 'qpv')
+        ),
+        pairs AS (
+          SELECT z.scale, z.code, z.year, own.bailleur_code AS landlord, z.hidden_from
+          FROM zones z JOIN households own
+            ON own.zone[1] = z.scale AND own.zone[2] = z.code AND own.year = z.year
+          GROUP BY ALL
+        )
+        SELECT p.scale, p.code, p.year, p.landlord
+        FROM pairs p JOIN households o
+          ON o.zone[1] = p.scale AND o.zone[2] = p.code AND o.year = p.year
+         AND o.bailleur_code <> p.landlord
+        WHERE NOT list_contains(p.hidden_from, 'bailleur:' || p.landlord)
+        GROUP BY ALL
+        HAVING count(*) = count(o.value) AND sum(o.value) > 0
+           AND sum(o.value) - max(o.value) < {T}
+        """
+    ).fetchall()
+    assert leaks == []
+
+
+def test_a_restriction_left_out_of_the_warehouse_stops_the_build(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Plant a breach (the hidden-from lists are not written): the build's read-back
+    proof finds the zone values published without them and the build stops."""
+    residences = [
+        ("590010001", "1", "900000001", 30, 30),
+        ("590010001", "2", "900000002", 25, 25),
+        ("590010002", "3", "900000003", 40, 40),
+        ("590010002", "4", "900000003", 35, 35),
+    ]
+    con, _ = build_world(5, *rows_of(residences))
+    denied = con.execute(
+        "SELECT count(*) FROM indicator_row WHERE hidden_from IS NOT NULL"
+    ).fetchone()[0]
+    con.close()
+    assert denied > 0
+    register = indicators.register_perimeters
+
+    def forgetful(con, decision):
+        register(con, PerimeterDecision(owners=decision.owners))
+
+    monkeypatch.setattr(indicators, "register_perimeters", forgetful)
+    with pytest.raises(DisclosureError, match="périmètres"):
+        build_world(5, *rows_of(residences))
