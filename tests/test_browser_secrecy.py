@@ -131,3 +131,44 @@ def test_a_share_of_too_few_households_reads_secret_and_says_why(
         f"{households:.0f}"
     )
     shot(page, "share-of-too-few-households")
+
+
+def test_a_landlord_reads_no_zone_value_it_could_take_its_own_residences_out_of(
+    page: Page, live_server: str, login_as, demo_warehouse: Path
+) -> None:
+    """A commune whose occupation, minus Vilogia's residences, would be one other
+    residence's: Vilogia reads 'hors périmètre' and the sentence, Roubaix the value."""
+    scale, code, year, value = query(
+        demo_warehouse,
+        """
+        SELECT scale, code, year, value FROM read_parquet(?)
+        WHERE indicator_id = 'occupation.apl_share' AND status = 'ok' AND scale = 'commune'
+          AND list_contains(hidden_from, 'bailleur:900000002')
+          AND NOT list_contains(hidden_from, 'commune:59512')
+        ORDER BY year DESC, code LIMIT 1
+        """,
+        "indicators",
+    )
+    view = (
+        f"/?echelle={scale}&theme=occupation&indicateur=occupation.apl_share&annee={year}"
+        f"&classes=quantile&selection={scale}:{code}"
+    )
+    shown = f"{value:.1f}".replace(".", ",")
+    for email, sees in (("vilogia@atlas-demo.fr", False), ("roubaix@atlas-demo.fr", True)):
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        login_as(page, live_server, email)
+        page.goto(live_server + view)
+        panel = page.locator(PANEL)
+        expect(panel.locator(".panel-title")).to_be_visible(timeout=SLOW)
+        row = panel.locator("tr", has_text="aide au logement").first
+        if sees:
+            expect(row).to_contain_text(shown, timeout=SLOW)
+        else:
+            expect(row).to_contain_text("hors périmètre", timeout=SLOW)
+            expect(row).not_to_contain_text(shown)
+            expect(panel).to_contain_text(ZONE_OF_ONE_RESIDENCE_TEXT)
+        # only occupation is hidden: the commune's stock stays shown to everyone
+        stock = panel.locator("tr", has_text="Logements sociaux").first
+        expect(stock).not_to_contain_text("hors périmètre")
+        shot(page, f"hidden-from-a-landlord-{email.split('@')[0]}")
+        page.context.clear_cookies()

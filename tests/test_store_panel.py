@@ -35,6 +35,7 @@ INDICATORS = [
     ("iris", "595120101", 2023, "parc.vacancy_rate_offered", "parc", None, "secret"),
     ("iris", "595120101", 2024, "parc.vacancy_rate_offered", "parc", 4.5, "ok"),
     ("iris", "595120101", 2022, "occupation.single_person", "occupation", 41.0, "ok"),
+    ("iris", "595120101", 2022, "parc.dwellings", "parc", 60.0, "ok"),
     ("commune", "59512", 2022, "occupation.single_person", "occupation", 38.0, "ok"),
     ("residence", "RA", 2024, "parc.vacancy_rate_offered", "parc", 5.0, "ok"),
     ("residence", "RA", 2022, "occupation.single_person", "occupation", 44.0, "ok"),
@@ -66,7 +67,10 @@ def store(tiny_warehouse) -> Store:
         tiny_warehouse(
             ZONES,
             RESIDENCES,
-            [(*row, OWNER.get(row[:3]), HIDDEN.get(row[:3])) for row in INDICATORS],
+            [
+                (*row, OWNER.get(row[:3]), HIDDEN.get(row[:3]) if row[4] == "occupation" else None)
+                for row in INDICATORS
+            ],
         )
     )
 
@@ -205,6 +209,11 @@ def test_a_zone_value_hidden_from_a_perimeter_is_restricted_for_it_alone(store: 
     assert store.depends_on_perimeter("iris", indicator, 2022)
     with pytest.raises(ValueError):
         store.shared_map_values("iris", indicator, 2022)
-    # the same zone's other vintages and themes are not hidden
-    vacancy = store.zone_summary("iris", "595120101", 2024, LANDLORD_1).measures
-    assert vacancy["parc.vacancy_rate_offered"][0].value == 4.5
+    # the same zone's other themes and vintages are not hidden
+    same_year = store.zone_summary("iris", "595120101", 2022, LANDLORD_1).measures
+    assert (same_year["parc.dwellings"][0].value, same_year["parc.dwellings"][0].status) == (
+        60.0,
+        "ok",
+    )
+    later = store.zone_summary("iris", "595120101", 2024, LANDLORD_1).measures
+    assert later["parc.vacancy_rate_offered"][0].value == 4.5

@@ -92,20 +92,20 @@ class IndicatorRows(TerritoryIndex):
         return owners
 
     @functools.cached_property
-    def _zone_denials(self) -> dict[tuple[str, str], dict[int, frozenset[str]]]:
+    def _zone_denials(self) -> dict[tuple[str, str], dict[tuple[str, int], frozenset[str]]]:
         """The zone values hidden from some perimeters (`hidden_from`, decided by the
-        pipeline): by zone, the perimeters of each vintage."""
+        pipeline): by zone, the perimeters of each theme and vintage."""
         rows = (
             self._cursor()
             .execute(
-                "SELECT DISTINCT scale, code, year, hidden_from FROM indicators "
+                "SELECT DISTINCT scale, code, theme, year, hidden_from FROM indicators "
                 "WHERE hidden_from IS NOT NULL"
             )
             .fetchall()
         )
-        denials: dict[tuple[str, str], dict[int, frozenset[str]]] = {}
-        for scale, code, year, hidden_from in rows:
-            denials.setdefault((scale, code), {})[year] = frozenset(hidden_from)
+        denials: dict[tuple[str, str], dict[tuple[str, int], frozenset[str]]] = {}
+        for scale, code, theme, year, hidden_from in rows:
+            denials.setdefault((scale, code), {})[(theme, year)] = frozenset(hidden_from)
         return denials
 
     @functools.cached_property
@@ -132,7 +132,7 @@ class IndicatorRows(TerritoryIndex):
         self,
         row: CodeRow,
         owners: dict[int, str],
-        denials: dict[int, frozenset[str]],
+        denials: dict[tuple[str, int], frozenset[str]],
         scope: AccessScope,
     ) -> CodeRow:
         """A zone value hidden from the convention's perimeter reads 'restricted' without
@@ -140,7 +140,7 @@ class IndicatorRows(TerritoryIndex):
         rule: shown ('ok') to a convention that sees the residence's values, else
         'restricted'."""
         indicator_id, theme, year, value, status = row
-        if scope.perimeter_keys & denials.get(year, frozenset()):
+        if scope.perimeter_keys & denials.get((theme, year), frozenset()):
             return (indicator_id, theme, year, None, "restricted")
         if status != "perimeter":
             return row
