@@ -108,6 +108,7 @@ def test_tables_have_the_contract_columns(con):
         "value": "DOUBLE",
         "status": "VARCHAR",
         "residence_id": "VARCHAR",
+        "hidden_from": "VARCHAR[]",
     }
     unknown = con.execute("SELECT DISTINCT indicator_id FROM indicators").fetchall()
     assert {row[0] for row in unknown} == set(CATALOG)
