@@ -10,8 +10,8 @@ Wall time is measured around the child; peak memory is the child's maximum resid
 (`os.wait4` rusage, so it covers that child alone). Prints one comparable table, and what
 the disclosure audit adds to the build: its rounds after the first pass of the secrecy
 rules, and the read-back of the written tables (from the manifest), against the rest;
-and what the secrecy of shares adds (its build step: reading the numerators, deciding and
-auditing), against the rest.
+what the secrecy of shares adds (its build step: reading the numerators, deciding and
+auditing), and what the perimeter views add, each against the rest.
 """
 
 from __future__ import annotations
@@ -96,6 +96,7 @@ def bench_scale(work: Path, scale: float) -> dict:
     return {
         "audit_s": added,
         "shares_s": manifest["timings_s"]["share secrecy"],
+        "perimeters_s": manifest["timings_s"]["perimeters"],
         "audit_rounds": audit["rounds"],
         "scale": scale,
         "rows": int(scan.output.split()[-1]),
@@ -111,7 +112,7 @@ def report(results: list[dict]) -> str:
     lines = [
         f"{'scale':>5} {'RPLS rows':>10} {'RPLS MiB':>9} | {'scan s':>7} {'scan MiB':>8} | "
         f"{'build s':>8} {'build MiB':>9} | {'build/scan':>10} | {'audit s':>7} {'audit/rest':>10} "
-        f"| {'shares s':>8} {'shares/rest':>11}",
+        f"| {'shares s':>8} {'shares/rest':>11} | {'perim. s':>8} {'perim./rest':>11}",
     ]
     for r in results:
         lines.append(
@@ -120,7 +121,10 @@ def report(results: list[dict]) -> str:
             f"{r['build'].seconds:>8.1f} {r['build'].peak_mib:>9.0f} | "
             f"{r['build'].seconds / r['scan'].seconds:>10.1f} | "
             f"{r['audit_s']:>7.2f} {r['audit_s'] / (r['build'].seconds - r['audit_s']):>9.0%} | "
-            f"{r['shares_s']:>8.2f} {r['shares_s'] / (r['build'].seconds - r['shares_s']):>10.0%}"
+            f"{r['shares_s']:>8.2f} "
+            f"{r['shares_s'] / (r['build'].seconds - r['shares_s']):>10.0%} | "
+            f"{r['perimeters_s']:>8.2f} "
+            f"{r['perimeters_s'] / (r['build'].seconds - r['perimeters_s']):>10.0%}"
         )
     for r in results:
         lines.append(
