@@ -24,6 +24,7 @@ or landlords sees the union of theirs: the views checked are the single ones.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -94,7 +95,7 @@ class _View:
         neither a shown zone inside it nor the perimeter accounts for."""
         rests: dict[ZoneKey, list[str]] = defaultdict(list)
         wanted = None if zones is None else set(zones)
-        for cell in self.structure.cells:
+        for cell in self._candidates(wanted):
             rid = cell.residence_id
             if rid in self.shown_residences:
                 continue
@@ -110,21 +111,42 @@ class _View:
                 rests[qpv].append(rid)
         return rests
 
+    def _candidates(self, wanted: set[ZoneKey] | None) -> list[Cell]:
+        """The residences that can be in the rests of `wanted`: those of its zones below
+        the EPCI, and, for the EPCI, those of the communes not shown (a residence of a
+        shown commune is in that commune's rest or below)."""
+        cells = self.structure.cells
+        if wanted is None or not any(scale == "epci" for scale, _ in wanted):
+            if wanted is None:
+                return cells
+            local = set().union(*(self.structure.members[z] for z in wanted))
+            return [c for c in cells if c.residence_id in local]
+        local = set().union(
+            *(self.structure.members[z] for z in wanted if z[0] != "epci"),
+            *(
+                self.structure.members[z]
+                for z in self.structure.members
+                if z[0] == "commune" and z not in self.shown_zones
+            ),
+        )
+        return [c for c in cells if c.residence_id in local]
+
     def inner(self, zone: ZoneKey) -> list[ZoneKey]:
         """The shown zones right inside `zone` (its nearest shown zone up the tree)."""
         return [
             other
-            for other, chain in self._chains().items()
+            for other, chain in _chains(self.structure).items()
             if other in self.shown_zones
             and next((z for z in chain if z in self.shown_zones), None) == zone
         ]
 
-    def _chains(self) -> dict[ZoneKey, list[ZoneKey]]:
-        return {
-            zone: self.structure.chain_of(zone)[1:]
-            for zone in self.structure.members
-            if zone in self.structure.parent
-        }
+
+@functools.lru_cache(maxsize=16)
+def _chains(structure: ZoneStructure) -> dict[ZoneKey, list[ZoneKey]]:
+    """Every zone's chain of zones above it (a structure is built once per vintage)."""
+    return {
+        zone: structure.chain_of(zone)[1:] for zone in structure.members if zone in structure.parent
+    }
 
 
 def _cover(
