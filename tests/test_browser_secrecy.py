@@ -5,6 +5,7 @@ A screenshot of each step is kept under test-results/secrecy-*.png (look at them
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -30,6 +31,34 @@ def query(warehouse: Path, sql: str, *tables: str) -> tuple:
     return duckdb.connect().execute(sql, paths).fetchone()
 
 
+def check_apl_share_as(
+    page: Page, live_server: str, login_as, view: str, value: float, readers: dict[str, bool]
+) -> Iterator[str]:
+    """Open `view` (a zone's APL share) as each reader: those marked True read `value`,
+    the others 'hors périmètre' and the sentence that says why, never the value. The
+    zone's stock of dwellings is shown to all of them. Yields each reader, the panel open."""
+    shown = f"{value:.1f}".replace(".", ",")
+    for email, sees in readers.items():
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        login_as(page, live_server, email)
+        page.goto(live_server + view)
+        panel = page.locator(PANEL)
+        expect(panel.locator(".panel-title")).to_be_visible(timeout=SLOW)
+        row = panel.locator("tr", has_text="aide au logement").first
+        if sees:
+            expect(row).to_contain_text(shown, timeout=SLOW)
+            expect(panel).not_to_contain_text(ZONE_OF_ONE_RESIDENCE_TEXT)
+        else:
+            expect(row).to_contain_text("hors périmètre", timeout=SLOW)
+            expect(row).not_to_contain_text(shown)
+            expect(panel).to_contain_text(ZONE_OF_ONE_RESIDENCE_TEXT)
+        # only occupation follows the perimeter: the stock stays shown to everyone
+        stock = panel.locator("tr", has_text="Logements sociaux").first
+        expect(stock).not_to_contain_text("hors périmètre")
+        yield email
+        page.context.clear_cookies()
+
+
 def test_a_commune_user_reads_no_occupation_of_a_zone_that_is_another_s_residence(
     page: Page, live_server: str, login_as, demo_warehouse: Path
 ) -> None:
@@ -51,23 +80,9 @@ def test_a_commune_user_reads_no_occupation_of_a_zone_that_is_another_s_residenc
         f"/?echelle=iris&theme=occupation&indicateur=occupation.apl_share&annee={year}"
         f"&classes=quantile&selection=iris:{code}"
     )
-    shown = f"{value:.1f}".replace(".", ",")
-    for email, sees in (("roubaix@atlas-demo.fr", False), ("mel-admin@atlas-demo.fr", True)):
-        page.set_viewport_size({"width": 1400, "height": 1000})
-        login_as(page, live_server, email)
-        page.goto(live_server + view)
-        panel = page.locator(PANEL)
-        expect(panel.locator(".panel-title")).to_be_visible(timeout=SLOW)
-        row = panel.locator("tr", has_text="aide au logement").first
-        if sees:
-            expect(row).to_contain_text(shown, timeout=SLOW)
-            expect(panel).not_to_contain_text(ZONE_OF_ONE_RESIDENCE_TEXT)
-        else:
-            expect(row).to_contain_text("hors périmètre", timeout=SLOW)
-            expect(row).not_to_contain_text(shown)
-            expect(panel).to_contain_text(ZONE_OF_ONE_RESIDENCE_TEXT)
+    readers = {"roubaix@atlas-demo.fr": False, "mel-admin@atlas-demo.fr": True}
+    for email in check_apl_share_as(page, live_server, login_as, view, value, readers):
         shot(page, f"one-residence-zone-{email.split('@')[0]}")
-        page.context.clear_cookies()
 
 
 def test_a_secret_residence_tells_nothing_of_its_size(
@@ -153,22 +168,6 @@ def test_a_landlord_reads_no_zone_value_it_could_take_its_own_residences_out_of(
         f"/?echelle={scale}&theme=occupation&indicateur=occupation.apl_share&annee={year}"
         f"&classes=quantile&selection={scale}:{code}"
     )
-    shown = f"{value:.1f}".replace(".", ",")
-    for email, sees in (("vilogia@atlas-demo.fr", False), ("roubaix@atlas-demo.fr", True)):
-        page.set_viewport_size({"width": 1400, "height": 1000})
-        login_as(page, live_server, email)
-        page.goto(live_server + view)
-        panel = page.locator(PANEL)
-        expect(panel.locator(".panel-title")).to_be_visible(timeout=SLOW)
-        row = panel.locator("tr", has_text="aide au logement").first
-        if sees:
-            expect(row).to_contain_text(shown, timeout=SLOW)
-        else:
-            expect(row).to_contain_text("hors périmètre", timeout=SLOW)
-            expect(row).not_to_contain_text(shown)
-            expect(panel).to_contain_text(ZONE_OF_ONE_RESIDENCE_TEXT)
-        # only occupation is hidden: the commune's stock stays shown to everyone
-        stock = panel.locator("tr", has_text="Logements sociaux").first
-        expect(stock).not_to_contain_text("hors périmètre")
+    readers = {"vilogia@atlas-demo.fr": False, "roubaix@atlas-demo.fr": True}
+    for email in check_apl_share_as(page, live_server, login_as, view, value, readers):
         shot(page, f"hidden-from-a-landlord-{email.split('@')[0]}")
-        page.context.clear_cookies()
