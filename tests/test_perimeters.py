@@ -28,21 +28,16 @@ def zones_of(cell: Cell) -> list[tuple[str, str]]:
 
 
 def guard(cells: list[Cell], landlords: dict[str, str]):
-    """The guard's decision for one survey, starting from the zones of one residence."""
+    """The guard's decision for one survey, with the zones and their residences."""
     count = {c.residence_id: c.count for c in cells}
     members: dict[tuple[str, str], set[str]] = {}
     for cell in cells:
         for zone in zones_of(cell):
             members.setdefault(zone, set()).add(cell.residence_id)
-    owners = {
-        zone: owner
-        for zone, rids in members.items()
-        if (owner := dominant(rids, count, T)) is not None
-    }
     run = PerimeterGuard(
         {2024: cells}, {2024: ZoneStructure(cells)}, {2024: NOTHING_HIDDEN}, {}, landlords, T
     )
-    decision = run.run({2024: owners})
+    decision = run.run()
     return members, count, decision.owners[2024], decision.denials.get(2024, {})
 
 

@@ -195,7 +195,6 @@ def assemble(
         share_discloser = shares.ShareDiscloser(discloser, decision, share_sums, threshold)
         decision.secret_values |= share_discloser.run()
         indicators.register_decision(con, decision)
-        indicators.create_zone_owners(con, threshold)
 
     with clock.step("perimeters"):
         layouts = discloser.layouts["occupation"]
@@ -207,7 +206,7 @@ def assemble(
             dict(zip(latest["residence_id"], latest["bailleur_code"], strict=True)),
             threshold,
         )
-        perimeter_decision = guard.run(indicators.read_zone_owners(con))
+        perimeter_decision = guard.run()
         indicators.register_perimeters(con, perimeter_decision)
     parc = decision.disclosures["parc"]
 

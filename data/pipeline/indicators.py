@@ -194,27 +194,6 @@ def register_decision(con: duckdb.DuckDBPyConnection, decision: Decision) -> Non
     con.unregister("secret_value_frame")
 
 
-def create_zone_owners(con: duckdb.DuckDBPyConnection, threshold: int) -> None:
-    """Table `zone_owner` (scale, code, year, residence_id): the occupation zone values
-    that are in effect one residence's (the zone's other residences hold fewer than
-    `threshold` households). They follow that residence's access rule."""
-    grouped = " UNION ALL ".join(
-        f"""SELECT '{scale}' AS scale, z.{scale}_code AS code, h.year, h.residence_id,
-              h.n_units FROM household_year AS h JOIN residence_zone AS z USING (residence_id)
-            WHERE z.{scale}_code IS NOT NULL"""
-        for scale in ("epci", "commune", "iris", "qpv")
-    )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE zone_owner AS
-        WITH units AS ({grouped})
-        SELECT scale, code, year, arg_max(residence_id, n_units) AS residence_id
-        FROM units GROUP BY scale, code, year
-        HAVING max(n_units) > 0 AND sum(n_units) - max(n_units) < {int(threshold)}
-        """
-    )
-
-
 def create_zone_sums(con: duckdb.DuckDBPyConnection, theme: str, years: list[int]) -> None:
     """Table `<theme>_sums`: the rule sums of every zone and vintage (zero-filled for zones
     without residences) and of every residence present in a vintage."""
@@ -269,17 +248,10 @@ def value_sql(indicator_id: str, index: int | None, rule: Rule | None) -> str:
     return f"CASE WHEN d{index} > 0 THEN n{index} / d{index} * {rule.factor} END"
 
 
-def read_zone_owners(con: duckdb.DuckDBPyConnection) -> dict[int, dict[tuple[str, str], str]]:
-    """Table `zone_owner` by year: the residence each restricted zone's values belong to."""
-    owners: dict[int, dict[tuple[str, str], str]] = defaultdict(dict)
-    for scale, code, year, residence_id in con.execute("SELECT * FROM zone_owner").fetchall():
-        owners[int(year)][(scale, code)] = residence_id
-    return dict(owners)
-
-
 def register_perimeters(con: duckdb.DuckDBPyConnection, decision: PerimeterDecision) -> None:
-    """Tables `zone_owner` (replaced: with the zones restricted to protect another) and
-    `zone_denial` (scale, code, year, perimeter): the zone values hidden from a perimeter."""
+    """Tables `zone_owner` (scale, code, year, residence_id): the occupation zone values
+    that follow one residence's access rule, and `zone_denial` (scale, code, year,
+    perimeter): the zone values hidden from a single perimeter."""
     owners = [
         (scale, code, year, residence_id)
         for year, by_zone in decision.owners.items()

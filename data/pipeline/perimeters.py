@@ -187,9 +187,9 @@ class PerimeterGuard:
         self.threshold = threshold
         self.decision = PerimeterDecision()
 
-    def run(self, owners: dict[int, dict[ZoneKey, str]]) -> PerimeterDecision:
+    def run(self) -> PerimeterDecision:
         for year, cells in sorted(self.cells.items()):
-            year_owners = dict(owners.get(year, {}))
+            year_owners = self._owners(year)
             denials: dict[ZoneKey, set[Perimeter]] = defaultdict(set)
             self._nobody(year, year_owners)
             for perimeter, residences in self._perimeters(cells).items():
@@ -197,6 +197,17 @@ class PerimeterGuard:
             self.decision.owners[year] = year_owners
             self.decision.denials[year] = dict(denials)
         return self.decision
+
+    def _owners(self, year: int) -> dict[ZoneKey, str]:
+        """The zones whose occupation is one residence's: the others hold fewer than T
+        households."""
+        count = self._count(year)
+        owners = {}
+        for zone, members in self.structures[year].members.items():
+            owner = dominant(members, count, self.threshold)
+            if owner is not None:
+                owners[zone] = owner
+        return owners
 
     def _count(self, year: int) -> dict[str, int]:
         return {c.residence_id: c.count for c in self.cells[year]}

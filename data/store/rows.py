@@ -140,7 +140,8 @@ class IndicatorRows(TerritoryIndex):
         rule: shown ('ok') to a convention that sees the residence's values, else
         'restricted'."""
         indicator_id, theme, year, value, status = row
-        if scope.perimeter_keys & denials.get((theme, year), frozenset()):
+        denied = denials.get((theme, year))
+        if denied and scope.perimeter_keys & denied:
             return (indicator_id, theme, year, None, "restricted")
         if status != "perimeter":
             return row
