@@ -32,11 +32,22 @@ def query(warehouse: Path, sql: str, *tables: str) -> tuple:
 
 
 def check_apl_share_as(
-    page: Page, live_server: str, login_as, view: str, value: float, readers: dict[str, bool]
+    page: Page,
+    live_server: str,
+    login_as,
+    zone: tuple[str, str, int],
+    value: float,
+    readers: dict[str, bool],
 ) -> Iterator[str]:
-    """Open `view` (a zone's APL share) as each reader: those marked True read `value`,
-    the others 'hors périmètre' and the sentence that says why, never the value. The
-    zone's stock of dwellings is shown to all of them. Yields each reader, the panel open."""
+    """Open a zone's APL share of a year (`zone`: scale, code, year) as each reader: those
+    marked True read `value`, the others 'hors périmètre' and the sentence that says why,
+    never the value. The zone's stock of dwellings is shown to all of them. Yields each
+    reader, the panel open."""
+    scale, code, year = zone
+    view = (
+        f"/?echelle={scale}&theme=occupation&indicateur=occupation.apl_share&annee={year}"
+        f"&classes=quantile&selection={scale}:{code}"
+    )
     shown = f"{value:.1f}".replace(".", ",")
     for email, sees in readers.items():
         page.set_viewport_size({"width": 1400, "height": 1000})
@@ -76,12 +87,9 @@ def test_a_commune_user_reads_no_occupation_of_a_zone_that_is_another_s_residenc
         "indicators",
         "residences",
     )
-    view = (
-        f"/?echelle=iris&theme=occupation&indicateur=occupation.apl_share&annee={year}"
-        f"&classes=quantile&selection=iris:{code}"
-    )
     readers = {"roubaix@atlas-demo.fr": False, "mel-admin@atlas-demo.fr": True}
-    for email in check_apl_share_as(page, live_server, login_as, view, value, readers):
+    zone = ("iris", code, year)
+    for email in check_apl_share_as(page, live_server, login_as, zone, value, readers):
         shot(page, f"one-residence-zone-{email.split('@')[0]}")
 
 
@@ -164,10 +172,7 @@ def test_a_landlord_reads_no_zone_value_it_could_take_its_own_residences_out_of(
         """,
         "indicators",
     )
-    view = (
-        f"/?echelle={scale}&theme=occupation&indicateur=occupation.apl_share&annee={year}"
-        f"&classes=quantile&selection={scale}:{code}"
-    )
     readers = {"vilogia@atlas-demo.fr": False, "roubaix@atlas-demo.fr": True}
-    for email in check_apl_share_as(page, live_server, login_as, view, value, readers):
+    zone = (scale, code, year)
+    for email in check_apl_share_as(page, live_server, login_as, zone, value, readers):
         shot(page, f"hidden-from-a-landlord-{email.split('@')[0]}")
