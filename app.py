@@ -17,6 +17,7 @@ from compression import install_gzip
 from config import Settings, load_settings
 from data.store.store import Store
 from layouts.shell import Account, layout_function
+from layouts.views import views_open_to
 from routes.geodata import register_geodata_routes
 
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings) -> Dash:
         admin_href=app.get_relative_path("/admin"),
         password_href=app.get_relative_path("/password"),
         bench_hooks=settings.bench_hooks,
+        prefix=app.config.requests_pathname_prefix,
     )
     register_all(app, store, geodata_urls)
     if settings.bench_hooks:
@@ -76,6 +78,7 @@ def _account() -> Account | None:
         notice=restricted_notice(scope, date.today()),
         is_admin=current_account().is_admin,
         csrf_token=generate_csrf(),
+        views=tuple(views_open_to(scope.granted_themes())),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import compare, explorer_state, map_selection, map_style, panel
+from callbacks import compare, explorer_state, map_selection, map_style, panel, views
 from data.store.store import Store
 from routes.geodata import GeodataUrls
 
@@ -15,3 +15,4 @@ def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:
     map_selection.register(app, store, urls)
     panel.register(app, store)
     compare.register(app, store)
+    views.register(app, store)

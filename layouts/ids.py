@@ -34,6 +34,13 @@ class PageIds:
     PASSWORD_LINK = "password-link"
     PANEL = "panel"
     COMPARE = "compare"
+    # The views (layouts/views.py): the explorer's container, the other views' container
+    # and the header's links to them.
+    EXPLORER = "explorer-view"
+    VIEW = "view-content"
+    VIEW_PATH = "view-path"  # the path of a view other than the explorer, once loaded
+    VIEW_NAV = "view-nav"
+    VIEW_LINK = "view-link"
     BENCH_NOOP = "bench-noop"
     BENCH_NOOP_SINK = "bench-noop-sink"
 

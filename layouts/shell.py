@@ -17,6 +17,7 @@ from dash import dcc, html
 from layouts.controls import ControlsInit, controls_bar
 from layouts.ids import PageIds
 from layouts.map import atlas_map
+from layouts.views import View, view_nav
 
 DEMO_BANNER_TEXT = "Données de démonstration — fictives, générées pour essayer le portail"
 TITLE = "Atlas du logement social"
@@ -32,6 +33,7 @@ class Account:
     notice: str  # "Diffusion restreinte — convention … — … — dd/mm/yyyy", on printouts
     is_admin: bool = False  # may open the administration page
     csrf_token: str = ""  # the session's token, posted by the logout button
+    views: tuple[View, ...] = ()  # the views the convention may open (layouts/views.py)
 
 
 def print_notice(notice: str) -> html.Div:
@@ -69,7 +71,11 @@ def logout_button(account: Account | None, logout_href: str) -> html.Form | html
 
 
 def header(
-    account: Account | None, logout_href: str, admin_href: str, password_href: str = "/password"
+    account: Account | None,
+    logout_href: str,
+    admin_href: str,
+    password_href: str = "/password",
+    prefix: str = "/",
 ) -> dbc.Navbar:
     items = []
     if account:
@@ -101,6 +107,7 @@ def header(
         dbc.Container(
             [
                 html.Span(TITLE, className="navbar-brand"),
+                view_nav(list(account.views), prefix) if account else None,
                 html.Div(items, className="header-account"),
             ],
             fluid=True,
@@ -133,7 +140,11 @@ def state_stores() -> list[dcc.Store]:
         PageIds.PINNED_VIEW,
         PageIds.OVERLAYS_VIEW,
     )
-    return [dcc.Store(id=PageIds.STATE), *(dcc.Store(id=store_id) for store_id in derived)]
+    return [
+        dcc.Store(id=PageIds.STATE),
+        *(dcc.Store(id=store_id) for store_id in derived),
+        dcc.Store(id=PageIds.VIEW_PATH),
+    ]
 
 
 def page(
@@ -148,39 +159,53 @@ def page(
     admin_href: str,
     password_href: str = "/password",
     bench_hooks: bool = False,
+    prefix: str = "/",
 ) -> html.Div:
     return html.Div(
         [
             dcc.Location(id=PageIds.URL, refresh=False),
             *state_stores(),
             print_notice(account.notice) if account else None,
-            header(account, logout_href, admin_href, password_href),
+            header(account, logout_href, admin_href, password_href, prefix),
             demo_banner() if demo else None,
-            controls_bar(controls),
-            html.Main(
-                [
-                    html.Section(
-                        atlas_map(
-                            bounds=bounds,
-                            tile_url=tile_url,
-                            attribution=attribution,
-                        ),
-                        className="map-column",
-                        **{"aria-label": "Carte"},
-                    ),
-                    html.Aside(
-                        html.P(PANEL_PLACEHOLDER, className="panel-placeholder"),
-                        id=PageIds.PANEL,
-                        className="panel-column",
-                    ),
-                ],
-                className="atlas-main",
+            html.Div(
+                explorer(controls, tile_url=tile_url, attribution=attribution, bounds=bounds),
+                id=PageIds.EXPLORER,
             ),
-            html.Section(id=PageIds.COMPARE, className="compare-section"),
+            html.Div(id=PageIds.VIEW, className="view-content"),
             bench_noop() if bench_hooks else None,
         ],
         className="atlas-page",
     )
+
+
+def explorer(
+    controls: ControlsInit | None, *, tile_url: str, attribution: str, bounds: list[list[float]]
+) -> list:
+    """The explorer view: controls, map, the selected zone's panel and the comparison."""
+    return [
+        controls_bar(controls),
+        html.Main(
+            [
+                html.Section(
+                    atlas_map(
+                        bounds=bounds,
+                        tile_url=tile_url,
+                        attribution=attribution,
+                    ),
+                    className="map-column",
+                    **{"aria-label": "Carte"},
+                ),
+                html.Aside(
+                    html.P(PANEL_PLACEHOLDER, className="panel-placeholder"),
+                    id=PageIds.PANEL,
+                    className="panel-column",
+                ),
+            ],
+            className="atlas-main",
+        ),
+        html.Section(id=PageIds.COMPARE, className="compare-section"),
+    ]
 
 
 def layout_function(
@@ -195,6 +220,7 @@ def layout_function(
     admin_href: str,
     password_href: str = "/password",
     bench_hooks: bool = False,
+    prefix: str = "/",
 ) -> Callable[[], html.Div]:
     """`app.layout`: `account()` gives the logged-in user's `Account` and `controls()` the
     default view they may see, both None outside a logged-in request (Dash validates the
@@ -212,6 +238,7 @@ def layout_function(
             admin_href=admin_href,
             password_href=password_href,
             bench_hooks=bench_hooks,
+            prefix=prefix,
         )
 
     return serve_layout
