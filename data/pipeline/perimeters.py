@@ -133,12 +133,17 @@ class _View:
 
     def inner(self, zone: ZoneKey) -> list[ZoneKey]:
         """The shown zones right inside `zone` (its nearest shown zone up the tree)."""
-        return [
-            other
-            for other, chain in _chains(self.structure).items()
-            if other in self.shown_zones
-            and next((z for z in chain if z in self.shown_zones), None) == zone
-        ]
+        return self._inner_index.get(zone, [])
+
+    @functools.cached_property
+    def _inner_index(self) -> dict[ZoneKey, list[ZoneKey]]:
+        index: dict[ZoneKey, list[ZoneKey]] = defaultdict(list)
+        for other, chain in _chains(self.structure).items():
+            if other in self.shown_zones:
+                nearest = next((z for z in chain if z in self.shown_zones), None)
+                if nearest is not None:
+                    index[nearest].append(other)
+        return index
 
 
 @functools.lru_cache(maxsize=16)
@@ -186,6 +191,10 @@ class PerimeterGuard:
         self.landlords = landlords
         self.threshold = threshold
         self.decision = PerimeterDecision()
+        self.counts = {
+            year: {c.residence_id: c.count for c in listed} for year, listed in cells.items()
+        }
+        self.published = {year: self._published_zones(year) for year in cells}
 
     def run(self) -> PerimeterDecision:
         for year, cells in sorted(self.cells.items()):
@@ -201,7 +210,7 @@ class PerimeterGuard:
     def _owners(self, year: int) -> dict[ZoneKey, str]:
         """The zones whose occupation is one residence's: the others hold fewer than T
         households."""
-        count = self._count(year)
+        count = self.counts[year]
         owners = {}
         for zone, members in self.structures[year].members.items():
             owner = dominant(members, count, self.threshold)
@@ -209,23 +218,20 @@ class PerimeterGuard:
                 owners[zone] = owner
         return owners
 
-    def _count(self, year: int) -> dict[str, int]:
-        return {c.residence_id: c.count for c in self.cells[year]}
-
-    def _published_zones(self, year: int) -> set[ZoneKey]:
+    def _published_zones(self, year: int) -> frozenset[ZoneKey]:
         """Zones whose occupation values are published (a zone hidden whole has none)."""
         outcome = self.disclosures[year]
         count_only = self.count_only.get(year, set())
-        return {
+        return frozenset(
             zone
             for zone in self.structures[year].members
             if outcome.zone_is_published(*zone) or zone in count_only
-        }
+        )
 
     def _nobody(self, year: int, owners: dict[ZoneKey, str]) -> None:
         structure = self.structures[year]
-        count = self._count(year)
-        published = self._published_zones(year)
+        count = self.counts[year]
+        published = self.published[year]
         for _ in range(MAX_ROUNDS):
             view = _View(structure, set(), published - owners.keys())
             added = False
@@ -264,7 +270,7 @@ class PerimeterGuard:
         zones it may see. Only the zones above its residences, or above a zone one of them
         owns, can differ from nobody's view (already checked)."""
         structure = self.structures[year]
-        count = self._count(year)
+        count = self.counts[year]
         shown = residences
         if not perimeter.startswith(f"{LANDLORD}:"):
             shown = residences - self.disclosures[year].hidden_residences
@@ -275,7 +281,7 @@ class PerimeterGuard:
             near |= set(structure.path[rid])
         for zone in owned:
             near |= set(structure.chain_of(zone)) if zone in structure.parent else {zone}
-        published = self._published_zones(year)
+        published = self.published[year]
         for _ in range(MAX_ROUNDS):
             hidden = {z for z, who in denials.items() if perimeter in who}
             visible = (published - owners.keys() | (owned & published)) - hidden
