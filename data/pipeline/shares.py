@@ -145,11 +145,16 @@ class ShareDiscloser:
         self.report = ShareReport()
         self.hidden: dict[ShareKey, set[str]] = defaultdict(set)
         self.audited: dict[ShareKey, ShareTable] = {}
+        vintages = {(theme, year) for theme, year, _ in sums}
         self.shapes = {
             (theme, year): ShareShape(layout.structure)
             for theme, layouts in discloser.layouts.items()
             for year, layout in layouts.items()
+            if (theme, year) in vintages
         }
+        # Per vintage, how many band and cumulative values were hidden when its income
+        # bands last settled (hiding only adds: the same number means the same values).
+        self._bands_settled: dict[tuple[str, int], int] = {}
         self._counted = {
             (theme, year): self._counts_published(theme, year) for theme, year in self.shapes
         }
@@ -235,11 +240,10 @@ class ShareDiscloser:
         for key, sums in self.sums.items():
             if key[0] not in PEOPLE_THEMES:
                 continue
+            shown = self._shown[key[:2]]
             for cell, denominator in sums.denominator.items():
                 numerator = sums.numerator.get(cell, 0.0)
-                if is_small_count(numerator, denominator, self.threshold) and (
-                    self._value_published(key, cell)
-                ):
+                if cell in shown and is_small_count(numerator, denominator, self.threshold):
                     self.hidden[key].add(cell)
                     self.report.small_counts += 1
         self._hide_band_partners()
@@ -347,6 +351,8 @@ class ShareDiscloser:
             bands = [(theme, year, band) for band in INCOME_BANDS]
             if not all(band in self.sums for band in bands):
                 continue
+            if self._bands_settled.get((theme, year)) == self._income_hidden(theme, year):
+                continue
             while True:
                 step = self._hide_cumulative(theme, year)
                 for cell in sorted(set().union(*(self.hidden[band] for band in bands))):
@@ -363,7 +369,13 @@ class ShareDiscloser:
                 if not step:
                     break
                 changed |= step
+            self._bands_settled[(theme, year)] = self._income_hidden(theme, year)
         return changed
+
+    def _income_hidden(self, theme: str, year: int) -> int:
+        """How many income band and cumulative values of a vintage are hidden."""
+        names = (*INCOME_BANDS, *CUMULATIVE_INCOME)
+        return sum(len(self.hidden.get((theme, year, name), ())) for name in names)
 
     def _hide_cumulative(self, theme: str, year: int) -> set[ShareKey]:
         """A cumulative income share is the sum of its bands: hidden with any of them, and
