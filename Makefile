@@ -11,7 +11,7 @@ WAREHOUSE := var/warehouse
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEMO_CODE := $(shell find data/demo data/reference data/sources/codes.py -name '*.py' -o -name '*.geojson')
-PIPELINE_CODE := $(shell find data/pipeline data/sources data/catalog.py -name '*.py' 2>/dev/null)
+PIPELINE_CODE := $(shell find data/pipeline data/sources data/catalog.py data/scope.py -name '*.py' 2>/dev/null)
 
 .PHONY: run test data bench lint format install install-dev chromium clean
 
@@ -31,7 +31,7 @@ install-dev: $(VENV)/.installed-dev
 $(RAW)/.complete: $(DEMO_CODE) | $(VENV)/.installed
 	$(PY) -m data.demo --epci $(EPCI) --seed $(SEED) --out $(RAW)
 
-$(WAREHOUSE)/manifest.json: $(RAW)/.complete $(PIPELINE_CODE) | $(VENV)/.installed
+$(WAREHOUSE)/manifest.json: $(RAW)/.complete $(PIPELINE_CODE) $(wildcard var/perimeters.json) | $(VENV)/.installed
 	$(PY) -m data.pipeline build --raw $(RAW) --out $(WAREHOUSE)
 
 data: $(VENV)/.installed

@@ -117,6 +117,15 @@ def warehouse_territory() -> Territory | None:
     return store.territory if store is not None else None
 
 
+def unchecked_perimeters(conventions: list[Convention]) -> list[Convention]:
+    """The conventions of several communes or landlords whose perimeter the warehouse was
+    not built to check as a whole: they see no zone occupation until it is."""
+    store = current_app.config.get("ATLAS_STORE")
+    if store is None:
+        return []
+    return [c for c in conventions if not store.perimeter_checked(scope_of(c))]
+
+
 def residence_labels(residence_ids: list[str]) -> dict[str, str]:
     """'Name, address' of residences by id, read from the warehouse (empty without one)."""
     store = current_app.config.get("ATLAS_STORE")

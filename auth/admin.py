@@ -27,6 +27,7 @@ from auth.access import (
     log_access,
     residence_labels,
     scope_of,
+    unchecked_perimeters,
     warehouse_territory,
 )
 from auth.audit import AuditFilter, events_as_french_csv, list_events
@@ -156,6 +157,7 @@ def render_admin(
         audit_query=_audit_query(audit_filter),
         perimeters=_perimeters(conventions, territory),
         missing_perimeters=[c for c in conventions if scope_of(c).perimeter_missing],
+        unchecked_perimeters=unchecked_perimeters([c for c in conventions if c.revoked_at is None]),
         convention_form=forms.get("convention_form") or ConventionForm(),
         invite_form=invite,
         action_form=ActionForm(),

@@ -5,6 +5,7 @@ A refused change prints why on stderr, exits with status 1 and changes nothing.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auth import management
-from auth.access import warehouse_territory
+from auth.access import scope_of, warehouse_territory
 from auth.audit import export_since
 from auth.management import CLI_ACTOR, ManagementError
 from auth.models import PARTNER_TYPES, ROLES, Convention
@@ -151,6 +152,20 @@ def set_perimeter(number: str, perimeter: str) -> None:
             ).number
         ),
     )
+
+
+@conventions.command("perimeters")
+def combined_perimeters() -> None:
+    """Écrire (JSON) les périmètres de plusieurs communes ou bailleurs, que la construction
+    de l'entrepôt vérifie ensemble (`python -m data.pipeline build --perimeters`)."""
+    with auth_state().db.reading() as session:
+        rows = list(session.scalars(select(Convention).where(Convention.revoked_at.is_(None))))
+    combined = {
+        scope.combined_perimeter: sorted(scope.single_perimeters)
+        for scope in map(scope_of, rows)
+        if scope.combined_perimeter
+    }
+    click.echo(json.dumps([combined[key] for key in sorted(combined)], indent=1))
 
 
 @conventions.command("list")

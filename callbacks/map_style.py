@@ -71,7 +71,7 @@ def map_view(
     ):
         return None
     method = method if method in METHODS else DEFAULT_METHOD
-    if store.depends_on_perimeter(scale, indicator.id, year):
+    if store.depends_on_perimeter(scale, indicator.id, year, scope):
         rows = store.map_values(scale, indicator.id, year, scope)
         return _view(store, scale, indicator.id, year, method, rows)
     return _shared_view(store, scale, indicator.id, year, method)

@@ -38,6 +38,18 @@ OCCUPATION_NOT_GRANTED = "dataset_not_granted"
 OCCUPATION_OUT_OF_PERIMETER = "out_of_perimeter"
 
 
+def perimeter_key(kind: str, code: str) -> str:
+    """One commune's or one landlord's perimeter, as the pipeline names it: 'commune:59512',
+    'bailleur:900000002'."""
+    return f"{kind}:{code}"
+
+
+def combined_key(keys: Iterable[str]) -> str:
+    """A perimeter made of several communes or landlords, checked by the pipeline as a
+    whole: its single keys in order, joined by '+'."""
+    return "+".join(sorted(keys))
+
+
 def varies_with_perimeter(scale: str, theme: str) -> bool:
     """Whether the values of `theme` at `scale` differ from one perimeter to another
     (besides the zone values that are in effect one residence's)."""
@@ -77,13 +89,28 @@ class AccessScope:
 
     @property
     def perimeter_keys(self) -> frozenset[str]:
-        """The single perimeters the convention's is made of ('commune:59512',
-        'bailleur:900000002'): a zone value the pipeline hides from one of them
-        (`hidden_from`) is hidden from it. Whole-territory conventions have none."""
+        """The perimeters a zone value hidden from one of them (`hidden_from`) is hidden
+        from: each commune or landlord of the convention's perimeter ('commune:59512',
+        'bailleur:900000002'), and their `combined_perimeter` when there are several.
+        Whole-territory conventions have none."""
+        singles = self.single_perimeters
+        combined = self.combined_perimeter
+        return singles | {combined} if combined else singles
+
+    @property
+    def combined_perimeter(self) -> str | None:
+        """The key of a perimeter of several communes or landlords (together they can take
+        more residences out of a zone than each alone), None for one or none."""
+        singles = self.single_perimeters
+        return combined_key(singles) if len(singles) > 1 else None
+
+    @property
+    def single_perimeters(self) -> frozenset[str]:
+        """The convention's communes or landlords, each as a perimeter key."""
         if self.partner_type == "commune":
-            return frozenset(f"commune:{code}" for code in self.communes)
+            return frozenset(perimeter_key("commune", code) for code in self.communes)
         if self.partner_type == "bailleur":
-            return frozenset(f"bailleur:{code}" for code in self.bailleurs)
+            return frozenset(perimeter_key("bailleur", code) for code in self.bailleurs)
         return frozenset()
 
     def covers_residence(self, commune_code: str, bailleur_code: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 
 from auth.models import AuditEvent, Convention, User
 from tests.conftest import PROJECT_ROOT, TEST_SECRET_KEY, client_login
+from tests.support.admin import ADMIN
 
 CREATE = [
     "conventions",
@@ -178,3 +180,20 @@ def test_the_flask_command_line_finds_the_app(demo_warehouse: Path, tmp_path: Pa
         text=True, timeout=120,
     )  # fmt: skip
     assert "CONV-2024-070\tVille de Lomme" in listed.stdout
+
+
+def test_combined_perimeters_are_written_for_the_build_until_revoked(
+    auth_app: Dash, logged_in_client
+) -> None:
+    """CREATE names two communes: the build must check them together (the single ones
+    of the demo conventions need nothing), and until it has, the admin page says so."""
+    admin = logged_in_client(auth_app, ADMIN)
+    assert json.loads(run(auth_app, "conventions", "perimeters").output) == []
+    assert "combined-perimeter-alert" not in admin.get("/admin").text
+    assert run(auth_app, *CREATE).exit_code == 0
+    listed = json.loads(run(auth_app, "conventions", "perimeters").output)
+    assert listed == [["commune:59128", "commune:59350"]]
+    alert = admin.get("/admin").text.split('id="combined-perimeter-alert"')[1].split("</div>")[0]
+    assert "CONV-2024-070" in alert
+    assert run(auth_app, "conventions", "revoke", "CONV-2024-070").exit_code == 0
+    assert json.loads(run(auth_app, "conventions", "perimeters").output) == []

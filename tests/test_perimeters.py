@@ -5,6 +5,7 @@ perimeter."""
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import duckdb
@@ -13,9 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.pipeline import indicators
-from data.pipeline.perimeters import PerimeterDecision, PerimeterGuard, dominant
+from data.pipeline.perimeters import (
+    PerimeterDecision,
+    PerimeterGuard,
+    dominant,
+    read_combined_perimeters,
+)
 from data.pipeline.proof import DisclosureError
 from data.pipeline.secrecy import Cell, Disclosure, ZoneStructure
+from data.sources.errors import SourceError
 from tests.support.world import build_world, rows_of
 
 T = 11
@@ -27,7 +34,7 @@ def zones_of(cell: Cell) -> list[tuple[str, str]]:
     return [*zones, ("iris", cell.iris)] if cell.iris else zones
 
 
-def guard(cells: list[Cell], landlords: dict[str, str]):
+def guard(cells: list[Cell], landlords: dict[str, str], combined=()):
     """The guard's decision for one survey, with the zones and their residences."""
     count = {c.residence_id: c.count for c in cells}
     members: dict[tuple[str, str], set[str]] = {}
@@ -35,7 +42,13 @@ def guard(cells: list[Cell], landlords: dict[str, str]):
         for zone in zones_of(cell):
             members.setdefault(zone, set()).add(cell.residence_id)
     run = PerimeterGuard(
-        {2024: cells}, {2024: ZoneStructure(cells)}, {2024: NOTHING_HIDDEN}, {}, landlords, T
+        {2024: cells},
+        {2024: ZoneStructure(cells)},
+        {2024: NOTHING_HIDDEN},
+        {},
+        landlords,
+        T,
+        combined,
     )
     decision = run.run()
     return members, count, decision.owners[2024], decision.denials.get(2024, {})
@@ -58,6 +71,49 @@ def test_a_landlord_cannot_take_its_residence_out_of_an_iris_and_read_the_other(
     assert ("commune", "C") not in denials  # minus its own, a landlord reads two residences
 
 
+def test_two_landlords_together_cannot_read_a_third_s_residence() -> None:
+    """IRIS I holds A (landlord 1), B (landlord 2), X (landlord 3) and Y (5 households):
+    each of landlords 1 and 2 alone takes its residence out and reads three; together
+    they read X and Y, that is X's occupation. The IRIS is hidden from them together
+    (and from each alone only as far as their own views need)."""
+    cells = [
+        Cell("A", 40, "E", "C", "I", None),
+        Cell("B", 30, "E", "C", "I", None),
+        Cell("X", 50, "E", "C", "I", None),
+        Cell("Y", 5, "E", "C", "I", None),
+        Cell("D", 60, "E", "C", "J", None),
+        Cell("F", 50, "E", "C", "J", None),
+    ]
+    landlords = {"A": "L1", "B": "L2", "X": "L3", "Y": "L4", "D": "L3", "F": "L4"}
+    together = frozenset({"bailleur:L1", "bailleur:L2"})
+    _, _, _, alone = guard(cells, landlords)
+    assert not alone[("iris", "I")] & together
+    _, _, owners, denials = guard(cells, landlords, [together])
+    assert owners == {}
+    assert denials[("iris", "I")] == alone[("iris", "I")] | {"bailleur:L1+bailleur:L2"}
+
+
+def test_combined_perimeters_are_read_from_the_file_the_auth_database_writes(
+    tmp_path: Path,
+) -> None:
+    listed = tmp_path / "perimeters.json"
+    assert read_combined_perimeters(listed) == []
+    listed.write_text(
+        json.dumps([["commune:59599", "commune:59512"], ["bailleur:1", "bailleur:2"]])
+    )
+    assert read_combined_perimeters(listed) == [
+        frozenset({"bailleur:1", "bailleur:2"}),
+        frozenset({"commune:59512", "commune:59599"}),
+    ]
+    listed.write_text('[["commune:59512",\n "commune:59599"]')
+    with pytest.raises(SourceError, match=r"perimeters.json:2:\d+: JSON illisible"):
+        read_combined_perimeters(listed)
+    for wrong in ([["commune:59512"]], [["commune:59512", "bailleur:2"]], [["59512", "59599"]]):
+        listed.write_text(json.dumps(wrong))
+        with pytest.raises(SourceError, match="périmètre combiné invalide"):
+            read_combined_perimeters(listed)
+
+
 def test_a_zone_beside_one_residence_s_zone_is_restricted_to_its_perimeter() -> None:
     """IRIS I is R's alone (restricted to R's perimeter); the commune minus IRIS J would
     give it back to anyone: J is restricted to R's perimeter too."""
@@ -76,11 +132,13 @@ def test_a_zone_beside_one_residence_s_zone_is_restricted_to_its_perimeter() -> 
 
 def visible_rests(members, owners, denials, perimeter, known, covers):
     """Every difference a perimeter can work out: a zone it sees minus any set of
-    disjoint zones it sees inside it, minus the residences it knows."""
+    disjoint zones it sees inside it, minus the residences it knows. A combined perimeter
+    is denied what any of its parts is."""
+    applying = {perimeter, *perimeter.split("+")}
     seen = [
         zone
         for zone in members
-        if (zone not in owners or covers(owners[zone])) and perimeter not in denials.get(zone, ())
+        if (zone not in owners or covers(owners[zone])) and not applying & denials.get(zone, set())
     ]
     for zone in seen:
         inside = [z for z in seen if z != zone and members[z] < members[zone]]
@@ -109,16 +167,30 @@ def worlds(draw):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(world=worlds())
 def test_exhaustive_differences_leave_no_perimeter_one_residence_outside_it(world) -> None:
+    """Every single perimeter, and every pair of landlords or communes checked as a
+    combined perimeter."""
     cells, landlords = world
-    members, count, owners, denials = guard(cells, landlords)
     commune = {c.residence_id: c.commune for c in cells}
+    parts = {
+        **{
+            f"bailleur:{who}": {r for r, w in landlords.items() if w == who}
+            for who in landlords.values()
+        },
+        **{
+            f"commune:{code}": {r for r, c in commune.items() if c == code}
+            for code in commune.values()
+        },
+    }
+    pairs = [
+        frozenset(pair)
+        for pair in itertools.combinations(sorted(parts), 2)
+        if len({key.split(":")[0] for key in pair}) == 1
+    ]
+    members, count, owners, denials = guard(cells, landlords, pairs)
     views = [("nobody", set(), lambda owner: False)]
-    for landlord in set(landlords.values()):
-        own = {r for r, who in landlords.items() if who == landlord}
-        views.append((f"bailleur:{landlord}", own, lambda owner, own=own: owner in own))
-    for code in set(commune.values()):
-        own = {r for r, c in commune.items() if c == code}
-        views.append((f"commune:{code}", own, lambda owner, own=own: owner in own))
+    for key in [*parts, *("+".join(sorted(pair)) for pair in pairs)]:
+        own = set().union(*(parts[part] for part in key.split("+")))
+        views.append((key, own, lambda owner, own=own: owner in own))
     for perimeter, known, covers in views:
         for zone, chosen, rest in visible_rests(members, owners, denials, perimeter, known, covers):
             owner = dominant(rest, count, T)

@@ -64,7 +64,10 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 
 def test_successful_build_replaces_the_old_warehouse(small_raw, tmp_path):
     out = old_warehouse(tmp_path)
-    result = run_build(small_raw, out, "--threshold", "25")
+    combined = tmp_path / "conventions" / "perimeters.json"
+    combined.parent.mkdir()
+    combined.write_text('[["bailleur:900000002", "bailleur:900000001"]]')
+    result = run_build(small_raw, out, "--threshold", "25", "--perimeters", str(combined))
     assert result.returncode == 0, result.stderr
     for step in ("read", "zones", "residences", "location", "indicators", "secrecy", "write"):
         assert re.search(rf"^\s+{step}\s+\d+\.\d\d s$", result.stdout, re.MULTILINE), step
@@ -76,6 +79,9 @@ def test_successful_build_replaces_the_old_warehouse(small_raw, tmp_path):
     ]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["secrecy_threshold"] == 25
+    assert manifest["disclosure_audit"]["perimeters_checked"] == [
+        "bailleur:900000001+bailleur:900000002"
+    ]
     assert manifest["vintages"]["rpls"] == [2024]
     assert manifest["row_counts"]["rpls_in_epci"] == RPLS_LINES - 1
     smallest = (
@@ -88,7 +94,11 @@ def test_successful_build_replaces_the_old_warehouse(small_raw, tmp_path):
     )
     assert smallest >= 25
     # Nothing left behind: the link and its builds (the one before it kept).
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["warehouse", "warehouse.builds"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "conventions",
+        "warehouse",
+        "warehouse.builds",
+    ]
     assert out.is_symlink()
     assert len(list((tmp_path / "warehouse.builds").iterdir())) == 2
 
@@ -121,6 +131,20 @@ def test_malformed_file_stops_the_build_and_keeps_the_old_warehouse(
     assert "Traceback" not in result.stderr
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw-bad", "warehouse"]
+
+
+def test_a_malformed_perimeters_file_stops_the_build_and_keeps_the_old_warehouse(
+    small_raw, tmp_path
+):
+    out = old_warehouse(tmp_path)
+    before = snapshot(out)
+    combined = tmp_path / "perimeters.json"
+    combined.write_text('[["commune:59512", "bailleur:900000001"]]')
+    result = run_build(small_raw, out, "--perimeters", str(combined))
+    assert result.returncode != 0
+    message = result.stderr.strip().splitlines()[-1]
+    assert re.match(r".*perimeters\.json:-:-: périmètre combiné invalide", message), message
+    assert snapshot(out) == before
 
 
 def test_missing_raw_directory_is_reported(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from data.scope import (
@@ -217,3 +219,72 @@ def test_a_zone_value_hidden_from_a_perimeter_is_restricted_for_it_alone(store: 
     )
     later = store.zone_summary("iris", "595120101", 2024, LANDLORD_1).measures
     assert later["parc.vacancy_rate_offered"][0].value == 4.5
+
+
+def combined_store(tiny_warehouse, checked: list[str]) -> Store:
+    """The same tiny warehouse, built with these combined perimeters checked (and the
+    IRIS's 2022 occupation hidden from the first)."""
+    directory = tiny_warehouse(
+        ZONES,
+        RESIDENCES,
+        [
+            (*row, None, checked[:1] if row[:3] == ("iris", "595120101", 2022) else None)
+            for row in INDICATORS
+            if row[6] != "perimeter"
+        ],
+    )
+    manifest = directory / "manifest.json"
+    manifest.write_text(
+        json.dumps({"demo": True, "disclosure_audit": {"perimeters_checked": checked}})
+    )
+    return Store(directory)
+
+
+ROUBAIX_AND_CAPINGHEM = AccessScope(
+    "CONV-12", "Roubaix et Capinghem", "commune", BOTH, communes=frozenset({"59512", "59128"})
+)
+
+
+def test_a_perimeter_of_several_communes_the_build_did_not_check_sees_no_zone_occupation(
+    tiny_warehouse,
+) -> None:
+    """Together two communes can take more residences out of a zone than each alone: until
+    the build has checked their combined perimeter, their zone occupation values are
+    restricted (their stock is not, nor their residences' occupation)."""
+    assert ROUBAIX_AND_CAPINGHEM.combined_perimeter == "commune:59128+commune:59512"
+    store = combined_store(tiny_warehouse, ["commune:59000+commune:59999"])
+    indicator = "occupation.single_person"
+    assert not store.perimeter_checked(ROUBAIX_AND_CAPINGHEM)
+    assert store.perimeter_checked(CAPINGHEM)
+    commune = store.zone_summary("commune", "59512", 2022, ROUBAIX_AND_CAPINGHEM)
+    assert (commune.measures[indicator][0].value, commune.measures[indicator][0].status) == (
+        None,
+        "restricted",
+    )
+    later = store.zone_summary("commune", "59512", 2024, ROUBAIX_AND_CAPINGHEM)
+    assert later.measures["parc.vacancy_rate_offered"][0].value == 3.5
+    assert store.map_values("commune", indicator, 2022, ROUBAIX_AND_CAPINGHEM) == [
+        ("59512", None, "restricted")
+    ]
+    assert store.depends_on_perimeter("commune", indicator, 2022, ROUBAIX_AND_CAPINGHEM)
+    assert not store.depends_on_perimeter("commune", indicator, 2022, CAPINGHEM)
+    assert store.map_values("commune", indicator, 2022, CAPINGHEM) == [("59512", 38.0, "ok")]
+    sheet = store.residence_sheet("RA", 2022, ROUBAIX_AND_CAPINGHEM)
+    own, *levels = sheet.measures[indicator]
+    assert (own.value, own.status) == (44.0, "ok")
+    assert all(level.value is None for level in levels)
+
+
+def test_a_checked_combined_perimeter_sees_what_the_build_left_it(tiny_warehouse) -> None:
+    checked = ROUBAIX_AND_CAPINGHEM.combined_perimeter
+    store = combined_store(tiny_warehouse, [checked])
+    indicator = "occupation.single_person"
+    assert store.perimeter_checked(ROUBAIX_AND_CAPINGHEM)
+    assert store.map_values("commune", indicator, 2022, ROUBAIX_AND_CAPINGHEM) == [
+        ("59512", 38.0, "ok")
+    ]
+    # the IRIS's value the build hid from the combined perimeter, and from it alone
+    assert store.map_values("iris", indicator, 2022, ROUBAIX_AND_CAPINGHEM) == [
+        ("595120101", None, "restricted")
+    ]
+    assert store.map_values("iris", indicator, 2022, CAPINGHEM) == [("595120101", 41.0, "ok")]

@@ -1,4 +1,5 @@
-"""`python -m data.pipeline build --raw var/raw --out var/warehouse [--threshold N]`.
+"""`python -m data.pipeline build --raw var/raw --out var/warehouse [--threshold N]
+[--perimeters var/perimeters.json]`.
 
 On any error, prints `file:line:column: message` on stderr and exits with status 1; the
 previous warehouse is left untouched.
@@ -36,11 +37,18 @@ def main(argv: list[str] | None = None) -> int:
     build_parser.add_argument("--out", type=Path, default=settings.data_dir)
     build_parser.add_argument("--threshold", type=int, default=settings.secrecy_threshold)
     build_parser.add_argument("--epci", default=settings.epci_code, help="SIREN of the EPCI")
+    build_parser.add_argument(
+        "--perimeters",
+        type=Path,
+        default=settings.var_dir / "perimeters.json",
+        help="the conventions' combined perimeters to check "
+        "(written by `flask --app app conventions perimeters`; none if the file is absent)",
+    )
     args = parser.parse_args(argv)
     if args.threshold < 1:
         parser.error("--threshold must be at least 1")
     try:
-        build(args.raw, args.out, args.threshold, args.epci)
+        build(args.raw, args.out, args.threshold, args.epci, perimeters_file=args.perimeters)
     except Exception as exc:
         print(error_line(exc), file=sys.stderr)
         return 1

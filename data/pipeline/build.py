@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -134,8 +134,11 @@ def assemble(
     communes: gpd.GeoDataFrame,
     threshold: int,
     clock: Clock,
+    combined_perimeters: Sequence[frozenset[str]] = (),
 ) -> Built:
-    """Every table of the warehouse, in `con` (and returned for zones and residences)."""
+    """Every table of the warehouse, in `con` (and returned for zones and residences);
+    `combined_perimeters` are the conventions' perimeters of several communes or
+    landlords, checked as wholes (`perimeters.read_combined_perimeters`)."""
     with clock.step("zones"):
         all_zones = zones.assemble_zones(communes, raw.iris, raw.qpv)
         epci_code = str(all_zones.loc[all_zones["scale"] == "epci", "code"].iloc[0])
@@ -205,6 +208,7 @@ def assemble(
             decision.count_only.get("occupation", {}),
             dict(zip(latest["residence_id"], latest["bailleur_code"], strict=True)),
             threshold,
+            combined_perimeters,
         )
         perimeter_decision = guard.run()
         indicators.register_perimeters(con, perimeter_decision)
@@ -347,8 +351,16 @@ def database_for(layout: RawLayout, work: Path) -> str:
     return str(work / "build.duckdb")
 
 
-def build(raw_dir: Path, out_dir: Path, threshold: int, epci_code: str, echo: Echo = print) -> dict:
-    """Build the warehouse of `raw_dir` into `out_dir` atomically; return the manifest."""
+def build(
+    raw_dir: Path,
+    out_dir: Path,
+    threshold: int,
+    epci_code: str,
+    echo: Echo = print,
+    perimeters_file: Path | None = None,
+) -> dict:
+    """Build the warehouse of `raw_dir` into `out_dir` atomically; return the manifest.
+    `perimeters_file` names the combined perimeters to check (none when absent)."""
     # The directory's own place: `out_dir` itself is a link to the current build.
     out_dir = Path(out_dir).parent.resolve() / Path(out_dir).name
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -363,7 +375,10 @@ def build(raw_dir: Path, out_dir: Path, threshold: int, epci_code: str, echo: Ec
             with clock.step("read"):
                 raw = read_raw(con, layout)
                 communes = zones.read_reference_communes(reference_path(epci_code))
-            built = assemble(con, raw, communes, threshold, clock)
+                combined = (
+                    perimeters.read_combined_perimeters(perimeters_file) if perimeters_file else []
+                )
+            built = assemble(con, raw, communes, threshold, clock, combined)
             new_dir = Path(work) / out_dir.name
             new_dir.mkdir()
             with clock.step("write"):

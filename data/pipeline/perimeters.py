@@ -16,20 +16,31 @@ value follows that residence's rule). Two views are checked, for every survey:
   perimeter, with the zones owned by its residences in view. Where the rest is one
   residence's, a zone inside it is hidden from that perimeter alone (`zone_denial`).
 
+- **Each combined perimeter** (a convention of several communes or landlords, which
+  together can take more residences out of a zone than each alone): the same, for the
+  combinations the auth database names (`read_combined_perimeters`, written by
+  `flask --app app conventions perimeters`); the manifest lists them
+  (`perimeters_checked`) and the app hides the zone occupation of a combination the
+  build did not check.
+
 The zone to hide is the smallest zone right inside whose residences, joining the rest,
 leave it more than one residence's; else the zone itself (its rest joins the zone
-above, checked in the next round). A convention whose perimeter holds several communes
-or landlords sees the union of theirs: the views checked are the single ones.
+above, checked in the next round).
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from data.pipeline.secrecy import Cell, Disclosure, ZoneKey, ZoneStructure
+from data.scope import combined_key, perimeter_key
+from data.sources.errors import SourceError
 
 MAX_ROUNDS = 50
 # A perimeter, as `data.scope.AccessScope.perimeter_keys` names it.
@@ -37,9 +48,37 @@ Perimeter = str
 COMMUNE = "commune"
 LANDLORD = "bailleur"
 
+SINGLE_KEY = re.compile(rf"({COMMUNE}|{LANDLORD}):[0-9A-Z]+")
 
-def perimeter_key(kind: str, code: str) -> Perimeter:
-    return f"{kind}:{code}"
+
+def read_combined_perimeters(path: Path) -> list[frozenset[Perimeter]]:
+    """The combined perimeters to check: a JSON list of lists of single keys, each list of
+    one kind (['commune:59512', 'commune:59599']); none when the file does not exist."""
+    if not path.exists():
+        return []
+    try:
+        listed = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SourceError(path, exc.lineno, str(exc.colno), f"JSON illisible : {exc.msg}") from exc
+    if not isinstance(listed, list):
+        raise SourceError(path, 1, None, "une liste de périmètres est attendue")
+    combined = []
+    for keys in listed:
+        if (
+            not isinstance(keys, list)
+            or len(set(keys)) < 2
+            or not all(isinstance(k, str) and SINGLE_KEY.fullmatch(k) for k in keys)
+            or len({k.split(":", 1)[0] for k in keys}) != 1
+        ):
+            raise SourceError(
+                path,
+                None,
+                None,
+                f"périmètre combiné invalide : {keys!r} (au moins deux clés d'un même type, "
+                "par exemple ['commune:59512', 'commune:59599'])",
+            )
+        combined.append(frozenset(keys))
+    return sorted(set(combined), key=combined_key)
 
 
 @dataclass
@@ -51,11 +90,13 @@ class PerimeterDecision:
     denials: dict[int, dict[ZoneKey, set[Perimeter]]] = field(default_factory=dict)
     owners_added: int = 0
     denials_added: int = 0
+    combined_checked: list[Perimeter] = field(default_factory=list)
 
     def manifest(self) -> dict:
         return {
             "perimeter_owner_zones_added": self.owners_added,
             "perimeter_denials": self.denials_added,
+            "perimeters_checked": self.combined_checked,
         }
 
     def summary(self) -> str:
@@ -183,8 +224,10 @@ class PerimeterGuard:
         count_only: dict[int, set[ZoneKey]],
         landlords: dict[str, str],
         threshold: int,
+        combined: Iterable[frozenset[Perimeter]] = (),
     ) -> None:
         self.cells = cells
+        self.combined = list(combined)
         self.structures = structures
         self.disclosures = disclosures
         self.count_only = count_only
@@ -205,6 +248,7 @@ class PerimeterGuard:
                 self._perimeter(year, perimeter, residences, year_owners, denials)
             self.decision.owners[year] = year_owners
             self.decision.denials[year] = dict(denials)
+        self.decision.combined_checked = [combined_key(keys) for keys in self.combined]
         return self.decision
 
     def _owners(self, year: int) -> dict[ZoneKey, str]:
@@ -255,6 +299,10 @@ class PerimeterGuard:
             landlord = self.landlords.get(cell.residence_id)
             if landlord:
                 perimeters[perimeter_key(LANDLORD, landlord)].add(cell.residence_id)
+        for keys in self.combined:
+            residences = set().union(*(perimeters.get(key, set()) for key in keys))
+            if residences:
+                perimeters[combined_key(keys)] = residences
         return perimeters
 
     def _perimeter(
@@ -282,8 +330,10 @@ class PerimeterGuard:
         for zone in owned:
             near |= set(structure.chain_of(zone)) if zone in structure.parent else {zone}
         published = self.published[year]
+        # a combined perimeter's convention is also denied what each of its parts is
+        applying = {perimeter, *perimeter.split("+")}
         for _ in range(MAX_ROUNDS):
-            hidden = {z for z, who in denials.items() if perimeter in who}
+            hidden = {z for z, who in denials.items() if who & applying}
             visible = (published - owners.keys() | (owned & published)) - hidden
             view = _View(structure, shown, visible)
             added = False

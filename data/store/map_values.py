@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from data.scope import AccessScope, varies_with_perimeter
+from data.scope import PERIMETER_THEMES, AccessScope, varies_with_perimeter
 from data.store.rows import IndicatorRows
 from data.store.types import MapValue
 
@@ -44,7 +44,8 @@ class MapValues(IndicatorRows):
                 else (row[0], None, "restricted")
                 for row in self._residence_values(indicator_id, year)
             ]
-        if (scale, indicator_id, year) in self._perimeter_views:
+        checked = theme not in PERIMETER_THEMES or self.perimeter_checked(scope)
+        if (scale, indicator_id, year) in self._perimeter_views or not checked:
             owners, denials = self._zone_owners, self._zone_denials
             return [
                 (
@@ -54,6 +55,7 @@ class MapValues(IndicatorRows):
                         owners.get((scale, code), {}),
                         denials.get((scale, code), {}),
                         scope,
+                        checked,
                     )[3:],
                 )
                 for code, value, status in self._values(scale, indicator_id, year)

@@ -4,7 +4,9 @@ The panel and the residence sheet read a few hundred rows of a few codes: the zo
 are all grouped at start, the residences' are read on demand and kept (the warehouse
 does not change while the app serves it). A zone value that is in effect one residence's
 (status 'perimeter', decided by the pipeline) follows that residence's access rule, and
-a zone value hidden from some perimeters (`hidden_from`) is hidden from them.
+a zone value hidden from some perimeters (`hidden_from`) is hidden from them. A
+convention of several communes or landlords whose perimeter the build did not check as a
+whole (`perimeters_checked` in the manifest) sees no zone value of a perimeter theme.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable
 from sys import intern
 
 from data.catalog import ZONE_SCALES
-from data.scope import AccessScope, varies_with_perimeter
+from data.scope import PERIMETER_THEMES, AccessScope, varies_with_perimeter
 from data.store.territory import TerritoryIndex
 from data.store.types import NOT_AVAILABLE, CodeRow, Measure, ZoneRef
 
@@ -70,9 +72,22 @@ class IndicatorRows(TerritoryIndex):
             rows = self._residence_rows(scale, code)
         owners = self._zone_owners.get((scale, code), {})
         denials = self._zone_denials.get((scale, code), {})
-        if not owners and not denials:
+        checked = scale not in ZONE_SCALES or self.perimeter_checked(scope)
+        if not owners and not denials and checked:
             return rows
-        return tuple(self._scoped(row, owners, denials, scope) for row in rows)
+        return tuple(self._scoped(row, owners, denials, scope, checked) for row in rows)
+
+    @functools.cached_property
+    def _checked_perimeters(self) -> frozenset[str]:
+        audit = self.manifest.get("disclosure_audit", {})
+        return frozenset(audit.get("perimeters_checked", ()))
+
+    def perimeter_checked(self, scope: AccessScope) -> bool:
+        """Whether the build checked what the convention's perimeter can work out of the
+        zone values: always for one commune or landlord (or none); for several, only when
+        the build was told of them (`data.pipeline.perimeters.read_combined_perimeters`)."""
+        combined = scope.combined_perimeter
+        return combined is None or combined in self._checked_perimeters
 
     @functools.cached_property
     def _zone_owners(self) -> dict[tuple[str, str], dict[int, str]]:
@@ -121,11 +136,20 @@ class IndicatorRows(TerritoryIndex):
         )
         return frozenset(rows)
 
-    def depends_on_perimeter(self, scale: str, indicator_id: str, year: int) -> bool:
-        """Whether a map view differs from one convention to another."""
+    def depends_on_perimeter(
+        self, scale: str, indicator_id: str, year: int, scope: AccessScope | None = None
+    ) -> bool:
+        """Whether a map view differs from one convention to another (or for `scope`, when
+        the build did not check its perimeter)."""
         theme = indicator_id.split(".", 1)[0]
-        return varies_with_perimeter(scale, theme) or (
-            (scale, indicator_id, year) in self._perimeter_views
+        return (
+            varies_with_perimeter(scale, theme)
+            or (scale, indicator_id, year) in self._perimeter_views
+            or (
+                scope is not None
+                and theme in PERIMETER_THEMES
+                and not self.perimeter_checked(scope)
+            )
         )
 
     def _scoped(
@@ -134,14 +158,18 @@ class IndicatorRows(TerritoryIndex):
         owners: dict[int, str],
         denials: dict[tuple[str, int], frozenset[str]],
         scope: AccessScope,
+        checked: bool = True,
     ) -> CodeRow:
-        """A zone value hidden from the convention's perimeter reads 'restricted' without
-        its value; a zone value that is in effect one residence's follows that residence's
-        rule: shown ('ok') to a convention that sees the residence's values, else
-        'restricted'."""
+        """A zone value hidden from the convention's perimeter (or of a perimeter theme,
+        when the build did not check the perimeter: `checked` false) reads 'restricted'
+        without its value; a zone value that is in effect one residence's follows that
+        residence's rule: shown ('ok') to a convention that sees the residence's values,
+        else 'restricted'."""
         indicator_id, theme, year, value, status = row
         denied = denials.get((theme, year))
-        if denied and scope.perimeter_keys & denied:
+        if (denied and scope.perimeter_keys & denied) or (
+            not checked and theme in PERIMETER_THEMES
+        ):
             return (indicator_id, theme, year, None, "restricted")
         if status != "perimeter":
             return row
