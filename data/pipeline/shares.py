@@ -152,9 +152,9 @@ class ShareDiscloser:
             for year, layout in layouts.items()
             if (theme, year) in vintages
         }
-        # Per vintage, how many band and cumulative values were hidden when its income
-        # bands last settled (hiding only adds: the same number means the same values).
-        self._bands_settled: dict[tuple[str, int], int] = {}
+        # Per vintage, the band and cumulative values hidden when its income bands were
+        # last settled (`_hide_band_partners`).
+        self._income_seen: dict[tuple[str, int], dict[ShareKey, set[str]]] = {}
         self._counted = {
             (theme, year): self._counts_published(theme, year) for theme, year in self.shapes
         }
@@ -344,40 +344,46 @@ class ShareDiscloser:
         """Within one residence or zone the income bands add up to all the households of
         known income, and the cumulative shares to their bands: a band hidden alone is the
         difference of the others. Hide with it the band that leaves the hidden pair the
-        most room (the largest), and repeat with the cumulative shares until stable."""
+        most room (the largest), and repeat with the cumulative shares until stable.
+
+        Each rule reads one cell's values only: a cell is looked at again only once one
+        of its income values was hidden since it was last."""
         changed: set[ShareKey] = set()
         years = {(t, y) for t, y, indicator in self.sums if indicator in INCOME_BANDS}
         for theme, year in sorted(years):
             bands = [(theme, year, band) for band in INCOME_BANDS]
             if not all(band in self.sums for band in bands):
                 continue
-            if self._bands_settled.get((theme, year)) == self._income_hidden(theme, year):
-                continue
+            keys = [*bands, *((theme, year, c) for c in CUMULATIVE_INCOME)]
+            seen = self._income_seen.setdefault((theme, year), {})
             while True:
-                step = self._hide_cumulative(theme, year)
-                for cell in sorted(set().union(*(self.hidden[band] for band in bands))):
-                    shown = [
-                        band
-                        for band in bands
-                        if cell not in self.hidden[band] and self._value_published(band, cell)
-                    ]
-                    if len(shown) == len(bands) - 1:
-                        partner = max(shown, key=lambda b: (self.sums[b].numerator.get(cell, 0), b))
-                        self.hidden[partner].add(cell)
-                        self.report.complementary += 1
-                        step.add(partner)
-                if not step:
+                fresh = set().union(*(self.hidden[k] - seen.get(k, set()) for k in keys))
+                if not fresh:
                     break
-                changed |= step
-            self._bands_settled[(theme, year)] = self._income_hidden(theme, year)
+                for key in keys:
+                    seen[key] = set(self.hidden[key])
+                cells = sorted(fresh)
+                changed |= self._hide_cumulative(theme, year, cells)
+                changed |= self._hide_partners(bands, cells)
         return changed
 
-    def _income_hidden(self, theme: str, year: int) -> int:
-        """How many income band and cumulative values of a vintage are hidden."""
-        names = (*INCOME_BANDS, *CUMULATIVE_INCOME)
-        return sum(len(self.hidden.get((theme, year, name), ())) for name in names)
+    def _hide_partners(self, bands: list[ShareKey], cells: list[str]) -> set[ShareKey]:
+        """A band hidden alone in a cell gets the largest other band as its partner."""
+        changed: set[ShareKey] = set()
+        for cell in cells:
+            shown = [
+                band
+                for band in bands
+                if cell not in self.hidden[band] and self._value_published(band, cell)
+            ]
+            if len(shown) == len(bands) - 1:
+                partner = max(shown, key=lambda b: (self.sums[b].numerator.get(cell, 0), b))
+                self.hidden[partner].add(cell)
+                self.report.complementary += 1
+                changed.add(partner)
+        return changed
 
-    def _hide_cumulative(self, theme: str, year: int) -> set[ShareKey]:
+    def _hide_cumulative(self, theme: str, year: int, cells: list[str]) -> set[ShareKey]:
         """A cumulative income share is the sum of its bands: hidden with any of them, and
         when hidden alone, one of its bands (the largest) goes with it."""
         changed: set[ShareKey] = set()
@@ -386,12 +392,18 @@ class ShareDiscloser:
             bands = [(theme, year, part) for part in parts]
             if target not in self.sums or not all(band in self.sums for band in bands):
                 continue
-            for cell in sorted(set().union(*(self.hidden[b] for b in bands))):
-                if cell not in self.hidden[target] and self._value_published(target, cell):
+            for cell in cells:
+                if (
+                    cell not in self.hidden[target]
+                    and any(cell in self.hidden[b] for b in bands)
+                    and self._value_published(target, cell)
+                ):
                     self.hidden[target].add(cell)
                     self.report.complementary += 1
                     changed.add(target)
-            for cell in sorted(self.hidden[target]):
+            for cell in cells:
+                if cell not in self.hidden[target]:
+                    continue
                 shown = [b for b in bands if cell not in self.hidden[b]]
                 if len(shown) == len(bands):
                     band = max(shown, key=lambda b: (self.sums[b].numerator.get(cell, 0.0), b))
