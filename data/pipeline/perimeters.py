@@ -157,11 +157,11 @@ class _View:
         the EPCI, and, for the EPCI, those of the communes not shown (a residence of a
         shown commune is in that commune's rest or below)."""
         cells = self.structure.cells
-        if wanted is None or not any(scale == "epci" for scale, _ in wanted):
-            if wanted is None:
-                return cells
+        if wanted is None:
+            return cells
+        if not any(scale == "epci" for scale, _ in wanted):
             local = set().union(*(self.structure.members[z] for z in wanted))
-            return [c for c in cells if c.residence_id in local]
+            return self._cells_of(local)
         local = set().union(
             *(self.structure.members[z] for z in wanted if z[0] != "epci"),
             *(
@@ -170,7 +170,12 @@ class _View:
                 if z[0] == "commune" and z not in self.shown_zones
             ),
         )
-        return [c for c in cells if c.residence_id in local]
+        return self._cells_of(local)
+
+    def _cells_of(self, residences: set[str]) -> list[Cell]:
+        """The cells of these residences, in the structure's order."""
+        index = _cell_index(self.structure)
+        return [self.structure.cells[i] for i in sorted(index[r] for r in residences)]
 
     def inner(self, zone: ZoneKey) -> list[ZoneKey]:
         """The shown zones right inside `zone` (its nearest shown zone up the tree)."""
@@ -185,6 +190,12 @@ class _View:
                 if nearest is not None:
                     index[nearest].append(other)
         return index
+
+
+@functools.lru_cache(maxsize=16)
+def _cell_index(structure: ZoneStructure) -> dict[str, int]:
+    """Each residence's place among the structure's cells."""
+    return {cell.residence_id: i for i, cell in enumerate(structure.cells)}
 
 
 @functools.lru_cache(maxsize=16)
