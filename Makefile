@@ -53,6 +53,7 @@ test: $(VENV)/.installed-dev chromium $(WAREHOUSE)/manifest.json
 bench: $(VENV)/.installed-dev $(WAREHOUSE)/manifest.json
 	$(PY) -m bench.pipeline
 	$(PY) -m bench.interactions
+	$(PY) -m bench.felt
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
