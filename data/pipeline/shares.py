@@ -25,9 +25,11 @@ decided: only share values are added.
 Which themes are audited (`AUDITED_THEMES`): the shares of households only. The same
 audit applied to the shares of dwellings (run by the tests) would hide, on the demo, 11 %
 of the communes' values and 13 % of the IRIS' (the vacancy rate of 17 of the 95
-communes in 2024, 14 of them at 0 % and holding secret residences), although
-those attributes of every dwelling (rooms, year built, financing, DPE, vacancy) are in
-the RPLS open data of the SDES, and the State's tables publish them for every commune.
+communes in 2024, 14 of them at 0 % and holding secret residences). The structural
+attributes of every dwelling (rooms, year built, financing, DPE) are in the SDES's open
+data at the dwelling level; occupancy (vacancy, leases) and rents are not, though the
+SDES publishes the vacancy and mobility rates of every commune: whether to audit those
+is a decision left open (README).
 
 Known limit: the income bands add up (below 40 % = the two first bands, the five bands =
 the households with a known income); within one residence or zone, a band hidden alone is
