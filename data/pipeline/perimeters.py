@@ -109,12 +109,17 @@ class PerimeterDecision:
 def dominant(residences: Iterable[str], count: dict[str, int], threshold: int) -> str | None:
     """The residence that holds all but fewer than `threshold` of the households of
     `residences` (None when there is none, or nobody)."""
-    members = [r for r in residences if count.get(r, 0) > 0]
-    if not members:
+    total = 0
+    top: tuple[int, str] | None = None
+    for residence in residences:
+        households = count.get(residence, 0)
+        if households > 0:
+            total += households
+            if top is None or (households, residence) > top:
+                top = (households, residence)
+    if top is None:
         return None
-    top = max(members, key=lambda r: (count[r], r))
-    rest = sum(count[r] for r in members) - count[top]
-    return top if rest < threshold else None
+    return top[1] if total - top[0] < threshold else None
 
 
 class _View:
@@ -136,11 +141,15 @@ class _View:
         neither a shown zone inside it nor the perimeter accounts for."""
         rests: dict[ZoneKey, list[str]] = defaultdict(list)
         wanted = None if zones is None else set(zones)
+        nearest_above: dict[ZoneKey, ZoneKey | None] = {}  # by the residence's leaf zone
         for cell in self._candidates(wanted):
             rid = cell.residence_id
             if rid in self.shown_residences:
                 continue
-            nearest = next((z for z in self.structure.path[rid] if z in self.shown_zones), None)
+            path = self.structure.path[rid]
+            if path[0] not in nearest_above:
+                nearest_above[path[0]] = next((z for z in path if z in self.shown_zones), None)
+            nearest = nearest_above[path[0]]
             if nearest is not None and (wanted is None or nearest in wanted):
                 rests[nearest].append(rid)
             qpv = ("qpv", cell.qpv) if cell.qpv is not None else None
@@ -173,9 +182,9 @@ class _View:
         return self._cells_of(local)
 
     def _cells_of(self, residences: set[str]) -> list[Cell]:
-        """The cells of these residences, in the structure's order."""
-        index = _cell_index(self.structure)
-        return [self.structure.cells[i] for i in sorted(index[r] for r in residences)]
+        """The cells of these residences (in no particular order: a rest is a set)."""
+        cells, index = self.structure.cells, _cell_index(self.structure)
+        return [cells[index[r]] for r in residences]
 
     def inner(self, zone: ZoneKey) -> list[ZoneKey]:
         """The shown zones right inside `zone` (its nearest shown zone up the tree)."""
