@@ -57,6 +57,8 @@ PROJECTIONS: dict[str, tuple[str, ...]] = {
     PageIds.MAP_VIEW: ("scale", "indicator", "year", "method"),
     PageIds.SELECTED_VIEW: ("selection",),
     PageIds.FIGURES_VIEW: ("indicator", "year"),
+    PageIds.PANEL_YEAR_VIEW: ("year",),
+    PageIds.INDICATOR_VIEW: ("indicator",),
     PageIds.PINNED_VIEW: ("pinned",),
     PageIds.OVERLAYS_VIEW: ("overlays",),
 }

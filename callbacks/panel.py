@@ -20,11 +20,18 @@ from auth.access import current_scope, log_access
 from callbacks.explorer_state import current_state
 from data.scope import AccessScope
 from data.store.store import Store
+from data.store.types import IndicatorSeries
 from layouts.ids import MapIds, PageIds, PanelIds
 from layouts.map_state import Feature, feature_from_data
 from layouts.panel_labels import NO_SELECTION_TEXT, UNKNOWN_SELECTION_TEXT
 from layouts.panel_residence import residence_panel
-from layouts.panel_zone import full_ranking, pin_look, residence_list, zone_panel
+from layouts.panel_zone import (
+    full_ranking,
+    indicator_sections,
+    pin_look,
+    residence_list,
+    zone_panel,
+)
 
 MAX_FILTER_LENGTH = 80
 
@@ -70,12 +77,7 @@ def panel_content(
     summary = store.zone_summary(scale, code, vintage, scope)
     if summary is None:
         return unknown
-    series = store.indicator_series(scale, code, indicator, scope) if indicator else None
-    ranking = (
-        store.iris_ranking(code, indicator, vintage, scope)
-        if indicator and scale == "commune"
-        else []
-    )
+    series, ranking = indicator_figures(store, scope, selection, indicator, vintage)
     panel = zone_panel(
         summary,
         residence_count=len(store.residences_in_zone(scale, code, scope)),
@@ -85,6 +87,31 @@ def panel_content(
         ranking=ranking,
     )
     return PanelContent(panel)
+
+
+def indicator_figures(
+    store: Store, scope: AccessScope, zone: Feature, indicator: str | None, vintage: int
+) -> tuple[IndicatorSeries | None, list]:
+    """A zone's series of the mapped indicator, and a commune's IRIS ranked by it."""
+    if not indicator:
+        return None, []
+    series = store.indicator_series(zone.scale, zone.code, indicator, scope)
+    ranking = (
+        store.iris_ranking(zone.code, indicator, vintage, scope) if zone.scale == "commune" else []
+    )
+    return series, ranking
+
+
+def indicator_part(
+    store: Store, scope: AccessScope, zone: Feature, indicator: str | None, year: int | None
+) -> list[Any] | None:
+    """The part of a zone's panel the mapped indicator changes (None: no such zone)."""
+    vintage = clean_year(year, store)
+    summary = store.zone_summary(zone.scale, zone.code, vintage, scope)
+    if summary is None:
+        return None
+    series, ranking = indicator_figures(store, scope, zone, indicator, vintage)
+    return indicator_sections(summary, series, indicator, ranking)
 
 
 def ranking_content(
@@ -106,11 +133,11 @@ def register(app: Dash, store: Store) -> None:
         Output(PageIds.PANEL, "children"),
         Output(MapIds.SELECTION, "data"),
         Input(PageIds.SELECTED_VIEW, "data"),
-        Input(PageIds.FIGURES_VIEW, "data"),
+        Input(PageIds.PANEL_YEAR_VIEW, "data"),
         State(PageIds.STATE, "data"),
         prevent_initial_call=True,  # the view stores are set once the URL is read
     )
-    def render_panel(_selected: Any, _figures: Any, data: Any) -> tuple[Any, Any]:
+    def render_panel(_selected: Any, _year: Any, data: Any) -> tuple[Any, Any]:
         """The panel, and the outline of the selection on the map when it changed."""
         state = current_state(store, data)
         selected = state.selection
@@ -124,6 +151,30 @@ def register(app: Dash, store: Store) -> None:
             log_access("residence_view", content.residence_viewed)
         outline = store.selection_feature(selected.scale, selected.code) if selected else None
         return content.children, outline
+
+    @app.callback(
+        Output({"type": PanelIds.INDICATOR_PART_TYPE, "scale": ALL, "code": ALL}, "children"),
+        Input(PageIds.INDICATOR_VIEW, "data"),
+        State(PageIds.STATE, "data"),
+        State({"type": PanelIds.INDICATOR_PART_TYPE, "scale": ALL, "code": ALL}, "id"),
+        prevent_initial_call=True,
+    )
+    def render_indicator_part(_indicator: Any, data: Any, ids: list[dict]) -> list[Any]:
+        """A new indicator redraws only what it changes in the open zone's panel (the
+        rest of the panel, its charts and residences, stays as it is)."""
+        if not ids:
+            raise PreventUpdate
+        state = current_state(store, data)
+        parts = []
+        for part_id in ids:
+            zone = feature_from_data(part_id)
+            content = (
+                indicator_part(store, current_scope(), zone, state.indicator or None, state.year)
+                if zone is not None and zone == state.selection
+                else None
+            )
+            parts.append(no_update if content is None else content)
+        return parts
 
     @app.callback(
         Output({"type": PanelIds.RESIDENCE_LIST_TYPE, "scale": MATCH, "code": MATCH}, "children"),

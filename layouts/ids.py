@@ -23,6 +23,10 @@ class PageIds:
     MAP_VIEW = "map-view"
     SELECTED_VIEW = "selected-view"
     FIGURES_VIEW = "figures-view"
+    # The panel redraws whole for a new selection or year, and only its figures of the
+    # mapped indicator (PanelIds.INDICATOR_PART_TYPE) for a new indicator.
+    PANEL_YEAR_VIEW = "panel-year-view"
+    INDICATOR_VIEW = "indicator-view"
     PINNED_VIEW = "pinned-view"
     OVERLAYS_VIEW = "overlays-view"
     PRINT_NOTICE = "print-notice"
@@ -84,6 +88,7 @@ class PanelIds:
     RESIDENCE_LIST_TYPE = "panel-residence-list"
     RANKING_MORE_TYPE = "panel-ranking-more"
     RANKING_TABLE_TYPE = "panel-ranking-table"
+    INDICATOR_PART_TYPE = "panel-indicator-part"
 
 
 class CompareIds:

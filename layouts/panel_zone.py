@@ -316,12 +316,33 @@ def zone_panel(
     """The whole panel of one zone (`ranking`: a commune's IRIS by the chosen indicator;
     `residence_count`: how many residences the user may see in it)."""
     scale = summary.zone.scale
-    key = shown_indicators(KEY_FIGURES, summary.measures, scale)
     charts = distribution_charts(summary.levels, summary.measures, ZONE_CHARTS)
-    evolution = evolution_chart(series)
+    children: list[Any] = [
+        zone_header(summary, pinned),
+        html.Div(
+            indicator_sections(summary, series, indicator_id, ranking),
+            id={"type": PanelIds.INDICATOR_PART_TYPE, "scale": scale, "code": summary.zone.code},
+        ),
+    ]
+    if charts:
+        children.append(section("Profil du parc et des ménages", *charts, name="charts"))
+    if scale != "epci":
+        children.append(residences_section(scale, summary.zone.code, residence_count))
+    return html.Div(children, className="panel panel-zone", **{"data-scale": scale})
+
+
+def indicator_sections(
+    summary: ZoneSummary,
+    series: IndicatorSeries | None,
+    indicator_id: str | None,
+    ranking: Sequence[tuple[ZoneRef, Measure]] = (),
+) -> list[Any]:
+    """What the mapped indicator changes in a zone's panel (redrawn alone when only the
+    indicator changes): the key figures with its row highlighted, its evolution, and a
+    commune's IRIS ranked by it."""
+    key = shown_indicators(KEY_FIGURES, summary.measures, summary.zone.scale)
     year_text = f" — {summary.year}" if summary.year else ""
-    children: list[Any] = [zone_header(summary, pinned)]
-    children.append(
+    children: list[Any] = [
         section(
             f"Chiffres clés{year_text}",
             figures_table(
@@ -331,17 +352,13 @@ def zone_panel(
             else html.P("Aucun indicateur publié pour cette zone.", className="text-muted"),
             name="figures",
         )
-    )
+    ]
     if any(m.status == "restricted" for row in summary.measures.values() for m in row):
         children.append(html.P(ZONE_OF_ONE_RESIDENCE_TEXT, className="small text-muted"))
-    if evolution is not None:
+    if (evolution := evolution_chart(series)) is not None:
         children.append(section("Évolution", evolution, name="evolution"))
     if (
         ranked := iris_ranking_section(indicator_id, ranking, summary.year, summary.zone.code)
     ) is not None:
         children.append(ranked)
-    if charts:
-        children.append(section("Profil du parc et des ménages", *charts, name="charts"))
-    if scale != "epci":
-        children.append(residences_section(scale, summary.zone.code, residence_count))
-    return html.Div(children, className="panel panel-zone", **{"data-scale": scale})
+    return children

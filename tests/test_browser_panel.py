@@ -11,6 +11,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Page, expect
 
+from layouts.ids import PageIds
 from layouts.panel_labels import (
     OCCUPATION_OUT_OF_PERIMETER_TEXT,
     PIN_LIMIT_TEXT,
@@ -179,3 +180,39 @@ def test_the_whole_iris_ranking_comes_on_demand(
     shot(page, "10-ranking-full")
     rows.nth(20).locator(".panel-link").click()
     expect(page.locator(f"{PANEL} .badge").first).to_have_text("IRIS", timeout=SLOW)
+
+
+def test_a_new_indicator_redraws_only_its_figures_in_the_open_panel(
+    page: Page, live_server: str, login_as
+) -> None:
+    """With Roubaix's panel open, picking another indicator redraws the key figures, the
+    evolution and the IRIS ranking; the profile's charts and the residence list stay the
+    same elements (not drawn again)."""
+    logged_in(page, live_server, login_as, ADMIN)
+    open_commune(page, "Roubaix")
+    panel = page.locator(PANEL)
+    expect(panel.locator(".panel-residence-item").first).to_be_attached(timeout=SLOW)
+    expect(panel.locator(".panel-section-charts .main-svg").first).to_be_attached(timeout=SLOW)
+    page.evaluate(
+        """() => {
+            document.querySelector('#panel .panel-section-charts').dataset.kept = 'yes';
+            document.querySelector('#panel .panel-residence-item').dataset.kept = 'yes';
+        }"""
+    )
+    requests: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            requests.append(request.post_data or "")
+            if request.url.endswith("_dash-update-component")
+            else None
+        ),
+    )
+    page.click("#indicator-select")
+    page.get_by_role("option", name="Taux de vacance", exact=True).click()
+    expect(panel.locator(".panel-ranking")).to_contain_text("Taux de vacance", timeout=SLOW)
+    expect(panel.locator(".panel-section-charts[data-kept=yes]")).to_be_attached()
+    expect(panel.locator(".panel-residence-item[data-kept=yes]")).to_be_attached()
+    page.wait_for_timeout(500)
+    assert not any(f'"{PageIds.PANEL}.children' in body for body in requests)
+    shot(page, "9-indicator-changed")

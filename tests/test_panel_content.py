@@ -7,7 +7,7 @@ import pytest
 from dash import html
 
 from callbacks.compare import compare_content
-from callbacks.panel import clean_year, panel_content, ranking_content
+from callbacks.panel import clean_year, indicator_part, panel_content, ranking_content
 from data.scope import AccessScope
 from data.store.store import Store
 from layouts.ids import PanelIds
@@ -112,3 +112,27 @@ def test_full_ranking_of_a_tampered_request_is_an_empty_hint(
     assert "Aucun IRIS" in tree.text_of(content) and not tree.ids_of(
         content, PanelIds.SELECT_LINK_TYPE
     )
+
+
+def test_a_new_indicator_redraws_only_the_part_of_the_panel_it_changes(
+    tree: ComponentTree, store: Store
+) -> None:
+    """The zone's panel holds the figures of the mapped indicator in one part, which the
+    indicator's callback redraws alone: same content as the whole panel would have."""
+    roubaix = Feature("commune", "59512")
+    whole = panel_content(store, MEL, roubaix, "parc.vacancy_rate_offered", 2024, []).children
+    (part,) = [
+        node
+        for node in tree.walk(whole)
+        if isinstance(getattr(node, "id", None), dict)
+        and node.id.get("type") == PanelIds.INDICATOR_PART_TYPE
+    ]
+    assert part.id == {"type": PanelIds.INDICATOR_PART_TYPE, "scale": "commune", "code": "59512"}
+    alone = indicator_part(store, MEL, roubaix, "parc.vacancy_rate_offered", 2024)
+    assert tree.text_of(alone) == tree.text_of(part.children)
+    assert "IRIS de la commune" in tree.text_of(alone)
+    other = tree.text_of(indicator_part(store, MEL, roubaix, "parc.dwellings", 2024))
+    assert other != tree.text_of(alone)
+    # the charts of the zone's profile and its residences stay outside the part
+    assert "Profil du parc" in tree.text_of(whole) and "Profil du parc" not in other
+    assert indicator_part(store, MEL, Feature("commune", "00000"), "parc.dwellings", 2024) is None

@@ -42,7 +42,7 @@ def render_panel(client, selection: dict[str, str]) -> str:
         ],
         "inputs": [
             {"id": PageIds.SELECTED_VIEW, "property": "data", "value": {"selection": selection}},
-            {"id": PageIds.FIGURES_VIEW, "property": "data", "value": None},
+            {"id": PageIds.PANEL_YEAR_VIEW, "property": "data", "value": None},
         ],
         "state": [{"id": PageIds.STATE, "property": "data", "value": state}],
         "changedPropIds": [selected],
