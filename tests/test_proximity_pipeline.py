@@ -10,6 +10,7 @@ import pytest
 
 from data.pipeline import proximity
 from data.pipeline.build import create_empty_table
+from data.pipeline.proof import DisclosureError
 
 EPCI = "200093201"
 # Lambert-93 positions
@@ -199,3 +200,36 @@ def test_an_older_vintage_is_read_with_its_own_code_list() -> None:
     assert nearby_of(result, "A", "maternelle")["distance_m"] == pytest.approx(400, abs=1)
     assert nearby_of(result, "B", "medecin")["distance_m"] == pytest.approx(600, abs=1)
     assert nearby_of(result, "A", "pharmacie")["distance_m"] == pytest.approx(900, abs=1)
+
+
+def warehouse_rows(computed: proximity.Proximity) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TEMP TABLE indicator_row (scale VARCHAR, code VARCHAR, year INTEGER,"
+        " indicator_id VARCHAR, theme VARCHAR, value DOUBLE, status VARCHAR,"
+        " residence_id VARCHAR, hidden_from VARCHAR[])"
+    )
+    proximity.append_indicator_rows(con, computed.indicator_rows)
+    return con
+
+
+def test_the_build_proof_passes_on_the_computed_rows(computed: proximity.Proximity) -> None:
+    frame = residences().assign(epci_code=EPCI)
+    proximity.prove(warehouse_rows(computed), frame, computed.nearby)
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "UPDATE indicator_row SET value = 120 WHERE code = 'S'",  # a secret residence's
+        "UPDATE indicator_row SET value = 90 WHERE code = '59001'"  # not from published ones
+        " AND indicator_id = 'equipements.transit_500_share'",
+    ],
+)
+def test_the_build_proof_catches_a_planted_value(
+    computed: proximity.Proximity, planted: str
+) -> None:
+    con = warehouse_rows(computed)
+    con.execute(planted)
+    with pytest.raises(DisclosureError):
+        proximity.prove(con, residences().assign(epci_code=EPCI), computed.nearby)

@@ -236,6 +236,7 @@ def assemble(
         proof.prove(con, discloser, table)
         proof.prove_shares(con, share_discloser)
         proof.prove_perimeters(con, perimeter_decision)
+        proximity.prove(con, table.assign(epci_code=epci_code), near.nearby)
         clock.echo(f"    {decision.report.summary()}")
         clock.echo(f"    {share_discloser.report.summary()}")
         clock.echo(f"    {perimeter_decision.summary()}")

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from data.pipeline.proof import DisclosureError
 from data.sources.codes import (
     EQUIPMENT_FAMILIES,
     TRANSIT_FAMILY,
@@ -314,3 +315,36 @@ def append_indicator_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) ->
         """
     )
     con.unregister("proximity_rows")
+
+
+def prove(con: duckdb.DuckDBPyConnection, residences: pd.DataFrame, nearby: pd.DataFrame) -> None:
+    """Read back the theme's rows of `indicator_row` before they are written: no figure of
+    a secret residence, and every zone value the one that the published residences alone
+    give (their published dwellings, their figures). Raises DisclosureError otherwise."""
+    secret = set(residences.loc[residences["secret"], "residence_id"])
+    if secret & set(nearby["residence_id"]):
+        raise DisclosureError("proximité : une résidence secrète a des équipements proches")
+    rows = con.execute(
+        "SELECT scale, code, year, indicator_id, value FROM indicator_row WHERE theme = ?",
+        [THEME],
+    ).df()
+    shown = rows[(rows["scale"] == "residence") & rows["value"].notna()]
+    if secret & set(shown["code"]):
+        raise DisclosureError("proximité : une valeur d'une résidence secrète est publiée")
+    zones = rows[rows["scale"] != "residence"]
+    if zones.empty:
+        return
+    published = residences[~residences["secret"]]
+    expected = zone_rows(
+        published,
+        residence_scores(nearby),
+        zones[["scale", "code"]].drop_duplicates(),
+        int(zones["year"].max()),
+    )
+    merged = zones.merge(expected, on=["scale", "code", "year", "indicator_id"], how="left")
+    differs = ~np.isclose(merged["value_x"], merged["value_y"], equal_nan=True)
+    if differs.any():
+        raise DisclosureError(
+            f"proximité : {int(differs.sum())} valeurs de zone ne viennent pas des seules "
+            "résidences publiées"
+        )
