@@ -11,7 +11,9 @@ Wall time is measured around the child; peak memory is the child's maximum resid
 the disclosure audit adds to the build: its rounds after the first pass of the secrecy
 rules, and the read-back of the written tables (from the manifest), against the rest;
 what the secrecy of shares adds (its build step: reading the numerators, deciding and
-auditing), and what the perimeter views add, each against the rest.
+auditing), and what the perimeter views add, each against the rest; and the proximity
+step (nearest equipment of every residence, zone shares), whose target is under 2 s at
+the MEL's scale.
 """
 
 from __future__ import annotations
@@ -97,6 +99,9 @@ def bench_scale(work: Path, scale: float) -> dict:
         "audit_s": added,
         "shares_s": manifest["timings_s"]["share secrecy"],
         "perimeters_s": manifest["timings_s"]["perimeters"],
+        "proximity_s": manifest["timings_s"]["proximity"],
+        "residences": manifest["row_counts"]["residences"],
+        "equipments": manifest["row_counts"]["equipments"],
         "audit_rounds": audit["rounds"],
         "scale": scale,
         "rows": int(scan.output.split()[-1]),
@@ -125,6 +130,11 @@ def report(results: list[dict]) -> str:
             f"{r['shares_s'] / (r['build'].seconds - r['shares_s']):>10.0%} | "
             f"{r['perimeters_s']:>8.2f} "
             f"{r['perimeters_s'] / (r['build'].seconds - r['perimeters_s']):>10.0%}"
+        )
+    for r in results:
+        lines.append(
+            f"proximity at scale {r['scale']:g}: {r['proximity_s']:.2f} s for "
+            f"{r['residences']:,} residences and {r['equipments']:,} equipments"
         )
     for r in results:
         lines.append(
