@@ -11,9 +11,7 @@ Wall time is measured around the child; peak memory is the child's maximum resid
 the disclosure audit adds to the build: its rounds after the first pass of the secrecy
 rules, and the read-back of the written tables (from the manifest), against the rest;
 what the secrecy of shares adds (its build step: reading the numerators, deciding and
-auditing), and what the perimeter views add, each against the rest; and the proximity
-step (nearest equipment of every residence, zone shares), whose target is under 2 s at
-the MEL's scale.
+auditing), and what the perimeter views add, each against the rest.
 """
 
 from __future__ import annotations
@@ -133,8 +131,9 @@ def report(results: list[dict]) -> str:
         )
     for r in results:
         lines.append(
-            f"proximity at scale {r['scale']:g}: {r['proximity_s']:.2f} s for "
-            f"{r['residences']:,} residences and {r['equipments']:,} equipments"
+            f"proximity step at scale {r['scale']:g}: {r['proximity_s']:.2f} s for "
+            f"{r['residences']:,} residences and {r['equipments']:,} equipments "
+            "(nearest of each family, counts within 500 m and 1 km; target under 2 s at MEL scale)"
         )
     for r in results:
         lines.append(
