@@ -89,7 +89,7 @@ EQUIPMENT_COLOURS = {
     "pharmacie": "#31a354",
     "alimentation": "#756bb1",
     "poste": "#fdd835",
-    "arret": "#00838f",
+    "arret": "#6a1b9a",
     "gare": "#5d4037",
 }
 
