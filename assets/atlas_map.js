@@ -18,6 +18,7 @@
     var NO_DATA_FILL = "#ffffff";
     var OUTLINE = "#4a5560";
     var SELECTED = "#d7301f";
+    var NEAR_METRES = 500;
     var OVERLAY_STYLES = {
         qpv: {color: "#c51b7d", weight: 2, dashArray: "5 4", fill: false, opacity: 0.9},
         iris: {color: "#6b6b6b", weight: 0.7, fill: false, opacity: 0.8},
@@ -135,14 +136,27 @@
         }
     }
 
-    function selectionStyle() {
+    /* A zone's outline; a residence's point draws itself (selectionPoint): a style here
+       would be set on both of its shapes. */
+    function selectionStyle(feature) {
+        if (feature && feature.geometry && feature.geometry.type === "Point") {
+            return {};
+        }
         return {className: "atlas-selection", color: SELECTED, weight: 3.5, fill: false, opacity: 1};
     }
 
+    /* A selected residence: its ring, and the 500 m around it (the proximity theme's
+       "within 500 m", straight line). */
     function selectionPoint(feature, latlng) {
-        return window.L.circleMarker(latlng, {
-            className: "atlas-selection", radius: 15, color: SELECTED, weight: 3, fill: false, interactive: false
-        });
+        return window.L.featureGroup([
+            window.L.circle(latlng, {
+                className: "atlas-selection-500m", radius: NEAR_METRES, color: SELECTED, weight: 1.5,
+                dashArray: "6 4", fillColor: SELECTED, fillOpacity: 0.06, interactive: false
+            }),
+            window.L.circleMarker(latlng, {
+                className: "atlas-selection", radius: 15, color: SELECTED, weight: 3, fill: false, interactive: false
+            })
+        ]);
     }
 
     window.atlasMap = Object.assign({}, window.atlasMap, {

@@ -98,6 +98,9 @@ def bench_scale(work: Path, scale: float) -> dict:
         "audit_s": added,
         "shares_s": manifest["timings_s"]["share secrecy"],
         "perimeters_s": manifest["timings_s"]["perimeters"],
+        "proximity_s": manifest["timings_s"]["proximity"],
+        "residences": manifest["row_counts"]["residences"],
+        "equipments": manifest["row_counts"]["equipments"],
         "audit_rounds": audit["rounds"],
         "scale": scale,
         "rows": int(scan.output.split()[-1]),
@@ -135,6 +138,12 @@ def report(results: list[dict]) -> str:
             f"{r['perimeters_s']:>8.2f} "
             f"{r['perimeters_s'] / (r['build'].seconds - r['perimeters_s']):>10.0%} | "
             f"{inference_cost(r):>13.0%}"
+        )
+    for r in results:
+        lines.append(
+            f"proximity step at scale {r['scale']:g}: {r['proximity_s']:.2f} s for "
+            f"{r['residences']:,} residences and {r['equipments']:,} equipments "
+            "(nearest of each family, counts within 500 m and 1 km; target under 2 s at MEL scale)"
         )
     for r in results:
         lines.append(

@@ -51,4 +51,4 @@ def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
         prevent_initial_call=True,  # the view store is set once the URL is read
     )
     def draw_overlays(_view, data):
-        return overlay_layers(current_state(store, data).overlays, urls.zones)
+        return overlay_layers(current_state(store, data).overlays, urls.zones, urls.equipments)

@@ -71,7 +71,12 @@ def panel_content(
         if sheet is None:
             return unknown
         return PanelContent(
-            residence_panel(sheet, year=vintage, threshold=store.secrecy_threshold),
+            residence_panel(
+                sheet,
+                year=vintage,
+                threshold=store.secrecy_threshold,
+                nearby=store.nearby(sheet.residence_id, scope),
+            ),
             sheet.residence_id,
         )
     summary = store.zone_summary(scale, code, vintage, scope)

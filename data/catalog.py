@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from data.sources.codes import EQUIPMENT_FAMILIES
+
 # The themes of data, in display order: what the map and panel group indicators by, and the
 # only names a convention may grant (its "datasets", checked by the admin page and CLI).
 # Attributions (SNE demand and allocations) has no mapped indicator yet: a theme without
@@ -30,6 +32,7 @@ THEMES: dict[str, str] = {
     "parc": "Parc",
     "occupation": "Occupation",
     "attributions": "Attributions",
+    "equipements": "Équipements",
 }
 ZONE_SCALES = ("epci", "commune", "iris", "qpv")
 SCALES = (*ZONE_SCALES, "residence")
@@ -436,7 +439,75 @@ _INDICATORS: tuple[Indicator, ...] = (
     ),
 )
 
-CATALOG: dict[str, Indicator] = {indicator.id: indicator for indicator in _INDICATORS}
+_EQUIPMENT_SOURCE = "BPE (INSEE), arrêts GTFS du réseau ; RPLS"
+# The secrecy rule of the theme's zone values, said in each of their definitions.
+_PUBLISHED_RESIDENCES = (
+    "Pondéré par les logements des résidences publiées au dernier millésime RPLS ; les "
+    "résidences soumises au secret statistique n'y sont pas comptées. Distances à vol "
+    "d'oiseau, en Lambert-93."
+)
+
+
+def _near_share(name: str, what: str, families: str) -> Indicator:
+    return Indicator(
+        f"equipements.{name}_500_share",
+        f"Part des logements à moins de 500 m {what}",
+        "%",
+        "equipements",
+        ZONE_SCALES,
+        _EQUIPMENT_SOURCE,
+        f"Logements sociaux dont la résidence a au moins {families} à moins de 500 m, "
+        f"rapportés à tous les logements. {_PUBLISHED_RESIDENCES}",
+        +1,
+        1,
+    )
+
+
+def _distance(family: str, label: str) -> Indicator:
+    return Indicator(
+        f"equipements.distance_{family}",
+        f"Distance à vol d'oiseau — {label}",
+        "m",
+        "equipements",
+        ("residence",),
+        _EQUIPMENT_SOURCE,
+        f"Distance en ligne droite (Lambert-93) de la résidence à l'équipement « {label} » "
+        "le plus proche, au mètre près ; non publiée pour une résidence soumise au secret.",
+        -1,
+        0,
+    )
+
+
+_EQUIPMENT_INDICATORS: tuple[Indicator, ...] = (
+    _near_share("transit", "d'un arrêt de transport en commun", "un arrêt (GTFS)"),
+    _near_share("school", "d'une école", "une école maternelle, élémentaire ou primaire (BPE)"),
+    _near_share(
+        "food",
+        "d'un commerce alimentaire",
+        "un supermarché, une supérette, une épicerie ou une boulangerie (BPE)",
+    ),
+    _near_share("doctor", "d'un médecin généraliste", "un médecin généraliste (BPE)"),
+    Indicator(
+        "equipements.score_500",
+        "Score de proximité (familles d'équipements à moins de 500 m)",
+        "/10",
+        "equipements",
+        SCALES,
+        _EQUIPMENT_SOURCE,
+        "Nombre de familles d'équipements (école maternelle, école élémentaire, collège, "
+        "crèche, médecin généraliste, pharmacie, alimentation, poste ou France Services, "
+        "arrêt de transport en commun, gare) dont au moins un équipement est à moins de "
+        "500 m de la résidence, de 0 à 10 ; pour une zone, moyenne sur ses logements. "
+        f"{_PUBLISHED_RESIDENCES}",
+        +1,
+        1,
+    ),
+    *(_distance(family, label) for family, label in EQUIPMENT_FAMILIES.items()),
+)
+
+CATALOG: dict[str, Indicator] = {
+    indicator.id: indicator for indicator in (*_INDICATORS, *_EQUIPMENT_INDICATORS)
+}
 
 # Ids whose meaning changed (issue 16: the SDES definitions), old id -> its successor.
 RENAMED_INDICATORS: dict[str, str] = {

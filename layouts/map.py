@@ -13,6 +13,7 @@ from typing import Any
 import dash_leaflet as dl
 from dash import dcc, html
 
+from data.sources.codes import EQUIPMENT_FAMILIES
 from layouts.ids import MapIds
 from layouts.map_state import OVERLAYS
 
@@ -41,25 +42,84 @@ def zone_layer(url: str | None = None, hideout: dict[str, Any] | None = None) ->
     )
 
 
-def residence_layer(url: str | None = None, hideout: dict[str, Any] | None = None) -> dl.GeoJSON:
+def clustered_points(
+    layer_id: str,
+    url: str | None,
+    hideout: dict[str, Any],
+    *,
+    radius: int,
+    max_zoom: int,
+    functions: tuple[str, str, str],
+) -> dl.GeoJSON:
+    """A layer of points clustered up to `max_zoom`; `functions`: the cluster, point and
+    each-feature functions of the assets."""
+    cluster, point, each = functions
     return dl.GeoJSON(
-        id=MapIds.RESIDENCES,
+        id=layer_id,
         url=url,
-        hideout=hideout or {},
+        hideout=hideout,
         cluster=True,
-        superClusterOptions={"radius": 60, "maxZoom": CLUSTER_MAX_ZOOM},
-        clusterToLayer=js_function("clusterIcon"),
-        pointToLayer=js_function("residencePoint"),
-        onEachFeature=js_function("residenceEach"),
+        superClusterOptions={"radius": radius, "maxZoom": max_zoom},
+        clusterToLayer=js_function(cluster),
+        pointToLayer=js_function(point),
+        onEachFeature=js_function(each),
         zoomToBoundsOnClick=True,
     )
 
 
-def overlay_layers(selected: list[str] | tuple[str, ...], zone_url: dict[str, str]) -> list:
-    """The outline layers ticked in the layers selector (names ride on the communes)."""
+def residence_layer(url: str | None = None, hideout: dict[str, Any] | None = None) -> dl.GeoJSON:
+    return clustered_points(
+        MapIds.RESIDENCES,
+        url,
+        hideout or {},
+        radius=60,
+        max_zoom=CLUSTER_MAX_ZOOM,
+        functions=("clusterIcon", "residencePoint", "residenceEach"),
+    )
+
+
+# Equipment points are clustered up to this zoom.
+EQUIPMENT_CLUSTER_MAX_ZOOM = 16
+EQUIPMENT_COLOURS = {
+    "maternelle": "#e6550d",
+    "elementaire": "#fd8d3c",
+    "college": "#a63603",
+    "creche": "#d6616b",
+    "medecin": "#3182bd",
+    "pharmacie": "#31a354",
+    "alimentation": "#756bb1",
+    "poste": "#fdd835",
+    "arret": "#6a1b9a",
+    "gare": "#5d4037",
+}
+
+
+def equipment_layer(family: str, url: str) -> dl.GeoJSON:
+    """The public equipment points of one family, clustered, with name and type on hover."""
+    return clustered_points(
+        f"{MapIds.OVERLAY_PREFIX}{family}",
+        url,
+        {"family": family, "colour": EQUIPMENT_COLOURS[family]},
+        radius=50,
+        max_zoom=EQUIPMENT_CLUSTER_MAX_ZOOM,
+        functions=("equipmentCluster", "equipmentPoint", "equipmentEach"),
+    )
+
+
+def overlay_layers(
+    selected: list[str] | tuple[str, ...],
+    zone_url: dict[str, str],
+    equipment_url: dict[str, str] | None = None,
+) -> list:
+    """The outline layers ticked in the layers selector (names ride on the communes), and
+    the equipment layers ticked."""
     chosen = [name for name in OVERLAYS if name in (selected or ())]
     layers = []
     for name in chosen:
+        if name in EQUIPMENT_FAMILIES:
+            if equipment_url and name in equipment_url:
+                layers.append(equipment_layer(name, equipment_url[name]))
+            continue
         if name == "noms" and "communes" in chosen:
             continue  # drawn with the commune boundaries below
         names = name == "noms" or (name == "communes" and "noms" in chosen)

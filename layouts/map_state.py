@@ -26,14 +26,17 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from data.catalog import MAP_SCALES, MAP_ZONE_SCALES, successor_of
+from data.sources.codes import EQUIPMENT_FAMILIES
 from layouts.classification import DEFAULT_METHOD, METHODS
 
-OVERLAYS = ("qpv", "iris", "communes", "noms")
+# Outlines, then one layer of equipment points per proximity family (named by its key).
+OVERLAYS = ("qpv", "iris", "communes", "noms", *EQUIPMENT_FAMILIES)
 OVERLAY_LABELS = {
     "qpv": "Contours des QPV",
     "iris": "Limites des IRIS",
     "communes": "Limites des communes",
     "noms": "Noms des communes",
+    **{family: f"Équipements : {label}" for family, label in EQUIPMENT_FAMILIES.items()},
 }
 DEFAULT_SCALE = "commune"
 DEFAULT_OVERLAYS: tuple[str, ...] = ()

@@ -83,6 +83,11 @@ KEY_FIGURES = (
     "occupation.apl_share",
     "occupation.adults_employed",
     "occupation.newcomers",
+    "equipements.transit_500_share",
+    "equipements.school_500_share",
+    "equipements.food_500_share",
+    "equipements.doctor_500_share",
+    "equipements.score_500",
 )
 
 ZONE_CHARTS = (

@@ -3,6 +3,7 @@ and EPCI, and occupation when the convention covers it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -10,7 +11,7 @@ from dash import html
 
 from data.catalog import CATALOG
 from data.scope import OCCUPATION_GRANTED, OCCUPATION_NOT_GRANTED
-from data.store.types import ResidenceSheet, ZoneRef
+from data.store.types import Nearby, ResidenceSheet, ZoneRef
 from layouts.formatting import NOT_AVAILABLE_TEXT, format_value
 from layouts.panel_common import (
     distribution_charts,
@@ -29,6 +30,7 @@ from layouts.panel_labels import (
     scale_name,
     secret_residence_text,
 )
+from layouts.panel_proximity import proximity_section
 
 SECRET_VALUE = "secret"
 
@@ -108,8 +110,15 @@ def theme_figures(sheet: ResidenceSheet, theme: str, year: int | None) -> list[A
     return [table, *charts] if table else charts
 
 
-def residence_panel(sheet: ResidenceSheet, *, year: int | None, threshold: int) -> html.Div:
-    """The whole sheet; a secret residence shows its description and the secrecy notice only."""
+def residence_panel(
+    sheet: ResidenceSheet,
+    *,
+    year: int | None,
+    threshold: int,
+    nearby: Sequence[Nearby] | None = None,
+) -> html.Div:
+    """The whole sheet; a secret residence shows its description and the secrecy notice
+    only. `nearby`: the equipment around it, when the convention grants the theme."""
     header = html.Header(
         [
             dbc.Badge(scale_name("residence"), color="secondary"),
@@ -134,4 +143,7 @@ def residence_panel(sheet: ResidenceSheet, *, year: int | None, threshold: int) 
         parc = parc_figures(sheet, year)
         children.append(section(f"Parc (RPLS){year_text}", *parc, name="parc"))
         children.append(occupation_section(sheet, year))
+        if nearby:
+            children.append(proximity_section(nearby))
+            children.extend(theme_figures(sheet, "equipements", year))
     return html.Div(children, className="panel panel-residence")

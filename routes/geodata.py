@@ -12,12 +12,13 @@ import gzip
 import hashlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dash import Dash
 from flask import Response, abort, request
 
 from data.catalog import MAP_ZONE_SCALES
+from data.sources.codes import EQUIPMENT_FAMILIES
 from data.store.store import Store
 
 MAX_AGE_SECONDS = 24 * 3600
@@ -83,6 +84,8 @@ class GeodataUrls:
 
     zones: dict[str, str]
     residences: str
+    # equipment points of each proximity family (public data, clustered on the map)
+    equipments: dict[str, str] = field(default_factory=dict)
 
 
 def register_geodata_routes(app: Dash, store: Store) -> GeodataUrls:
@@ -99,6 +102,14 @@ def register_geodata_routes(app: Dash, store: Store) -> GeodataUrls:
     def map_residences_geojson() -> Response:
         return geojson_response(cache.get("residence", store.residence_features_json))
 
+    @app.server.get(f"{prefix}carte/equipements/<family>.geojson")
+    def map_equipment_geojson(family: str) -> Response:
+        if family not in EQUIPMENT_FAMILIES:
+            abort(404)
+        return geojson_response(
+            cache.get(f"equipment:{family}", lambda: store.equipment_features_json(family))
+        )
+
     version = warehouse_version(store)
     return GeodataUrls(
         zones={
@@ -106,4 +117,8 @@ def register_geodata_routes(app: Dash, store: Store) -> GeodataUrls:
             for scale in MAP_ZONE_SCALES
         },
         residences=app.get_relative_path("/carte/residences.geojson") + f"?v={version}",
+        equipments={
+            family: app.get_relative_path(f"/carte/equipements/{family}.geojson") + f"?v={version}"
+            for family in EQUIPMENT_FAMILIES
+        },
     )

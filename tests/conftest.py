@@ -440,7 +440,16 @@ def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory):
             "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(*row, None) if len(row) == 8 else row for row in indicators],
         )
-        for table in ("zones", "residences", "indicators"):
+        con.execute(
+            "CREATE TABLE equipments (family VARCHAR, typequ VARCHAR, type_label VARCHAR,"
+            " name VARCHAR, commune_name VARCHAR, lon DOUBLE, lat DOUBLE)"
+        )
+        con.execute(
+            "CREATE TABLE proximity (residence_id VARCHAR, family VARCHAR, distance_m DOUBLE,"
+            " nearest_name VARCHAR, nearest_type VARCHAR, within_500 INTEGER,"
+            " within_1000 INTEGER)"
+        )
+        for table in ("zones", "residences", "indicators", "equipments", "proximity"):
             con.execute(f"COPY {table} TO '{directory / table}.parquet' (FORMAT parquet)")
         return directory
 

@@ -14,7 +14,9 @@ from data.catalog import (
     indicators_for,
     successor_of,
 )
+from data.pipeline import proximity
 from data.pipeline.rules import RULES, ZONE_LEVEL_RULES
+from data.sources.codes import EQUIPMENT_FAMILIES
 
 REQUIRED = {
     "parc.dwellings",
@@ -53,18 +55,25 @@ REQUIRED = {
 }
 
 
+SOURCES = {
+    "parc": "RPLS",
+    "occupation": "OPS",
+    "equipements": "BPE (INSEE), arrêts GTFS du réseau ; RPLS",
+}
+
+
 def test_required_indicators_are_present():
     assert set(CATALOG) >= REQUIRED
 
 
 @pytest.mark.parametrize("indicator", CATALOG.values(), ids=lambda i: i.id)
 def test_indicator_is_fully_described(indicator):
-    assert re.fullmatch(r"(parc|occupation)\.[a-z0-9_]+", indicator.id)
+    assert re.fullmatch(r"(parc|occupation|equipements)\.[a-z0-9_]+", indicator.id)
     assert indicator.id.startswith(indicator.theme + ".")
     assert indicator.theme in THEMES
     assert indicator.label and indicator.unit and len(indicator.definition) > 30
     assert set(indicator.scales) <= set(SCALES) and indicator.scales
-    assert indicator.source == ("RPLS" if indicator.theme == "parc" else "OPS")
+    assert indicator.source == SOURCES[indicator.theme]
     assert indicator.polarity in (-1, 0, 1)
     assert 0 <= indicator.decimals <= 2
     assert indicator.column == indicator.id.replace(".", "__")
@@ -73,7 +82,15 @@ def test_indicator_is_fully_described(indicator):
 
 
 def test_every_indicator_has_exactly_one_rule():
-    assert set(RULES) | set(ZONE_LEVEL_RULES) == set(CATALOG)
+    """Parc and occupation are computed by the rules, equipment by the proximity step."""
+    assert set(RULES) | set(ZONE_LEVEL_RULES) == {
+        i.id for i in CATALOG.values() if i.theme in ("parc", "occupation")
+    }
+    assert {i.id for i in CATALOG.values() if i.theme == "equipements"} == {
+        *proximity.ZONE_SHARES,
+        proximity.SCORE,
+        *(proximity.distance_indicator(family) for family in EQUIPMENT_FAMILIES),
+    }
     assert not set(RULES) & set(ZONE_LEVEL_RULES)
 
 

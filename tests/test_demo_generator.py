@@ -16,6 +16,7 @@ from data.demo.generator import generate
 from data.demo.names import STREET_TYPES
 from data.demo.output import atomic_directory
 from data.reference.extract import reference_path
+from data.sources.codes import bpe_types
 
 EPCI = "200093201"
 SCALE = 0.2
@@ -386,7 +387,7 @@ def test_bpe_and_stops_are_inside_the_epci(raw: Path, communes: gpd.GeoDataFrame
     area = shapely.union_all(communes.geometry.to_numpy()).buffer(50)
     bpe = read(raw, "bpe/BPE_2024.csv")
     assert 500 < len(bpe) / 1 < 6_000
-    assert bpe["TYPEQU"].str[:2].isin(["A2", "B1", "B2", "C1", "C2", "D2", "D3", "E1"]).all()
+    assert bpe["TYPEQU"].isin(list(bpe_types(2024))).all()
     xy = bpe[["LAMBERT_X", "LAMBERT_Y"]].astype(float).to_numpy()
     assert shapely.contains_xy(area, xy[:, 0], xy[:, 1]).all()
     stops = read(raw, "gtfs/stops.txt")

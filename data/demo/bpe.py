@@ -10,22 +10,30 @@ import shapely
 from data.demo.geography import sample_in_polygon
 from data.demo.places import STATION_COMMUNES
 
-# (TYPEQU, equipments per 1 000 inhabitants)
+# (TYPEQU of the 2024 list, equipments per 1 000 inhabitants): about the national
+# densities (e.g. 20 000 pharmacies, 7 000 collèges for 68 million inhabitants).
 DENSITIES: tuple[tuple[str, float], ...] = (
-    ("C101", 0.20),
-    ("C104", 0.30),
-    ("C201", 0.06),  # nursery, primary, lower secondary
-    ("D265", 0.80),
-    ("D277", 0.15),
-    ("D307", 0.30),  # GPs, dentists (approx.), pharmacies
-    ("B104", 0.04),
-    ("B105", 0.10),
-    ("B201", 0.15),
-    ("B207", 0.45),  # hyper, super, shops
-    ("A206", 0.06),
-    ("A208", 0.05),  # post office, postal agency
+    ("C107", 0.15),  # école maternelle
+    ("C108", 0.10),  # école primaire
+    ("C109", 0.18),  # école élémentaire
+    ("C201", 0.08),  # collège
+    ("D502", 0.25),  # crèche (EAJE)
+    ("D265", 0.85),  # médecin généraliste
+    ("D307", 0.30),  # pharmacie
+    ("B104", 0.02),  # hypermarché
+    ("B105", 0.10),  # supermarché
+    ("B201", 0.12),  # supérette
+    ("B202", 0.35),  # épicerie
+    ("B207", 0.50),  # boulangerie-pâtisserie
+    ("A206", 0.04),  # bureau de poste
+    ("A207", 0.04),  # relais poste
+    ("A208", 0.02),  # agence postale
+    ("A128", 0.01),  # France Services
 )
-STATION_CODE = "E107"
+# One station per station commune: of national interest in Lille, regional elsewhere.
+NATIONAL_STATION_COMMUNES = ("59350",)
+NATIONAL_STATION_CODE = "E107"
+STATION_CODE = "E108"
 BPE_COLUMNS = ("DEPCOM", "DCIRIS", "AN", "TYPEQU", "LAMBERT_X", "LAMBERT_Y", "QUALITE_XY")
 
 
@@ -39,6 +47,8 @@ def bpe_table(iris: gpd.GeoDataFrame, year: int, rng: np.random.Generator) -> pd
     first = iris.index.get_indexer(stations.groupby("INSEE_COM").head(1).index)
     counts = np.column_stack([counts, np.isin(np.arange(len(iris)), first).astype(int)])
     table = _points(iris, counts, codes, rng)
+    national = (table["TYPEQU"] == STATION_CODE) & table["DEPCOM"].isin(NATIONAL_STATION_COMMUNES)
+    table.loc[national, "TYPEQU"] = NATIONAL_STATION_CODE
     table.insert(2, "AN", year)
     quality = rng.choice(["Bonne", "Acceptable", "Mauvaise"], size=len(table), p=[0.9, 0.08, 0.02])
     table["QUALITE_XY"] = quality

@@ -29,6 +29,7 @@ from data.pipeline import (
     locate,
     perimeters,
     proof,
+    proximity,
     residences,
     shares,
     warehouse,
@@ -36,7 +37,7 @@ from data.pipeline import (
 )
 from data.pipeline.rules import row_rules
 from data.reference.extract import reference_path
-from data.sources import census, geo, ops, rpls
+from data.sources import bpe, census, geo, gtfs, ops, rpls
 from data.sources.errors import SourceError
 from data.sources.layout import RawLayout
 from data.sources.schema import NORMALIZED_TABLES
@@ -82,6 +83,7 @@ class Built:
     audit: disclosure.AuditReport
     share_audit: shares.ShareReport
     perimeters: perimeters.PerimeterDecision
+    proximity: proximity.Proximity
     # communes whose main residences were estimated (absent from the census file)
     estimated_main_residences: list[str] = field(default_factory=list)
 
@@ -104,6 +106,14 @@ def read_raw(con: duckdb.DuckDBPyConnection, layout: RawLayout) -> RawInputs:
         census.load(con, list(layout.census.values()), "census")
     else:
         create_empty_table(con, "census")
+    if layout.bpe:
+        bpe.load(con, list(layout.bpe.values()), "bpe")
+    else:
+        create_empty_table(con, "bpe")
+    if layout.gtfs:
+        gtfs.load(con, [layout.gtfs], "stops")
+    else:
+        create_empty_table(con, "stops")
     return RawInputs(
         iris=geo.read_iris(layout.iris),
         qpv=geo.read_qpv(layout.qpv),
@@ -124,6 +134,8 @@ def read_raw(con: duckdb.DuckDBPyConnection, layout: RawLayout) -> RawInputs:
             "census": ", ".join(path.name for path in layout.census.values()),
             "iris": layout.iris.name,
             "qpv": layout.qpv.name,
+            "bpe": ", ".join(path.name for path in layout.bpe.values()),
+            "gtfs": layout.gtfs.name if layout.gtfs else "",
         },
     )
 
@@ -220,10 +232,15 @@ def assemble(
     with clock.step("residence table"):
         table = residence_table(con, latest, zone_of, parc)
 
+    with clock.step("proximity"):
+        near = proximity.compute(con, table, all_zones, epci_code)
+        proximity.append_indicator_rows(con, near.indicator_rows)
+
     with clock.step("audit"):
         proof.prove(con, discloser, table)
         proof.prove_shares(con, share_discloser)
         proof.prove_perimeters(con, perimeter_decision)
+        proximity.prove(con, table.assign(epci_code=epci_code), near.nearby)
         clock.echo(f"    {decision.report.summary()}")
         clock.echo(f"    {share_discloser.report.summary()}")
         clock.echo(f"    {perimeter_decision.summary()}")
@@ -237,6 +254,8 @@ def assemble(
         "raw_ops": con.execute("SELECT count(*) FROM ops").fetchone()[0],
         "ops_unmatched": unmatched,
         "secret_residences_latest": int(table["secret"].sum()),
+        "equipments": len(near.equipments),
+        "proximity": len(near.nearby),
     }
     return Built(
         web_zones,
@@ -246,6 +265,7 @@ def assemble(
         decision.report,
         share_discloser.report,
         perimeter_decision,
+        near,
         estimated,
     )
 
@@ -385,6 +405,8 @@ def build(
                 warehouse.write_zones(built.zones, new_dir / "zones.parquet")
                 warehouse.write_frame(built.residences, new_dir / "residences.parquet")
                 warehouse.write_table(con, "indicator_row", new_dir / "indicators.parquet")
+                warehouse.write_frame(built.proximity.equipments, new_dir / "equipments.parquet")
+                warehouse.write_frame(built.proximity.nearby, new_dir / "proximity.parquet")
                 clock.timings["total"] = round(time.perf_counter() - started, 3)
                 result = manifest(raw, built, threshold, clock.timings)
                 warehouse.write_manifest(result, new_dir / "manifest.json")

@@ -104,12 +104,82 @@ SNE_RESERVATAIRE = {
 # IRIS `TYP_IRIS`: H habitat, A activité, D divers, Z commune non découpée.
 IRIS_TYP = {"H": "Habitat", "A": "Activité", "D": "Divers", "Z": "Commune non découpée"}
 
-# BPE `TYPEQU` families used for proximity *(verify: codes reworked around 2021)*.
-BPE_FAMILIES = {
-    "ecole": ("C1",),
-    "college": ("C2",),
-    "sante": ("D2", "D3"),
-    "commerce": ("B1", "B2"),
-    "service_public": ("A2",),
-    "gare": ("E1",),
+# Proximity families (issue 13): key -> French label. Every family but the transit stop
+# comes from BPE `TYPEQU` codes; stops come from the network's GTFS `stops.txt`.
+EQUIPMENT_FAMILIES = {
+    "maternelle": "École maternelle",
+    "elementaire": "École élémentaire",
+    "college": "Collège",
+    "creche": "Crèche (EAJE)",
+    "medecin": "Médecin généraliste",
+    "pharmacie": "Pharmacie",
+    "alimentation": "Alimentation",
+    "poste": "Poste ou France Services",
+    "arret": "Arrêt de transport en commun",
+    "gare": "Gare",
 }
+TRANSIT_FAMILY = "arret"
+TRANSIT_STOP_LABEL = "Arrêt de transport en commun (GTFS)"
+
+# BPE `TYPEQU` -> (label, families), per code list. INSEE reworked the whole list with
+# the BPE 2024 (codes of one equipment changed domain or number; e.g. D307 was an
+# emergency service before 2024 and is the pharmacy since).
+# Sources: the BPE 2024 list is the one INSEE documents with the BPE 2024 files
+# ("Base permanente des équipements 2024 – liste des équipements",
+# insee.fr/fr/information/8221498); the older list is that of the BPE 2017–2023
+# dictionaries ("Base permanente des équipements – nomenclature des équipements").
+# Checked against: the issue's list, the project's data notes and a public code list of
+# the 2024 codes citing that INSEE page (C107, C109, C201, D265, D307, B104, B105, B207,
+# A206, E107–E109). *(unconfirmed)*: C108, D502, B201, B202, A207, A208 and A128 of the
+# 2024 list rest on the issue's list alone; the whole older list rests on our reading of
+# the 2017–2023 dictionaries, not on a copy of them.
+BPE_REWORK_YEAR = 2024
+BPE_TYPEQU_SINCE_2024: dict[str, tuple[str, tuple[str, ...]]] = {
+    "C107": ("École maternelle", ("maternelle",)),
+    "C108": ("École primaire", ("maternelle", "elementaire")),
+    "C109": ("École élémentaire", ("elementaire",)),
+    "C201": ("Collège", ("college",)),
+    "D502": ("Établissement d'accueil du jeune enfant", ("creche",)),
+    "D265": ("Médecin généraliste", ("medecin",)),
+    "D307": ("Pharmacie", ("pharmacie",)),
+    "B104": ("Hypermarché", ("alimentation",)),
+    "B105": ("Supermarché", ("alimentation",)),
+    "B201": ("Supérette", ("alimentation",)),
+    "B202": ("Épicerie", ("alimentation",)),
+    "B207": ("Boulangerie-pâtisserie", ("alimentation",)),
+    "A206": ("Bureau de poste", ("poste",)),
+    "A207": ("Relais poste", ("poste",)),
+    "A208": ("Agence postale", ("poste",)),
+    "A128": ("Espace France Services", ("poste",)),
+    "E107": ("Gare de voyageurs d'intérêt national", ("gare",)),
+    "E108": ("Gare de voyageurs d'intérêt régional", ("gare",)),
+    "E109": ("Gare de voyageurs d'intérêt local", ("gare",)),
+}
+# *(unconfirmed)* France Services (A128 since 2024) has no code we could confirm in the
+# older list: older vintages have the post offices only in that family.
+BPE_TYPEQU_BEFORE_2024: dict[str, tuple[str, tuple[str, ...]]] = {
+    "C101": ("École maternelle", ("maternelle",)),
+    "C102": ("École maternelle de RPI dispersé", ("maternelle",)),
+    "C104": ("École élémentaire", ("elementaire",)),
+    "C105": ("École élémentaire de RPI dispersé", ("elementaire",)),
+    "C201": ("Collège", ("college",)),
+    "D502": ("Établissement d'accueil du jeune enfant", ("creche",)),
+    "D201": ("Médecin omnipraticien", ("medecin",)),
+    "D301": ("Pharmacie", ("pharmacie",)),
+    "B101": ("Hypermarché", ("alimentation",)),
+    "B102": ("Supermarché", ("alimentation",)),
+    "B201": ("Supérette", ("alimentation",)),
+    "B202": ("Épicerie", ("alimentation",)),
+    "B203": ("Boulangerie", ("alimentation",)),
+    "A206": ("Bureau de poste", ("poste",)),
+    "A207": ("Relais poste", ("poste",)),
+    "A208": ("Agence postale", ("poste",)),
+    "E107": ("Gare de voyageurs d'intérêt national", ("gare",)),
+    "E108": ("Gare de voyageurs d'intérêt régional", ("gare",)),
+    "E109": ("Gare de voyageurs d'intérêt local", ("gare",)),
+}
+
+
+def bpe_types(vintage: int) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The `TYPEQU` codes of the proximity families in the code list of a BPE vintage."""
+    return BPE_TYPEQU_SINCE_2024 if vintage >= BPE_REWORK_YEAR else BPE_TYPEQU_BEFORE_2024

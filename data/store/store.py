@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from data.store.features import MapFeatures
 from data.store.map_values import MapValues
+from data.store.proximity import ProximityQueries
 from data.store.residence_sheet import ResidenceSheets
 from data.store.zone_panel import ZonePanel
 
 
-class Store(MapValues, MapFeatures, ZonePanel, ResidenceSheets):
+class Store(MapValues, MapFeatures, ZonePanel, ResidenceSheets, ProximityQueries):
     """The warehouse of one build, read-only, loaded at start (`data.store.connection`)."""

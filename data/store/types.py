@@ -100,3 +100,15 @@ class IndicatorSeries:
     indicator_id: str
     levels: tuple[ZoneRef, ...]
     points: tuple[tuple[Measure, ...], ...]
+
+
+@dataclass(frozen=True)
+class Nearby:
+    """The nearest equipment of one family around a residence, and the counts nearby."""
+
+    family: str  # a key of `data.sources.codes.EQUIPMENT_FAMILIES`
+    distance_m: float | None  # straight line; None when the family has no equipment
+    nearest_name: str | None
+    nearest_type: str | None
+    within_500: int
+    within_1000: int

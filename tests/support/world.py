@@ -175,6 +175,8 @@ def load_world(
     create_empty_table(con, "rpls")
     create_empty_table(con, "ops")
     create_empty_table(con, "census")
+    create_empty_table(con, "bpe")
+    create_empty_table(con, "stops")
     con.execute("INSERT INTO census VALUES (2021, '59001', 8000.0)")  # 59002: no census row
     frame = pd.DataFrame(dwellings, columns=list(RPLS_COLUMNS))
     con.register("rpls_rows", frame)
