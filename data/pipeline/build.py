@@ -23,8 +23,10 @@ import geopandas as gpd
 import pandas as pd
 
 from data.catalog import CATALOG
+from data.diagnostic import METHOD as FRAGILITY_METHOD
 from data.pipeline import (
     disclosure,
+    fragility,
     indicators,
     locate,
     perimeters,
@@ -36,7 +38,7 @@ from data.pipeline import (
 )
 from data.pipeline.rules import row_rules
 from data.reference.extract import reference_path
-from data.sources import census, geo, ops, rpls
+from data.sources import census, filosofi, geo, ops, rpls
 from data.sources.errors import SourceError
 from data.sources.layout import RawLayout
 from data.sources.schema import NORMALIZED_TABLES
@@ -82,6 +84,7 @@ class Built:
     audit: disclosure.AuditReport
     share_audit: shares.ShareReport
     perimeters: perimeters.PerimeterDecision
+    fragility: fragility.FragilityReport
     # communes whose main residences were estimated (absent from the census file)
     estimated_main_residences: list[str] = field(default_factory=list)
 
@@ -104,6 +107,10 @@ def read_raw(con: duckdb.DuckDBPyConnection, layout: RawLayout) -> RawInputs:
         census.load(con, list(layout.census.values()), "census")
     else:
         create_empty_table(con, "census")
+    if layout.filosofi:
+        filosofi.load(con, list(layout.filosofi.values()), "filosofi")
+    else:
+        create_empty_table(con, "filosofi")
     return RawInputs(
         iris=geo.read_iris(layout.iris),
         qpv=geo.read_qpv(layout.qpv),
@@ -122,6 +129,7 @@ def read_raw(con: duckdb.DuckDBPyConnection, layout: RawLayout) -> RawInputs:
             "rpls": ", ".join(path.name for path in layout.rpls.values()),
             "ops": ", ".join(path.name for path in layout.ops.values()),
             "census": ", ".join(path.name for path in layout.census.values()),
+            "filosofi": ", ".join(path.name for path in layout.filosofi.values()),
             "iris": layout.iris.name,
             "qpv": layout.qpv.name,
         },
@@ -224,6 +232,11 @@ def assemble(
         clock.echo(f"    {share_discloser.report.summary()}")
         clock.echo(f"    {perimeter_decision.summary()}")
 
+    with clock.step("fragility"):
+        diagnosis = fragility.run(con, FRAGILITY_METHOD, links, raw.vintages["filosofi"])
+        fragility.prove(con, FRAGILITY_METHOD)
+        clock.echo(f"    {diagnosis.summary()}")
+
     counts = {
         "zones": len(web_zones),
         "residences": len(table),
@@ -242,6 +255,7 @@ def assemble(
         decision.report,
         share_discloser.report,
         perimeter_decision,
+        diagnosis,
         estimated,
     )
 
@@ -321,6 +335,7 @@ def manifest(raw: RawInputs, built: Built, threshold: int, timings: dict[str, fl
             **built.share_audit.manifest(),
             **built.perimeters.manifest(),
         },
+        "fragility": built.fragility.manifest(FRAGILITY_METHOD),
         "vintages": raw.vintages,
         "row_counts": built.counts,
         "location": built.location.__dict__,
