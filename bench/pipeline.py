@@ -11,7 +11,8 @@ Wall time is measured around the child; peak memory is the child's maximum resid
 the disclosure audit adds to the build: its rounds after the first pass of the secrecy
 rules, and the read-back of the written tables (from the manifest), against the rest;
 what the secrecy of shares adds (its build step: reading the numerators, deciding and
-auditing), and what the perimeter views add, each against the rest.
+auditing), what the perimeter views add, and what the fragility diagnosis adds (its
+build step, with its proof), each against the rest.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ def bench_scale(work: Path, scale: float) -> dict:
         "audit_s": added,
         "shares_s": manifest["timings_s"]["share secrecy"],
         "perimeters_s": manifest["timings_s"]["perimeters"],
+        "fragility_s": manifest["timings_s"]["fragility"],
         "audit_rounds": audit["rounds"],
         "scale": scale,
         "rows": int(scan.output.split()[-1]),
@@ -112,7 +114,8 @@ def report(results: list[dict]) -> str:
     lines = [
         f"{'scale':>5} {'RPLS rows':>10} {'RPLS MiB':>9} | {'scan s':>7} {'scan MiB':>8} | "
         f"{'build s':>8} {'build MiB':>9} | {'build/scan':>10} | {'audit s':>7} {'audit/rest':>10} "
-        f"| {'shares s':>8} {'shares/rest':>11} | {'perim. s':>8} {'perim./rest':>11}",
+        f"| {'shares s':>8} {'shares/rest':>11} | {'perim. s':>8} {'perim./rest':>11} "
+        f"| {'fragil. s':>9} {'fragil./rest':>12}",
     ]
     for r in results:
         lines.append(
@@ -124,7 +127,9 @@ def report(results: list[dict]) -> str:
             f"{r['shares_s']:>8.2f} "
             f"{r['shares_s'] / (r['build'].seconds - r['shares_s']):>10.0%} | "
             f"{r['perimeters_s']:>8.2f} "
-            f"{r['perimeters_s'] / (r['build'].seconds - r['perimeters_s']):>10.0%}"
+            f"{r['perimeters_s'] / (r['build'].seconds - r['perimeters_s']):>10.0%} | "
+            f"{r['fragility_s']:>9.2f} "
+            f"{r['fragility_s'] / (r['build'].seconds - r['fragility_s']):>11.0%}"
         )
     for r in results:
         lines.append(

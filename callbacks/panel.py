@@ -18,6 +18,7 @@ from dash.exceptions import PreventUpdate
 
 from auth.access import current_scope, log_access
 from callbacks.explorer_state import current_state
+from callbacks.fragility import diagnostic_sections
 from data.scope import AccessScope
 from data.store.store import Store
 from layouts.ids import MapIds, PageIds, PanelIds
@@ -64,7 +65,14 @@ def panel_content(
         if sheet is None:
             return unknown
         return PanelContent(
-            residence_panel(sheet, year=vintage, threshold=store.secrecy_threshold),
+            residence_panel(
+                sheet,
+                year=vintage,
+                threshold=store.secrecy_threshold,
+                diagnostic=next(
+                    iter(diagnostic_sections(store, scope, scale, code, vintage)), None
+                ),
+            ),
             sheet.residence_id,
         )
     summary = store.zone_summary(scale, code, vintage, scope)
@@ -83,6 +91,7 @@ def panel_content(
         indicator_id=indicator,
         pinned=selection in pinned,
         ranking=ranking,
+        diagnostic=diagnostic_sections(store, scope, scale, code, vintage),
     )
     return PanelContent(panel)
 

@@ -108,8 +108,11 @@ def theme_figures(sheet: ResidenceSheet, theme: str, year: int | None) -> list[A
     return [table, *charts] if table else charts
 
 
-def residence_panel(sheet: ResidenceSheet, *, year: int | None, threshold: int) -> html.Div:
-    """The whole sheet; a secret residence shows its description and the secrecy notice only."""
+def residence_panel(
+    sheet: ResidenceSheet, *, year: int | None, threshold: int, diagnostic: Any = None
+) -> html.Div:
+    """The whole sheet; a secret residence shows its description and the secrecy notice only.
+    `diagnostic`: the fragility section (`layouts.panel_diagnostic`), if any."""
     header = html.Header(
         [
             dbc.Badge(scale_name("residence"), color="secondary"),
@@ -134,4 +137,6 @@ def residence_panel(sheet: ResidenceSheet, *, year: int | None, threshold: int) 
         parc = parc_figures(sheet, year)
         children.append(section(f"Parc (RPLS){year_text}", *parc, name="parc"))
         children.append(occupation_section(sheet, year))
+        if diagnostic is not None:
+            children.append(diagnostic)
     return html.Div(children, className="panel panel-residence")

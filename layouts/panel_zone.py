@@ -312,9 +312,11 @@ def zone_panel(
     indicator_id: str | None,
     pinned: bool,
     ranking: Sequence[tuple[ZoneRef, Measure]] = (),
+    diagnostic: Sequence[Any] = (),
 ) -> html.Div:
     """The whole panel of one zone (`ranking`: a commune's IRIS by the chosen indicator;
-    `residence_count`: how many residences the user may see in it)."""
+    `residence_count`: how many residences the user may see in it; `diagnostic`: the
+    fragility sections, `layouts.panel_diagnostic`)."""
     scale = summary.zone.scale
     key = shown_indicators(KEY_FIGURES, summary.measures, scale)
     charts = distribution_charts(summary.levels, summary.measures, ZONE_CHARTS)
@@ -334,6 +336,7 @@ def zone_panel(
     )
     if any(m.status == "restricted" for row in summary.measures.values() for m in row):
         children.append(html.P(ZONE_OF_ONE_RESIDENCE_TEXT, className="small text-muted"))
+    children.extend(diagnostic)
     if evolution is not None:
         children.append(section("Évolution", evolution, name="evolution"))
     if (

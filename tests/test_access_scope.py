@@ -115,7 +115,7 @@ PROFILES = {
         "bailleur",
         frozenset(),
         {"900000002"},
-        ("parc", "occupation"),
+        ("parc", "occupation", "diagnostic"),
     ),
     "etat@atlas-demo.fr": ("CONV-2021-031", "etat", frozenset(), frozenset(), DATASETS),
 }
