@@ -124,14 +124,10 @@ class Diagnoses(IndicatorRows):
         survey = surveys[-1]
         scale = zones[0].scale
         if scale in ZONE_SCALES:
-            found = {
-                zone.code: _by_key(
-                    _rows_of(self._code_rows(scale, zone.code, scope), (CLASS_ID, FLAGS_ID))
-                )
-                for zone in zones
-            }
+            found = {zone.code: self._zone_classes(scale, zone.code, scope) for zone in zones}
         else:
-            found = self._residence_classes([zone.code for zone in zones], survey)
+            classes = self._residence_classes
+            found = {zone.code: classes.get((zone.code, survey), {}) for zone in zones}
         ranked = []
         for zone in zones:
             rows = found.get(zone.code, {})
@@ -150,25 +146,40 @@ class Diagnoses(IndicatorRows):
             ),
         )
 
-    def _residence_classes(
-        self, residence_ids: list[str], survey: int
-    ) -> dict[str, dict[tuple[str, int], Measure]]:
-        """The class and number of flags of residences (the caller has checked the scope
-        sees them), in one query."""
+    def _zone_classes(
+        self, scale: str, code: str, scope: AccessScope
+    ) -> dict[tuple[str, int], Measure]:
+        """A zone's classes and numbers of flags as the scope sees them (only these rows
+        are scoped: a ranking reads hundreds of zones)."""
+        rows = _rows_of(self._zone_rows.get((scale, code), ()), (CLASS_ID, FLAGS_ID))
+        owners = self._zone_owners.get((scale, code), {})
+        denials = self._zone_denials.get((scale, code), {})
+        if owners or denials:
+            rows = tuple(self._scoped(row, owners, denials, scope) for row in rows)
+        return _by_key(rows)
+
+    @functools.cached_property
+    def _residence_classes(self) -> dict[tuple[str, int], dict[tuple[str, int], Measure]]:
+        """The class and number of flags of every residence and survey, read once (the
+        caller checks the scope sees the residence)."""
         rows = (
             self._cursor()
             .execute(
-                "SELECT code, indicator_id, value, status FROM indicators "
-                "WHERE scale = 'residence' AND year = ? AND indicator_id IN (?, ?) "
-                "AND code IN (SELECT unnest(?))",
-                [survey, CLASS_ID, FLAGS_ID, residence_ids],
+                "SELECT code, indicator_id, year, value, status FROM indicators "
+                "WHERE scale = 'residence' AND indicator_id IN (?, ?)",
+                [CLASS_ID, FLAGS_ID],
             )
             .fetchall()
         )
-        found: dict[str, dict[tuple[str, int], Measure]] = {}
-        for code, indicator_id, value, status in rows:
-            found.setdefault(code, {})[(indicator_id, survey)] = Measure(value, status, survey)
+        found: dict[tuple[str, int], dict[tuple[str, int], Measure]] = {}
+        for code, indicator_id, year, value, status in rows:
+            found.setdefault((code, year), {})[(indicator_id, year)] = Measure(value, status, year)
         return found
+
+    @functools.cached_property
+    def _residence_names(self) -> dict[str, str]:
+        rows = self._cursor().execute("SELECT residence_id, name FROM residences").fetchall()
+        return dict(rows)
 
     def residence_place(self, residence_id: str) -> tuple[str, str] | None:
         """The commune and landlord of a residence, to tell why its diagnosis is hidden."""
@@ -200,8 +211,8 @@ class Diagnoses(IndicatorRows):
             and residence_id not in self._secret_residences
             and scope.sees_residence_values(THEME, *place)
         }
-        labels = self.residence_labels(seen)
-        return [ZoneRef("residence", rid, labels[rid], commune) for rid, commune in seen.items()]
+        names = self._residence_names
+        return [ZoneRef("residence", rid, names[rid], commune) for rid, commune in seen.items()]
 
 
 def _rows_of(rows: tuple[CodeRow, ...], indicator_ids: tuple[str, ...]) -> tuple[CodeRow, ...]:
