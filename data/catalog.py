@@ -476,7 +476,7 @@ def _diagnostic_indicators() -> tuple[Indicator, ...]:
             ("epci", "iris"),
             "Filosofi (INSEE), revenus disponibles par IRIS",
             "Personnes dont le niveau de vie est inférieur à 60 % du niveau de vie médian "
-            "national, rapportées aux personnes de l'IRIS (DISP_TP60). Pour la Métropole : "
+            "national, rapportées aux personnes de l'IRIS (DISP_TP60). Pour l'EPCI : "
             "médiane des IRIS.",
             -1,
             1,
@@ -489,7 +489,7 @@ def _diagnostic_indicators() -> tuple[Indicator, ...]:
             ("epci", "iris"),
             "Filosofi (INSEE), revenus disponibles par IRIS",
             "Médiane du revenu disponible par unité de consommation (DISP_MED), en euros par "
-            "an. Pour la Métropole : médiane des IRIS.",
+            "an. Pour l'EPCI : médiane des IRIS.",
             +1,
             0,
         ),
@@ -506,9 +506,9 @@ def _diagnostic_indicators() -> tuple[Indicator, ...]:
             _DIAGNOSTIC_SOURCE,
             f"« {labels[criterion.indicator_id]} » "
             + (
-                f"au moins {ratio} fois la valeur de la Métropole."
+                f"au moins {ratio} fois la valeur de l'EPCI."
                 if criterion.polarity > 0
-                else f"au plus 1/{ratio} de la valeur de la Métropole."
+                else f"au plus 1/{ratio} de la valeur de l'EPCI."
             ),
             -1,
             0,
@@ -537,7 +537,7 @@ def _diagnostic_indicators() -> tuple[Indicator, ...]:
             DIAGNOSED_SCALES,
             _DIAGNOSTIC_SOURCE,
             "Nombre de critères de fragilité signalés (valeur au moins "
-            f"{ratio} fois celle de la Métropole, ou au plus 1/{ratio} pour le revenu "
+            f"{ratio} fois celle de l'EPCI, ou au plus 1/{ratio} pour le revenu "
             "médian) ; secret quand un critère est caché.",
             -1,
             0,

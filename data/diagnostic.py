@@ -3,7 +3,8 @@
 A criterion is a published indicator of a zone or residence compared with the EPCI's
 value of the same vintage. It is flagged when the value is at least `ratio` times the
 EPCI's (criteria where high is unfavourable) or at most 1/`ratio` times it (where low is
-unfavourable). The class follows from the number of flags (`class_bounds`). The pipeline
+unfavourable). The class follows from the number of flags (`watch_from`, `fragile_from`).
+The pipeline
 (`data.pipeline.fragility`) computes them, the catalogue names them, the sheets and the
 method text show them: all from `METHOD`.
 
@@ -114,17 +115,17 @@ def method_text(method: FragilityMethod = METHOD) -> list[str]:
     ratio = f"{method.ratio:g}".replace(".", ",")
     criteria = ", ".join(criterion.label.lower() for criterion in method.criteria)
     return [
-        "Chaque résidence et chaque zone (IRIS, QPV, commune) est comparée à la Métropole "
+        "Chaque résidence et chaque zone (IRIS, QPV, commune) est comparée à l'EPCI "
         f"pour chaque enquête OPS, sur {len(method.criteria)} critères : {criteria}. La "
         "vacance et la mobilité sont celles du RPLS rattaché à l'enquête ; la pauvreté et le "
         "revenu médian (Filosofi) ne sont connus que par IRIS, comparés à la médiane des "
-        "IRIS de la Métropole.",
-        f"Un critère est signalé quand sa valeur atteint {ratio} fois celle de la "
-        f"Métropole, ou, pour le revenu médian, quand elle n'en dépasse pas 1/{ratio}.",
+        "IRIS de l'EPCI.",
+        f"Un critère est signalé quand sa valeur atteint {ratio} fois celle de l'EPCI, "
+        "ou, pour le revenu médian, quand elle n'en dépasse pas 1/{ratio}.",
         f"Classe : {CLASS_LABELS[BALANCED]} de 0 à {method.watch_from - 1} critère signalé, "
         f"{CLASS_LABELS[WATCH]} de {method.watch_from} à {method.fragile_from - 1}, "
         f"{CLASS_LABELS[FRAGILE]} à partir de {method.fragile_from}. Un critère non "
-        "disponible n'est pas signalé.",
+        "disponible n'est pas signalé ; « Non disponible » : aucune donnée d'enquête.",
         "« Secret » : un critère caché par le secret statistique pourrait changer la classe "
         "(toujours le cas d'une résidence dont les ménages enquêtés sont moins nombreux que "
         "le seuil du secret). Une classe "

@@ -14,6 +14,7 @@ from data.catalog import CATALOG
 from data.diagnostic import CLASS_LABELS, METHOD, method_text
 from data.store.types import CriterionLine, Diagnosis, Measure, RankedFragility
 from layouts.formatting import NOT_AVAILABLE_TEXT, RESTRICTED_TEXT, format_number, format_value
+from layouts.palettes import ORDERED_CATEGORIES
 from layouts.panel_common import section, select_link
 
 DIAGNOSTIC_OUT_OF_PERIMETER_TEXT = (
@@ -25,8 +26,6 @@ RANKING_LIMIT = 10
 WORSE_TEXT = "fragilisation"
 BETTER_TEXT = "amélioration"
 STABLE_TEXT = "stable"
-# Bootstrap colours of the class badges, from balanced to fragile.
-CLASS_BADGE_COLORS = ("success", "warning", "danger")
 
 
 def class_text(measure: Measure) -> str:
@@ -41,11 +40,19 @@ def class_text(measure: Measure) -> str:
 
 
 def class_badge(measure: Measure) -> dbc.Badge:
-    """The class as a coloured badge (its class name says which, for the tests and CSS)."""
-    code = "none" if measure.value is None else str(int(measure.value))
-    color = "secondary" if measure.value is None else CLASS_BADGE_COLORS[int(measure.value)]
+    """The class as a badge in its map colour (its class name says which)."""
+    if measure.value is None:
+        return dbc.Badge(
+            class_text(measure),
+            color="secondary",
+            className="diagnostic-class diagnostic-class-none",
+        )
+    code = int(measure.value)
     return dbc.Badge(
-        class_text(measure), color=color, className=f"diagnostic-class diagnostic-class-{code}"
+        class_text(measure),
+        color=ORDERED_CATEGORIES[code],
+        text_color="dark",
+        className=f"diagnostic-class diagnostic-class-{code}",
     )
 
 
@@ -93,7 +100,7 @@ def criteria_table(diagnosis: Diagnosis) -> html.Div:
             [
                 html.Th("Critère", scope="col"),
                 html.Th("Valeur", scope="col", className="text-end"),
-                html.Th("Métropole", scope="col", className="text-end"),
+                html.Th("EPCI", scope="col", className="text-end"),
                 html.Th("Rapport", scope="col", className="text-end"),
                 html.Th("Signalé", scope="col", className="text-end"),
             ]

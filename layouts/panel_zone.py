@@ -104,6 +104,8 @@ def evolution_chart(series: IndicatorSeries | None) -> Any | None:
     """The chosen indicator over the vintages, or None when nothing is published."""
     if series is None or series.indicator_id not in CATALOG:
         return None
+    if CATALOG[series.indicator_id].categories:
+        return None  # a class over time: the diagnosis lists it (`panel_diagnostic`)
     if not any(point.status == "ok" for points in series.points for point in points):
         return None
     indicator = CATALOG[series.indicator_id]

@@ -54,7 +54,7 @@ def test_roubaix_maps_fragility_opens_its_most_fragile_iris_and_reads_why(
     for label in CLASS_LABELS:
         expect(legend).to_contain_text(label, timeout=SLOW)
     legend.locator("summary", has_text="Méthode").click()
-    expect(legend).to_contain_text("1,2 fois celle de la Métropole")
+    expect(legend).to_contain_text("1,2 fois celle de l'EPCI")
     ranking = page.locator(f"{PANEL} .diagnostic-ranking").first
     expect(ranking).to_contain_text(CLASS_LABELS[-1], timeout=SLOW)
     shot(page, "roubaix-map")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from data.catalog import CATALOG
 from data.diagnostic import CLASS_ID, CLASS_LABELS, METHOD
-from data.store.types import CriterionLine, Diagnosis, Measure
+from data.store.types import CriterionLine, Diagnosis, IndicatorSeries, Measure, ZoneRef
 from layouts.choropleth import build_choropleth
 from layouts.legend import legend_component
 from layouts.palettes import ORDERED_CATEGORIES, SECRET_COLOR
+from layouts.panel_common import measure_text
 from layouts.panel_diagnostic import (
     change_text,
     class_text,
@@ -15,6 +16,7 @@ from layouts.panel_diagnostic import (
     flag_text,
     ratio_text,
 )
+from layouts.panel_zone import evolution_chart
 
 ROWS = [
     ("a", 0.0, "ok"),
@@ -111,3 +113,10 @@ def test_the_sheet_states_the_class_its_change_and_each_criterion(tree):
         assert expected in text, expected  # fmt: skip
     refused = tree.text_of(diagnostic_section(None, "Votre convention ne couvre pas"))
     assert "Votre convention ne couvre pas" in refused and "Fragile" not in refused
+
+
+def test_a_class_reads_as_words_in_tables_and_has_no_line_chart():
+    assert measure_text(CATALOG[CLASS_ID], Measure(1.0, "ok", 2024), 2024) == ["À surveiller"]
+    zone = ZoneRef("iris", "590010001", "IRIS 1", "59001")
+    series = IndicatorSeries(CLASS_ID, (zone,), ((Measure(2.0, "ok", 2024),),))
+    assert evolution_chart(series) is None

@@ -138,6 +138,17 @@ def read_criteria(
     ).df()
 
 
+@dataclass
+class _Tally:
+    """What a zone's or residence's criteria say together, for its class."""
+
+    flags: int = 0  # flagged among the published criteria
+    unknown: int = 0  # secret criteria
+    surveyed: bool = False  # some survey criterion is published or secret
+    owner: str | None = None  # the residence a criterion's value is in effect
+    hidden: set[str] = field(default_factory=set)  # perimeters a criterion is hidden from
+
+
 def _is_list(value: object) -> bool:
     """Whether a `hidden_from` cell read by pandas holds a list (else NULL: NA, None)."""
     return hasattr(value, "__len__") and not isinstance(value, str)
@@ -178,7 +189,7 @@ def diagnose(criteria: pd.DataFrame, method: FragilityMethod) -> pd.DataFrame:
     )
     rows = criteria[criteria["scale"] != "epci"]
     flag_rows: list[tuple] = []
-    tally: dict[tuple[str, str, int], list] = {}
+    tallies: dict[tuple[str, str, int], _Tally] = {}
     for scale, code, year, indicator_id, theme, value, status, owner, hidden in rows.itertuples(
         index=False
     ):
@@ -195,24 +206,23 @@ def diagnose(criteria: pd.DataFrame, method: FragilityMethod) -> pd.DataFrame:
         flag_rows.append(
             _row(scale, code, year, criterion.flag_id, flag_value, flag_status, owner, hidden)
         )
-        entry = tally.setdefault((scale, code, year), [0, 0, False, None, set()])
-        entry[0] += int(flag_value == 1.0)
-        entry[1] += int(flag_status == "secret")
-        entry[2] |= theme == "occupation" and status != "nd"
-        entry[3] = entry[3] or (owner if status == "perimeter" else None)
-        entry[4] |= set(hidden or ())
+        tally = tallies.setdefault((scale, code, year), _Tally())
+        tally.flags += int(flag_value == 1.0)
+        tally.unknown += int(flag_status == "secret")
+        tally.surveyed |= theme == "occupation" and status != "nd"
+        tally.owner = tally.owner or (owner if status == "perimeter" else None)
+        tally.hidden |= set(hidden or ())
     summary_rows: list[tuple] = []
-    for (scale, code, year), (flags, unknown, surveyed, owner, hidden) in tally.items():
-        decided = method.decided_class(flags, unknown) if surveyed else None
-        status = "nd" if not surveyed else ("secret" if decided is None else "ok")
-        count_status = "nd" if not surveyed else ("secret" if unknown else "ok")
-        if owner:
+    for (scale, code, year), tally in tallies.items():
+        decided = method.decided_class(tally.flags, tally.unknown) if tally.surveyed else None
+        status = "nd" if not tally.surveyed else ("secret" if decided is None else "ok")
+        count_status = "nd" if not tally.surveyed else ("secret" if tally.unknown else "ok")
+        if tally.owner:
             status, count_status = ("perimeter" if s == "ok" else s for s in (status, count_status))
+        hidden = sorted(tally.hidden) or None
+        summary_rows.append(_row(scale, code, year, CLASS_ID, decided, status, tally.owner, hidden))
         summary_rows.append(
-            _row(scale, code, year, CLASS_ID, decided, status, owner, sorted(hidden) or None)
-        )
-        summary_rows.append(
-            _row(scale, code, year, FLAGS_ID, flags, count_status, owner, sorted(hidden) or None)
+            _row(scale, code, year, FLAGS_ID, tally.flags, count_status, tally.owner, hidden)
         )
     return pd.DataFrame(flag_rows + summary_rows, columns=ROW_COLUMNS)
 
