@@ -3,6 +3,7 @@ the rules as properties, and the build's proof on a small world."""
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -220,3 +221,26 @@ def test_the_proof_refuses_a_class_its_flags_do_not_decide(world):
             prove(con, METHOD)
     finally:
         con.execute("CREATE OR REPLACE TEMP TABLE indicator_row AS SELECT * FROM kept")
+
+
+def test_the_demo_diagnosis_passes_its_proof_and_hides_small_residences(demo_warehouse):
+    con = duckdb.connect()
+    indicators = str(demo_warehouse / "indicators.parquet")
+    con.execute(f"CREATE TEMP TABLE indicator_row AS SELECT * FROM read_parquet('{indicators}')")
+    prove(con, METHOD)
+    published_small = con.execute(
+        f"""
+        SELECT count(*) FROM indicator_row AS d JOIN indicator_row AS h
+          ON h.scale = 'residence' AND h.code = d.code AND h.year = d.year
+         AND h.indicator_id = 'occupation.households' AND h.status = 'secret'
+        WHERE d.scale = 'residence' AND d.indicator_id = '{CLASS_ID}' AND d.status = 'ok'
+        """
+    ).fetchone()[0]
+    assert published_small == 0
+    classes = dict(
+        con.execute(
+            f"SELECT status, count(*) FROM indicator_row WHERE indicator_id = '{CLASS_ID}' "
+            "GROUP BY 1"
+        ).fetchall()
+    )
+    assert classes["ok"] > 0 and classes["secret"] > 0
