@@ -125,7 +125,7 @@ def criteria_table(diagnosis: Diagnosis) -> html.Div:
         for line in diagnosis.criteria
     ]
     return html.Div(
-        dbc.Table([header, html.Tbody(rows)], size="sm", className="panel-figures"),
+        dbc.Table([header, html.Tbody(rows)], size="sm", className="diagnostic-table"),
         className="table-scroll",
     )
 
@@ -223,7 +223,9 @@ def ranking_table(title: str, ranking: Sequence[RankedFragility]) -> html.Div:
         [
             html.H4(f"{title} ({format_number(len(ranking))})", className="h6"),
             dbc.Table(
-                [header, html.Tbody(_ranking_rows(ranking))], size="sm", className="panel-figures"
+                [header, html.Tbody(_ranking_rows(ranking))],
+                size="sm",
+                className="diagnostic-table",
             ),
             html.P(f"… et {format_number(more)} de plus", className="small text-muted")
             if more > 0
