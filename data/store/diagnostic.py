@@ -178,8 +178,14 @@ class Diagnoses(IndicatorRows):
 
     @functools.cached_property
     def _residence_names(self) -> dict[str, str]:
-        rows = self._cursor().execute("SELECT residence_id, name FROM residences").fetchall()
-        return dict(rows)
+        """Each residence's name, with its address when the name is not it (several
+        residences share a name)."""
+        rows = (
+            self._cursor().execute("SELECT residence_id, name, address FROM residences").fetchall()
+        )
+        return {
+            rid: name if name == address else f"{name}, {address}" for rid, name, address in rows
+        }
 
     def residence_place(self, residence_id: str) -> tuple[str, str] | None:
         """The commune and landlord of a residence, to tell why its diagnosis is hidden."""
