@@ -63,7 +63,7 @@ VILOGIA = DemoConvention(
     "Vilogia",
     "bailleur",
     ("900000002",),
-    ("parc", "occupation", "equipements"),
+    ("parc", "occupation", "diagnostic", "equipements"),
     date(2021, 11, 30),
 )
 ETAT = DemoConvention(

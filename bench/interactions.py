@@ -16,7 +16,9 @@ POSTing to Dash's update endpoint exactly what the browser sends (payloads built
   ones included); zone clicks alternate communes and IRIS, each with the next (indicator,
   vintage), so that every request is a first view of its zone and of its IRIS ranking;
 - zone residences: the list of the zone's residences, which the browser asks for as soon
-  as a zone's panel appears (its own callback), for the same zones.
+  as a zone's panel appears (its own callback), for the same zones;
+- fragility (panel): the same zones' panels with the fragility class chosen (the
+  diagnosis, and for a commune the rankings of its IRIS, QPV and residences).
 
 Each callback's p50 and p95 are printed beside the no-op's, with the p95 ratio (target:
 within 3x); a click on a zone costs three of them (state, panel, residences). Then
@@ -211,6 +213,14 @@ def warehouse_samples(warehouse: Path) -> dict[str, list]:
             "SELECT residence_id FROM read_parquet(?) ORDER BY secret DESC, hash(residence_id)",
             [residences],
         ).fetchall(),
+        "surveys": [
+            year
+            for (year,) in connection.execute(
+                "SELECT DISTINCT year FROM read_parquet(?) "
+                "WHERE indicator_id = 'diagnostic.class' ORDER BY 1",
+                [indicators],
+            ).fetchall()
+        ],
     }
 
 
@@ -307,6 +317,14 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
                 "changedPropIds": [],  # the first call, when the panel appears
             }
 
+    def fragility_payloads() -> Iterator[dict]:
+        """A zone's sheet with the fragility class chosen (diagnosis, and for a commune
+        the rankings of its IRIS, QPV and residences)."""
+        fragility = of_view("diagnostic.class", samples["surveys"][-1])
+        for scale, code in itertools.cycle(samples["zones"]):
+            changed = values(selection={"scale": scale, "code": code}, **fragility)
+            yield payload(panel, changed, [f"{PageIds.SELECTED_VIEW}.data"])
+
     def residence_payloads() -> Iterator[dict]:
         for (code,) in itertools.cycle(samples["residences"]):
             changed = values(selection={"scale": "residence", "code": code})
@@ -321,6 +339,7 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
         "click zone (panel)": zone_payloads(),
         "zone residences (list)": residence_list_payloads(),
         "open residence (panel)": residence_payloads(),
+        "fragility (panel)": fragility_payloads(),
     }
 
 

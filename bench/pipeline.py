@@ -11,8 +11,9 @@ Wall time is measured around the child; peak memory is the child's maximum resid
 the disclosure audit adds to the build: its rounds after the first pass of the secrecy
 rules, and the read-back of the written tables (from the manifest), against the rest;
 what the secrecy of shares adds (its build step: reading the numerators, deciding and
-auditing), and what the perimeter views add, each against the rest, then all three
-together against the rest (the budget: under 20 % at MEL scale).
+auditing), what the perimeter views add, and what the fragility diagnosis adds (its
+build step, with its proof), each against the rest, then the three protections against
+inference together against the rest (the budget: under 20 % at MEL scale).
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ def bench_scale(work: Path, scale: float) -> dict:
         "proximity_s": manifest["timings_s"]["proximity"],
         "residences": manifest["row_counts"]["residences"],
         "equipments": manifest["row_counts"]["equipments"],
+        "fragility_s": manifest["timings_s"]["fragility"],
         "audit_rounds": audit["rounds"],
         "scale": scale,
         "rows": int(scan.output.split()[-1]),
@@ -124,7 +126,7 @@ def report(results: list[dict]) -> str:
         f"{'scale':>5} {'RPLS rows':>10} {'RPLS MiB':>9} | {'scan s':>7} {'scan MiB':>8} | "
         f"{'build s':>8} {'build MiB':>9} | {'build/scan':>10} | {'audit s':>7} {'audit/rest':>10} "
         f"| {'shares s':>8} {'shares/rest':>11} | {'perim. s':>8} {'perim./rest':>11} "
-        f"| {'all three/rest':>14}",
+        f"| {'all three/rest':>14} | {'fragil. s':>9} {'fragil./rest':>12}",
     ]
     for r in results:
         lines.append(
@@ -137,7 +139,9 @@ def report(results: list[dict]) -> str:
             f"{r['shares_s'] / (r['build'].seconds - r['shares_s']):>10.0%} | "
             f"{r['perimeters_s']:>8.2f} "
             f"{r['perimeters_s'] / (r['build'].seconds - r['perimeters_s']):>10.0%} | "
-            f"{inference_cost(r):>13.0%}"
+            f"{inference_cost(r):>13.0%} | "
+            f"{r['fragility_s']:>9.2f} "
+            f"{r['fragility_s'] / (r['build'].seconds - r['fragility_s']):>11.0%}"
         )
     for r in results:
         lines.append(

@@ -25,6 +25,9 @@ from layouts.legend import empty_legend, legend_component
 from layouts.panel_labels import secret_residence_text
 from routes.geodata import GeodataUrls
 
+# Themes a residence keeps secret for too few surveyed households (the diagnosis is
+# derived from the survey).
+HOUSEHOLD_THEMES = ("occupation", "diagnostic")
 UNAVAILABLE = "Cet indicateur n'est pas disponible à cette échelle pour ce millésime."
 
 
@@ -42,7 +45,7 @@ def secret_text(scale: str, theme: str, threshold: int) -> str:
     too few units that year, or secondary secrecy."""
     if scale != "residence":
         return SECRET_LABEL
-    unit = "ménages" if theme == "occupation" else "logements"
+    unit = "ménages" if theme in HOUSEHOLD_THEMES else "logements"
     return f"{SECRET_LABEL} (moins de {threshold} {unit}, ou secret secondaire)"
 
 

@@ -18,6 +18,7 @@ from dash.exceptions import PreventUpdate
 
 from auth.access import current_scope, log_access
 from callbacks.explorer_state import current_state
+from callbacks.fragility import diagnostic_sections
 from data.scope import AccessScope
 from data.store.store import Store
 from data.store.types import IndicatorSeries
@@ -76,6 +77,9 @@ def panel_content(
                 year=vintage,
                 threshold=store.secrecy_threshold,
                 nearby=store.nearby(sheet.residence_id, scope),
+                diagnostic=next(
+                    iter(diagnostic_sections(store, scope, scale, code, vintage)), None
+                ),
             ),
             sheet.residence_id,
         )
@@ -90,6 +94,7 @@ def panel_content(
         indicator_id=indicator,
         pinned=selection in pinned,
         ranking=ranking,
+        diagnostic=diagnostic_sections(store, scope, scale, code, vintage),
     )
     return PanelContent(panel)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from data import diagnostic
 from data.sources.codes import EQUIPMENT_FAMILIES
 
 # The themes of data, in display order: what the map and panel group indicators by, and the
@@ -32,6 +33,7 @@ THEMES: dict[str, str] = {
     "parc": "Parc",
     "occupation": "Occupation",
     "attributions": "Attributions",
+    "diagnostic": "Diagnostic",
     "equipements": "Équipements",
 }
 ZONE_SCALES = ("epci", "commune", "iris", "qpv")
@@ -91,6 +93,8 @@ class Indicator:
     definition: str
     polarity: int
     decimals: int
+    # The names of a categorical indicator's values 0, 1, ... in order (empty: numeric).
+    categories: tuple[str, ...] = ()
 
     @property
     def column(self) -> str:
@@ -431,6 +435,21 @@ _INDICATORS: tuple[Indicator, ...] = (
         polarity=+1,
     ),
     _occupation(
+        "holder_under_30",
+        "Part de titulaires de moins de 30 ans",
+        "%",
+        "Ménages dont le titulaire du bail a moins de 30 ans (AGE_TITULAIRE < 30), "
+        "rapportés aux ménages à l'âge renseigné.",
+    ),
+    _occupation(
+        "no_adult_employed",
+        "Part de ménages sans adulte en emploi",
+        "%",
+        "Ménages comptant au moins un adulte dont aucun n'est en emploi (NB_ADULTES ≥ 1 et "
+        "NB_ADULTES_EMPLOI = 0), rapportés aux ménages où les deux sont renseignés.",
+        polarity=-1,
+    ),
+    _occupation(
         "newcomers",
         "Part d'emménagés récents",
         "%",
@@ -505,9 +524,100 @@ _EQUIPMENT_INDICATORS: tuple[Indicator, ...] = (
     *(_distance(family, label) for family, label in EQUIPMENT_FAMILIES.items()),
 )
 
-CATALOG: dict[str, Indicator] = {
-    indicator.id: indicator for indicator in (*_INDICATORS, *_EQUIPMENT_INDICATORS)
-}
+
+# The scales classified: the EPCI is their reference (its flags would all be down).
+DIAGNOSED_SCALES = ("commune", "iris", "qpv", "residence")
+_DIAGNOSTIC_SOURCE = "OPS, RPLS, Filosofi (INSEE) ; méthode : voir « Méthode »"
+
+
+def _diagnostic_indicators() -> tuple[Indicator, ...]:
+    """The class, the number of flags and each criterion's flag (`data.diagnostic`), then
+    the Filosofi context of the IRIS."""
+    method = diagnostic.METHOD
+    labels = {indicator.id: indicator.label for indicator in _INDICATORS}
+    filosofi = (
+        Indicator(
+            diagnostic.POVERTY_ID,
+            "Taux de pauvreté (Filosofi)",
+            "%",
+            "diagnostic",
+            ("epci", "iris"),
+            "Filosofi (INSEE), revenus disponibles par IRIS",
+            "Personnes dont le niveau de vie est inférieur à 60 % du niveau de vie médian "
+            "national, rapportées aux personnes de l'IRIS (DISP_TP60). Pour l'EPCI : "
+            "médiane des IRIS.",
+            -1,
+            1,
+        ),
+        Indicator(
+            diagnostic.MEDIAN_INCOME_ID,
+            "Revenu disponible médian (Filosofi)",
+            "€",
+            "diagnostic",
+            ("epci", "iris"),
+            "Filosofi (INSEE), revenus disponibles par IRIS",
+            "Médiane du revenu disponible par unité de consommation (DISP_MED), en euros par "
+            "an. Pour l'EPCI : médiane des IRIS.",
+            +1,
+            0,
+        ),
+    )
+    labels.update((indicator.id, indicator.label) for indicator in filosofi)
+    ratio = f"{method.ratio:g}".replace(".", ",")
+    flags = tuple(
+        Indicator(
+            criterion.flag_id,
+            f"Critère signalé : {criterion.label}",
+            "",
+            "diagnostic",
+            ("iris",) if criterion.indicator_id in diagnostic.FILOSOFI_IDS else DIAGNOSED_SCALES,
+            _DIAGNOSTIC_SOURCE,
+            f"« {labels[criterion.indicator_id]} » "
+            + (
+                f"au moins {ratio} fois la valeur de l'EPCI."
+                if criterion.polarity > 0
+                else f"au plus 1/{ratio} de la valeur de l'EPCI."
+            ),
+            -1,
+            0,
+            diagnostic.FLAG_LABELS,
+        )
+        for criterion in method.criteria
+    )
+    return (
+        Indicator(
+            diagnostic.CLASS_ID,
+            "Classe de fragilité",
+            "",
+            "diagnostic",
+            DIAGNOSED_SCALES,
+            _DIAGNOSTIC_SOURCE,
+            " ".join(diagnostic.method_text(method)[1:3]),
+            -1,
+            0,
+            diagnostic.CLASS_LABELS,
+        ),
+        Indicator(
+            diagnostic.FLAGS_ID,
+            "Nombre de critères signalés",
+            "critères",
+            "diagnostic",
+            DIAGNOSED_SCALES,
+            _DIAGNOSTIC_SOURCE,
+            "Nombre de critères de fragilité signalés (valeur au moins "
+            f"{ratio} fois celle de l'EPCI, ou au plus 1/{ratio} pour le revenu "
+            "médian) ; secret quand un critère est caché.",
+            -1,
+            0,
+        ),
+        *flags,
+        *filosofi,
+    )
+
+
+_INDICATORS = (*_INDICATORS, *_diagnostic_indicators(), *_EQUIPMENT_INDICATORS)
+
+CATALOG: dict[str, Indicator] = {indicator.id: indicator for indicator in _INDICATORS}
 
 # Ids whose meaning changed (issue 16: the SDES definitions), old id -> its successor.
 RENAMED_INDICATORS: dict[str, str] = {

@@ -27,8 +27,9 @@ WHOLE_TERRITORY_TYPES = frozenset({"mel", "etat", "departement", "urh", "action_
 # and landlords (their codes). Their perimeter is never empty; if it is (a convention of
 # an older database), they see no residence at all: access fails closed.
 PERIMETER_TYPES = frozenset({"commune", "bailleur"})
-# Themes whose residence-level values only the convention's perimeter sees.
-PERIMETER_THEMES = frozenset({"occupation"})
+# Themes whose residence-level values only the convention's perimeter sees: occupation,
+# and the fragility diagnosis derived from it.
+PERIMETER_THEMES = frozenset({"occupation", "diagnostic"})
 # The dataset that describes residences.
 DESCRIPTION_THEME = "parc"
 

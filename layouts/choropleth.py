@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from data.diagnostic import method_text
 from layouts.classification import (
     DEFAULT_CLASS_COUNT,
     DEFAULT_METHOD,
@@ -26,13 +27,23 @@ from layouts.classification import (
     class_indices,
 )
 from layouts.formatting import format_range, format_value
-from layouts.palettes import NOT_AVAILABLE_COLOR, RESTRICTED_COLOR, SECRET_COLOR, sequential
+from layouts.palettes import (
+    NOT_AVAILABLE_COLOR,
+    RESTRICTED_COLOR,
+    SECRET_COLOR,
+    categorical,
+    sequential,
+)
 
 METHOD_LABELS = {
     "quantile": "Quantiles",
     "equal": "Intervalles égaux",
     "jenks": "Seuils naturels (Jenks)",
+    "categories": "Classes de la méthode",
 }
+CATEGORIES_METHOD = "categories"
+# Themes whose method the legend states ("Méthode").
+METHOD_NOTES = {"diagnostic": tuple(method_text())}
 SECRET_LABEL = "Secret statistique"
 NOT_AVAILABLE_LABEL = "Non disponible"
 NO_ROW_LABEL = "Pas de donnée cette année"
@@ -56,6 +67,8 @@ class IndicatorLike(Protocol):
     unit: str
     polarity: int
     decimals: int
+    theme: str
+    categories: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,7 @@ class Legend:
     missing_count: int
     noun: str = "zones"
     restricted_count: int = 0
+    method_note: tuple[str, ...] = ()  # the method in French, paragraph by paragraph
 
     @property
     def method_label(self) -> str:
@@ -142,21 +156,32 @@ def build_choropleth(
     noun: str = "zones",
 ) -> Choropleth:
     """Classify the published values; `total` is the number of features on the map, so
-    that those without any row for this year are counted as missing."""
+    that those without any row for this year are counted as missing. A categorical
+    indicator (`categories`) is drawn by category, whatever `method` and `k`."""
     rows = list(rows)
     statuses = {code: _shown_status(value, status) for code, value, status in rows}
     published = {code: value for code, value, _ in rows if statuses[code] == "ok"}
-    edges = class_breaks(list(published.values()), method, k)
-    palette = sequential(class_count(edges), indicator.polarity) if edges else []
-    indices = class_indices(list(published.values()), edges)
+    if indicator.categories:
+        method = CATEGORIES_METHOD
+        palette = categorical(len(indicator.categories))
+        indices = [int(value) for value in published.values()]
+        labels = {code: indicator.categories[int(value)] for code, value in published.items()}
+    else:
+        edges = class_breaks(list(published.values()), method, k)
+        palette = sequential(class_count(edges), indicator.polarity) if edges else []
+        indices = class_indices(list(published.values()), edges)
+        labels = {
+            code: format_value(value, indicator.unit, indicator.decimals)
+            for code, value in published.items()
+        }
     class_of = dict(zip(published, indices, strict=True))
     counts = [indices.count(index) for index in range(len(palette))]
-    labels = {
-        code: format_value(value, indicator.unit, indicator.decimals)
-        for code, value in published.items()
-    }
     status_counts = Counter(statuses.values())
-    classes = _legend_classes(edges, palette, counts, indicator)
+    classes = (
+        _category_classes(indicator.categories, palette, counts)
+        if indicator.categories
+        else _legend_classes(edges, palette, counts, indicator)
+    )
     legend = Legend(
         title=indicator.label,
         unit=indicator.unit,
@@ -168,6 +193,7 @@ def build_choropleth(
         missing_count=max(total - len(statuses), 0),
         noun=noun,
         restricted_count=status_counts["restricted"],
+        method_note=METHOD_NOTES.get(indicator.theme, ()),
     )
     return Choropleth(
         classes=class_of, labels=labels, legend=legend, statuses=statuses, palette=tuple(palette)
@@ -180,6 +206,16 @@ def _shown_status(value: float | None, status: str) -> str:
     if status not in KNOWN_STATUSES or (status == "ok" and (value is None or value != value)):
         return "nd"  # value != value: NaN
     return status
+
+
+def _category_classes(
+    categories: tuple[str, ...], palette: list[str], counts: list[int]
+) -> tuple[LegendClass, ...]:
+    """One legend row per category, in order (lower and upper: its code)."""
+    return tuple(
+        LegendClass(index, index, palette[index], label, counts[index])
+        for index, label in enumerate(categories)
+    )
 
 
 def _legend_classes(

@@ -68,6 +68,16 @@ def legend_component(legend: Legend) -> html.Div:
         if rows:
             body.append(html.Ul(rows, className="legend-rows"))
     body.append(html.Div(summary, className="legend-summary"))
+    if legend.method_note:
+        body.append(
+            html.Details(
+                [
+                    html.Summary("Méthode", className="legend-method-link"),
+                    *[html.P(paragraph, className="small") for paragraph in legend.method_note],
+                ],
+                className="legend-method",
+            )
+        )
     return html.Div(body, className="legend-box")
 
 

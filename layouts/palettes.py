@@ -16,6 +16,9 @@ YLGNBU: dict[int, tuple[str, ...]] = {
     6: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"),
     7: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"),
 }
+# ColorBrewer 2.0 "YlOrRd" in 3 classes (colour-blind safe): the ordered categories of a
+# categorical indicator (the fragility classes), from the least to the most fragile.
+ORDERED_CATEGORIES = ("#ffeda0", "#feb24c", "#f03b20")
 SECRET_COLOR = "#8c8c8c"
 NOT_AVAILABLE_COLOR = "#f2f2f2"
 NO_DATA_COLOR = "#ffffff"
@@ -35,3 +38,12 @@ def sequential(k: int, polarity: int = 0) -> list[str]:
     else:
         colors = list(YLGNBU[k])
     return colors[::-1] if polarity > 0 else colors
+
+
+def categorical(k: int) -> list[str]:
+    """`k` ordered category colours (2 or 3): the first and last for two categories."""
+    if k == 2:
+        return [ORDERED_CATEGORIES[0], ORDERED_CATEGORIES[-1]]
+    if k == len(ORDERED_CATEGORIES):
+        return list(ORDERED_CATEGORIES)
+    raise ValueError(f"a categorical palette has 2 or 3 categories, got {k}")

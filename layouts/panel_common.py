@@ -48,6 +48,8 @@ def measure_text(indicator: Indicator, measure: Measure, year: int | None) -> li
     unit = indicator.unit if indicator.unit == "%" else ""
     if measure.status == "secret":
         text: list[Any] = [html.Span(SECRET_TEXT, title=SECRET_TITLE, className="value-secret")]
+    elif indicator.categories and measure.status == "ok" and measure.value is not None:
+        text = [indicator.categories[int(measure.value)]]
     else:
         text = [format_value(measure.value, unit, indicator.decimals, measure.status)]
     if measure.year is not None and year is not None and measure.year != year:

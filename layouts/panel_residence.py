@@ -116,9 +116,11 @@ def residence_panel(
     year: int | None,
     threshold: int,
     nearby: Sequence[Nearby] | None = None,
+    diagnostic: Any = None,
 ) -> html.Div:
     """The whole sheet; a secret residence shows its description and the secrecy notice
-    only. `nearby`: the equipment around it, when the convention grants the theme."""
+    only. `nearby`: the equipment around it, when the convention grants the theme;
+    `diagnostic`: the fragility section (`layouts.panel_diagnostic`), if any."""
     header = html.Header(
         [
             dbc.Badge(scale_name("residence"), color="secondary"),
@@ -143,6 +145,8 @@ def residence_panel(
         parc = parc_figures(sheet, year)
         children.append(section(f"Parc (RPLS){year_text}", *parc, name="parc"))
         children.append(occupation_section(sheet, year))
+        if diagnostic is not None:
+            children.append(diagnostic)
         if nearby:
             children.append(proximity_section(nearby))
             children.extend(theme_figures(sheet, "equipements", year))

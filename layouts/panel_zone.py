@@ -104,6 +104,8 @@ def evolution_chart(series: IndicatorSeries | None) -> Any | None:
     """The chosen indicator over the vintages, or None when nothing is published."""
     if series is None or series.indicator_id not in CATALOG:
         return None
+    if CATALOG[series.indicator_id].categories:
+        return None  # a class over time: the diagnosis lists it (`panel_diagnostic`)
     if not any(point.status == "ok" for points in series.points for point in points):
         return None
     indicator = CATALOG[series.indicator_id]
@@ -312,9 +314,11 @@ def zone_panel(
     indicator_id: str | None,
     pinned: bool,
     ranking: Sequence[tuple[ZoneRef, Measure]] = (),
+    diagnostic: Sequence[Any] = (),
 ) -> html.Div:
     """The whole panel of one zone (`ranking`: a commune's IRIS by the chosen indicator;
-    `residence_count`: how many residences the user may see in it)."""
+    `residence_count`: how many residences the user may see in it; `diagnostic`: the
+    fragility sections, `layouts.panel_diagnostic`)."""
     scale = summary.zone.scale
     charts = distribution_charts(summary.levels, summary.measures, ZONE_CHARTS)
     children: list[Any] = [
@@ -323,6 +327,7 @@ def zone_panel(
             indicator_sections(summary, series, indicator_id, ranking),
             id={"type": PanelIds.INDICATOR_PART_TYPE, "scale": scale, "code": summary.zone.code},
         ),
+        *diagnostic,
     ]
     if charts:
         children.append(section("Profil du parc et des ménages", *charts, name="charts"))

@@ -115,7 +115,7 @@ PROFILES = {
         "bailleur",
         frozenset(),
         {"900000002"},
-        ("parc", "occupation", "equipements"),
+        ("parc", "occupation", "diagnostic", "equipements"),
     ),
     "etat@atlas-demo.fr": ("CONV-2021-031", "etat", frozenset(), frozenset(), DATASETS),
 }

@@ -18,6 +18,8 @@ from data.pipeline import proximity
 from data.pipeline.rules import RULES, ZONE_LEVEL_RULES
 from data.sources.codes import EQUIPMENT_FAMILIES
 
+# The themes computed by `data.pipeline.rules` (the diagnosis: `data.diagnostic`).
+RULE_THEMES = ("parc", "occupation")
 REQUIRED = {
     "parc.dwellings",
     "parc.social_share",
@@ -68,12 +70,14 @@ def test_required_indicators_are_present():
 
 @pytest.mark.parametrize("indicator", CATALOG.values(), ids=lambda i: i.id)
 def test_indicator_is_fully_described(indicator):
-    assert re.fullmatch(r"(parc|occupation|equipements)\.[a-z0-9_]+", indicator.id)
+    assert re.fullmatch(r"(parc|occupation|diagnostic|equipements)\.[a-z0-9_]+", indicator.id)
     assert indicator.id.startswith(indicator.theme + ".")
     assert indicator.theme in THEMES
-    assert indicator.label and indicator.unit and len(indicator.definition) > 30
+    assert indicator.label and (indicator.unit or indicator.categories)
+    assert len(indicator.definition) > 30
     assert set(indicator.scales) <= set(SCALES) and indicator.scales
-    assert indicator.source == SOURCES[indicator.theme]
+    if indicator.theme in SOURCES:
+        assert indicator.source == SOURCES[indicator.theme]
     assert indicator.polarity in (-1, 0, 1)
     assert 0 <= indicator.decimals <= 2
     assert indicator.column == indicator.id.replace(".", "__")
@@ -82,10 +86,10 @@ def test_indicator_is_fully_described(indicator):
 
 
 def test_every_indicator_has_exactly_one_rule():
-    """Parc and occupation are computed by the rules, equipment by the proximity step."""
-    assert set(RULES) | set(ZONE_LEVEL_RULES) == {
-        i.id for i in CATALOG.values() if i.theme in ("parc", "occupation")
-    }
+    """Parc and occupation are computed by the rules, equipment by the proximity step (the
+    diagnosis by `data.diagnostic`)."""
+    ruled = {i.id for i in CATALOG.values() if i.theme in RULE_THEMES}
+    assert set(RULES) | set(ZONE_LEVEL_RULES) == ruled
     assert {i.id for i in CATALOG.values() if i.theme == "equipements"} == {
         *proximity.ZONE_SHARES,
         proximity.SCORE,

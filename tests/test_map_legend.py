@@ -14,6 +14,8 @@ class FakeIndicator:
     unit: str = "%"
     polarity: int = -1
     decimals: int = 1
+    theme: str = "parc"
+    categories: tuple[str, ...] = ()
 
 
 ROWS = [

@@ -23,8 +23,10 @@ import geopandas as gpd
 import pandas as pd
 
 from data.catalog import CATALOG
+from data.diagnostic import METHOD as FRAGILITY_METHOD
 from data.pipeline import (
     disclosure,
+    fragility,
     indicators,
     locate,
     perimeters,
@@ -37,7 +39,7 @@ from data.pipeline import (
 )
 from data.pipeline.rules import row_rules
 from data.reference.extract import reference_path
-from data.sources import bpe, census, geo, gtfs, ops, rpls
+from data.sources import bpe, census, filosofi, geo, gtfs, ops, rpls
 from data.sources.errors import SourceError
 from data.sources.layout import RawLayout
 from data.sources.schema import NORMALIZED_TABLES
@@ -84,6 +86,7 @@ class Built:
     share_audit: shares.ShareReport
     perimeters: perimeters.PerimeterDecision
     proximity: proximity.Proximity
+    fragility: fragility.FragilityReport
     # communes whose main residences were estimated (absent from the census file)
     estimated_main_residences: list[str] = field(default_factory=list)
 
@@ -114,6 +117,10 @@ def read_raw(con: duckdb.DuckDBPyConnection, layout: RawLayout) -> RawInputs:
         gtfs.load(con, [layout.gtfs], "stops")
     else:
         create_empty_table(con, "stops")
+    if layout.filosofi:
+        filosofi.load(con, list(layout.filosofi.values()), "filosofi")
+    else:
+        create_empty_table(con, "filosofi")
     return RawInputs(
         iris=geo.read_iris(layout.iris),
         qpv=geo.read_qpv(layout.qpv),
@@ -132,6 +139,7 @@ def read_raw(con: duckdb.DuckDBPyConnection, layout: RawLayout) -> RawInputs:
             "rpls": ", ".join(path.name for path in layout.rpls.values()),
             "ops": ", ".join(path.name for path in layout.ops.values()),
             "census": ", ".join(path.name for path in layout.census.values()),
+            "filosofi": ", ".join(path.name for path in layout.filosofi.values()),
             "iris": layout.iris.name,
             "qpv": layout.qpv.name,
             "bpe": ", ".join(path.name for path in layout.bpe.values()),
@@ -245,6 +253,11 @@ def assemble(
         clock.echo(f"    {share_discloser.report.summary()}")
         clock.echo(f"    {perimeter_decision.summary()}")
 
+    with clock.step("fragility"):
+        diagnosis = fragility.run(con, FRAGILITY_METHOD, links, raw.vintages["filosofi"])
+        fragility.prove(con, FRAGILITY_METHOD)
+        clock.echo(f"    {diagnosis.summary()}")
+
     counts = {
         "zones": len(web_zones),
         "residences": len(table),
@@ -266,6 +279,7 @@ def assemble(
         share_discloser.report,
         perimeter_decision,
         near,
+        diagnosis,
         estimated,
     )
 
@@ -345,6 +359,7 @@ def manifest(raw: RawInputs, built: Built, threshold: int, timings: dict[str, fl
             **built.share_audit.manifest(),
             **built.perimeters.manifest(),
         },
+        "fragility": built.fragility.manifest(FRAGILITY_METHOD),
         "vintages": raw.vintages,
         "row_counts": built.counts,
         "location": built.location.__dict__,

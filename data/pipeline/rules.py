@@ -145,6 +145,12 @@ OCCUPATION_RULES: dict[str, Rule] = {
         "CASE WHEN nb_adultes IS NOT NULL THEN nb_adultes_emploi END",
         "CASE WHEN nb_adultes_emploi IS NOT NULL THEN nb_adultes END",
     ),
+    "occupation.holder_under_30": _share("age_titulaire < 30", "age_titulaire"),
+    "occupation.no_adult_employed": Rule(
+        "CASE WHEN nb_adultes >= 1 AND nb_adultes_emploi IS NOT NULL "
+        "THEN CAST(nb_adultes_emploi = 0 AS INTEGER) END",
+        "CAST(nb_adultes >= 1 AND nb_adultes_emploi IS NOT NULL AS INTEGER)",
+    ),
     "occupation.newcomers": _share("annee_entree >= year - 2", "annee_entree"),
 }
 

@@ -7,6 +7,7 @@ callbacks receive a single store.
 
 from __future__ import annotations
 
+from data.store.diagnostic import Diagnoses
 from data.store.features import MapFeatures
 from data.store.map_values import MapValues
 from data.store.proximity import ProximityQueries
@@ -14,5 +15,5 @@ from data.store.residence_sheet import ResidenceSheets
 from data.store.zone_panel import ZonePanel
 
 
-class Store(MapValues, MapFeatures, ZonePanel, ResidenceSheets, ProximityQueries):
+class Store(MapValues, MapFeatures, ZonePanel, ResidenceSheets, Diagnoses, ProximityQueries):
     """The warehouse of one build, read-only, loaded at start (`data.store.connection`)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from data.diagnostic import Criterion
+
 # (code, value, status) of one zone or residence on the map.
 MapValue = tuple[str, float | None, str]
 
@@ -112,3 +114,32 @@ class Nearby:
     nearest_type: str | None
     within_500: int
     within_1000: int
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    """One criterion of a diagnosis: its value and the EPCI's, and whether it is flagged."""
+
+    criterion: Criterion
+    value: Measure
+    reference: Measure
+    flag: Measure
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The fragility diagnosis of a zone or residence for one OPS survey."""
+
+    survey_year: int
+    fragility_class: Measure
+    previous_class: Measure | None  # of the survey before, if any
+    flags: Measure
+    criteria: tuple[CriterionLine, ...]
+    history: tuple[Measure, ...]  # the class of every survey, oldest first
+
+
+@dataclass(frozen=True)
+class RankedFragility:
+    zone: ZoneRef
+    fragility_class: Measure
+    flags: Measure
