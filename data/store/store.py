@@ -8,10 +8,12 @@ callbacks receive a single store.
 from __future__ import annotations
 
 from data.store.features import MapFeatures
+from data.store.finder import Finder
 from data.store.map_values import MapValues
 from data.store.residence_sheet import ResidenceSheets
+from data.store.surroundings import ResidenceSurroundings
 from data.store.zone_panel import ZonePanel
 
 
-class Store(MapValues, MapFeatures, ZonePanel, ResidenceSheets):
+class Store(MapValues, MapFeatures, ZonePanel, ResidenceSheets, Finder, ResidenceSurroundings):
     """The warehouse of one build, read-only, loaded at start (`data.store.connection`)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 # (code, value, status) of one zone or residence on the map.
 MapValue = tuple[str, float | None, str]
@@ -100,3 +101,17 @@ class IndicatorSeries:
     indicator_id: str
     levels: tuple[ZoneRef, ...]
     points: tuple[tuple[Measure, ...], ...]
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    lon: float
+    lat: float
+    half_width_deg_lon: float
+    half_width_deg_lat: float
+    outlines: tuple[Any, ...]  # GeoJSON geometries: the IRIS and the QPV, if any
+    neighbours: tuple[tuple[float, float], ...]  # (lon, lat) of the residences around
+
+
+# (year, value, status) of one indicator of a residence, oldest first.
+TrendPoint = tuple[int, float | None, str]
