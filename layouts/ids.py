@@ -90,3 +90,23 @@ class CompareIds:
     """The comparison of pinned zones (pattern-matching type)."""
 
     UNPIN_BUTTON_TYPE = "compare-unpin"
+
+
+class FinderIds:
+    """The residence finder (layouts/finder.py) and its commission file form."""
+
+    GRID = "finder-grid"
+    QUICK = "finder-quick"
+    COLUMNS = "finder-columns"
+    PRESET_TYPE = "finder-preset"
+    COUNT = "finder-count"
+    STATE = "finder-state"  # the zone and map area of the permalink, read at load
+    PERMALINK = "finder-permalink"
+    PERMALINK_SINK = "finder-permalink-sink"
+    EXPORT_CSV = "finder-export-csv"
+    EXPORT_XLSX = "finder-export-xlsx"
+    GO = "finder-go"  # a location the row click navigates to (the residence's sheet)
+    FILE_TITLE = "finder-file-title"
+    FILE_DATE = "finder-file-date"
+    FILE_CREATE = "finder-file-create"
+    FILE_MESSAGE = "finder-file-message"

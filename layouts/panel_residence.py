@@ -117,6 +117,13 @@ def residence_panel(sheet: ResidenceSheet, *, year: int | None, threshold: int) 
             html.Div(sheet.address, className="panel-subtitle text-muted")
             if sheet.address != sheet.name
             else None,
+            html.A(
+                "Imprimer la fiche",
+                # relative to the explorer's address, below the app's prefix
+                href=f"fiche/{sheet.residence_id}/impression",
+                target="_blank",
+                className="btn btn-sm btn-outline-secondary panel-print",
+            ),
         ],
         className="panel-header",
     )
