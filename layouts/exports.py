@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from dash import html
+
 from data.catalog import CATALOG, THEMES
 from data.store.finder_types import NUMBER, FinderColumn, FinderPage
 from data.store.types import MapValue, ZoneSummary
@@ -147,3 +149,28 @@ def map_export(
     headers = ("Code", "Nom", f"{_header(indicator.label, indicator.unit)} {year}")
     content = f"Carte : {indicator.label}, {year}, échelle {scale}, {len(rows)} lignes"
     return ExportTable("Carte", headers, rows, about_lines(context, content))
+
+
+def export_links(path: str, what: str, query: str = "") -> html.Div:
+    """ "Exporter : CSV · Excel" for an export route at `path` (relative to the explorer's
+    address, below the app's prefix)."""
+    return html.Div(
+        [
+            html.Span("Exporter : ", className="text-muted"),
+            html.A("CSV", href=f"{path}.csv{query}", className="export-link"),
+            " · ",
+            html.A("Excel", href=f"{path}.xlsx{query}", className="export-link"),
+        ],
+        className=f"export-links export-links-{what} small",
+    )
+
+
+def zone_export_links(scale: str, code: str, year: int | None) -> html.Div:
+    """A zone's figures and charts' data as the panel shows them."""
+    query = f"?annee={year}" if year is not None else ""
+    return export_links(f"export/zone/{scale}/{code}", "zone", query)
+
+
+def map_export_links(scale: str, indicator_id: str, year: int) -> html.Div:
+    """The map's values at its current scale, indicator and vintage."""
+    return export_links(f"export/carte/{scale}/{indicator_id}/{year}", "map")
