@@ -1,5 +1,5 @@
 """The finder's callbacks: its view renderer, the grid's rows, its permalink and exports'
-addresses, the column chooser, the row click and the commission file form.
+addresses, the column chooser and the commission file form.
 
 Thin wiring: the scope comes from the session, the store filters, sorts and pages in
 SQL (`data/store/finder.py`), `layouts/finder*.py` parse the browser's state and build
@@ -133,7 +133,7 @@ def register(app: Dash, store: Store) -> None:
             if (api) {{ api.purgeInfiniteCache(); }}
             return window.dash_clientside.no_update;
         }}""",
-        Output(FinderIds.QUICK, "id"),
+        Output(FinderIds.QUICK_SINK, "data"),
         Input(FinderIds.QUICK, "value"),
         prevent_initial_call=True,
     )
@@ -147,22 +147,9 @@ def register(app: Dash, store: Store) -> None:
             api.setColumnsVisible(all.filter((f) => !shown.has(f)), false);
             return window.dash_clientside.no_update;
         }}""",
-        Output(FinderIds.COLUMNS, "id"),
+        Output(FinderIds.COLUMNS_SINK, "data"),
         Input(FinderIds.COLUMNS, "value"),
         State(FinderIds.COLUMNS, "options"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        f"""(cell) => {{
-            const api = window.dash_ag_grid && window.dash_ag_grid.getApi("{FinderIds.GRID}");
-            if (!cell || !api || cell.colId === "ag-Grid-SelectionColumn") {{
-                return window.dash_clientside.no_update;
-            }}
-            const node = api.getRowNode(cell.rowId);
-            return node && node.data ? node.data.href : window.dash_clientside.no_update;
-        }}""",
-        Output(FinderIds.GO, "href"),
-        Input(FinderIds.GRID, "cellClicked"),
         prevent_initial_call=True,
     )
 

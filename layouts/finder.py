@@ -114,13 +114,21 @@ def column_defs(
             "hide": column.field not in shown,
             "sortable": True,
             "filter": "agNumberColumnFilter" if column.kind == NUMBER else "agTextColumnFilter",
-            "filterParams": {"buttons": ["apply", "reset"], "maxNumConditions": 2},
+            # a number column's floating filter reads "more than", a text one "contains"
+            "filterParams": {
+                "buttons": ["reset"],
+                "maxNumConditions": 2,
+                "defaultOption": "greaterThan" if column.kind == NUMBER else "contains",
+            },
             "type": "rightAligned" if column.kind == NUMBER else None,
             "minWidth": 200 if column.field == "name" else 110,
         }
         if column.field == "name":
+            # a link to the residence's sheet on the map (a page load, as between views)
             definition["pinned"] = "left"
             definition["cellClass"] = "finder-name"
+            definition["cellRenderer"] = "markdown"
+            definition["linkTarget"] = "_self"
         if column.field in sort_index:
             index, descending = sort_index[column.field]
             definition["sort"] = "desc" if descending else "asc"
@@ -163,10 +171,17 @@ def grid_rows(page: FinderPage, prefix: str) -> list[dict[str, Any]]:
                         value, _short_unit(unit), decimals, row[f"{column.field}__status"]
                     )
                 )
+            elif column.field == "name":
+                shown[column.field] = f"[{_markdown_text(value)}]({shown['href']})"
             else:
                 shown[column.field] = value
         rows.append(shown)
     return rows
+
+
+def _markdown_text(text: str) -> str:
+    """A residence's name as the text of a Markdown link (its brackets escaped)."""
+    return "".join(f"\\{c}" if c in "[]()\\*_`<>" else c for c in text)
 
 
 def _short_unit(unit: str) -> str:
@@ -251,13 +266,14 @@ def finder_view(
         id=FinderIds.GRID,
         rowModelType="infinite",
         columnDefs=column_defs(columns, shown, state),
-        defaultColDef={"resizable": True, "suppressHeaderMenuButton": False},
+        defaultColDef={"resizable": True, "floatingFilter": True},
         filterModel=state.filter_model or {},
         getRowId="params.data.residence_id",
         dashGridOptions={
             "rowSelection": {"mode": "multiRow", "headerCheckbox": False},
             "selectionColumnDef": {"pinned": "left", "width": 48, "maxWidth": 48},
             "cacheBlockSize": ROWS_PER_BLOCK,
+            "suppressColumnVirtualisation": True,  # a few dozen columns at most
             "maxBlocksInCache": 20,
             "infiniteInitialRowCount": ROWS_PER_BLOCK,
             "localeText": {"noRowsToShow": "Aucune résidence", "loadingOoo": "Chargement…"},
@@ -309,7 +325,8 @@ def finder_view(
             dcc.Store(id=FinderIds.STATE, data=_place_query(state)),
             dcc.Store(id=FinderIds.PERMALINK),
             dcc.Store(id=FinderIds.PERMALINK_SINK),
-            dcc.Location(id=FinderIds.GO, refresh=True),
+            dcc.Store(id=FinderIds.QUICK_SINK),
+            dcc.Store(id=FinderIds.COLUMNS_SINK),
         ],
         className="finder-view",
     )

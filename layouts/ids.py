@@ -105,7 +105,9 @@ class FinderIds:
     PERMALINK_SINK = "finder-permalink-sink"
     EXPORT_CSV = "finder-export-csv"
     EXPORT_XLSX = "finder-export-xlsx"
-    GO = "finder-go"  # a location the row click navigates to (the residence's sheet)
+    # what the clientside callbacks write (nothing): they act on the grid or the page
+    QUICK_SINK = "finder-quick-sink"
+    COLUMNS_SINK = "finder-columns-sink"
     FILE_TITLE = "finder-file-title"
     FILE_DATE = "finder-file-date"
     FILE_CREATE = "finder-file-create"
