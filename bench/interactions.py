@@ -388,7 +388,7 @@ def pdf_seconds(
         data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json", "X-CSRFToken": token},
     )
-    answer = session.opener.open(request).read().decode()
+    answer = json.dumps(json.loads(session.opener.open(request).read()))
     file_id = re.search(r"/dossiers/(\d+)/impression", answer)
     if file_id is None:
         raise RuntimeError(f"no commission file made: {answer[:200]}")

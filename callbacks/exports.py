@@ -50,9 +50,10 @@ def finder_table(store: Store, scope: AccessScope, search: str, today: date) -> 
     state = parse_finder_query(search)
     columns = store.finder_columns(scope)
     shown = set(chosen_fields(state, columns))
-    page = store.finder_page(scope, state.query, 0, MAX_EXPORT_ROWS, max_rows=MAX_EXPORT_ROWS)
-    exported = [column for column in columns if column.field in shown]
-    return finder_export(page, exported, search, export_context(store, scope, today))
+    page = store.finder_page(
+        scope, state.query, 0, MAX_EXPORT_ROWS, max_rows=MAX_EXPORT_ROWS, fields=shown
+    )
+    return finder_export(page, page.columns, search, export_context(store, scope, today))
 
 
 def zone_table(

@@ -22,7 +22,7 @@ from callbacks.views import RENDERERS
 from data.scope import AccessScope
 from data.store.finder_types import FinderQuery
 from data.store.store import Store
-from layouts.finder import count_text, finder_view, grid_rows, preset_fields
+from layouts.finder import chosen_fields, count_text, finder_view, grid_rows, preset_fields
 from layouts.finder_state import (
     FinderState,
     finder_query_string,
@@ -81,19 +81,21 @@ def register(app: Dash, store: Store) -> None:
         Input(FinderIds.GRID, "getRowsRequest"),
         State(FinderIds.QUICK, "value"),
         State(FinderIds.STATE, "data"),
+        State(FinderIds.COLUMNS, "value"),
         prevent_initial_call=True,
     )
-    def rows(request: Any, quick: str | None, stored: Any) -> tuple[Any, Any]:
+    def rows(request: Any, quick: str | None, stored: Any, chosen: Any) -> tuple[Any, Any]:
         if not isinstance(request, dict):
             raise PreventUpdate
         try:
             scope = current_scope()
         except NoAccess:
             raise PreventUpdate from None
-        state = grid_state(request, quick, stored, None)
+        state = grid_state(request, quick, stored, chosen)
         start = int(request.get("startRow") or 0)
         end = int(request.get("endRow") or start + 100)
-        page = store.finder_page(scope, state.query, start, end)
+        fields = chosen_fields(state, store.finder_columns(scope))
+        page = store.finder_page(scope, state.query, start, end, fields=fields)
         return {"rowData": grid_rows(page, explorer_href), "rowCount": page.total}, count_text(
             page.total
         )
@@ -145,6 +147,7 @@ def register(app: Dash, store: Store) -> None:
             const all = options.map((o) => o.value);
             api.setColumnsVisible(all.filter((f) => shown.has(f)), true);
             api.setColumnsVisible(all.filter((f) => !shown.has(f)), false);
+            api.purgeInfiniteCache();  // the rows hold the shown columns only
             return window.dash_clientside.no_update;
         }}""",
         Output(FinderIds.COLUMNS_SINK, "data"),

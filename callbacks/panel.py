@@ -116,8 +116,8 @@ def residence_ranking(
     sort = (SortKey(indicator.column, descending=True),)
     ids = tuple(residence.residence_id for residence in residences)
     query = FinderQuery(sort=sort, residence_ids=ids)
-    page = store.finder_page(scope, query, 0, len(ids), max_rows=len(ids))
     field = indicator.column
+    page = store.finder_page(scope, query, 0, len(ids), max_rows=len(ids), fields=(field,))
     values = {
         row["residence_id"]: Measure(row[field], row[f"{field}__status"], None) for row in page.rows
     }

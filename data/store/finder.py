@@ -16,6 +16,7 @@ name order, so that neither a filter nor a sort tells anything about it.
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from typing import Any
 
 from data.catalog import CATALOG, THEMES, indicators_for
@@ -109,6 +110,16 @@ class Finder(Warehouse):
             f"max(status) FILTER (WHERE indicator_id = '{CATALOG_ID[c.field]}') AS {c.status_sql}"
             for c in indicators
         )
+        # Each value as shown to a convention that sees the theme: NULL unless published;
+        # its status 'secret' (the residence's or the value's), 'nd' or 'ok'.
+        shown = "".join(
+            f"""CASE WHEN NOT r.secret AND wide.{c.status_sql} = 'ok' THEN wide.{c.field} END
+                   AS {c.field},
+               CASE WHEN r.secret OR wide.{c.status_sql} = 'secret' THEN 'secret'
+                    WHEN wide.{c.field} IS NULL OR wide.{c.status_sql} <> 'ok' THEN 'nd'
+                    ELSE 'ok' END AS {c.status_sql},"""
+            for c in indicators
+        )
         sizes = " ".join(
             f"WHEN '{code}' THEN '{label}'" for code, label in SIZE_CLASS_LABELS.items()
         )
@@ -129,11 +140,12 @@ class Finder(Warehouse):
                    CASE r.size_class {sizes} ELSE '' END AS size_label,
                    CASE WHEN r.secret THEN NULL ELSE r.construction_year END
                        AS construction_year,
-                   CASE WHEN r.secret THEN 'secret' ELSE 'ok' END AS construction_year__status,
+                   CASE WHEN r.secret THEN 'secret' WHEN r.construction_year IS NULL THEN 'nd'
+                        ELSE 'ok' END AS construction_year__status,
                    c.name AS commune_name, i.name AS iris_name, q.name AS qpv_name,
+                   {shown}
                    lower(strip_accents(concat_ws(' ', r.name, r.address, c.name,
-                         r.bailleur_name, q.name))) AS haystack,
-                   wide.* EXCLUDE (code)
+                         r.bailleur_name, q.name))) AS haystack
             FROM residences r
             LEFT JOIN wide ON wide.code = r.residence_id
             LEFT JOIN zones c ON c.scale = 'commune' AND c.code = r.commune_code
@@ -163,70 +175,87 @@ class Finder(Warehouse):
         start: int = 0,
         end: int = 100,
         max_rows: int = MAX_PAGE,
+        fields: Collection[str] | None = None,
     ) -> FinderPage:
         """Rows `start` to `end` (excluded) of the residences `scope` sees that match
         `query`, and how many match in all. Each row has its id, place and, per column,
         the value shown (None when hidden) and, for a number, its status ('ok', 'secret',
-        'restricted' outside the perimeter, 'nd')."""
-        table = self._finder_table
+        'restricted' outside the perimeter, 'nd'). `fields`: the columns to read (the name
+        always), by default all; any column may filter and sort."""
+        table, table_params = self._source(scope)
         columns = self.finder_columns(scope)
         by_field = {column.field: column for column in columns}
         where, params = self._finder_where(scope, query, by_field)
-        select, select_params = self._finder_select(scope, columns)
-        order, order_params = self._finder_order(scope, query, by_field)
+        shown = tuple(
+            c for c in columns if fields is None or c.field in fields or c.field == "name"
+        )
+        select = self._finder_select(scope, shown)
+        order = self._finder_order(scope, query, by_field)
         limit = max(0, min(end, start + max_rows) - max(start, 0))
         cursor = self._cursor()
-        total = cursor.execute(f"SELECT count(*) FROM {table} WHERE {where}", params).fetchone()
+        total = cursor.execute(
+            f"SELECT count(*) FROM {table} WHERE {where}", [*table_params, *params]
+        ).fetchone()
+        # The page's ids first (a narrow sort), then their columns: sorting whole rows of
+        # every residence costs ten times more.
+        ids = [
+            row[0]
+            for row in cursor.execute(
+                f"SELECT residence_id FROM {table} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                [*table_params, *params, limit, max(start, 0)],
+            ).fetchall()
+        ]
         result = cursor.execute(
-            f"SELECT residence_id, lon, lat, {select} FROM {table} WHERE {where} "
-            f"ORDER BY {order} LIMIT ? OFFSET ?",
-            [*select_params, *params, *order_params, limit, max(start, 0)],
+            f"SELECT residence_id, lon, lat, {select} FROM {table} "
+            "WHERE list_contains(?, residence_id)",
+            [*table_params, ids],
         )
         names = [description[0] for description in result.description]
-        rows = [dict(zip(names, row, strict=True)) for row in result.fetchall()]
-        return FinderPage(rows, int(total[0]) if total else 0, columns)
+        by_id = {row[0]: dict(zip(names, row, strict=True)) for row in result.fetchall()}
+        rows = [by_id[residence_id] for residence_id in ids]
+        return FinderPage(rows, int(total[0]) if total else 0, shown)
 
-    def _visible(self, scope: AccessScope, theme: str) -> tuple[str, list[Any]]:
+    def _visible(self, scope: AccessScope, theme: str) -> str:
         """The SQL condition under which `scope` sees a residence's values of `theme`."""
-        if theme == IDENTITY or not scope.grants(theme):
-            return ("TRUE" if theme == IDENTITY else "FALSE"), []
+        if theme == IDENTITY:
+            return "TRUE"
+        if not scope.grants(theme):
+            return "FALSE"
         if theme not in PERIMETER_THEMES or scope.partner_type in WHOLE_TERRITORY_TYPES:
-            return "TRUE", []
+            return "TRUE"
+        return "in_perimeter"  # computed once per row by `_source`
+
+    def _source(self, scope: AccessScope) -> tuple[str, list[Any]]:
+        """The finder's rows with `in_perimeter`: whether the convention's perimeter covers
+        the residence (`AccessScope.covers_residence`, in SQL)."""
         if scope.partner_type == "commune":
-            return "list_contains(?, commune_code)", [sorted(scope.communes)]
-        if scope.partner_type == "bailleur":
-            return "list_contains(?, bailleur_code)", [sorted(scope.bailleurs)]
-        return "FALSE", []
+            condition, params = "list_contains(?, commune_code)", [sorted(scope.communes)]
+        elif scope.partner_type == "bailleur":
+            condition, params = "list_contains(?, bailleur_code)", [sorted(scope.bailleurs)]
+        else:
+            condition, params = str(scope.partner_type in WHOLE_TERRITORY_TYPES).upper(), []
+        return f"(SELECT *, {condition} AS in_perimeter FROM {self._finder_table})", params
 
-    def _shown_value(self, scope: AccessScope, column: FinderColumn) -> tuple[str, list[Any]]:
+    def _shown_value(self, scope: AccessScope, column: FinderColumn) -> str:
         """The value a user sees in a cell: NULL when hidden, secret or missing."""
-        if column.kind == TEXT:
-            return column.sql, []
-        visible, params = self._visible(scope, column.theme)
-        return (
-            f"(CASE WHEN {visible} AND {column.status_sql} = 'ok' THEN {column.sql} END)",
-            params,
-        )
+        visible = self._visible(scope, column.theme)
+        if column.kind == TEXT or visible == "TRUE":
+            return column.sql
+        return f"(CASE WHEN {visible} THEN {column.sql} END)"
 
-    def _finder_select(
-        self, scope: AccessScope, columns: tuple[FinderColumn, ...]
-    ) -> tuple[str, list[Any]]:
+    def _finder_select(self, scope: AccessScope, columns: tuple[FinderColumn, ...]) -> str:
+        """Each column's shown value and, for a number, its status ('restricted' outside
+        the perimeter)."""
         parts: list[str] = []
-        params: list[Any] = []
         for column in columns:
-            value, value_params = self._shown_value(scope, column)
-            parts.append(f"{value} AS {column.field}")
-            params += value_params
+            parts.append(f"{self._shown_value(scope, column)} AS {column.field}")
             if column.kind == NUMBER:
-                visible, visible_params = self._visible(scope, column.theme)
-                parts.append(
-                    f"CASE WHEN NOT ({visible}) THEN 'restricted' "
-                    f"WHEN secret OR {column.status_sql} = 'secret' THEN 'secret' "
-                    f"WHEN {column.sql} IS NULL OR {column.status_sql} <> 'ok' THEN 'nd' "
-                    f"ELSE 'ok' END AS {column.field}__status"
-                )
-                params += visible_params
-        return ", ".join(parts), params
+                visible = self._visible(scope, column.theme)
+                status = column.status_sql
+                if visible != "TRUE":
+                    status = f"CASE WHEN {visible} THEN {status} ELSE 'restricted' END"
+                parts.append(f"{status} AS {column.field}__status")
+        return ", ".join(parts)
 
     def _finder_where(
         self, scope: AccessScope, query: FinderQuery, by_field: dict[str, FinderColumn]
@@ -237,15 +266,15 @@ class Finder(Warehouse):
             column = by_field.get(column_filter.field)
             if column is None:
                 continue
-            value, value_params = self._shown_value(scope, column)
+            value = self._shown_value(scope, column)
             parts: list[str] = []
             for condition in column_filter.conditions:
-                clause = _condition_sql(value, column, condition)
+                clause = _condition_sql(column, condition)
                 if clause is None:
                     continue
                 sql, condition_params = clause
                 parts.append(sql)
-                params += [*value_params] * sql.count("{v}") + condition_params
+                params += condition_params
             if parts:
                 joiner = " OR " if column_filter.join == "OR" else " AND "
                 clauses.append("(" + joiner.join(p.replace("{v}", value) for p in parts) + ")")
@@ -267,25 +296,22 @@ class Finder(Warehouse):
 
     def _finder_order(
         self, scope: AccessScope, query: FinderQuery, by_field: dict[str, FinderColumn]
-    ) -> tuple[str, list[Any]]:
+    ) -> str:
         """Shown values first, in the order asked; hidden and missing ones last, by name."""
-        keys: list[str] = []
-        params: list[Any] = []
-        for key in query.sort:
-            column = by_field.get(key.field)
-            if column is None:
-                continue
-            value, value_params = self._shown_value(scope, column)
-            keys.append(f"{value} {'DESC' if key.descending else 'ASC'} NULLS LAST")
-            params += value_params
-        return ", ".join([*keys, "name", "residence_id"]), params
+        keys = [
+            f"{self._shown_value(scope, by_field[key.field])} "
+            f"{'DESC' if key.descending else 'ASC'} NULLS LAST"
+            for key in query.sort
+            if key.field in by_field
+        ]
+        return ", ".join([*keys, "name", "residence_id"])
 
 
 def _condition_sql(
-    value: str, column: FinderColumn, condition: NumberCondition | TextCondition
+    column: FinderColumn, condition: NumberCondition | TextCondition
 ) -> tuple[str, list[Any]] | None:
-    """One condition over `value` ("{v}" stands for it, its parameters added per use),
-    or None when it does not apply to the column's kind."""
+    """One condition over the column's shown value ("{v}" stands for it) and its
+    parameters, or None when it does not apply to the column's kind."""
     if condition.operator == "blank":
         return "({v} IS NULL OR CAST({v} AS VARCHAR) = '')", []
     if condition.operator == "notBlank":
