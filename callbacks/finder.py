@@ -29,7 +29,7 @@ from layouts.finder_state import (
     parse_finder_query,
     with_grid_request,
 )
-from layouts.ids import FinderIds
+from layouts.ids import FinderIds, MapIds
 from layouts.views import FILES_VIEW, FINDER_VIEW
 
 
@@ -154,6 +154,17 @@ def register(app: Dash, store: Store) -> None:
         Input(FinderIds.COLUMNS, "value"),
         State(FinderIds.COLUMNS, "options"),
         prevent_initial_call=True,
+    )
+
+    app.clientside_callback(
+        f"""(bounds) => {{
+            if (!bounds || bounds.length !== 2) {{ return window.dash_clientside.no_update; }}
+            const [[south, west], [north, east]] = bounds;
+            const area = [west, south, east, north].map((v) => v.toFixed(5)).join(",");
+            return "{FINDER_VIEW.path.lstrip("/")}?zone_visible=" + area;
+        }}""",
+        Output(MapIds.AREA_FINDER_LINK, "href"),
+        Input(MapIds.MAP, "bounds"),
     )
 
     @app.callback(

@@ -30,6 +30,7 @@ from layouts.map_state import Feature, feature_from_data
 from layouts.panel_labels import NO_SELECTION_TEXT, UNKNOWN_SELECTION_TEXT
 from layouts.panel_residence import residence_panel
 from layouts.panel_zone import (
+    RESIDENCE_LIST_LIMIT,
     ResidenceRanking,
     full_ranking,
     pin_look,
@@ -106,18 +107,25 @@ def residence_ranking(
     residences: Sequence[ResidenceItem],
     indicator_id: Any,
     finder_path: str,
+    filtered: bool,
 ) -> ResidenceRanking | None:
-    """The zone's residences by the mapped indicator, highest first (hidden values last,
-    by name: the finder's order), when it has residence values the scope may see."""
+    """The zone's first residences by the mapped indicator, highest first (hidden values
+    last, by name: the finder's order), when it has residence values the scope may see;
+    among `residences` when the list is `filtered`."""
     indicator = CATALOG.get(indicator_id) if isinstance(indicator_id, str) else None
     columns = store.finder_columns(scope)
     if indicator is None or indicator.column not in {c.field for c in columns}:
         return None
     sort = (SortKey(indicator.column, descending=True),)
     ids = tuple(residence.residence_id for residence in residences)
-    query = FinderQuery(sort=sort, residence_ids=ids)
+    # the zone's first residences (the list shows RESIDENCE_LIST_LIMIT), or the filtered ones
+    query = FinderQuery(
+        sort=sort,
+        zone=(zone.scale, zone.code),
+        residence_ids=ids if filtered else None,
+    )
     field = indicator.column
-    page = store.finder_page(scope, query, 0, len(ids), max_rows=len(ids), fields=(field,))
+    page = store.finder_page(scope, query, 0, RESIDENCE_LIST_LIMIT, fields=(field,))
     values = {
         row["residence_id"]: Measure(row[field], row[f"{field}__status"], None) for row in page.rows
     }
@@ -184,7 +192,9 @@ def register(app: Dash, store: Store) -> None:
         scope = current_scope()
         residences = store.residences_in_zone(selected.scale, selected.code, scope, matching)
         indicator = state.get("indicator") if isinstance(state, dict) else None
-        ranking = residence_ranking(store, scope, selected, residences, indicator, finder_path)
+        ranking = residence_ranking(
+            store, scope, selected, residences, indicator, finder_path, bool(matching)
+        )
         return residence_list(residences, store.secrecy_threshold, ranking=ranking)
 
     @app.callback(

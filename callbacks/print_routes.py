@@ -22,7 +22,7 @@ from auth.state import auth_state
 from data.scope import AccessScope
 from data.store.store import Store
 from layouts.print_file import TREND, PrintedFile, printed_residence, render_file
-from routes.pdf import html_to_pdf
+from routes.pdf import PRINTER
 
 PDF_NAME_LENGTH = 60
 NO_DATE = "(date à fixer)"
@@ -59,7 +59,7 @@ def printed_file(
 def _pdf_response(html: str, name: str) -> Response:
     safe = "".join(c if c.isalnum() else "-" for c in name)[:PDF_NAME_LENGTH] or "atlas"
     return Response(
-        html_to_pdf(html),
+        PRINTER.pdf(html),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{safe}.pdf"'},
     )
@@ -90,6 +90,7 @@ def register(app: Dash, store: Store) -> None:
         log_access("export", f"{what} {'impression' if pdf_path else 'pdf'}")
         if pdf_path is None:
             return _pdf_response(render_file(file, with_cover=cover, pdf_href=None), file.title)
+        PRINTER.warm()  # its PDF is one click away
         return render_file(file, with_cover=cover, pdf_href=app.get_relative_path(pdf_path))
 
     @app.server.get(f"{prefix}dossiers/<int:file_id>/impression")

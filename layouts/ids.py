@@ -72,6 +72,7 @@ class MapIds:
     CLICKED = "map-clicked"  # the zone or residence last clicked, {"scale", "code"}
     LEGEND = "legend"
     VIEWPORT_SINK = "viewport-sink"
+    AREA_FINDER_LINK = "map-area-finder-link"  # the finder on the map's visible area
 
 
 class PanelIds:

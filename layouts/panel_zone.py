@@ -162,7 +162,7 @@ class ResidenceRanking:
     values last), with the value each shows, and the finder's address for the zone."""
 
     indicator: Indicator
-    values: dict[str, Measure]  # by residence id, in the list's order
+    values: dict[str, Measure]  # of the list's first residences, by id, in its order
     finder_href: str
 
 
@@ -178,11 +178,12 @@ def residence_list(
     if not residences:
         return [html.P("Aucune résidence à afficher.", className="text-muted")]
     order = "par ordre alphabétique"
+    first = residences[:limit]
     if ranking is not None:
         by_id = {residence.residence_id: residence for residence in residences}
-        residences = [by_id[rid] for rid in ranking.values if rid in by_id]
+        first = [by_id[rid] for rid in ranking.values if rid in by_id][:limit]
         order = f"par « {ranking.indicator.label} » décroissant (dernier millésime)"
-    shown = [_residence_item(residence, threshold, ranking) for residence in residences[:limit]]
+    shown = [_residence_item(residence, threshold, ranking) for residence in first]
     children: list[Any] = [html.Ul(shown, className="list-unstyled panel-residences")]
     if len(residences) > limit:
         others = len(residences) - limit
