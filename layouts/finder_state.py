@@ -62,9 +62,10 @@ def _condition(model: object) -> NumberCondition | TextCondition | None:
     if operator in BLANK_OPERATORS:
         return NumberCondition(operator) if kind == "number" else TextCondition(operator)
     if kind == "number" and (operator in NUMBER_OPERATORS or operator == "inRange"):
-        return NumberCondition(
-            operator, _number(model.get("filter")), _number(model.get("filterTo"))
-        )
+        value, value_to = _number(model.get("filter")), _number(model.get("filterTo"))
+        if value is None or (operator == "inRange" and value_to is None):
+            return None
+        return NumberCondition(operator, value, value_to)
     if kind == "text" and operator in TEXT_OPERATORS and isinstance(model.get("filter"), str):
         return TextCondition(operator, model["filter"][:MAX_QUICK_LENGTH])
     return None
