@@ -59,3 +59,16 @@ def file_of(session: Session, user_id: int, file_id: int) -> CommissionFile | No
     """One file of the user; None for another user's file or an unknown id."""
     record = session.get(CommissionFile, file_id)
     return record if record is not None and record.user_id == user_id else None
+
+
+def pin_to_latest(session: Session, user_id: int, residence_id: str, title: str) -> CommissionFile:
+    """Add a residence (pinned from its sheet) to the user's latest file, or to a new one
+    named `title` when the user has none; a residence already there stays in its place."""
+    files = files_of(session, user_id)
+    if not files:
+        return create_file(session, user_id, title, None, [residence_id])
+    latest = files[0]
+    residences = latest.residences
+    if residence_id not in residences and len(residences) < MAX_RESIDENCES:
+        latest.residence_ids = ",".join([*residences, residence_id])
+    return latest

@@ -85,6 +85,8 @@ class PanelIds:
     RESIDENCE_LIST_TYPE = "panel-residence-list"
     RANKING_MORE_TYPE = "panel-ranking-more"
     RANKING_TABLE_TYPE = "panel-ranking-table"
+    FILE_PIN_TYPE = "panel-file-pin"  # adds the residence to the user's commission file
+    FILE_PIN_MESSAGE_TYPE = "panel-file-pin-message"
 
 
 class CompareIds:

@@ -9,11 +9,13 @@ import pytest
 from dash import Dash
 from sqlalchemy import select
 
-from auth.commission_files import EmptyFile, create_file, files_of
+from auth.commission_files import EmptyFile, create_file, files_of, pin_to_latest
 from auth.models import AuditEvent, User
 from data.scope import AccessScope
+from layouts.ids import FinderIds
 from layouts.panel_labels import OCCUPATION_OUT_OF_PERIMETER_TEXT
 from layouts.print_file import css_string, printed_residence
+from tests.support.dash_requests import post_callback
 
 ROUBAIX_USER = "roubaix@atlas-demo.fr"
 VILOGIA_USER = "vilogia@atlas-demo.fr"
@@ -93,3 +95,39 @@ def test_the_footer_notice_cannot_break_out_of_its_css_string() -> None:
     assert text.startswith('"') and text.endswith('"')
     inner = text[1:-1]
     assert '"' not in inner and "<" not in inner and "}" not in inner and ";" not in inner
+
+
+def test_a_residence_pinned_from_its_sheet_joins_the_latest_file(auth_app: Dash, store) -> None:
+    first, second = residences(store, "commune_code = '59512'", 2)
+    db = auth_app.server.extensions["atlas_auth"].db
+    with db.writing() as session:
+        user = session.scalars(select(User).where(User.email == ROUBAIX_USER)).one()
+        new = pin_to_latest(session, user.id, first, "Dossier du jour")
+        assert (new.title, new.residences) == ("Dossier du jour", [first])
+    with db.writing() as session:
+        pin_to_latest(session, user.id, second, "ignored")
+        again = pin_to_latest(session, user.id, first, "ignored")
+    assert again.id == new.id and again.residences == [first, second]
+
+
+def test_the_finder_form_saves_only_residences_that_exist(
+    auth_app: Dash, logged_in_client, store
+) -> None:
+    client = logged_in_client(auth_app, ROUBAIX_USER)
+    real = residences(store, "commune_code = '59512'", 2)
+    rows = [{"residence_id": rid} for rid in [*real, "R-forged", "'; DROP TABLE users"]]
+    answer = post_callback(
+        client,
+        [(FinderIds.FILE_MESSAGE, "children")],
+        [(FinderIds.FILE_CREATE, "n_clicks", 1)],
+        [
+            (FinderIds.FILE_TITLE, "value", "Jeudi"),
+            (FinderIds.FILE_DATE, "value", "2026-12-03"),
+            (FinderIds.GRID, "selectedRows", rows),
+        ],
+    )
+    assert answer.status_code == 200
+    with auth_app.server.extensions["atlas_auth"].db.reading() as session:
+        user = session.scalars(select(User).where(User.email == ROUBAIX_USER)).one()
+        (saved,) = files_of(session, user.id)
+    assert saved.residences == real and saved.commission_on == date(2026, 12, 3)
