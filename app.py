@@ -28,6 +28,8 @@ def create_app(settings: Settings) -> Dash:
         title="Atlas du logement social",
         serve_locally=True,
         update_title=None,
+        # The views' own components (layouts/views.py) exist only once their view is drawn.
+        suppress_callback_exceptions=True,
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="fr">', 1)
     app.server.config["ATLAS_STORE"] = store

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from auth.dates import FRANCE, format_datetime
 from auth.models import AUDIT_ACTION_LABELS, AUDIT_ACTIONS, AuditEvent, utcnow
+from data.spreadsheet import spreadsheet_safe
 
 MAX_OBJECT_LENGTH = 500
 CSV_COLUMNS = ("at", "user_email", "convention_number", "action", "object", "client_address")
@@ -101,15 +102,6 @@ def events_as_csv(events: Iterable[AuditEvent]) -> str:
 def export_since(session: Session, since: date) -> str:
     statement = AuditFilter(since=since).query().order_by(AuditEvent.at, AuditEvent.id)
     return events_as_csv(session.scalars(statement))
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula: the log holds text typed by anyone
-    (the address of a failed login), e.g. `=HYPERLINK(...)` becomes `'=HYPERLINK(...)`."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def events_as_french_csv(

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from auth.models import Base, LoginAttempt, SchemaVersion, User
+from auth.models import Base, CommissionFile, LoginAttempt, SchemaVersion, User
 
 ADVISORY_LOCK_KEY = 0x41544C53  # "ATLS"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -85,8 +85,17 @@ def _migration_2(connection: Connection) -> None:
     LoginAttempt.__table__.create(connection, checkfirst=True)
 
 
+def _migration_3(connection: Connection) -> None:
+    """The commission files users keep (issue 14)."""
+    CommissionFile.__table__.create(connection, checkfirst=True)
+
+
 # Version -> step. Add a step (never edit a shipped one) to change the schema.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1, 2: _migration_2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _migration_1,
+    2: _migration_2,
+    3: _migration_3,
+}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

@@ -171,3 +171,24 @@ class LoginAttempt(Base):
     user_email: Mapped[str] = mapped_column(String(254))
     # A successful login does not use up the allowance of its address or account.
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class CommissionFile(Base):
+    """A commission file ("dossier de commission"): residences a user gathered for one
+    allocation commission, with its title and date (schema version 3). Only its author
+    sees it."""
+
+    __tablename__ = "commission_files"
+    __table_args__ = (Index("ix_commission_files_user", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    commission_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Residence ids, comma-separated, in the order the user chose them.
+    residence_ids: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def residences(self) -> list[str]:
+        return [code for code in self.residence_ids.split(",") if code]

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import compare, explorer_state, map_selection, map_style, panel, views
+from callbacks import (
+    commission_files,
+    compare,
+    explorer_state,
+    exports,
+    finder,
+    map_selection,
+    map_style,
+    panel,
+    print_routes,
+    views,
+)
 from data.store.store import Store
 from routes.geodata import GeodataUrls
 
@@ -16,3 +27,7 @@ def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:
     panel.register(app, store)
     compare.register(app, store)
     views.register(app, store)
+    finder.register(app, store)
+    commission_files.register(app, store)
+    exports.register(app, store)
+    print_routes.register(app, store)

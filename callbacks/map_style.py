@@ -20,6 +20,7 @@ from data.scope import AccessScope
 from data.store.store import Store
 from layouts.choropleth import SECRET_LABEL, Choropleth, build_choropleth
 from layouts.classification import DEFAULT_METHOD, METHODS
+from layouts.exports import map_export_links
 from layouts.ids import MapIds, PageIds
 from layouts.legend import empty_legend, legend_component
 from layouts.panel_labels import secret_residence_text
@@ -145,6 +146,9 @@ def map_style(
     scale = scale if scale in MAP_SCALES else "commune"
     view = map_view(store, scope, scale, indicator_id, year, method)
     drawn = view.drawing if view else Drawing({}, empty_legend(UNAVAILABLE))
+    if view:
+        exports = map_export_links(scale, indicator_id, year)
+        drawn = Drawing(drawn.hideout, html.Div([drawn.legend, exports], className="legend-stack"))
     if scale == "residence":
         return MapStyle(None, {}, urls.residences, drawn.hideout, drawn.legend)
     return MapStyle(urls.zones[scale], drawn.hideout, None, {}, drawn.legend)

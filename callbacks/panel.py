@@ -19,20 +19,27 @@ from dash.exceptions import PreventUpdate
 from auth.access import current_scope, log_access
 from callbacks.explorer_state import current_state
 from callbacks.fragility import diagnostic_sections
+from data.catalog import CATALOG
 from data.scope import AccessScope
+from data.store.finder_types import FinderQuery, SortKey
 from data.store.store import Store
-from data.store.types import IndicatorSeries
+from data.store.types import IndicatorSeries, Measure, ResidenceItem
+from layouts.finder import DEFAULT_PRESET, preset_fields
+from layouts.finder_state import FinderState, finder_query_string
 from layouts.ids import MapIds, PageIds, PanelIds
 from layouts.map_state import Feature, feature_from_data
 from layouts.panel_labels import NO_SELECTION_TEXT, UNKNOWN_SELECTION_TEXT
 from layouts.panel_residence import residence_panel
 from layouts.panel_zone import (
+    RESIDENCE_LIST_LIMIT,
+    ResidenceRanking,
     full_ranking,
     indicator_sections,
     pin_look,
     residence_list,
     zone_panel,
 )
+from layouts.views import FINDER_VIEW
 
 MAX_FILTER_LENGTH = 80
 
@@ -124,6 +131,43 @@ def indicator_part(
     return indicator_sections(summary, series, indicator, ranking)
 
 
+def residence_ranking(
+    store: Store,
+    scope: AccessScope,
+    zone: Feature,
+    residences: Sequence[ResidenceItem],
+    indicator_id: Any,
+    finder_path: str,
+    filtered: bool,
+) -> ResidenceRanking | None:
+    """The zone's first residences by the mapped indicator, highest first (hidden values
+    last, by name: the finder's order), when it has residence values the scope may see;
+    among `residences` when the list is `filtered`."""
+    indicator = CATALOG.get(indicator_id) if isinstance(indicator_id, str) else None
+    columns = store.finder_columns(scope)
+    if indicator is None or indicator.column not in {c.field for c in columns}:
+        return None
+    sort = (SortKey(indicator.column, descending=True),)
+    ids = tuple(residence.residence_id for residence in residences)
+    # the zone's first residences (the list shows RESIDENCE_LIST_LIMIT), or the filtered ones
+    query = FinderQuery(
+        sort=sort,
+        zone=(zone.scale, zone.code),
+        residence_ids=ids if filtered else None,
+    )
+    field = indicator.column
+    page = store.finder_page(scope, query, 0, RESIDENCE_LIST_LIMIT, fields=(field,))
+    values = {
+        row["residence_id"]: Measure(row[field], row[f"{field}__status"], None) for row in page.rows
+    }
+    shown = preset_fields(DEFAULT_PRESET, columns)
+    finder = FinderState(
+        query=FinderQuery(sort=sort, zone=(zone.scale, zone.code)),
+        columns=shown if field in shown else (*shown, field),
+    )
+    return ResidenceRanking(indicator, values, finder_path + finder_query_string(finder))
+
+
 def ranking_content(
     store: Store, scope: AccessScope, commune_code: Any, indicator: str | None, year: int | None
 ) -> list[Any]:
@@ -162,6 +206,8 @@ def register(app: Dash, store: Store) -> None:
         outline = store.selection_feature(selected.scale, selected.code) if selected else None
         return content.children, outline
 
+    finder_path = app.get_relative_path(FINDER_VIEW.path)
+
     @app.callback(
         Output({"type": PanelIds.INDICATOR_PART_TYPE, "scale": ALL, "code": ALL}, "children"),
         Input(PageIds.INDICATOR_VIEW, "data"),
@@ -189,18 +235,24 @@ def register(app: Dash, store: Store) -> None:
     @app.callback(
         Output({"type": PanelIds.RESIDENCE_LIST_TYPE, "scale": MATCH, "code": MATCH}, "children"),
         Input({"type": PanelIds.RESIDENCE_FILTER_TYPE, "scale": MATCH, "code": MATCH}, "value"),
+        Input(PageIds.INDICATOR_VIEW, "data"),
+        State(PageIds.STATE, "data"),
     )
-    def list_residences(text: Any) -> list[Any]:
-        """Fills a zone's list when its panel appears (empty filter), then filters it."""
+    def list_residences(text: Any, _indicator: Any, state: Any) -> list[Any]:
+        """Fills a zone's list when its panel appears (empty filter), then filters it, and
+        orders it again by a new mapped indicator."""
         zone = ctx.outputs_list.get("id") if isinstance(ctx.outputs_list, dict) else None
         selected = feature_from_data(zone)
         if selected is None or selected.scale == "residence":
             raise PreventUpdate
         matching = text.strip()[:MAX_FILTER_LENGTH] if isinstance(text, str) else ""
-        residences = store.residences_in_zone(
-            selected.scale, selected.code, current_scope(), matching
+        scope = current_scope()
+        residences = store.residences_in_zone(selected.scale, selected.code, scope, matching)
+        indicator = state.get("indicator") if isinstance(state, dict) else None
+        ranking = residence_ranking(
+            store, scope, selected, residences, indicator, finder_path, bool(matching)
         )
-        return residence_list(residences, store.secrecy_threshold)
+        return residence_list(residences, store.secrecy_threshold, ranking=ranking)
 
     @app.callback(
         Output({"type": PanelIds.RANKING_TABLE_TYPE, "code": MATCH}, "children"),

@@ -76,6 +76,7 @@ class MapIds:
     CLICKED = "map-clicked"  # the zone or residence last clicked, {"scale", "code"}
     LEGEND = "legend"
     VIEWPORT_SINK = "viewport-sink"
+    AREA_FINDER_LINK = "map-area-finder-link"  # the finder on the map's visible area
 
 
 class PanelIds:
@@ -89,9 +90,33 @@ class PanelIds:
     RANKING_MORE_TYPE = "panel-ranking-more"
     RANKING_TABLE_TYPE = "panel-ranking-table"
     INDICATOR_PART_TYPE = "panel-indicator-part"
+    FILE_PIN_TYPE = "panel-file-pin"  # adds the residence to the user's commission file
+    FILE_PIN_MESSAGE_TYPE = "panel-file-pin-message"
 
 
 class CompareIds:
     """The comparison of pinned zones (pattern-matching type)."""
 
     UNPIN_BUTTON_TYPE = "compare-unpin"
+
+
+class FinderIds:
+    """The residence finder (layouts/finder.py) and its commission file form."""
+
+    GRID = "finder-grid"
+    QUICK = "finder-quick"
+    COLUMNS = "finder-columns"
+    PRESET_TYPE = "finder-preset"
+    COUNT = "finder-count"
+    STATE = "finder-state"  # the zone and map area of the permalink, read at load
+    PERMALINK = "finder-permalink"
+    PERMALINK_SINK = "finder-permalink-sink"
+    EXPORT_CSV = "finder-export-csv"
+    EXPORT_XLSX = "finder-export-xlsx"
+    # what the clientside callbacks write (nothing): they act on the grid or the page
+    QUICK_SINK = "finder-quick-sink"
+    COLUMNS_SINK = "finder-columns-sink"
+    FILE_TITLE = "finder-file-title"
+    FILE_DATE = "finder-file-date"
+    FILE_CREATE = "finder-file-create"
+    FILE_MESSAGE = "finder-file-message"

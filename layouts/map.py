@@ -183,10 +183,17 @@ def atlas_map(
         role="region",
         **{"aria-label": "Légende"},
     )
+    area_link = html.A(
+        "Lister les résidences de cette zone de la carte",
+        id=MapIds.AREA_FINDER_LINK,
+        href="residences",  # completed with the visible area as the map moves
+        className="map-area-finder",
+    )
     return html.Div(
         [
             leaflet,
             legend_box,
+            area_link,
             dcc.Store(id=MapIds.VIEWPORT_SINK),
             dcc.Store(id=MapIds.CLICKED),
         ],

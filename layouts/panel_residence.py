@@ -13,6 +13,7 @@ from data.catalog import CATALOG
 from data.scope import OCCUPATION_GRANTED, OCCUPATION_NOT_GRANTED
 from data.store.types import Nearby, ResidenceSheet, ZoneRef
 from layouts.formatting import NOT_AVAILABLE_TEXT, format_value
+from layouts.ids import PanelIds
 from layouts.panel_common import (
     distribution_charts,
     figures_table,
@@ -128,6 +129,28 @@ def residence_panel(
             html.Div(sheet.address, className="panel-subtitle text-muted")
             if sheet.address != sheet.name
             else None,
+            html.Div(
+                [
+                    html.A(
+                        "Imprimer la fiche",
+                        # relative to the explorer's address, below the app's prefix
+                        href=f"fiche/{sheet.residence_id}/impression",
+                        target="_blank",
+                        className="btn btn-sm btn-outline-secondary panel-print",
+                    ),
+                    html.Button(
+                        "Ajouter au dossier",
+                        id={"type": PanelIds.FILE_PIN_TYPE, "code": sheet.residence_id},
+                        className="btn btn-sm btn-outline-secondary panel-file-pin",
+                    ),
+                    html.Span(
+                        id={"type": PanelIds.FILE_PIN_MESSAGE_TYPE, "code": sheet.residence_id},
+                        className="small panel-file-pin-message",
+                        role="status",
+                    ),
+                ],
+                className="panel-actions",
+            ),
         ],
         className="panel-header",
     )

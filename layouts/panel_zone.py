@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from data.catalog import CATALOG, Indicator
 from data.store.types import IndicatorSeries, Measure, ResidenceItem, ZoneRef, ZoneSummary
+from layouts.exports import zone_export_links
 from layouts.figures_panel import LinePoint, level_color, series_figure
 from layouts.formatting import format_number, format_value
 from layouts.ids import PanelIds
@@ -92,6 +93,7 @@ def zone_header(summary: ZoneSummary, pinned: bool) -> html.Header:
                         className="panel-pin-message",
                         role="status",
                     ),
+                    zone_export_links(zone.scale, zone.code, summary.year),
                 ],
                 className="panel-actions",
             ),
@@ -123,7 +125,9 @@ def evolution_chart(series: IndicatorSeries | None) -> Any | None:
     return graph(figure, "evolution")
 
 
-def _residence_item(residence: ResidenceItem, threshold: int) -> html.Li:
+def _residence_item(
+    residence: ResidenceItem, threshold: int, ranking: ResidenceRanking | None = None
+) -> html.Li:
     if residence.secret:
         badge = dbc.Badge(
             "Secret statistique",
@@ -137,9 +141,15 @@ def _residence_item(residence: ResidenceItem, threshold: int) -> html.Li:
     where = [residence.bailleur_name]
     if residence.address != residence.name:
         where.insert(0, residence.address)
+    value = None
+    if ranking is not None and residence.residence_id in ranking.values:
+        measure, indicator = ranking.values[residence.residence_id], ranking.indicator
+        text = format_value(measure.value, indicator.unit, indicator.decimals, measure.status)
+        value = html.Strong(f" {text}", className="panel-residence-value")
     return html.Li(
         [
             select_link("residence", residence.residence_id, residence.name),
+            value,
             " ",
             badge,
             html.Div(" — ".join(where), className="small text-muted"),
@@ -148,13 +158,34 @@ def _residence_item(residence: ResidenceItem, threshold: int) -> html.Li:
     )
 
 
+@dataclass(frozen=True)
+class ResidenceRanking:
+    """The residences of a list ordered by the mapped indicator (highest first, hidden
+    values last), with the value each shows, and the finder's address for the zone."""
+
+    indicator: Indicator
+    values: dict[str, Measure]  # of the list's first residences, by id, in its order
+    finder_href: str
+
+
 def residence_list(
-    residences: Sequence[ResidenceItem], threshold: int, limit: int = RESIDENCE_LIST_LIMIT
+    residences: Sequence[ResidenceItem],
+    threshold: int,
+    limit: int = RESIDENCE_LIST_LIMIT,
+    ranking: ResidenceRanking | None = None,
 ) -> list[Any]:
-    """The first `limit` residences as links, and how many more the filter can reach."""
+    """The first `limit` residences as links (by the mapped indicator when it has
+    residence values, its value shown; else by name), and how many more the filter can
+    reach."""
     if not residences:
         return [html.P("Aucune résidence à afficher.", className="text-muted")]
-    shown = [_residence_item(residence, threshold) for residence in residences[:limit]]
+    order = "par ordre alphabétique"
+    first = residences[:limit]
+    if ranking is not None:
+        by_id = {residence.residence_id: residence for residence in residences}
+        first = [by_id[rid] for rid in ranking.values if rid in by_id][:limit]
+        order = f"par « {ranking.indicator.label} » décroissant (dernier millésime)"
+    shown = [_residence_item(residence, threshold, ranking) for residence in first]
     children: list[Any] = [html.Ul(shown, className="list-unstyled panel-residences")]
     if len(residences) > limit:
         others = len(residences) - limit
@@ -162,9 +193,17 @@ def residence_list(
         children.append(
             html.P(
                 f"{format_number(limit)} premières sur {format_number(len(residences))}, "
-                f"par ordre alphabétique ; {rest} : filtrez par nom, adresse ou bailleur "
+                f"{order} ; {rest} : filtrez par nom, adresse ou bailleur "
                 f"pour {'les' if others > 1 else 'la'} trouver.",
                 className="small text-muted panel-residences-more",
+            )
+        )
+    if ranking is not None:
+        children.append(
+            html.A(
+                "Ouvrir dans « Résidences » (filtres, tri, export)",
+                href=ranking.finder_href,
+                className="small panel-residences-finder",
             )
         )
     return children

@@ -26,7 +26,9 @@ class View:
 
 
 EXPLORER = View("explorer", "/", "Carte")
-VIEWS: tuple[View, ...] = (EXPLORER,)
+FINDER_VIEW = View("finder", "/residences", "Résidences")
+FILES_VIEW = View("files", "/dossiers", "Mes dossiers")
+VIEWS: tuple[View, ...] = (EXPLORER, FINDER_VIEW, FILES_VIEW)
 
 
 def view_at(pathname: str | None, prefix: str = "/", views: Iterable[View] = VIEWS) -> View | None:

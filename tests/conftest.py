@@ -16,19 +16,11 @@ from typing import Any
 import pytest
 
 from local_server import free_port, gunicorn_command, wait_until_up
+from routes.pdf import CHROMIUM_ARGS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_WAREHOUSE = PROJECT_ROOT / "var" / "warehouse"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")

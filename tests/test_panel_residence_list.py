@@ -11,15 +11,16 @@ from pathlib import Path
 import duckdb
 from dash import Dash
 
-from layouts.ids import PanelIds
+from layouts.ids import PageIds, PanelIds
 from layouts.panel_zone import RESIDENCE_LIST_LIMIT
 from tests.support.panel_requests import MEL
 
 ROUBAIX = {"scale": "commune", "code": "59512"}
 
 
-def list_residences(client, zone: dict[str, str], text: str | None):
-    """The answer to the list callback of `zone` with this filter text (None: first call)."""
+def list_residences(client, zone: dict[str, str], text: str | None, indicator: str | None = None):
+    """The answer to the list callback of `zone` with this filter text (None: first call),
+    the map showing `indicator`."""
     client.get("/")
     dependencies = client.get("/_dash-dependencies").get_json()
     output = next(d["output"] for d in dependencies if PanelIds.RESIDENCE_LIST_TYPE in d["output"])
@@ -28,6 +29,7 @@ def list_residences(client, zone: dict[str, str], text: str | None):
         "output": output,
         "outputs": {"id": {"type": PanelIds.RESIDENCE_LIST_TYPE, **zone}, "property": "children"},
         "inputs": [filter_input if text is None else {**filter_input, "value": text}],
+        "state": [{"id": PageIds.STATE, "property": "data", "value": {"indicator": indicator}}],
         "changedPropIds": [] if text is None else [f"{json.dumps(filter_input['id'])}.value"],
     }
     token = client.get_cookie("_csrf_token").value
@@ -66,3 +68,18 @@ def test_a_tampered_list_id_gets_nothing(logged_in_client, auth_app: Dash) -> No
     client = logged_in_client(auth_app, MEL)
     for zone in ({"scale": "residence", "code": "R1"}, {"scale": "table", "code": "1"}):
         assert list_residences(client, zone, None).status_code == 204
+
+
+def test_the_list_follows_the_mapped_indicator_and_links_to_the_finder(
+    logged_in_client, auth_app: Dash
+) -> None:
+    client = logged_in_client(auth_app, MEL)
+    answer = list_residences(client, ROUBAIX, None, "parc.vacancy_rate_offered")
+    text = json.dumps(answer.get_json(), ensure_ascii=False)
+    values = [float(v.replace(",", ".")) for v in re.findall(r'" ([0-9]+,[0-9])\u00a0%"', text)]
+    assert len(values) == RESIDENCE_LIST_LIMIT
+    assert values == sorted(values, reverse=True) and values[0] > values[-1]
+    assert "par « Taux de vacance » décroissant" in text
+    assert "/residences?" in text and "zone=commune:59512" in text
+    alphabetical = list_residences(client, ROUBAIX, None, "parc.social_share")  # no residence value
+    assert "par ordre alphabétique" in json.dumps(alphabetical.get_json(), ensure_ascii=False)

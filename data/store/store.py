@@ -9,11 +9,22 @@ from __future__ import annotations
 
 from data.store.diagnostic import Diagnoses
 from data.store.features import MapFeatures
+from data.store.finder import Finder
 from data.store.map_values import MapValues
 from data.store.proximity import ProximityQueries
 from data.store.residence_sheet import ResidenceSheets
+from data.store.surroundings import ResidenceSurroundings
 from data.store.zone_panel import ZonePanel
 
 
-class Store(MapValues, MapFeatures, ZonePanel, ResidenceSheets, Diagnoses, ProximityQueries):
+class Store(
+    MapValues,
+    MapFeatures,
+    ZonePanel,
+    ResidenceSheets,
+    Diagnoses,
+    ProximityQueries,
+    Finder,
+    ResidenceSurroundings,
+):
     """The warehouse of one build, read-only, loaded at start (`data.store.connection`)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from data.diagnostic import Criterion
 
@@ -143,3 +144,17 @@ class RankedFragility:
     zone: ZoneRef
     fragility_class: Measure
     flags: Measure
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    lon: float
+    lat: float
+    half_width_deg_lon: float
+    half_width_deg_lat: float
+    outlines: tuple[Any, ...]  # GeoJSON geometries: the IRIS and the QPV, if any
+    neighbours: tuple[tuple[float, float], ...]  # (lon, lat) of the residences around
+
+
+# (year, value, status) of one indicator of a residence, oldest first.
+TrendPoint = tuple[int, float | None, str]
