@@ -182,6 +182,7 @@ def ranking_content(
 
 def register(app: Dash, store: Store) -> None:
     store.preload_panel()
+    store.preload_diagnoses()
 
     @app.callback(
         Output(PageIds.PANEL, "children"),
