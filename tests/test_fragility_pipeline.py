@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from data.diagnostic import BALANCED, CLASS_ID, FLAGS_ID, FRAGILE, METHOD, WATCH
@@ -156,6 +156,7 @@ def test_adding_a_flag_never_lowers_a_class(flags, unknown):
 CRITERIA = [c for c in METHOD.criteria if not c.indicator_id.startswith("diagnostic.")]
 
 
+@settings(deadline=None)
 @given(
     st.lists(
         st.tuples(st.floats(0, 100), st.booleans()), min_size=len(CRITERIA), max_size=len(CRITERIA)
