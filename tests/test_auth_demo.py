@@ -12,7 +12,7 @@ from auth.models import Convention, User
 from config import ConfigError, load_settings
 from tests.conftest import auth_test_settings, client_login
 
-ALL = "attributions,diagnostic,occupation,parc"
+ALL = "attributions,diagnostic,equipements,occupation,parc"
 EXPECTED = {
     "mel-admin@atlas-demo.fr": ("admin", "CONV-2021-001", "mel", "", ALL),
     "capinghem@atlas-demo.fr": ("preparer", "CONV-2021-011", "commune", "59128", ALL),
@@ -22,7 +22,7 @@ EXPECTED = {
         "CONV-2022-021",
         "bailleur",
         "900000002",
-        "diagnostic,occupation,parc",
+        "diagnostic,equipements,occupation,parc",
     ),
     "etat@atlas-demo.fr": ("reader", "CONV-2021-031", "etat", "", ALL),
     "expire@atlas-demo.fr": ("reader", "CONV-2020-041", "commune", "59599", ALL),

@@ -98,6 +98,8 @@ def build(raw: Path) -> duckdb.DuckDBPyConnection:
     rpls.load(con, [raw / "rpls" / "RPLS_2024.csv"])
     census.load(con, [raw / "recensement" / "base-cc-logement-2021.CSV"])
     create_empty_table(con, "ops")
+    create_empty_table(con, "bpe")
+    create_empty_table(con, "stops")
     area = shapely.box(703_000, 7_058_000, 705_000, 7_060_000)
     communes = gpd.GeoDataFrame(
         {
