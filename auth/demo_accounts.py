@@ -122,8 +122,9 @@ DEMO_USERS = (
 
 def _seed_convention(session: Session, convention: DemoConvention) -> int:
     number = convention.number
-    if session.scalar(select(Convention.id).where(Convention.number == number)) is not None:
-        return 0
+    existing = session.scalar(select(Convention).where(Convention.number == number))
+    if existing is not None:
+        return _grant_new_themes(existing, convention)
     create_convention(
         session,
         DEMO_ACTOR,
@@ -137,6 +138,16 @@ def _seed_convention(session: Session, convention: DemoConvention) -> int:
         datasets=convention.datasets,
         signatory="Signataire de démonstration",
     )
+    return 1
+
+
+def _grant_new_themes(existing: Convention, convention: DemoConvention) -> int:
+    """A demo database made by an older version lacks the themes added since: the demo
+    convention gets them (nothing it has is taken away)."""
+    missing = set(convention.datasets) - existing.dataset_names
+    if not missing:
+        return 0
+    existing.datasets = ",".join(sorted(existing.dataset_names | missing))
     return 1
 
 
@@ -160,7 +171,8 @@ def _seed_user(session: Session, passwords: Passwords, demo: DemoUser) -> int:
 
 
 def seed_demo_accounts(db: Database, passwords: Passwords) -> int:
-    """Create the demo conventions and users that do not exist yet; returns how many rows."""
+    """Create the demo conventions and users that do not exist yet, and grant the demo
+    conventions the themes added since they were; returns how many rows changed."""
     created = 0
     with db.exclusive():
         for demo in DEMO_USERS:

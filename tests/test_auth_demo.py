@@ -63,6 +63,14 @@ def test_demo_mode_seeds_every_profile_once_and_prints_them(
         assert email in printed
     client = app.server.test_client()
     assert client_login(client, "vilogia@atlas-demo.fr").status_code == 302
+    # a demo database of an older version, before a theme existed: seeding again grants it
+    with db.writing() as session:
+        vilogia = session.scalar(select(Convention).where(Convention.number == "CONV-2022-021"))
+        vilogia.datasets = "occupation,parc"
+    assert demo_accounts.main(settings) == 0
+    with db.reading() as session:
+        vilogia = session.scalar(select(Convention).where(Convention.number == "CONV-2022-021"))
+        assert vilogia.datasets == EXPECTED["vilogia@atlas-demo.fr"][4]
     db.dispose()
 
 
