@@ -10,10 +10,13 @@ from data.catalog import (
     CATALOG,
     RENAMED_INDICATORS,
     SCALES,
+    SNE_SOURCE,
+    TARGETS,
     THEMES,
     indicators_for,
     successor_of,
 )
+from data.pipeline.attributions import derived_from
 from data.pipeline.rules import RULES, ZONE_LEVEL_RULES
 
 REQUIRED = {
@@ -53,18 +56,21 @@ REQUIRED = {
 }
 
 
+SOURCES = {"parc": "RPLS", "occupation": "OPS", "attributions": SNE_SOURCE}
+
+
 def test_required_indicators_are_present():
     assert set(CATALOG) >= REQUIRED
 
 
 @pytest.mark.parametrize("indicator", CATALOG.values(), ids=lambda i: i.id)
 def test_indicator_is_fully_described(indicator):
-    assert re.fullmatch(r"(parc|occupation)\.[a-z0-9_]+", indicator.id)
+    assert re.fullmatch(r"(parc|occupation|attributions)\.[a-z0-9_]+", indicator.id)
     assert indicator.id.startswith(indicator.theme + ".")
     assert indicator.theme in THEMES
     assert indicator.label and indicator.unit and len(indicator.definition) > 30
     assert set(indicator.scales) <= set(SCALES) and indicator.scales
-    assert indicator.source == ("RPLS" if indicator.theme == "parc" else "OPS")
+    assert indicator.source == SOURCES[indicator.theme]
     assert indicator.polarity in (-1, 0, 1)
     assert 0 <= indicator.decimals <= 2
     assert indicator.column == indicator.id.replace(".", "__")
@@ -73,8 +79,19 @@ def test_indicator_is_fully_described(indicator):
 
 
 def test_every_indicator_has_exactly_one_rule():
-    assert set(RULES) | set(ZONE_LEVEL_RULES) == set(CATALOG)
+    attributions = {i for i in CATALOG if i.startswith("attributions.")}
+    assert set(RULES) | set(ZONE_LEVEL_RULES) | attributions == set(CATALOG)
     assert not set(RULES) & set(ZONE_LEVEL_RULES)
+    assert not (set(RULES) | set(ZONE_LEVEL_RULES)) & attributions
+    # the attributions are computed from the SNE counts each one names
+    assert all(derived_from(i) for i in attributions)
+
+
+def test_attribution_targets_state_their_legal_reference():
+    for indicator_id, target in TARGETS.items():
+        definition = CATALOG[indicator_id].definition
+        assert f"au moins {target:g} %" in definition and "L441-1" in definition
+    assert "Égalité et Citoyenneté" in CATALOG["attributions.q1_outside_qpv_share"].definition
 
 
 def test_main_residence_share_is_for_communes_and_epci_only():

@@ -24,6 +24,7 @@ import pandas as pd
 
 from data.catalog import CATALOG
 from data.pipeline import (
+    attributions,
     disclosure,
     indicators,
     locate,
@@ -36,7 +37,7 @@ from data.pipeline import (
 )
 from data.pipeline.rules import row_rules
 from data.reference.extract import reference_path
-from data.sources import census, geo, ops, rpls
+from data.sources import census, geo, ops, rpls, sne
 from data.sources.errors import SourceError
 from data.sources.layout import RawLayout
 from data.sources.schema import NORMALIZED_TABLES
@@ -82,6 +83,7 @@ class Built:
     audit: disclosure.AuditReport
     share_audit: shares.ShareReport
     perimeters: perimeters.PerimeterDecision
+    attributions: attributions.AttributionDecision
     # communes whose main residences were estimated (absent from the census file)
     estimated_main_residences: list[str] = field(default_factory=list)
 
@@ -104,6 +106,10 @@ def read_raw(con: duckdb.DuckDBPyConnection, layout: RawLayout) -> RawInputs:
         census.load(con, list(layout.census.values()), "census")
     else:
         create_empty_table(con, "census")
+    if layout.sne:
+        sne.load(con, list(layout.sne.values()), "sne")
+    else:
+        create_empty_table(con, "sne")
     return RawInputs(
         iris=geo.read_iris(layout.iris),
         qpv=geo.read_qpv(layout.qpv),
@@ -122,6 +128,7 @@ def read_raw(con: duckdb.DuckDBPyConnection, layout: RawLayout) -> RawInputs:
             "rpls": ", ".join(path.name for path in layout.rpls.values()),
             "ops": ", ".join(path.name for path in layout.ops.values()),
             "census": ", ".join(path.name for path in layout.census.values()),
+            "sne": ", ".join(path.name for path in layout.sne.values()),
             "iris": layout.iris.name,
             "qpv": layout.qpv.name,
         },
@@ -210,8 +217,15 @@ def assemble(
         indicators.register_perimeters(con, perimeter_decision)
     parc = decision.disclosures["parc"]
 
+    with clock.step("attributions"):
+        allocation = attributions.decide(
+            attributions.read_facts(con, epci_code, *zone_codes(all_zones)), threshold
+        )
+        clock.echo(f"    {allocation.summary()}")
+
     with clock.step("long format"):
         indicators.create_indicator_rows(con, ["parc", "occupation"])
+        attributions.create_tables(con, allocation, epci_code)
 
     with clock.step("residence table"):
         table = residence_table(con, latest, zone_of, parc)
@@ -220,6 +234,7 @@ def assemble(
         proof.prove(con, discloser, table)
         proof.prove_shares(con, share_discloser)
         proof.prove_perimeters(con, perimeter_decision)
+        proof.prove_attributions(con, allocation)
         clock.echo(f"    {decision.report.summary()}")
         clock.echo(f"    {share_discloser.report.summary()}")
         clock.echo(f"    {perimeter_decision.summary()}")
@@ -242,7 +257,16 @@ def assemble(
         decision.report,
         share_discloser.report,
         perimeter_decision,
+        allocation,
         estimated,
+    )
+
+
+def zone_codes(all_zones: gpd.GeoDataFrame) -> tuple[list[str], list[str]]:
+    """The codes of the communes and of the QPV of the EPCI."""
+    return tuple(
+        sorted(all_zones.loc[all_zones["scale"] == scale, "code"].astype(str))
+        for scale in ("commune", "qpv")
     )
 
 
@@ -320,6 +344,7 @@ def manifest(raw: RawInputs, built: Built, threshold: int, timings: dict[str, fl
             **built.audit.manifest(),
             **built.share_audit.manifest(),
             **built.perimeters.manifest(),
+            **built.attributions.manifest(),
         },
         "vintages": raw.vintages,
         "row_counts": built.counts,
@@ -370,6 +395,8 @@ def build(raw_dir: Path, out_dir: Path, threshold: int, epci_code: str, echo: Ec
                 warehouse.write_zones(built.zones, new_dir / "zones.parquet")
                 warehouse.write_frame(built.residences, new_dir / "residences.parquet")
                 warehouse.write_table(con, "indicator_row", new_dir / "indicators.parquet")
+                for table in attributions.WAREHOUSE_FILES:
+                    warehouse.write_table(con, table, new_dir / f"{table}.parquet")
                 clock.timings["total"] = round(time.perf_counter() - started, 3)
                 result = manifest(raw, built, threshold, clock.timings)
                 warehouse.write_manifest(result, new_dir / "manifest.json")
