@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import compare, explorer_state, map_selection, map_style, panel, views
+from callbacks import (
+    attributions_board,
+    compare,
+    explorer_state,
+    map_selection,
+    map_style,
+    panel,
+    views,
+)
 from data.store.store import Store
 from routes.geodata import GeodataUrls
 
@@ -16,3 +24,4 @@ def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:
     panel.register(app, store)
     compare.register(app, store)
     views.register(app, store)
+    attributions_board.register(app, store)

@@ -159,8 +159,8 @@ def _attributions(
 
 
 _HOLDER_LABELS = {
-    "etat": "l'État",
-    "action_logement": "Action Logement",
+    "etat": "de l'État",
+    "action_logement": "d'Action Logement",
     "collectivites": "des collectivités",
     "bailleur": "des bailleurs (logements non réservés)",
 }

@@ -26,7 +26,10 @@ class View:
 
 
 EXPLORER = View("explorer", "/", "Carte")
-VIEWS: tuple[View, ...] = (EXPLORER,)
+ATTRIBUTIONS_BOARD = View(
+    "attributions", "/attributions", "Pilotage des attributions", theme="attributions"
+)
+VIEWS: tuple[View, ...] = (EXPLORER, ATTRIBUTIONS_BOARD)
 
 
 def view_at(pathname: str | None, prefix: str = "/", views: Iterable[View] = VIEWS) -> View | None:

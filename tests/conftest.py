@@ -440,7 +440,15 @@ def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory):
             "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(*row, None) if len(row) == 8 else row for row in indicators],
         )
-        for table in ("zones", "residences", "indicators"):
+        con.execute(  # no attributions: the theme's tables, empty
+            "CREATE TABLE attributions (scale VARCHAR, code VARCHAR, year INTEGER,"
+            " measure VARCHAR, node VARCHAR, value DOUBLE, status VARCHAR)"
+        )
+        con.execute(
+            "CREATE TABLE quartile_thresholds (year INTEGER, q1 DOUBLE, median DOUBLE,"
+            " q3 DOUBLE, source VARCHAR)"
+        )
+        for table in ("zones", "residences", "indicators", "attributions", "quartile_thresholds"):
             con.execute(f"COPY {table} TO '{directory / table}.parquet' (FORMAT parquet)")
         return directory
 

@@ -459,9 +459,16 @@ def breakdown_rows(decision: AttributionDecision) -> pd.DataFrame:
             measure, node, scale, code = parse_cell(cell)
             secret = cell in decision.hidden[year]
             rows.append(
-                (scale, code, year, measure, node, None if secret else truth,
-                 "secret" if secret else "ok")
-            )  # fmt: skip
+                (
+                    scale,
+                    code,
+                    year,
+                    measure,
+                    node,
+                    None if secret else truth,
+                    "secret" if secret else "ok",
+                )
+            )
     frame = pd.DataFrame(
         rows, columns=["scale", "code", "year", "measure", "node", "value", "status"]
     )

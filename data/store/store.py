@@ -7,11 +7,12 @@ callbacks receive a single store.
 
 from __future__ import annotations
 
+from data.store.attribution_board import AttributionBoards
 from data.store.features import MapFeatures
 from data.store.map_values import MapValues
 from data.store.residence_sheet import ResidenceSheets
 from data.store.zone_panel import ZonePanel
 
 
-class Store(MapValues, MapFeatures, ZonePanel, ResidenceSheets):
+class Store(MapValues, MapFeatures, ZonePanel, ResidenceSheets, AttributionBoards):
     """The warehouse of one build, read-only, loaded at start (`data.store.connection`)."""
