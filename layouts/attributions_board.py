@@ -432,10 +432,12 @@ def threshold_section(board: AttributionBoard, year: int) -> html.Section:
     threshold = board.thresholds.get(year)
     if threshold is None:
         known = ", ".join(str(y) for y in sorted(board.thresholds)) or "aucune"
-        body: Any = unavailable(
-            f"Seuil du 1er quartile non disponible pour {year} : aucune source publique "
-            f"confirmée dans la table de référence (années disponibles : {known})."
-        )
+        body: list[Any] = [
+            unavailable(
+                f"Seuil du 1er quartile non disponible pour {year} : aucune source publique "
+                f"confirmée dans la table de référence (années disponibles : {known})."
+            )
+        ]
     else:
         body = [
             html.P(
@@ -464,7 +466,7 @@ def threshold_section(board: AttributionBoard, year: int) -> html.Section:
             ),
             html.Small(f"Source : {threshold.source}", className="text-muted"),
         ]
-    return section("Seuil du 1er quartile (contexte)", body, name="threshold")
+    return section("Seuil du 1er quartile (contexte)", *body, name="threshold")
 
 
 def pending_profile_section(board: AttributionBoard, year: int) -> html.Section:
@@ -553,7 +555,7 @@ def communes_section(board: AttributionBoard, year: int, prefix: str) -> html.Se
             columnDefs=columns,
             defaultColDef={"sortable": True, "resizable": True, "minWidth": 110},
             columnSize="autoSize",
-            dashGridOptions={"domLayout": "autoHeight", "suppressCellFocus": False},
+            dashGridOptions={"domLayout": "autoHeight", "suppressColumnVirtualisation": True},
             className="ag-theme-alpine board-communes",
             style={"height": None},
         ),

@@ -71,7 +71,7 @@ def test_the_state_reads_the_mels_first_quartile_share_then_one_commune(
     expect(block).to_contain_text("non atteint")
     expect(block.locator(".main-svg").first).to_be_visible(timeout=SLOW)
     expect(page.locator(".board-table-holders")).to_contain_text("Action Logement")
-    expect(page.locator(".board-threshold")).to_contain_text("9 324")
+    expect(page.locator(".board-threshold")).to_contain_text("9\u00a0324\u00a0€")
     shot(page, "state-mel")
 
     page.locator(f"#{BoardIds.ZONE}").click()
