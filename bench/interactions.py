@@ -16,7 +16,9 @@ POSTing to Dash's update endpoint exactly what the browser sends (payloads built
   ones included); zone clicks alternate communes and IRIS, each with the next (indicator,
   vintage), so that every request is a first view of its zone and of its IRIS ranking;
 - zone residences: the list of the zone's residences, which the browser asks for as soon
-  as a zone's panel appears (its own callback), for the same zones.
+  as a zone's panel appears (its own callback), for the same zones;
+- board (open view) / board (zone or year): the allocation-policy board drawn from its
+  path, and redrawn when its zone (the EPCI, then each commune) or year changes.
 
 Each callback's p50 and p95 are printed beside the no-op's, with the p95 ratio (target:
 within 3x); a click on a zone costs three of them (state, panel, residences). Then
@@ -49,7 +51,9 @@ from typing import Any
 
 import duckdb
 
+from layouts.attributions_board import BoardIds
 from layouts.ids import ControlIds, MapIds, PageIds, PanelIds
+from layouts.views import ATTRIBUTIONS_BOARD
 from local_server import free_port, gunicorn_command, wait_until_up
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -207,6 +211,19 @@ def warehouse_samples(warehouse: Path) -> dict[str, list]:
             "ORDER BY row_number() OVER (PARTITION BY scale ORDER BY hash(code)), scale",
             [zones],
         ).fetchall(),
+        "board_zones": connection.execute(
+            "SELECT DISTINCT scale, code FROM read_parquet(?) WHERE theme = 'attributions' "
+            "AND scale IN ('epci', 'commune') ORDER BY scale DESC, code",
+            [indicators],
+        ).fetchall(),
+        "board_years": [
+            year
+            for (year,) in connection.execute(
+                "SELECT DISTINCT year FROM read_parquet(?) WHERE theme = 'attributions' "
+                "ORDER BY year DESC",
+                [indicators],
+            ).fetchall()
+        ],
         "residences": connection.execute(
             "SELECT residence_id FROM read_parquet(?) ORDER BY secret DESC, hash(residence_id)",
             [residences],
@@ -224,6 +241,8 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
         dependencies,
         f'{{"code":["MATCH"],"scale":["MATCH"],"type":"{PanelIds.RESIDENCE_LIST_TYPE}"}}',
     )
+    board_view = find_callback(dependencies, f"{PageIds.VIEW}.children")
+    board = find_callback(dependencies, f"..{BoardIds.BODY}.children")
     latest = max(year for _, year in samples["views"])
     state = {
         "scale": "commune",
@@ -312,6 +331,26 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
             changed = values(selection={"scale": "residence", "code": code})
             yield payload(panel, changed, [f"{PageIds.SELECTED_VIEW}.data"])
 
+    def board_view_payloads() -> Iterator[dict]:
+        for (scale, code), year in zip(
+            itertools.cycle(samples["board_zones"]), itertools.cycle(samples["board_years"])
+        ):
+            yield payload(
+                board_view,
+                {
+                    f"{PageIds.VIEW_PATH}.data": ATTRIBUTIONS_BOARD.path,
+                    f"{PageIds.URL}.search": f"?zone={scale}:{code}&annee={year}",
+                },
+                [f"{PageIds.VIEW_PATH}.data"],
+            )
+
+    def board_payloads() -> Iterator[dict]:
+        for (scale, code), year in zip(
+            itertools.cycle(samples["board_zones"]), itertools.cycle(samples["board_years"])
+        ):
+            changed = {f"{BoardIds.ZONE}.value": f"{scale}:{code}", f"{BoardIds.YEAR}.value": year}
+            yield payload(board, changed, [f"{BoardIds.ZONE}.value"])
+
     return {
         "noop": noop_payloads(),
         "change indicator": indicator_payloads(),
@@ -321,6 +360,8 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
         "click zone (panel)": zone_payloads(),
         "zone residences (list)": residence_list_payloads(),
         "open residence (panel)": residence_payloads(),
+        "board (open view)": board_view_payloads(),
+        "board (zone or year)": board_payloads(),
     }
 
 

@@ -48,6 +48,7 @@ def render(store: Store, scope: AccessScope, search: str, prefix: str = "/") -> 
 
 def register(app: Dash, store: Store) -> None:
     prefix = app.config.requests_pathname_prefix
+    store.preload_board()
     RENDERERS[ATTRIBUTIONS_BOARD.key] = lambda s, scope, search: render(s, scope, search, prefix)
 
     @app.callback(

@@ -17,6 +17,11 @@ COMMUNE_COUNTS = ("out:known", "in:known")
 
 
 class AttributionBoards(TerritoryIndex):
+    def preload_board(self) -> None:
+        """Read at start what every board needs, so that a first view costs no query."""
+        _ = self._attribution_values, self._attribution_breakdowns_by_zone, self._commune_rows
+        _ = self.quartile_thresholds, self._landlord_names, self._attribution_breakdowns
+
     def attribution_board(
         self, scale: str, code: str, scope: AccessScope
     ) -> AttributionBoard | None:
@@ -44,26 +49,41 @@ class AttributionBoards(TerritoryIndex):
         )
 
     def _attribution_series(self, scale: str, code: str) -> list[tuple]:
-        return (
-            self._cursor()
-            .execute(
-                "SELECT indicator_id, year, value, status FROM indicators "
-                "WHERE theme = ? AND scale = ? AND code = ?",
-                [THEME, scale, code],
-            )
-            .fetchall()
-        )
+        return self._attribution_values.get((scale, code), [])
 
     def _attribution_counts(self, scale: str, code: str) -> list[tuple]:
-        return (
+        return self._attribution_breakdowns_by_zone.get((scale, code), [])
+
+    @functools.cached_property
+    def _attribution_values(self) -> dict[tuple[str, str], list[tuple]]:
+        """The theme's indicator rows by zone, read once (a few thousand rows)."""
+        zones: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+        for scale, code, *row in (
             self._cursor()
             .execute(
-                "SELECT year, measure, node, value, status FROM attributions "
-                "WHERE scale = ? AND code = ?",
-                [scale, code],
+                "SELECT scale, code, indicator_id, year, value, status FROM indicators "
+                "WHERE theme = ? AND scale IN ('epci', 'commune')",
+                [THEME],
             )
             .fetchall()
-        )
+        ):
+            zones[(scale, code)].append(tuple(row))
+        return dict(zones)
+
+    @functools.cached_property
+    def _attribution_breakdowns_by_zone(self) -> dict[tuple[str, str], list[tuple]]:
+        """The breakdown counts by zone, read once."""
+        zones: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+        for scale, code, *row in (
+            self._cursor()
+            .execute(
+                "SELECT scale, code, year, measure, node, value, status FROM attributions "
+                "WHERE scale IN ('epci', 'commune')"
+            )
+            .fetchall()
+        ):
+            zones[(scale, code)].append(tuple(row))
+        return dict(zones)
 
     @functools.cached_property
     def quartile_thresholds(self) -> dict[int, Threshold]:
