@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.catalog import CATALOG
-from data.pipeline import attributions
+from data.pipeline import attributions, proof
 from data.pipeline.grid_secrecy import audit_grids, primary_cells, protect
 from data.sources import sne
 from tests.support.sources import write_csv
@@ -204,3 +204,37 @@ def test_suppression_leaves_no_small_count_published_nor_recoverable(facts) -> N
             assert grid.truth(cell) == 0 or grid.truth(cell) >= 5
     assert primary_cells(grid, 5) <= hidden
     assert audit_grids([grid], hidden, 5) == []
+
+
+def warehouse_tables(decision) -> duckdb.DuckDBPyConnection:
+    """The theme's tables as the build writes them."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE indicator_row (scale VARCHAR, code VARCHAR, year INTEGER,"
+        " indicator_id VARCHAR, theme VARCHAR, value DOUBLE, status VARCHAR,"
+        " residence_id VARCHAR, hidden_from VARCHAR[])"
+    )
+    attributions.create_tables(con, decision, EPCI)
+    return con
+
+
+def test_the_build_proof_stops_a_warehouse_publishing_a_hidden_count(decision) -> None:
+    con = warehouse_tables(decision)
+    proof.prove_attributions(con, decision)
+    con.execute(
+        "UPDATE attributions SET status = 'ok', value = 2 "
+        f"WHERE node = 'out:Q1' AND scale = 'commune' AND code = '{B}'"
+    )
+    with pytest.raises(proof.DisclosureError, match="attributions"):
+        proof.prove_attributions(con, decision)
+
+
+def test_the_build_proof_stops_a_share_over_a_hidden_count(decision) -> None:
+    con = warehouse_tables(decision)
+    con.execute(
+        "UPDATE indicator_row SET status = 'ok', value = 3.8 WHERE code = ? "
+        "AND indicator_id = 'attributions.q1_outside_qpv_share'",
+        [B],
+    )
+    with pytest.raises(proof.DisclosureError, match="non publié"):
+        proof.prove_attributions(con, decision)

@@ -27,13 +27,12 @@ from data.catalog import CATALOG
 from data.pipeline.grid_secrecy import Grid, GridReport, protect
 
 PENDING, ALLOCATED = "demandes", "attributions"
-OUT, IN = "out", "in"
+OUT, IN = "out", "in"  # the side of QPV of an allocated dwelling
 UNKNOWN_QPV = "?"
 LOCAL_BREAKDOWN_MINIMUM = 10  # times the threshold, see `Breakdown.local_minimum`
 HOLDERS = ("etat", "action_logement", "collectivites", "bailleur")
 THRESHOLDS_PATH = Path(__file__).resolve().parents[1] / "reference" / "quartile_thresholds.csv"
 
-Leaf = tuple
 Nodes = Callable[[pd.Series], list[str]]
 
 

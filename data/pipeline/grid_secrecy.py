@@ -16,8 +16,9 @@ inside the equation that binds it is hidden too (the smallest positive one that 
 no base cell with the breached cell), else that equation's total. Grids that publish the
 same cell (a zone's total allocations) hide it together: `protect` repeats until no
 grid adds anything. Grids meet only in such shared margins, whose hidden status they
-share, so auditing them one by one proves the whole: any split of a shared margin in one
-grid can be combined with any split in another.
+share; given the margins, any split in one grid combines with any split in another (two
+breakdowns of the same counts always have a joint table), which is why each grid is
+audited on its own: an argument, not a joint linear program over all grids.
 
 A commune's own figures: a commune may know its own counts (it sits on the allocation
 commissions of its territory). The EPCI's count of a category minus the published
@@ -30,7 +31,6 @@ linear program per commune (that audit took minutes per grid on the MEL).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from data.pipeline.audit import Breach, Component, Table, audit_table
@@ -73,13 +73,9 @@ def primary_cells(grid: Grid, threshold: int) -> set[str]:
     return {cell for cell in grid.cells if 0 < grid.truth(cell) < threshold}
 
 
-def grid_table(grid: Grid, hidden: set[str], known: Iterable[str] = ()) -> Table:
-    """The audit's table of `grid` with `hidden` suppressed, except the `known` cells."""
-    shown = set(known)
-    values = {
-        cell: (None if cell in hidden and cell not in shown else grid.truth(cell))
-        for cell in grid.cells
-    }
+def grid_table(grid: Grid, hidden: set[str]) -> Table:
+    """The audit's table of `grid` with `hidden` suppressed."""
+    values = {cell: (None if cell in hidden else grid.truth(cell)) for cell in grid.cells}
     return Table(grid.name, values, grid.cells)
 
 

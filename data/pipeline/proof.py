@@ -211,7 +211,8 @@ def read_published(
 def prove_attributions(con: duckdb.DuckDBPyConnection, decision: AttributionDecision) -> None:
     """Read back the attributions the warehouse publishes (the breakdown counts and the
     theme's indicator rows) and audit them anew: every hidden count keeps at least T
-    values, with or without a commune's own counts known; no count below T is published;
+    values, no published EPCI count leaves one or two hidden communes beside it (a
+    commune knowing its own would read the other); no count below T is published;
     and every share, pressure or median is published only where the counts it derives
     from are."""
     shown = {
