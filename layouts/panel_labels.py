@@ -83,6 +83,11 @@ KEY_FIGURES = (
     "occupation.apl_share",
     "occupation.adults_employed",
     "occupation.newcomers",
+    "attributions.pending",
+    "attributions.allocations",
+    "attributions.pressure",
+    "attributions.q1_outside_qpv_share",
+    "attributions.q234_inside_qpv_share",
 )
 
 ZONE_CHARTS = (

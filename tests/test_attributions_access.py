@@ -72,3 +72,12 @@ def test_the_state_redraws_the_board_and_a_convention_without_the_theme_gets_not
     )
     text = json.dumps(view.get_json(), ensure_ascii=False)
     assert "ne donne pas accès" in text and "Objectifs" not in text
+
+
+def test_the_zone_panel_shows_the_theme_only_to_its_conventions(store) -> None:
+    granted = AccessScope("N", "État", "etat", frozenset({"parc", "attributions"}))
+    refused = AccessScope("N", "Vilogia", "bailleur", frozenset({"parc", "occupation"}))
+    shown = store.zone_summary("commune", "59350", 2024, granted).measures
+    assert "attributions.q1_outside_qpv_share" in shown
+    hidden = store.zone_summary("commune", "59350", 2024, refused).measures
+    assert not any(indicator_id.startswith("attributions.") for indicator_id in hidden)
