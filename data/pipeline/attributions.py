@@ -190,6 +190,17 @@ def read_facts(
     return facts
 
 
+FACT_COLUMNS = (
+    "year", "depcom", "measure", "typology", "quartile", "side", "reservataire",
+    "prioritaire", "nombre", "delay", "siren", "qpv_code", "motif", "seniority", "epci",
+)  # fmt: skip
+
+
+def no_facts() -> pd.DataFrame:
+    """The facts of a build without SNE files: none (the theme publishes nothing)."""
+    return pd.DataFrame(columns=list(FACT_COLUMNS))
+
+
 def zones_of(row) -> list[str]:
     zones = [f"epci:{row.epci}", f"commune:{row.depcom}"]
     if row.qpv_code not in ("", UNKNOWN_QPV):

@@ -218,9 +218,12 @@ def assemble(
     parc = decision.disclosures["parc"]
 
     with clock.step("attributions"):
-        allocation = attributions.decide(
-            attributions.read_facts(con, epci_code, *zone_codes(all_zones)), threshold
+        facts = (
+            attributions.read_facts(con, epci_code, *zone_codes(all_zones))
+            if raw.vintages.get("sne")
+            else attributions.no_facts()
         )
+        allocation = attributions.decide(facts, threshold)
         clock.echo(f"    {allocation.summary()}")
 
     with clock.step("long format"):
