@@ -21,7 +21,9 @@ POSTing to Dash's update endpoint exactly what the browser sends (payloads built
   diagnosis, and for a commune the rankings of its IRIS, QPV and residences);
 - finder filter / finder sort: the finder's rows (the grid's infinite row model asks for
   a block of 100), each request with another numeric filter (dwellings and vacancy above
-  varying thresholds, in a commune) or another sort (a residence indicator, either way).
+  varying thresholds, in a commune) or another sort (a residence indicator, either way);
+- board (open view) / board (zone or year): the allocation-policy board drawn from its
+  path, and redrawn when its zone (the EPCI, then each commune) or year changes.
 
 Then a commission file of 10 residences is made through the finder's form callback, its
 print page is opened (which starts the server's Chromium) and its PDF is downloaded
@@ -58,7 +60,9 @@ from typing import Any
 
 import duckdb
 
+from layouts.attributions_board import BoardIds
 from layouts.ids import ControlIds, FinderIds, MapIds, PageIds, PanelIds
+from layouts.views import ATTRIBUTIONS_BOARD
 from local_server import free_port, gunicorn_command, wait_until_up
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -226,6 +230,19 @@ def warehouse_samples(warehouse: Path) -> dict[str, list]:
             "ORDER BY row_number() OVER (PARTITION BY scale ORDER BY hash(code)), scale",
             [zones],
         ).fetchall(),
+        "board_zones": connection.execute(
+            "SELECT DISTINCT scale, code FROM read_parquet(?) WHERE theme = 'attributions' "
+            "AND scale IN ('epci', 'commune') ORDER BY scale DESC, code",
+            [indicators],
+        ).fetchall(),
+        "board_years": [
+            year
+            for (year,) in connection.execute(
+                "SELECT DISTINCT year FROM read_parquet(?) WHERE theme = 'attributions' "
+                "ORDER BY year DESC",
+                [indicators],
+            ).fetchall()
+        ],
         "residences": connection.execute(
             "SELECT residence_id FROM read_parquet(?) ORDER BY secret DESC, hash(residence_id)",
             [residences],
@@ -252,6 +269,8 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
         f'{{"code":["MATCH"],"scale":["MATCH"],"type":"{PanelIds.RESIDENCE_LIST_TYPE}"}}',
     )
     finder_rows = find_callback(dependencies, f"..{FinderIds.GRID}.getRowsResponse")
+    board_view = find_callback(dependencies, f"{PageIds.VIEW}.children")
+    board = find_callback(dependencies, f"..{BoardIds.BODY}.children")
     latest = max(year for _, year in samples["views"])
     state = {
         "scale": "commune",
@@ -374,6 +393,26 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
             order = "desc" if step % 2 else "asc"
             yield finder_payload({"sortModel": [{"colId": field, "sort": order}]})
 
+    def board_view_payloads() -> Iterator[dict]:
+        for (scale, code), year in zip(
+            itertools.cycle(samples["board_zones"]), itertools.cycle(samples["board_years"])
+        ):
+            yield payload(
+                board_view,
+                {
+                    f"{PageIds.VIEW_PATH}.data": ATTRIBUTIONS_BOARD.path,
+                    f"{PageIds.URL}.search": f"?zone={scale}:{code}&annee={year}",
+                },
+                [f"{PageIds.VIEW_PATH}.data"],
+            )
+
+    def board_payloads() -> Iterator[dict]:
+        for (scale, code), year in zip(
+            itertools.cycle(samples["board_zones"]), itertools.cycle(samples["board_years"])
+        ):
+            changed = {f"{BoardIds.ZONE}.value": f"{scale}:{code}", f"{BoardIds.YEAR}.value": year}
+            yield payload(board, changed, [f"{BoardIds.ZONE}.value"])
+
     return {
         "noop": noop_payloads(),
         "change indicator": indicator_payloads(),
@@ -386,6 +425,8 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
         "fragility (panel)": fragility_payloads(),
         "finder filter": finder_filter_payloads(),
         "finder sort": finder_sort_payloads(),
+        "board (open view)": board_view_payloads(),
+        "board (zone or year)": board_payloads(),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import Dash
 
 from callbacks import (
+    attributions_board,
     commission_files,
     compare,
     explorer_state,
@@ -31,3 +32,4 @@ def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:
     commission_files.register(app, store)
     exports.register(app, store)
     print_routes.register(app, store)
+    attributions_board.register(app, store)

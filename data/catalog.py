@@ -27,8 +27,6 @@ from data.sources.codes import EQUIPMENT_FAMILIES
 
 # The themes of data, in display order: what the map and panel group indicators by, and the
 # only names a convention may grant (its "datasets", checked by the admin page and CLI).
-# Attributions (SNE demand and allocations) has no mapped indicator yet: a theme without
-# indicators is granted but offers nothing to choose on the map.
 THEMES: dict[str, str] = {
     "parc": "Parc",
     "occupation": "Occupation",
@@ -129,6 +127,75 @@ def _occupation(
         definition,
         polarity,
         decimals,
+    )
+
+
+SNE_SOURCE = "SNE (système national d'enregistrement), infocentre"
+# The legal targets of allocations (loi Égalité et Citoyenneté du 27 janvier 2017, loi 3DS
+# du 21 février 2022), article L441-1 du code de la construction et de l'habitation.
+FIRST_QUARTILE_TARGET = 25.0
+OTHER_QUARTILES_IN_QPV_TARGET = 50.0
+PRIORITY_TARGET = 25.0
+_QUARTILE_RULE = (
+    "Le 1er quartile est le quart des demandeurs aux ressources par unité de consommation "
+    "les plus faibles, sous le seuil fixé chaque année par arrêté ministériel pour l'EPCI "
+    "(demandes au 31 décembre précédent)."
+)
+
+
+def _attributions(
+    name: str,
+    label: str,
+    unit: str,
+    definition: str,
+    polarity: int = 0,
+    decimals: int = 1,
+    scales: tuple[str, ...] = ("epci", "commune", "qpv"),
+) -> Indicator:
+    return Indicator(
+        f"attributions.{name}",
+        label,
+        unit,
+        "attributions",
+        scales,
+        SNE_SOURCE,
+        definition,
+        polarity,
+        decimals,
+    )
+
+
+_HOLDER_LABELS = {
+    "etat": "de l'État",
+    "action_logement": "d'Action Logement",
+    "collectivites": "des collectivités",
+    "bailleur": "des bailleurs (logements non réservés)",
+}
+
+
+def _priority_share(holder: str) -> Indicator:
+    rule = (
+        "Objectif légal : au moins 25 % des attributions annuelles de chaque réservataire "
+        "(collectivités territoriales et leurs groupements, Action Logement Services, "
+        "bailleurs pour leurs logements non réservés) aux ménages reconnus prioritaires "
+        "et urgents au titre du droit au logement opposable (DALO) ou, à défaut, aux "
+        "publics prioritaires de l'article L441-1 CCH (loi Égalité et Citoyenneté, 2017)."
+    )
+    if holder == "etat":
+        rule = (
+            "Le contingent de l'État (contingent préfectoral) est destiné aux ménages "
+            "prioritaires (DALO et publics prioritaires, article L441-1 CCH) : l'objectif "
+            "de 25 % ne s'applique pas à lui, sa part est donnée pour comparaison."
+        )
+    return _attributions(
+        f"priority_share_{holder}",
+        f"Part des attributions {_HOLDER_LABELS[holder]} aux publics prioritaires",
+        "%",
+        f"Attributions de l'année sur le contingent {_HOLDER_LABELS[holder]} à des ménages "
+        "DALO ou prioritaires (PUBLIC_PRIORITAIRE = 1), rapportées aux attributions de ce "
+        f"contingent. {rule}",
+        polarity=+1,
+        scales=("epci",),
     )
 
 
@@ -456,6 +523,81 @@ _INDICATORS: tuple[Indicator, ...] = (
         "Ménages installés depuis moins de trois ans (ANNEE_ENTREE ≥ année de "
         "l'enquête − 2), rapportés aux ménages à l'année d'entrée renseignée.",
     ),
+    # --- Attributions (SNE) ---
+    _attributions(
+        "pending",
+        "Demandes en attente au 31/12",
+        "demandes",
+        "Demandes de logement social actives au 31 décembre de l'année (INDICATEUR = "
+        "demandes), mutations comprises, par commune demandée en premier choix. "
+        "Non localisées en QPV.",
+        decimals=0,
+        scales=("epci", "commune"),
+    ),
+    _attributions(
+        "allocations",
+        "Attributions de l'année",
+        "attributions",
+        "Attributions de logements sociaux suivies d'un bail signé dans l'année (INDICATEUR "
+        "= attributions), par commune du logement attribué et, avec CODE_QPV, par QPV.",
+        decimals=0,
+    ),
+    _attributions(
+        "pressure",
+        "Pression de la demande",
+        "demandes par attribution",
+        "Demandes en attente au 31 décembre rapportées aux attributions de l'année : "
+        "nombre de demandes pour une attribution (définition usuelle des observatoires de "
+        "la demande, SNE).",
+        polarity=-1,
+        scales=("epci", "commune"),
+    ),
+    _attributions(
+        "waiting_months",
+        "Délai médian d'attribution",
+        "mois",
+        "Ancienneté médiane de la demande des ménages ayant reçu une attribution dans "
+        "l'année (DELAI_MEDIAN_MOIS) : médiane des médianes des cellules de l'extrait, "
+        "pondérées par leurs attributions (l'extrait étant agrégé, c'est une approximation "
+        "de la médiane des ménages).",
+        polarity=-1,
+    ),
+    _attributions(
+        "pending_q1_share",
+        "Part des demandes du 1er quartile",
+        "%",
+        "Demandes en attente au 31 décembre de ménages du 1er quartile de ressources "
+        "(QUARTILE = Q1), rapportées aux demandes au quartile renseigné. "
+        f"{_QUARTILE_RULE}",
+        scales=("epci", "commune"),
+    ),
+    _attributions(
+        "q1_outside_qpv_share",
+        "Attributions hors QPV au 1er quartile",
+        "%",
+        "Attributions de l'année de logements situés hors des quartiers prioritaires de la "
+        "politique de la ville (QPV = 0) à des demandeurs du 1er quartile, rapportées aux "
+        "attributions hors QPV au quartile renseigné. Objectif légal : au moins 25 % "
+        "(article L441-1 CCH, loi Égalité et Citoyenneté du 27 janvier 2017, confirmé par "
+        f"la loi 3DS du 21 février 2022). {_QUARTILE_RULE}",
+        polarity=+1,
+        scales=("epci", "commune"),
+    ),
+    _attributions(
+        "q234_inside_qpv_share",
+        "Attributions en QPV aux quartiles 2 à 4",
+        "%",
+        "Attributions de l'année de logements situés en QPV (QPV = 1) à des demandeurs des "
+        "2e, 3e et 4e quartiles, rapportées aux attributions en QPV au quartile renseigné. "
+        "Objectif légal : au moins 50 %, sauf objectif différent fixé par la convention "
+        "intercommunale d'attribution (article L441-1 CCH, loi Égalité et Citoyenneté "
+        f"du 27 janvier 2017). {_QUARTILE_RULE}",
+        polarity=+1,
+    ),
+    *(
+        _priority_share(holder)
+        for holder in ("etat", "action_logement", "collectivites", "bailleur")
+    ),
 )
 
 _EQUIPMENT_SOURCE = "BPE (INSEE), arrêts GTFS du réseau ; RPLS"
@@ -616,6 +758,15 @@ def _diagnostic_indicators() -> tuple[Indicator, ...]:
 
 
 _INDICATORS = (*_INDICATORS, *_diagnostic_indicators(), *_EQUIPMENT_INDICATORS)
+# The legal targets the board draws, by indicator (percent; "at least").
+TARGETS: dict[str, float] = {
+    "attributions.q1_outside_qpv_share": FIRST_QUARTILE_TARGET,
+    "attributions.q234_inside_qpv_share": OTHER_QUARTILES_IN_QPV_TARGET,
+    **{
+        f"attributions.priority_share_{holder}": PRIORITY_TARGET
+        for holder in ("action_logement", "collectivites", "bailleur")
+    },
+}
 
 CATALOG: dict[str, Indicator] = {indicator.id: indicator for indicator in _INDICATORS}
 

@@ -88,6 +88,11 @@ KEY_FIGURES = (
     "equipements.food_500_share",
     "equipements.doctor_500_share",
     "equipements.score_500",
+    "attributions.pending",
+    "attributions.allocations",
+    "attributions.pressure",
+    "attributions.q1_outside_qpv_share",
+    "attributions.q234_inside_qpv_share",
 )
 
 ZONE_CHARTS = (

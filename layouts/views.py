@@ -28,7 +28,10 @@ class View:
 EXPLORER = View("explorer", "/", "Carte")
 FINDER_VIEW = View("finder", "/residences", "Résidences")
 FILES_VIEW = View("files", "/dossiers", "Mes dossiers")
-VIEWS: tuple[View, ...] = (EXPLORER, FINDER_VIEW, FILES_VIEW)
+ATTRIBUTIONS_BOARD = View(
+    "attributions", "/attributions", "Pilotage des attributions", theme="attributions"
+)
+VIEWS: tuple[View, ...] = (EXPLORER, ATTRIBUTIONS_BOARD, FINDER_VIEW, FILES_VIEW)
 
 
 def view_at(pathname: str | None, prefix: str = "/", views: Iterable[View] = VIEWS) -> View | None:

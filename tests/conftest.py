@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from data.store.connection import WAREHOUSE_TABLES
 from local_server import free_port, gunicorn_command, wait_until_up
 from routes.pdf import CHROMIUM_ARGS
 
@@ -441,7 +442,15 @@ def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory):
             " nearest_name VARCHAR, nearest_type VARCHAR, within_500 INTEGER,"
             " within_1000 INTEGER)"
         )
-        for table in ("zones", "residences", "indicators", "equipments", "proximity"):
+        con.execute(  # no attributions: the theme's tables, empty
+            "CREATE TABLE attributions (scale VARCHAR, code VARCHAR, year INTEGER,"
+            " measure VARCHAR, node VARCHAR, value DOUBLE, status VARCHAR)"
+        )
+        con.execute(
+            "CREATE TABLE quartile_thresholds (year INTEGER, q1 DOUBLE, median DOUBLE,"
+            " q3 DOUBLE, source VARCHAR)"
+        )
+        for table in WAREHOUSE_TABLES:
             con.execute(f"COPY {table} TO '{directory / table}.parquet' (FORMAT parquet)")
         return directory
 

@@ -10,11 +10,14 @@ from data.catalog import (
     CATALOG,
     RENAMED_INDICATORS,
     SCALES,
+    SNE_SOURCE,
+    TARGETS,
     THEMES,
     indicators_for,
     successor_of,
 )
 from data.pipeline import proximity
+from data.pipeline.attributions import derived_from
 from data.pipeline.rules import RULES, ZONE_LEVEL_RULES
 from data.sources.codes import EQUIPMENT_FAMILIES
 
@@ -61,6 +64,7 @@ SOURCES = {
     "parc": "RPLS",
     "occupation": "OPS",
     "equipements": "BPE (INSEE), arrêts GTFS du réseau ; RPLS",
+    "attributions": SNE_SOURCE,
 }
 
 
@@ -70,7 +74,9 @@ def test_required_indicators_are_present():
 
 @pytest.mark.parametrize("indicator", CATALOG.values(), ids=lambda i: i.id)
 def test_indicator_is_fully_described(indicator):
-    assert re.fullmatch(r"(parc|occupation|diagnostic|equipements)\.[a-z0-9_]+", indicator.id)
+    assert re.fullmatch(
+        r"(parc|occupation|attributions|diagnostic|equipements)\.[a-z0-9_]+", indicator.id
+    )
     assert indicator.id.startswith(indicator.theme + ".")
     assert indicator.theme in THEMES
     assert indicator.label and (indicator.unit or indicator.categories)
@@ -86,8 +92,8 @@ def test_indicator_is_fully_described(indicator):
 
 
 def test_every_indicator_has_exactly_one_rule():
-    """Parc and occupation are computed by the rules, equipment by the proximity step (the
-    diagnosis by `data.diagnostic`)."""
+    """Parc and occupation are computed by the rules, equipment by the proximity step,
+    attributions from the SNE counts (the diagnosis by `data.diagnostic`)."""
     ruled = {i.id for i in CATALOG.values() if i.theme in RULE_THEMES}
     assert set(RULES) | set(ZONE_LEVEL_RULES) == ruled
     assert {i.id for i in CATALOG.values() if i.theme == "equipements"} == {
@@ -95,7 +101,18 @@ def test_every_indicator_has_exactly_one_rule():
         proximity.SCORE,
         *(proximity.distance_indicator(family) for family in EQUIPMENT_FAMILIES),
     }
+    attributions = {i for i in CATALOG if i.startswith("attributions.")}
     assert not set(RULES) & set(ZONE_LEVEL_RULES)
+    assert not (set(RULES) | set(ZONE_LEVEL_RULES)) & attributions
+    # the attributions are computed from the SNE counts each one names
+    assert all(derived_from(i) for i in attributions)
+
+
+def test_attribution_targets_state_their_legal_reference():
+    for indicator_id, target in TARGETS.items():
+        definition = CATALOG[indicator_id].definition
+        assert f"au moins {target:g} %" in definition and "L441-1" in definition
+    assert "Égalité et Citoyenneté" in CATALOG["attributions.q1_outside_qpv_share"].definition
 
 
 def test_main_residence_share_is_for_communes_and_epci_only():

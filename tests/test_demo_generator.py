@@ -81,6 +81,10 @@ EXPECTED_COLUMNS = {
         "PUBLIC_PRIORITAIRE",
         "NOMBRE",
         "DELAI_MEDIAN_MOIS",
+        "SIREN_BAILLEUR",
+        "CODE_QPV",
+        "MOTIF",
+        "ANCIENNETE_MOIS",
     ],
     "filosofi/BASE_TD_FILO_IRIS_21_DISP.csv": [
         "IRIS",
@@ -370,6 +374,21 @@ def test_sne_totals_and_targets(raw: Path) -> None:
     assert (allocations["DELAI_MEDIAN_MOIS"] != "").all()
     assert (sne.loc[sne["INDICATEUR"] == "demandes", "DELAI_MEDIAN_MOIS"] == "").all()
     assert (sne["NOMBRE"] > 0).all()
+    pending = sne[sne["INDICATEUR"] == "demandes"]
+    assert (pending["MOTIF"] != "").all() and (pending["ANCIENNETE_MOIS"] != "").all()
+    assert (allocations["SIREN_BAILLEUR"] != "").all()
+    assert (outside["CODE_QPV"] == "").all()
+    inside = allocations[allocations["QPV"] == "1"]
+    assert (inside["CODE_QPV"] != "").mean() > 0.95
+
+
+def test_sne_pressure_is_highest_in_lille_and_the_south_east(raw: Path) -> None:
+    sne = read(raw, "sne/SNE_2024.csv")
+    sne["NOMBRE"] = sne["NOMBRE"].astype(int)
+    by = sne.pivot_table(index="DEPCOM", columns="INDICATEUR", values="NOMBRE", aggfunc="sum")
+    pressure = by["demandes"].sum() / by["attributions"].sum()
+    assert by.loc["59350", "demandes"] / by.loc["59350", "attributions"] > 1.3 * pressure
+    assert by.loc["59512", "demandes"] / by.loc["59512", "attributions"] < pressure
 
 
 def test_filosofi_uses_decimal_comma_and_secrecy_marks(raw: Path, iris: gpd.GeoDataFrame) -> None:

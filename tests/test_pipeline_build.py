@@ -72,10 +72,12 @@ def test_successful_build_replaces_the_old_warehouse(small_raw, tmp_path):
     for step in ("read", "zones", "residences", "location", "indicators", "secrecy", "write"):
         assert re.search(rf"^\s+{step}\s+\d+\.\d\d s$", result.stdout, re.MULTILINE), step
     assert sorted(p.name for p in out.iterdir()) == [
+        "attributions.parquet",
         "equipments.parquet",
         "indicators.parquet",
         "manifest.json",
         "proximity.parquet",
+        "quartile_thresholds.parquet",
         "residences.parquet",
         "zones.parquet",
     ]

@@ -30,9 +30,35 @@ def test_valid_file_gives_typed_counts(con, tmp_path: Path) -> None:
     assert sne.load(con, [path]) == 2
     assert_schema(con, "sne", "sne")
     assert con.execute("SELECT * FROM sne ORDER BY indicateur").fetchall() == [
-        (2024, "59512", "attributions", "T5+", "NR", False, "action_logement", False, 7, 14.5),
-        (2024, "59512", "demandes", "T3", "Q1", True, "etat", True, 42, None),
+        (2024, "59512", "attributions", "T5+", "NR", False, "action_logement", False, 7, 14.5)
+        + (None,) * 4,
+        (2024, "59512", "demandes", "T3", "Q1", True, "etat", True, 42, None) + (None,) * 4,
     ]
+
+
+def test_optional_columns_are_read_when_given(con, tmp_path: Path) -> None:
+    header = [*HEADER, "SIREN_BAILLEUR", "CODE_QPV", "MOTIF", "ANCIENNETE_MOIS"]
+    allocated = [*ALLOCATED, "300000001", "QN05912345M", "", ""]
+    pending = [*PENDING, "", "", "sans_logement", "36+"]
+    path = write_csv(tmp_path / "SNE_2024.csv", header, [allocated, pending])
+    assert sne.load(con, [path]) == 2
+    assert con.execute(
+        "SELECT siren_bailleur, code_qpv, motif, anciennete_mois FROM sne ORDER BY indicateur"
+    ).fetchall() == [
+        ("300000001", "QN05912345M", None, None),
+        (None, None, "sans_logement", "36+"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "words"),
+    [("SIREN_BAILLEUR", "30000", "SIREN"), ("MOTIF", "divorce", "code inconnu")],
+)
+def test_bad_optional_value_is_reported(con, tmp_path: Path, column, value, words) -> None:
+    header = [*HEADER, column]
+    path = write_csv(tmp_path / "SNE_2024.csv", header, [[*ALLOCATED, value]])
+    error = raises_at(lambda: sne.load(con, [path]), 2, column)
+    assert words in str(error)
 
 
 def test_year_comes_from_the_annee_column(con, tmp_path: Path) -> None:

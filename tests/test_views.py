@@ -13,7 +13,7 @@ from layouts.views import EXPLORER, View, view_at, view_nav, views_open_to
 from tests.support.dash_requests import post_callback
 
 BOARD = View("board", "/tableau", "Tableau", theme="attributions")
-WITH_BOARD = (EXPLORER, BOARD)
+WITH_BOARD = (EXPLORER, BOARD)  # the mechanism alone, whatever views the portal has
 
 
 @pytest.mark.parametrize(

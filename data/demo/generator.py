@@ -89,8 +89,9 @@ def generate(
 
         sne_rng = stream(seed, "sne")
         commune_stock = _commune_stock(residences, dwellings, occupation[RPLS_YEARS[0]], iris)
+        places = _allocation_places(residences, dwellings, occupation[RPLS_YEARS[0]])
         for year in SNE_YEARS:
-            table = sne.sne_year(year, commune_stock, scale, sne_rng)
+            table = sne.sne_year(year, commune_stock, places, scale, sne_rng)
             write_csv(table, work / "sne" / f"SNE_{year}.csv")
             counts[f"SNE_{year}"] = len(table)
         table = filosofi.filosofi_table(iris, FILOSOFI_YEAR, stream(seed, "filosofi"))
@@ -149,3 +150,21 @@ def _commune_stock(
     table["dwellings"] = stock.size().reindex(table.index).fillna(0).astype(np.int64)
     table["qpv_share"] = stock.mean().reindex(table.index).fillna(0.0)
     return table.rename_axis("DEPCOM").reset_index()
+
+
+def _allocation_places(
+    residences: pd.DataFrame,
+    dwellings: pd.DataFrame,
+    occupation: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> pd.DataFrame:
+    """Per commune, QPV (code or '') and landlord: the dwellings allocations go to."""
+    res_index = dwellings["residence"].to_numpy()[occupation[0]]
+    frame = pd.DataFrame(
+        {
+            name: residences[name].to_numpy()[res_index]
+            for name in ("DEPCOM", "QPV", "SIREN_BAILLEUR")
+        }
+    )
+    return (
+        frame.groupby(["DEPCOM", "QPV", "SIREN_BAILLEUR"]).size().rename("dwellings").reset_index()
+    )

@@ -25,6 +25,7 @@ import pandas as pd
 from data.catalog import CATALOG
 from data.diagnostic import METHOD as FRAGILITY_METHOD
 from data.pipeline import (
+    attributions,
     disclosure,
     fragility,
     indicators,
@@ -39,7 +40,7 @@ from data.pipeline import (
 )
 from data.pipeline.rules import row_rules
 from data.reference.extract import reference_path
-from data.sources import bpe, census, filosofi, geo, gtfs, ops, rpls
+from data.sources import bpe, census, filosofi, geo, gtfs, ops, rpls, sne
 from data.sources.errors import SourceError
 from data.sources.layout import RawLayout
 from data.sources.schema import NORMALIZED_TABLES
@@ -87,6 +88,7 @@ class Built:
     perimeters: perimeters.PerimeterDecision
     proximity: proximity.Proximity
     fragility: fragility.FragilityReport
+    attributions: attributions.AttributionDecision
     # communes whose main residences were estimated (absent from the census file)
     estimated_main_residences: list[str] = field(default_factory=list)
 
@@ -121,6 +123,10 @@ def read_raw(con: duckdb.DuckDBPyConnection, layout: RawLayout) -> RawInputs:
         filosofi.load(con, list(layout.filosofi.values()), "filosofi")
     else:
         create_empty_table(con, "filosofi")
+    if layout.sne:
+        sne.load(con, list(layout.sne.values()), "sne")
+    else:
+        create_empty_table(con, "sne")
     return RawInputs(
         iris=geo.read_iris(layout.iris),
         qpv=geo.read_qpv(layout.qpv),
@@ -140,6 +146,7 @@ def read_raw(con: duckdb.DuckDBPyConnection, layout: RawLayout) -> RawInputs:
             "ops": ", ".join(path.name for path in layout.ops.values()),
             "census": ", ".join(path.name for path in layout.census.values()),
             "filosofi": ", ".join(path.name for path in layout.filosofi.values()),
+            "sne": ", ".join(path.name for path in layout.sne.values()),
             "iris": layout.iris.name,
             "qpv": layout.qpv.name,
             "bpe": ", ".join(path.name for path in layout.bpe.values()),
@@ -234,8 +241,18 @@ def assemble(
         indicators.register_perimeters(con, perimeter_decision)
     parc = decision.disclosures["parc"]
 
+    with clock.step("attributions"):
+        facts = (
+            attributions.read_facts(con, epci_code, *zone_codes(all_zones))
+            if raw.vintages.get("sne")
+            else attributions.no_facts()
+        )
+        allocation = attributions.decide(facts, threshold)
+        clock.echo(f"    {allocation.summary()}")
+
     with clock.step("long format"):
         indicators.create_indicator_rows(con, ["parc", "occupation"])
+        attributions.create_tables(con, allocation, epci_code)
 
     with clock.step("residence table"):
         table = residence_table(con, latest, zone_of, parc)
@@ -249,6 +266,7 @@ def assemble(
         proof.prove_shares(con, share_discloser)
         proof.prove_perimeters(con, perimeter_decision)
         proximity.prove(con, table.assign(epci_code=epci_code), near.nearby)
+        proof.prove_attributions(con, allocation)
         clock.echo(f"    {decision.report.summary()}")
         clock.echo(f"    {share_discloser.report.summary()}")
         clock.echo(f"    {perimeter_decision.summary()}")
@@ -280,7 +298,16 @@ def assemble(
         perimeter_decision,
         near,
         diagnosis,
+        allocation,
         estimated,
+    )
+
+
+def zone_codes(all_zones: gpd.GeoDataFrame) -> tuple[list[str], list[str]]:
+    """The codes of the communes and of the QPV of the EPCI."""
+    return tuple(
+        sorted(all_zones.loc[all_zones["scale"] == scale, "code"].astype(str))
+        for scale in ("commune", "qpv")
     )
 
 
@@ -358,6 +385,7 @@ def manifest(raw: RawInputs, built: Built, threshold: int, timings: dict[str, fl
             **built.audit.manifest(),
             **built.share_audit.manifest(),
             **built.perimeters.manifest(),
+            **built.attributions.manifest(),
         },
         "fragility": built.fragility.manifest(FRAGILITY_METHOD),
         "vintages": raw.vintages,
@@ -422,6 +450,8 @@ def build(
                 warehouse.write_table(con, "indicator_row", new_dir / "indicators.parquet")
                 warehouse.write_frame(built.proximity.equipments, new_dir / "equipments.parquet")
                 warehouse.write_frame(built.proximity.nearby, new_dir / "proximity.parquet")
+                for table in attributions.WAREHOUSE_FILES:
+                    warehouse.write_table(con, table, new_dir / f"{table}.parquet")
                 clock.timings["total"] = round(time.perf_counter() - started, 3)
                 result = manifest(raw, built, threshold, clock.timings)
                 warehouse.write_manifest(result, new_dir / "manifest.json")

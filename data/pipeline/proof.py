@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from data.catalog import SIZE_CLASSES
+from data.pipeline.attributions import AttributionDecision, cell_name, derived_from
 from data.pipeline.audit import INFINITY, Table, audit_changes, audit_table
 from data.pipeline.disclosure import (
     AUDITED_CHANGES,
@@ -20,6 +21,7 @@ from data.pipeline.disclosure import (
     residence_cell,
     zone_cell,
 )
+from data.pipeline.grid_secrecy import audit_grids
 from data.pipeline.perimeters import PerimeterDecision
 from data.pipeline.share_audit import ShareTable
 from data.pipeline.shares import PEOPLE_THEMES, ShareDiscloser, is_small_count
@@ -204,3 +206,41 @@ def read_published(
             equations = {k: v for k, v in layout.equations.items() if k in values}
             tables.setdefault(theme, []).append(Table(f"{theme} {year}", values, equations, bounds))
     return tables
+
+
+def prove_attributions(con: duckdb.DuckDBPyConnection, decision: AttributionDecision) -> None:
+    """Read back the attributions the warehouse publishes (the breakdown counts and the
+    theme's indicator rows) and audit them anew: every hidden count keeps at least T
+    values, no published EPCI count leaves one or two hidden communes beside it (a
+    commune knowing its own would read the other); no count below T is published;
+    and every share, pressure or median is published only where the counts it derives
+    from are."""
+    shown = {
+        (year, cell_name(measure, node, f"{scale}:{code}"))
+        for scale, code, year, measure, node in con.execute(
+            "SELECT scale, code, year, measure, node FROM attributions WHERE status = 'ok'"
+        ).fetchall()
+    }
+    failures = []
+    for year, grids in decision.grids.items():
+        hidden = {c for c in decision.counts[year] if (year, c) not in shown}
+        failures += audit_grids(grids, hidden, decision.threshold)
+    published = con.execute(
+        "SELECT scale, code, year, indicator_id FROM indicator_row "
+        "WHERE theme = 'attributions' AND status = 'ok'"
+    ).fetchall()
+    for scale, code, year, indicator_id in published:
+        needed = derived_from(indicator_id)
+        zone = f"{scale}:{code}"
+        counted = decision.counts[year]
+        missing = [
+            n
+            for n in needed
+            if cell_name(*n, zone) in counted and (year, cell_name(*n, zone)) not in shown
+        ]
+        failures += [f"{indicator_id} {zone} {year}: {n} non publié" for n in missing]
+    if failures:
+        raise DisclosureError(
+            f"audit du secret statistique (attributions) : {len(failures)} valeurs "
+            f"déductibles ({'; '.join(failures[:5])})"
+        )

@@ -100,6 +100,24 @@ SNE_RESERVATAIRE = {
     "collectivites": "Collectivités",
     "bailleur": "Bailleur (non réservé)",
 }
+# Main reason of a pending application (`MOTIF`), the SNE list grouped as the infocentre does.
+SNE_MOTIF = {
+    "sans_logement": "Sans logement, hébergé ou en logement temporaire",
+    "logement_inadapte": "Logement trop petit, trop cher ou inadapté",
+    "logement_indigne": "Logement indigne, insalubre ou non décent",
+    "familial": "Raison familiale (séparation, regroupement)",
+    "professionnel": "Raison professionnelle, rapprochement du travail",
+    "sante_handicap": "Santé, handicap",
+    "expulsion_violences": "Procédure d'expulsion, violences",
+    "autre": "Autre motif",
+}
+# Age of a pending application (`ANCIENNETE_MOIS`), in bands of months.
+SNE_ANCIENNETE = {
+    "0-11": "Moins d'un an",
+    "12-23": "1 à 2 ans",
+    "24-35": "2 à 3 ans",
+    "36+": "3 ans ou plus",
+}
 
 # IRIS `TYP_IRIS`: H habitat, A activité, D divers, Z commune non découpée.
 IRIS_TYP = {"H": "Habitat", "A": "Activité", "D": "Divers", "Z": "Commune non découpée"}

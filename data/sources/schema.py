@@ -71,6 +71,10 @@ NORMALIZED_TABLES: dict[str, list[tuple[str, str]]] = {
         ("public_prioritaire", "BOOLEAN"),
         ("nombre", "INTEGER"),
         ("delai_median_mois", "DOUBLE"),
+        ("siren_bailleur", "VARCHAR"),
+        ("code_qpv", "VARCHAR"),
+        ("motif", "VARCHAR"),
+        ("anciennete_mois", "VARCHAR"),
     ],
     # Filosofi, with the vintage suffix dropped from the column names.
     "filosofi": [

@@ -11,6 +11,8 @@ from data.sources import codes
 from data.sources.csvload import FileSpec, load_files
 from data.sources.fields import (
     DEPCOM,
+    QPV_CODE,
+    SIREN,
     Codes,
     Field,
     Number,
@@ -35,12 +37,17 @@ def fields(vintage: int | None) -> list[Field]:
         Field("PUBLIC_PRIORITAIRE", flag(), required=True),
         Field("NOMBRE", Number(0, None, integer=True), required=True),
         Field("DELAI_MEDIAN_MOIS", Number(0, 1200)),
+        # Optional columns (absent from older extracts: read as empty).
+        Field("SIREN_BAILLEUR", Pattern(SIREN, "SIREN à 9 chiffres"), optional=True),
+        Field("CODE_QPV", Pattern(QPV_CODE, "code de QPV (QN059…)"), optional=True),
+        Field("MOTIF", Codes(tuple(codes.SNE_MOTIF)), optional=True),
+        Field("ANCIENNETE_MOIS", Codes(tuple(codes.SNE_ANCIENNETE)), optional=True),
     ]
 
 
 SELECT = f"""{as_integer("annee")}, depcom, indicateur, typologie, quartile, qpv = '1',
     reservataire, public_prioritaire = '1', {as_integer("nombre")},
-    {as_number("delai_median_mois")}"""
+    {as_number("delai_median_mois")}, siren_bailleur, code_qpv, motif, anciennete_mois"""
 
 
 def spec_for(path: Path) -> FileSpec:

@@ -12,7 +12,15 @@ from typing import Any
 
 import duckdb
 
-WAREHOUSE_TABLES = ("zones", "residences", "indicators", "equipments", "proximity")
+WAREHOUSE_TABLES = (
+    "zones",
+    "residences",
+    "indicators",
+    "equipments",
+    "proximity",
+    "attributions",
+    "quartile_thresholds",
+)
 # The rows of `indicators` again, sorted by zone or residence: a panel reads the ~300 rows
 # of a few codes among ~800 000, which the table sorted by indicator and year cannot skip to.
 INDICATORS_BY_CODE_SQL = """

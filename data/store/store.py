@@ -7,6 +7,7 @@ callbacks receive a single store.
 
 from __future__ import annotations
 
+from data.store.attribution_board import AttributionBoards
 from data.store.diagnostic import Diagnoses
 from data.store.features import MapFeatures
 from data.store.finder import Finder
@@ -26,5 +27,6 @@ class Store(
     ProximityQueries,
     Finder,
     ResidenceSurroundings,
+    AttributionBoards,
 ):
     """The warehouse of one build, read-only, loaded at start (`data.store.connection`)."""

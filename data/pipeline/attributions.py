@@ -1,0 +1,523 @@
+"""Attributions: the SNE's demand and allocations per zone and year, secrecy applied.
+
+    sne rows -> facts (a part of a commune, in or out of a QPV, and the categories)
+             -> grids (each breakdown with its margins, `grid_secrecy`)
+             -> hidden cells -> indicator rows (theme `attributions`) and breakdown rows
+
+Cells are named `<measure>|<node>|<scale>:<code>`: the measure (`demandes` pending at
+31/12, `attributions` in the year), a node of categories (`total`, `typology:T3`,
+`out:Q1` the first quartile outside QPV, `holder:etat:prio`, `landlord:<SIREN>:out:known`,
+see `NODES`) and a zone (the EPCI, a commune, a QPV where the file gives `CODE_QPV`).
+Pending applications are the applicant's: they have no QPV nor landlord.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from data.catalog import CATALOG
+from data.pipeline.grid_secrecy import Grid, GridReport, protect
+
+PENDING, ALLOCATED = "demandes", "attributions"
+OUT, IN = "out", "in"  # the side of QPV of an allocated dwelling
+UNKNOWN_QPV = "?"
+LOCAL_BREAKDOWN_MINIMUM = 10  # times the threshold, see `Breakdown.local_minimum`
+HOLDERS = ("etat", "action_logement", "collectivites", "bailleur")
+THRESHOLDS_PATH = Path(__file__).resolve().parents[1] / "reference" / "quartile_thresholds.csv"
+
+Nodes = Callable[[pd.Series], list[str]]
+
+
+def _quartile_nodes(prefix: str, quartile: str) -> list[str]:
+    if quartile == "NR":
+        return []
+    return [f"{prefix}known", f"{prefix}{'Q1' if quartile == 'Q1' else 'Q234'}"]
+
+
+def holder_nodes(row) -> list[str]:
+    holder = f"holder:{row.reservataire}"
+    nodes = ["total", row.side, holder, f"{holder}:{'prio' if row.prioritaire else 'nonprio'}"]
+    nodes += _quartile_nodes(f"{row.side}:", row.quartile)
+    if row.side == OUT:
+        nodes += _quartile_nodes(f"{holder}:out:", row.quartile)
+    return nodes
+
+
+def quartile_nodes(row) -> list[str]:
+    return ["total", row.side, *_quartile_nodes(f"{row.side}:", row.quartile)]
+
+
+def landlord_nodes(row) -> list[str]:
+    nodes = ["total"]
+    outside = row.side == OUT
+    if outside:
+        nodes += _quartile_nodes("out:", row.quartile)
+    if row.siren:
+        nodes.append(f"landlord:{row.siren}")
+        if outside:
+            nodes += _quartile_nodes(f"landlord:{row.siren}:out:", row.quartile)
+    return nodes
+
+
+def category_nodes(name: str) -> Nodes:
+    def nodes(row) -> list[str]:
+        value = getattr(row, name)
+        return ["total", f"{name}:{value}"] if value else ["total"]
+
+    return nodes
+
+
+def pending_quartile_nodes(row) -> list[str]:
+    return ["total", *_quartile_nodes("", row.quartile)]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One grid: a measure, the categories of its leaves, and the nodes a leaf is in."""
+
+    name: str
+    measure: str
+    columns: tuple[str, ...]
+    nodes: Nodes
+    needs: str | None = None  # an optional column the breakdown needs
+    # False: published for the EPCI only (a commune's allocations split by reservation
+    # holder or landlord are mostly below the threshold: hiding them and their
+    # complements would hide the commune's own targets)
+    local: bool = True
+    # a commune or QPV gets the breakdown only when its total reaches this many times the
+    # threshold (below, most of its categories would be secret, and protecting them takes
+    # the audit minutes); its total stays published
+    local_minimum: int = 0
+
+    def publishes(self, zone: str) -> bool:
+        return self.local or zone.startswith("epci:")
+
+
+BREAKDOWNS = (
+    Breakdown(
+        "holders",
+        ALLOCATED,
+        ("reservataire", "prioritaire", "side", "quartile"),
+        holder_nodes,
+        local=False,
+    ),
+    Breakdown("quartiles", ALLOCATED, ("side", "quartile"), quartile_nodes),
+    Breakdown(
+        "allocated_typology",
+        ALLOCATED,
+        ("typology",),
+        category_nodes("typology"),
+        local_minimum=LOCAL_BREAKDOWN_MINIMUM,
+    ),
+    Breakdown(
+        "landlords",
+        ALLOCATED,
+        ("siren", "side", "quartile"),
+        landlord_nodes,
+        "siren",
+        local=False,
+    ),
+    Breakdown(
+        "pending_typology",
+        PENDING,
+        ("typology",),
+        category_nodes("typology"),
+        local_minimum=LOCAL_BREAKDOWN_MINIMUM,
+    ),
+    Breakdown("pending_quartile", PENDING, ("quartile",), pending_quartile_nodes),
+    Breakdown(
+        "pending_motif",
+        PENDING,
+        ("motif",),
+        category_nodes("motif"),
+        "motif",
+        local_minimum=LOCAL_BREAKDOWN_MINIMUM,
+    ),
+    Breakdown(
+        "pending_seniority",
+        PENDING,
+        ("seniority",),
+        category_nodes("seniority"),
+        "seniority",
+        local_minimum=LOCAL_BREAKDOWN_MINIMUM,
+    ),
+)
+
+
+def cell_name(measure: str, node: str, zone: str) -> str:
+    return f"{measure}|{node}|{zone}"
+
+
+def parse_cell(cell: str) -> tuple[str, str, str, str]:
+    """(measure, node, scale, code) of a cell name."""
+    measure, node, zone = cell.split("|")
+    scale, code = zone.split(":", 1)
+    return measure, node, scale, code
+
+
+def read_facts(
+    con: duckdb.DuckDBPyConnection, epci_code: str, communes: list[str], qpvs: list[str]
+) -> pd.DataFrame:
+    """The SNE rows of the EPCI's communes, with the part of commune each one counts in."""
+    con.register("facts_communes", pd.DataFrame({"code": communes}))
+    con.register("facts_qpvs", pd.DataFrame({"code": qpvs}))
+    facts = con.execute(
+        f"""
+        SELECT s.year, s.depcom, s.indicateur AS measure, s.typologie AS typology,
+          s.quartile, CASE WHEN s.qpv THEN '{IN}' ELSE '{OUT}' END AS side,
+          s.reservataire, s.public_prioritaire AS prioritaire, s.nombre,
+          s.delai_median_mois AS delay, coalesce(s.siren_bailleur, '') AS siren,
+          CASE WHEN s.indicateur = '{PENDING}' OR NOT s.qpv THEN ''
+               WHEN q.code IS NOT NULL THEN q.code ELSE '{UNKNOWN_QPV}' END AS qpv_code,
+          coalesce(s.motif, '') AS motif, coalesce(s.anciennete_mois, '') AS seniority
+        FROM sne AS s
+        JOIN facts_communes AS c ON c.code = s.depcom
+        LEFT JOIN facts_qpvs AS q ON q.code = s.code_qpv
+        WHERE s.nombre > 0
+        """
+    ).df()
+    con.unregister("facts_communes")
+    con.unregister("facts_qpvs")
+    facts["epci"] = epci_code
+    return facts
+
+
+FACT_COLUMNS = (
+    "year", "depcom", "measure", "typology", "quartile", "side", "reservataire",
+    "prioritaire", "nombre", "delay", "siren", "qpv_code", "motif", "seniority", "epci",
+)  # fmt: skip
+
+
+def no_facts() -> pd.DataFrame:
+    """The facts of a build without SNE files: none (the theme publishes nothing)."""
+    return pd.DataFrame(columns=list(FACT_COLUMNS))
+
+
+def zones_of(row) -> list[str]:
+    zones = [f"epci:{row.epci}", f"commune:{row.depcom}"]
+    if row.qpv_code not in ("", UNKNOWN_QPV):
+        zones.append(f"qpv:{row.qpv_code}")
+    return zones
+
+
+def build_grid(facts: pd.DataFrame, breakdown: Breakdown, year: int, threshold: int) -> Grid:
+    """The grid of one breakdown in one year: base cells are (part, leaf), summed."""
+    rows = facts[(facts["year"] == year) & (facts["measure"] == breakdown.measure)]
+    totals: dict[str, float] = defaultdict(float)
+    for row in rows.itertuples(index=False):
+        for zone in zones_of(row):
+            totals[zone] += row.nombre
+    minimum = breakdown.local_minimum * threshold
+    keys = ["depcom", "qpv_code", "epci", *breakdown.columns]
+    summed = rows.groupby(keys, as_index=False, dropna=False)["nombre"].sum()
+    base: dict[str, float] = {}
+    cells: dict[str, list[str]] = defaultdict(list)
+    for row in summed.itertuples(index=False):
+        leaf = "/".join(str(getattr(row, c)) for c in breakdown.columns)
+        name = f"b|{breakdown.name}|{row.depcom}|{row.qpv_code}|{leaf}"
+        base[name] = float(row.nombre)
+        for zone in filter(breakdown.publishes, zones_of(row)):
+            for node in breakdown.nodes(row):
+                if node != "total" and not zone.startswith("epci:") and totals[zone] < minimum:
+                    continue
+                cell = cell_name(breakdown.measure, node, zone)
+                cells[cell].append(name)
+    return merged_grid(f"{breakdown.name} {year}", base, cells)
+
+
+def merged_grid(name: str, base: dict[str, float], cells: dict[str, list[str]]) -> Grid:
+    """The grid with the base cells that lie in exactly the same published cells merged
+    into one (their sum): the same equations, as a user can tell them apart, in fewer
+    unknowns."""
+    memberships: dict[str, list[str]] = defaultdict(list)
+    for cell, parts in cells.items():
+        for part in parts:
+            memberships[part].append(cell)
+    classes: dict[tuple[str, ...], str] = {}
+    merged: dict[str, float] = defaultdict(float)
+    merged_cells: dict[str, list[str]] = defaultdict(list)
+    for part in sorted(base):
+        signature = tuple(sorted(memberships[part]))
+        if signature not in classes:
+            classes[signature] = part
+            for cell in signature:
+                merged_cells[cell].append(part)
+        merged[classes[signature]] += base[part]
+    columns: dict[str, list[str]] = defaultdict(list)
+    for cell in sorted(cells):
+        measure, node, scale, _ = parse_cell(cell)
+        if scale == "commune":
+            columns[cell_name(measure, node, "epci:" + epci_of(cells))].append(cell)
+    return Grid(
+        name,
+        dict(merged),
+        {cell: tuple(parts) for cell, parts in merged_cells.items()},
+        {total: tuple(communes) for total, communes in columns.items() if total in cells},
+    )
+
+
+def epci_of(cells: dict[str, list[str]]) -> str:
+    return next(parse_cell(c)[3] for c in cells if parse_cell(c)[2] == "epci")
+
+
+@dataclass
+class AttributionDecision:
+    """What the attributions publish: every cell's true count and the hidden ones."""
+
+    counts: dict[int, dict[str, float]]  # year -> cell -> true count
+    hidden: dict[int, set[str]]
+    grids: dict[int, list[Grid]]
+    report: GridReport
+    seconds: float
+    breakdowns: tuple[str, ...]  # the breakdowns the files allow
+    medians: dict[tuple[int, str], float]  # (year, zone) -> median waiting time (months)
+    threshold: int
+
+    def manifest(self) -> dict:
+        return {**self.report.manifest(), "attribution_seconds": round(self.seconds, 3)}
+
+    def summary(self) -> str:
+        r = self.report
+        return (
+            f"attributions : {r.cells_checked} comptes cachés vérifiés, {r.primary} sous le "
+            f"seuil, {r.complementary} + {r.perimeter_complementary} (communes) "
+            f"complémentaires, {r.rounds} tours"
+        )
+
+
+def available(facts: pd.DataFrame) -> tuple[Breakdown, ...]:
+    """The breakdowns whose optional column the files give."""
+    return tuple(
+        b for b in BREAKDOWNS if b.needs is None or (facts[b.needs].fillna("") != "").any()
+    )
+
+
+def decide(facts: pd.DataFrame, threshold: int) -> AttributionDecision:
+    started = time.perf_counter()
+    breakdowns = available(facts)
+    counts: dict[int, dict[str, float]] = {}
+    hidden: dict[int, set[str]] = {}
+    grids: dict[int, list[Grid]] = {}
+    report = GridReport()
+    for year in sorted(facts["year"].unique()):
+        year = int(year)
+        grids[year] = [build_grid(facts, b, year, threshold) for b in breakdowns]
+        hidden[year], year_report = protect(grids[year], threshold)
+        counts[year] = {c: g.truth(c) for g in grids[year] for c in g.cells}
+        for name in ("cells_checked", "primary", "complementary", "perimeter_complementary"):
+            setattr(report, name, getattr(report, name) + getattr(year_report, name))
+        report.rounds += year_report.rounds
+    return AttributionDecision(
+        counts,
+        hidden,
+        grids,
+        report,
+        time.perf_counter() - started,
+        tuple(b.name for b in breakdowns),
+        waiting_medians(facts),
+        threshold,
+    )
+
+
+def weighted_median(values: np.ndarray, weights: np.ndarray) -> float | None:
+    """The median of values repeated by weights (the smallest value reaching half)."""
+    known = ~np.isnan(values)
+    values, weights = values[known], weights[known]
+    if weights.sum() == 0:
+        return None
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def waiting_medians(facts: pd.DataFrame) -> dict[tuple[int, str], float]:
+    """Median waiting time of the allocations of each zone and year (months): the median
+    of the cells' medians weighted by their allocations (the extract is aggregated)."""
+    allocated = facts[facts["measure"] == ALLOCATED]
+    result: dict[tuple[int, str], float] = {}
+    by_zone: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for index, row in enumerate(allocated.itertuples(index=False)):
+        for zone in zones_of(row):
+            by_zone[(int(row.year), zone)].append(index)
+    delays = allocated["delay"].to_numpy(dtype=float)
+    numbers = allocated["nombre"].to_numpy(dtype=float)
+    for key, indexes in by_zone.items():
+        median = weighted_median(delays[indexes], numbers[indexes])
+        if median is not None:
+            result[key] = median
+    return result
+
+
+# indicator id -> (numerator cell node, denominator node, measure); a share in percent.
+def share_nodes() -> dict[str, tuple[str, str, str]]:
+    shares = {
+        "attributions.pending_q1_share": ("Q1", "known", PENDING),
+        "attributions.q1_outside_qpv_share": ("out:Q1", "out:known", ALLOCATED),
+        "attributions.q234_inside_qpv_share": ("in:Q234", "in:known", ALLOCATED),
+    }
+    for holder in HOLDERS:
+        shares[f"attributions.priority_share_{holder}"] = (
+            f"holder:{holder}:prio",
+            f"holder:{holder}",
+            ALLOCATED,
+        )
+    return shares
+
+
+COUNTS = {
+    "attributions.pending": (PENDING, "total"),
+    "attributions.allocations": (ALLOCATED, "total"),
+}
+
+
+def derived_from(indicator_id: str) -> tuple[tuple[str, str], ...]:
+    """The counts, (measure, node), an indicator of the theme is computed from."""
+    if indicator_id in COUNTS:
+        return (COUNTS[indicator_id],)
+    if indicator_id == "attributions.pressure":
+        return ((PENDING, "total"), (ALLOCATED, "total"))
+    if indicator_id == "attributions.waiting_months":
+        return ((ALLOCATED, "total"),)
+    numerator, denominator, measure = share_nodes()[indicator_id]
+    return ((measure, numerator), (measure, denominator))
+
+
+def _published(decision: AttributionDecision, year: int, cell: str) -> float | None:
+    """The count of `cell` as published: None when hidden or absent (no source row)."""
+    if cell in decision.hidden[year]:
+        return None
+    return decision.counts[year].get(cell)
+
+
+def _cell_status(decision: AttributionDecision, year: int, cell: str) -> str:
+    if cell in decision.hidden[year]:
+        return "secret"
+    return "ok" if cell in decision.counts[year] else "absent"
+
+
+def zone_indicators(
+    decision: AttributionDecision, year: int, zone: str
+) -> list[tuple[str, float | None, str]]:
+    """(indicator id, value, status) of one zone and year, from its published counts."""
+    values = []
+
+    def count(measure: str, node: str) -> tuple[float | None, str]:
+        cell = cell_name(measure, node, zone)
+        return _published(decision, year, cell), _cell_status(decision, year, cell)
+
+    for indicator_id, (measure, node) in COUNTS.items():
+        value, status = count(measure, node)
+        if status != "absent":
+            values.append((indicator_id, value, status))
+    pending, pending_status = count(PENDING, "total")
+    allocated, allocated_status = count(ALLOCATED, "total")
+    if "secret" in (pending_status, allocated_status):
+        values.append(("attributions.pressure", None, "secret"))
+    elif pending_status == "ok" and allocated_status == "ok":
+        values.append(("attributions.pressure", pending / allocated, "ok"))
+    if allocated_status == "secret":
+        values.append(("attributions.waiting_months", None, "secret"))
+    elif (year, zone) in decision.medians and allocated_status == "ok":
+        values.append(("attributions.waiting_months", decision.medians[(year, zone)], "ok"))
+    for indicator_id, (numerator, denominator, measure) in share_nodes().items():
+        num, num_status = count(measure, numerator)
+        den, den_status = count(measure, denominator)
+        if den_status == "absent":
+            continue
+        if "secret" in (num_status, den_status):
+            values.append((indicator_id, None, "secret"))
+        elif not den:
+            values.append((indicator_id, None, "nd"))
+        else:
+            values.append((indicator_id, 100.0 * (num or 0.0) / den, "ok"))
+    return values
+
+
+def indicator_rows(
+    decision: AttributionDecision, scales_of: Callable[[str], tuple[str, ...]]
+) -> pd.DataFrame:
+    """The long rows of theme `attributions` (columns of `indicator_row`). `scales_of`:
+    indicator id -> its scales (the catalogue's)."""
+    rows = []
+    for year, counts in decision.counts.items():
+        for zone in sorted({cell.split("|")[2] for cell in counts}):
+            scale, code = zone.split(":", 1)
+            rows.extend(
+                (scale, code, year, indicator_id, value, status)
+                for indicator_id, value, status in zone_indicators(decision, year, zone)
+                if scale in scales_of(indicator_id)
+            )
+    frame = pd.DataFrame(rows, columns=["scale", "code", "year", "indicator_id", "value", "status"])
+    frame["theme"] = "attributions"
+    return frame
+
+
+def breakdown_rows(decision: AttributionDecision) -> pd.DataFrame:
+    """`attributions.parquet`: every published count of every breakdown (null when
+    secret): scale, code, year, measure, node, value, status."""
+    rows = []
+    for year, counts in decision.counts.items():
+        for cell, truth in counts.items():
+            measure, node, scale, code = parse_cell(cell)
+            secret = cell in decision.hidden[year]
+            rows.append(
+                (
+                    scale,
+                    code,
+                    year,
+                    measure,
+                    node,
+                    None if secret else truth,
+                    "secret" if secret else "ok",
+                )
+            )
+    frame = pd.DataFrame(
+        rows, columns=["scale", "code", "year", "measure", "node", "value", "status"]
+    )
+    frame["year"] = frame["year"].astype("int32")
+    return frame.sort_values(["scale", "code", "year", "measure", "node"], ignore_index=True)
+
+
+def read_thresholds(epci_code: str, path: Path = THRESHOLDS_PATH) -> pd.DataFrame:
+    """The committed first-quartile thresholds of the EPCI (€ per consumption unit per
+    year): year, q1, median, q3, source."""
+    table = pd.read_csv(path, sep=";", dtype={"epci": str})
+    table = table[table["epci"] == epci_code].drop(columns="epci")
+    table["year"] = table["year"].astype("int32")
+    return table.sort_values("year", ignore_index=True)
+
+
+# The tables `create_tables` adds, each written to `<name>.parquet`.
+WAREHOUSE_FILES = ("attributions", "quartile_thresholds")
+
+
+def create_tables(
+    con: duckdb.DuckDBPyConnection, decision: AttributionDecision, epci_code: str
+) -> None:
+    """Append the theme's rows to `indicator_row`; create `attributions` (the breakdowns)
+    and `quartile_thresholds` (the reference table of the EPCI)."""
+    rows = indicator_rows(decision, lambda i: CATALOG[i].scales)
+    con.register("attribution_indicator_frame", rows)
+    con.execute(
+        """
+        INSERT INTO indicator_row (scale, code, year, indicator_id, theme, value, status)
+        SELECT scale, code, CAST(year AS INTEGER), indicator_id, theme, value, status
+        FROM attribution_indicator_frame
+        """
+    )
+    con.unregister("attribution_indicator_frame")
+    for name, frame in (
+        ("attributions", breakdown_rows(decision)),
+        ("quartile_thresholds", read_thresholds(epci_code)),
+    ):
+        con.register(f"{name}_frame", frame)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")
+        con.unregister(f"{name}_frame")

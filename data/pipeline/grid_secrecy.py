@@ -1,0 +1,182 @@
+"""Secrecy of aggregated counts published as breakdowns with margins (the SNE's demand and
+allocations): primary suppression, complementary suppression proved by the disclosure
+audit, and the check that a commune knowing its own figures reads no other's.
+
+A `Grid` is one breakdown of one measure in one year: the true counts of its base cells
+(the finest cells of the source: a part of a commune, in or out of a QPV, crossed with a
+category), never published, and the published cells, each the sum of some base cells (a
+zone crossed with a category node: the commune's allocations to the first quartile
+outside QPV, the EPCI's allocations of Action Logement...). Base cells absent from the
+source are zero and assumed known to the user, which only makes the audit stricter.
+
+The rule: a published count of 1 to T−1 is hidden (primary); then every hidden cell must
+keep at least T possible values given every published cell of the grid (the audit of
+`audit.py`: linear bounds over all the equations at once). Where one does not, a cell
+inside the equation that binds it is hidden too (the smallest positive one that shares
+no base cell with the breached cell), else that equation's total. Grids that publish the
+same cell (a zone's total allocations) hide it together: `protect` repeats until no
+grid adds anything. Grids meet only in such shared margins, whose hidden status they
+share; given the margins, any split in one grid combines with any split in another (two
+breakdowns of the same counts always have a joint table), which is why each grid is
+audited on its own: an argument, not a joint linear program over all grids.
+
+A commune's own figures: a commune may know its own counts (it sits on the allocation
+commissions of its territory). The EPCI's count of a category minus the published
+communes is the sum of the hidden communes' counts; a commune that knows its own would
+read another's if only one other were hidden. So a published EPCI count has no hidden
+commune count or at least `MIN_HIDDEN_COMMUNES` of them (`column_gaps`): whichever
+commune subtracts its own, two or more stay unknown together. This is a rule, not a
+linear program per commune (that audit took minutes per grid on the MEL).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from data.pipeline.audit import Breach, Component, Table, audit_table
+
+MIN_HIDDEN_COMMUNES = 3
+
+
+@dataclass(frozen=True)
+class Grid:
+    name: str
+    base: dict[str, float]  # base cell -> true count
+    cells: dict[str, tuple[str, ...]]  # published cell -> its base cells
+    # a published EPCI cell -> the commune cells of the same category
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def truth(self, cell: str) -> float:
+        return sum(self.base[b] for b in self.cells[cell])
+
+
+@dataclass
+class GridReport:
+    cells_checked: int = 0
+    primary: int = 0
+    complementary: int = 0
+    perimeter_complementary: int = 0
+    rounds: int = 0
+
+    def manifest(self) -> dict[str, int]:
+        return {
+            "attribution_cells_checked": self.cells_checked,
+            "attribution_small_counts": self.primary,
+            "attribution_complementary": self.complementary,
+            "attribution_column_complementary": self.perimeter_complementary,
+            "attribution_rounds": self.rounds,
+        }
+
+
+def primary_cells(grid: Grid, threshold: int) -> set[str]:
+    """Published counts of 1 to T−1."""
+    return {cell for cell in grid.cells if 0 < grid.truth(cell) < threshold}
+
+
+def grid_table(grid: Grid, hidden: set[str]) -> Table:
+    """The audit's table of `grid` with `hidden` suppressed."""
+    values = {cell: (None if cell in hidden else grid.truth(cell)) for cell in grid.cells}
+    return Table(grid.name, values, grid.cells)
+
+
+class GridProtector:
+    """Hides cells of one grid until its audit passes and its EPCI columns keep no single
+    hidden commune apart (see the module docstring)."""
+
+    def __init__(self, grid: Grid, threshold: int) -> None:
+        self.grid = grid
+        self.threshold = threshold
+        self.bases = {cell: frozenset(parts) for cell, parts in grid.cells.items()}
+        self.truths = {cell: grid.truth(cell) for cell in grid.cells}
+        self.solved: dict[tuple, Component] = {}
+
+    def breaches(self, hidden: set[str]) -> list[Breach]:
+        table = grid_table(self.grid, hidden)
+        return audit_table(table, self.threshold, solved=self.solved).breaches
+
+    def column_gaps(self, hidden: set[str]) -> list[str]:
+        """Published EPCI cells whose hidden commune cells are 1 or 2 communes."""
+        return [
+            total
+            for total, communes in self.grid.columns.items()
+            if total not in hidden
+            and 0 < sum(cell in hidden for cell in communes) < MIN_HIDDEN_COMMUNES
+        ]
+
+    def complement(self, breach: Breach, hidden: set[str]) -> str:
+        """The cell to hide for `breach`: the smallest published cell inside its binding
+        equation and apart from it (a positive one first), else the equation's total."""
+        binding = breach.equation or breach.cell
+        inside, apart = self.bases[binding], self.bases[breach.cell]
+        candidates = [
+            cell
+            for cell, base in self.bases.items()
+            if cell not in hidden and cell != binding and base <= inside and not base & apart
+        ]
+        # else the total (hidden already when an earlier breach of the round hid it)
+        return min(candidates, key=self._cost) if candidates else binding
+
+    def column_complement(self, total: str, hidden: set[str]) -> str:
+        """Another commune's cell of the column, the smallest (a positive one first)."""
+        shown = [cell for cell in self.grid.columns[total] if cell not in hidden]
+        return min(shown, key=self._cost) if shown else total
+
+    def _cost(self, cell: str) -> tuple:
+        """Which complement to prefer: a positive count (a zero hidden protects little),
+        the smallest, the finest."""
+        truth = self.truths[cell]
+        return (truth == 0, truth, len(self.bases[cell]), cell)
+
+    def protect(self, hidden: set[str], report: GridReport) -> set[str]:
+        """Cells to add to `hidden` (this grid's cells among them) so that the grid passes."""
+        current = set(hidden)
+        while True:
+            gaps = self.column_gaps(current)
+            for total in gaps:
+                current.add(self.column_complement(total, current))
+            report.perimeter_complementary += len(gaps)
+            breaches = self.breaches(current)
+            if not breaches and not self.column_gaps(current):
+                return current - hidden
+            report.rounds += 1
+            for breach in breaches:
+                cell = self.complement(breach, current)
+                if cell not in current:
+                    current.add(cell)
+                    report.complementary += 1
+
+
+def protect(grids: list[Grid], threshold: int) -> tuple[set[str], GridReport]:
+    """The published cells to hide (names shared across grids), and the report."""
+    report = GridReport()
+    hidden: set[str] = set()
+    for grid in grids:
+        small = primary_cells(grid, threshold)
+        report.primary += len(small - hidden)
+        hidden |= small
+    protectors = [GridProtector(grid, threshold) for grid in grids]
+    changed = True
+    while changed:
+        changed = False
+        for protector in protectors:
+            added = protector.protect(hidden, report)
+            if added:
+                hidden |= added
+                changed = True
+    report.cells_checked = sum(len(set(grid.cells) & hidden) for grid in grids)
+    return hidden, report
+
+
+def audit_grids(grids: list[Grid], hidden: set[str], threshold: int) -> list[str]:
+    """What the proof finds: counts below T published, hidden cells narrowed below T
+    values, EPCI columns with one or two hidden communes (an empty list when safe)."""
+    failures = []
+    for grid in grids:
+        protector = GridProtector(grid, threshold)
+        mine = hidden & set(grid.cells)
+        failures += [f"{cell} < {threshold}" for cell in primary_cells(grid, threshold) - hidden]
+        failures += [f"{b.cell} entre {b.low:g} et {b.high:g}" for b in protector.breaches(mine)]
+        failures += [
+            f"{total} : une ou deux communes cachées" for total in protector.column_gaps(mine)
+        ]
+    return failures

@@ -1,0 +1,140 @@
+"""The allocation-policy board: a zone's attributions (indicators, breakdowns, the
+first-quartile thresholds) and the table of communes, for a convention granting the
+theme. Zone values are the same for every signatory: no perimeter applies."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+
+from data.scope import AccessScope
+from data.store.attribution_types import AttributionBoard, CommuneRow, Published, Threshold
+from data.store.territory import TerritoryIndex
+
+THEME = "attributions"
+# The allocations behind the shares of the table of communes.
+COMMUNE_COUNTS = ("out:known", "in:known")
+
+
+class AttributionBoards(TerritoryIndex):
+    def preload_board(self) -> None:
+        """Read at start what every board needs, so that a first view costs no query."""
+        _ = self._attribution_values, self._attribution_breakdowns_by_zone, self._commune_rows
+        _ = self.quartile_thresholds, self._landlord_names, self._attribution_breakdowns
+
+    def attribution_board(
+        self, scale: str, code: str, scope: AccessScope
+    ) -> AttributionBoard | None:
+        """The board of one zone (EPCI or commune); None without the theme or zone."""
+        zone = self.zone_ref(scale, code)
+        if not scope.grants(THEME) or zone is None or scale not in ("epci", "commune"):
+            return None
+        series: dict[str, dict[int, Published]] = defaultdict(dict)
+        for indicator_id, year, value, status in self._attribution_series(scale, code):
+            series[indicator_id][year] = (value, status)
+        counts = {
+            (year, measure, node): (value, status)
+            for year, measure, node, value, status in self._attribution_counts(scale, code)
+        }
+        years = tuple(sorted({year for by_year in series.values() for year in by_year}))
+        return AttributionBoard(
+            zone=zone,
+            years=years,
+            series=dict(series),
+            counts=counts,
+            thresholds=self.quartile_thresholds,
+            communes=self._commune_rows,
+            landlords=self._landlord_names,
+            breakdowns=self._attribution_breakdowns,
+        )
+
+    def _attribution_series(self, scale: str, code: str) -> list[tuple]:
+        return self._attribution_values.get((scale, code), [])
+
+    def _attribution_counts(self, scale: str, code: str) -> list[tuple]:
+        return self._attribution_breakdowns_by_zone.get((scale, code), [])
+
+    @functools.cached_property
+    def _attribution_values(self) -> dict[tuple[str, str], list[tuple]]:
+        """The theme's indicator rows by zone, read once (a few thousand rows)."""
+        zones: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+        for scale, code, *row in (
+            self._cursor()
+            .execute(
+                "SELECT scale, code, indicator_id, year, value, status FROM indicators "
+                "WHERE theme = ? AND scale IN ('epci', 'commune')",
+                [THEME],
+            )
+            .fetchall()
+        ):
+            zones[(scale, code)].append(tuple(row))
+        return dict(zones)
+
+    @functools.cached_property
+    def _attribution_breakdowns_by_zone(self) -> dict[tuple[str, str], list[tuple]]:
+        """The breakdown counts by zone, read once."""
+        zones: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+        for scale, code, *row in (
+            self._cursor()
+            .execute(
+                "SELECT scale, code, year, measure, node, value, status FROM attributions "
+                "WHERE scale IN ('epci', 'commune')"
+            )
+            .fetchall()
+        ):
+            zones[(scale, code)].append(tuple(row))
+        return dict(zones)
+
+    @functools.cached_property
+    def quartile_thresholds(self) -> dict[int, Threshold]:
+        rows = self._cursor().execute(
+            "SELECT year, q1, median, q3, source FROM quartile_thresholds ORDER BY year"
+        )
+        return {row[0]: Threshold(*row) for row in rows.fetchall()}
+
+    @functools.cached_property
+    def _commune_rows(self) -> dict[int, tuple[CommuneRow, ...]]:
+        """Every commune's indicators and counts behind its shares, by year, read once."""
+        values: dict[tuple[int, str], dict[str, Published]] = defaultdict(dict)
+        for code, year, indicator_id, value, status in (
+            self._cursor()
+            .execute(
+                "SELECT code, year, indicator_id, value, status FROM indicators "
+                "WHERE theme = ? AND scale = 'commune'",
+                [THEME],
+            )
+            .fetchall()
+        ):
+            values[(year, code)][indicator_id] = (value, status)
+        counts: dict[tuple[int, str], dict[str, Published]] = defaultdict(dict)
+        for code, year, node, value, status in (
+            self._cursor()
+            .execute(
+                "SELECT code, year, node, value, status FROM attributions "
+                "WHERE scale = 'commune' AND measure = 'attributions' AND list_contains(?, node)",
+                [list(COMMUNE_COUNTS)],
+            )
+            .fetchall()
+        ):
+            counts[(year, code)][node] = (value, status)
+        rows: dict[int, list[CommuneRow]] = defaultdict(list)
+        for (year, code), by_indicator in sorted(values.items()):
+            zone = self.zone_ref("commune", code)
+            name = zone.name if zone else code
+            rows[year].append(CommuneRow(code, name, by_indicator, counts.get((year, code), {})))
+        return {year: tuple(sorted(r, key=lambda c: c.name)) for year, r in rows.items()}
+
+    @functools.cached_property
+    def _landlord_names(self) -> dict[str, str]:
+        rows = self._cursor().execute(
+            "SELECT DISTINCT bailleur_code, bailleur_name FROM residences"
+        )
+        return dict(rows.fetchall())
+
+    @functools.cached_property
+    def _attribution_breakdowns(self) -> frozenset[str]:
+        """The optional breakdowns the warehouse holds: 'landlord', 'motif', 'seniority'."""
+        rows = self._cursor().execute(
+            "SELECT DISTINCT split_part(node, ':', 1) FROM attributions WHERE scale = 'epci'"
+        )
+        return frozenset(row[0] for row in rows.fetchall())
