@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from dash import Dash
 from sqlalchemy import MetaData, Table, create_engine, insert, select, update
 
+from auth.commission_files import files_of
 from auth.db import SCHEMA_VERSION, Database
 from auth.login import ONE_TIME_PASSWORD_EXPIRED
 from auth.models import AuditEvent, Base, Convention, SchemaVersion, User, utcnow
@@ -284,7 +285,7 @@ def test_a_database_of_schema_version_1_is_upgraded_and_keeps_its_users(
     """Build the tables as version 1 had them, with a user, then start the current code."""
     version_1 = MetaData()
     for table in Base.metadata.sorted_tables:
-        if table.name == "login_attempts":
+        if table.name in ("login_attempts", "commission_files"):  # versions 2 and 3
             continue
         columns = [
             column._copy()
@@ -317,12 +318,13 @@ def test_a_database_of_schema_version_1_is_upgraded_and_keeps_its_users(
     engine.dispose()
 
     db = Database(auth_database_url, tmp_path / "lock")
-    assert db.upgrade() == SCHEMA_VERSION == 2
+    assert db.upgrade() == SCHEMA_VERSION == 3
     assert db.upgrade() == SCHEMA_VERSION
     with db.reading() as session:
         user = session.scalars(select(User).where(User.email == "ancien@mel.example")).one()
         assert user.must_change_password is False
         assert user.one_time_password_expires_at is None
+        assert files_of(session, user.id) == []  # version 3's table is there
     from auth.login import authenticate
     from auth.throttle import LoginThrottle, Rate
 

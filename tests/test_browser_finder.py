@@ -15,6 +15,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from data.scope import AccessScope
+from data.store.finder_types import ColumnFilter, FinderQuery, NumberCondition, TextCondition
+from layouts.finder import count_text
 from layouts.ids import FinderIds
 from tests.support.browser import SLOW
 
@@ -25,6 +28,10 @@ ROUBAIX_USER = "roubaix@atlas-demo.fr"
 GRID = f"#{FinderIds.GRID}"
 VACANCY = "parc__vacancy_rate_offered"
 NOTICE = "Diffusion restreinte — convention CONV-2021-012 — Ville de Roubaix"
+ROUBAIX_SCOPE = AccessScope(
+    "CONV-2021-012", "Ville de Roubaix", "commune", frozenset({"parc", "occupation"}),
+    frozenset({"59512"}),
+)  # fmt: skip
 
 
 def shot(page: Page, name: str) -> None:
@@ -48,7 +55,7 @@ def count(page: Page) -> int:
 
 
 def test_a_preparer_goes_from_a_question_to_a_printed_file_and_an_export(
-    page: Page, live_server: str, login_as
+    page: Page, live_server: str, login_as, store
 ) -> None:
     page.set_viewport_size({"width": 1500, "height": 1000})
     login_as(page, live_server, ROUBAIX_USER)
@@ -59,8 +66,15 @@ def test_a_preparer_goes_from_a_question_to_a_printed_file_and_an_export(
     floating_filter(page, "commune", "Roubaix")
     floating_filter(page, "parc__dwellings", "50")
     floating_filter(page, VACANCY, "5")
-    expect(page.locator(f"#{FinderIds.COUNT}")).not_to_have_text(f"{everything}", timeout=SLOW)
-    page.wait_for_timeout(1500)
+    question = FinderQuery(
+        filters=(
+            ColumnFilter("commune", (TextCondition("contains", "Roubaix"),)),
+            ColumnFilter("parc__dwellings", (NumberCondition("greaterThan", 50),)),
+            ColumnFilter(VACANCY, (NumberCondition("greaterThan", 5),)),
+        )
+    )
+    expected = store.finder_page(ROUBAIX_SCOPE, question).total
+    expect(page.locator(f"#{FinderIds.COUNT}")).to_have_text(count_text(expected), timeout=SLOW)
     filtered = count(page)
     assert 3 <= filtered < everything
     page.locator(f'{GRID} .ag-header-cell[col-id="{VACANCY}"] .ag-header-cell-label').click()
