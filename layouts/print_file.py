@@ -16,6 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from data.catalog import CATALOG, THEMES
+from data.diagnostic import CLASS_ID, FLAGS_ID
 from data.scope import OCCUPATION_GRANTED, OCCUPATION_NOT_GRANTED
 from data.store.types import ResidenceSheet, Surroundings, TrendPoint
 from layouts.formatting import format_value
@@ -48,6 +49,11 @@ PARC_KEY = tuple(
 )
 OCCUPATION_KEY = tuple(i for i in KEY_FIGURES if CATALOG[i].theme == "occupation")
 NAMED_THEMES = ("parc", "occupation")
+# What a residence's page keeps of the other themes: their values at the residence scale,
+# the fragility diagnosis summed up by its class and its number of flags (its criteria are
+# the occupation and vacancy figures above); a theme without residence values (the
+# allocations, by commune) has no table.
+PRINTED_FIGURES = {"diagnostic": (CLASS_ID, FLAGS_ID)}
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class PrintedFile:
 
 def _cell(indicator_id: str, measure_value: float | None, status: str) -> str:
     indicator = CATALOG[indicator_id]
+    if indicator.categories and measure_value is not None and status == "ok":
+        return indicator.categories[int(measure_value)]
     unit = indicator.unit if indicator.unit in ("%", "€/m²", "ans") else ""
     return format_value(measure_value, unit, indicator.decimals, status)
 
@@ -218,8 +226,7 @@ def printed_residence(
             )
         for theme, label in THEMES.items():
             if theme not in NAMED_THEMES:
-                ids = [i for i in sheet.measures if CATALOG[i].theme == theme]
-                tables.append(figures_table(label, sheet, ids))
+                tables.append(figures_table(label, sheet, printed_figures(sheet, theme)))
         tables.append(trend_table(trend))
     return PrintedResidence(
         residence_id=sheet.residence_id,
@@ -229,6 +236,18 @@ def printed_residence(
         tables=tuple(table for table in tables if table is not None),
         notes=tuple(notes),
     )
+
+
+def printed_figures(sheet: ResidenceSheet, theme: str) -> list[str]:
+    """The indicators of `theme` a residence's page shows (`PRINTED_FIGURES`)."""
+    wanted = PRINTED_FIGURES.get(theme)
+    return [
+        i
+        for i in sheet.measures
+        if CATALOG[i].theme == theme
+        and "residence" in CATALOG[i].scales
+        and (wanted is None or i in wanted)
+    ]
 
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -131,3 +131,28 @@ def test_the_finder_form_saves_only_residences_that_exist(
         user = session.scalars(select(User).where(User.email == ROUBAIX_USER)).one()
         (saved,) = files_of(session, user.id)
     assert saved.residences == real and saved.commission_on == date(2026, 12, 3)
+
+
+def test_a_printed_sheet_keeps_the_other_themes_short_and_in_words(store) -> None:
+    """The fragility diagnosis is summed up by its class (in words) and its flags, the
+    equipment by the residence's own figures; the allocations, by commune, stay off."""
+    every = AccessScope(
+        "CONV-MEL",
+        "MEL",
+        "mel",
+        frozenset({"parc", "occupation", "diagnostic", "equipements", "attributions"}),
+    )
+    classed = store._cursor().execute(
+        "SELECT code FROM indicators WHERE scale = 'residence' AND indicator_id = "
+        "'diagnostic.class' AND status = 'ok' ORDER BY year DESC, code LIMIT 1"
+    )
+    residence_id = classed.fetchone()[0]
+    sheet = store.residence_sheet(residence_id, None, every)
+    page = printed_residence(sheet, store.surroundings(residence_id), {}, 11)
+    tables = {table.title: table for table in page.tables}
+    assert "Attributions" not in tables
+    diagnostic = {row[0]: row[1] for row in tables["Diagnostic"].rows}
+    assert set(diagnostic) == {"Classe de fragilité", "Nombre de critères signalés"}
+    assert diagnostic["Classe de fragilité"] in ("Équilibrée", "À surveiller", "Fragile")
+    equipment = [row[0] for row in tables["Équipements"].rows]
+    assert equipment and all("Part des logements" not in label for label in equipment)

@@ -28,7 +28,10 @@ def list_residences(client, zone: dict[str, str], text: str | None, indicator: s
     body = {
         "output": output,
         "outputs": {"id": {"type": PanelIds.RESIDENCE_LIST_TYPE, **zone}, "property": "children"},
-        "inputs": [filter_input if text is None else {**filter_input, "value": text}],
+        "inputs": [
+            filter_input if text is None else {**filter_input, "value": text},
+            {"id": PageIds.INDICATOR_VIEW, "property": "data", "value": {"indicator": indicator}},
+        ],
         "state": [{"id": PageIds.STATE, "property": "data", "value": {"indicator": indicator}}],
         "changedPropIds": [] if text is None else [f"{json.dumps(filter_input['id'])}.value"],
     }
