@@ -62,6 +62,9 @@ def test_a_new_user_logs_in_accepts_the_terms_sees_the_map_and_logs_out(
     # The map, with the partner and convention shown discreetly.
     expect(page.locator(".leaflet-container").first).to_be_visible(timeout=30_000)
     expect(page.locator("#header-partner")).to_contain_text("CONV-2021-011")
+    # the map's first callbacks are over: one answered after the logout would reload the
+    # page, which then asks the (logged-out) user to log in again
+    page.wait_for_load_state("networkidle")
     page.get_by_text("Se déconnecter").first.click()
     expect(page).to_have_url(re.compile(r"/login$"))
     expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
