@@ -349,7 +349,12 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
                     "property": "children",
                 },
                 "inputs": [
-                    {"id": {"type": PanelIds.RESIDENCE_FILTER_TYPE, **zone}, "property": "value"}
+                    {"id": {"type": PanelIds.RESIDENCE_FILTER_TYPE, **zone}, "property": "value"},
+                    {
+                        "id": PageIds.INDICATOR_VIEW,
+                        "property": "data",
+                        "value": {"indicator": state["indicator"]},
+                    },
                 ],
                 # the mapped indicator orders the list
                 "state": [{"id": PageIds.STATE, "property": "data", "value": state}],
