@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 
 from data.catalog import CATALOG
 from data.pipeline import attributions, proof
-from data.pipeline.grid_secrecy import audit_grids, primary_cells, protect
+from data.pipeline.grid_secrecy import (
+    Grid,
+    GridProtector,
+    audit_grids,
+    primary_cells,
+    protect,
+    shared_breaches,
+)
 from data.sources import sne
 from tests.support.sources import write_csv
 
@@ -238,3 +245,38 @@ def test_the_build_proof_stops_a_share_over_a_hidden_count(decision) -> None:
     )
     with pytest.raises(proof.DisclosureError, match="non publié"):
         proof.prove_attributions(con, decision)
+
+
+def test_a_margin_shared_by_two_breakdowns_keeps_t_values_once_both_are_read() -> None:
+    """T is hidden in two breakdowns of the same counts: the first leaves it between 0 and
+    15, the second between 8 and 20, each wide enough alone; read together, 8 to 15 is
+    too narrow. The proof finds it; hiding what the complement rule picks repairs it."""
+    first = Grid(
+        "quartiles 2024",
+        {"a_t": 12.0, "a_x": 3.0},
+        {"T": ("a_t",), "X": ("a_x",), "P": ("a_t", "a_x")},
+    )
+    second = Grid(
+        "typologie 2024",
+        {"b_u1": 8.0, "b_u2": 4.0, "b_y": 8.0},
+        {
+            "T": ("b_u1", "b_u2"),
+            "U1": ("b_u1",),
+            "U2": ("b_u2",),
+            "Y": ("b_y",),
+            "Q": ("b_u1", "b_u2", "b_y"),
+        },
+    )
+    hidden = {"T", "X", "U2", "Y"}
+    protectors = [GridProtector(first, 11), GridProtector(second, 11)]
+    ((protector, breach),) = shared_breaches(protectors, hidden, 11)
+    assert breach.cell == "T" and protector.grid is second  # [8, 20]: the tighter one
+    assert any("marge commune" in failure for failure in audit_grids([first, second], hidden, 11))
+    for _ in range(4):  # as `protect` does: hide the complement until no margin is narrowed
+        narrowed = shared_breaches(protectors, hidden, 11)
+        if not narrowed:
+            break
+        for protector, breach in narrowed:
+            hidden.add(protector.complement(breach, hidden))
+    assert not audit_grids([first, second], hidden, 11)
+    assert {"U1", "Q", "P"} & hidden  # a published total or part went with it

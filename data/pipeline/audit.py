@@ -94,6 +94,10 @@ class TableAudit:
     breaches: list[Breach]
     equations: dict[str, Equation]  # reduced, by key: the hidden remainders
     remainders: dict[str, Equation]  # each published total minus all its published parts
+    # every suppressed cell's interval (where tables share a cell, a user intersects them)
+    # and the smallest equation that binds it
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    bindings: dict[str, str | None] = field(default_factory=dict)
 
 
 def expand(table: Table) -> dict[str, tuple[str, ...]]:
@@ -312,6 +316,8 @@ def audit_table(
             smallest[cell] = equation
 
     breaches = []
+    intervals: dict[str, tuple[float, float]] = {}
+    bindings: dict[str, str | None] = {}
     checked = 0
     for cell, value in table.values.items():
         if value is not None:
@@ -334,11 +340,13 @@ def audit_table(
         if cell in table.bounds:
             low = max(low, table.bounds[cell][0])
             high = min(high, table.bounds[cell][1])
+        binding = [smallest[b] for b in hidden if b in smallest]
+        tightest = min(binding, key=lambda e: (len(e.cells), e.key), default=None)
+        intervals[cell] = (low, high)
+        bindings[cell] = tightest.key if tightest else None
         if high - low < threshold - 1 - EPSILON:
-            binding = [smallest[b] for b in hidden if b in smallest]
-            tightest = min(binding, key=lambda e: (len(e.cells), e.key), default=None)
-            breaches.append(Breach(table.name, cell, low, high, tightest.key if tightest else None))
-    return TableAudit(table.name, checked, breaches, reduced, remainders)
+            breaches.append(Breach(table.name, cell, low, high, bindings[cell]))
+    return TableAudit(table.name, checked, breaches, reduced, remainders, intervals, bindings)
 
 
 def _moved(

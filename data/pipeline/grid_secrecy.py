@@ -31,9 +31,10 @@ linear program per commune (that audit took minutes per grid on the MEL).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from data.pipeline.audit import Breach, Component, Table, audit_table
+from data.pipeline.audit import Breach, Component, Table, TableAudit, audit_table
 
 MIN_HIDDEN_COMMUNES = 3
 
@@ -90,9 +91,11 @@ class GridProtector:
         self.truths = {cell: grid.truth(cell) for cell in grid.cells}
         self.solved: dict[tuple, Component] = {}
 
+    def audit(self, hidden: set[str]) -> TableAudit:
+        return audit_table(grid_table(self.grid, hidden), self.threshold, solved=self.solved)
+
     def breaches(self, hidden: set[str]) -> list[Breach]:
-        table = grid_table(self.grid, hidden)
-        return audit_table(table, self.threshold, solved=self.solved).breaches
+        return self.audit(hidden).breaches
 
     def column_gaps(self, hidden: set[str]) -> list[str]:
         """Published EPCI cells whose hidden commune cells are 1 or 2 communes."""
@@ -146,6 +149,30 @@ class GridProtector:
                     report.complementary += 1
 
 
+def shared_breaches(
+    protectors: list[GridProtector], hidden: set[str], threshold: int
+) -> list[tuple[GridProtector, Breach]]:
+    """Hidden cells published by several grids (a zone's total, in every breakdown of its
+    measure): a user intersects the intervals each grid leaves them, which must still hold
+    T values. For each one narrowed so, the grid that binds it most tightly, with the
+    breach its complement repairs."""
+    intervals: dict[str, list[tuple[GridProtector, Breach]]] = defaultdict(list)
+    for protector in protectors:
+        audit = protector.audit(hidden & set(protector.grid.cells))
+        for cell, (low, high) in audit.intervals.items():
+            breach = Breach(audit.name, cell, low, high, audit.bindings[cell])
+            intervals[cell].append((protector, breach))
+    narrowed = []
+    for seen in intervals.values():
+        if len(seen) < 2:
+            continue
+        low = max(breach.low for _, breach in seen)
+        high = min(breach.high for _, breach in seen)
+        if high - low < threshold - 1:
+            narrowed.append(min(seen, key=lambda pair: pair[1].high - pair[1].low))
+    return narrowed
+
+
 def protect(grids: list[Grid], threshold: int) -> tuple[set[str], GridReport]:
     """The published cells to hide (names shared across grids), and the report."""
     report = GridReport()
@@ -163,6 +190,12 @@ def protect(grids: list[Grid], threshold: int) -> tuple[set[str], GridReport]:
             if added:
                 hidden |= added
                 changed = True
+        for protector, breach in shared_breaches(protectors, hidden, threshold):
+            cell = protector.complement(breach, hidden)
+            if cell not in hidden:
+                hidden.add(cell)
+                report.complementary += 1
+                changed = True
     report.cells_checked = sum(len(set(grid.cells) & hidden) for grid in grids)
     return hidden, report
 
@@ -179,4 +212,10 @@ def audit_grids(grids: list[Grid], hidden: set[str], threshold: int) -> list[str
         failures += [
             f"{total} : une ou deux communes cachées" for total in protector.column_gaps(mine)
         ]
+    protectors = [GridProtector(grid, threshold) for grid in grids]
+    failures += [
+        f"{breach.cell} : marge commune à plusieurs ventilations, connue à moins de "
+        f"{threshold} valeurs"
+        for _, breach in shared_breaches(protectors, hidden, threshold)
+    ]
     return failures
