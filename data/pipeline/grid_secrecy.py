@@ -18,7 +18,10 @@ same cell (a zone's total allocations) hide it together: `protect` repeats until
 grid adds anything. Grids meet only in such shared margins, whose hidden status they
 share; given the margins, any split in one grid combines with any split in another (two
 breakdowns of the same counts always have a joint table), which is why each grid is
-audited on its own: an argument, not a joint linear program over all grids.
+audited on its own; but a hidden margin is known to lie in the intersection of the
+intervals every grid leaves it, which must keep T values too (`shared_breaches`: the
+grid that binds it most tightly hides a complement). An argument and that check, not a
+joint linear program over all grids.
 
 A commune's own figures: a commune may know its own counts (it sits on the allocation
 commissions of its territory). The EPCI's count of a category minus the published
