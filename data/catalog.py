@@ -20,6 +20,7 @@ Conventions shared by all indicators:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from data import diagnostic
@@ -100,7 +101,9 @@ class Indicator:
         return self.id.replace(".", "__")
 
 
-def _parc(
+def _indicator(
+    theme: str,
+    source: str,
     name: str,
     label: str,
     unit: str,
@@ -109,25 +112,14 @@ def _parc(
     decimals: int = 1,
     scales: tuple[str, ...] = SCALES,
 ) -> Indicator:
+    """An indicator of `theme` read from `source` (the themes' factories below)."""
     return Indicator(
-        f"parc.{name}", label, unit, "parc", scales, "RPLS", definition, polarity, decimals
+        f"{theme}.{name}", label, unit, theme, scales, source, definition, polarity, decimals
     )
 
 
-def _occupation(
-    name: str, label: str, unit: str, definition: str, polarity: int = 0, decimals: int = 1
-) -> Indicator:
-    return Indicator(
-        f"occupation.{name}",
-        label,
-        unit,
-        "occupation",
-        SCALES,
-        "OPS",
-        definition,
-        polarity,
-        decimals,
-    )
+_parc = functools.partial(_indicator, "parc", "RPLS")
+_occupation = functools.partial(_indicator, "occupation", "OPS")
 
 
 SNE_SOURCE = "SNE (système national d'enregistrement), infocentre"
@@ -143,26 +135,9 @@ _QUARTILE_RULE = (
 )
 
 
-def _attributions(
-    name: str,
-    label: str,
-    unit: str,
-    definition: str,
-    polarity: int = 0,
-    decimals: int = 1,
-    scales: tuple[str, ...] = ("epci", "commune", "qpv"),
-) -> Indicator:
-    return Indicator(
-        f"attributions.{name}",
-        label,
-        unit,
-        "attributions",
-        scales,
-        SNE_SOURCE,
-        definition,
-        polarity,
-        decimals,
-    )
+_attributions = functools.partial(
+    _indicator, "attributions", SNE_SOURCE, scales=("epci", "commune", "qpv")
+)
 
 
 _HOLDER_LABELS = {

@@ -16,6 +16,7 @@ from what the browser sends, and hands it to the store.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -88,7 +89,7 @@ class AccessScope:
             return not self.bailleurs
         return False
 
-    @property
+    @functools.cached_property
     def perimeter_keys(self) -> frozenset[str]:
         """The perimeters a zone value hidden from one of them (`hidden_from`) is hidden
         from: each commune or landlord of the convention's perimeter ('commune:59512',
@@ -98,14 +99,14 @@ class AccessScope:
         combined = self.combined_perimeter
         return singles | {combined} if combined else singles
 
-    @property
+    @functools.cached_property
     def combined_perimeter(self) -> str | None:
         """The key of a perimeter of several communes or landlords (together they can take
         more residences out of a zone than each alone), None for one or none."""
         singles = self.single_perimeters
         return combined_key(singles) if len(singles) > 1 else None
 
-    @property
+    @functools.cached_property
     def single_perimeters(self) -> frozenset[str]:
         """The convention's communes or landlords, each as a perimeter key."""
         if self.partner_type == "commune":

@@ -103,30 +103,19 @@ def read_raw(con: duckdb.DuckDBPyConnection, layout: RawLayout) -> RawInputs:
     (Lambert-93)."""
     raw_dir = layout.raw_dir
     rpls.load(con, list(layout.rpls.values()), "rpls")
-    if layout.ops:
-        ops.load(con, list(layout.ops.values()), "ops")
-    else:
-        create_empty_table(con, "ops")
-    if layout.census:
-        census.load(con, list(layout.census.values()), "census")
-    else:
-        create_empty_table(con, "census")
-    if layout.bpe:
-        bpe.load(con, list(layout.bpe.values()), "bpe")
-    else:
-        create_empty_table(con, "bpe")
-    if layout.gtfs:
-        gtfs.load(con, [layout.gtfs], "stops")
-    else:
-        create_empty_table(con, "stops")
-    if layout.filosofi:
-        filosofi.load(con, list(layout.filosofi.values()), "filosofi")
-    else:
-        create_empty_table(con, "filosofi")
-    if layout.sne:
-        sne.load(con, list(layout.sne.values()), "sne")
-    else:
-        create_empty_table(con, "sne")
+    optional = (
+        (ops, list(layout.ops.values()), "ops"),
+        (census, list(layout.census.values()), "census"),
+        (bpe, list(layout.bpe.values()), "bpe"),
+        (gtfs, [layout.gtfs] if layout.gtfs else [], "stops"),
+        (filosofi, list(layout.filosofi.values()), "filosofi"),
+        (sne, list(layout.sne.values()), "sne"),
+    )
+    for reader, files, table in optional:  # a source without files gives an empty table
+        if files:
+            reader.load(con, files, table)
+        else:
+            create_empty_table(con, table)
     return RawInputs(
         iris=geo.read_iris(layout.iris),
         qpv=geo.read_qpv(layout.qpv),

@@ -3,6 +3,7 @@ script crafting the request would)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 Prop = tuple[str | dict, str]  # (component id, property)
@@ -11,8 +12,6 @@ Value = tuple[str | dict, str, Any]  # (component id, property, value)
 
 def _key(component_id: str | dict, prop: str) -> str:
     if isinstance(component_id, dict):
-        import json
-
         component_id = json.dumps(component_id, sort_keys=True, separators=(",", ":"))
     return f"{component_id}.{prop}"
 
