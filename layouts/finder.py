@@ -153,28 +153,34 @@ def residence_href(prefix: str, residence_id: str, lat: float | None, lon: float
 def grid_rows(page: FinderPage, prefix: str) -> list[dict[str, Any]]:
     """The page's rows as the grid shows them: numbers in French with their unit, a
     hidden value as "secret", "hors périmètre" or "n.d."."""
+    numbers = [
+        (column.field, _short_unit(column.unit), column.decimals)
+        for column in page.columns
+        if column.kind == NUMBER and column.field != "construction_year"
+    ]
+    texts = [
+        column.field for column in page.columns if column.kind != NUMBER and column.field != "name"
+    ]
+    with_year = any(column.field == "construction_year" for column in page.columns)
     rows = []
     for row in page.rows:
+        href = residence_href(prefix, row["residence_id"], row["lat"], row["lon"])
         shown: dict[str, Any] = {
             "residence_id": row["residence_id"],
-            "href": residence_href(prefix, row["residence_id"], row["lat"], row["lon"]),
+            "href": href,
+            "name": f"[{_markdown_text(row['name'])}]({href})",
         }
-        for column in page.columns:
-            value = row[column.field]
-            if column.kind == NUMBER:
-                unit = "" if column.field == "construction_year" else column.unit
-                decimals = column.decimals
-                shown[column.field] = (
-                    str(int(value))
-                    if column.field == "construction_year" and value is not None
-                    else format_value(
-                        value, _short_unit(unit), decimals, row[f"{column.field}__status"]
-                    )
-                )
-            elif column.field == "name":
-                shown[column.field] = f"[{_markdown_text(value)}]({shown['href']})"
-            else:
-                shown[column.field] = value
+        for field, unit, decimals in numbers:
+            shown[field] = format_value(row[field], unit, decimals, row[f"{field}__status"])
+        for field in texts:
+            shown[field] = row[field]
+        if with_year:
+            year = row["construction_year"]
+            shown["construction_year"] = (
+                str(int(year))
+                if year is not None
+                else format_value(None, status=row["construction_year__status"])
+            )
         rows.append(shown)
     return rows
 

@@ -144,3 +144,23 @@ def test_pages_follow_each_other_without_overlap(store) -> None:
     assert len(first.rows) == len(second.rows) == 100
     assert not {r["residence_id"] for r in first.rows} & {r["residence_id"] for r in second.rows}
     assert first.total == second.total == len(everything(store, MEL, FinderQuery()))
+
+
+def test_a_page_past_the_last_match_is_empty_and_still_counts_the_matches(store) -> None:
+    query = FinderQuery(filters=(above("parc__dwellings", 50),))
+    total = store.finder_page(MEL, query, 0, 100).total
+    beyond = store.finder_page(MEL, query, total + 100, total + 200)
+    assert 0 < total == beyond.total and beyond.rows == []
+
+
+def test_a_row_reads_the_warehouse_values_of_its_residence(store) -> None:
+    """A page's rows come from the finder's columns held in memory, by position: each must
+    be its own residence's, a missing value None, as a direct read of the table gives."""
+    rows = store.finder_page(MEL, FinderQuery(sort=(SortKey(VACANCY),)), 0, 300).rows
+    direct = dict(
+        store._cursor()
+        .execute(f"SELECT residence_id, {VACANCY} FROM finder WHERE {VACANCY}__status = 'ok'")
+        .fetchall()
+    )
+    assert rows and all(row[VACANCY] == direct.get(row["residence_id"]) for row in rows)
+    assert any(row[VACANCY] is None for row in store.finder_page(MEL, FinderQuery(), 0, 3000).rows)
