@@ -345,6 +345,16 @@ _INDICATORS: tuple[Indicator, ...] = (
         polarity=-1,
     ),
     _parc(
+        "vacant_dwellings",
+        "Logements vacants",
+        "logements",
+        "Logements vacants au 1er janvier (MODE = 2) de la résidence, le numérateur de son "
+        "taux de vacance ; donné à l'échelle de la résidence seulement, pour préparer les "
+        f"commissions d'attribution. {SDES_SOURCE}.",
+        decimals=0,
+        scales=("residence",),
+    ),
+    _parc(
         "vacancy_over_3_months_rate",
         "Taux de vacance de plus de trois mois",
         "%",

@@ -164,3 +164,19 @@ def test_a_row_reads_the_warehouse_values_of_its_residence(store) -> None:
     )
     assert rows and all(row[VACANCY] == direct.get(row["residence_id"]) for row in rows)
     assert any(row[VACANCY] is None for row in store.finder_page(MEL, FinderQuery(), 0, 3000).rows)
+
+
+def test_vacant_dwellings_are_the_vacancy_rates_numerator_and_hidden_with_the_residence(
+    store, places
+) -> None:
+    vacant = "parc__vacant_dwellings"
+    rows = everything(store, MEL, FinderQuery())
+    shown = [row for row in rows if row[f"{vacant}__status"] == "ok"]
+    assert shown and all(0 <= row[vacant] <= row["parc__dwellings"] for row in shown)
+    assert all(
+        (row[vacant] == 0) == (row[VACANCY] == 0) for row in shown if row[VACANCY] is not None
+    )
+    secret = [row for row in rows if places[row["residence_id"]][2]]
+    assert secret and all(
+        row[vacant] is None and row[f"{vacant}__status"] == "secret" for row in secret
+    )

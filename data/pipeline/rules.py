@@ -109,6 +109,7 @@ PARC_RULES: dict[str, Rule] = {
         f"CASE WHEN {_LET_WITH_RENT} THEN surfhab END",
         1.0,
     ),
+    "parc.vacant_dwellings": Rule(_flag(f"mode = '{MODE_VACANT}'"), None, 1.0),
     "parc.vacancy_rate_offered": Rule(_flag(f"mode = '{MODE_VACANT}'"), _flag(_OFFERED)),
     # A vacant dwelling whose REMLOCDATE is empty counts as vacant for three months or less
     # (as in the SDES computation); a file without the column gives no rate at all.
