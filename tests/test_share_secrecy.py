@@ -140,11 +140,12 @@ def test_small_counts_of_households_are_secret_and_their_zone_cannot_give_them_b
     assert_no_narrow_value(shares, key)
 
 
-def assert_no_narrow_value(shares: ShareDiscloser, key) -> None:
+def assert_no_narrow_value(shares: ShareDiscloser, key, public_knowledge=frozenset()) -> None:
     """Exhaustive search over the hidden residences' numerators (each from 0 to its
     published count, or unbounded when its count is hidden, as far as the published totals
     allow): every hidden numerator of a residence or zone keeps a range of `rule` values,
-    and no hidden residence is pinned to nothing or to all of its units."""
+    and no hidden residence is pinned to nothing or to all of its units, but those that
+    `public_knowledge` names (pinned by public values alone)."""
     audited = shares.audited[key]
     shape = shares.shapes[key[:2]]
     rule, _ = shares.rule_of(key)
@@ -182,6 +183,10 @@ def assert_no_narrow_value(shares: ShareDiscloser, key) -> None:
     search(0)
     for cell, values in seen.items():
         if cell in audited.published or audited.denominator.get(cell, 0) <= 0:
+            continue
+        if cell in public_knowledge or (
+            cell in shape.members and public_knowledge.issuperset(shape.members[cell])
+        ):
             continue
         assert max(values) - min(values) >= rule - 1, (key, cell, sorted(values))
         if cell in hidden:

@@ -209,8 +209,8 @@ def assemble(
 
     with clock.step("share secrecy"):
         share_sums = {}
-        for theme in shares.AUDITED_THEMES:
-            share_sums.update(indicators.read_share_sums(con, theme))
+        for theme, audited in shares.AUDITED_SHARES.items():
+            share_sums.update(indicators.read_share_sums(con, theme, audited))
         share_discloser = shares.ShareDiscloser(discloser, decision, share_sums, threshold)
         decision.secret_values |= share_discloser.run()
         indicators.register_decision(con, decision)

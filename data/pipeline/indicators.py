@@ -9,7 +9,7 @@ counts (`disclosure.Discloser`) and joined back as table `secret_value`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import duckdb
 import pandas as pd
@@ -141,14 +141,19 @@ def read_cells(con: duckdb.DuckDBPyConnection, theme: str) -> dict[int, list[Cel
     return dict(cells_of_year)
 
 
-def read_share_sums(con: duckdb.DuckDBPyConnection, theme: str) -> dict[ShareKey, ShareSums]:
+def read_share_sums(
+    con: duckdb.DuckDBPyConnection, theme: str, indicator_ids: Collection[str] | None = None
+) -> dict[ShareKey, ShareSums]:
     """The numerator and denominator of every share indicator of a theme (a rule with a
-    denominator, in percent), by vintage and audit cell: what the share audit reads."""
+    denominator, in percent; those of `indicator_ids` only when given), by vintage and
+    audit cell: what the share audit reads."""
     rules = row_rules(theme)
     shares = {
         index: indicator_id
         for index, (indicator_id, rule) in enumerate(rules.items())
-        if rule.denominator is not None and rule.factor == 100.0
+        if rule.denominator is not None
+        and rule.factor == 100.0
+        and (indicator_ids is None or indicator_id in indicator_ids)
     }
     columns = ", ".join(f"coalesce(n{i}, 0) AS n{i}, coalesce(d{i}, 0) AS d{i}" for i in shares)
     frame = con.execute(

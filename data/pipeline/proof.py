@@ -24,7 +24,12 @@ from data.pipeline.disclosure import (
 from data.pipeline.grid_secrecy import audit_grids
 from data.pipeline.perimeters import PerimeterDecision
 from data.pipeline.share_audit import ShareTable
-from data.pipeline.shares import PEOPLE_THEMES, ShareDiscloser, is_small_count
+from data.pipeline.shares import (
+    NUMERATOR_COUNTS,
+    PEOPLE_THEMES,
+    ShareDiscloser,
+    is_small_count,
+)
 
 
 class DisclosureError(RuntimeError):
@@ -105,8 +110,23 @@ def prove_shares(con: duckdb.DuckDBPyConnection, shares: ShareDiscloser) -> None
             continue
         table = ShareTable(audited.numerator, audited.denominator, shown, audited.upper)
         audit = shares.audit(key, table)
-        failures += [f"{' '.join(map(str, key))}: {cell}" for cell in audit.breaches]
+        failures += [
+            f"{' '.join(map(str, key))}: {cell}" for cell in shares.unprotected(key, audit)
+        ]
         failures += [f"{' '.join(map(str, key))}: {cell}" for cell in audit.bare_zones]
+    failures += [
+        f"{count} {scale} {code} {year}: numérateur d'une part cachée"
+        for count, share in NUMERATOR_COUNTS.items()
+        for scale, code, year in con.execute(
+            """
+            SELECT c.scale, c.code, c.year FROM indicator_row c JOIN indicator_row s
+              ON s.scale = c.scale AND s.code = c.code AND s.year = c.year
+            WHERE c.indicator_id = ? AND s.indicator_id = ? AND c.status <> 'secret'
+              AND s.status = 'secret'
+            """,
+            [count, share],
+        ).fetchall()
+    ]
     if failures:
         raise DisclosureError(
             f"audit du secret statistique : {len(failures)} parts cachées déductibles "

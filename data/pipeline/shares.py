@@ -22,14 +22,19 @@ hidden group may be all or nothing. Where it breaches, more values of that indic
 hidden (`ShareDiscloser._widen`), until the audit passes. Counts stay as `disclosure.py`
 decided: only share values are added.
 
-Which themes are audited (`AUDITED_THEMES`): the shares of households only. The same
-audit applied to the shares of dwellings (run by the tests) would hide, on the demo, 11 %
-of the communes' values and 13 % of the IRIS' (the vacancy rate of 17 of the 95
-communes in 2024, 14 of them at 0 % and holding secret residences). The structural
-attributes of every dwelling (rooms, year built, financing, DPE) are in the SDES's open
-data at the dwelling level; occupancy (vacancy, leases) and rents are not, though the
-SDES publishes the vacancy and mobility rates of every commune: whether to audit those
-is a decision left open (README).
+Which shares are audited (`AUDITED_SHARES`): every share of households, and the three
+shares that describe how dwellings are occupied (vacancy, vacancy over three months,
+move-in), audited as dwellings (never exact, never all or nothing for a hidden group).
+The shares of the structure of dwellings (rooms, year built, financing, DPE) are not: the
+SDES publishes them dwelling by dwelling in its open data.
+
+The SDES also publishes the vacancy and mobility rates of every commune (its communal
+tables of the RPLS), so the commune and EPCI values of the three occupancy shares are
+public (`PUBLIC_SCALES`): hiding them here would hide nothing. They are never hidden to
+protect a group; what they alone tell of the residences inside them (a commune at 0 %
+of vacancy: none of its residences, secret ones included, has a vacant dwelling) is
+public knowledge, and a breach is accepted only when the public values alone make it
+(`ShareDiscloser.unprotected`); any breach the portal's own values add is protected.
 
 Known limit: the income bands add up (below 40 % = the two first bands, the five bands =
 the households with a known income); within one residence or zone, a band hidden alone is
@@ -61,8 +66,22 @@ from data.pipeline.share_audit import (
 
 # The themes whose shares count people: the small-count rule applies to them.
 PEOPLE_THEMES = ("occupation",)
-# The themes whose shares the build audits (see the module docstring).
-AUDITED_THEMES = PEOPLE_THEMES
+# The shares of dwellings that describe their occupancy, not their structure.
+OCCUPANCY_SHARES = (
+    "parc.vacancy_rate_offered",
+    "parc.vacancy_over_3_months_rate",
+    "parc.move_in_rate",
+)
+# Counts published as they are, at residence scale, that are a share's numerator: hidden
+# wherever that share is (its numerator is what the audit protects).
+NUMERATOR_COUNTS = {"parc.vacant_dwellings": "parc.vacancy_rate_offered"}
+# The shares the build audits by theme, None for all (see the module docstring).
+AUDITED_SHARES: dict[str, tuple[str, ...] | None] = {
+    "occupation": None,
+    "parc": OCCUPANCY_SHARES,
+}
+# The scales at which the SDES publishes the occupancy shares of every zone.
+PUBLIC_SCALES = ("epci", "commune")
 # Income bands, and the cumulative shares made of them.
 INCOME_BANDS = (
     "occupation.income_below_20",
@@ -98,6 +117,7 @@ class ShareReport:
     values_checked: int = 0
     small_counts: int = 0  # hidden because they count fewer than T households
     complementary: int = 0  # hidden so that no hidden value can be worked out
+    public: int = 0  # breaches that public values alone make (PUBLIC_SCALES)
     rounds: int = 0
     seconds: float = 0.0
 
@@ -106,6 +126,7 @@ class ShareReport:
             "share_values_checked": self.values_checked,
             "share_small_counts": self.small_counts,
             "share_complementary": self.complementary,
+            "share_public_breaches": self.public,
             "share_rounds": self.rounds,
             "share_seconds": round(self.seconds, 3),
         }
@@ -114,7 +135,8 @@ class ShareReport:
         return (
             f"audit des parts : {self.values_checked} valeurs cachées vérifiées ; "
             f"{self.small_counts} parts sur moins du seuil de ménages, {self.complementary} "
-            f"compléments ; {self.rounds} passes, {self.seconds:.2f} s"
+            f"compléments, {self.public} déjà connues des valeurs communales publiques ; "
+            f"{self.rounds} passes, {self.seconds:.2f} s"
         )
 
 
@@ -157,6 +179,7 @@ class ShareDiscloser:
         # Per vintage, the band and cumulative values hidden when its income bands were
         # last settled (`_hide_band_partners`).
         self._income_seen: dict[tuple[str, int], dict[ShareKey, set[str]]] = {}
+        self._public_known: dict[ShareKey, frozenset[str]] = {}
         self._counted = {
             (theme, year): self._counts_published(theme, year) for theme, year in self.shapes
         }
@@ -178,11 +201,15 @@ class ShareDiscloser:
                 table = self.table(key)
                 audit = self.audit(key, table)
                 checked[key] = audit.checked
-                widened = [self._widen(key, table, audit, audit.groups[g]) for g in audit.breaches]
+                breaches = self.unprotected(key, audit)
+                widened = [self._widen(key, table, audit, audit.groups[g]) for g in breaches]
                 widened += [self._hide_member(key, table, zone) for zone in audit.bare_zones]
                 if any(widened):
                     changed.add(key)
+                elif breaches:
+                    raise RuntimeError(f"audit des parts : {key} {breaches[0]} sans protection")
                 else:
+                    self.report.public += len(audit.breaches)
                     self.audited[key] = table
             changed |= self._hide_band_partners()
             pending = changed
@@ -191,10 +218,18 @@ class ShareDiscloser:
         return self.secret_values()
 
     def secret_values(self) -> set[SecretValue]:
-        return {
+        """The share values hidden, and the counts published as their numerators with
+        them (`NUMERATOR_COUNTS`)."""
+        hidden = {
             (theme, *cell_key(cell), year, indicator_id)
             for (theme, year, indicator_id), cells in self.hidden.items()
             for cell in cells
+        }
+        return hidden | {
+            (theme, scale, code, year, count)
+            for theme, scale, code, year, indicator_id in hidden
+            for count, share in NUMERATOR_COUNTS.items()
+            if share == indicator_id
         }
 
     def _counts_published(self, theme: str, year: int) -> dict[str, float]:
@@ -268,6 +303,35 @@ class ShareDiscloser:
         rule, people = self.rule_of(key)
         return audit_share_table(self.shapes[key[:2]], table, rule, people, self.threshold)
 
+    def public_cells(self, key: ShareKey) -> frozenset[str]:
+        """The published values of `key` that the SDES publishes too (`PUBLIC_SCALES`)."""
+        if key[2] not in OCCUPANCY_SHARES:
+            return frozenset()
+        return frozenset(
+            cell for cell in self._shown[key[:2]] if cell_key(cell)[0] in PUBLIC_SCALES
+        )
+
+    def publicly_known(self, key: ShareKey) -> frozenset[str]:
+        """The hidden residences that the public values of `key` alone pin down: the
+        members of every group breached when nothing but them is published."""
+        if key not in self._public_known:
+            public = self.public_cells(key)
+            known: set[str] = set()
+            if public:
+                sums = self.sums[key]
+                table = ShareTable(sums.numerator, sums.denominator, public, {})
+                audit = self.audit(key, table)
+                for group in audit.breaches:
+                    known.update(audit.groups[group].cells)
+            self._public_known[key] = frozenset(known)
+        return self._public_known[key]
+
+    def unprotected(self, key: ShareKey, audit: ShareAudit) -> list[str]:
+        """The breached groups of `audit` that public values alone do not make: each has
+        a hidden residence that the public values leave free."""
+        known = self.publicly_known(key)
+        return [g for g in audit.breaches if not known.issuperset(audit.groups[g].cells)]
+
     def _widen(self, key: ShareKey, table: ShareTable, audit: ShareAudit, group: Group) -> bool:
         """Hide more of a breached group, what costs least first:
         - its smallest loose published residence that protects it alone, else the fewest
@@ -277,7 +341,9 @@ class ShareDiscloser:
         - else the share of a zone right inside it that holds a published residence that
           brings what the group lacks (the smallest zone): that residence becomes loose in
           the group, and the next round hides it;
-        - else the zone's own share (its group joins the zone above)."""
+        - else the zone's own share (its group joins the zone above), unless the SDES
+          publishes it (`public_cells`): then every residence that brings what the group
+          lacks."""
         rule, people = self.rule_of(key)
 
         def protects(cells: tuple[str, ...]) -> bool:
@@ -314,7 +380,8 @@ class ShareDiscloser:
                 added = []
         if not added:
             members = self.shapes[key[:2]].members
-            inner = audit.inner(group.key)
+            public = self.public_cells(key)
+            inner = [zone for zone in audit.inner(group.key) if zone not in public]
             joining = [
                 zone
                 for zone in inner
@@ -325,7 +392,9 @@ class ShareDiscloser:
                 for zone in inner
                 if any(m in table.published and useful(m) for m in members[zone])
             ]
-            added = [min(joining or holding or [group.key], key=size)]
+            # a public zone is never hidden: its group takes every useful residence instead
+            fallback = joining or holding or ([] if group.key in public else [group.key])
+            added = [min(fallback, key=size)] if fallback else list(candidates)
         fresh = [cell for cell in added if cell not in self.hidden[key]]
         self.hidden[key].update(fresh)
         self.report.complementary += len(fresh)
