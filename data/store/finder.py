@@ -90,7 +90,19 @@ CONSTRUCTION_YEAR = FinderColumn(
 )
 
 
+# The match counts remembered (a filter's count is asked for again with each sort).
+MAX_REMEMBERED_TOTALS = 256
+
+
+def _hashable(params: list[Any]) -> tuple[Any, ...]:
+    return tuple(tuple(p) if isinstance(p, list) else p for p in params)
+
+
 class Finder(Warehouse):
+    @functools.cached_property
+    def _finder_totals(self) -> dict[tuple[Any, ...], int]:
+        return {}
+
     @functools.cached_property
     def _finder_indicators(self) -> frozenset[str]:
         """The residence-level indicators of the catalogue the warehouse holds."""
@@ -215,18 +227,27 @@ class Finder(Warehouse):
         order = self._finder_order(scope, query, by_field)
         limit = max(0, min(end, start + max_rows) - max(start, 0))
         cursor = self._cursor()
+        # The count of matches does not change with the sort or the block asked for: it is
+        # remembered per filter, and the sort then keeps only the rows of its block.
+        counted_key = (table, where, _hashable([*table_params, *params]))
+        total = self._finder_totals.get(counted_key)
+        count = "count(*) OVER ()" if total is None else "NULL"
         matches = cursor.execute(
-            f"SELECT residence_id, in_perimeter, count(*) OVER () FROM {table} WHERE {where} "
+            f"SELECT residence_id, in_perimeter, {count} FROM {table} WHERE {where} "
             f"ORDER BY {order} LIMIT ? OFFSET ?",
             [*table_params, *params, limit, max(start, 0)],
         ).fetchall()
-        if matches:
-            total = int(matches[0][2])
-        else:
-            counted = cursor.execute(
-                f"SELECT count(*) FROM {table} WHERE {where}", [*table_params, *params]
-            ).fetchone()
-            total = int(counted[0]) if counted else 0
+        if total is None:
+            if matches:
+                total = int(matches[0][2])
+            else:
+                counted = cursor.execute(
+                    f"SELECT count(*) FROM {table} WHERE {where}", [*table_params, *params]
+                ).fetchone()
+                total = int(counted[0]) if counted else 0
+            if len(self._finder_totals) >= MAX_REMEMBERED_TOTALS:
+                self._finder_totals.clear()
+            self._finder_totals[counted_key] = total
         rows = self._finder_values.rows([match[0] for match in matches], shown)
         hidden_outside = [c.field for c in shown if self._visible(scope, c.theme) != "TRUE"]
         for row, (_, in_perimeter, _) in zip(rows, matches, strict=True):
