@@ -163,6 +163,11 @@ class GridProtector:
         self.truths = {cell: grid.truth(cell) for cell in grid.cells}
         self.solved: dict[tuple, Component] = {}
         self.solutions = Solutions(grid)
+        # every cell's base cells, the same whatever is hidden (`audit.expand`)
+        self.expansion = {
+            **{base: (base,) for base in grid.base},
+            **{cell: tuple(parts) for cell, parts in grid.cells.items()},
+        }
 
     def _spans_t_values(self, cell: str) -> bool:
         low, high = self.solutions.span(cell)
@@ -181,6 +186,7 @@ class GridProtector:
         audit = audit_table(
             grid_table(self.grid, hidden),
             self.threshold,
+            self.expansion,
             solved=self.solved,
             wide=wide,
             on_vertex=self.solutions.add,
