@@ -208,13 +208,20 @@ def zones_of(row) -> list[str]:
     return zones
 
 
+def zone_totals(rows: pd.DataFrame) -> dict[str, float]:
+    """The count of `rows` in each of their zones (`zones_of`)."""
+    totals: dict[str, float] = {}
+    for column, scale in (("epci", "epci"), ("depcom", "commune"), ("qpv_code", "qpv")):
+        for code, count in rows.groupby(column)["nombre"].sum().items():
+            if scale != "qpv" or code not in ("", UNKNOWN_QPV):
+                totals[f"{scale}:{code}"] = float(count)
+    return totals
+
+
 def build_grid(facts: pd.DataFrame, breakdown: Breakdown, year: int, threshold: int) -> Grid:
     """The grid of one breakdown in one year: base cells are (part, leaf), summed."""
     rows = facts[(facts["year"] == year) & (facts["measure"] == breakdown.measure)]
-    totals: dict[str, float] = defaultdict(float)
-    for row in rows.itertuples(index=False):
-        for zone in zones_of(row):
-            totals[zone] += row.nombre
+    totals = zone_totals(rows)
     minimum = breakdown.local_minimum * threshold
     keys = ["depcom", "qpv_code", "epci", *breakdown.columns]
     summed = rows.groupby(keys, as_index=False, dropna=False)["nombre"].sum()
@@ -300,8 +307,16 @@ def available(facts: pd.DataFrame) -> tuple[Breakdown, ...]:
     )
 
 
+def python_strings(facts: pd.DataFrame) -> pd.DataFrame:
+    """The facts with their text columns as Python strings: the grids and medians read
+    them row by row, which costs a call per value on pandas' Arrow-backed strings."""
+    text = facts.select_dtypes(include=["string", "str"]).columns
+    return facts.astype(dict.fromkeys(text, object))
+
+
 def decide(facts: pd.DataFrame, threshold: int) -> AttributionDecision:
     started = time.perf_counter()
+    facts = python_strings(facts)
     breakdowns = available(facts)
     counts: dict[int, dict[str, float]] = {}
     hidden: dict[int, set[str]] = {}

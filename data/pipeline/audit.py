@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import highspy
@@ -185,15 +185,27 @@ def _bound_sums(bounds: Iterable[tuple[float, float]]) -> tuple[float, float, in
     return low, high, open_ended
 
 
+Vertex = Callable[[list[str], np.ndarray], None]
+
+
 class Component:
     """Independent part of the system: some hidden cells and the equations between them.
     With several equations, one HiGHS model answers every question about the part, each a
-    warm start from the previous answer."""
+    warm start from the previous answer. `on_vertex` is told every optimal solution found
+    (the part's cells and their values: a solution of the whole system with the other
+    cells at any solution of theirs)."""
 
-    def __init__(self, cells: list[str], equations: list[Equation], bounds) -> None:
+    def __init__(
+        self,
+        cells: list[str],
+        equations: list[Equation],
+        bounds,
+        on_vertex: Vertex | None = None,
+    ) -> None:
         self.cells = cells
         self.equations = equations
         self.bounds = bounds
+        self.on_vertex = on_vertex
         self.cache: dict[frozenset[str], tuple[float, float]] = {}
         self.model: highspy.Highs | None = None
         self.sums: tuple[float, float, int] | None = None
@@ -252,6 +264,8 @@ class Component:
             status = model.getModelStatus()
             if status == highspy.HighsModelStatus.kOptimal:
                 ends.append(model.getInfo().objective_function_value)
+                if self.on_vertex is not None:
+                    self.on_vertex(self.cells, np.array(model.getSolution().col_value))
             elif status == highspy.HighsModelStatus.kUnbounded:
                 ends.append(infinite)
             else:
@@ -266,10 +280,14 @@ def audit_table(
     threshold: int,
     expansion: dict[str, tuple[str, ...]] | None = None,
     solved: dict[tuple, Component] | None = None,
+    wide: Callable[[str], bool] | None = None,
+    on_vertex: Vertex | None = None,
 ) -> TableAudit:
     """The interval of every suppressed cell of `table`, and the breaches. `solved` keeps
     the independent parts already solved, by their equations and bounds: tables audited
-    one after the other (vintages, rounds of protection) share most of them."""
+    one after the other (vintages, rounds of protection) share most of them. `wide`: the
+    suppressed cells the caller already knows to keep T values (skipped, no interval);
+    `on_vertex` is given to the parts (`Component`)."""
     expansion = expansion if expansion is not None else expand(table)
     remainders = _remainders(table, expansion)
     reduced = _reduce(remainders)
@@ -308,7 +326,7 @@ def audit_table(
             tuple(bounds(c) for c in ordered),
         )
         if signature not in solved:
-            solved[signature] = Component(ordered, rows[root], bounds)
+            solved[signature] = Component(ordered, rows[root], bounds, on_vertex)
         components[root] = solved[signature]
     smallest: dict[str, Equation] = {}
     for equation in sorted(live, key=lambda e: (-len(e.cells), e.key)):
@@ -320,7 +338,7 @@ def audit_table(
     bindings: dict[str, str | None] = {}
     checked = 0
     for cell, value in table.values.items():
-        if value is not None:
+        if value is not None or (wide is not None and wide(cell)):
             continue
         checked += 1
         hidden = [b for b in expansion[cell] if table.values.get(b) is None]

@@ -37,7 +37,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from data.pipeline.audit import Breach, Component, Table, TableAudit, audit_table
+import numpy as np
+from scipy import sparse
+
+from data.pipeline.audit import EPSILON, Breach, Component, Table, audit_table
 
 MIN_HIDDEN_COMMUNES = 3
 
@@ -83,6 +86,72 @@ def grid_table(grid: Grid, hidden: set[str]) -> Table:
     return Table(grid.name, values, grid.cells)
 
 
+@dataclass
+class GridAudit:
+    """A grid's audit: its breaches, and an interval for every hidden cell, exact for the
+    cells in `exact` (every cell narrower than T values is), else one that known solutions
+    of the grid span (inside the exact one, T values wide at least)."""
+
+    name: str
+    breaches: list[Breach]
+    intervals: dict[str, tuple[float, float]]
+    bindings: dict[str, str | None]
+    exact: set[str]
+
+
+class Solutions:
+    """What solutions of a grid's published equations show: for each published cell, the
+    least and greatest value it takes over them. A hidden cell whose values there already
+    differ by T − 1 keeps at least T values, with no linear program. The true counts are a
+    solution of every grid; each optimum HiGHS finds for the audit is one too (`add`).
+    A solution stays one when more cells are hidden (fewer equations, more unknowns), so
+    they serve every later round; a set of hidden cells that is no superset of those they
+    were found for starts again from the true counts."""
+
+    def __init__(self, grid: Grid) -> None:
+        names = sorted(grid.base)
+        self.column = {name: i for i, name in enumerate(names)}
+        self.row = {cell: i for i, cell in enumerate(grid.cells)}
+        rows = [self.row[cell] for cell, parts in grid.cells.items() for _ in parts]
+        columns = [self.column[part] for parts in grid.cells.values() for part in parts]
+        self.incidence = sparse.csc_matrix(
+            (np.ones(len(rows)), (rows, columns)), shape=(len(self.row), len(names))
+        )
+        self.truth = np.array([grid.base[name] for name in names])
+        self.true_values = self.incidence @ self.truth
+        # a part's base cells -> their columns and the incidence of those columns
+        self.parts: dict[tuple[str, ...], tuple[np.ndarray, sparse.csc_matrix]] = {}
+        self.hidden: set[str] = set()
+        self.restart()
+
+    def restart(self) -> None:
+        self.low = self.true_values.copy()
+        self.high = self.low.copy()
+        self.hidden = set()
+
+    def serve(self, hidden: set[str]) -> None:
+        """Keep the solutions valid for `hidden` (they are when it holds every earlier set)."""
+        mine = {cell for cell in hidden if cell in self.row}
+        if not self.hidden <= mine:
+            self.restart()
+        self.hidden |= mine
+
+    def add(self, cells: list[str], values: np.ndarray) -> None:
+        """A solution: the true counts with `cells` (base cells) changed to `values`."""
+        part = tuple(cells)
+        if part not in self.parts:
+            columns = np.array([self.column[cell] for cell in cells])
+            self.parts[part] = (columns, self.incidence[:, columns])
+        columns, incidence = self.parts[part]
+        value = self.true_values + incidence @ (values - self.truth[columns])
+        np.minimum(self.low, value, out=self.low)
+        np.maximum(self.high, value, out=self.high)
+
+    def span(self, cell: str) -> tuple[float, float]:
+        index = self.row[cell]
+        return float(self.low[index]), float(self.high[index])
+
+
 class GridProtector:
     """Hides cells of one grid until its audit passes and its EPCI columns keep no single
     hidden commune apart (see the module docstring)."""
@@ -93,9 +162,38 @@ class GridProtector:
         self.bases = {cell: frozenset(parts) for cell, parts in grid.cells.items()}
         self.truths = {cell: grid.truth(cell) for cell in grid.cells}
         self.solved: dict[tuple, Component] = {}
+        self.solutions = Solutions(grid)
+        # every cell's base cells, the same whatever is hidden (`audit.expand`)
+        self.expansion = {
+            **{base: (base,) for base in grid.base},
+            **{cell: tuple(parts) for cell, parts in grid.cells.items()},
+        }
 
-    def audit(self, hidden: set[str]) -> TableAudit:
-        return audit_table(grid_table(self.grid, hidden), self.threshold, solved=self.solved)
+    def _spans_t_values(self, cell: str) -> bool:
+        low, high = self.solutions.span(cell)
+        return high - low >= self.threshold - 1 - EPSILON
+
+    def audit(self, hidden: set[str], exact: set[str] = frozenset()) -> GridAudit:
+        """`audit_table`'s intervals for the hidden cells that known solutions do not
+        already show T values wide, and for `exact`; the spans of known solutions for the
+        others."""
+        self.solutions.serve(hidden)
+        mine = [cell for cell in self.grid.cells if cell in hidden]
+        wide = lambda cell: cell not in exact and self._spans_t_values(cell)  # noqa: E731
+        if all(wide(cell) for cell in mine):
+            spans = {cell: self.solutions.span(cell) for cell in mine}
+            return GridAudit(self.grid.name, [], spans, dict.fromkeys(mine), set())
+        audit = audit_table(
+            grid_table(self.grid, hidden),
+            self.threshold,
+            self.expansion,
+            solved=self.solved,
+            wide=wide,
+            on_vertex=self.solutions.add,
+        )
+        intervals = {cell: audit.intervals.get(cell) or self.solutions.span(cell) for cell in mine}
+        bindings = {cell: audit.bindings.get(cell) for cell in mine}
+        return GridAudit(audit.name, audit.breaches, intervals, bindings, set(audit.intervals))
 
     def breaches(self, hidden: set[str]) -> list[Breach]:
         return self.audit(hidden).breaches
@@ -158,22 +256,47 @@ def shared_breaches(
     """Hidden cells published by several grids (a zone's total, in every breakdown of its
     measure): a user intersects the intervals each grid leaves them, which must still hold
     T values. For each one narrowed so, the grid that binds it most tightly, with the
-    breach its complement repairs."""
-    intervals: dict[str, list[tuple[GridProtector, Breach]]] = defaultdict(list)
-    for protector in protectors:
-        audit = protector.audit(hidden & set(protector.grid.cells))
-        for cell, (low, high) in audit.intervals.items():
-            breach = Breach(audit.name, cell, low, high, audit.bindings[cell])
-            intervals[cell].append((protector, breach))
+    breach its complement repairs. Intervals known only to be wide are made exact where
+    their intersection is narrow."""
+    audits = [protector.audit(hidden) for protector in protectors]
+    shared = _shared_cells(audits)
+    inexact: dict[int, set[str]] = defaultdict(set)
+    for cell, indexes in shared.items():
+        if _width(audits, cell, indexes) < threshold - 1:
+            for index in indexes:
+                if cell not in audits[index].exact:
+                    inexact[index].add(cell)
+    for index, cells in inexact.items():
+        audits[index] = protectors[index].audit(hidden, exact=cells)
     narrowed = []
-    for seen in intervals.values():
-        if len(seen) < 2:
-            continue
-        low = max(breach.low for _, breach in seen)
-        high = min(breach.high for _, breach in seen)
-        if high - low < threshold - 1:
-            narrowed.append(min(seen, key=lambda pair: pair[1].high - pair[1].low))
+    for cell, indexes in shared.items():
+        if _width(audits, cell, indexes) < threshold - 1:
+            tightest = min(indexes, key=lambda i: _interval_width(audits[i].intervals[cell]))
+            audit = audits[tightest]
+            low, high = audit.intervals[cell]
+            breach = Breach(audit.name, cell, low, high, audit.bindings[cell])
+            narrowed.append((protectors[tightest], breach))
     return narrowed
+
+
+def _shared_cells(audits: list[GridAudit]) -> dict[str, list[int]]:
+    """The hidden cells of several grids, each with the indexes of its grids' audits."""
+    grids_of: dict[str, list[int]] = defaultdict(list)
+    for index, audit in enumerate(audits):
+        for cell in audit.intervals:
+            grids_of[cell].append(index)
+    return {cell: indexes for cell, indexes in grids_of.items() if len(indexes) > 1}
+
+
+def _interval_width(interval: tuple[float, float]) -> float:
+    return interval[1] - interval[0]
+
+
+def _width(audits: list[GridAudit], cell: str, indexes: list[int]) -> float:
+    """The width of the intersection of the intervals the grids leave `cell`."""
+    low = max(audits[i].intervals[cell][0] for i in indexes)
+    high = min(audits[i].intervals[cell][1] for i in indexes)
+    return high - low
 
 
 def protect(grids: list[Grid], threshold: int) -> tuple[set[str], GridReport]:
@@ -205,17 +328,17 @@ def protect(grids: list[Grid], threshold: int) -> tuple[set[str], GridReport]:
 
 def audit_grids(grids: list[Grid], hidden: set[str], threshold: int) -> list[str]:
     """What the proof finds: counts below T published, hidden cells narrowed below T
-    values, EPCI columns with one or two hidden communes (an empty list when safe)."""
+    values, EPCI columns with one or two hidden communes (an empty list when safe). It
+    starts from the true counts alone, nothing of the decision's solutions."""
     failures = []
-    for grid in grids:
-        protector = GridProtector(grid, threshold)
+    protectors = [GridProtector(grid, threshold) for grid in grids]
+    for grid, protector in zip(grids, protectors, strict=True):
         mine = hidden & set(grid.cells)
         failures += [f"{cell} < {threshold}" for cell in primary_cells(grid, threshold) - hidden]
         failures += [f"{b.cell} entre {b.low:g} et {b.high:g}" for b in protector.breaches(mine)]
         failures += [
             f"{total} : une ou deux communes cachées" for total in protector.column_gaps(mine)
         ]
-    protectors = [GridProtector(grid, threshold) for grid in grids]
     failures += [
         f"{breach.cell} : marge commune à plusieurs ventilations, connue à moins de "
         f"{threshold} valeurs"
