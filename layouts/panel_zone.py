@@ -129,17 +129,18 @@ def evolution_chart(series: IndicatorSeries | None) -> Any | None:
 
 def _residence_item(
     residence: ResidenceItem, threshold: int, ranking: ResidenceRanking | None = None
-) -> html.Li:
+) -> Markup:
     if residence.secret:
-        badge = dbc.Badge(
+        badge = element(
+            "span",
             "Secret statistique",
-            color="secondary",
+            class_="badge bg-secondary",
             title=secret_residence_text(threshold),
         )
     else:
         dwellings = residence.n_dwellings or 0
         noun = "logement" if dwellings == 1 else "logements"
-        badge = dbc.Badge(format_value(dwellings, noun), color="light", text_color="dark")
+        badge = element("span", format_value(dwellings, noun), class_="badge bg-light text-dark")
     where = [residence.bailleur_name]
     if residence.address != residence.name:
         where.insert(0, residence.address)
@@ -147,16 +148,17 @@ def _residence_item(
     if ranking is not None and residence.residence_id in ranking.values:
         measure, indicator = ranking.values[residence.residence_id], ranking.indicator
         text = format_value(measure.value, indicator.unit, indicator.decimals, measure.status)
-        value = html.Strong(f" {text}", className="panel-residence-value")
-    return html.Li(
+        value = element("strong", f" {text}", class_="panel-residence-value")
+    return element(
+        "li",
         [
-            select_link("residence", residence.residence_id, residence.name),
+            select_link_markup("residence", residence.residence_id, residence.name),
             value,
             " ",
             badge,
-            html.Div(" — ".join(where), className="small text-muted"),
+            element("div", " — ".join(where), class_="small text-muted"),
         ],
-        className="panel-residence-item",
+        class_="panel-residence-item",
     )
 
 
@@ -188,7 +190,9 @@ def residence_list(
         first = [by_id[rid] for rid in ranking.values if rid in by_id][:limit]
         order = f"par « {ranking.indicator.label} » décroissant (dernier millésime)"
     shown = [_residence_item(residence, threshold, ranking) for residence in first]
-    children: list[Any] = [html.Ul(shown, className="list-unstyled panel-residences")]
+    children: list[Any] = [
+        html_block(element("ul", shown, class_="list-unstyled panel-residences"))
+    ]
     if len(residences) > limit:
         others = len(residences) - limit
         rest = f"… {format_number(others)} autres" if others > 1 else "… 1 autre"
