@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dash import Dash, Input, Output, State
+from dash import Dash, Input, Output, State, ctx
+from dash.exceptions import PreventUpdate
 
 from auth.access import current_scope
 from callbacks.explorer_state import current_state
@@ -46,7 +47,11 @@ def register(app: Dash, store: Store) -> None:
         prevent_initial_call=True,  # the view stores are set once the URL is read
     )
     def render_compare(_pinned: Any, _figures: Any, data: Any) -> Any:
+        """Redrawn when the pins change, and when the indicator or year changes while
+        zones are pinned (an empty comparison does not depend on them)."""
         state = current_state(store, data)
+        if not state.pinned and f"{PageIds.PINNED_VIEW}.data" not in ctx.triggered_prop_ids:
+            raise PreventUpdate
         return compare_content(
             store, current_scope(), state.pinned, state.indicator or None, state.year
         )

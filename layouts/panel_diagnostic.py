@@ -14,8 +14,10 @@ from data.catalog import CATALOG
 from data.diagnostic import CLASS_LABELS, METHOD, method_text
 from data.store.types import CriterionLine, Diagnosis, Measure, RankedFragility
 from layouts.formatting import NOT_AVAILABLE_TEXT, RESTRICTED_TEXT, format_number, format_value
+from layouts.html_block import Markup, element, html_block, markup, select_link
 from layouts.palettes import ORDERED_CATEGORIES
-from layouts.panel_common import section, select_link
+from layouts.panel_common import section
+from layouts.panel_tables import table
 
 DIAGNOSTIC_OUT_OF_PERIMETER_TEXT = (
     "Votre convention ne couvre pas le diagnostic de fragilité de cette résidence."
@@ -39,20 +41,20 @@ def class_text(measure: Measure) -> str:
     return CLASS_LABELS[int(measure.value)]
 
 
-def class_badge(measure: Measure) -> dbc.Badge:
+def class_badge(measure: Measure) -> Markup:
     """The class as a badge in its map colour (its class name says which)."""
     if measure.value is None:
-        return dbc.Badge(
+        return element(
+            "span",
             class_text(measure),
-            color="secondary",
-            className="diagnostic-class diagnostic-class-none",
+            class_="badge bg-secondary diagnostic-class diagnostic-class-none",
         )
     code = int(measure.value)
-    return dbc.Badge(
+    return element(
+        "span",
         class_text(measure),
-        color=ORDERED_CATEGORIES[code],
-        text_color="dark",
-        className=f"diagnostic-class diagnostic-class-{code}",
+        class_=f"badge text-dark diagnostic-class diagnostic-class-{code}",
+        style=f"background-color: {ORDERED_CATEGORIES[code]}",
     )
 
 
@@ -94,61 +96,60 @@ def _value(measure: Measure, indicator_id: str) -> str:
     return format_value(measure.value, indicator.unit, indicator.decimals, measure.status)
 
 
-def criteria_table(diagnosis: Diagnosis) -> html.Div:
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th("Critère", scope="col"),
-                html.Th("Valeur", scope="col", className="text-end"),
-                html.Th("EPCI", scope="col", className="text-end"),
-                html.Th("Rapport", scope="col", className="text-end"),
-                html.Th("Signalé", scope="col", className="text-end"),
-            ]
-        )
-    )
+def criteria_table(diagnosis: Diagnosis) -> Markup:
+    header = [
+        element("th", "Critère", scope="col"),
+        *(
+            element("th", title, scope="col", class_="text-end")
+            for title in ("Valeur", "EPCI", "Rapport", "Signalé")
+        ),
+    ]
     rows = [
-        html.Tr(
+        element(
+            "tr",
             [
-                html.Th(
+                element(
+                    "th",
                     line.criterion.label,
                     scope="row",
                     title=CATALOG[line.criterion.indicator_id].definition,
                 ),
-                html.Td(_value(line.value, line.criterion.indicator_id), className="text-end"),
-                html.Td(_value(line.reference, line.criterion.indicator_id), className="text-end"),
-                html.Td(ratio_text(line), className="text-end"),
-                html.Td(flag_text(line.flag), className="text-end diagnostic-flag"),
+                element("td", _value(line.value, line.criterion.indicator_id), class_="text-end"),
+                element(
+                    "td", _value(line.reference, line.criterion.indicator_id), class_="text-end"
+                ),
+                element("td", ratio_text(line), class_="text-end"),
+                element("td", flag_text(line.flag), class_="text-end diagnostic-flag"),
             ],
-            className="table-warning" if line.flag.value == 1 else None,
-            **{"data-criterion": line.criterion.name},
+            class_="table-warning" if line.flag.value == 1 else None,
+            data_criterion=line.criterion.name,
         )
         for line in diagnosis.criteria
     ]
-    return html.Div(
-        dbc.Table([header, html.Tbody(rows)], size="sm", className="diagnostic-table"),
-        className="table-scroll",
-    )
+    return element("div", table(header, rows, "diagnostic-table"), class_="table-scroll")
 
 
-def history_list(history: Sequence[Measure]) -> html.Ol:
-    return html.Ol(
+def history_list(history: Sequence[Measure]) -> Markup:
+    return element(
+        "ol",
         [
-            html.Li([f"{measure.year} : ", class_badge(measure)])
+            element("li", [f"{measure.year} : ", class_badge(measure)])
             for measure in history
             if measure.year is not None
         ],
-        className="list-inline diagnostic-history",
+        class_="list-inline diagnostic-history",
     )
 
 
-def method_details() -> html.Details:
+def method_details() -> Markup:
     """The method in French, folded: what the "Méthode" link opens."""
-    return html.Details(
+    return element(
+        "details",
         [
-            html.Summary("Méthode", className="diagnostic-method-link"),
-            *[html.P(paragraph, className="small") for paragraph in method_text(METHOD)],
+            element("summary", "Méthode", class_="diagnostic-method-link"),
+            *(element("p", paragraph, class_="small") for paragraph in method_text(METHOD)),
         ],
-        className="diagnostic-method",
+        class_="diagnostic-method",
     )
 
 
@@ -169,69 +170,79 @@ def diagnostic_section(diagnosis: Diagnosis | None, refusal: str | None = None) 
     )
     change = change_text(diagnosis.fragility_class, diagnosis.previous_class)
     body = [
-        html.P(
+        element(
+            "p",
             [
                 f"Enquête OPS {diagnosis.survey_year} : ",
                 class_badge(diagnosis.fragility_class),
-                html.Span(f" — {flags_text}", className="small"),
+                element("span", f" — {flags_text}", class_="small"),
             ],
-            className="diagnostic-summary",
+            class_="diagnostic-summary",
         ),
-        html.P(change, className="small diagnostic-change") if change else None,
+        element("p", change, class_="small diagnostic-change") if change else None,
         criteria_table(diagnosis),
-        html.Div(
-            [html.Span("Classe par enquête : ", className="small"), history_list(diagnosis.history)]
+        element(
+            "div",
+            [
+                element("span", "Classe par enquête : ", class_="small"),
+                history_list(diagnosis.history),
+            ],
         ),
         method_details(),
     ]
-    return section(f"Diagnostic de fragilité — {diagnosis.survey_year}", *body, name="diagnostic")
+    return section(
+        f"Diagnostic de fragilité — {diagnosis.survey_year}",
+        html_block(markup(body)),
+        name="diagnostic",
+    )
 
 
-def _ranking_rows(ranking: Sequence[RankedFragility]) -> list[html.Tr]:
+def _ranking_rows(ranking: Sequence[RankedFragility]) -> list[Markup]:
     return [
-        html.Tr(
+        element(
+            "tr",
             [
-                html.Td(f"{rank}.", className="text-muted panel-rank"),
-                html.Td(select_link(item.zone.scale, item.zone.code, item.zone.name)),
-                html.Td(class_badge(item.fragility_class)),
-                html.Td(
+                element("td", f"{rank}.", class_="text-muted panel-rank"),
+                element("td", select_link(item.zone.scale, item.zone.code, item.zone.name)),
+                element("td", class_badge(item.fragility_class)),
+                element(
+                    "td",
                     format_value(item.flags.value, "", 0, item.flags.status),
-                    className="text-end",
+                    class_="text-end",
                 ),
-            ]
+            ],
         )
         for rank, item in enumerate(ranking[:RANKING_LIMIT], 1)
     ]
 
 
-def ranking_table(title: str, ranking: Sequence[RankedFragility]) -> html.Div:
+def ranking_table(title: str, ranking: Sequence[RankedFragility]) -> Markup:
     """The most fragile first, as links; the count of the others."""
     if not ranking:
-        return html.Div(
+        return element(
+            "div",
             [
-                html.H4(title, className="h6"),
-                html.P("Aucune classe publiée.", className="small text-muted"),
-            ]
+                element("h4", title, class_="h6"),
+                element("p", "Aucune classe publiée.", class_="small text-muted"),
+            ],
         )
-    header = html.Thead(
-        html.Tr([html.Th("Rang", scope="col", className="visually-hidden"),
-                 html.Th("Nom", scope="col"), html.Th("Classe", scope="col"),
-                 html.Th("Critères", scope="col", className="text-end")])
-    )  # fmt: skip
+    header = [
+        element("th", "Rang", scope="col", class_="visually-hidden"),
+        element("th", "Nom", scope="col"),
+        element("th", "Classe", scope="col"),
+        element("th", "Critères", scope="col", class_="text-end"),
+    ]
     more = len(ranking) - RANKING_LIMIT
-    return html.Div(
+    return element(
+        "div",
         [
-            html.H4(f"{title} ({format_number(len(ranking))})", className="h6"),
-            dbc.Table(
-                [header, html.Tbody(_ranking_rows(ranking))],
-                size="sm",
-                className="diagnostic-table",
-            ),
-            html.P(f"… et {format_number(more)} de plus", className="small text-muted")
+            element("h4", f"{title} ({format_number(len(ranking))})", class_="h6"),
+            table(header, _ranking_rows(ranking), "diagnostic-table"),
+            element("p", f"… et {format_number(more)} de plus", class_="small text-muted")
             if more > 0
             else None,
         ],
-        className="diagnostic-ranking",
+        class_="diagnostic-ranking",
     )
 
 
@@ -244,8 +255,14 @@ def fragility_ranking_section(
     first (class, then number of flags)."""
     return section(
         "Classement par fragilité",
-        ranking_table("IRIS", iris),
-        ranking_table("Quartiers prioritaires", qpv),
-        ranking_table("Résidences de votre périmètre", residences),
+        html_block(
+            markup(
+                [
+                    ranking_table("IRIS", iris),
+                    ranking_table("Quartiers prioritaires", qpv),
+                    ranking_table("Résidences de votre périmètre", residences),
+                ]
+            )
+        ),
         name="fragility-ranking",
     )

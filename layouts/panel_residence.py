@@ -16,7 +16,6 @@ from layouts.formatting import NOT_AVAILABLE_TEXT, format_value
 from layouts.ids import PanelIds
 from layouts.panel_common import (
     distribution_charts,
-    figures_table,
     section,
     select_link,
     shown_indicators,
@@ -32,6 +31,7 @@ from layouts.panel_labels import (
     secret_residence_text,
 )
 from layouts.panel_proximity import proximity_section
+from layouts.panel_tables import figures_block
 
 SECRET_VALUE = "secret"
 
@@ -107,8 +107,8 @@ def theme_figures(sheet: ResidenceSheet, theme: str, year: int | None) -> list[A
     charts = distribution_charts(
         sheet.levels, sheet.measures, (group for group in ZONE_CHARTS if group.theme == theme)
     )
-    table = figures_table(sheet.levels, sheet.measures, key, year=year) if key else None
-    return [table, *charts] if table else charts
+    table = figures_block(sheet.levels, sheet.measures, key, year=year) if key else None
+    return [table, *charts] if table is not None else charts
 
 
 def residence_panel(

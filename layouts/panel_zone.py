@@ -9,19 +9,20 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash_extensions import Purify
 
 from data.catalog import CATALOG, Indicator
 from data.store.types import IndicatorSeries, Measure, ResidenceItem, ZoneRef, ZoneSummary
 from layouts.exports import zone_export_links
 from layouts.figures_panel import LinePoint, level_color, series_figure
 from layouts.formatting import format_number, format_value
+from layouts.html_block import Markup, element, html_block
+from layouts.html_block import select_link as select_link_markup
 from layouts.ids import PanelIds
 from layouts.panel_common import (
     COUNT_UNITS,
     distribution_charts,
-    figures_table,
     graph,
-    measure_text,
     row_label,
     section,
     select_link,
@@ -37,6 +38,7 @@ from layouts.panel_labels import (
     scale_name,
     secret_residence_text,
 )
+from layouts.panel_tables import figures_block, measure_markup, table
 
 RESIDENCE_LIST_LIMIT = 20
 # A commune's IRIS ranking shows its head and tail; the rest comes on demand.
@@ -127,17 +129,18 @@ def evolution_chart(series: IndicatorSeries | None) -> Any | None:
 
 def _residence_item(
     residence: ResidenceItem, threshold: int, ranking: ResidenceRanking | None = None
-) -> html.Li:
+) -> Markup:
     if residence.secret:
-        badge = dbc.Badge(
+        badge = element(
+            "span",
             "Secret statistique",
-            color="secondary",
+            class_="badge bg-secondary",
             title=secret_residence_text(threshold),
         )
     else:
         dwellings = residence.n_dwellings or 0
         noun = "logement" if dwellings == 1 else "logements"
-        badge = dbc.Badge(format_value(dwellings, noun), color="light", text_color="dark")
+        badge = element("span", format_value(dwellings, noun), class_="badge bg-light text-dark")
     where = [residence.bailleur_name]
     if residence.address != residence.name:
         where.insert(0, residence.address)
@@ -145,16 +148,17 @@ def _residence_item(
     if ranking is not None and residence.residence_id in ranking.values:
         measure, indicator = ranking.values[residence.residence_id], ranking.indicator
         text = format_value(measure.value, indicator.unit, indicator.decimals, measure.status)
-        value = html.Strong(f" {text}", className="panel-residence-value")
-    return html.Li(
+        value = element("strong", f" {text}", class_="panel-residence-value")
+    return element(
+        "li",
         [
-            select_link("residence", residence.residence_id, residence.name),
+            select_link_markup("residence", residence.residence_id, residence.name),
             value,
             " ",
             badge,
-            html.Div(" — ".join(where), className="small text-muted"),
+            element("div", " — ".join(where), class_="small text-muted"),
         ],
-        className="panel-residence-item",
+        class_="panel-residence-item",
     )
 
 
@@ -186,7 +190,9 @@ def residence_list(
         first = [by_id[rid] for rid in ranking.values if rid in by_id][:limit]
         order = f"par « {ranking.indicator.label} » décroissant (dernier millésime)"
     shown = [_residence_item(residence, threshold, ranking) for residence in first]
-    children: list[Any] = [html.Ul(shown, className="list-unstyled panel-residences")]
+    children: list[Any] = [
+        html_block(element("ul", shown, class_="list-unstyled panel-residences"))
+    ]
     if len(residences) > limit:
         others = len(residences) - limit
         rest = f"… {format_number(others)} autres" if others > 1 else "… 1 autre"
@@ -274,33 +280,41 @@ def cut_ranking(
     return CutRanking(published[:top], len(published) - top - bottom, tail, unpublished)
 
 
-def _ranking_row(ranked: RankedZone, indicator: Indicator, year: int | None) -> html.Tr:
+def _ranking_row(ranked: RankedZone, indicator: Indicator, year: int | None) -> Markup:
     zone = ranked.zone
-    return html.Tr(
+    return element(
+        "tr",
         [
-            html.Td(f"{format_number(ranked.rank)}.", className="text-muted panel-rank"),
-            html.Td(select_link(zone.scale, zone.code, zone.name)),
-            html.Td(measure_text(indicator, ranked.measure, year), className="text-end"),
-        ]
+            element("td", f"{format_number(ranked.rank)}.", class_="text-muted panel-rank"),
+            element("td", select_link_markup(zone.scale, zone.code, zone.name)),
+            element("td", measure_markup(indicator, ranked.measure, year), class_="text-end"),
+        ],
     )
 
 
-def ranking_table(cut: CutRanking, indicator: Indicator, year: int | None) -> dbc.Table:
+def _skipped_row(text: str) -> Markup:
+    return element("tr", element("td", text, colspan=3, class_="text-muted panel-rank-skipped"))
+
+
+def ranking_table(cut: CutRanking, indicator: Indicator, year: int | None) -> Purify:
     """The ranked IRIS as rows of links, a line counting the ones left out of a cut."""
     rows = [_ranking_row(ranked, indicator, year) for ranked in cut.head]
     if cut.skipped:
         others = f"… {format_number(cut.skipped)} {'autre' if cut.skipped == 1 else 'autres'} IRIS"
-        rows.append(html.Tr(html.Td(others, colSpan=3, className="text-muted panel-rank-skipped")))
+        rows.append(_skipped_row(others))
     rows.extend(_ranking_row(ranked, indicator, year) for ranked in cut.tail)
     if cut.unpublished:
-        hidden = f"… {format_number(cut.unpublished)} IRIS sans valeur publiée (secret ou n.d.)"
-        rows.append(html.Tr(html.Td(hidden, colSpan=3, className="text-muted panel-rank-skipped")))
-    header = html.Thead(
-        html.Tr([html.Th("Rang", scope="col", className="visually-hidden"),
-                 html.Th("IRIS", scope="col"),
-                 html.Th(row_label(indicator), scope="col", className="text-end")])
-    )  # fmt: skip
-    return dbc.Table([header, html.Tbody(rows)], size="sm", hover=True, className="panel-figures")
+        rows.append(
+            _skipped_row(
+                f"… {format_number(cut.unpublished)} IRIS sans valeur publiée (secret ou n.d.)"
+            )
+        )
+    header = [
+        element("th", "Rang", scope="col", class_="visually-hidden"),
+        element("th", "IRIS", scope="col"),
+        element("th", row_label(indicator), scope="col", class_="text-end"),
+    ]
+    return html_block(table(header, rows, "table-hover panel-figures"))
 
 
 def full_ranking(
@@ -389,7 +403,7 @@ def indicator_sections(
     children: list[Any] = [
         section(
             f"Chiffres clés{year_text}",
-            figures_table(
+            figures_block(
                 summary.levels, summary.measures, key, year=summary.year, highlighted=indicator_id
             )
             if key

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dash_extensions import Purify
 
 from data.store.connection import WAREHOUSE_TABLES
 from local_server import free_port, gunicorn_command, wait_until_up
 from routes.pdf import CHROMIUM_ARGS
+from tests.support.html_blocks import block_nodes
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_WAREHOUSE = PROJECT_ROOT / "var" / "warehouse"
@@ -354,6 +356,8 @@ class ComponentTree:
                 yield from self.walk(child)
             return
         yield component
+        if isinstance(component, Purify):  # an HTML block of a panel (layouts/html_block.py)
+            yield from self.walk(block_nodes(component.html or ""))
         children = getattr(component, "children", None)
         if children is not None:
             yield from self.walk(children)

@@ -39,9 +39,22 @@ def list_residences(client, zone: dict[str, str], text: str | None, indicator: s
     return client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": token})
 
 
+def listed_markup(answer) -> str:
+    """The list's HTML blocks (`layouts.html_block`), as the browser receives them."""
+
+    def blocks(node) -> list[str]:
+        if isinstance(node, dict):
+            own = [node["html"]] if isinstance(node.get("html"), str) else []
+            return own + [block for value in node.values() for block in blocks(value)]
+        if isinstance(node, list):
+            return [block for value in node for block in blocks(value)]
+        return []
+
+    return "".join(blocks(answer.get_json()))
+
+
 def residence_ids(answer) -> list[str]:
-    text = json.dumps(answer.get_json(), ensure_ascii=False)
-    return sorted(set(re.findall(r'"code": "(R[0-9a-f]+)"', text)))
+    return sorted(set(re.findall(r'data-code="(R[0-9a-f]+)"', listed_markup(answer))))
 
 
 def test_the_list_arrives_with_the_panel_then_follows_the_filter(
@@ -79,7 +92,12 @@ def test_the_list_follows_the_mapped_indicator_and_links_to_the_finder(
     client = logged_in_client(auth_app, MEL)
     answer = list_residences(client, ROUBAIX, None, "parc.vacancy_rate_offered")
     text = json.dumps(answer.get_json(), ensure_ascii=False)
-    values = [float(v.replace(",", ".")) for v in re.findall(r'" ([0-9]+,[0-9])\u00a0%"', text)]
+    values = [
+        float(v.replace(",", "."))
+        for v in re.findall(
+            r"panel-residence-value\"> ([0-9]+,[0-9])\u00a0%<", listed_markup(answer)
+        )
+    ]
     assert len(values) == RESIDENCE_LIST_LIMIT
     assert values == sorted(values, reverse=True) and values[0] > values[-1]
     assert "par « Taux de vacance » décroissant" in text

@@ -28,6 +28,14 @@ from data.store.types import (
 )
 
 THEME = "diagnostic"
+# The indicators a diagnosis reads, sorted for `_rows_of` (a zone has hundreds of rows).
+DIAGNOSIS_IDS = tuple(
+    sorted(
+        {CLASS_ID, FLAGS_ID}
+        | {criterion.indicator_id for criterion in METHOD.criteria}
+        | {criterion.flag_id for criterion in METHOD.criteria}
+    )
+)
 
 
 class Diagnoses(IndicatorRows):
@@ -74,7 +82,7 @@ class Diagnoses(IndicatorRows):
     ) -> Diagnosis | None:
         """The diagnosis of the latest survey up to `year`; None when the scope may not
         see it or there is none."""
-        rows = self._diagnosis_rows(scale, code, scope)
+        rows = _rows_of(self._diagnosis_rows(scale, code, scope), DIAGNOSIS_IDS)
         history = tuple(
             Measure(value, status, vintage)
             for indicator_id, _, vintage, value, status in rows
@@ -89,7 +97,9 @@ class Diagnoses(IndicatorRows):
         survey = shown[-1].year
         assert survey is not None
         epci = self.epci
-        reference_rows = self._code_rows("epci", epci.code, scope) if epci else ()
+        reference_rows = (
+            _rows_of(self._code_rows("epci", epci.code, scope), DIAGNOSIS_IDS) if epci else ()
+        )
         own = _by_key(rows)
         reference = _by_key(reference_rows)
         lines = []
@@ -231,10 +241,10 @@ def _rows_of(rows: tuple[CodeRow, ...], indicator_ids: tuple[str, ...]) -> tuple
     """The rows of some indicators (rows come sorted by indicator, then year)."""
     found: list[CodeRow] = []
     for indicator_id in indicator_ids:
-        for row in rows[bisect_left(rows, (indicator_id,)) :]:
-            if row[0] != indicator_id:
-                break
-            found.append(row)
+        index = bisect_left(rows, (indicator_id,))
+        while index < len(rows) and rows[index][0] == indicator_id:
+            found.append(rows[index])
+            index += 1
     return tuple(found)
 
 
