@@ -11,6 +11,9 @@
   URL carries Dash's `?m=<modification time>` (what `app.get_asset_url` and the page's
   links give). The component bundles' chunks that Dash names without a version
   (`async-*.js`) are revalidated (ETag) instead of fetched again.
+- The chunks every page draws (the dropdowns, the map's GeoJSON layers) are preloaded:
+  the renderer asks for them only once the layout is drawn, one after the other, after
+  every script has run; preloaded, they download while the scripts do.
 """
 
 from __future__ import annotations
@@ -31,6 +34,15 @@ LIBRARIES_OF_VIEWS: Mapping[str, tuple[View, ...]] = {
 }
 # Bundles no page of the portal draws.
 UNUSED_BUNDLES = ("dash/dash_table/",)
+# The lazily loaded chunks of the explorer (present in every page, hidden on the others).
+PRELOADED_CHUNKS = ("dash/dcc/async-dropdown.js", "dash_leaflet/async-GeoJSON.js")
+
+
+def chunk_preloads(prefix: str, chunks: Iterable[str] = PRELOADED_CHUNKS) -> str:
+    return "".join(
+        f'<link rel="preload" as="script" href="{prefix}_dash-component-suites/{chunk}">'
+        for chunk in chunks
+    )
 
 
 def _script_tag(path_part: str, prefix: str) -> re.Pattern[str]:
@@ -56,12 +68,15 @@ def scripts_for_path(
 
 
 def install_page_scripts(app: Dash) -> None:
-    """Each page gets the scripts of its view only (`scripts_for_path`)."""
+    """Each page gets the scripts of its view only (`scripts_for_path`), and preloads the
+    chunks the explorer draws."""
     interpolate = app.interpolate_index
     prefix = app.config.requests_pathname_prefix
+    preloads = chunk_preloads(prefix)
 
     def interpolate_index(**kwargs: Any) -> str:
         kwargs["scripts"] = scripts_for_path(kwargs.get("scripts", ""), request.path, prefix)
+        kwargs["css"] = preloads + kwargs.get("css", "")
         return interpolate(**kwargs)
 
     app.interpolate_index = interpolate_index  # type: ignore[method-assign]

@@ -36,6 +36,8 @@ class FileCost:
     transferred: int = 0
     main_thread_ms: float = 0.0
     cache_control: str = ""
+    start_ms: float = 0.0  # after the click on "Se connecter"
+    end_ms: float = 0.0
 
 
 @dataclass
@@ -82,7 +84,10 @@ def visit(browser, base: str, communes: int, trace_path: Path) -> Visit:
         sizes = request.sizes()
         response = request.response()
         path = _short(request.url)
+        timing = request.timing
         files[f"{len(files):03d} {path}"] = FileCost(
+            start_ms=timing["startTime"] - clicked_ms,
+            end_ms=timing["startTime"] + timing["responseEnd"] - clicked_ms,
             path=path,
             kind=request.resource_type,
             transferred=sizes["responseBodySize"]
@@ -95,6 +100,7 @@ def visit(browser, base: str, communes: int, trace_path: Path) -> Visit:
     page.on("requestfinished", record)
     browser.start_tracing(page=page, path=str(trace_path), categories=TRACE_CATEGORIES)
     start = time.perf_counter()
+    clicked_ms = time.time() * 1000
     page.click("button[type=submit]")
     page.wait_for_function(
         "n => document.querySelectorAll('path.atlas-zone').length === n "
@@ -110,6 +116,15 @@ def visit(browser, base: str, communes: int, trace_path: Path) -> Visit:
         cost.main_thread_ms = spent.get(cost.path, 0.0)
     context.close()
     return Visit(seconds, files)
+
+
+def timeline(visit: Visit) -> None:
+    """When each request ran, from the click (ms)."""
+    rows = list(visit.files.values())
+    print("Timeline of the last run (ms after the click on the login button)")
+    for cost in sorted(rows, key=lambda c: c.start_ms):
+        print(f"  {cost.start_ms:>7.0f} {cost.end_ms:>7.0f}  {cost.kind:<10} {cost.path[:70]}")
+    print(f"  {visit.seconds * 1000:>15.0f}  map drawn")
 
 
 def report(visits: list[Visit]) -> None:
@@ -176,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
                 process.terminate()
                 process.wait(timeout=30)
     report(visits)
+    timeline(visits[-1])
     return 0
 
 

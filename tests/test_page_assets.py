@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dash_ag_grid
+import dash_leaflet
 import pytest
 from dash import Dash, html
 
@@ -16,7 +18,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 @pytest.fixture(scope="module")
 def client():
     app = Dash(__name__, assets_folder=str(ASSETS), serve_locally=True)
-    app.layout = html.Div([html.P("carte"), dash_ag_grid.AgGrid(id="grid")])
+    app.layout = html.Div([dash_leaflet.Map(id="map"), dash_ag_grid.AgGrid(id="grid")])
     install_page_scripts(app)
     install_asset_caching(app.server, "/assets/", "/_dash-component-suites/")
     return app.server.test_client()
@@ -53,3 +55,12 @@ def test_versioned_assets_are_kept_a_year_and_others_revalidated(client) -> None
     assert chunk.status_code == 200
     assert chunk.headers["Cache-Control"] == "no-cache"
     assert "?m=" in page  # the page links the assets by their versioned URL
+
+
+def test_the_chunks_every_page_draws_are_preloaded_and_exist(client) -> None:
+    page = scripts(client, "/")
+    preloaded = re.findall(r'<link rel="preload" as="script" href="([^"]+)">', page)
+    assert any("async-dropdown" in url for url in preloaded)
+    assert any("dash_leaflet/async-GeoJSON" in url for url in preloaded)
+    for url in preloaded:
+        assert client.get(url).status_code == 200, url
