@@ -1,7 +1,7 @@
 /*
  * Folding parts of the explorer (layouts/compact.py), in the browser only:
- * - the "Menu" button (small screens) opens the controls and the header's links:
- *   class `atlas-menu-open` on the page;
+ * - the "Menu" button (narrow screens) opens the header's links, and below 1100 px the
+ *   controls: class `atlas-menu-open` on the page;
  * - the layers button opens the layers' switches over the map: class `layers-open` on
  *   the layers menu; a click elsewhere or Escape closes it;
  * - the legend button folds the legend: class `legend-folded` (or, on a phone, where it

@@ -169,7 +169,9 @@ def test_search_results_cover_the_zoom_buttons(explorer: Page, live_server: str)
     page.keyboard.press("Escape")
 
 
-def test_the_header_holds_on_one_line_at_1400_px(explorer: Page, live_server: str) -> None:
+def test_the_header_holds_on_one_line_at_1400_px_and_folds_below(
+    explorer: Page, live_server: str
+) -> None:
     page = explorer
     at_size(page, live_server, DESKTOP)
     expect(page.locator(f"#{CompactIds.MENU_BUTTON}")).to_be_hidden()
@@ -180,6 +182,13 @@ def test_the_header_holds_on_one_line_at_1400_px(explorer: Page, live_server: st
     assert max(heights) < 30, f"a header link wraps: heights {heights}"
     assert box(page, ".atlas-header")["height"] < 64
     no_horizontal_scroll(page)
+    # narrower, the header's links go into the menu rather than off the screen
+    page.set_viewport_size({"width": 1200, "height": 800})
+    expect(page.locator(f"#{ControlIds.BAR}")).to_be_visible()
+    page.locator(f"#{CompactIds.MENU_BUTTON}").click()
+    logout = box(page, "#logout-link")
+    assert logout["x"] + logout["width"] <= 1200
+    page.locator(f"#{CompactIds.MENU_BUTTON}").click()
 
 
 def test_classes_are_offered_only_for_measured_indicators(explorer: Page, live_server: str) -> None:
