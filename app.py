@@ -18,6 +18,7 @@ from config import Settings, load_settings
 from data.store.store import Store
 from layouts.shell import Account, layout_function
 from layouts.views import views_open_to
+from page_assets import install_asset_caching, install_page_scripts
 from routes.geodata import register_geodata_routes
 
 
@@ -61,6 +62,8 @@ def create_app(settings: Settings) -> Dash:
         bench_noop.register(app)
     prefix = app.config.routes_pathname_prefix
     install_gzip(app.server, (f"{prefix}_dash-component-suites/", f"{prefix}assets/"))
+    install_page_scripts(app)
+    install_asset_caching(app.server, f"{prefix}assets/", f"{prefix}_dash-component-suites/")
     # Dash completes its set-up during the first request it serves; a cold gunicorn worker
     # with several threads could meanwhile serve component files and fail ("not a
     # registered library"). One request now makes every worker ready before it listens.

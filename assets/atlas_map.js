@@ -133,6 +133,7 @@
             layer.bindTooltip(feature.properties.name, {
                 permanent: true, direction: "center", className: "commune-label"
             });
+            window.atlasLabels.track(layer);
         }
     }
 

@@ -7,6 +7,7 @@ from dash import Dash
 from callbacks import (
     attributions_board,
     commission_files,
+    compact,
     compare,
     explorer_state,
     exports,
@@ -33,3 +34,4 @@ def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:
     exports.register(app, store)
     print_routes.register(app, store)
     attributions_board.register(app, store)
+    compact.register(app)

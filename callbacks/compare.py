@@ -16,6 +16,7 @@ from callbacks.explorer_state import current_state
 from callbacks.panel import clean_year
 from data.scope import AccessScope
 from data.store.store import Store
+from data.store.types import whole_commune
 from layouts.compare import compare_view
 from layouts.ids import PageIds
 from layouts.map_state import Feature
@@ -28,14 +29,34 @@ def compare_content(
     indicator: str | None,
     year: int | None,
 ) -> Any:
-    """The pinned zones' key figures beside the EPCI's, as the scope allows."""
+    """The pinned zones' key figures beside their communes' (for IRIS) and the EPCI's,
+    as the scope allows."""
     zones = [(zone.scale, zone.code) for zone in pinned]
     vintage = clean_year(year, store)
     epci = store.epci
-    wanted = [*zones, (epci.scale, epci.code)] if epci else zones
+    communes = iris_communes(store, zones)
+    wanted = [*zones, *communes, *([(epci.scale, epci.code)] if epci else [])]
     rows = store.compare_rows(wanted, vintage, scope)
     reference = rows.pop() if epci and rows and rows[-1][0] == epci else None
-    return compare_view(rows, reference=reference, indicator_id=indicator, year=vintage)
+    parents = [row for row in rows if (row[0].scale, row[0].code) in communes]
+    rows = [row for row in rows if (row[0].scale, row[0].code) not in communes]
+    return compare_view(
+        rows, reference=reference, indicator_id=indicator, year=vintage, communes=parents
+    )
+
+
+def iris_communes(store: Store, zones: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The communes of the pinned IRIS (a commune not split into IRIS is its own IRIS),
+    in pin order, those pinned themselves left out."""
+    communes: list[tuple[str, str]] = []
+    for scale, code in zones:
+        ref = store.zone_ref(scale, code)
+        if ref is None or scale != "iris" or not ref.commune_code or whole_commune(ref):
+            continue
+        commune = ("commune", ref.commune_code)
+        if commune not in zones and commune not in communes:
+            communes.append(commune)
+    return communes
 
 
 def register(app: Dash, store: Store) -> None:

@@ -26,7 +26,8 @@ from layouts.classification import (
     class_count,
     class_indices,
 )
-from layouts.formatting import format_range, format_value
+from layouts.formatting import format_value
+from layouts.legend_labels import class_label
 from layouts.palettes import (
     NOT_AVAILABLE_COLOR,
     RESTRICTED_COLOR,
@@ -231,7 +232,7 @@ def _legend_classes(
             lower=edges[i],
             upper=edges[i + 1],
             color=palette[i],
-            label=format_range(edges[i], edges[i + 1], indicator.unit, indicator.decimals),
+            label=class_label(edges[i], edges[i + 1], indicator.unit, indicator.decimals),
             count=counts[i],
         )
         for i in range(len(edges) - 1)

@@ -45,11 +45,13 @@ def compare_view(
     reference: tuple[ZoneRef, dict[str, Measure]] | None,
     indicator_id: str | None,
     year: int | None,
+    communes: Sequence[tuple[ZoneRef, dict[str, Measure]]] = (),
 ) -> html.Div:
-    """The comparison of the pinned zones, with the EPCI as a reference column and line."""
+    """The comparison of the pinned zones, with the EPCI as a reference column and line;
+    `communes`: the communes of the pinned IRIS, as columns between the zones and the EPCI."""
     if not rows:
         return html.Div(html.P(COMPARE_EMPTY_TEXT, className="text-muted"), className="compare")
-    columns = [*rows, reference] if reference else list(rows)
+    columns = [*rows, *communes, *([reference] if reference else [])]
     ids = {i for _, values in columns for i in values}
     measures = {i: [values.get(i, NOT_AVAILABLE) for _, values in columns] for i in ids}
     scales = {zone.scale for zone, _ in rows}

@@ -17,7 +17,8 @@ from dash.development.base_component import Component
 from data.catalog import MAP_SCALES, SCALE_NAMES
 from layouts.choropleth import METHOD_LABELS
 from layouts.classification import METHODS
-from layouts.ids import ControlIds
+from layouts.compact import layers_menu
+from layouts.ids import CompactIds, ControlIds
 from layouts.map_state import OVERLAY_LABELS, OVERLAYS
 
 SEARCH_PLACEHOLDER = "Rechercher une commune, un IRIS, un QPV, une résidence ou une adresse"
@@ -59,10 +60,13 @@ class ControlsInit:
     year_options: list[dict[str, object]]
 
 
-def _labelled(label: str, control: Component) -> html.Div:
+def _labelled(
+    label: str, control: Component, label_for: str | None = None, **wrapper: str
+) -> html.Div:
     return html.Div(
-        [html.Label(label, htmlFor=control.id, className="control-label"), control],
+        [html.Label(label, htmlFor=label_for or control.id, className="control-label"), control],
         className="control",
+        **wrapper,
     )
 
 
@@ -123,16 +127,20 @@ def controls_bar(init: ControlsInit | None) -> html.Div:
                     clearable=False,
                     searchable=False,
                 ),
+                id=CompactIds.CLASSES_CONTROL,
             ),
             _labelled(
                 "Couches",
-                dbc.Checklist(
-                    id=ControlIds.LAYERS,
-                    options=[{"label": OVERLAY_LABELS[o], "value": o} for o in OVERLAYS],
-                    value=[],
-                    switch=True,
-                    className="layers-list",
+                layers_menu(
+                    dbc.Checklist(
+                        id=ControlIds.LAYERS,
+                        options=[{"label": OVERLAY_LABELS[o], "value": o} for o in OVERLAYS],
+                        value=[],
+                        switch=True,
+                        className="layers-list",
+                    )
                 ),
+                label_for=CompactIds.LAYERS_BUTTON,
             ),
             _labelled(
                 "Recherche",

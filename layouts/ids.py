@@ -120,3 +120,14 @@ class FinderIds:
     FILE_DATE = "finder-file-date"
     FILE_CREATE = "finder-file-create"
     FILE_MESSAGE = "finder-file-message"
+
+
+class CompactIds:
+    """The menus that fold the controls on small screens, the layers and the legend
+    (layouts/compact.py, assets/compact.js)."""
+
+    MENU_BUTTON = "controls-menu-button"
+    LAYERS_BUTTON = "layers-menu-button"
+    LAYERS_MENU = "layers-menu"
+    LEGEND_BUTTON = "legend-fold-button"
+    CLASSES_CONTROL = "classing-control"  # hidden for a categorical indicator

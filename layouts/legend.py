@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash import html
 
 from layouts.choropleth import NOT_AVAILABLE_LABEL, RESTRICTED_LABEL, SECRET_LABEL, Legend
+from layouts.legend_labels import EMPTY_CLASS_TEXT, EMPTY_CLASS_TITLE
 from layouts.palettes import NO_DATA_COLOR, NOT_AVAILABLE_COLOR, RESTRICTED_COLOR, SECRET_COLOR
 
 
@@ -18,13 +19,16 @@ def _swatch(color: str, extra_class: str = "") -> html.Span:
 
 
 def _row(color: str, label: str, count: int, kind: str, swatch_class: str = "") -> html.Li:
+    """A class with no value says so in words ("aucune"), with why on hover."""
+    empty = kind == "class" and count == 0
     return html.Li(
         [
             _swatch(color, swatch_class),
             html.Span(label, className="legend-label"),
-            html.Span(f"{count}", className="legend-count"),
+            html.Span(EMPTY_CLASS_TEXT if empty else f"{count}", className="legend-count"),
         ],
-        className=f"legend-row legend-{kind}",
+        className=f"legend-row legend-{kind}" + (" legend-class-empty" if empty else ""),
+        title=EMPTY_CLASS_TITLE if empty else None,
         **{"data-color": color},
     )
 

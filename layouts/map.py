@@ -14,6 +14,7 @@ import dash_leaflet as dl
 from dash import dcc, html
 
 from data.sources.codes import EQUIPMENT_FAMILIES
+from layouts.compact import legend_button
 from layouts.ids import MapIds
 from layouts.map_state import OVERLAYS
 
@@ -25,8 +26,8 @@ def js_function(name: str) -> dict[str, str]:
 
 
 HOME_ZOOM = 10
-# Residences are clustered up to this zoom; beyond it each point is drawn.
-CLUSTER_MAX_ZOOM = 15
+# Residences are clustered up to this zoom; from street zoom (15) each point is drawn.
+CLUSTER_MAX_ZOOM = 14
 OVERLAY_SCALES = {"qpv": "qpv", "iris": "iris", "communes": "commune", "noms": "commune"}
 
 
@@ -192,6 +193,7 @@ def atlas_map(
     return html.Div(
         [
             leaflet,
+            legend_button(),
             legend_box,
             area_link,
             dcc.Store(id=MapIds.VIEWPORT_SINK),

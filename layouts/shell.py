@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from layouts.compact import menu_button
 from layouts.controls import ControlsInit, controls_bar
 from layouts.ids import PageIds
 from layouts.map import atlas_map
@@ -87,6 +88,7 @@ def header(
                 ],
                 id=PageIds.HEADER_PARTNER,
                 className="header-partner",
+                title=f"{account.partner} · convention n° {account.convention}",
             )
         )
     if account and account.is_admin:
@@ -107,6 +109,7 @@ def header(
         dbc.Container(
             [
                 html.Span(TITLE, className="navbar-brand"),
+                menu_button(),
                 view_nav(list(account.views), prefix) if account else None,
                 html.Div(items, className="header-account"),
             ],

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from data.pipeline.residences import RESIDENCE_ID_SQL
 from layouts.ids import ControlIds, MapIds, PageIds
 from layouts.panel_labels import secret_residence_text
-from tests.support.browser import search
+from tests.support.browser import search, toggle_layer
 
 pytestmark = pytest.mark.browser
 
@@ -175,7 +175,7 @@ def test_permalink_reopens_the_same_view(explorer: Page, shot, demo_warehouse: P
     choose(page, "indicator-select", "Taux de vacance")
     choose(page, "year-select", "2022")
     choose(page, "classing-select", "Seuils naturels (Jenks)")
-    page.click("text=Contours des QPV")
+    toggle_layer(page, "Contours des QPV")
     page.wait_for_selector("path.atlas-overlay-qpv", state="attached")
     watch_next_flight(page)
     search(page, "Roubaix", "Commune — Roubaix")

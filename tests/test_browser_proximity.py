@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.browser import PANEL, SLOW, open_commune, open_residence_from_list, residence
+from tests.support.browser import (
+    PANEL,
+    SLOW,
+    open_commune,
+    open_residence_from_list,
+    residence,
+    toggle_layer,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -47,10 +54,10 @@ def test_a_preparer_sees_what_a_roubaix_residence_has_nearby(
     expect(page.locator("path.atlas-selection-500m")).to_have_count(1, timeout=SLOW)
     shot(page, "1-residence")
 
-    page.get_by_text("Équipements : École élémentaire", exact=True).click()
+    toggle_layer(page, "Équipements : École élémentaire")
     equipment = page.locator(".atlas-equipment-elementaire, .atlas-equipment-cluster")
     expect(equipment.first).to_be_attached(timeout=SLOW)
     assert "elementaire" in page.url
     shot(page, "2-schools-layer")
-    page.get_by_text("Équipements : École élémentaire", exact=True).click()
+    toggle_layer(page, "Équipements : École élémentaire")
     expect(equipment).to_have_count(0, timeout=SLOW)

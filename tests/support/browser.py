@@ -54,3 +54,12 @@ def search(page: Page, text: str, option: str) -> None:
     box.wait_for()
     box.fill(text)
     page.get_by_role("option", name=option, exact=True).click()
+
+
+def toggle_layer(page: Page, label: str) -> None:
+    """Tick or untick a layer in the layers menu (layouts/compact.py), then close it."""
+    button = page.locator("#layers-menu-button")
+    if button.get_attribute("aria-expanded") != "true":
+        button.click()
+    page.get_by_text(label, exact=True).click()
+    button.click()
