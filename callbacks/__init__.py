@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import Dash
 
 from callbacks import (
+    accessibility,
     attributions_board,
     commission_files,
     compare,
@@ -33,3 +34,4 @@ def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:
     exports.register(app, store)
     print_routes.register(app, store)
     attributions_board.register(app, store)
+    accessibility.register(app, store)

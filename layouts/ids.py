@@ -120,3 +120,15 @@ class FinderIds:
     FILE_DATE = "finder-file-date"
     FILE_CREATE = "finder-file-create"
     FILE_MESSAGE = "finder-file-message"
+
+
+class AccessIds:
+    """Accessibility aids of the explorer (layouts/accessibility.py, layouts/map_table.py):
+    skip links' targets, the live region, the map's table equivalent, the definitions."""
+
+    SKIP_LINKS = "skip-links"
+    LIVE = "selection-live"  # announces the selected zone to screen readers
+    TABLE_TOGGLE = "map-table-toggle"
+    TABLE = "map-table"
+    PICKER_DEFINITION = "indicator-definition"
+    PICKER_DEFINITION_TEXT = "indicator-definition-text"

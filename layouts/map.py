@@ -16,6 +16,7 @@ from dash import dcc, html
 from data.sources.codes import EQUIPMENT_FAMILIES
 from layouts.ids import MapIds
 from layouts.map_state import OVERLAYS
+from layouts.map_table import table_container, table_toggle
 
 
 def js_function(name: str) -> dict[str, str]:
@@ -194,6 +195,8 @@ def atlas_map(
             leaflet,
             legend_box,
             area_link,
+            table_toggle(),
+            table_container(),
             dcc.Store(id=MapIds.VIEWPORT_SINK),
             dcc.Store(id=MapIds.CLICKED),
         ],

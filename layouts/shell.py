@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from layouts.accessibility import live_region, skip_links
 from layouts.controls import ControlsInit, controls_bar
 from layouts.ids import PageIds
 from layouts.map import atlas_map
@@ -106,7 +107,7 @@ def header(
     return dbc.Navbar(
         dbc.Container(
             [
-                html.Span(TITLE, className="navbar-brand"),
+                html.H1(TITLE, className="navbar-brand"),
                 view_nav(list(account.views), prefix) if account else None,
                 html.Div(items, className="header-account"),
             ],
@@ -166,6 +167,7 @@ def page(
     return html.Div(
         [
             dcc.Location(id=PageIds.URL, refresh=False),
+            skip_links(),
             *state_stores(),
             print_notice(account.notice) if account else None,
             header(account, logout_href, admin_href, password_href, prefix),
@@ -176,6 +178,7 @@ def page(
             ),
             html.Div(id=PageIds.VIEW, className="view-content"),
             bench_noop() if bench_hooks else None,
+            live_region(),
         ],
         className="atlas-page",
     )
@@ -202,6 +205,8 @@ def explorer(
                     html.P(PANEL_PLACEHOLDER, className="panel-placeholder"),
                     id=PageIds.PANEL,
                     className="panel-column",
+                    tabIndex=-1,  # the skip link's target
+                    **{"aria-label": "Fiche"},
                 ),
             ],
             className="atlas-main",
