@@ -3,6 +3,7 @@
  * - the dropdowns' hidden focus relay (dcc.Dropdown's `.dash-dropdown-focus-target`, a
  *   tab stop marked aria-hidden, which screen readers must not meet unnamed) is named
  *   after its dropdown's label instead of being hidden;
+ * - the map's markers are not tab stops, its zoom buttons are named in French;
  * - the map's table: its headers sort it, a row's button opens the sheet of the shape it
  *   stands for, as a click on that shape does (the same clientside path);
  * - letters typed on a closed dropdown all reach its search box;
@@ -27,8 +28,26 @@
         });
     }
 
+    /* The map's markers (residence clusters, equipment points) are not tab stops: the
+       map's table is their keyboard equivalent. Its zoom buttons speak French. */
+    var ZOOM_TITLES = {"leaflet-control-zoom-in": "Zoom avant", "leaflet-control-zoom-out": "Zoom arrière"};
+
+    function quietMap(root) {
+        root.querySelectorAll(".atlas-map .leaflet-marker-icon[tabindex='0']").forEach(function (icon) {
+            icon.setAttribute("tabindex", "-1");
+        });
+        Object.keys(ZOOM_TITLES).forEach(function (name) {
+            root.querySelectorAll("a." + name + ":not([data-atlas-titled])").forEach(function (button) {
+                button.setAttribute("title", ZOOM_TITLES[name]);
+                button.setAttribute("aria-label", ZOOM_TITLES[name]);
+                button.setAttribute("data-atlas-titled", "");
+            });
+        });
+    }
+
     new MutationObserver(function () {
         nameFocusRelays(document);
+        quietMap(document);
     }).observe(document.documentElement, {childList: true, subtree: true});
 
     /* Letters typed on a dropdown while its list opens go to its search box: the first

@@ -119,6 +119,11 @@ def test_axe_finds_no_serious_violation_on_any_page(
             expect(page.locator(f"{PANEL} .panel-title").first).to_have_text(title, timeout=SLOW)
             expect(page.locator(f"{PANEL} .panel-graph").first).to_be_attached(timeout=SLOW)
         check_page(page, f"panel {name}")
+    open_view(page, "echelle=residence")
+    page.wait_for_selector(".atlas-cluster", timeout=SLOW)
+    clusters = page.locator(".leaflet-marker-icon")
+    assert clusters.count() > 0
+    assert clusters.evaluate_all("icons => icons.filter(i => i.tabIndex >= 0).length") == 0
     open_view(page, f"selection=commune:{ROUBAIX}")
     page.locator(f"#{AccessIds.TABLE_TOGGLE}").click()
     expect(page.locator(f"#{AccessIds.TABLE} tbody tr").first).to_be_visible(timeout=SLOW)
@@ -154,6 +159,7 @@ def test_keyboard_only_from_the_skip_link_to_a_pinned_sheet(
         "paths => paths.filter(p => p.tabIndex >= 0).length"
     )
     assert focusable_shapes == 0, "a map shape must not be a tab stop"
+    expect(page.locator("a.leaflet-control-zoom-in")).to_have_attribute("aria-label", "Zoom avant")
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link").first
     expect(skip).to_be_focused()
