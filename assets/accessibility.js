@@ -4,7 +4,7 @@
  *   tab stop marked aria-hidden, which screen readers must not meet unnamed) is named
  *   after its dropdown's label instead of being hidden;
  * - the map's markers are not tab stops, its zoom buttons are named in French;
- * - the map's table: its headers sort it, a row's button opens the sheet of the shape it
+ * - the map's table: drawn from its rows, its headers sort it, a row's button opens the sheet of the shape it
  *   stands for, as a click on that shape does (the same clientside path);
  * - letters typed on a closed dropdown all reach its search box;
  * - prefers-reduced-motion: the map jumps where it would fly.
@@ -74,6 +74,63 @@
         setSearch(box, box.value + event.key);
         box.focus();
     }, true);
+
+    /* The map's table (layouts/map_table.table_data): built here, since thousands of
+       residences are too many components for Dash to render. */
+    function element(tag, attributes, text) {
+        var node = document.createElement(tag);
+        Object.keys(attributes || {}).forEach(function (name) {
+            node.setAttribute(name, attributes[name]);
+        });
+        if (text !== undefined) {
+            node.textContent = text;
+        }
+        return node;
+    }
+
+    function tableRow(row) {
+        var tr = element("tr", {"class": "map-table-row"});
+        var name = element("th", {scope: "row", "data-key": row[2]});
+        name.appendChild(element("button", {
+            type: "button", "class": "btn btn-link map-table-open",
+            "data-scale": row[0], "data-code": row[1]
+        }, row[2]));
+        tr.appendChild(name);
+        tr.appendChild(element("td", {"class": "text-end", "data-key": row[4] === null ? "" : String(row[4])}, row[3]));
+        tr.appendChild(element("td", {"data-key": row[5]}, row[5]));
+        return tr;
+    }
+
+    function drawTable(data) {
+        var container = document.getElementById("map-table");
+        if (!container) {
+            return window.dash_clientside.no_update;
+        }
+        container.replaceChildren();
+        if (!data) {
+            return null;
+        }
+        var table = element("table", {"class": "table table-sm table-hover map-table-grid"});
+        table.appendChild(element("caption", {}, data.caption));
+        var head = element("tr");
+        data.columns.forEach(function (column) {
+            var th = element("th", {scope: "col", "aria-sort": "none"});
+            th.appendChild(element("button", {type: "button", "class": "map-table-sort", "data-sort": column[0]}, column[1]));
+            head.appendChild(th);
+        });
+        table.appendChild(element("thead")).appendChild(head);
+        var body = element("tbody");
+        data.rows.forEach(function (row) {
+            body.appendChild(tableRow(row));
+        });
+        table.appendChild(body);
+        container.appendChild(table);
+        return null;
+    }
+
+    window.dash_clientside = Object.assign({}, window.dash_clientside, {
+        atlasAccess: {drawTable: drawTable}
+    });
 
     /* The map's table: sort by a column (text or number keys), ascending then descending. */
     function sortTable(button) {

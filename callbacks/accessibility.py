@@ -3,7 +3,9 @@ announces the selected zone, and the definition beside the indicator picker."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, html
+from typing import Any
+
+from dash import ClientsideFunction, Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from auth.access import current_scope
@@ -13,19 +15,19 @@ from data.store.store import Store
 from layouts.accessibility import selection_announcement
 from layouts.ids import AccessIds, PageIds
 from layouts.indicator_picker import definition_text
-from layouts.map_table import map_table, table_rows
+from layouts.map_table import table_data, table_rows
 
 UNAVAILABLE_TABLE = "Cet indicateur n'est pas disponible à cette échelle pour ce millésime."
 
 
-def table_of_view(store: Store, data: object) -> html.Table | html.P:
+def table_of_view(store: Store, data: object) -> dict[str, Any]:
     """The table of what the map shows for the state `data`, as the logged-in user's
     convention may see it (the map's own classification and rows)."""
     state = current_state(store, data)
     scope = current_scope()
     view = map_view(store, scope, state.scale, state.indicator, state.year, state.method)
     if view is None or state.year is None:
-        return html.P(UNAVAILABLE_TABLE)
+        return table_data(UNAVAILABLE_TABLE, [])
     values = {
         code: value
         for code, value, _ in view_rows(store, scope, state.scale, state.indicator, state.year)
@@ -38,12 +40,12 @@ def table_of_view(store: Store, data: object) -> html.Table | html.P:
         values,
     )
     legend = view.choropleth.legend
-    return map_table(f"{legend.title} — {legend.year}", rows)
+    return table_data(f"{legend.title} — {legend.year}", rows)
 
 
 def register(app: Dash, store: Store) -> None:
     @app.callback(
-        Output(AccessIds.TABLE, "children"),
+        Output(AccessIds.TABLE_DATA, "data"),
         Output(AccessIds.TABLE, "hidden"),
         Output(AccessIds.TABLE_TOGGLE, "aria-expanded"),
         Input(AccessIds.TABLE_TOGGLE, "n_clicks"),
@@ -56,6 +58,13 @@ def register(app: Dash, store: Store) -> None:
         if not clicks or clicks % 2 == 0:
             return None, True, "false"
         return table_of_view(store, data), False, "true"
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlasAccess", function_name="drawTable"),
+        Output(AccessIds.TABLE_SINK, "data"),
+        Input(AccessIds.TABLE_DATA, "data"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(AccessIds.LIVE, "children"),

@@ -129,6 +129,8 @@ class AccessIds:
     SKIP_LINKS = "skip-links"
     LIVE = "selection-live"  # announces the selected zone to screen readers
     TABLE_TOGGLE = "map-table-toggle"
-    TABLE = "map-table"
+    TABLE = "map-table"  # drawn in the browser from TABLE_DATA (assets/accessibility.js)
+    TABLE_DATA = "map-table-data"
+    TABLE_SINK = "map-table-sink"
     PICKER_DEFINITION = "indicator-definition"
     PICKER_DEFINITION_TEXT = "indicator-definition-text"

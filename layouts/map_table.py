@@ -4,16 +4,18 @@ map's shapes are not tab stops).
 
 The rows come from the choropleth the map is drawn from, so a value hidden on the map
 (secret, not available, outside the convention's perimeter) is hidden here with the same
-words as everywhere else. Sorting and opening a row are done in the browser
-(assets/map_table.js): a row's button clicks the shape it stands for.
+words as everywhere else. The browser draws the table from
+`table_data` (assets/accessibility.js), sorts it, and opens a row's sheet as a click on
+the shape it stands for would.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from dash import html
+from dash import dcc, html
 
 from layouts.choropleth import NO_ROW_LABEL, Choropleth
 from layouts.formatting import NOT_AVAILABLE_TEXT, RESTRICTED_TEXT, SECRET_TEXT
@@ -79,49 +81,27 @@ def table_toggle() -> html.Button:
 
 
 def table_container() -> html.Div:
-    """Where the table is drawn when the toggle opens it (hidden until then)."""
-    return html.Div(id=AccessIds.TABLE, className="map-table", hidden=True)
-
-
-def _header(key: str, label: str) -> html.Th:
-    return html.Th(
-        html.Button(label, type="button", className="map-table-sort", **{"data-sort": key}),
-        scope="col",
-        **{"aria-sort": "none"},
-    )
-
-
-def map_table(title: str, rows: Sequence[TableRow]) -> html.Table:
-    """The table of one view; each name is a button that opens the feature's sheet."""
-    body = [
-        html.Tr(
-            [
-                html.Th(
-                    html.Button(
-                        row.name,
-                        type="button",
-                        className="btn btn-link map-table-open",
-                        **{"data-scale": row.scale, "data-code": row.code},
-                    ),
-                    scope="row",
-                    **{"data-key": row.name},
-                ),
-                html.Td(
-                    row.value,
-                    className="text-end",
-                    **{"data-key": "" if row.value_key is None else repr(row.value_key)},
-                ),
-                html.Td(row.class_label, **{"data-key": row.class_label}),
-            ],
-            className="map-table-row",
-        )
-        for row in rows
-    ]
-    return html.Table(
+    """Where the table is drawn when the toggle opens it (hidden until then), and the
+    rows it is drawn from: thousands of residences are too many components for Dash to
+    render, so the browser builds the table's elements itself."""
+    return html.Div(
         [
-            html.Caption(f"{title} — {len(rows)} lignes ; Entrée sur un nom ouvre sa fiche"),
-            html.Thead(html.Tr([_header(key, label) for key, label in COLUMNS])),
-            html.Tbody(body),
-        ],
-        className="table table-sm table-hover map-table-grid",
+            html.Div(id=AccessIds.TABLE, className="map-table", hidden=True),
+            dcc.Store(id=AccessIds.TABLE_DATA),
+            dcc.Store(id=AccessIds.TABLE_SINK),
+        ]
     )
+
+
+def table_data(title: str, rows: Sequence[TableRow]) -> dict[str, Any]:
+    """What the browser draws the table from: its caption, column headers (key, label)
+    and one `[scale, code, name, value, sort key, class]` list per row (a hidden value's
+    sort key is null: it sorts last)."""
+    return {
+        "caption": f"{title} — {len(rows)} lignes ; Entrée sur un nom ouvre sa fiche",
+        "columns": [list(column) for column in COLUMNS],
+        "rows": [
+            [row.scale, row.code, row.name, row.value, row.value_key, row.class_label]
+            for row in rows
+        ],
+    }

@@ -25,7 +25,7 @@ from layouts.indicator_picker import (
     sub_theme,
 )
 from layouts.legend import legend_component
-from layouts.map_table import map_table, table_rows
+from layouts.map_table import table_data, table_rows
 
 VACANCY = CATALOG["parc.vacancy_rate_offered"]
 ROWS = [("a", 2.0, "ok"), ("b", 9.5, "ok"), ("c", None, "secret"), ("d", None, "restricted")]
@@ -44,19 +44,16 @@ def test_table_rows_show_hidden_values_as_the_map_does() -> None:
     assert rows[1].class_label == result.legend.classes[1].label
 
 
-def test_each_table_row_opens_its_sheet_by_a_button(tree) -> None:
+def test_the_table_data_holds_what_each_row_shows_and_opens() -> None:
     result = build_choropleth(ROWS, VACANCY, 2024, total=4, k=2)
     rows = table_rows("iris", ["a", "c"], {"a": "Alma Gare 1"}, result, {"a": 2.0})
-    table = map_table("Taux de vacance — 2024", rows)
-    buttons = [node for node in tree.walk(table) if isinstance(node, html.Button)]
-    opening = [b for b in buttons if "map-table-open" in b.className]
-    assert [(b.children, b.to_plotly_json()["props"]["data-code"]) for b in opening] == [
-        ("Alma Gare 1", "a"),
-        ("c", "c"),
+    data = table_data("Taux de vacance — 2024", rows)
+    assert data["caption"].startswith("Taux de vacance — 2024 — 2 lignes")
+    assert [label for _, label in data["columns"]] == ["Nom", "Valeur", "Classe de la carte"]
+    assert data["rows"] == [
+        ["iris", "a", "Alma Gare 1", result.labels["a"], 2.0, result.legend.classes[0].label],
+        ["iris", "c", "c", "secret", None, ""],
     ]
-    sorting = [b for b in buttons if b.className == "map-table-sort"]
-    assert [b.children for b in sorting] == ["Nom", "Valeur", "Classe de la carte"]
-    assert "2 lignes" in tree.text_of(table)
 
 
 def test_every_indicator_falls_in_a_named_sub_theme() -> None:
