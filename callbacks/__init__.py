@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import Dash
 
 from callbacks import (
+    accessibility,
     attributions_board,
     commission_files,
     compact,
@@ -35,3 +36,4 @@ def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:
     print_routes.register(app, store)
     attributions_board.register(app, store)
     compact.register(app)
+    accessibility.register(app, store)

@@ -18,6 +18,7 @@ from callbacks.explorer_state import current_state
 from data.catalog import CATALOG, MAP_SCALES, SIZE_CLASSES
 from data.scope import AccessScope
 from data.store.store import Store
+from data.store.types import MapValue
 from layouts.choropleth import SECRET_LABEL, Choropleth, build_choropleth
 from layouts.classification import DEFAULT_METHOD, METHODS
 from layouts.exports import map_export_links
@@ -79,6 +80,16 @@ def map_view(
         rows = store.map_values(scale, indicator.id, year, scope)
         return _view(store, scale, indicator.id, year, method, rows)
     return _shared_view(store, scale, indicator.id, year, method)
+
+
+def view_rows(
+    store: Store, scope: AccessScope, scale: str, indicator_id: str, year: int
+) -> list[MapValue]:
+    """`(code, value, status)` of a view as `scope` sees it: the rows the map is classified
+    from (the theme is granted: see `map_view`)."""
+    if store.depends_on_perimeter(scale, indicator_id, year, scope):
+        return store.map_values(scale, indicator_id, year, scope)
+    return store.shared_map_values(scale, indicator_id, year)
 
 
 def choropleth(

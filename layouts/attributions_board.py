@@ -20,6 +20,7 @@ from dash import dcc, html
 from data.catalog import CATALOG, TARGETS
 from data.sources.codes import SNE_ANCIENNETE, SNE_MOTIF, SNE_RESERVATAIRE, SNE_TYPOLOGIE
 from data.store.attribution_types import AttributionBoard, CommuneRow, Published
+from layouts.accessibility import DROPDOWN_LABELS
 from layouts.attributions_figures import (
     ALLOCATION_COLOR,
     DEMAND_COLOR,
@@ -602,7 +603,11 @@ def board_page(
                 [
                     dbc.Label("Territoire", html_for=BoardIds.ZONE),
                     dcc.Dropdown(
-                        id=BoardIds.ZONE, options=options, value=state.zone, clearable=False
+                        id=BoardIds.ZONE,
+                        options=options,
+                        value=state.zone,
+                        clearable=False,
+                        labels=DROPDOWN_LABELS,
                     ),
                 ],
                 md=6,
@@ -615,6 +620,7 @@ def board_page(
                         options=[{"label": str(y), "value": y} for y in reversed(board.years)],
                         value=year,
                         clearable=False,
+                        labels=DROPDOWN_LABELS,
                     ),
                 ],
                 md=2,

@@ -70,6 +70,7 @@ class IndicatorLike(Protocol):
     decimals: int
     theme: str
     categories: tuple[str, ...]
+    definition: str
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class Legend:
     noun: str = "zones"
     restricted_count: int = 0
     method_note: tuple[str, ...] = ()  # the method in French, paragraph by paragraph
+    definition: str = ""  # the indicator's definition, one click from the legend
 
     @property
     def method_label(self) -> str:
@@ -195,6 +197,7 @@ def build_choropleth(
         noun=noun,
         restricted_count=status_counts["restricted"],
         method_note=METHOD_NOTES.get(indicator.theme, ()),
+        definition=indicator.definition,
     )
     return Choropleth(
         classes=class_of, labels=labels, legend=legend, statuses=statuses, palette=tuple(palette)

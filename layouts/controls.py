@@ -15,10 +15,12 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from data.catalog import MAP_SCALES, SCALE_NAMES
+from layouts.accessibility import DROPDOWN_LABELS
 from layouts.choropleth import METHOD_LABELS
 from layouts.classification import METHODS
 from layouts.compact import layers_menu
 from layouts.ids import CompactIds, ControlIds
+from layouts.indicator_picker import grouped_indicator_options, picker_definition
 from layouts.map_state import OVERLAY_LABELS, OVERLAYS
 
 SEARCH_PLACEHOLDER = "Rechercher une commune, un IRIS, un QPV, une résidence ou une adresse"
@@ -28,9 +30,9 @@ def theme_options(themes: Iterable[str], labels: Mapping[str, str]) -> list[dict
     return [{"label": labels.get(theme, theme), "value": theme} for theme in themes]
 
 
-def indicator_options(indicators: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
-    """`(id, label)` pairs → dropdown options."""
-    return [{"label": label, "value": indicator_id} for indicator_id, label in indicators]
+def indicator_options(indicators: Iterable[tuple[str, str]]) -> list[dict]:
+    """`(id, label)` pairs → dropdown options, grouped by sub-theme."""
+    return grouped_indicator_options(indicators)
 
 
 def year_options(years: Sequence[int]) -> list[dict[str, object]]:
@@ -61,10 +63,18 @@ class ControlsInit:
 
 
 def _labelled(
-    label: str, control: Component, label_for: str | None = None, **wrapper: str
+    label: str,
+    control: Component,
+    *beside: Component,
+    label_for: str | None = None,
+    **wrapper: str,
 ) -> html.Div:
     return html.Div(
-        [html.Label(label, htmlFor=label_for or control.id, className="control-label"), control],
+        [
+            html.Label(label, htmlFor=label_for or control.id, className="control-label"),
+            control,
+            *beside,
+        ],
         className="control",
         **wrapper,
     )
@@ -92,6 +102,7 @@ def controls_bar(init: ControlsInit | None) -> html.Div:
                 "Thème",
                 dcc.Dropdown(
                     id=ControlIds.THEME,
+                    labels=DROPDOWN_LABELS,
                     options=init.theme_options,
                     value=init.theme or None,
                     clearable=False,
@@ -102,16 +113,19 @@ def controls_bar(init: ControlsInit | None) -> html.Div:
                 "Indicateur",
                 dcc.Dropdown(
                     id=ControlIds.INDICATOR,
+                    labels=DROPDOWN_LABELS,
                     options=init.indicator_options,
                     value=init.indicator or None,
                     clearable=False,
                     optionHeight=48,
                 ),
+                picker_definition(init.indicator or None),
             ),
             _labelled(
                 "Millésime",
                 dcc.Dropdown(
                     id=ControlIds.YEAR,
+                    labels=DROPDOWN_LABELS,
                     options=init.year_options,
                     value=init.year,
                     clearable=False,
@@ -122,6 +136,7 @@ def controls_bar(init: ControlsInit | None) -> html.Div:
                 "Classes",
                 dcc.Dropdown(
                     id=ControlIds.CLASSES,
+                    labels=DROPDOWN_LABELS,
                     options=[{"label": METHOD_LABELS[m], "value": m} for m in METHODS],
                     value="quantile",
                     clearable=False,
@@ -146,6 +161,7 @@ def controls_bar(init: ControlsInit | None) -> html.Div:
                 "Recherche",
                 dcc.Dropdown(
                     id=ControlIds.SEARCH,
+                    labels=DROPDOWN_LABELS,
                     placeholder=SEARCH_PLACEHOLDER,
                     searchable=True,
                     clearable=True,

@@ -306,6 +306,11 @@ def finder_view(
                         maxLength=200,
                         className="form-control finder-file-title",
                     ),
+                    html.Label(
+                        "Date de la commission",
+                        htmlFor=FinderIds.FILE_DATE,
+                        className="visually-hidden",
+                    ),
                     dcc.Input(
                         id=FinderIds.FILE_DATE,
                         type="date",

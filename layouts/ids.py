@@ -131,3 +131,17 @@ class CompactIds:
     LAYERS_MENU = "layers-menu"
     LEGEND_BUTTON = "legend-fold-button"
     CLASSES_CONTROL = "classing-control"  # hidden for a categorical indicator
+
+
+class AccessIds:
+    """Accessibility aids of the explorer (layouts/accessibility.py, layouts/map_table.py):
+    skip links' targets, the live region, the map's table equivalent, the definitions."""
+
+    SKIP_LINKS = "skip-links"
+    LIVE = "selection-live"  # announces the selected zone to screen readers
+    TABLE_TOGGLE = "map-table-toggle"
+    TABLE = "map-table"  # drawn in the browser from TABLE_DATA (assets/accessibility.js)
+    TABLE_DATA = "map-table-data"
+    TABLE_SINK = "map-table-sink"
+    PICKER_DEFINITION = "indicator-definition"
+    PICKER_DEFINITION_TEXT = "indicator-definition-text"

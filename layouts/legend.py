@@ -72,6 +72,16 @@ def legend_component(legend: Legend) -> html.Div:
         if rows:
             body.append(html.Ul(rows, className="legend-rows"))
     body.append(html.Div(summary, className="legend-summary"))
+    if legend.definition:
+        body.append(
+            html.Details(
+                [
+                    html.Summary("Définition", className="legend-definition-link"),
+                    html.P(legend.definition, className="small"),
+                ],
+                className="legend-definition",
+            )
+        )
     if legend.method_note:
         body.append(
             html.Details(

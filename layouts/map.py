@@ -17,6 +17,7 @@ from data.sources.codes import EQUIPMENT_FAMILIES
 from layouts.compact import legend_button
 from layouts.ids import MapIds
 from layouts.map_state import OVERLAYS
+from layouts.map_table import table_container, table_toggle
 
 
 def js_function(name: str) -> dict[str, str]:
@@ -196,6 +197,8 @@ def atlas_map(
             legend_button(),
             legend_box,
             area_link,
+            table_toggle(),
+            table_container(),
             dcc.Store(id=MapIds.VIEWPORT_SINK),
             dcc.Store(id=MapIds.CLICKED),
         ],

@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from data.catalog import CATALOG, Indicator
 from data.store.types import Measure, ZoneRef
+from layouts.accessibility import chart_summary, chart_text
 from layouts.figures_panel import Bar, BarSeries, Figure, distribution_figure, level_color
 from layouts.formatting import SECRET_TEXT, SECRET_TITLE, format_value
 from layouts.ids import PanelIds
@@ -109,14 +110,20 @@ def figures_table(
     )
 
 
-def graph(figure: Figure, name: str) -> dcc.Graph:
-    """A figure that fills the panel's width at the height its builder chose."""
-    return dcc.Graph(
+def graph(figure: Figure, name: str) -> html.Figure:
+    """A figure that fills the panel's width at the height its builder chose, with its
+    text equivalent (summary and data table) for screen readers and keyboard users."""
+    chart = dcc.Graph(
         figure=figure,
         config=GRAPH_CONFIG,
         responsive=True,
         style={"height": f"{figure['layout']['height']}px"},
         className=f"panel-graph panel-graph-{name}",
+    )
+    return html.Figure(
+        [chart, chart_text(figure)],
+        className="panel-figure",
+        **{"aria-label": chart_summary(figure)},
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from layouts.accessibility import live_region, skip_links
 from layouts.compact import menu_button
 from layouts.controls import ControlsInit, controls_bar
 from layouts.ids import PageIds
@@ -108,7 +109,7 @@ def header(
     return dbc.Navbar(
         dbc.Container(
             [
-                html.Span(TITLE, className="navbar-brand"),
+                html.H1(TITLE, className="navbar-brand"),
                 menu_button(),
                 view_nav(list(account.views), prefix) if account else None,
                 html.Div(items, className="header-account"),
@@ -169,6 +170,7 @@ def page(
     return html.Div(
         [
             dcc.Location(id=PageIds.URL, refresh=False),
+            skip_links(),
             *state_stores(),
             print_notice(account.notice) if account else None,
             header(account, logout_href, admin_href, password_href, prefix),
@@ -179,6 +181,7 @@ def page(
             ),
             html.Div(id=PageIds.VIEW, className="view-content"),
             bench_noop() if bench_hooks else None,
+            live_region(),
         ],
         className="atlas-page",
     )
@@ -205,6 +208,8 @@ def explorer(
                     html.P(PANEL_PLACEHOLDER, className="panel-placeholder"),
                     id=PageIds.PANEL,
                     className="panel-column",
+                    tabIndex=-1,  # the skip link's target
+                    **{"aria-label": "Fiche"},
                 ),
             ],
             className="atlas-main",

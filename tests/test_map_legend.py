@@ -16,6 +16,7 @@ class FakeIndicator:
     decimals: int = 1
     theme: str = "parc"
     categories: tuple[str, ...] = ()
+    definition: str = "Logements vacants parmi les logements proposés à la location."
 
 
 ROWS = [

@@ -43,6 +43,14 @@ class MapFeatures(Search):
         """Every code of `scale` ('commune', 'iris', 'qpv' or 'residence')."""
         return self._zone_codes.get(scale, frozenset())
 
+    @functools.cache  # noqa: B019 - the store lives as long as the process
+    def map_names(self, scale: str) -> dict[str, str]:
+        """The name of each feature drawn at `scale`, by code (the map's table)."""
+        if scale == "residence":
+            return {row[0]: row[1] for row in self._located_residences}
+        rows = self._cursor().execute("SELECT code, name FROM zones WHERE scale = ?", [scale])
+        return dict(rows.fetchall())
+
     def map_order(self, scale: str) -> tuple[str, ...]:
         """The codes of the features drawn at `scale`, each at the position its feature's
         `i` property gives: the map's styles are arrays in this order, not dicts by code."""
