@@ -14,7 +14,9 @@ from callbacks import (
     map_selection,
     map_style,
     panel,
+    presentation,
     print_routes,
+    saved_views,
     views,
 )
 from data.store.store import Store
@@ -33,3 +35,5 @@ def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:
     exports.register(app, store)
     print_routes.register(app, store)
     attributions_board.register(app, store)
+    presentation.register(app, store)
+    saved_views.register(app, store)
