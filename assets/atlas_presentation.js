@@ -115,7 +115,16 @@
         return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     }
 
-    /* Fly-to animations become jumps when the user asks for reduced motion. */
+    /* Fly-to animations become jumps when the user asks for reduced motion: a flight of
+       a tenth of a second, which ends like any other (an instant `setView` or a flight of
+       one frame sometimes ends before dash-leaflet listens again, and the map's new view
+       never reaches the permalink). */
+    var JUMP_SECONDS = 0.1;
+
+    function jump(options) {
+        return reducedMotion() ? Object.assign({}, options, {duration: JUMP_SECONDS}) : options;
+    }
+
     function stillMap() {
         var L = window.L;
         if (!L || !L.Map || L.Map.prototype.atlasStill) {
@@ -125,14 +134,10 @@
         var flyTo = proto.flyTo;
         var flyToBounds = proto.flyToBounds;
         proto.flyTo = function (latlng, zoom, options) {
-            return reducedMotion()
-                ? this.setView(latlng, zoom, {animate: false})
-                : flyTo.call(this, latlng, zoom, options);
+            return flyTo.call(this, latlng, zoom, jump(options));
         };
         proto.flyToBounds = function (bounds, options) {
-            return reducedMotion()
-                ? this.fitBounds(bounds, Object.assign({}, options, {animate: false}))
-                : flyToBounds.call(this, bounds, options);
+            return flyToBounds.call(this, bounds, jump(options));
         };
         proto.atlasStill = true;
     }
