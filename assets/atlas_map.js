@@ -214,6 +214,7 @@
         var params = new URLSearchParams(search);
         params.delete("centre");
         params.delete("zoom");
+        (window.atlasKeptParams || []).forEach(function (key) { params.delete(key); });
         return readable(params);
     }
 
@@ -254,6 +255,12 @@
                     params.set("centre", here.get("centre"));
                     params.set("zoom", here.get("zoom"));
                 }
+                /* display parameters the state does not hold (assets/atlas_presentation.js) */
+                (window.atlasKeptParams || []).forEach(function (key) {
+                    if (here.has(key)) {
+                        params.set(key, here.get(key));
+                    }
+                });
                 var search = "?" + readable(params);
                 if (search === window.location.search) {
                     return window.dash_clientside.no_update;

@@ -16,7 +16,16 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from auth.models import Base, CommissionFile, LoginAttempt, SchemaVersion, User
+from auth.models import (
+    Base,
+    CommissionFile,
+    LoginAttempt,
+    SavedView,
+    SchemaVersion,
+    Tour,
+    TourStep,
+    User,
+)
 
 ADVISORY_LOCK_KEY = 0x41544C53  # "ATLS"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -90,11 +99,18 @@ def _migration_3(connection: Connection) -> None:
     CommissionFile.__table__.create(connection, checkfirst=True)
 
 
+def _migration_4(connection: Connection) -> None:
+    """The views users keep and the tours made of them (issue 15)."""
+    for table in (SavedView.__table__, Tour.__table__, TourStep.__table__):
+        table.create(connection, checkfirst=True)
+
+
 # Version -> step. Add a step (never edit a shipped one) to change the schema.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migration_1,
     2: _migration_2,
     3: _migration_3,
+    4: _migration_4,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -192,3 +192,55 @@ class CommissionFile(Base):
     @property
     def residences(self) -> list[str]:
         return [code for code in self.residence_ids.split(",") if code]
+
+
+class SavedView(Base):
+    """A view of the explorer a user named and kept ("Mes vues", schema version 4): the
+    permalink's query string, as the state parser wrote it. Shared, it is listed to the
+    other users of its author's convention too."""
+
+    __tablename__ = "saved_views"
+    __table_args__ = (Index("ix_saved_views_user", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    query: Mapped[str] = mapped_column(Text)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Tour(Base):
+    """A tour ("Parcours", schema version 4): saved views in order, each with a caption,
+    stepped through in presentation mode. Shared like a view."""
+
+    __tablename__ = "tours"
+    __table_args__ = (Index("ix_tours_user", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+    steps: Mapped[list[TourStep]] = relationship(
+        order_by="TourStep.position", cascade="all, delete-orphan"
+    )
+
+
+class TourStep(Base):
+    """One step of a tour: the view's query string (copied when the tour is made, so that
+    the tour stays as it was shown) and its caption."""
+
+    __tablename__ = "tour_steps"
+    __table_args__ = (Index("ix_tour_steps_tour", "tour_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(120))
+    caption: Mapped[str] = mapped_column(String(300), default="")
+    query: Mapped[str] = mapped_column(Text)

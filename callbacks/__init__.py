@@ -16,7 +16,9 @@ from callbacks import (
     map_selection,
     map_style,
     panel,
+    presentation,
     print_routes,
+    saved_views,
     views,
 )
 from data.store.store import Store
@@ -37,3 +39,5 @@ def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:
     attributions_board.register(app, store)
     compact.register(app)
     accessibility.register(app, store)
+    presentation.register(app, store)
+    saved_views.register(app, store)

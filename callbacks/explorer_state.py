@@ -109,17 +109,28 @@ def current_state(store: Store, data: object) -> ViewState:
     return state_from_data(data, state_context(store, current_scope()))
 
 
-def viewport_of_place(store: Store, scale: str, code: str) -> dict[str, Any] | None:
-    """Fly to a zone's bounds, or close to a residence."""
+def viewport_of_place(
+    store: Store, scale: str, code: str, *, animated: bool = True
+) -> dict[str, Any] | None:
+    """Fly to a zone's bounds, or close to a residence (jump there unless `animated`)."""
     place = store.place(scale, code)
     if place is None:
         return None
     if scale == "residence":
-        return {"center": [place.lat, place.lon], "zoom": RESIDENCE_ZOOM, "transition": "flyTo"}
-    return {
-        "bounds": [[place.min_lat, place.min_lon], [place.max_lat, place.max_lon]],
-        "transition": "flyToBounds",
-    }
+        viewport = {"center": [place.lat, place.lon], "zoom": RESIDENCE_ZOOM}
+        return {**viewport, "transition": "flyTo"} if animated else viewport
+    viewport = {"bounds": [[place.min_lat, place.min_lon], [place.max_lat, place.max_lon]]}
+    return {**viewport, "transition": "flyToBounds"} if animated else viewport
+
+
+def home_viewport(store: Store, scope: AccessScope) -> dict[str, Any] | None:
+    """Where a user opens without a viewport in the URL: their commune or their landlord's
+    residences; None for the whole territory (the map's initial bounds)."""
+    box = store.perimeter_box(scope.communes, scope.bailleurs)
+    if box is None:
+        return None
+    south, west, north, east = box
+    return {"bounds": [[south, west], [north, east]]}
 
 
 def _territory(store: Store) -> Place | None:
@@ -204,14 +215,21 @@ def next_state(
     trigger: str | dict[str, str],
     events: dict[str, Any],
     previous: ViewState | None,
+    home: dict[str, Any] | None = None,
 ) -> Step | None:
     """The state an event leads to from `previous` (None: a load or back/forward, where
-    the URL's state wins and its view is flown to); None when a search result is gone."""
+    the URL's state wins and its view is shown: its viewport, else its selection fitted,
+    else the user's `home`); None when a search result is gone."""
     if previous is None:
         state = parse_query((events["navigation"] or {}).get("search"), context)
-        if state.centre is None:
-            return Step(state)
-        return Step(state, {"center": list(state.centre), "zoom": state.zoom})
+        if state.centre is not None:
+            return Step(state, {"center": list(state.centre), "zoom": state.zoom})
+        if state.selection is not None:
+            fitted = viewport_of_place(
+                store, state.selection.scale, state.selection.code, animated=False
+            )
+            return Step(state, fitted or home)
+        return Step(state, home)
     if trigger in CONTROLS.values():
         controls = events["controls"]
         return Step(
@@ -234,7 +252,10 @@ def next_state(
     if zone is None or not isinstance(trigger, dict):
         raise PreventUpdate
     if trigger["type"] == PanelIds.SELECT_LINK_TYPE:
-        return Step(changed(previous, context, selection=zone))
+        return Step(
+            changed(previous, context, selection=zone),
+            viewport_of_place(store, zone.scale, zone.code),
+        )
     if trigger["type"] == PanelIds.PIN_BUTTON_TYPE:
         state, refused = toggle_pin(previous, context, zone)
         return Step(state, refused=refused)
@@ -284,15 +305,18 @@ def register(app: Dash, store: Store) -> None:
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and not ctx.triggered[0].get("value"):
             raise PreventUpdate  # a button re-rendered with its panel, not clicked
-        context = state_context(store, current_scope())
-        previous = None if trigger == PageIds.NAVIGATION else state_from_data(data, context)
+        scope = current_scope()
+        context = state_context(store, scope)
+        loaded = trigger == PageIds.NAVIGATION
+        previous = None if loaded else state_from_data(data, context)
         events = {
             "navigation": navigation,
             "controls": controls,
             "clicked": clicked,
             "searched": searched,
         }
-        step = next_state(store, context, trigger, events, previous)
+        home = home_viewport(store, scope) if loaded else None
+        step = next_state(store, context, trigger, events, previous, home)
         if step is None:  # a search result that no longer exists: only the box is emptied
             return {**_unchanged(), "search": None}
         state = step.state

@@ -145,3 +145,40 @@ class AccessIds:
     TABLE_SINK = "map-table-sink"
     PICKER_DEFINITION = "indicator-definition"
     PICKER_DEFINITION_TEXT = "indicator-definition-text"
+
+
+class PresentationIds:
+    """The tools beside the view (presentation, link, territory, saving the view) and the
+    frame of the presentation mode (layouts/presentation.py)."""
+
+    TOOLS = "view-tools"
+    TOGGLE = "presentation-toggle"
+    COPY_LINK = "copy-link"
+    COPY_STATUS = "copy-link-status"
+    TERRITORY = "territory-button"
+    SCROLL_SINK = "panel-scroll-sink"
+    SAVE_NAME = "save-view-name"
+    SAVE_SHARED = "save-view-shared"
+    SAVE = "save-view"
+    SAVE_MESSAGE = "save-view-message"
+    CAPTION = "presentation-caption"
+    FOOTER = "presentation-footer"
+    SOURCE = "presentation-source"
+    TOUR = "presentation-tour"
+    TOUR_PREVIOUS = "tour-previous"
+    TOUR_NEXT = "tour-next"
+    EXIT = "presentation-exit"
+
+
+class SavedViewIds:
+    """The view "Mes vues" (layouts/saved_views.py): the lists and the tour form."""
+
+    LIST = "saved-views-list"
+    DELETE_VIEW_TYPE = "saved-view-delete"
+    DELETE_TOUR_TYPE = "tour-delete"
+    TOUR_NAME = "tour-name"
+    TOUR_VIEWS = "tour-views"
+    TOUR_CAPTIONS = "tour-captions"
+    TOUR_SHARED = "tour-shared"
+    TOUR_CREATE = "tour-create"
+    MESSAGE = "saved-views-message"

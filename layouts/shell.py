@@ -19,6 +19,7 @@ from layouts.compact import menu_button
 from layouts.controls import ControlsInit, controls_bar
 from layouts.ids import PageIds
 from layouts.map import atlas_map
+from layouts.presentation import presentation_caption, presentation_footer, view_tools
 from layouts.views import View, view_nav
 
 DEMO_BANNER_TEXT = "Données de démonstration — fictives, générées pour essayer le portail"
@@ -193,14 +194,18 @@ def explorer(
     """The explorer view: controls, map, the selected zone's panel and the comparison."""
     return [
         controls_bar(controls),
+        presentation_caption(),
         html.Main(
             [
                 html.Section(
-                    atlas_map(
-                        bounds=bounds,
-                        tile_url=tile_url,
-                        attribution=attribution,
-                    ),
+                    [
+                        atlas_map(
+                            bounds=bounds,
+                            tile_url=tile_url,
+                            attribution=attribution,
+                        ),
+                        view_tools(),
+                    ],
                     className="map-column",
                     **{"aria-label": "Carte"},
                 ),
@@ -214,6 +219,7 @@ def explorer(
             ],
             className="atlas-main",
         ),
+        presentation_footer(),
         html.Section(id=PageIds.COMPARE, className="compare-section"),
     ]
 

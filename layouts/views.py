@@ -31,7 +31,8 @@ FILES_VIEW = View("files", "/dossiers", "Mes dossiers")
 ATTRIBUTIONS_BOARD = View(
     "attributions", "/attributions", "Pilotage des attributions", theme="attributions"
 )
-VIEWS: tuple[View, ...] = (EXPLORER, ATTRIBUTIONS_BOARD, FINDER_VIEW, FILES_VIEW)
+SAVED_VIEWS = View("saved", "/vues", "Mes vues")
+VIEWS: tuple[View, ...] = (EXPLORER, ATTRIBUTIONS_BOARD, FINDER_VIEW, FILES_VIEW, SAVED_VIEWS)
 
 
 def view_at(pathname: str | None, prefix: str = "/", views: Iterable[View] = VIEWS) -> View | None:

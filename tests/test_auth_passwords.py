@@ -318,7 +318,7 @@ def test_a_database_of_schema_version_1_is_upgraded_and_keeps_its_users(
     engine.dispose()
 
     db = Database(auth_database_url, tmp_path / "lock")
-    assert db.upgrade() == SCHEMA_VERSION == 3
+    assert db.upgrade() == SCHEMA_VERSION == 4
     assert db.upgrade() == SCHEMA_VERSION
     with db.reading() as session:
         user = session.scalars(select(User).where(User.email == "ancien@mel.example")).one()

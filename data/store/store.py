@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from data.store.attribution_board import AttributionBoards
 from data.store.diagnostic import Diagnoses
+from data.store.extent import PerimeterExtent
 from data.store.features import MapFeatures
 from data.store.finder import Finder
 from data.store.map_values import MapValues
@@ -28,5 +29,6 @@ class Store(
     Finder,
     ResidenceSurroundings,
     AttributionBoards,
+    PerimeterExtent,
 ):
     """The warehouse of one build, read-only, loaded at start (`data.store.connection`)."""
