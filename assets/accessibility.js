@@ -3,6 +3,7 @@
  * - the dropdowns' hidden focus relay (dcc.Dropdown's `.dash-dropdown-focus-target`, a
  *   tab stop marked aria-hidden, which screen readers must not meet unnamed) is named
  *   after its dropdown's label instead of being hidden;
+ * - the live region says which sheet opened;
  * - the map's markers are not tab stops, its zoom buttons are named in French;
  * - the map's table: drawn from its rows, its headers sort it, a row's button opens the sheet of the shape it
  *   stands for, as a click on that shape does (the same clientside path);
@@ -128,8 +129,34 @@
         return null;
     }
 
+    /* The title of a component tree as Dash hands it to a clientside callback: the text
+       of the first component whose class is `panel-title`. */
+    function titleOf(node) {
+        if (Array.isArray(node)) {
+            for (var i = 0; i < node.length; i += 1) {
+                var found = titleOf(node[i]);
+                if (found) {
+                    return found;
+                }
+            }
+            return null;
+        }
+        if (!node || typeof node !== "object" || !node.props) {
+            return null;
+        }
+        if (String(node.props.className || "").split(" ").indexOf("panel-title") >= 0) {
+            return typeof node.props.children === "string" ? node.props.children : null;
+        }
+        return titleOf(node.props.children);
+    }
+
+    function announceSheet(panel) {
+        var title = titleOf(panel);
+        return title ? "Fiche ouverte : " + title : window.dash_clientside.no_update;
+    }
+
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
-        atlasAccess: {drawTable: drawTable}
+        atlasAccess: {drawTable: drawTable, announceSheet: announceSheet}
     });
 
     /* The map's table: sort by a column (text or number keys), ascending then descending. */

@@ -1,5 +1,6 @@
 """The explorer's accessibility aids: the map's table ("Tableau"), the live region that
-announces the selected zone, and the definition beside the indicator picker."""
+announces the opened sheet (in the browser: no request of its own), and the definition
+beside the indicator picker."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from auth.access import current_scope
 from callbacks.explorer_state import current_state
 from callbacks.map_style import map_view, view_rows
 from data.store.store import Store
-from layouts.accessibility import selection_announcement
 from layouts.ids import AccessIds, PageIds
 from layouts.indicator_picker import definition_text
 from layouts.map_table import table_data, table_rows
@@ -66,17 +66,12 @@ def register(app: Dash, store: Store) -> None:
         prevent_initial_call=True,
     )
 
-    @app.callback(
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlasAccess", function_name="announceSheet"),
         Output(AccessIds.LIVE, "children"),
-        Input(PageIds.SELECTED_VIEW, "data"),
+        Input(PageIds.PANEL, "children"),
         prevent_initial_call=True,
     )
-    def announce_selection(view) -> str:
-        selection = (view or {}).get("selection") or {}
-        scale, code = selection.get("scale"), selection.get("code")
-        if not scale or not code:
-            return selection_announcement(None, None)
-        return selection_announcement(scale, store.map_names(scale).get(code))
 
     @app.callback(
         Output(AccessIds.PICKER_DEFINITION_TEXT, "children"),

@@ -8,7 +8,6 @@ from typing import Any
 
 from dash import html
 
-from data.catalog import SCALE_NAMES
 from layouts.ids import AccessIds, MapIds, PageIds
 
 # Every built-in text of `dcc.Dropdown`, in French (its defaults are English).
@@ -41,7 +40,8 @@ def skip_links() -> html.Nav:
 
 
 def live_region() -> html.Div:
-    """Read out by screen readers whenever its text changes (the selected zone)."""
+    """Read out by screen readers whenever its text changes: "Fiche ouverte : Roubaix"
+    once a sheet is drawn (assets/accessibility.js, from the panel's title)."""
     return html.Div(
         NO_SELECTION,
         id=AccessIds.LIVE,
@@ -49,14 +49,6 @@ def live_region() -> html.Div:
         role="status",
         **{"aria-live": "polite", "aria-atomic": "true"},
     )
-
-
-def selection_announcement(scale: str | None, name: str | None) -> str:
-    """ "Fiche ouverte : Commune Roubaix", or that nothing is selected."""
-    if not scale or not name:
-        return NO_SELECTION
-    names = SCALE_NAMES.get(scale)
-    return f"Fiche ouverte : {names.one if names else scale} {name}"
 
 
 def _trace_values(trace: dict[str, Any]) -> list[str]:
@@ -96,8 +88,8 @@ def chart_table(figure: dict[str, Any]) -> html.Table | None:
         )
         for category in categories
     ]
-    return html.Table(
-        [html.Caption(chart_title(figure)), html.Thead(header), html.Tbody(rows)],
+    return html.Table(  # no <thead>: the header row is the body's first (th scope=col)
+        [html.Caption(chart_title(figure)), html.Tbody([header, *rows])],
         className="table table-sm chart-data-table",
     )
 

@@ -12,7 +12,6 @@ from layouts.accessibility import (
     chart_summary,
     chart_table,
     live_region,
-    selection_announcement,
     skip_links,
 )
 from layouts.choropleth import build_choropleth
@@ -113,7 +112,6 @@ def test_skip_links_lead_to_the_map_its_table_and_the_sheet(tree) -> None:
     assert [link.href for link in links] == ["#map", "#map-table-toggle", "#panel"]
     live = live_region()
     assert live.role == "status" and tree.text_of(live) == "Aucune zone sélectionnée."
-    assert selection_announcement("iris", "Alma Gare 1") == "Fiche ouverte : IRIS Alma Gare 1"
 
 
 def test_the_legend_gives_the_definition_in_one_click(tree) -> None:

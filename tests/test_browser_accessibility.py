@@ -190,10 +190,12 @@ def test_keyboard_only_from_the_skip_link_to_a_pinned_sheet(
     page.keyboard.press("Enter")
     expect(page.locator(f"{PANEL} .panel-title")).to_have_text(first["text"], timeout=SLOW)
     expect(page.locator(f"#{AccessIds.LIVE}")).to_have_text(
-        f"Fiche ouverte : Commune {first['text']}", timeout=SLOW
+        f"Fiche ouverte : {first['text']}", timeout=SLOW
     )
     shot(page, "1-table-sheet")
-    for _ in range(200):  # on through the table's rows to the sheet's pin button
+    for _ in range(rows.count() - 1):  # on through the table's other rows
+        page.keyboard.press("Tab")
+    for _ in range(10):  # then to the sheet's pin button
         page.keyboard.press("Tab")
         if "panel-pin" in active(page)["cls"]:
             break
