@@ -19,7 +19,7 @@ SUB_THEMES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("Typologie", ("t1_", "t2_", "t3_", "t4_", "t5p_")),
         ("Âge du parc", ("mean_age", "built_")),
         ("Financement", ("plai_", "plus_", "pls_", "pli_", "before_1977")),
-        ("Loyers, vacance et mobilité", ("rent_", "vacancy", "move_in")),
+        ("Loyers, vacance et mobilité", ("rent_", "vacancy", "vacant_", "move_in")),
         ("Performance énergétique (DPE)", ("dpe_",)),
     ),
     "occupation": (
