@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,19 +12,9 @@ from layouts.formatting import NBSP
 from layouts.legend import legend_component
 from layouts.legend_labels import EMPTY_CLASS_TEXT, EMPTY_CLASS_TITLE, class_label
 from tests.conftest import ComponentTree
+from tests.test_map_legend import FakeIndicator as Rate
 
 RANGE = re.compile(r"^(.+?) – (.+?)(?:\u00a0%)?$")
-
-
-@dataclass(frozen=True)
-class Rate:
-    id: str = "parc.vacancy_rate_offered"
-    label: str = "Taux de vacance"
-    unit: str = "%"
-    polarity: int = -1
-    decimals: int = 1
-    theme: str = "parc"
-    categories: tuple[str, ...] = ()
 
 
 def rows(values: list[float]) -> list[tuple[str, float, str]]:
