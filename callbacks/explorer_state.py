@@ -252,10 +252,12 @@ def next_state(
     if zone is None or not isinstance(trigger, dict):
         raise PreventUpdate
     if trigger["type"] == PanelIds.SELECT_LINK_TYPE:
-        return Step(
-            changed(previous, context, selection=zone),
-            viewport_of_place(store, zone.scale, zone.code),
+        # a zone of a list is fitted; a residence of a zone's list opens in place (the map
+        # keeps the zone around it)
+        fitted = (
+            None if zone.scale == "residence" else viewport_of_place(store, zone.scale, zone.code)
         )
+        return Step(changed(previous, context, selection=zone), fitted)
     if trigger["type"] == PanelIds.PIN_BUTTON_TYPE:
         state, refused = toggle_pin(previous, context, zone)
         return Step(state, refused=refused)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qs
 
 from dash import ClientsideFunction, Dash, Input, Output, State, html
 from dash.exceptions import PreventUpdate
@@ -45,10 +44,12 @@ def scale_words(scale: str) -> str:
     return f"par {names.one if names.one.isupper() else names.one.lower()}"
 
 
-def tour_position(search: str | None) -> tuple[int, int] | None:
-    """The tour id and step (from 1) a URL's query names, None when it names none."""
-    query = parse_qs((search or "").lstrip("?"))
-    tour, step = (query.get(name, [""])[0] for name in (TOUR_PARAM, STEP_PARAM))
+def tour_position(data: object) -> tuple[int, int] | None:
+    """The tour id and step (from 1) of the URL's `[parcours, etape]` (browser data, as the
+    clientside callback read them), None when it names none."""
+    if not isinstance(data, list) or len(data) != 2:
+        return None
+    tour, step = (part if isinstance(part, str) else "" for part in data)
     if not (tour.isascii() and tour.isdigit() and len(tour) <= 9):
         return None
     position = int(step) if step.isascii() and step.isdigit() and len(step) <= 3 else 1
@@ -85,11 +86,12 @@ def register(app: Dash, store: Store) -> None:
 
     @app.callback(
         Output(PresentationIds.TOUR, "children"),
-        Input(PageIds.URL, "search"),
+        Input(PresentationIds.TOUR_POSITION, "data"),
+        prevent_initial_call=True,
     )
-    def tour_step(search: str | None) -> Any:
+    def tour_step(data: Any) -> Any:
         """The step of the tour the URL names, if the user may see that tour."""
-        position = tour_position(search)
+        position = tour_position(data)
         if position is None:
             return None
         try:
@@ -149,6 +151,20 @@ def register(app: Dash, store: Store) -> None:
 
 
 def _register_clientside(app: Dash, store: Store) -> None:
+    # the tour's step goes to the server only when the URL names another one (a new
+    # permalink after each click must not cost a request)
+    names = json.dumps([TOUR_PARAM, STEP_PARAM])
+    app.clientside_callback(
+        f"""(search, current) => {{
+            const params = new URLSearchParams(search || "");
+            const position = params.has({names}[0]) ? {names}.map(name => params.get(name)) : null;
+            return JSON.stringify(position) === JSON.stringify(current ?? null)
+                ? window.dash_clientside.no_update : position;
+        }}""",
+        Output(PresentationIds.TOUR_POSITION, "data"),
+        Input(PageIds.URL, "search"),
+        State(PresentationIds.TOUR_POSITION, "data"),
+    )
     bounds = json.dumps(territory_bounds(store))
     app.clientside_callback(
         f"""(clicks) => clicks

@@ -165,6 +165,7 @@ class PresentationIds:
     FOOTER = "presentation-footer"
     SOURCE = "presentation-source"
     TOUR = "presentation-tour"
+    TOUR_POSITION = "presentation-tour-position"  # [tour id, step] of the URL, or None
     TOUR_PREVIOUS = "tour-previous"
     TOUR_NEXT = "tour-next"
     EXIT = "presentation-exit"

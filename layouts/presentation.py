@@ -98,6 +98,7 @@ def presentation_footer() -> html.Footer:
     return html.Footer(
         [
             html.Div(id=PresentationIds.TOUR, className="presentation-tour"),
+            dcc.Store(id=PresentationIds.TOUR_POSITION),
             html.Div(
                 [
                     html.Div(id=PresentationIds.SOURCE, className="presentation-source"),

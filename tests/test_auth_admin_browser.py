@@ -94,7 +94,7 @@ def test_a_convention_without_perimeter_is_flagged_and_its_user_sees_no_residenc
     # Its user opens a residence of "their" commune: residence-level occupation is refused.
     page.set_viewport_size({"width": 1400, "height": 1000})
     login_as(page, legacy_server, LEGACY)
-    page.wait_for_selector("path.atlas-zone", timeout=SLOW)
+    page.wait_for_selector("path.atlas-zone:not([d='M0 0'])", timeout=SLOW)
     name, address, commune = residence(demo_warehouse, "NOT r.secret AND r.commune_code = '59650'")
     open_commune(page, commune)
     open_residence_from_list(page, name, address)

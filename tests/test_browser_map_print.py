@@ -25,7 +25,7 @@ def test_the_notice_is_printed_not_shown(
     page.set_viewport_size({"width": 1400, "height": 900})
     login_as(page, live_server, ROUBAIX)
     page.goto(f"{live_server}/?selection=commune:59512")
-    page.wait_for_selector("path.atlas-zone", timeout=15_000)
+    page.wait_for_selector("path.atlas-zone:not([d='M0 0'])", timeout=15_000)
     expect(page.locator("#panel .panel-title")).to_have_text("Roubaix", timeout=30_000)
     residences = page.locator("#panel .panel-residences")
     expect(residences.locator(".panel-residence-item")).to_have_count(20, timeout=30_000)

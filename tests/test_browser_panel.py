@@ -42,7 +42,8 @@ def shot(page: Page, name: str) -> None:
 def logged_in(page: Page, live_server: str, login_as, email: str) -> Page:
     page.set_viewport_size({"width": 1400, "height": 1000})
     login_as(page, live_server, email)
-    page.wait_for_selector(ZONES, timeout=SLOW)
+    # drawn zones (a user opens on their own area: the first zones may lie outside it)
+    page.wait_for_selector(f"{ZONES}:not([d='M0 0'])", timeout=SLOW)
     return page
 
 

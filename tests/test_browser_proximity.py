@@ -36,7 +36,7 @@ def test_a_preparer_sees_what_a_roubaix_residence_has_nearby(
 ) -> None:
     page.set_viewport_size({"width": 1400, "height": 1000})
     login_as(page, live_server, ROUBAIX_PREPARER)
-    page.wait_for_selector("path.atlas-zone", timeout=SLOW)
+    page.wait_for_selector("path.atlas-zone:not([d='M0 0'])", timeout=SLOW)
     name, address, commune = residence(demo_warehouse, "NOT r.secret AND r.commune_code = '59512'")
     open_commune(page, commune)
     open_residence_from_list(page, name, address)

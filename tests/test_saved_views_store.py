@@ -152,10 +152,10 @@ def test_only_the_author_deletes(auth_app: Dash, people) -> None:
 def test_tour_links_and_their_parameters() -> None:
     assert present_href("/", QUERY) == "/" + QUERY + "&presentation=1"
     assert present_href("/app/", QUERY, 7, 2).endswith("&presentation=1&parcours=7&etape=2")
-    assert tour_position("?echelle=iris&parcours=7&etape=3") == (7, 3)
-    assert tour_position("?parcours=7&etape=0") == (7, 1)
-    assert tour_position("?parcours=7&etape=x") == (7, 1)
-    for forged in ("?parcours=-1", "?parcours=1e3", "?parcours=٣", "?etape=2", ""):
+    assert tour_position(["7", "3"]) == (7, 3)
+    assert tour_position(["7", "0"]) == (7, 1)
+    assert tour_position(["7", None]) == (7, 1)
+    for forged in (["-1", "1"], ["1e3", "1"], ["٣", "1"], [None, "2"], "7", None, [7, 1]):
         assert tour_position(forged) is None
 
 
@@ -257,7 +257,7 @@ def test_crafted_requests_reach_nothing_of_another_convention(
     bar = post_callback(
         stranger,
         [(PresentationIds.TOUR, "children")],
-        [(PageIds.URL, "search", f"?presentation=1&parcours={tour_id}&etape=1")],
+        [(PresentationIds.TOUR_POSITION, "data", [str(tour_id), "1"])],
     )
     assert bar.status_code == 200 and "Conseil" not in said(bar) and "Ici" not in said(bar)
     with db_of(auth_app).reading() as session:
@@ -268,7 +268,7 @@ def test_crafted_requests_reach_nothing_of_another_convention(
     bar = post_callback(
         colleague,
         [(PresentationIds.TOUR, "children")],
-        [(PageIds.URL, "search", f"?presentation=1&parcours={tour_id}&etape=1")],
+        [(PresentationIds.TOUR_POSITION, "data", [str(tour_id), "1"])],
     )
     assert "Conseil · 1 / 1 · Roubaix" in said(bar) and "Ici" in said(bar)
     delete = {"type": SavedViewIds.DELETE_VIEW_TYPE, "id": view_id}
