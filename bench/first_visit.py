@@ -22,7 +22,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.interactions import CHROMIUM, EMAIL, PASSWORD, start_server, warehouse_samples
+from bench.interactions import (
+    CHROMIUM,
+    EMAIL,
+    PASSWORD,
+    start_server,
+    submit_and_wait_for_map,
+    warehouse_samples,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCRIPT_EVENTS = {"v8.compile", "EvaluateScript", "v8.produceCache", "v8.compileModule"}
@@ -101,13 +108,7 @@ def visit(browser, base: str, communes: int, trace_path: Path) -> Visit:
     browser.start_tracing(page=page, path=str(trace_path), categories=TRACE_CATEGORIES)
     start = time.perf_counter()
     clicked_ms = time.time() * 1000
-    page.click("button[type=submit]")
-    page.wait_for_function(
-        "n => document.querySelectorAll('path.atlas-zone').length === n "
-        "&& document.querySelector('#legend .legend-title') !== null",
-        arg=communes,
-        timeout=30_000,
-    )
+    submit_and_wait_for_map(page, communes)
     seconds = time.perf_counter() - start
     page.remove_listener("requestfinished", record)
     browser.stop_tracing()

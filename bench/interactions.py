@@ -490,6 +490,17 @@ def measure_callbacks(session: Session, flows: dict[str, Iterator[dict]], n: int
 # --- Chromium: login to a drawn map
 
 
+def submit_and_wait_for_map(page: Any, communes: int) -> None:
+    """Submit the login form, then wait for every commune's shape and the legend."""
+    page.click("button[type=submit]")
+    page.wait_for_function(
+        "n => document.querySelectorAll('path.atlas-zone').length === n "
+        "&& document.querySelector('#legend .legend-title') !== null",
+        arg=communes,
+        timeout=30_000,
+    )
+
+
 @dataclass(frozen=True)
 class MapLoad:
     """One login in Chromium, from submitting the form to every commune drawn with its
@@ -539,13 +550,7 @@ def _login_to_map(page, base: str, communes: int) -> MapLoad:
     page.on("requestfinished", record)
     start = time.perf_counter()
     start_epoch_ms = time.time() * 1000
-    page.click("button[type=submit]")
-    page.wait_for_function(
-        "n => document.querySelectorAll('path.atlas-zone').length === n "
-        "&& document.querySelector('#legend .legend-title') !== null",
-        arg=communes,
-        timeout=30_000,
-    )
+    submit_and_wait_for_map(page, communes)
     elapsed = time.perf_counter() - start
     page.remove_listener("requestfinished", record)
     total = 0
