@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 import dash_ag_grid as dag
 from dash import dcc, html
@@ -145,11 +145,12 @@ def column_defs(
 
 
 def residence_href(prefix: str, residence_id: str, lat: float | None, lon: float | None) -> str:
-    """The explorer's permalink with the residence selected and the map centred on it."""
-    params = [("echelle", "residence"), ("selection", f"residence:{residence_id}")]
+    """The explorer's permalink with the residence selected and the map centred on it
+    (written out: a page of the finder writes a hundred of them)."""
+    href = f"{prefix}?echelle=residence&selection=residence:{quote_plus(residence_id, safe=',:')}"
     if lat is not None and lon is not None:
-        params += [("centre", format_centre(lat, lon)), ("zoom", str(RESIDENCE_ZOOM))]
-    return prefix + "?" + urlencode(params, safe=",:")
+        href += f"&centre={format_centre(lat, lon)}&zoom={RESIDENCE_ZOOM}"
+    return href
 
 
 def grid_rows(page: FinderPage, prefix: str) -> list[dict[str, Any]]:
@@ -169,7 +170,6 @@ def grid_rows(page: FinderPage, prefix: str) -> list[dict[str, Any]]:
         href = residence_href(prefix, row["residence_id"], row["lat"], row["lon"])
         shown: dict[str, Any] = {
             "residence_id": row["residence_id"],
-            "href": href,
             "name": f"[{_markdown_text(row['name'])}]({href})",
         }
         for field, unit, decimals in numbers:

@@ -94,6 +94,12 @@ CONSTRUCTION_YEAR = FinderColumn(
 MAX_REMEMBERED_TOTALS = 256
 
 
+def _sql_list(codes: Collection[str]) -> str:
+    """A list of strings as an SQL literal, each quote doubled."""
+    quoted = ", ".join("'" + code.replace("'", "''") + "'" for code in sorted(codes))
+    return f"[{quoted}]::VARCHAR[]"
+
+
 def _hashable(params: list[Any]) -> tuple[Any, ...]:
     return tuple(tuple(p) if isinstance(p, list) else p for p in params)
 
@@ -217,7 +223,8 @@ class Finder(Warehouse):
         the value shown (None when hidden) and, for a number, its status ('ok', 'secret',
         'restricted' outside the perimeter, 'nd'). `fields`: the columns to read (the name
         always), by default all; any column may filter and sort."""
-        table, table_params = self._source(scope)
+        table = self._finder_table
+        in_perimeter = self._in_perimeter(scope)
         columns = self.finder_columns(scope)
         by_field = {column.field: column for column in columns}
         where, params = self._finder_where(scope, query, by_field)
@@ -229,30 +236,31 @@ class Finder(Warehouse):
         cursor = self._cursor()
         # The count of matches does not change with the sort or the block asked for: it is
         # remembered per filter, and the sort then keeps only the rows of its block.
-        counted_key = (table, where, _hashable([*table_params, *params]))
+        counted_key = (where, _hashable(params))
         total = self._finder_totals.get(counted_key)
         count = "count(*) OVER ()" if total is None else "NULL"
         matches = cursor.execute(
-            f"SELECT residence_id, in_perimeter, {count} FROM {table} WHERE {where} "
+            f"SELECT residence_id, {in_perimeter}, {count} FROM {table} WHERE {where} "
             f"ORDER BY {order} LIMIT ? OFFSET ?",
-            [*table_params, *params, limit, max(start, 0)],
+            [*params, limit, max(start, 0)],
         ).fetchall()
         if total is None:
             if matches:
                 total = int(matches[0][2])
             else:
                 counted = cursor.execute(
-                    f"SELECT count(*) FROM {table} WHERE {where}", [*table_params, *params]
+                    f"SELECT count(*) FROM {table} WHERE {where}", params
                 ).fetchone()
                 total = int(counted[0]) if counted else 0
             if len(self._finder_totals) >= MAX_REMEMBERED_TOTALS:
                 self._finder_totals.clear()
             self._finder_totals[counted_key] = total
         rows = self._finder_values.rows([match[0] for match in matches], shown)
-        hidden_outside = [c.field for c in shown if self._visible(scope, c.theme) != "TRUE"]
+        visible = {column.field: self._visible(scope, column.theme) for column in shown}
+        hidden_outside = [field for field, condition in visible.items() if condition != "TRUE"]
         for row, (_, in_perimeter, _) in zip(rows, matches, strict=True):
             for field in hidden_outside:
-                if not in_perimeter or self._visible(scope, by_field[field].theme) == "FALSE":
+                if not in_perimeter or visible[field] == "FALSE":
                     row[field] = None
                     row[f"{field}__status"] = "restricted"
         return FinderPage(rows, total, shown)
@@ -265,18 +273,18 @@ class Finder(Warehouse):
             return "FALSE"
         if theme not in PERIMETER_THEMES or scope.partner_type in WHOLE_TERRITORY_TYPES:
             return "TRUE"
-        return "in_perimeter"  # computed once per row by `_source`
+        return self._in_perimeter(scope)
 
-    def _source(self, scope: AccessScope) -> tuple[str, list[Any]]:
-        """The finder's rows with `in_perimeter`: whether the convention's perimeter covers
-        the residence (`AccessScope.covers_residence`, in SQL)."""
+    def _in_perimeter(self, scope: AccessScope) -> str:
+        """SQL: whether the convention's perimeter covers the residence
+        (`AccessScope.covers_residence`). Its codes, from the server's session, are
+        written in as quoted literals: a subquery adding the condition as a column, to
+        bind them once, cost more than the sort it served."""
         if scope.partner_type == "commune":
-            condition, params = "list_contains(?, commune_code)", [sorted(scope.communes)]
-        elif scope.partner_type == "bailleur":
-            condition, params = "list_contains(?, bailleur_code)", [sorted(scope.bailleurs)]
-        else:
-            condition, params = str(scope.partner_type in WHOLE_TERRITORY_TYPES).upper(), []
-        return f"(SELECT *, {condition} AS in_perimeter FROM {self._finder_table})", params
+            return f"list_contains({_sql_list(scope.communes)}, commune_code)"
+        if scope.partner_type == "bailleur":
+            return f"list_contains({_sql_list(scope.bailleurs)}, bailleur_code)"
+        return str(scope.partner_type in WHOLE_TERRITORY_TYPES).upper()
 
     def _shown_value(self, scope: AccessScope, column: FinderColumn) -> str:
         """The value a user sees in a cell: NULL when hidden, secret or missing."""
