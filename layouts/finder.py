@@ -27,8 +27,8 @@ SELECTION_COLUMN = "ag-Grid-SelectionColumn"
 ROWS_PER_BLOCK = 100
 RESIDENCE_ZOOM = 17
 # The columns of each preset, by field; a preset shows those the user may see. The
-# "Commission" preset also shows every column of a theme not named here (e.g. a new
-# diagnostic), so that a new theme's residence figures appear in it.
+# "Commission" preset also shows every column of a theme no preset names (e.g. a new
+# theme), so that its residence figures appear without a change here.
 PRESETS: dict[str, tuple[str, ...]] = {
     "Commission": (
         "name",
@@ -47,6 +47,10 @@ PRESETS: dict[str, tuple[str, ...]] = {
         "parc__rent_per_habitable_m2",
         "occupation__apl_share",
         "occupation__single_parent",
+        "diagnostic__class",
+        "diagnostic__flags",
+        "equipements__score_500",
+        "equipements__distance_arret",
         "secrecy",
     ),
     "Patrimoine": (
@@ -70,7 +74,8 @@ PRESETS: dict[str, tuple[str, ...]] = {
     "Occupation": ("name", "commune", "iris", "qpv_name", "landlord", "secrecy"),
 }
 DEFAULT_PRESET = "Commission"
-NAMED_THEMES = frozenset({IDENTITY, "parc"})
+# The themes whose columns the presets name (a theme named nowhere joins "Commission" whole).
+NAMED_THEMES = frozenset({IDENTITY, "parc", "occupation", "diagnostic", "equipements"})
 
 
 def preset_fields(preset: str, columns: Iterable[FinderColumn]) -> tuple[str, ...]:
@@ -82,7 +87,7 @@ def preset_fields(preset: str, columns: Iterable[FinderColumn]) -> tuple[str, ..
         for column in columns
         if column.field in named
         or (preset == "Occupation" and column.theme == "occupation")
-        or (preset == "Commission" and column.theme not in {*NAMED_THEMES, "occupation"})
+        or (preset == "Commission" and column.theme not in NAMED_THEMES)
     )
 
 
