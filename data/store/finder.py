@@ -63,6 +63,7 @@ def _identity_columns() -> tuple[FinderColumn, ...]:
     )
 
 
+@functools.lru_cache(maxsize=8)
 def _indicator_columns(present: frozenset[str]) -> tuple[FinderColumn, ...]:
     return tuple(
         FinderColumn(
