@@ -52,8 +52,9 @@ class ShareShape:
         # -1 pads a chain and marks no overlapping QPV; it reads the `False` that every
         # published mask ends with
         self.chain = np.full((len(paths), depth), -1, dtype=np.int64)
+        index_of = {zone: self.zone_index[zone_cell(zone)] for zone in structure.members}
         for row, path in enumerate(paths):
-            self.chain[row, : len(path)] = [self.zone_index[zone_cell(z)] for z in path]
+            self.chain[row, : len(path)] = [index_of[z] for z in path]
         self.overlay = np.array(
             [
                 self.zone_index[zone_cell(("qpv", c.qpv))]
@@ -354,13 +355,11 @@ def _rows_by_zone(group_of: np.ndarray) -> dict[int, np.ndarray]:
     """The rows (residences) of each zone index in a two-column group table."""
     rows, columns = np.nonzero(group_of >= 0)
     zones = group_of[rows, columns]
-    order = np.argsort(zones, kind="stable")
+    order = np.lexsort((rows, zones))  # by zone, then by row
     zones, rows = zones[order], rows[order]
     starts = np.flatnonzero(np.r_[True, zones[1:] != zones[:-1]]) if len(zones) else []
     bounds = [*starts, len(zones)]
-    return {
-        int(zones[start]): np.sort(rows[start:end]) for start, end in itertools.pairwise(bounds)
-    }
+    return {int(zones[start]): rows[start:end] for start, end in itertools.pairwise(bounds)}
 
 
 def _sum_by(index: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:

@@ -186,6 +186,11 @@ class ShareDiscloser:
         self._shown = {
             (theme, year): self._values_published(theme, year) for theme, year in self.shapes
         }
+        # the published values at the scales where the SDES publishes the occupancy shares
+        self._public_shown = {
+            vintage: frozenset(c for c in shown if cell_key(c)[0] in PUBLIC_SCALES)
+            for vintage, shown in self._shown.items()
+        }
 
     def run(self) -> set[SecretValue]:
         started = time.perf_counter()
@@ -307,9 +312,7 @@ class ShareDiscloser:
         """The published values of `key` that the SDES publishes too (`PUBLIC_SCALES`)."""
         if key[2] not in OCCUPANCY_SHARES:
             return frozenset()
-        return frozenset(
-            cell for cell in self._shown[key[:2]] if cell_key(cell)[0] in PUBLIC_SCALES
-        )
+        return self._public_shown[key[:2]]
 
     def publicly_known(self, key: ShareKey) -> frozenset[str]:
         """The hidden residences that the public values of `key` alone pin down: the
