@@ -39,10 +39,14 @@ iris count as loose in the qpv.
 
 from __future__ import annotations
 
-import math
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+import numpy as np
+
+from data.pipeline.zone_arrays import ZoneArrays, narrow_groups, upper_bounds
 
 ZoneKey = tuple[str, str]  # (scale, code)
 SCALE_DEPTH = {"epci": 0, "commune": 1, "qpv": 2, "iris": 3}
@@ -125,9 +129,12 @@ class ZoneStructure:
         self.members: dict[ZoneKey, list[str]] = defaultdict(list)
         self.path: dict[str, list[ZoneKey]] = {}
         self.zones_of: dict[str, set[ZoneKey]] = {}
+        chains: dict[ZoneKey, list[ZoneKey]] = {}  # one path per leaf, shared by its residences
         for cell in cells:
             leaf = ("iris", cell.iris) if cell.iris is not None else ("commune", cell.commune)
-            self.path[cell.residence_id] = self.chain_of(leaf)
+            if leaf not in chains:
+                chains[leaf] = self.chain_of(leaf)
+            self.path[cell.residence_id] = chains[leaf]
             zones = {("epci", cell.epci), ("commune", cell.commune), leaf}
             if cell.qpv is not None:
                 zones.add(("qpv", cell.qpv))
@@ -135,6 +142,10 @@ class ZoneStructure:
             for zone in zones:
                 self.members[zone].append(cell.residence_id)
         self.order = sorted(self.members, key=lambda z: (-SCALE_DEPTH[z[0]], z))
+
+    @functools.cached_property
+    def arrays(self) -> ZoneArrays:
+        return ZoneArrays(self, SCALE_DEPTH)
 
     def chain_of(self, zone: ZoneKey) -> list[ZoneKey]:
         chain = [zone]
@@ -144,111 +155,105 @@ class ZoneStructure:
 
 
 class _Protector:
+    """Rule 3 on one vintage: the hidden residences as a mask over `structure.arrays`, the
+    secret zones as a set (what is returned) and as a mask of the published ones."""
+
     def __init__(
         self,
         structure: ZoneStructure,
         threshold: int,
-        hidden: set[str],
+        hidden: np.ndarray,
         secret: set[ZoneKey],
         minimum: int,
         upper: dict[str, float],
     ) -> None:
         self.threshold = threshold
         self.minimum = minimum
-        self.upper = upper
-        self.structure = structure
-        self.count = structure.count
-        self.members = structure.members
-        self.hidden = hidden
-        self.secret = {zone for zone in secret if zone in self.members}
-        # the hidden residences of every zone, kept up to date by `_hide`
-        self.hidden_members: dict[ZoneKey, list[str]] = defaultdict(list)
-        for residence in hidden:
-            if residence in structure.path:
-                self._file(residence)
+        self.arrays = structure.arrays
+        self.upper = upper_bounds(self.arrays, upper)
+        self.secret = {zone for zone in secret if zone in structure.members}
+        self.hidden_mask = hidden
+        self.published = ~self.arrays.zone_mask(self.secret)
+        self.published[-1] = False  # the padding of paths
 
-    def _file(self, residence: str) -> None:
-        for zone in self.structure.zones_of[residence]:
-            self.hidden_members[zone].append(residence)
+    def _hide(self, residence: int) -> None:
+        self.hidden_mask[residence] = True
 
-    def _hide(self, residence: str) -> None:
-        self.hidden.add(residence)
-        self._file(residence)
+    def _keep_secret(self, zone: int) -> None:
+        self.secret.add(self.arrays.zones[zone])
+        self.published[zone] = False
 
-    def _cover(self, residence: str, top: ZoneKey) -> ZoneKey | None:
-        """The highest published zone strictly below `top` on the residence's path."""
-        cover = None
-        if top in self.structure.overlay:
-            inside = self.structure.overlay[top]
-            for zone in self.structure.path[residence]:
-                if zone not in inside:
-                    break
-                if zone not in self.secret:
-                    cover = zone
-            return cover
-        for zone in self.structure.path[residence]:  # the path reaches `top` (a tree zone)
-            if zone == top:
-                break
-            if zone not in self.secret:
-                cover = zone
-        return cover
+    def _loose_hidden(self, residences: np.ndarray, cover: np.ndarray) -> np.ndarray:
+        return residences[(cover < 0) & self.hidden_mask[residences]]
 
-    def _loose(self, zone: ZoneKey) -> list[str]:
-        return [r for r in self.hidden_members[zone] if self._cover(r, zone) is None]
-
-    def loose_mass(self, zone: ZoneKey) -> int:
-        return sum(self.count[r] for r in self._loose(zone))
-
-    def unsafe(self, zone: ZoneKey) -> bool:
-        """Whether the loose set of a published zone leaves one of its residences a range
-        of fewer than T integers (given each one's known bounds)."""
-        loose = self._loose(zone)
-        if not loose:
-            return False
-        mass = sum(self.count[r] for r in loose)
-        if len(loose) < 2 or mass < self.threshold:
+    def _unsafe(self, loose: np.ndarray) -> bool:
+        """Whether a loose set leaves one of its residences a range of fewer than T
+        integers (given each one's known bounds)."""
+        if len(loose) < 2:
+            return len(loose) == 1
+        units = self.arrays.count[loose]
+        if units.sum() < self.threshold:
             return True
-        lows = self.minimum * len(loose)
-        highs = sum(self.upper.get(r, math.inf) for r in loose)
-        for r in loose:
-            high_r = self.upper.get(r, math.inf)
-            low = max(self.minimum, mass - (highs - high_r))
-            high = min(high_r, mass - (lows - self.minimum))
-            if high - low < self.threshold - 1:
-                return True
-        return False
+        group = np.zeros(len(loose), dtype=np.int64)
+        return bool(
+            narrow_groups(group, units, self.upper[loose], 1, self.threshold, self.minimum)[0]
+        )
 
-    def _units(self, zone: ZoneKey) -> int:
-        return sum(self.count[r] for r in self.members[zone])
+    def _loose_mass(self, zone: int) -> int:
+        return int(
+            self.arrays.count[self._loose_hidden(*self.arrays.covers(zone, self.published))].sum()
+        )
 
-    def repair(self, zone: ZoneKey) -> None:
-        while self.unsafe(zone):
-            loose_published = [
-                r
-                for r in self.members[zone]
-                if r not in self.hidden and self._cover(r, zone) is None
-            ]
-            if loose_published:
-                self._hide(min(loose_published, key=lambda r: (self.count[r], r)))
+    def _smallest_zone(self, zones: list[int]) -> int:
+        return min(zones, key=lambda z: (self.arrays.units[z], self.arrays.zones[z]))
+
+    def repair(self, zone: int) -> None:
+        arrays = self.arrays
+        while True:
+            residences, cover = arrays.covers(zone, self.published)
+            if not self._unsafe(self._loose_hidden(residences, cover)):
+                return
+            loose_published = residences[(cover < 0) & ~self.hidden_mask[residences]]
+            if len(loose_published):
+                self._hide(
+                    min(
+                        loose_published.tolist(),
+                        key=lambda r: (arrays.count[r], arrays.residences[r]),
+                    )
+                )
                 continue
-            frontier = {
-                cover for r in self.members[zone] if (cover := self._cover(r, zone)) is not None
-            }
-            covering = [z for z in frontier if self.loose_mass(z) >= self.threshold]
-            if covering:
-                self.secret.add(min(covering, key=lambda z: (self._units(z), z)))
+            frontier = np.unique(cover[cover >= 0]).tolist()
+            covering = [z for z in frontier if self._loose_mass(z) >= self.threshold]
+            if covering or frontier:
+                self._keep_secret(self._smallest_zone(covering or frontier))
                 continue
-            if frontier:
-                self.secret.add(min(frontier, key=lambda z: (self._units(z), z)))
-                continue
-            self.secret.add(zone)
+            self._keep_secret(zone)
             return
 
     def run(self) -> Disclosure:
-        for zone in self.structure.order:
-            if zone not in self.secret:
+        """Repair the zones from the leaves up, one depth at a time. The zones of one depth
+        share no residence, and repairing one hides only zones below it, so it leaves the
+        others as they were: the unsafe ones of a depth are found together, on arrays, and
+        only those go through `repair`. One exception is looked for: a QPV resident without
+        an IRIS is covered by its commune, which repairing the QPV may hide; the unsafe
+        zones of the depth are then found again."""
+        arrays = self.arrays
+        for depth in sorted(set(arrays.depth.tolist()), reverse=True):
+            pending = self._unsafe_zones(depth)
+            while pending:
+                zone = pending.pop(0)
+                shallower = self.published & (arrays.depth_padded < depth)
                 self.repair(zone)
-        return Disclosure(frozenset(self.hidden), frozenset(self.secret))
+                if (shallower & ~self.published).any():
+                    pending = [z for z in self._unsafe_zones(depth) if z > zone]
+        residences = self.arrays.residences
+        hidden = frozenset(residences[r] for r in np.flatnonzero(self.hidden_mask).tolist())
+        return Disclosure(hidden, frozenset(self.secret))
+
+    def _unsafe_zones(self, depth: int) -> list[int]:
+        return self.arrays.unsafe_zones(
+            depth, self.hidden_mask, self.published, self.threshold, self.minimum, self.upper
+        )
 
 
 def protect(
@@ -263,8 +268,6 @@ def protect(
     the count a user knows every residence has at least, `upper` the count a user knows
     some have at most (households: their published dwellings)."""
     structure = cells if isinstance(cells, ZoneStructure) else ZoneStructure(list(cells))
-    forced = set(forced_hidden)
-    hidden = {
-        c.residence_id for c in structure.cells if c.count < threshold or c.residence_id in forced
-    }
+    arrays = structure.arrays
+    hidden = (arrays.count < threshold) | arrays.mask(set(forced_hidden))
     return _Protector(structure, threshold, hidden, set(forced_secret), minimum, upper or {}).run()

@@ -1,0 +1,185 @@
+"""A vintage's zone tree as arrays, and the unsafe zones of one depth found all at once.
+
+`secrecy.ZoneStructure` holds the tree as dicts and lists (what repairing one zone
+reads); `ZoneArrays` holds the same tree as numpy arrays indexed by residence and by
+zone, so that the loose set of every zone of a depth (`secrecy.py`, rule 2) is computed
+for all of them together, without a Python loop over residences or zones:
+
+- a residence is loose in a tree zone when no published zone lies strictly below that
+  zone on its path (a cumulative OR along its row of the path matrix);
+- a residence is loose in an overlay QPV unless its IRIS lies wholly inside the QPV and
+  is published.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # `secrecy.py` builds these arrays from its structure
+    from data.pipeline.secrecy import ZoneKey, ZoneStructure
+
+
+class ZoneArrays:
+    """The residences, zones, paths and memberships of one `ZoneStructure` as arrays.
+    Zones are numbered in `structure.order` (the order they are repaired in), `depths`
+    is the depth of each scale in the tree."""
+
+    def __init__(self, structure: ZoneStructure, depths: Mapping[str, int]) -> None:
+        self.residences = [cell.residence_id for cell in structure.cells]
+        self.residence_index = {rid: i for i, rid in enumerate(self.residences)}
+        self.count = np.array([cell.count for cell in structure.cells], dtype=np.int64)
+        self.zones = list(structure.order)
+        self.zone_index = {zone: i for i, zone in enumerate(self.zones)}
+        self.depth = np.array([depths[scale] for scale, _ in self.zones], dtype=np.int64)
+        self.depth_padded = np.append(self.depth, -1)  # the padding index is no zone
+        # each residence's path up the tree, padded with -1 (an index that reads the
+        # `False` every published mask ends with)
+        chains = {
+            leaf: structure.chain_of(leaf) for leaf in {p[0] for p in structure.path.values()}
+        }
+        width = max((len(chain) for chain in chains.values()), default=1)
+        leaf_rows = np.full((len(chains), width), -1, dtype=np.int64)
+        leaf_of = {}
+        for row, (leaf, chain) in enumerate(chains.items()):
+            leaf_rows[row, : len(chain)] = [self.zone_index[zone] for zone in chain]
+            leaf_of[leaf] = row
+        self.path = leaf_rows[[leaf_of[structure.path[rid][0]] for rid in self.residences]]
+        # one row per (residence, zone it belongs to)
+        pairs = [
+            (self.residence_index[rid], self.zone_index[zone])
+            for zone, rids in structure.members.items()
+            for rid in rids
+        ]
+        pair = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        pair = pair[np.argsort(pair[:, 1], kind="stable")]  # by zone, cells in their order
+        self.pair_residence, self.pair_zone = pair[:, 0], pair[:, 1]
+        self.zone_start = np.searchsorted(self.pair_zone, np.arange(len(self.zones) + 1))
+        self.units = np.bincount(
+            self.pair_zone, self.count[self.pair_residence], len(self.zones)
+        ).astype(np.int64)
+        # where the zone lies on the residence's path (its length when it does not)
+        on_path = self.path[self.pair_residence] == self.pair_zone[:, None]
+        lengths = (self.path >= 0).sum(axis=1)
+        self.pair_position = np.where(
+            on_path.any(axis=1), on_path.argmax(axis=1), lengths[self.pair_residence]
+        )
+        self.is_leaf = np.bincount(self.pair_zone, self.pair_position > 0, len(self.zones)) == 0
+        overlay = np.zeros(len(self.zones), dtype=bool)
+        overlay[[self.zone_index[q] for q in structure.overlay]] = True
+        self.pair_overlay = overlay[self.pair_zone]
+        inside = {
+            (self.zone_index[q], self.zone_index[i])
+            for q, s in structure.overlay.items()
+            for i in s
+        }
+        leaf = self.path[self.pair_residence, 0]
+        self.pair_inside = np.array(
+            [
+                (zone, int(first)) in inside
+                for zone, first in zip(self.pair_zone.tolist(), leaf.tolist(), strict=True)
+            ]
+            if inside
+            else np.zeros(len(pairs), dtype=bool),
+            dtype=bool,
+        )
+
+    def mask(self, residences: Collection[str]) -> np.ndarray:
+        """Which residences are among `residences`."""
+        marked = np.zeros(len(self.residences), dtype=bool)
+        marked[[self.residence_index[r] for r in residences if r in self.residence_index]] = True
+        return marked
+
+    def zone_mask(self, zones: Collection[ZoneKey]) -> np.ndarray:
+        """Which zones are among `zones`, with a trailing `False` for the padding index."""
+        marked = np.zeros(len(self.zones) + 1, dtype=bool)
+        marked[[self.zone_index[z] for z in zones if z in self.zone_index]] = True
+        return marked
+
+    def covers(self, zone: int, published: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The residences of `zone` and the cover of each below it: the highest published
+        zone strictly below `zone` on its path (for an overlay QPV: its IRIS, when wholly
+        inside the QPV and published), -1 when none (the residence is loose in `zone`)."""
+        rows = slice(self.zone_start[zone], self.zone_start[zone + 1])
+        residences = self.pair_residence[rows]
+        if self.is_leaf[zone]:  # nothing below it
+            return residences, np.full(len(residences), -1)
+        if self.pair_overlay[rows].any():
+            first = self.path[residences, 0]
+            return residences, np.where(self.pair_inside[rows] & published[first], first, -1)
+        path = self.path[residences]
+        below = np.arange(path.shape[1]) < self.pair_position[rows][:, None]
+        shown = published[path] & below
+        highest = path.shape[1] - 1 - shown[:, ::-1].argmax(axis=1)
+        cover = np.where(shown.any(axis=1), path[np.arange(len(path)), highest], -1)
+        return residences, cover
+
+    def unsafe_zones(
+        self,
+        depth: int,
+        hidden: np.ndarray,
+        published: np.ndarray,
+        threshold: int,
+        minimum: int,
+        upper: np.ndarray,
+    ) -> list[int]:
+        """The published zones of `depth` whose loose set leaves one of its residences a
+        range of fewer than `threshold` integers, for every zone of the depth at once, in
+        repair order. `hidden` marks residences, `published` zones (with the padding
+        `False`), `upper` each residence's known upper bound (infinity when none)."""
+        covered = np.zeros((len(self.residences), self.path.shape[1] + 1), dtype=bool)
+        np.logical_or.accumulate(published[self.path], axis=1, out=covered[:, 1:])
+        residence, zone = self.pair_residence, self.pair_zone
+        tree_covered = covered[residence, self.pair_position]
+        overlay_covered = self.pair_inside & published[self.path[residence, 0]]
+        loose = (
+            hidden[residence]
+            & (self.depth[zone] == depth)
+            & published[zone]
+            & ~np.where(self.pair_overlay, overlay_covered, tree_covered)
+        )
+        unsafe = narrow_groups(
+            zone[loose],
+            self.count[residence[loose]],
+            upper[residence[loose]],
+            len(self.zones),
+            threshold,
+            minimum,
+        )
+        return np.flatnonzero(unsafe).tolist()
+
+
+def narrow_groups(
+    group: np.ndarray,
+    units: np.ndarray,
+    upper: np.ndarray,
+    size: int,
+    threshold: int,
+    minimum: int,
+) -> np.ndarray:
+    """For each of `size` groups of loose residences (`group` of each, its `units` and
+    known `upper` bound): whether it leaves one of them a range of fewer than `threshold`
+    integers, each residence holding at least `minimum` (`secrecy.py`, rule 2). As the
+    rule reads it, a residence gets no lower bound beyond the minimum once any residence
+    of its group is open-ended."""
+    mass = np.bincount(group, units.astype(float), size)
+    members = np.bincount(group, minlength=size)
+    open_ended = np.isinf(upper)
+    opened = np.bincount(group, open_ended, size)
+    finite = np.bincount(group, np.where(open_ended, 0.0, upper), size)
+    low = np.where(
+        opened[group] > 0,
+        float(minimum),
+        np.maximum(minimum, mass[group] - (finite[group] - upper)),
+    )
+    high = np.minimum(upper, mass[group] - (minimum * members[group] - minimum))
+    narrow = np.bincount(group, high - low < threshold - 1, size) > 0
+    return (members > 0) & ((members < 2) | (mass < threshold) | narrow)
+
+
+def upper_bounds(arrays: ZoneArrays, upper: dict[str, float]) -> np.ndarray:
+    """Each residence's known upper bound, infinity when none."""
+    return np.array([upper.get(r, math.inf) for r in arrays.residences], dtype=float)
