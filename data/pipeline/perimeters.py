@@ -38,7 +38,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from data.pipeline.secrecy import Cell, Disclosure, ZoneKey, ZoneStructure
+from data.pipeline.zone_arrays import ZoneArrays
 from data.scope import combined_key, perimeter_key
 from data.sources.errors import SourceError
 
@@ -124,7 +127,8 @@ def dominant(residences: Iterable[str], count: dict[str, int], threshold: int) -
 
 class _View:
     """What one convention sees of one survey: the residences of its perimeter and the
-    zones not hidden from it; `rests` are the zones' remainders it can work out."""
+    zones not hidden from it; `dominated` are the zones whose remainder it can work out
+    and finds to be in effect one residence's."""
 
     def __init__(
         self,
@@ -136,55 +140,35 @@ class _View:
         self.shown_residences = shown_residences
         self.shown_zones = shown_zones
 
-    def rests(self, zones: Iterable[ZoneKey] | None = None) -> dict[ZoneKey, list[str]]:
-        """For each shown zone (of `zones`, all when None): the residences it counts that
-        neither a shown zone inside it nor the perimeter accounts for."""
-        rests: dict[ZoneKey, list[str]] = defaultdict(list)
-        wanted = None if zones is None else set(zones)
-        nearest_above: dict[ZoneKey, ZoneKey | None] = {}  # by the residence's leaf zone
-        for cell in self._candidates(wanted):
-            rid = cell.residence_id
-            if rid in self.shown_residences:
-                continue
-            path = self.structure.path[rid]
-            if path[0] not in nearest_above:
-                nearest_above[path[0]] = next((z for z in path if z in self.shown_zones), None)
-            nearest = nearest_above[path[0]]
-            if nearest is not None and (wanted is None or nearest in wanted):
-                rests[nearest].append(rid)
-            qpv = ("qpv", cell.qpv) if cell.qpv is not None else None
-            if (
-                qpv in self.structure.overlay
-                and qpv in self.shown_zones
-                and (wanted is None or qpv in wanted)
-            ):
-                rests[qpv].append(rid)
-        return rests
-
-    def _candidates(self, wanted: set[ZoneKey] | None) -> list[Cell]:
-        """The residences that can be in the rests of `wanted`: those of its zones below
-        the EPCI, and, for the EPCI, those of the communes not shown (a residence of a
-        shown commune is in that commune's rest or below)."""
-        cells = self.structure.cells
-        if wanted is None:
-            return cells
-        if not any(scale == "epci" for scale, _ in wanted):
-            local = set().union(*(self.structure.members[z] for z in wanted))
-            return self._cells_of(local)
-        local = set().union(
-            *(self.structure.members[z] for z in wanted if z[0] != "epci"),
-            *(
-                self.structure.members[z]
-                for z in self.structure.members
-                if z[0] == "commune" and z not in self.shown_zones
-            ),
-        )
-        return self._cells_of(local)
-
-    def _cells_of(self, residences: set[str]) -> list[Cell]:
-        """The cells of these residences (in no particular order: a rest is a set)."""
-        cells, index = self.structure.cells, _cell_index(self.structure)
-        return [cells[index[r]] for r in residences]
+    def dominated(
+        self, threshold: int, zones: Iterable[ZoneKey] | None = None
+    ) -> list[tuple[ZoneKey, str, list[str]]]:
+        """The shown zones (of `zones`, all when None) whose rest (the residences they
+        count that neither a shown zone inside them nor the perimeter accounts for) is in
+        effect one residence's: each with that residence and its rest, in zone order.
+        Computed for every residence at once on the structure's arrays: a residence's
+        rest is in its nearest shown zone up its path, and in its overlay QPV when
+        shown."""
+        arrays = self.structure.arrays
+        shown = arrays.zone_mask(self.shown_zones)
+        wanted = shown if zones is None else shown & arrays.zone_mask(set(zones))
+        on_path = shown[arrays.path]
+        residences = np.arange(len(arrays.residences))
+        nearest = np.where(on_path.any(axis=1), arrays.path[residences, on_path.argmax(axis=1)], -1)
+        group = np.concatenate([nearest, arrays.overlay_zone])
+        member = np.concatenate([residences, residences])
+        counted = ~arrays.mask(self.shown_residences)[member] & wanted[group] & (group >= 0)
+        group, member = group[counted], member[counted]
+        owner = dominant_by_group(arrays, group, member, threshold)
+        found = sorted((arrays.zones[z], z) for z in np.flatnonzero(owner >= 0).tolist())
+        return [
+            (
+                zone,
+                arrays.residences[owner[z]],
+                [arrays.residences[r] for r in member[group == z].tolist()],
+            )
+            for zone, z in found
+        ]
 
     def inner(self, zone: ZoneKey) -> list[ZoneKey]:
         """The shown zones right inside `zone` (its nearest shown zone up the tree)."""
@@ -201,10 +185,22 @@ class _View:
         return index
 
 
-@functools.lru_cache(maxsize=16)
-def _cell_index(structure: ZoneStructure) -> dict[str, int]:
-    """Each residence's place among the structure's cells."""
-    return {cell.residence_id: i for i, cell in enumerate(structure.cells)}
+def dominant_by_group(
+    arrays: ZoneArrays, group: np.ndarray, member: np.ndarray, threshold: int
+) -> np.ndarray:
+    """`dominant` for every zone at once: `member` residences counted in zone `group`;
+    the dominant residence of each zone, -1 for none."""
+    households = arrays.count[member]
+    counted = households > 0
+    group, member, households = group[counted], member[counted], households[counted]
+    size = len(arrays.zones)
+    total = np.bincount(group, households, size)
+    order = np.lexsort((arrays.rank[member], households, group))  # the top one last
+    last = order[np.r_[group[order][1:] != group[order][:-1], True]] if len(order) else order
+    owner = np.full(size, -1, dtype=np.int64)
+    dominates = total[group[last]] - households[last] < threshold
+    owner[group[last][dominates]] = member[last][dominates]
+    return owner
 
 
 @functools.lru_cache(maxsize=16)
@@ -274,13 +270,12 @@ class PerimeterGuard:
     def _owners(self, year: int) -> dict[ZoneKey, str]:
         """The zones whose occupation is one residence's: the others hold fewer than T
         households."""
-        count = self.counts[year]
-        owners = {}
-        for zone, members in self.structures[year].members.items():
-            owner = dominant(members, count, self.threshold)
-            if owner is not None:
-                owners[zone] = owner
-        return owners
+        arrays = self.structures[year].arrays
+        owner = dominant_by_group(arrays, arrays.pair_zone, arrays.pair_residence, self.threshold)
+        return {
+            arrays.zones[z]: arrays.residences[owner[z]]
+            for z in np.flatnonzero(owner >= 0).tolist()
+        }
 
     def _published_zones(self, year: int) -> frozenset[ZoneKey]:
         """Zones whose occupation values are published (a zone hidden whole has none)."""
@@ -299,10 +294,7 @@ class PerimeterGuard:
         for _ in range(MAX_ROUNDS):
             view = _View(structure, set(), published - owners.keys())
             added = False
-            for zone, rest in sorted(view.rests().items()):
-                owner = dominant(rest, count, self.threshold)
-                if owner is None:
-                    continue
+            for zone, owner, rest in view.dominated(self.threshold):
                 target = _cover(view, zone, rest, count, self.threshold)
                 if target not in owners:
                     owners[target] = owner
@@ -357,9 +349,8 @@ class PerimeterGuard:
             visible = (published - owners.keys() | (owned & published)) - hidden
             view = _View(structure, shown, visible)
             added = False
-            for zone, rest in sorted(view.rests(near).items()):
-                owner = dominant(rest, count, self.threshold)
-                if owner is None or owner in residences:
+            for zone, owner, rest in view.dominated(self.threshold, near):
+                if owner in residences:
                     continue
                 target = _cover(view, zone, rest, count, self.threshold)
                 if perimeter not in denials[target]:

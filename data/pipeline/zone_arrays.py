@@ -31,6 +31,8 @@ class ZoneArrays:
     def __init__(self, structure: ZoneStructure, depths: Mapping[str, int]) -> None:
         self.residences = [cell.residence_id for cell in structure.cells]
         self.residence_index = {rid: i for i, rid in enumerate(self.residences)}
+        # each residence's place in the order of their ids (what ties are broken by)
+        self.rank = np.argsort(np.argsort(np.array(self.residences, dtype=str), kind="stable"))
         self.count = np.array([cell.count for cell in structure.cells], dtype=np.int64)
         self.zones = list(structure.order)
         self.zone_index = {zone: i for i, zone in enumerate(self.zones)}
@@ -71,6 +73,11 @@ class ZoneArrays:
         overlay = np.zeros(len(self.zones), dtype=bool)
         overlay[[self.zone_index[q] for q in structure.overlay]] = True
         self.pair_overlay = overlay[self.pair_zone]
+        # each residence's overlay QPV, -1 for none
+        self.overlay_zone = np.full(len(self.residences), -1, dtype=np.int64)
+        self.overlay_zone[self.pair_residence[self.pair_overlay]] = self.pair_zone[
+            self.pair_overlay
+        ]
         inside = {
             (self.zone_index[q], self.zone_index[i])
             for q, s in structure.overlay.items()
