@@ -39,42 +39,22 @@ class ShareShape:
     zones up the tree, the overlapping QPVs, the residences of every zone, as arrays."""
 
     def __init__(self, structure: ZoneStructure) -> None:
-        self.residences = [f"residence:{cell.residence_id}" for cell in structure.cells]
+        arrays = structure.arrays
+        self.residences = [f"residence:{rid}" for rid in arrays.residences]
+        name = dict(zip(arrays.residences, self.residences, strict=True))
         self.members = {
-            zone_cell(zone): [f"residence:{rid}" for rid in rids]
-            for zone, rids in structure.members.items()
+            zone_cell(zone): [name[rid] for rid in rids] for zone, rids in structure.members.items()
         }
         self.zones = sorted(self.members)
         self.zone_index = {zone: i for i, zone in enumerate(self.zones)}
         self.cells = frozenset([*self.residences, *self.zones])
-        paths = [structure.path[cell.residence_id] for cell in structure.cells]
-        depth = max((len(path) for path in paths), default=1)
-        # -1 pads a chain and marks no overlapping QPV; it reads the `False` that every
-        # published mask ends with
-        self.chain = np.full((len(paths), depth), -1, dtype=np.int64)
-        index_of = {zone: self.zone_index[zone_cell(zone)] for zone in structure.members}
-        for row, path in enumerate(paths):
-            self.chain[row, : len(path)] = [index_of[z] for z in path]
-        self.overlay = np.array(
-            [
-                self.zone_index[zone_cell(("qpv", c.qpv))]
-                if c.qpv is not None and ("qpv", c.qpv) in structure.overlay
-                else -1
-                for c in structure.cells
-            ],
-            dtype=np.int64,
-        )
+        # the structure's zone numbers in this shape's; -1 pads a chain and marks no
+        # overlapping QPV, and reads the `False` that every published mask ends with
+        renumber = np.array([*(self.zone_index[zone_cell(z)] for z in arrays.zones), -1])
+        self.chain = renumber[arrays.path]
+        self.overlay = renumber[arrays.overlay_zone]
         self.residence_index = {cell: i for i, cell in enumerate(self.residences)}
-        pairs = [
-            (self.residence_index[r], self.zone_index[zone])
-            for zone, rids in self.members.items()
-            for r in rids
-        ]
-        self.pair_residence, self.pair_zone = (
-            (np.array(a, dtype=np.int64) for a in zip(*pairs, strict=True))
-            if pairs
-            else (np.zeros(0, np.int64), np.zeros(0, np.int64))
-        )
+        self.pair_residence, self.pair_zone = arrays.pair_residence, renumber[arrays.pair_zone]
         self.up: dict[str, list[str]] = {}
         self.below: dict[str, list[str]] = defaultdict(list)
         for zone in structure.members:

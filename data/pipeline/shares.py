@@ -48,6 +48,8 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from data.pipeline.disclosure import (
     QPV_PART,
     Decision,
@@ -140,10 +142,12 @@ class ShareReport:
         )
 
 
-def is_small_count(numerator: float, denominator: float, threshold: int) -> bool:
+def is_small_count(
+    numerator: float | np.ndarray, denominator: float | np.ndarray, threshold: int
+) -> bool | np.ndarray:
     """A share of people that counts fewer than `threshold` of them, with the attribute or
-    without it (a share of nobody is `nd`, not secret)."""
-    return denominator > 0 and (numerator < threshold or denominator - numerator < threshold)
+    without it (a share of nobody is `nd`, not secret); of one value, or of arrays."""
+    return (denominator > 0) & ((numerator < threshold) | (denominator - numerator < threshold))
 
 
 def cell_key(cell: str) -> tuple[str, str]:
@@ -279,15 +283,29 @@ class ShareDiscloser:
         return cell in self._shown[key[:2]]
 
     def _hide_small_counts(self) -> None:
+        """Hide the published shares of people that count fewer than T of them, every
+        residence and zone of a share at once (a cell outside the vintage's zones has no
+        residence: no denominator)."""
         for key, sums in self.sums.items():
             if key[0] not in PEOPLE_THEMES:
                 continue
-            shown = self._shown[key[:2]]
-            for cell, denominator in sums.denominator.items():
-                numerator = sums.numerator.get(cell, 0.0)
-                if cell in shown and is_small_count(numerator, denominator, self.threshold):
-                    self.hidden[key].add(cell)
-                    self.report.small_counts += 1
+            shape = self.shapes[key[:2]]
+            shown = shape.masks(self._shown[key[:2]])
+            small = [
+                shown_cells
+                & is_small_count(
+                    shape.vector(sums.numerator)[part],
+                    shape.vector(sums.denominator)[part],
+                    self.threshold,
+                )
+                for part, shown_cells in enumerate((shown[0], shown[1][:-1]))
+            ]
+            cells = [
+                *(shape.residences[r] for r in np.flatnonzero(small[0]).tolist()),
+                *(shape.zones[z] for z in np.flatnonzero(small[1]).tolist()),
+            ]
+            self.hidden[key].update(cells)
+            self.report.small_counts += len(cells)
         self._hide_band_partners()
 
     def table(self, key: ShareKey) -> ShareTable:
@@ -372,8 +390,8 @@ class ShareDiscloser:
             return table.denominator.get(zone, 0.0), zone
 
         candidates = sorted(filter(useful, group.loose), key=size)
-        alone = [c for c in candidates if protects((*group.cells, c))]
-        added: list[str] = alone[:1]
+        alone = next((c for c in candidates if protects((*group.cells, c))), None)
+        added: list[str] = [] if alone is None else [alone]
         if not added:
             for cell in candidates:
                 added.append(cell)
