@@ -283,7 +283,7 @@ class AttributionDecision:
     hidden: dict[int, set[str]]
     grids: dict[int, list[Grid]]
     report: GridReport
-    seconds: float
+    seconds: float  # of the secrecy (`protect_tables`)
     breakdowns: tuple[str, ...]  # the breakdowns the files allow
     medians: dict[tuple[int, str], float]  # (year, zone) -> median waiting time (months)
     threshold: int
@@ -314,32 +314,54 @@ def python_strings(facts: pd.DataFrame) -> pd.DataFrame:
     return facts.astype(dict.fromkeys(text, object))
 
 
-def decide(facts: pd.DataFrame, threshold: int) -> AttributionDecision:
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class Tabulation:
+    """The allocation tables before secrecy: each year's grids, and the waiting medians."""
+
+    grids: dict[int, list[Grid]]
+    breakdowns: tuple[str, ...]  # the breakdowns the files allow
+    medians: dict[tuple[int, str], float]  # (year, zone) -> median waiting time (months)
+    threshold: int
+
+
+def tabulate(facts: pd.DataFrame, threshold: int) -> Tabulation:
+    """Build the tables the theme publishes (no secrecy yet)."""
     facts = python_strings(facts)
     breakdowns = available(facts)
+    grids = {
+        int(year): [build_grid(facts, b, int(year), threshold) for b in breakdowns]
+        for year in sorted(facts["year"].unique())
+    }
+    return Tabulation(grids, tuple(b.name for b in breakdowns), waiting_medians(facts), threshold)
+
+
+def protect_tables(tabulation: Tabulation) -> AttributionDecision:
+    """The secrecy of the tables: the cells each year hides (`grid_secrecy.protect`)."""
+    started = time.perf_counter()
     counts: dict[int, dict[str, float]] = {}
     hidden: dict[int, set[str]] = {}
-    grids: dict[int, list[Grid]] = {}
     report = GridReport()
-    for year in sorted(facts["year"].unique()):
-        year = int(year)
-        grids[year] = [build_grid(facts, b, year, threshold) for b in breakdowns]
-        hidden[year], year_report = protect(grids[year], threshold)
-        counts[year] = {c: g.truth(c) for g in grids[year] for c in g.cells}
+    for year, grids in tabulation.grids.items():
+        hidden[year], year_report = protect(grids, tabulation.threshold)
+        counts[year] = {c: g.truth(c) for g in grids for c in g.cells}
         for name in ("cells_checked", "primary", "complementary", "perimeter_complementary"):
             setattr(report, name, getattr(report, name) + getattr(year_report, name))
         report.rounds += year_report.rounds
     return AttributionDecision(
         counts,
         hidden,
-        grids,
+        tabulation.grids,
         report,
         time.perf_counter() - started,
-        tuple(b.name for b in breakdowns),
-        waiting_medians(facts),
-        threshold,
+        tabulation.breakdowns,
+        tabulation.medians,
+        tabulation.threshold,
     )
+
+
+def decide(facts: pd.DataFrame, threshold: int) -> AttributionDecision:
+    """The tables and their secrecy."""
+    return protect_tables(tabulate(facts, threshold))
 
 
 def weighted_median(values: np.ndarray, weights: np.ndarray) -> float | None:
