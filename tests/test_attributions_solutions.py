@@ -3,11 +3,12 @@ wide: it must find exactly the breaches the full audit finds, round after round.
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.pipeline.audit import audit_table
-from data.pipeline.grid_secrecy import Grid, GridProtector, grid_table, protect
+from data.pipeline.grid_secrecy import Grid, GridProtector, audit_grids, grid_table, protect
 
 THRESHOLD = 5
 
@@ -59,6 +60,33 @@ def test_protect_hides_until_the_full_audit_passes() -> None:
         {"a": 2.0, "b": 14.0, "c": 30.0},
         {"T": ("a", "b", "c"), "A": ("a",), "B": ("b",), "C": ("c",), "AB": ("a", "b")},
     )
-    hidden, _ = protect([grid], THRESHOLD)
+    hidden = protect([grid], THRESHOLD).hidden
     assert "A" in hidden
     assert not audit_table(grid_table(grid, hidden), THRESHOLD).breaches
+
+
+def test_the_proof_admits_only_witnesses_that_solve_what_is_published() -> None:
+    """A = 3, B = 20, T = 23: with A and B hidden, (A, B) = (23, 0) is a solution and
+    shows A 21 values wide; once B is published it is none, and A is exactly 3."""
+    grid = Grid("grid 2024", {"a": 3.0, "b": 20.0}, {"T": ("a", "b"), "A": ("a",), "B": ("b",)})
+    witness = (np.array([0, 1]), np.array([23.0, 0.0]))  # columns of a, b (sorted names)
+    negative = (np.array([0, 1]), np.array([24.0, -1.0]))
+    protector = GridProtector(grid, THRESHOLD)
+    assert protector.solutions.admit([witness, negative], {"A", "B"}) == 1
+    assert protector.solutions.span("A") == (3.0, 23.0)
+    published_b = GridProtector(grid, THRESHOLD)
+    assert published_b.solutions.admit([witness], {"A"}) == 1
+    assert published_b.solutions.span("A") == (3.0, 3.0)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grids(), st.data())
+def test_the_decision_s_witnesses_change_no_verdict_of_the_proof(grid, data) -> None:
+    """Whatever is published back of what `protect` hid, the proof finds the same
+    failures with the decision's solutions as from the true counts alone."""
+    secrecy = protect([grid], THRESHOLD)
+    shown = data.draw(st.sets(st.sampled_from(sorted(secrecy.hidden)))) if secrecy.hidden else set()
+    hidden = secrecy.hidden - shown
+    assert audit_grids([grid], hidden, THRESHOLD, secrecy.witnesses) == audit_grids(
+        [grid], hidden, THRESHOLD
+    )

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from data.catalog import CATALOG
-from data.pipeline.grid_secrecy import Grid, GridReport, protect
+from data.pipeline.grid_secrecy import Grid, GridReport, Witness, protect
 
 PENDING, ALLOCATED = "demandes", "attributions"
 OUT, IN = "out", "in"  # the side of QPV of an allocated dwelling
@@ -287,6 +287,7 @@ class AttributionDecision:
     breakdowns: tuple[str, ...]  # the breakdowns the files allow
     medians: dict[tuple[int, str], float]  # (year, zone) -> median waiting time (months)
     threshold: int
+    witnesses: dict[int, dict[str, list[Witness]]]  # year -> grid -> solutions found
 
     def manifest(self) -> dict:
         return {**self.report.manifest(), "attribution_seconds": round(self.seconds, 3)}
@@ -340,13 +341,16 @@ def protect_tables(tabulation: Tabulation) -> AttributionDecision:
     started = time.perf_counter()
     counts: dict[int, dict[str, float]] = {}
     hidden: dict[int, set[str]] = {}
+    witnesses: dict[int, dict[str, list[Witness]]] = {}
     report = GridReport()
     for year, grids in tabulation.grids.items():
-        hidden[year], year_report = protect(grids, tabulation.threshold)
+        secrecy = protect(grids, tabulation.threshold)
+        hidden[year], witnesses[year] = secrecy.hidden, secrecy.witnesses
         counts[year] = {c: g.truth(c) for g in grids for c in g.cells}
-        for name in ("cells_checked", "primary", "complementary", "perimeter_complementary"):
-            setattr(report, name, getattr(report, name) + getattr(year_report, name))
-        report.rounds += year_report.rounds
+        for name in (
+            "cells_checked", "primary", "complementary", "perimeter_complementary", "rounds"
+        ):  # fmt: skip
+            setattr(report, name, getattr(report, name) + getattr(secrecy.report, name))
     return AttributionDecision(
         counts,
         hidden,
@@ -356,6 +360,7 @@ def protect_tables(tabulation: Tabulation) -> AttributionDecision:
         tabulation.breakdowns,
         tabulation.medians,
         tabulation.threshold,
+        witnesses,
     )
 
 

@@ -234,7 +234,7 @@ def prove_attributions(con: duckdb.DuckDBPyConnection, decision: AttributionDeci
     values, no published EPCI count leaves one or two hidden communes beside it (a
     commune knowing its own would read the other); no count below T is published;
     and every share, pressure or median is published only where the counts it derives
-    from are."""
+    from are. The decision's solutions serve only once checked (`grid_secrecy.audit_grids`)."""
     shown = {
         (year, cell_name(measure, node, f"{scale}:{code}"))
         for scale, code, year, measure, node in con.execute(
@@ -244,7 +244,7 @@ def prove_attributions(con: duckdb.DuckDBPyConnection, decision: AttributionDeci
     failures = []
     for year, grids in decision.grids.items():
         hidden = {c for c in decision.counts[year] if (year, c) not in shown}
-        failures += audit_grids(grids, hidden, decision.threshold)
+        failures += audit_grids(grids, hidden, decision.threshold, decision.witnesses[year])
     published = con.execute(
         "SELECT scale, code, year, indicator_id FROM indicator_row "
         "WHERE theme = 'attributions' AND status = 'ok'"
