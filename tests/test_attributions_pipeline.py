@@ -204,7 +204,7 @@ BREAKDOWN = replace(
 def test_suppression_leaves_no_small_count_published_nor_recoverable(facts) -> None:
     if facts.empty:
         return
-    grid = attributions.build_grid(facts, BREAKDOWN, 2024, 5)
+    (grid,) = attributions.build_grids(facts, (BREAKDOWN,), 5)[2024]
     hidden = protect([grid], 5).hidden
     for cell in grid.cells:
         if cell not in hidden:
