@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
+from scipy import sparse
 
 INFINITY = math.inf
 EPSILON = 1e-6
@@ -135,24 +136,17 @@ def _remainders(table: Table, expansion: dict[str, tuple[str, ...]]) -> dict[str
 
 def _reduce(remainders: dict[str, Equation]) -> dict[str, Equation]:
     """Each equation minus the largest disjoint equations strictly inside it (smallest
-    first): the same system of solutions, in small independent parts."""
+    first): the same system of solutions, in small independent parts. Which equation lies
+    inside which comes from one sparse product (the cells two equations share)."""
     ordered = sorted(
         (e for e in remainders.values() if e.cells), key=lambda e: (len(e.cells), e.key)
     )
-    containing: dict[str, list[Equation]] = defaultdict(list)
+    inner_of = _inner_equations(ordered)
     reduced: dict[str, Equation] = {}
-    for equation in ordered:
-        hits: dict[str, int] = defaultdict(int)
-        for cell in equation.cells:
-            for inner in containing[cell]:
-                hits[inner.key] += 1
-        inside = [
-            remainders[key]
-            for key, count in hits.items()
-            if count == len(remainders[key].cells)
-            and len(remainders[key].cells) < len(equation.cells)
-        ]
-        inside.sort(key=lambda e: (-len(e.cells), e.key))
+    for position, equation in enumerate(ordered):
+        inside = sorted(
+            (ordered[i] for i in inner_of.get(position, ())), key=lambda e: (-len(e.cells), e.key)
+        )
         taken: set[str] = set()
         cells = set(equation.cells)
         total = equation.total
@@ -167,9 +161,25 @@ def _reduce(remainders: dict[str, Equation]) -> dict[str, Equation]:
         reduced[equation.key] = Equation(
             equation.key, frozenset(cells), total, tuple(sorted(published))
         )
-        for cell in equation.cells:
-            containing[cell].append(equation)
     return reduced
+
+
+def _inner_equations(equations: list[Equation]) -> dict[int, list[int]]:
+    """For each equation (by position), the equations whose cells are a strict subset of
+    its own."""
+    index: dict[str, int] = {}
+    rows = [row for row, e in enumerate(equations) for _ in e.cells]
+    columns = [index.setdefault(cell, len(index)) for e in equations for cell in e.cells]
+    incidence = sparse.csr_matrix(
+        (np.ones(len(rows)), (rows, columns)), shape=(len(equations), len(index))
+    )
+    shared = sparse.coo_matrix(incidence @ incidence.T)
+    sizes = np.array([len(e.cells) for e in equations])
+    inside = (shared.data == sizes[shared.col]) & (sizes[shared.col] < sizes[shared.row])
+    inner_of: dict[int, list[int]] = defaultdict(list)
+    for outer, inner in zip(shared.row[inside].tolist(), shared.col[inside].tolist(), strict=True):
+        inner_of[outer].append(inner)
+    return inner_of
 
 
 def _bound_sums(bounds: Iterable[tuple[float, float]]) -> tuple[float, float, int]:
