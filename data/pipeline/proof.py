@@ -85,17 +85,16 @@ def prove_shares(con: duckdb.DuckDBPyConnection, shares: ShareDiscloser) -> None
     ids = sorted({indicator_id for _, _, indicator_id in shares.sums})
     rows = con.execute(
         f"""
-        SELECT theme, year, indicator_id, scale || ':' || code FROM indicator_row
+        SELECT theme, year, indicator_id, list(scale || ':' || code) FROM indicator_row
         WHERE status <> 'secret' AND indicator_id IN ({", ".join("?" for _ in ids)})
+        GROUP BY ALL
         """,
         ids,
     ).fetchall()
-    published: dict[tuple[str, int, str], set[str]] = defaultdict(set)
-    for theme, year, indicator_id, cell in rows:
-        published[(theme, year, indicator_id)].add(cell)
+    published = {(theme, year, indicator_id): cells for theme, year, indicator_id, cells in rows}
     failures = []
     for key, audited in shares.audited.items():
-        shown = frozenset(published[key]) & shares.shapes[key[:2]].cells
+        shown = frozenset(published.get(key, ())) & shares.shapes[key[:2]].cells
         if key[0] in PEOPLE_THEMES:
             failures += [
                 f"{' '.join(map(str, key))}: {cell} (moins de {shares.threshold} ménages)"
