@@ -35,9 +35,12 @@ def test_skipping_wide_cells_finds_the_same_breaches_round_after_round(grid, dat
         hidden |= data.draw(st.sets(st.sampled_from(sorted(grid.cells))))
         full = audit_table(grid_table(grid, hidden), THRESHOLD)
         fast = protector.audit(hidden)
-        assert [(b.cell, b.low, b.high, b.equation) for b in fast.breaches] == [
-            (b.cell, b.low, b.high, b.equation) for b in full.breaches
+        assert [(b.cell, b.equation) for b in fast.breaches] == [
+            (b.cell, b.equation) for b in full.breaches
         ]
+        for quick, exact in zip(fast.breaches, full.breaches, strict=True):
+            # bounds without a linear program hold the exact interval
+            assert quick.low <= exact.low + 1e-6 and exact.high <= quick.high + 1e-6
         for cell, (low, high) in fast.intervals.items():
             exact_low, exact_high = full.intervals[cell]
             assert exact_low - 1e-6 <= low <= high <= exact_high + 1e-6  # inside the exact one
@@ -90,3 +93,22 @@ def test_the_decision_s_witnesses_change_no_verdict_of_the_proof(grid, data) -> 
     assert audit_grids([grid], hidden, THRESHOLD, secrecy.witnesses) == audit_grids(
         [grid], hidden, THRESHOLD
     )
+
+
+def test_a_breach_that_single_equations_already_show_needs_no_linear_program() -> None:
+    """a + b = 30 and a + c = 25: a lies in 0..25 and c in 0..25 by the second equation
+    alone, breaches for T = 30 without HiGHS; b, 0..30 by the first alone, needs the
+    program to be found in 5..30."""
+    grid = Grid(
+        "grid 2024",
+        {"a": 5.0, "b": 25.0, "c": 20.0},
+        {"AB": ("a", "b"), "AC": ("a", "c"), "A": ("a",), "B": ("b",), "C": ("c",)},
+    )
+    hidden = {"A", "B", "C"}
+    table = grid_table(grid, hidden)
+    quick = audit_table(table, 30, early_breaches=True)
+    exact = audit_table(table, 30)
+    assert quick.outer == {"A", "C"} and not exact.outer
+    assert [b.cell for b in quick.breaches] == [b.cell for b in exact.breaches] == ["A", "B", "C"]
+    assert quick.intervals["A"] == (0.0, 25.0) == exact.intervals["A"]
+    assert quick.intervals["B"] == (5.0, 30.0) == exact.intervals["B"]

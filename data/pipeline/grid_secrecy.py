@@ -212,7 +212,8 @@ class GridProtector:
     def audit(self, hidden: set[str], exact: set[str] = frozenset()) -> GridAudit:
         """`audit_table`'s intervals for the hidden cells that known solutions do not
         already show T values wide, and for `exact`; the spans of known solutions for the
-        others."""
+        others. Without `exact`, a breach that bounds without a linear program already show
+        is found so (its `Breach` gives those bounds, its interval is the spans')."""
         self.solutions.serve(hidden)
         mine = [cell for cell in self.grid.cells if cell in hidden]
         wide = lambda cell: cell not in exact and self._spans_t_values(cell)  # noqa: E731
@@ -226,10 +227,15 @@ class GridProtector:
             solved=self.solved,
             wide=wide,
             on_vertex=self.solutions.add,
+            early_breaches=not exact,
         )
-        intervals = {cell: audit.intervals.get(cell) or self.solutions.span(cell) for cell in mine}
+        exactly = set(audit.intervals) - audit.outer
+        intervals = {
+            cell: audit.intervals[cell] if cell in exactly else self.solutions.span(cell)
+            for cell in mine
+        }
         bindings = {cell: audit.bindings.get(cell) for cell in mine}
-        return GridAudit(audit.name, audit.breaches, intervals, bindings, set(audit.intervals))
+        return GridAudit(audit.name, audit.breaches, intervals, bindings, exactly)
 
     def breaches(self, hidden: set[str]) -> list[Breach]:
         return self.audit(hidden).breaches
