@@ -33,8 +33,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The build steps that protect against inference: the disclosure audit's rounds (with the
 # first pass of the rules), the secrecy of shares, the perimeter views, the attributions'
-# decision and the final proof of everything.
-PROTECTION_STEPS = ("secrecy", "share secrecy", "perimeters", "attributions", "audit")
+# secrecy (not their tables: step "attributions") and the final proof of everything.
+PROTECTION_STEPS = ("secrecy", "share secrecy", "perimeters", "attributions secrecy", "audit")
 SCAN_SCRIPT = """
 import sys, duckdb
 pattern = sys.argv[1]

@@ -204,8 +204,8 @@ BREAKDOWN = replace(
 def test_suppression_leaves_no_small_count_published_nor_recoverable(facts) -> None:
     if facts.empty:
         return
-    grid = attributions.build_grid(facts, BREAKDOWN, 2024, 5)
-    hidden, _ = protect([grid], 5)
+    (grid,) = attributions.build_grids(facts, (BREAKDOWN,), 5)[2024]
+    hidden = protect([grid], 5).hidden
     for cell in grid.cells:
         if cell not in hidden:
             assert grid.truth(cell) == 0 or grid.truth(cell) >= 5
@@ -233,6 +233,24 @@ def test_the_build_proof_stops_a_warehouse_publishing_a_hidden_count(decision) -
         f"WHERE node = 'out:Q1' AND scale = 'commune' AND code = '{B}'"
     )
     with pytest.raises(proof.DisclosureError, match="attributions"):
+        proof.prove_attributions(con, decision)
+
+
+def test_the_build_proof_stops_a_warehouse_publishing_the_complements_back(decision) -> None:
+    """Every count hidden only to protect others, published again: the solutions the
+    decision hands the proof no longer solve what is published, and the proof finds the
+    small counts they gave back."""
+    assert any(decision.witnesses[2024].values())
+    con = warehouse_tables(decision)
+    primary = set().union(*(primary_cells(g, 11) for g in decision.grids[2024]))
+    for cell in decision.hidden[2024] - primary:
+        measure, node, scale, code = attributions.parse_cell(cell)
+        con.execute(
+            "UPDATE attributions SET status = 'ok', value = ? WHERE year = 2024 AND scale = ? "
+            "AND code = ? AND measure = ? AND node = ?",
+            [decision.counts[2024][cell], scale, code, measure, node],
+        )
+    with pytest.raises(proof.DisclosureError, match="entre"):
         proof.prove_attributions(con, decision)
 
 

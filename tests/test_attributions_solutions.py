@@ -3,11 +3,12 @@ wide: it must find exactly the breaches the full audit finds, round after round.
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.pipeline.audit import audit_table
-from data.pipeline.grid_secrecy import Grid, GridProtector, grid_table, protect
+from data.pipeline.grid_secrecy import Grid, GridProtector, audit_grids, grid_table, protect
 
 THRESHOLD = 5
 
@@ -34,9 +35,12 @@ def test_skipping_wide_cells_finds_the_same_breaches_round_after_round(grid, dat
         hidden |= data.draw(st.sets(st.sampled_from(sorted(grid.cells))))
         full = audit_table(grid_table(grid, hidden), THRESHOLD)
         fast = protector.audit(hidden)
-        assert [(b.cell, b.low, b.high, b.equation) for b in fast.breaches] == [
-            (b.cell, b.low, b.high, b.equation) for b in full.breaches
+        assert [(b.cell, b.equation) for b in fast.breaches] == [
+            (b.cell, b.equation) for b in full.breaches
         ]
+        for quick, exact in zip(fast.breaches, full.breaches, strict=True):
+            # bounds without a linear program hold the exact interval
+            assert quick.low <= exact.low + 1e-6 and exact.high <= quick.high + 1e-6
         for cell, (low, high) in fast.intervals.items():
             exact_low, exact_high = full.intervals[cell]
             assert exact_low - 1e-6 <= low <= high <= exact_high + 1e-6  # inside the exact one
@@ -59,6 +63,52 @@ def test_protect_hides_until_the_full_audit_passes() -> None:
         {"a": 2.0, "b": 14.0, "c": 30.0},
         {"T": ("a", "b", "c"), "A": ("a",), "B": ("b",), "C": ("c",), "AB": ("a", "b")},
     )
-    hidden, _ = protect([grid], THRESHOLD)
+    hidden = protect([grid], THRESHOLD).hidden
     assert "A" in hidden
     assert not audit_table(grid_table(grid, hidden), THRESHOLD).breaches
+
+
+def test_the_proof_admits_only_witnesses_that_solve_what_is_published() -> None:
+    """A = 3, B = 20, T = 23: with A and B hidden, (A, B) = (23, 0) is a solution and
+    shows A 21 values wide; once B is published it is none, and A is exactly 3."""
+    grid = Grid("grid 2024", {"a": 3.0, "b": 20.0}, {"T": ("a", "b"), "A": ("a",), "B": ("b",)})
+    witness = (np.array([0, 1]), np.array([23.0, 0.0]))  # columns of a, b (sorted names)
+    negative = (np.array([0, 1]), np.array([24.0, -1.0]))
+    protector = GridProtector(grid, THRESHOLD)
+    assert protector.solutions.admit([witness, negative], {"A", "B"}) == 1
+    assert protector.solutions.span("A") == (3.0, 23.0)
+    published_b = GridProtector(grid, THRESHOLD)
+    assert published_b.solutions.admit([witness], {"A"}) == 1
+    assert published_b.solutions.span("A") == (3.0, 3.0)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grids(), st.data())
+def test_the_decision_s_witnesses_change_no_verdict_of_the_proof(grid, data) -> None:
+    """Whatever is published back of what `protect` hid, the proof finds the same
+    failures with the decision's solutions as from the true counts alone."""
+    secrecy = protect([grid], THRESHOLD)
+    shown = data.draw(st.sets(st.sampled_from(sorted(secrecy.hidden)))) if secrecy.hidden else set()
+    hidden = secrecy.hidden - shown
+    assert audit_grids([grid], hidden, THRESHOLD, secrecy.witnesses) == audit_grids(
+        [grid], hidden, THRESHOLD
+    )
+
+
+def test_a_breach_that_single_equations_already_show_needs_no_linear_program() -> None:
+    """a + b = 30 and a + c = 25: a lies in 0..25 and c in 0..25 by the second equation
+    alone, breaches for T = 30 without HiGHS; b, 0..30 by the first alone, needs the
+    program to be found in 5..30."""
+    grid = Grid(
+        "grid 2024",
+        {"a": 5.0, "b": 25.0, "c": 20.0},
+        {"AB": ("a", "b"), "AC": ("a", "c"), "A": ("a",), "B": ("b",), "C": ("c",)},
+    )
+    hidden = {"A", "B", "C"}
+    table = grid_table(grid, hidden)
+    quick = audit_table(table, 30, early_breaches=True)
+    exact = audit_table(table, 30)
+    assert quick.outer == {"A", "C"} and not exact.outer
+    assert [b.cell for b in quick.breaches] == [b.cell for b in exact.breaches] == ["A", "B", "C"]
+    assert quick.intervals["A"] == (0.0, 25.0) == exact.intervals["A"]
+    assert quick.intervals["B"] == (5.0, 30.0) == exact.intervals["B"]

@@ -14,7 +14,6 @@ Pending applications are the applicant's: they have no QPV nor landlord.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from data.catalog import CATALOG
-from data.pipeline.grid_secrecy import Grid, GridReport, protect
+from data.pipeline.grid_secrecy import Grid, GridReport, Witness, protect
 
 PENDING, ALLOCATED = "demandes", "attributions"
 OUT, IN = "out", "in"  # the side of QPV of an allocated dwelling
@@ -201,78 +200,131 @@ def no_facts() -> pd.DataFrame:
     return pd.DataFrame(columns=list(FACT_COLUMNS))
 
 
-def zones_of(row) -> list[str]:
-    zones = [f"epci:{row.epci}", f"commune:{row.depcom}"]
-    if row.qpv_code not in ("", UNKNOWN_QPV):
-        zones.append(f"qpv:{row.qpv_code}")
-    return zones
-
-
-def zone_totals(rows: pd.DataFrame) -> dict[str, float]:
-    """The count of `rows` in each of their zones (`zones_of`)."""
-    totals: dict[str, float] = {}
-    for column, scale in (("epci", "epci"), ("depcom", "commune"), ("qpv_code", "qpv")):
-        for code, count in rows.groupby(column)["nombre"].sum().items():
-            if scale != "qpv" or code not in ("", UNKNOWN_QPV):
-                totals[f"{scale}:{code}"] = float(count)
-    return totals
-
-
-def build_grid(facts: pd.DataFrame, breakdown: Breakdown, year: int, threshold: int) -> Grid:
-    """The grid of one breakdown in one year: base cells are (part, leaf), summed."""
-    rows = facts[(facts["year"] == year) & (facts["measure"] == breakdown.measure)]
-    totals = zone_totals(rows)
-    minimum = breakdown.local_minimum * threshold
-    keys = ["depcom", "qpv_code", "epci", *breakdown.columns]
-    summed = rows.groupby(keys, as_index=False, dropna=False)["nombre"].sum()
-    base: dict[str, float] = {}
-    cells: dict[str, list[str]] = defaultdict(list)
-    for row in summed.itertuples(index=False):
-        leaf = "/".join(str(getattr(row, c)) for c in breakdown.columns)
-        name = f"b|{breakdown.name}|{row.depcom}|{row.qpv_code}|{leaf}"
-        base[name] = float(row.nombre)
-        for zone in filter(breakdown.publishes, zones_of(row)):
-            for node in breakdown.nodes(row):
-                if node != "total" and not zone.startswith("epci:") and totals[zone] < minimum:
-                    continue
-                cell = cell_name(breakdown.measure, node, zone)
-                cells[cell].append(name)
-    return merged_grid(f"{breakdown.name} {year}", base, cells)
-
-
-def merged_grid(name: str, base: dict[str, float], cells: dict[str, list[str]]) -> Grid:
-    """The grid with the base cells that lie in exactly the same published cells merged
-    into one (their sum): the same equations, as a user can tell them apart, in fewer
-    unknowns."""
-    memberships: dict[str, list[str]] = defaultdict(list)
-    for cell, parts in cells.items():
-        for part in parts:
-            memberships[part].append(cell)
-    classes: dict[tuple[str, ...], str] = {}
-    merged: dict[str, float] = defaultdict(float)
-    merged_cells: dict[str, list[str]] = defaultdict(list)
-    for part in sorted(base):
-        signature = tuple(sorted(memberships[part]))
-        if signature not in classes:
-            classes[signature] = part
-            for cell in signature:
-                merged_cells[cell].append(part)
-        merged[classes[signature]] += base[part]
-    columns: dict[str, list[str]] = defaultdict(list)
-    for cell in sorted(cells):
-        measure, node, scale, _ = parse_cell(cell)
-        if scale == "commune":
-            columns[cell_name(measure, node, "epci:" + epci_of(cells))].append(cell)
-    return Grid(
-        name,
-        dict(merged),
-        {cell: tuple(parts) for cell, parts in merged_cells.items()},
-        {total: tuple(communes) for total, communes in columns.items() if total in cells},
+def zone_rows(facts: pd.DataFrame) -> pd.DataFrame:
+    """The zones each row of `facts` counts in, one per line: `row` (its position) and
+    `zone` (the EPCI, its commune, its QPV when known)."""
+    positions = np.arange(len(facts))
+    qpv = ~facts["qpv_code"].isin(["", UNKNOWN_QPV]).to_numpy()
+    return pd.concat(
+        [
+            pd.DataFrame({"row": positions, "zone": "epci:" + facts["epci"].to_numpy()}),
+            pd.DataFrame({"row": positions, "zone": "commune:" + facts["depcom"].to_numpy()}),
+            pd.DataFrame(
+                {"row": positions[qpv], "zone": "qpv:" + facts["qpv_code"].to_numpy()[qpv]}
+            ),
+        ],
+        ignore_index=True,
     )
 
 
-def epci_of(cells: dict[str, list[str]]) -> str:
-    return next(parse_cell(c)[3] for c in cells if parse_cell(c)[2] == "epci")
+def leaf_nodes(facts: pd.DataFrame, breakdown: Breakdown) -> pd.DataFrame:
+    """Every leaf of the breakdown in `facts` (its categories), with its label and each of
+    its nodes, one per line: `breakdown.nodes` runs once per leaf, not per row."""
+    leaves = facts[list(breakdown.columns)].drop_duplicates()
+    rows = [
+        (*leaf, "/".join(str(value) for value in leaf), node)
+        for leaf in leaves.itertuples(index=False)
+        for node in breakdown.nodes(leaf)
+    ]
+    return pd.DataFrame(rows, columns=[*leaves.columns, "label", "node"])
+
+
+# `breakdown_grids`'s tables: the base cells (a part of a commune, a leaf) of a breakdown
+# in each year, each with the published cells it is in (`grid_memberships`); the classes of
+# base cells in exactly the same published cells, each under its first name, with their
+# sum (`grid_classes`). Formatted with the breakdown's columns, its measure and name, and
+# which zones get its categories.
+CLASSES_SQL = """
+CREATE OR REPLACE TEMP TABLE grid_memberships AS
+WITH summed AS (
+  SELECT year, depcom, qpv_code, epci, {columns}, sum(nombre)::DOUBLE AS nombre
+  FROM grid_facts WHERE measure = '{measure}' GROUP BY ALL
+), bases AS (
+  SELECT s.year, s.nombre, l.node, s.depcom, s.qpv_code, s.epci,
+    'b|{name}|' || s.depcom || '|' || s.qpv_code || '|' || l.label AS base
+  FROM summed AS s JOIN grid_leaves AS l ON {same_leaf}
+), zones AS (
+  SELECT DISTINCT year, base, nombre, 'epci:' || epci AS zone FROM bases
+  UNION ALL SELECT DISTINCT year, base, nombre, 'commune:' || depcom FROM bases
+  UNION ALL SELECT DISTINCT year, base, nombre, 'qpv:' || qpv_code FROM bases
+    WHERE qpv_code NOT IN ('', '{unknown}')
+), totals AS (
+  SELECT year, zone, sum(nombre) AS total FROM zones GROUP BY ALL
+)
+SELECT b.year, b.base, b.nombre, '{measure}|' || b.node || '|' || z.zone AS cell
+FROM bases AS b JOIN zones AS z USING (year, base) JOIN totals AS t USING (year, zone)
+WHERE ({local} OR z.zone LIKE 'epci:%')
+  AND (b.node = 'total' OR z.zone LIKE 'epci:%' OR t.total >= {minimum});
+
+CREATE OR REPLACE TEMP TABLE grid_classes AS
+WITH signatures AS (
+  SELECT year, base, any_value(nombre) AS nombre,
+    string_agg(cell, chr(10) ORDER BY cell) AS signature
+  FROM grid_memberships GROUP BY ALL
+)
+SELECT year, min(base) AS base, sum(nombre) AS nombre FROM signatures GROUP BY year, signature;
+"""
+
+
+def breakdown_grids(
+    con: duckdb.DuckDBPyConnection,
+    facts: pd.DataFrame,
+    breakdown: Breakdown,
+    years: list[int],
+    threshold: int,
+) -> dict[int, Grid]:
+    """The grid of one breakdown in each year: base cells are (part, leaf), summed; the
+    base cells that lie in exactly the same published cells merged into one (their sum):
+    the same equations, as a user can tell them apart, in fewer unknowns."""
+    leaves = leaf_nodes(facts[facts["measure"] == breakdown.measure], breakdown)
+    con.register("grid_leaves", leaves)
+    con.execute(
+        CLASSES_SQL.format(
+            columns=", ".join(breakdown.columns),
+            same_leaf=" AND ".join(f"s.{c} IS NOT DISTINCT FROM l.{c}" for c in breakdown.columns),
+            measure=breakdown.measure,
+            name=breakdown.name,
+            unknown=UNKNOWN_QPV,
+            local=str(breakdown.local).upper(),
+            minimum=breakdown.local_minimum * threshold,
+        )
+    )
+    con.unregister("grid_leaves")
+    bases = con.execute("SELECT year, base, nombre FROM grid_classes ORDER BY base").df()
+    memberships = con.execute(
+        "SELECT year, cell, base FROM grid_memberships SEMI JOIN grid_classes USING (year, base) "
+        "ORDER BY base, cell"
+    ).df()
+    return {
+        year: grid(
+            f"{breakdown.name} {year}",
+            bases[bases["year"] == year],
+            memberships[memberships["year"] == year],
+        )
+        for year in years
+    }
+
+
+def grid(name: str, bases: pd.DataFrame, memberships: pd.DataFrame) -> Grid:
+    """The grid of the merged base cells (`base`, `nombre`) and of the published cells
+    (`cell`, `base`, by base then cell), with the EPCI cells and the communes' cells of
+    the same category."""
+    cells: dict[str, list[str]] = {}
+    for cell, base in zip(memberships["cell"], memberships["base"], strict=True):
+        cells.setdefault(cell, []).append(base)
+    columns: dict[str, list[str]] = {}
+    epci = next((cell.split("|")[2] for cell in cells if "|epci:" in cell), "")
+    for cell in sorted(cells):
+        measure, node, zone = cell.split("|")
+        total = cell_name(measure, node, epci)
+        if zone.startswith("commune:") and total in cells:
+            columns.setdefault(total, []).append(cell)
+    return Grid(
+        name,
+        dict(zip(bases["base"], bases["nombre"], strict=True)),
+        {cell: tuple(parts) for cell, parts in cells.items()},
+        {total: tuple(communes) for total, communes in columns.items()},
+    )
 
 
 @dataclass
@@ -283,10 +335,11 @@ class AttributionDecision:
     hidden: dict[int, set[str]]
     grids: dict[int, list[Grid]]
     report: GridReport
-    seconds: float
+    seconds: float  # of the secrecy (`protect_tables`)
     breakdowns: tuple[str, ...]  # the breakdowns the files allow
     medians: dict[tuple[int, str], float]  # (year, zone) -> median waiting time (months)
     threshold: int
+    witnesses: dict[int, dict[str, list[Witness]]]  # year -> grid -> solutions found
 
     def manifest(self) -> dict:
         return {**self.report.manifest(), "attribution_seconds": round(self.seconds, 3)}
@@ -307,68 +360,96 @@ def available(facts: pd.DataFrame) -> tuple[Breakdown, ...]:
     )
 
 
-def python_strings(facts: pd.DataFrame) -> pd.DataFrame:
-    """The facts with their text columns as Python strings: the grids and medians read
-    them row by row, which costs a call per value on pandas' Arrow-backed strings."""
-    text = facts.select_dtypes(include=["string", "str"]).columns
-    return facts.astype(dict.fromkeys(text, object))
+@dataclass(frozen=True)
+class Tabulation:
+    """The allocation tables before secrecy: each year's grids, and the waiting medians."""
+
+    grids: dict[int, list[Grid]]
+    breakdowns: tuple[str, ...]  # the breakdowns the files allow
+    medians: dict[tuple[int, str], float]  # (year, zone) -> median waiting time (months)
+    threshold: int
 
 
-def decide(facts: pd.DataFrame, threshold: int) -> AttributionDecision:
-    started = time.perf_counter()
-    facts = python_strings(facts)
+def build_grids(
+    facts: pd.DataFrame, breakdowns: tuple[Breakdown, ...], threshold: int
+) -> dict[int, list[Grid]]:
+    """Each year's grids, one per breakdown (`breakdown_grids`)."""
+    years = sorted(int(year) for year in facts["year"].unique())
+    con = duckdb.connect()
+    con.register("grid_facts", facts)
+    by_breakdown = [breakdown_grids(con, facts, b, years, threshold) for b in breakdowns]
+    con.close()
+    return {year: [grids[year] for grids in by_breakdown] for year in years}
+
+
+def tabulate(facts: pd.DataFrame, threshold: int) -> Tabulation:
+    """Build the tables the theme publishes (no secrecy yet)."""
     breakdowns = available(facts)
-    counts: dict[int, dict[str, float]] = {}
-    hidden: dict[int, set[str]] = {}
-    grids: dict[int, list[Grid]] = {}
-    report = GridReport()
-    for year in sorted(facts["year"].unique()):
-        year = int(year)
-        grids[year] = [build_grid(facts, b, year, threshold) for b in breakdowns]
-        hidden[year], year_report = protect(grids[year], threshold)
-        counts[year] = {c: g.truth(c) for g in grids[year] for c in g.cells}
-        for name in ("cells_checked", "primary", "complementary", "perimeter_complementary"):
-            setattr(report, name, getattr(report, name) + getattr(year_report, name))
-        report.rounds += year_report.rounds
-    return AttributionDecision(
-        counts,
-        hidden,
-        grids,
-        report,
-        time.perf_counter() - started,
+    return Tabulation(
+        build_grids(facts, breakdowns, threshold),
         tuple(b.name for b in breakdowns),
         waiting_medians(facts),
         threshold,
     )
 
 
-def weighted_median(values: np.ndarray, weights: np.ndarray) -> float | None:
-    """The median of values repeated by weights (the smallest value reaching half)."""
-    known = ~np.isnan(values)
-    values, weights = values[known], weights[known]
-    if weights.sum() == 0:
-        return None
-    order = np.argsort(values, kind="stable")
-    cumulative = np.cumsum(weights[order])
-    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+def protect_tables(tabulation: Tabulation) -> AttributionDecision:
+    """The secrecy of the tables: the cells each year hides (`grid_secrecy.protect`)."""
+    started = time.perf_counter()
+    counts: dict[int, dict[str, float]] = {}
+    hidden: dict[int, set[str]] = {}
+    witnesses: dict[int, dict[str, list[Witness]]] = {}
+    report = GridReport()
+    for year, grids in tabulation.grids.items():
+        secrecy = protect(grids, tabulation.threshold)
+        hidden[year], witnesses[year] = secrecy.hidden, secrecy.witnesses
+        counts[year] = {c: g.truth(c) for g in grids for c in g.cells}
+        for name in (
+            "cells_checked", "primary", "complementary", "perimeter_complementary", "rounds"
+        ):  # fmt: skip
+            setattr(report, name, getattr(report, name) + getattr(secrecy.report, name))
+    return AttributionDecision(
+        counts,
+        hidden,
+        tabulation.grids,
+        report,
+        time.perf_counter() - started,
+        tabulation.breakdowns,
+        tabulation.medians,
+        tabulation.threshold,
+        witnesses,
+    )
+
+
+def decide(facts: pd.DataFrame, threshold: int) -> AttributionDecision:
+    """The tables and their secrecy."""
+    return protect_tables(tabulate(facts, threshold))
 
 
 def waiting_medians(facts: pd.DataFrame) -> dict[tuple[int, str], float]:
     """Median waiting time of the allocations of each zone and year (months): the median
-    of the cells' medians weighted by their allocations (the extract is aggregated)."""
-    allocated = facts[facts["measure"] == ALLOCATED]
-    result: dict[tuple[int, str], float] = {}
-    by_zone: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for index, row in enumerate(allocated.itertuples(index=False)):
-        for zone in zones_of(row):
-            by_zone[(int(row.year), zone)].append(index)
-    delays = allocated["delay"].to_numpy(dtype=float)
-    numbers = allocated["nombre"].to_numpy(dtype=float)
-    for key, indexes in by_zone.items():
-        median = weighted_median(delays[indexes], numbers[indexes])
-        if median is not None:
-            result[key] = median
-    return result
+    of the cells' medians weighted by their allocations (the extract is aggregated), the
+    smallest delay whose allocations, with the shorter ones, reach half of them."""
+    allocated = facts[(facts["measure"] == ALLOCATED) & facts["delay"].notna()]
+    zones = zone_rows(allocated)
+    rows = zones["row"].to_numpy()
+    known = pd.DataFrame(
+        {
+            "year": allocated["year"].to_numpy()[rows],
+            "zone": zones["zone"].to_numpy(),
+            "delay": allocated["delay"].to_numpy(dtype=float)[rows],
+            "nombre": allocated["nombre"].to_numpy(dtype=float)[rows],
+        }
+    ).sort_values(["year", "zone", "delay"], kind="stable", ignore_index=True)
+    by_zone = known.groupby(["year", "zone"], sort=False)["nombre"]
+    reached = by_zone.cumsum() >= by_zone.transform("sum") / 2
+    medians = known[reached].drop_duplicates(["year", "zone"])
+    return {
+        (int(year), zone): float(delay)
+        for year, zone, delay in zip(
+            medians["year"], medians["zone"], medians["delay"], strict=True
+        )
+    }
 
 
 # indicator id -> (numerator cell node, denominator node, measure); a share in percent.

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
+from scipy import sparse
 
 INFINITY = math.inf
 EPSILON = 1e-6
@@ -98,6 +99,9 @@ class TableAudit:
     # and the smallest equation that binds it
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
     bindings: dict[str, str | None] = field(default_factory=dict)
+    # the breached cells whose interval only holds the exact one (`audit_table`'s
+    # `early_breaches`)
+    outer: set[str] = field(default_factory=set)
 
 
 def expand(table: Table) -> dict[str, tuple[str, ...]]:
@@ -135,24 +139,17 @@ def _remainders(table: Table, expansion: dict[str, tuple[str, ...]]) -> dict[str
 
 def _reduce(remainders: dict[str, Equation]) -> dict[str, Equation]:
     """Each equation minus the largest disjoint equations strictly inside it (smallest
-    first): the same system of solutions, in small independent parts."""
+    first): the same system of solutions, in small independent parts. Which equation lies
+    inside which comes from one sparse product (the cells two equations share)."""
     ordered = sorted(
         (e for e in remainders.values() if e.cells), key=lambda e: (len(e.cells), e.key)
     )
-    containing: dict[str, list[Equation]] = defaultdict(list)
+    inner_of = _inner_equations(ordered)
     reduced: dict[str, Equation] = {}
-    for equation in ordered:
-        hits: dict[str, int] = defaultdict(int)
-        for cell in equation.cells:
-            for inner in containing[cell]:
-                hits[inner.key] += 1
-        inside = [
-            remainders[key]
-            for key, count in hits.items()
-            if count == len(remainders[key].cells)
-            and len(remainders[key].cells) < len(equation.cells)
-        ]
-        inside.sort(key=lambda e: (-len(e.cells), e.key))
+    for position, equation in enumerate(ordered):
+        inside = sorted(
+            (ordered[i] for i in inner_of.get(position, ())), key=lambda e: (-len(e.cells), e.key)
+        )
         taken: set[str] = set()
         cells = set(equation.cells)
         total = equation.total
@@ -167,9 +164,25 @@ def _reduce(remainders: dict[str, Equation]) -> dict[str, Equation]:
         reduced[equation.key] = Equation(
             equation.key, frozenset(cells), total, tuple(sorted(published))
         )
-        for cell in equation.cells:
-            containing[cell].append(equation)
     return reduced
+
+
+def _inner_equations(equations: list[Equation]) -> dict[int, list[int]]:
+    """For each equation (by position), the equations whose cells are a strict subset of
+    its own."""
+    index: dict[str, int] = {}
+    rows = [row for row, e in enumerate(equations) for _ in e.cells]
+    columns = [index.setdefault(cell, len(index)) for e in equations for cell in e.cells]
+    incidence = sparse.csr_matrix(
+        (np.ones(len(rows)), (rows, columns)), shape=(len(equations), len(index))
+    )
+    shared = sparse.coo_matrix(incidence @ incidence.T)
+    sizes = np.array([len(e.cells) for e in equations])
+    inside = (shared.data == sizes[shared.col]) & (sizes[shared.col] < sizes[shared.row])
+    inner_of: dict[int, list[int]] = defaultdict(list)
+    for outer, inner in zip(shared.row[inside].tolist(), shared.col[inside].tolist(), strict=True):
+        inner_of[outer].append(inner)
+    return inner_of
 
 
 def _bound_sums(bounds: Iterable[tuple[float, float]]) -> tuple[float, float, int]:
@@ -208,23 +221,35 @@ class Component:
         self.on_vertex = on_vertex
         self.cache: dict[frozenset[str], tuple[float, float]] = {}
         self.model: highspy.Highs | None = None
-        self.sums: tuple[float, float, int] | None = None
+        self.sums: dict[str, tuple[float, float, int]] = {}  # by equation key
 
     def range_of(self, subset: frozenset[str]) -> tuple[float, float]:
         if subset not in self.cache:
             if len(self.equations) == 1:
-                self.cache[subset] = self._closed_form(subset)
+                self.cache[subset] = self._closed_form(subset, self.equations[0])
             else:
                 self.cache[subset] = self._linear_program(subset)
         return self.cache[subset]
 
-    def _closed_form(self, subset: frozenset[str]) -> tuple[float, float]:
+    def outer_range(self, subset: frozenset[str]) -> tuple[float, float]:
+        """An interval holding every value of the subset's sum, without a linear program:
+        its range, when known, else what each equation holding the whole subset leaves it
+        alone (each a relaxation of the part), intersected."""
+        if subset in self.cache or len(self.equations) == 1:
+            return self.range_of(subset)
+        low, high = -INFINITY, INFINITY
+        for equation in self.equations:
+            if subset <= equation.cells:
+                one_low, one_high = self._closed_form(subset, equation)
+                low, high = max(low, one_low), min(high, one_high)
+        return low, high
+
+    def _closed_form(self, subset: frozenset[str], equation: Equation) -> tuple[float, float]:
         """One equation: the subset takes what the rest leaves, within its own bounds."""
-        (equation,) = self.equations
-        if self.sums is None:
-            self.sums = _bound_sums(self.bounds(c) for c in equation.cells)
+        if equation.key not in self.sums:
+            self.sums[equation.key] = _bound_sums(self.bounds(c) for c in equation.cells)
         inside = _bound_sums(self.bounds(c) for c in subset)
-        all_low, all_high, all_open = self.sums
+        all_low, all_high, all_open = self.sums[equation.key]
         in_low, in_high, in_open = inside
         outside_high = INFINITY if all_open > in_open else all_high - in_high
         low = max(in_low, equation.total - outside_high)
@@ -282,12 +307,15 @@ def audit_table(
     solved: dict[tuple, Component] | None = None,
     wide: Callable[[str], bool] | None = None,
     on_vertex: Vertex | None = None,
+    early_breaches: bool = False,
 ) -> TableAudit:
     """The interval of every suppressed cell of `table`, and the breaches. `solved` keeps
     the independent parts already solved, by their equations and bounds: tables audited
     one after the other (vintages, rounds of protection) share most of them. `wide`: the
     suppressed cells the caller already knows to keep T values (skipped, no interval);
-    `on_vertex` is given to the parts (`Component`)."""
+    `on_vertex` is given to the parts (`Component`). `early_breaches`: a cell that bounds
+    without a linear program (`Component.outer_range`) already show narrower than T
+    values is a breach with those bounds (in `outer`), not its exact interval."""
     expansion = expansion if expansion is not None else expand(table)
     remainders = _remainders(table, expansion)
     reduced = _reduce(remainders)
@@ -336,6 +364,7 @@ def audit_table(
     breaches = []
     intervals: dict[str, tuple[float, float]] = {}
     bindings: dict[str, str | None] = {}
+    outer: set[str] = set()
     checked = 0
     for cell, value in table.values.items():
         if value is not None or (wide is not None and wide(cell)):
@@ -351,20 +380,40 @@ def audit_table(
             else:
                 low += bounds(b)[0]
                 high += bounds(b)[1]
-        for root, subset in by_component.items():
-            part_low, part_high = components[root].range_of(frozenset(subset))
-            low += part_low
-            high += part_high
-        if cell in table.bounds:
-            low = max(low, table.bounds[cell][0])
-            high = min(high, table.bounds[cell][1])
+        parts = [(components[root], frozenset(subset)) for root, subset in by_component.items()]
+        interval = None
+        if early_breaches:
+            bounded = _interval(table, cell, low, high, [c.outer_range(s) for c, s in parts])
+            if bounded[1] - bounded[0] < threshold - 1 - EPSILON:
+                interval = bounded
+                outer.add(cell)
+        if interval is None:
+            interval = _interval(table, cell, low, high, [c.range_of(s) for c, s in parts])
+        low, high = interval
         binding = [smallest[b] for b in hidden if b in smallest]
         tightest = min(binding, key=lambda e: (len(e.cells), e.key), default=None)
         intervals[cell] = (low, high)
         bindings[cell] = tightest.key if tightest else None
         if high - low < threshold - 1 - EPSILON:
             breaches.append(Breach(table.name, cell, low, high, bindings[cell]))
-    return TableAudit(table.name, checked, breaches, reduced, remainders, intervals, bindings)
+    return TableAudit(
+        table.name, checked, breaches, reduced, remainders, intervals, bindings, outer
+    )
+
+
+def _interval(
+    table: Table, cell: str, low: float, high: float, ranges: list[tuple[float, float]]
+) -> tuple[float, float]:
+    """A suppressed cell's interval: `low` and `high` (its published parts and the bounds
+    of its hidden ones outside every equation) plus the `ranges` of its hidden parts in
+    each component, within the cell's own bounds."""
+    for part_low, part_high in ranges:
+        low += part_low
+        high += part_high
+    if cell in table.bounds:
+        low = max(low, table.bounds[cell][0])
+        high = min(high, table.bounds[cell][1])
+    return low, high
 
 
 def _moved(

@@ -240,7 +240,10 @@ def assemble(
             if raw.vintages.get("sne")
             else attributions.no_facts()
         )
-        allocation = attributions.decide(facts, threshold)
+        tabulation = attributions.tabulate(facts, threshold)
+
+    with clock.step("attributions secrecy"):
+        allocation = attributions.protect_tables(tabulation)
         clock.echo(f"    {allocation.summary()}")
 
     with clock.step("long format"):

@@ -99,6 +99,11 @@ class GridAudit:
     exact: set[str]
 
 
+# A solution of a grid's published equations: the columns of some base cells and their
+# values, every other base cell at its true count.
+Witness = tuple[np.ndarray, np.ndarray]
+
+
 class Solutions:
     """What solutions of a grid's published equations show: for each published cell, the
     least and greatest value it takes over them. A hidden cell whose values there already
@@ -122,6 +127,7 @@ class Solutions:
         # a part's base cells -> their columns and the incidence of those columns
         self.parts: dict[tuple[str, ...], tuple[np.ndarray, sparse.csc_matrix]] = {}
         self.hidden: set[str] = set()
+        self.found: list[Witness] = []  # every solution added that widened a span
         self.restart()
 
     def restart(self) -> None:
@@ -144,8 +150,38 @@ class Solutions:
             self.parts[part] = (columns, self.incidence[:, columns])
         columns, incidence = self.parts[part]
         value = self.true_values + incidence @ (values - self.truth[columns])
+        if (value < self.low).any() or (value > self.high).any():
+            self.found.append((columns, values.copy()))
         np.minimum(self.low, value, out=self.low)
         np.maximum(self.high, value, out=self.high)
+
+    def admit(self, witnesses: list[Witness], hidden: set[str]) -> int:
+        """Take as known solutions the `witnesses` (found by another audit) that are
+        solutions with `hidden` suppressed, checked all at once: every published cell keeps
+        its true count, no base cell is below 0. The others are dropped; how many were."""
+        self.serve(hidden)
+        if not witnesses:
+            return 0
+        columns = np.concatenate([c for c, _ in witnesses])
+        values = np.concatenate([v for _, v in witnesses])
+        owners = np.repeat(np.arange(len(witnesses)), [len(c) for c, _ in witnesses])
+        changes = sparse.csc_matrix(
+            (values - self.truth[columns], (columns, owners)),
+            shape=(len(self.column), len(witnesses)),
+        )
+        moved = sparse.csr_matrix(self.incidence @ changes)
+        published = np.array([cell not in self.hidden for cell in self.row], dtype=bool)
+        broken = np.zeros(len(witnesses), dtype=bool)
+        if published.any():
+            broken |= abs(moved[published]).max(axis=0).toarray().ravel() > EPSILON
+        broken[np.unique(owners[values < -EPSILON])] = True
+        kept = moved[:, np.flatnonzero(~broken)]
+        if kept.shape[1]:
+            lowest = kept.min(axis=1).toarray().ravel()
+            highest = kept.max(axis=1).toarray().ravel()
+            np.minimum(self.low, self.true_values + lowest, out=self.low)
+            np.maximum(self.high, self.true_values + highest, out=self.high)
+        return int(broken.sum())
 
     def span(self, cell: str) -> tuple[float, float]:
         index = self.row[cell]
@@ -176,7 +212,8 @@ class GridProtector:
     def audit(self, hidden: set[str], exact: set[str] = frozenset()) -> GridAudit:
         """`audit_table`'s intervals for the hidden cells that known solutions do not
         already show T values wide, and for `exact`; the spans of known solutions for the
-        others."""
+        others. Without `exact`, a breach that bounds without a linear program already show
+        is found so (its `Breach` gives those bounds, its interval is the spans')."""
         self.solutions.serve(hidden)
         mine = [cell for cell in self.grid.cells if cell in hidden]
         wide = lambda cell: cell not in exact and self._spans_t_values(cell)  # noqa: E731
@@ -190,10 +227,15 @@ class GridProtector:
             solved=self.solved,
             wide=wide,
             on_vertex=self.solutions.add,
+            early_breaches=not exact,
         )
-        intervals = {cell: audit.intervals.get(cell) or self.solutions.span(cell) for cell in mine}
+        exactly = set(audit.intervals) - audit.outer
+        intervals = {
+            cell: audit.intervals[cell] if cell in exactly else self.solutions.span(cell)
+            for cell in mine
+        }
         bindings = {cell: audit.bindings.get(cell) for cell in mine}
-        return GridAudit(audit.name, audit.breaches, intervals, bindings, set(audit.intervals))
+        return GridAudit(audit.name, audit.breaches, intervals, bindings, exactly)
 
     def breaches(self, hidden: set[str]) -> list[Breach]:
         return self.audit(hidden).breaches
@@ -299,8 +341,18 @@ def _width(audits: list[GridAudit], cell: str, indexes: list[int]) -> float:
     return high - low
 
 
-def protect(grids: list[Grid], threshold: int) -> tuple[set[str], GridReport]:
-    """The published cells to hide (names shared across grids), and the report."""
+@dataclass
+class GridSecrecy:
+    """What `protect` decides: the cells to hide (names shared across grids), the report,
+    and the solutions its audits found, by grid name (the proof checks and reuses them)."""
+
+    hidden: set[str]
+    report: GridReport
+    witnesses: dict[str, list[Witness]]
+
+
+def protect(grids: list[Grid], threshold: int) -> GridSecrecy:
+    """The published cells to hide so that every grid passes (see `GridSecrecy`)."""
     report = GridReport()
     hidden: set[str] = set()
     for grid in grids:
@@ -323,17 +375,26 @@ def protect(grids: list[Grid], threshold: int) -> tuple[set[str], GridReport]:
                 report.complementary += 1
                 changed = True
     report.cells_checked = sum(len(set(grid.cells) & hidden) for grid in grids)
-    return hidden, report
+    witnesses = {p.grid.name: p.solutions.found for p in protectors}
+    return GridSecrecy(hidden, report, witnesses)
 
 
-def audit_grids(grids: list[Grid], hidden: set[str], threshold: int) -> list[str]:
+def audit_grids(
+    grids: list[Grid],
+    hidden: set[str],
+    threshold: int,
+    witnesses: dict[str, list[Witness]] | None = None,
+) -> list[str]:
     """What the proof finds: counts below T published, hidden cells narrowed below T
     values, EPCI columns with one or two hidden communes (an empty list when safe). It
-    starts from the true counts alone, nothing of the decision's solutions."""
+    starts from the true counts and the `witnesses` (by grid name, the decision's
+    solutions) that it checks to be solutions of what is published (`Solutions.admit`):
+    a linear program only for a hidden cell they do not already show T values wide."""
     failures = []
     protectors = [GridProtector(grid, threshold) for grid in grids]
     for grid, protector in zip(grids, protectors, strict=True):
         mine = hidden & set(grid.cells)
+        protector.solutions.admit((witnesses or {}).get(grid.name, []), mine)
         failures += [f"{cell} < {threshold}" for cell in primary_cells(grid, threshold) - hidden]
         failures += [f"{b.cell} entre {b.low:g} et {b.high:g}" for b in protector.breaches(mine)]
         failures += [

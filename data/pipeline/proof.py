@@ -85,17 +85,16 @@ def prove_shares(con: duckdb.DuckDBPyConnection, shares: ShareDiscloser) -> None
     ids = sorted({indicator_id for _, _, indicator_id in shares.sums})
     rows = con.execute(
         f"""
-        SELECT theme, year, indicator_id, scale || ':' || code FROM indicator_row
+        SELECT theme, year, indicator_id, list(scale || ':' || code) FROM indicator_row
         WHERE status <> 'secret' AND indicator_id IN ({", ".join("?" for _ in ids)})
+        GROUP BY ALL
         """,
         ids,
     ).fetchall()
-    published: dict[tuple[str, int, str], set[str]] = defaultdict(set)
-    for theme, year, indicator_id, cell in rows:
-        published[(theme, year, indicator_id)].add(cell)
+    published = {(theme, year, indicator_id): cells for theme, year, indicator_id, cells in rows}
     failures = []
     for key, audited in shares.audited.items():
-        shown = frozenset(published[key]) & shares.shapes[key[:2]].cells
+        shown = frozenset(published.get(key, ())) & shares.shapes[key[:2]].cells
         if key[0] in PEOPLE_THEMES:
             failures += [
                 f"{' '.join(map(str, key))}: {cell} (moins de {shares.threshold} ménages)"
@@ -234,7 +233,7 @@ def prove_attributions(con: duckdb.DuckDBPyConnection, decision: AttributionDeci
     values, no published EPCI count leaves one or two hidden communes beside it (a
     commune knowing its own would read the other); no count below T is published;
     and every share, pressure or median is published only where the counts it derives
-    from are."""
+    from are. The decision's solutions serve only once checked (`grid_secrecy.audit_grids`)."""
     shown = {
         (year, cell_name(measure, node, f"{scale}:{code}"))
         for scale, code, year, measure, node in con.execute(
@@ -244,7 +243,7 @@ def prove_attributions(con: duckdb.DuckDBPyConnection, decision: AttributionDeci
     failures = []
     for year, grids in decision.grids.items():
         hidden = {c for c in decision.counts[year] if (year, c) not in shown}
-        failures += audit_grids(grids, hidden, decision.threshold)
+        failures += audit_grids(grids, hidden, decision.threshold, decision.witnesses[year])
     published = con.execute(
         "SELECT scale, code, year, indicator_id FROM indicator_row "
         "WHERE theme = 'attributions' AND status = 'ok'"
