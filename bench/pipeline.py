@@ -1,21 +1,26 @@
-"""Benchmark of the warehouse build, against the floor of merely scanning the raw RPLS.
+"""Benchmark of the warehouse build, against the floor of merely scanning the raw files.
 
     python -m bench.pipeline [--scales 1 10] [--keep DIR]
 
-For each scale, generates the demo raw files (`python -m data.demo --scale S`) into a
-temporary directory, then runs, each in its own child process:
-- the floor: DuckDB counting the rows of every RPLS file (`SELECT count(*) FROM read_csv`);
+For each scale (1 by default), generates the demo raw files (`python -m data.demo --scale S`) into a
+temporary directory (with `--keep DIR`, raw files already generated there, in
+`DIR/raw-x<S>/`, are reused), then runs, each in its own child process:
+- the floor: DuckDB counting the rows of every raw delimited file once
+  (`SELECT count(*) FROM read_csv` of each file: RPLS, OPS, SNE, Filosofi, BPE, census,
+  GTFS; the contours, a few hundred kilobytes, are left out);
 - the build: `python -m data.pipeline build`.
-Wall time is measured around the child; peak memory is the child's maximum resident set
-(`os.wait4` rusage, so it covers that child alone). Prints one comparable table, and what
-the disclosure audit adds to the build: its rounds after the first pass of the secrecy
-rules, and the read-back of the written tables (from the manifest), against the rest;
-what the secrecy of shares adds (its build step: reading the numerators, deciding and
-auditing), what the perimeter views add, and what the fragility diagnosis adds (its
-build step, with its proof), each against the rest, then every protection against
-inference together against the rest (the budget: under 20 % at MEL scale): the build
-steps `PROTECTION_STEPS` whole, wall time and the build's CPU time (steadier on a
-shared machine).
+Wall time is measured around the child, and its CPU time (user and system, all threads:
+steadier on a shared machine); peak memory is the child's maximum resident set
+(`os.wait4` rusage, so it covers that child alone). The issue's target is a build within
+5x the scan at every scale. Prints the build against the scan (its read step too), then
+one comparable table of what the disclosure audit adds to the build: its rounds after
+the first pass of the secrecy rules, and the read-back of the written tables (from the
+manifest), against the rest; what the secrecy of shares adds (its build step: reading
+the numerators, deciding and auditing), what the perimeter views add, and what the
+fragility diagnosis adds (its build step, with its proof), each against the rest, then
+every protection against inference together against the rest (the budget: under 20 % at
+MEL scale): the build steps `PROTECTION_STEPS` whole, wall time and the build's CPU time
+(steadier on a shared machine).
 """
 
 from __future__ import annotations
@@ -37,19 +42,26 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PROTECTION_STEPS = ("secrecy", "share secrecy", "perimeters", "attributions secrecy", "audit")
 SCAN_SCRIPT = """
 import sys, duckdb
-pattern = sys.argv[1]
+from pathlib import Path
 con = duckdb.connect()
 con.execute("SET enable_progress_bar = false")
-rows = con.execute(
-    "SELECT count(*) FROM read_csv(?, delim=';', header=true, all_varchar=true)", [pattern]
-).fetchone()[0]
-print(rows)
+for name in sys.argv[1:]:
+    delimiter = "," if Path(name).suffix == ".txt" else ";"
+    rows = con.execute(
+        "SELECT count(*) FROM read_csv(?, delim=?, header=true, all_varchar=true)",
+        [name, delimiter],
+    ).fetchone()[0]
+    print(Path(name).name, rows)
 """
+# The raw delimited files the scan reads (see data/sources/README.md).
+RAW_FILES = ("rpls/*.csv", "ops/*.csv", "sne/*.csv", "filosofi/*.csv", "bpe/*.csv",
+             "recensement/*.CSV", "gtfs/stops.txt")  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Measure:
     seconds: float
+    cpu_seconds: float
     peak_mib: float
     output: str
 
@@ -66,10 +78,14 @@ def measured(command: list[str]) -> Measure:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({child.returncode}):\n{output}")
-    return Measure(seconds, usage.ru_maxrss / 1024, output)  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measure(seconds, cpu, usage.ru_maxrss / 1024, output)  # ru_maxrss: KiB on Linux
 
 
 def generate(raw: Path, scale: float) -> float:
+    """Seconds to generate the demo raw files of `scale` into `raw` (0 if already there)."""
+    if (raw / ".complete").is_file():
+        return 0.0
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "data.demo", "--scale", str(scale), "--out", str(raw)],
@@ -83,8 +99,9 @@ def generate(raw: Path, scale: float) -> float:
 def bench_scale(work: Path, scale: float) -> dict:
     raw = work / f"raw-x{scale:g}"
     generated = generate(raw, scale)
-    size_mib = sum(p.stat().st_size for p in (raw / "rpls").glob("*.csv")) / 2**20
-    scan = measured([sys.executable, "-c", SCAN_SCRIPT, str(raw / "rpls" / "RPLS_*.csv")])
+    files = sorted(path for pattern in RAW_FILES for path in raw.glob(pattern))
+    size_mib = sum(path.stat().st_size for path in files) / 2**20
+    scan = measured([sys.executable, "-c", SCAN_SCRIPT, *map(str, files)])
     build = measured(
         [
             sys.executable,
@@ -113,7 +130,9 @@ def bench_scale(work: Path, scale: float) -> dict:
         "protections": protection_cost(manifest["timings_s"]),
         "protections_cpu": protection_cost(manifest["cpu_timings_s"]),
         "scale": scale,
-        "rows": int(scan.output.split()[-1]),
+        "rows": manifest["row_counts"]["raw_rpls"],
+        "scanned_rows": sum(int(line.split()[-1]) for line in scan.output.splitlines()),
+        "read_s": manifest["timings_s"]["read"],
         "size_mib": size_mib,
         "generate_s": generated,
         "scan": scan,
@@ -128,9 +147,30 @@ def protection_cost(timings: dict[str, float]) -> tuple[float, float]:
     return added, added / (timings["total"] - added)
 
 
+def scan_report(results: list[dict]) -> list[str]:
+    """The build against the scan of the same raw files (target: 5x), wall and CPU time."""
+    lines = [
+        f"{'scale':>5} {'raw rows':>10} {'raw MiB':>7} | {'scan s':>6} {'CPU s':>6} "
+        f"{'MiB':>5} | {'read s':>6} {'read/scan':>9} | {'build s':>7} {'CPU s':>6} "
+        f"{'peak MiB':>8} | {'build/scan':>10} {'CPU ratio':>9}",
+    ]
+    for r in results:
+        scan, build = r["scan"], r["build"]
+        lines.append(
+            f"{r['scale']:>5g} {r['scanned_rows']:>10,} {r['size_mib']:>7.0f} | "
+            f"{scan.seconds:>6.2f} {scan.cpu_seconds:>6.2f} {scan.peak_mib:>5.0f} | "
+            f"{r['read_s']:>6.2f} {r['read_s'] / scan.seconds:>9.1f} | "
+            f"{build.seconds:>7.1f} {build.cpu_seconds:>6.1f} {build.peak_mib:>8.0f} | "
+            f"{build.seconds / scan.seconds:>10.1f} {build.cpu_seconds / scan.cpu_seconds:>9.1f}"
+        )
+    return lines
+
+
 def report(results: list[dict]) -> str:
     lines = [
-        f"{'scale':>5} {'RPLS rows':>10} {'RPLS MiB':>9} | {'scan s':>7} {'scan MiB':>8} | "
+        *scan_report(results),
+        "",
+        f"{'scale':>5} {'RPLS rows':>10} {'raw MiB':>9} | {'scan s':>7} {'scan MiB':>8} | "
         f"{'build s':>8} {'build MiB':>9} | {'build/scan':>10} | {'audit s':>7} {'audit/rest':>10} "
         f"| {'shares s':>8} {'shares/rest':>11} | {'perim. s':>8} {'perim./rest':>11} "
         f"| {'protections s':>13} {'/rest':>5} {'CPU s':>6} {'/rest':>5} "
@@ -168,7 +208,7 @@ def report(results: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0])
+    parser.add_argument("--scales", type=float, nargs="+", default=[1.0])
     parser.add_argument("--keep", type=Path, help="work in this directory and keep the files")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:

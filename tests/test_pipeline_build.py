@@ -15,10 +15,9 @@ import pytest
 
 from data.pipeline import build as build_module
 from data.pipeline.__main__ import error_line
-from data.pipeline.build import database_for
+from data.pipeline.build import database_config
 from data.pipeline.warehouse import swap_in
 from data.sources.errors import SourceError
-from data.sources.layout import RawLayout
 from tests.conftest import PROJECT_ROOT, copy_small_raw
 
 RPLS_LINES = 4000
@@ -181,11 +180,17 @@ def test_swap_in_without_previous_warehouse(tmp_path):
     assert not new.exists()
 
 
-def test_large_raw_files_are_built_in_a_database_file(small_raw, tmp_path, monkeypatch):
-    layout = RawLayout.discover(small_raw)
-    assert database_for(layout, tmp_path) == ":memory:"
-    monkeypatch.setattr(build_module, "IN_MEMORY_MAX_BYTES", 1000)
-    assert database_for(layout, tmp_path) == str(tmp_path / "build.duckdb")
+def test_the_build_database_spills_its_tables_beyond_its_memory_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_module, "BUILD_MEMORY_LIMIT", "32MB")
+    con = duckdb.connect(":memory:", config=database_config(tmp_path))
+    con.execute(
+        "CREATE TABLE big AS SELECT range AS n, md5(range::VARCHAR) AS text FROM range(1000000)"
+    )
+    assert con.execute("SELECT count(text), sum(n) FROM big").fetchone() == (
+        1000000,
+        sum(range(1000000)),
+    )
+    assert any((tmp_path / "spill").iterdir())
 
 
 def test_swap_in_switches_a_link_and_keeps_the_newest_builds(tmp_path):

@@ -213,6 +213,24 @@ def warehouse_rows(computed: proximity.Proximity) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def test_the_long_format_is_sorted_once_the_theme_joins_it(
+    computed: proximity.Proximity,
+) -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TEMP TABLE indicator_row AS SELECT * FROM (VALUES "
+        "('iris', '590090101', 2024, 'parc.dwellings', 'parc', 12.0, 'ok', NULL, NULL), "
+        "('commune', '59009', 2024, 'parc.dwellings', 'parc', 40.0, 'ok', NULL, NULL), "
+        "('commune', '59009', 2023, 'parc.dwellings', 'parc', 38.0, 'ok', NULL, NULL)) "
+        "AS t(scale, code, year, indicator_id, theme, value, status, residence_id, hidden_from)"
+    )
+    con.execute("ALTER TABLE indicator_row ALTER hidden_from TYPE VARCHAR[]")
+    proximity.append_indicator_rows(con, computed.indicator_rows)
+    keys = con.execute("SELECT scale, indicator_id, year, code FROM indicator_row").fetchall()
+    assert len(keys) == 3 + len(computed.indicator_rows)
+    assert keys == sorted(keys)
+
+
 def test_the_build_proof_passes_on_the_computed_rows(computed: proximity.Proximity) -> None:
     frame = residences().assign(epci_code=EPCI)
     proximity.prove(warehouse_rows(computed), frame, computed.nearby)

@@ -283,7 +283,8 @@ def register_perimeters(con: duckdb.DuckDBPyConnection, decision: PerimeterDecis
 
 
 def create_indicator_rows(con: duckdb.DuckDBPyConnection, themes: list[str]) -> None:
-    """Table `indicator_row`: the long format of the warehouse, secrecy applied."""
+    """Table `indicator_row`: the long format of the warehouse, secrecy applied, in no
+    particular order (`proximity.append_indicator_rows` sorts it once, with its rows)."""
     selects = []
     for theme in themes:
         rules = row_rules(theme)
@@ -326,6 +327,5 @@ def create_indicator_rows(con: duckdb.DuckDBPyConnection, themes: list[str]) -> 
         ) AS d
           ON c.theme = 'occupation' AND d.scale = c.scale AND d.code = c.code
          AND d.year = c.year
-        ORDER BY c.scale, c.indicator_id, c.year, c.code
         """
     )

@@ -298,7 +298,8 @@ def compute(
 
 
 def append_indicator_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
-    """Add the theme's rows to `indicator_row`, kept in its order."""
+    """Add the theme's rows to `indicator_row` and sort it (scale, indicator, year, code):
+    the long format is sorted here once, with the rows of the theme."""
     con.register("proximity_rows", rows)
     con.execute(
         """

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
+import pyarrow
+import pyarrow.compute
 import pyogrio
 
 from data.sources import codes
@@ -26,16 +28,17 @@ def read_iris(path: Path) -> gpd.GeoDataFrame:
         frame["nom_com"] = None
     _check_pattern(path, frame, "code_iris", IRIS_CODE, "code IRIS à 9 caractères")
     _check_pattern(path, frame, "insee_com", DEPCOM, "code commune INSEE")
-    for number, (code_iris, insee_com) in enumerate(
-        zip(frame["code_iris"], frame["insee_com"], strict=True), start=1
-    ):
-        if not code_iris.startswith(insee_com):
-            raise _feature_error(
-                path,
-                number,
-                "code_iris",
-                f"l'IRIS {code_iris} n'est pas dans la commune {insee_com}",
-            )
+    # Both patterns hold: an IRIS code is its commune's 5 characters and 4 digits.
+    commune_of_iris = pyarrow.compute.utf8_slice_codeunits(_strings(frame, "code_iris"), 0, 5)
+    elsewhere = _mask(
+        frame, pyarrow.compute.not_equal(commune_of_iris, _strings(frame, "insee_com"))
+    )
+    if elsewhere.any():
+        number = _first(elsewhere)
+        code_iris, insee_com = frame[["code_iris", "insee_com"]].iloc[number - 1]
+        raise _feature_error(
+            path, number, "code_iris", f"l'IRIS {code_iris} n'est pas dans la commune {insee_com}"
+        )
     _check_codes(path, frame, "typ_iris", tuple(codes.IRIS_TYP))
     _check_unique(path, frame, "code_iris")
     frame = _polygons_in_lambert93(path, frame)
@@ -108,6 +111,15 @@ def _require_columns(path: Path, frame: gpd.GeoDataFrame, columns: tuple[str, ..
         frame[name] = frame[name].astype(object)
 
 
+def _strings(frame: gpd.GeoDataFrame, column: str) -> pyarrow.Array:
+    """A text column as an Arrow array, for checks that run in Arrow's compute functions."""
+    return pyarrow.array(frame[column], pyarrow.string())
+
+
+def _mask(frame: gpd.GeoDataFrame, flags: pyarrow.Array) -> pd.Series:
+    return pd.Series(flags.to_numpy(zero_copy_only=False), index=frame.index)
+
+
 def _first(mask) -> int:
     return int(mask.to_numpy().nonzero()[0][0]) + 1
 
@@ -115,8 +127,8 @@ def _first(mask) -> int:
 def _check_pattern(
     path: Path, frame: gpd.GeoDataFrame, column: str, regex: str, expected: str
 ) -> None:
-    pattern = re.compile(regex)
-    bad = ~frame[column].map(lambda value: bool(pattern.fullmatch(value)))
+    matches = pyarrow.compute.match_substring_regex(_strings(frame, column), f"^(?:{regex})$")
+    bad = ~_mask(frame, matches)
     if bad.any():
         number = _first(bad)
         value = frame[column].iloc[number - 1]
