@@ -25,6 +25,8 @@ from data.demo import (
 )
 from data.demo.output import atomic_directory, write_csv
 from data.demo.randomness import stream
+from data.reference.extract import reference_name
+from data.territory import Territory, record
 
 RPLS_YEARS = [2019, 2020, 2021, 2022, 2023, 2024]
 OPS_YEARS = [2018, 2020, 2022, 2024]
@@ -35,7 +37,11 @@ CENSUS_YEAR = 2021
 
 
 def generate(
-    out: Path, epci: str, seed: int, scale: float = 1.0, log: Callable[[str], None] = print
+    out: Path,
+    territory: Territory,
+    seed: int,
+    scale: float = 1.0,
+    log: Callable[[str], None] = print,
 ) -> dict[str, int]:
     """Write the whole raw directory atomically; returns row counts per file."""
     if scale <= 0:
@@ -46,7 +52,7 @@ def generate(
     def step(message: str) -> None:
         log(f"[{time.perf_counter() - started:6.1f} s] {message}")
 
-    communes = geography.load_communes(epci)
+    communes = geography.load_communes(territory)
     iris = geography.build_iris(communes, stream(seed, "iris"))
     iris["rate"] = poverty.iris_poverty(iris, stream(seed, "poverty"))
     iris["p"] = poverty.poverty_index(iris["rate"])
@@ -113,7 +119,7 @@ def generate(
         manifest = {
             "generator": "data.demo",
             "seed": seed,
-            "epci": epci,
+            "territory": str(territory),
             "scale": scale,
             "vintages": {
                 "rpls": RPLS_YEARS,
@@ -126,6 +132,7 @@ def generate(
             "row_counts": counts,
         }
         (work / "demo.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        record(work, territory, reference_name(territory))
         (work / ".complete").write_text("")
     step(f"done: {out}")
     return counts

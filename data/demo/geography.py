@@ -15,6 +15,7 @@ import shapely
 
 from data.demo.places import QUARTERS
 from data.reference.extract import reference_path
+from data.territory import Territory
 
 LAMBERT93 = "EPSG:2154"
 WGS84 = "EPSG:4326"
@@ -24,16 +25,17 @@ RELAXATION_STEPS = 4
 COMPASS = ("Est", "Nord-Est", "Nord", "Nord-Ouest", "Ouest", "Sud-Ouest", "Sud", "Sud-Est")
 
 
-def load_communes(epci: str) -> gpd.GeoDataFrame:
-    """The real communes of the EPCI (code, name, population), in Lambert-93."""
-    path = reference_path(epci)
+def load_communes(territory: Territory) -> gpd.GeoDataFrame:
+    """The real communes of the territory (code, name, population, and the codes of their
+    département and region when the extract has them), in Lambert-93."""
+    path = reference_path(territory)
     if not path.exists():
         raise FileNotFoundError(
-            f"{path}: no reference communes for EPCI {epci}; "
-            f"run `python -m data.reference.extract --epci {epci}` first"
+            f"{path}: no reference communes for {territory}; "
+            f"run `python -m data.reference.extract --territory {territory}` first"
         )
     communes = gpd.read_file(path).to_crs(LAMBERT93)
-    communes = communes[["code", "name", "population", "geometry"]]
+    communes = communes[["code", "name", "population", "dep_code", "reg_code", "geometry"]]
     return communes.sort_values("code").reset_index(drop=True)
 
 

@@ -39,11 +39,12 @@ from data.pipeline import (
     zones,
 )
 from data.pipeline.rules import row_rules
-from data.reference.extract import reference_path
+from data.reference.extract import reference_name, reference_path
 from data.sources import bpe, census, filosofi, geo, gtfs, ops, rpls, sne
 from data.sources.errors import SourceError
 from data.sources.layout import RawLayout
 from data.sources.schema import NORMALIZED_TABLES
+from data.territory import MEL, Territory, recorded
 
 Echo = Callable[[str], None]
 IN_MEMORY_MAX_BYTES = 512 * 2**20
@@ -373,11 +374,13 @@ def manifest(
     threshold: int,
     timings: dict[str, float],
     cpu_timings: dict[str, float],
+    territory: Territory = MEL,
 ) -> dict:
     epci = built.zones[built.zones["scale"] == "epci"].iloc[0]
     return {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "demo": raw.demo,
+        "territory": {"id": str(territory), "name": reference_name(territory)},
         "epci": {"code": epci["code"], "name": epci["name"]},
         "secrecy_threshold": threshold,
         "disclosure_audit": {
@@ -418,18 +421,20 @@ def build(
     raw_dir: Path,
     out_dir: Path,
     threshold: int,
-    epci_code: str,
+    territory: Territory | None = None,
     echo: Echo = print,
     perimeters_file: Path | None = None,
 ) -> dict:
     """Build the warehouse of `raw_dir` into `out_dir` atomically; return the manifest.
+    The territory is the one given, else the one the raw directory records, else the MEL.
     `perimeters_file` names the combined perimeters to check (none when absent)."""
+    territory = territory or recorded(Path(raw_dir)) or MEL
     # The directory's own place: `out_dir` itself is a link to the current build.
     out_dir = Path(out_dir).parent.resolve() / Path(out_dir).name
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     clock = Clock(echo)
     started, cpu_started = time.perf_counter(), time.process_time()
-    echo(f"build {raw_dir} -> {out_dir} (secret threshold {threshold})")
+    echo(f"build {raw_dir} -> {out_dir} ({territory}, secret threshold {threshold})")
     layout = RawLayout.discover(Path(raw_dir))
     with tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.build-", dir=out_dir.parent) as work:
         spill = {"temp_directory": str(Path(work) / "spill")}
@@ -437,7 +442,7 @@ def build(
         try:
             with clock.step("read"):
                 raw = read_raw(con, layout)
-                communes = zones.read_reference_communes(reference_path(epci_code))
+                communes = zones.read_reference_communes(reference_path(territory))
                 combined = (
                     perimeters.read_combined_perimeters(perimeters_file) if perimeters_file else []
                 )
@@ -454,7 +459,9 @@ def build(
                     warehouse.write_table(con, table, new_dir / f"{table}.parquet")
                 clock.timings["total"] = round(time.perf_counter() - started, 3)
                 clock.cpu_timings["total"] = round(time.process_time() - cpu_started, 3)
-                result = manifest(raw, built, threshold, clock.timings, clock.cpu_timings)
+                result = manifest(
+                    raw, built, threshold, clock.timings, clock.cpu_timings, territory
+                )
                 warehouse.write_manifest(result, new_dir / "manifest.json")
         finally:
             con.close()
