@@ -20,6 +20,7 @@ from data.demo import (
     poverty,
     qpv,
     rpls,
+    sizing,
     sne,
     stock,
 )
@@ -59,7 +60,12 @@ def generate(
     qpv_layer, iris["qpv"] = qpv.build_qpv(iris, iris["rate"], stream(seed, "qpv"))
     step(f"geography: {len(communes)} communes, {len(iris)} IRIS, {len(qpv_layer)} QPV")
 
-    residences = stock.build_residences(iris, scale, RPLS_YEARS, stream(seed, "residences"))
+    commune_table = pd.DataFrame(communes.drop(columns="geometry"))
+    commune_table["poverty"] = commune_table["code"].map(poverty.commune_poverty(iris))
+    by_commune = sizing.social_dwellings(commune_table, scale)
+    residences = stock.build_residences(
+        iris, commune_table, by_commune, scale, RPLS_YEARS, stream(seed, "residences")
+    )
     dwellings = rpls.build_dwellings(residences, RPLS_YEARS, stream(seed, "dwellings"))
     occupation = rpls.simulate_occupation(
         dwellings, residences, RPLS_YEARS, stream(seed, "occupation")
@@ -97,7 +103,7 @@ def generate(
         commune_stock = _commune_stock(residences, dwellings, occupation[RPLS_YEARS[0]], iris)
         places = _allocation_places(residences, dwellings, occupation[RPLS_YEARS[0]])
         for year in SNE_YEARS:
-            table = sne.sne_year(year, commune_stock, places, scale, sne_rng)
+            table = sne.sne_year(year, commune_stock, places, sne_rng)
             write_csv(table, work / "sne" / f"SNE_{year}.csv")
             counts[f"SNE_{year}"] = len(table)
         table = filosofi.filosofi_table(iris, FILOSOFI_YEAR, stream(seed, "filosofi"))

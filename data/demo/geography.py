@@ -22,12 +22,16 @@ WGS84 = "EPSG:4326"
 SPLIT_POPULATION = 10_000
 INHABITANTS_PER_IRIS = 2_000
 RELAXATION_STEPS = 4
+COMMUNE_COLUMNS = [
+    "code", "name", "population", "epci_code", "dep_code", "dep_name", "reg_code",
+    "reg_name", "geometry",
+]  # fmt: skip
 COMPASS = ("Est", "Nord-Est", "Nord", "Nord-Ouest", "Ouest", "Sud-Ouest", "Sud", "Sud-Est")
 
 
 def load_communes(territory: Territory) -> gpd.GeoDataFrame:
-    """The real communes of the territory (code, name, population, and the codes of their
-    département and region when the extract has them), in Lambert-93."""
+    """The real communes of the territory (code, name, population, their EPCI's code,
+    their département's and region's codes and names), in Lambert-93."""
     path = reference_path(territory)
     if not path.exists():
         raise FileNotFoundError(
@@ -35,7 +39,7 @@ def load_communes(territory: Territory) -> gpd.GeoDataFrame:
             f"run `python -m data.reference.extract --territory {territory}` first"
         )
     communes = gpd.read_file(path).to_crs(LAMBERT93)
-    communes = communes[["code", "name", "population", "dep_code", "reg_code", "geometry"]]
+    communes = communes[COMMUNE_COLUMNS]
     return communes.sort_values("code").reset_index(drop=True)
 
 
