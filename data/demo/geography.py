@@ -166,7 +166,8 @@ def _name_cells(
 
 
 def build_iris(communes: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDataFrame:
-    """The IRIS layer: CODE_IRIS, INSEE_COM, NOM_COM, IRIS, NOM_IRIS, TYP_IRIS, population."""
+    """The IRIS layer: CODE_IRIS, INSEE_COM, NOM_COM, IRIS, NOM_IRIS, TYP_IRIS, population,
+    and the commune's epci_code."""
     quarters = quarters_lambert()
     rows: list[dict] = []
     for commune in communes.itertuples(index=False):
@@ -175,6 +176,7 @@ def build_iris(communes: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoD
                 {
                     "INSEE_COM": commune.code,
                     "NOM_COM": commune.name,
+                    "epci_code": commune.epci_code,
                     "IRIS": "0000",
                     "NOM_IRIS": commune.name,
                     "TYP_IRIS": "Z",
@@ -201,6 +203,7 @@ def build_iris(communes: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoD
                 {
                     "INSEE_COM": commune.code,
                     "NOM_COM": commune.name,
+                    "epci_code": commune.epci_code,
                     "IRIS": numbers[i],
                     "NOM_IRIS": names[i],
                     "TYP_IRIS": kind[i],

@@ -162,8 +162,15 @@ def assemble(
     landlords, checked as wholes (`perimeters.read_combined_perimeters`)."""
     with clock.step("zones"):
         all_zones = zones.assemble_zones(communes, raw.iris, raw.qpv)
-        epci_code = str(all_zones.loc[all_zones["scale"] == "epci", "code"].iloc[0])
+        epci_of = communes.set_index("code")["epci_code"]
         con.register("zone_frame", pd.DataFrame(all_zones.drop(columns="geometry")))
+        con.register("commune_epci_frame", epci_of.rename_axis("code").reset_index())
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE zone_epci AS "
+            "SELECT z.scale, z.code, coalesce(c.epci_code, z.code) AS epci_code "
+            "FROM zone_frame AS z LEFT JOIN commune_epci_frame AS c ON c.code = z.commune_code"
+        )
+        con.unregister("commune_epci_frame")
         con.execute(
             "CREATE OR REPLACE TEMP TABLE zone AS SELECT scale, code, population FROM zone_frame"
         )
@@ -187,11 +194,15 @@ def assemble(
         located, report = locate.locate(latest, all_zones)
         clock.echo(f"    {report.summary()}")
         zone_of = latest[["residence_id", "commune_code"]].merge(located, on="residence_id")
-        zone_of.insert(1, "epci_code", epci_code)
+        zone_of.insert(1, "epci_code", zone_of["commune_code"].map(epci_of))
         con.register("residence_zone_frame", zone_of)
         con.execute(
             "CREATE OR REPLACE TEMP TABLE residence_zone AS SELECT residence_id, epci_code, "
             "commune_code, iris_code, qpv_code, lon, lat FROM residence_zone_frame"
+        )
+        con.execute(
+            "INSERT INTO zone_epci SELECT 'residence', residence_id, epci_code "
+            "FROM residence_zone_frame"
         )
         con.unregister("residence_zone_frame")
 
@@ -237,7 +248,7 @@ def assemble(
 
     with clock.step("attributions"):
         facts = (
-            attributions.read_facts(con, epci_code, *zone_codes(all_zones))
+            attributions.read_facts(con, epci_of, *zone_codes(all_zones))
             if raw.vintages.get("sne")
             else attributions.no_facts()
         )
@@ -246,20 +257,22 @@ def assemble(
 
     with clock.step("long format"):
         indicators.create_indicator_rows(con, ["parc", "occupation"])
-        attributions.create_tables(con, allocation, epci_code)
+        attributions.create_tables(con, allocation, sorted(set(epci_of) - {""}))
 
     with clock.step("residence table"):
         table = residence_table(con, latest, zone_of, parc)
 
     with clock.step("proximity"):
-        near = proximity.compute(con, table, all_zones, epci_code)
+        near = proximity.compute(con, table, all_zones, epci_of)
         proximity.append_indicator_rows(con, near.indicator_rows)
 
     with clock.step("audit"):
         proof.prove(con, discloser, table)
         proof.prove_shares(con, share_discloser)
         proof.prove_perimeters(con, perimeter_decision)
-        proximity.prove(con, table.assign(epci_code=epci_code), near.nearby)
+        proximity.prove(
+            con, table.assign(epci_code=table["commune_code"].map(epci_of)), near.nearby
+        )
         proof.prove_attributions(con, allocation)
         clock.echo(f"    {decision.report.summary()}")
         clock.echo(f"    {share_discloser.report.summary()}")
@@ -376,7 +389,8 @@ def manifest(
     cpu_timings: dict[str, float],
     territory: Territory = MEL,
 ) -> dict:
-    epci = built.zones[built.zones["scale"] == "epci"].iloc[0]
+    epcis = built.zones[built.zones["scale"] == "epci"]
+    epci = epcis.loc[epcis["population"].astype("int64").idxmax()]  # or the most populous
     return {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "demo": raw.demo,
