@@ -19,7 +19,9 @@ LAMBERT93 = 2154
 WGS84 = 4326
 WEB_TOLERANCE_METRES = {"epci": 40.0, "commune": 15.0, "iris": 6.0, "qpv": 6.0}
 WEB_PRECISION_DEGREES = 1e-5
-ZONE_COLUMNS = ["scale", "code", "name", "commune_code", "population", "geometry"]
+ZONE_COLUMNS = [
+    "scale", "code", "name", "commune_code", "population", "epci_code", "geometry",
+]  # fmt: skip
 
 
 def read_reference_communes(path: Path) -> gpd.GeoDataFrame:
@@ -84,6 +86,9 @@ def assemble_zones(
         ignore_index=True,
     )
     frame["population"] = frame["population"].astype("Int64")
+    # The EPCI each zone lies in: itself for an EPCI, its commune's for the others.
+    epci_of = communes.set_index("code")["epci_code"]
+    frame["epci_code"] = frame["commune_code"].map(epci_of).fillna(frame["code"])
     return gpd.GeoDataFrame(frame[ZONE_COLUMNS], geometry="geometry", crs=LAMBERT93)
 
 
