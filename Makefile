@@ -11,7 +11,7 @@ RAW := var/raw
 WAREHOUSE := var/warehouse
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-DEMO_CODE := $(shell find data/demo data/reference data/sources/codes.py data/territory.py -name '*.py' -o -name '*.geojson')
+DEMO_CODE := $(shell find data/demo data/reference data/sources/codes.py data/territory.py -name '*.py' -o -name 'communes_200093201.geojson')
 PIPELINE_CODE := $(shell find data/pipeline data/sources data/catalog.py data/scope.py data/territory.py -name '*.py' 2>/dev/null)
 
 .PHONY: run test data bench lint format install install-dev chromium clean
