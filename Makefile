@@ -4,14 +4,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8050
-EPCI ?= $(or $(ATLAS_EPCI),200093201)
+# The territory: epci:<SIREN>, dep:<code>, reg:<code> or fr (EPCI=<SIREN> still names an EPCI).
+TERRITORY ?= $(if $(EPCI),epci:$(EPCI),epci:200093201)
 SEED ?= 2021
 RAW := var/raw
 WAREHOUSE := var/warehouse
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-DEMO_CODE := $(shell find data/demo data/reference data/sources/codes.py -name '*.py' -o -name '*.geojson')
-PIPELINE_CODE := $(shell find data/pipeline data/sources data/catalog.py data/scope.py -name '*.py' 2>/dev/null)
+DEMO_CODE := $(shell find data/demo data/reference data/sources/codes.py data/territory.py -name '*.py' -o -name 'communes_200093201.geojson')
+PIPELINE_CODE := $(shell find data/pipeline data/sources data/catalog.py data/scope.py data/territory.py -name '*.py' 2>/dev/null)
 
 .PHONY: run test data bench lint format install install-dev chromium clean
 
@@ -29,13 +30,15 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 $(RAW)/.complete: $(DEMO_CODE) | $(VENV)/.installed
-	$(PY) -m data.demo --epci $(EPCI) --seed $(SEED) --out $(RAW)
+	$(PY) -m data.reference.extract --territory $(TERRITORY) --if-missing
+	$(PY) -m data.demo --territory $(TERRITORY) --seed $(SEED) --out $(RAW)
 
 $(WAREHOUSE)/manifest.json: $(RAW)/.complete $(PIPELINE_CODE) $(wildcard var/perimeters.json) | $(VENV)/.installed
 	$(PY) -m data.pipeline build --raw $(RAW) --out $(WAREHOUSE)
 
 data: $(VENV)/.installed
-	$(PY) -m data.demo --epci $(EPCI) --seed $(SEED) --out $(RAW)
+	$(PY) -m data.reference.extract --territory $(TERRITORY) --if-missing
+	$(PY) -m data.demo --territory $(TERRITORY) --seed $(SEED) --out $(RAW)
 	$(PY) -m data.pipeline build --raw $(RAW) --out $(WAREHOUSE)
 
 run: $(VENV)/.installed $(WAREHOUSE)/manifest.json

@@ -47,7 +47,6 @@ class Settings:
     session_max_hours: int = 10
     login_rate_limit: str = "20 per minute"
     login_account_rate_limit: str = "20 per hour"
-    epci_code: str = "200093201"
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0 = none).
     trusted_proxies: int = 0
     # Who a refused user should write to (a revoked or expired convention, a deactivated
@@ -118,7 +117,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         login_account_rate_limit=environ.get(
             "ATLAS_LOGIN_ACCOUNT_RATE_LIMIT", "20 per hour"
         ).strip(),
-        epci_code=environ.get("ATLAS_EPCI", "200093201").strip(),
         trusted_proxies=_int(environ, "ATLAS_TRUSTED_PROXIES", 0),
         bench_hooks=environ.get("ATLAS_BENCH_HOOKS", "").strip() == "1",
         admin_contact=environ.get(

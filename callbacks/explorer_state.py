@@ -143,11 +143,12 @@ def territory_centre(store: Store) -> tuple[float, float]:
 
 
 def territory_bounds(store: Store) -> list[list[float]]:
-    """The map's initial view: the whole territory."""
-    epci = _territory(store)
-    if epci is None:
+    """The map's initial view: the whole territory (every EPCI of a département)."""
+    box = store.territory_box
+    if box is None:
         return [[HOME[0] - 0.2, HOME[1] - 0.3], [HOME[0] + 0.2, HOME[1] + 0.3]]
-    return [[epci.min_lat, epci.min_lon], [epci.max_lat, epci.max_lon]]
+    south, west, north, east = box
+    return [[south, west], [north, east]]
 
 
 def initial_controls(store: Store) -> ControlsInit | None:

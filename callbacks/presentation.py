@@ -59,7 +59,9 @@ def tour_position(data: object) -> tuple[int, int] | None:
 def register(app: Dash, store: Store) -> None:
     _register_clientside(app, store)
     prefix = app.config.requests_pathname_prefix
-    territory = store.epci.name if store.epci else ""
+    territory = store.manifest.get("territory", {}).get("name") or (
+        store.epci.name if store.epci else ""
+    )
 
     @app.callback(
         Output(PresentationIds.CAPTION, "children"),

@@ -17,8 +17,8 @@ from data.demo.names import STREET_TYPES
 from data.demo.output import atomic_directory
 from data.reference.extract import reference_path
 from data.sources.codes import bpe_types
+from data.territory import MEL, recorded
 
-EPCI = "200093201"
 SCALE = 0.2
 RPLS_KEY = ["SIREN_BAILLEUR", "DEPCOM", "NUMVOIE", "INDREP", "TYPVOIE", "NOMVOIE"]
 # Columns as listed in data/sources/README.md, in order.
@@ -129,13 +129,13 @@ def read(raw: Path, name: str) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "raw"
-    generate(out, EPCI, seed=2021, scale=SCALE, log=lambda _: None)
+    generate(out, MEL, seed=2021, scale=SCALE, log=lambda _: None)
     return out
 
 
 @pytest.fixture(scope="session")
 def communes() -> gpd.GeoDataFrame:
-    return gpd.read_file(reference_path(EPCI)).to_crs("EPSG:2154").set_index("code")
+    return gpd.read_file(reference_path(MEL)).to_crs("EPSG:2154").set_index("code")
 
 
 @pytest.fixture(scope="session")
@@ -160,13 +160,18 @@ def test_layout_and_markers(raw: Path) -> None:
         "filosofi/BASE_TD_FILO_IRIS_21_DISP.csv",
         "recensement/base-cc-logement-2021.CSV",
         "demo.json",
+        "territory.json",
         ".complete",
     }
     written = {str(p.relative_to(raw)) for p in raw.rglob("*") if p.is_file()}
     assert written == expected
     demo = json.loads((raw / "demo.json").read_text())
-    assert demo["seed"] == 2021 and demo["epci"] == EPCI and demo["scale"] == SCALE
+    assert demo["seed"] == 2021 and demo["territory"] == "epci:200093201" and demo["scale"] == SCALE
     assert demo["vintages"]["ops"] == [2018, 2020, 2022, 2024]
+    assert recorded(raw) == MEL
+    assert json.loads((raw / "territory.json").read_text())["name"] == (
+        "Métropole Européenne de Lille"
+    )
     assert not [p for p in raw.parent.iterdir() if p.name.startswith(".raw")]
 
 
@@ -420,11 +425,11 @@ def test_bpe_and_stops_are_inside_the_epci(raw: Path, communes: gpd.GeoDataFrame
 
 def test_same_seed_same_bytes(raw: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    generate(again, EPCI, seed=2021, scale=SCALE, log=lambda _: None)
+    generate(again, MEL, seed=2021, scale=SCALE, log=lambda _: None)
     for name in ("rpls/RPLS_2022.csv", "ops/OPS_2020.csv", "sne/SNE_2021.csv", "bpe/BPE_2024.csv"):
         assert (again / name).read_bytes() == (raw / name).read_bytes(), name
     other = tmp_path / "other"
-    generate(other, EPCI, seed=7, scale=SCALE, log=lambda _: None)
+    generate(other, MEL, seed=7, scale=SCALE, log=lambda _: None)
     assert (other / "rpls/RPLS_2022.csv").read_bytes() != (raw / "rpls/RPLS_2022.csv").read_bytes()
 
 
@@ -452,4 +457,12 @@ def test_cli_reports_unknown_epci_without_traceback(tmp_path: Path, capsys) -> N
     assert main(["--epci", "999999999", "--out", str(tmp_path / "raw")]) == 2
     assert "999999999" in capsys.readouterr().err
     assert main(["--scale", "0", "--out", str(tmp_path / "raw")]) == 2
+    assert main(["--territory", "dep:75", "--out", str(tmp_path / "raw")]) == 2
+    assert "--territory dep:75" in capsys.readouterr().err
     assert not (tmp_path / "raw").exists()
+
+
+def test_cli_refuses_a_territory_it_cannot_read(tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--territory", "commune:59350", "--out", str(tmp_path / "raw")])
+    assert "attendu epci:200093201, dep:59, reg:32 ou fr" in capsys.readouterr().err

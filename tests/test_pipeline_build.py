@@ -82,6 +82,10 @@ def test_successful_build_replaces_the_old_warehouse(small_raw, tmp_path):
     ]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["secrecy_threshold"] == 25
+    assert manifest["territory"] == {
+        "id": "epci:200093201",
+        "name": "Métropole Européenne de Lille",
+    }
     assert manifest["disclosure_audit"]["perimeters_checked"] == [
         "bailleur:900000001+bailleur:900000002"
     ]
@@ -104,6 +108,13 @@ def test_successful_build_replaces_the_old_warehouse(small_raw, tmp_path):
     ]
     assert out.is_symlink()
     assert len(list((tmp_path / "warehouse.builds").iterdir())) == 2
+
+
+def test_a_territory_the_build_cannot_read_is_refused_in_french(small_raw, tmp_path):
+    result = run_build(small_raw, tmp_path / "warehouse", "--territory", "reg:3")
+    assert result.returncode == 2
+    assert "code « 3 » invalide, attendu un code de région à 2 chiffres" in result.stderr
+    assert not (tmp_path / "warehouse").exists()
 
 
 def corrupt(raw: Path, tmp_path: Path, line: int, column: str, value: str) -> Path:

@@ -252,8 +252,9 @@ def test_dwellings_per_commune_reconcile_with_the_raw_files(con, manifest):
         commune for year, commune, _, _, status in rows if year == latest and status == "ok"
     }
     # a few commune counts are hidden in a vintage where their hidden remainder would change
-    # by fewer than T dwellings (the disclosure audit); most stay published
-    assert len(commune_published) >= 75
+    # by fewer than T dwellings (the disclosure audit), more in villages holding only a few
+    # social dwellings; most stay published
+    assert len(commune_published) >= 70
     for commune, raw_count in raw_latest.items():
         hidden = raw_count - published.get(commune, 0)
         assert hidden >= 0, commune

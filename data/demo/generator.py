@@ -20,11 +20,14 @@ from data.demo import (
     poverty,
     qpv,
     rpls,
+    sizing,
     sne,
     stock,
 )
 from data.demo.output import atomic_directory, write_csv
 from data.demo.randomness import stream
+from data.reference.extract import reference_name
+from data.territory import Territory, record
 
 RPLS_YEARS = [2019, 2020, 2021, 2022, 2023, 2024]
 OPS_YEARS = [2018, 2020, 2022, 2024]
@@ -35,7 +38,11 @@ CENSUS_YEAR = 2021
 
 
 def generate(
-    out: Path, epci: str, seed: int, scale: float = 1.0, log: Callable[[str], None] = print
+    out: Path,
+    territory: Territory,
+    seed: int,
+    scale: float = 1.0,
+    log: Callable[[str], None] = print,
 ) -> dict[str, int]:
     """Write the whole raw directory atomically; returns row counts per file."""
     if scale <= 0:
@@ -46,14 +53,19 @@ def generate(
     def step(message: str) -> None:
         log(f"[{time.perf_counter() - started:6.1f} s] {message}")
 
-    communes = geography.load_communes(epci)
+    communes = geography.load_communes(territory)
     iris = geography.build_iris(communes, stream(seed, "iris"))
     iris["rate"] = poverty.iris_poverty(iris, stream(seed, "poverty"))
     iris["p"] = poverty.poverty_index(iris["rate"])
     qpv_layer, iris["qpv"] = qpv.build_qpv(iris, iris["rate"], stream(seed, "qpv"))
     step(f"geography: {len(communes)} communes, {len(iris)} IRIS, {len(qpv_layer)} QPV")
 
-    residences = stock.build_residences(iris, scale, RPLS_YEARS, stream(seed, "residences"))
+    commune_table = pd.DataFrame(communes.drop(columns="geometry"))
+    commune_table["poverty"] = commune_table["code"].map(poverty.commune_poverty(iris))
+    by_commune = sizing.social_dwellings(commune_table, scale)
+    residences = stock.build_residences(
+        iris, commune_table, by_commune, scale, RPLS_YEARS, stream(seed, "residences")
+    )
     dwellings = rpls.build_dwellings(residences, RPLS_YEARS, stream(seed, "dwellings"))
     occupation = rpls.simulate_occupation(
         dwellings, residences, RPLS_YEARS, stream(seed, "occupation")
@@ -91,7 +103,7 @@ def generate(
         commune_stock = _commune_stock(residences, dwellings, occupation[RPLS_YEARS[0]], iris)
         places = _allocation_places(residences, dwellings, occupation[RPLS_YEARS[0]])
         for year in SNE_YEARS:
-            table = sne.sne_year(year, commune_stock, places, scale, sne_rng)
+            table = sne.sne_year(year, commune_stock, places, sne_rng)
             write_csv(table, work / "sne" / f"SNE_{year}.csv")
             counts[f"SNE_{year}"] = len(table)
         table = filosofi.filosofi_table(iris, FILOSOFI_YEAR, stream(seed, "filosofi"))
@@ -113,7 +125,7 @@ def generate(
         manifest = {
             "generator": "data.demo",
             "seed": seed,
-            "epci": epci,
+            "territory": str(territory),
             "scale": scale,
             "vintages": {
                 "rpls": RPLS_YEARS,
@@ -126,6 +138,7 @@ def generate(
             "row_counts": counts,
         }
         (work / "demo.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        record(work, territory, reference_name(territory))
         (work / ".complete").write_text("")
     step(f"done: {out}")
     return counts

@@ -15,25 +15,31 @@ import shapely
 
 from data.demo.places import QUARTERS
 from data.reference.extract import reference_path
+from data.territory import Territory
 
 LAMBERT93 = "EPSG:2154"
 WGS84 = "EPSG:4326"
 SPLIT_POPULATION = 10_000
 INHABITANTS_PER_IRIS = 2_000
 RELAXATION_STEPS = 4
+COMMUNE_COLUMNS = [
+    "code", "name", "population", "epci_code", "dep_code", "dep_name", "reg_code",
+    "reg_name", "geometry",
+]  # fmt: skip
 COMPASS = ("Est", "Nord-Est", "Nord", "Nord-Ouest", "Ouest", "Sud-Ouest", "Sud", "Sud-Est")
 
 
-def load_communes(epci: str) -> gpd.GeoDataFrame:
-    """The real communes of the EPCI (code, name, population), in Lambert-93."""
-    path = reference_path(epci)
+def load_communes(territory: Territory) -> gpd.GeoDataFrame:
+    """The real communes of the territory (code, name, population, their EPCI's code,
+    their département's and region's codes and names), in Lambert-93."""
+    path = reference_path(territory)
     if not path.exists():
         raise FileNotFoundError(
-            f"{path}: no reference communes for EPCI {epci}; "
-            f"run `python -m data.reference.extract --epci {epci}` first"
+            f"{path}: no reference communes for {territory}; "
+            f"run `python -m data.reference.extract --territory {territory}` first"
         )
     communes = gpd.read_file(path).to_crs(LAMBERT93)
-    communes = communes[["code", "name", "population", "geometry"]]
+    communes = communes[COMMUNE_COLUMNS]
     return communes.sort_values("code").reset_index(drop=True)
 
 
@@ -160,7 +166,8 @@ def _name_cells(
 
 
 def build_iris(communes: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDataFrame:
-    """The IRIS layer: CODE_IRIS, INSEE_COM, NOM_COM, IRIS, NOM_IRIS, TYP_IRIS, population."""
+    """The IRIS layer: CODE_IRIS, INSEE_COM, NOM_COM, IRIS, NOM_IRIS, TYP_IRIS, population,
+    and the commune's epci_code."""
     quarters = quarters_lambert()
     rows: list[dict] = []
     for commune in communes.itertuples(index=False):
@@ -169,6 +176,7 @@ def build_iris(communes: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoD
                 {
                     "INSEE_COM": commune.code,
                     "NOM_COM": commune.name,
+                    "epci_code": commune.epci_code,
                     "IRIS": "0000",
                     "NOM_IRIS": commune.name,
                     "TYP_IRIS": "Z",
@@ -195,6 +203,7 @@ def build_iris(communes: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoD
                 {
                     "INSEE_COM": commune.code,
                     "NOM_COM": commune.name,
+                    "epci_code": commune.epci_code,
                     "IRIS": numbers[i],
                     "NOM_IRIS": names[i],
                     "TYP_IRIS": kind[i],

@@ -59,6 +59,12 @@ def iris_poverty(iris: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.Series:
     return (raw * base / weighted_mean).clip(MIN_RATE, MAX_RATE).round(1)
 
 
+def commune_poverty(iris: pd.DataFrame) -> pd.Series:
+    """Poverty rate (percent) per commune code: the population-weighted mean of its IRIS."""
+    weighted = iris.assign(w=iris["rate"] * iris["population"]).groupby("INSEE_COM")
+    return weighted["w"].sum() / weighted["population"].sum().clip(lower=1)
+
+
 def poverty_index(rate: pd.Series) -> pd.Series:
     """The poverty rate mapped to 0 (affluent) .. 1 (poorest) for the other generators."""
     return ((rate - 4.0) / 45.0).clip(0.0, 1.0)

@@ -33,15 +33,18 @@ DIRECTIONS = ("Est", "Nord-Est", "Nord", "Nord-Ouest", "Ouest", "Sud-Ouest", "Su
 
 
 def _quotas(iris: gpd.GeoDataFrame, rate: pd.Series) -> dict[str, int]:
-    """The MEL's quotas, or for another EPCI one QPV per poor large commune."""
+    """The MEL's quotas for its communes; in the other EPCIs one QPV per poor large
+    commune, for the poorer half of them (at least one)."""
     present = set(iris["INSEE_COM"])
     quotas = {code: n for code, n in QPV_QUOTAS.items() if code in present}
-    if quotas:
+    known_epcis = set(iris.loc[iris["INSEE_COM"].isin(quotas), "epci_code"])
+    others = ~iris["epci_code"].isin(known_epcis)
+    if not others.any():
         return quotas
-    population = iris.groupby("INSEE_COM")["population"].sum()
-    mean_rate = rate.groupby(iris["INSEE_COM"]).mean()
+    population = iris[others].groupby("INSEE_COM")["population"].sum()
+    mean_rate = rate[others].groupby(iris.loc[others, "INSEE_COM"]).mean()
     large = mean_rate[population >= MIN_COMMUNE_POPULATION].sort_values(ascending=False)
-    return {code: 1 for code in large.index[: max(1, len(large) // 2)]}
+    return quotas | {code: 1 for code in large.index[: max(1, len(large) // 2)]}
 
 
 def build_qpv(

@@ -1,8 +1,9 @@
 """SNE infocentre extracts: pending applications and allocations, aggregated.
 
-MEL totals close to the real order of magnitude (about 55 000 pending applications and
-9 000 allocations in 2024, demand rising, allocations slowly falling), split by commune
-after its stock, with a higher pressure in Lille and the south-east suburbs, then by
+Totals in proportion to the territory's social stock, at the MEL's real order of
+magnitude (for its 125 000 dwellings, about 55 000 pending applications and 9 000
+allocations in 2024, demand rising, allocations slowly falling), split by commune after
+its stock, with a higher pressure in Lille and the south-east suburbs, then by
 typology, income quartile, QPV, reservation holder and priority public. An allocation
 names the landlord and QPV of its dwelling (drawn after the commune's stock); a pending
 application its main reason and age. Zero cells are not listed, as in the real extracts.
@@ -41,8 +42,9 @@ SNE_COLUMNS = (
     "ANCIENNETE_MOIS",
 )
 FIRST_YEAR = 2019
-PENDING_2019, PENDING_GROWTH = 49_000, 0.025
-ALLOCATIONS_2019, ALLOCATIONS_TREND = 9_900, -0.018
+# Pending applications and allocations of 2019 per social dwelling of the first vintage.
+PENDING_2019, PENDING_GROWTH = 0.39, 0.025
+ALLOCATIONS_2019, ALLOCATIONS_TREND = 0.079, -0.018
 TYPOLOGY = {
     "demandes": [0.18, 0.33, 0.29, 0.15, 0.05],
     "attributions": [0.09, 0.26, 0.36, 0.23, 0.06],
@@ -92,17 +94,16 @@ def sne_year(
     year: int,
     stock: pd.DataFrame,
     places: pd.DataFrame,
-    scale: float,
     rng: np.random.Generator,
 ) -> pd.DataFrame:
     """stock: per commune DEPCOM, dwellings, qpv_share, p (mean poverty index); places:
     DEPCOM, QPV (code or ''), SIREN_BAILLEUR, dwellings (where allocations happen)."""
     t = year - FIRST_YEAR
-    totals = {
-        "demandes": PENDING_2019 * (1 + PENDING_GROWTH) ** t * scale,
-        "attributions": ALLOCATIONS_2019 * (1 + ALLOCATIONS_TREND) ** t * scale,
-    }
     dwellings = stock["dwellings"].to_numpy(dtype=float)
+    totals = {
+        "demandes": PENDING_2019 * (1 + PENDING_GROWTH) ** t * dwellings.sum(),
+        "attributions": ALLOCATIONS_2019 * (1 + ALLOCATIONS_TREND) ** t * dwellings.sum(),
+    }
     poverty = stock["p"].to_numpy()
     pull = stock["DEPCOM"].map(DEMAND_PULL).fillna(1.0).to_numpy()
     weights = {

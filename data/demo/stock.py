@@ -15,13 +15,11 @@ import pandas as pd
 import shapely
 
 from data.demo.geography import sample_in_polygon
-from data.demo.landlords import DEMO_LANDLORDS
+from data.demo.landlords import landlord_names, landlord_shares
 from data.demo.names import PROGRAMME_STEMS, STREETS
 from data.demo.places import POSTAL_CODES
 from data.demo.randomness import pick
 
-DWELLINGS_AT_SCALE_1 = 125_000
-PERSONS_PER_MAIN_RESIDENCE = 2.2
 PLACEMENT_MARGIN = 25.0  # metres kept between a residence and its IRIS boundary
 JITTER = 4.0  # metres, spread of the dwellings of one residence around its point
 NEW_BUILD_RATE = 0.012  # new dwellings per year, share of the stock
@@ -32,17 +30,6 @@ UNKNOWN = np.iinfo(np.int32).max
 class Stock:
     residences: pd.DataFrame  # one row per residence, with first_year / last_year
     dwellings: pd.DataFrame  # one row per dwelling, static attributes and last_year
-
-
-def commune_targets(iris: pd.DataFrame, scale: float) -> pd.Series:
-    """Social dwellings per commune: share of main residences rising with poverty."""
-    grouped = iris.assign(w=iris["rate"] * iris["population"]).groupby("INSEE_COM")
-    population = grouped["population"].sum()
-    rate = grouped["w"].sum() / population.clip(lower=1)
-    share = (0.07 + 0.0075 * rate).clip(upper=0.42)
-    share = share * np.select([population < 3_000, population < 10_000], [0.5, 0.8], default=1.0)
-    raw = share * population / PERSONS_PER_MAIN_RESIDENCE
-    return raw * DWELLINGS_AT_SCALE_1 / raw.sum() * scale
 
 
 def _iris_targets(iris: pd.DataFrame, by_commune: pd.Series) -> np.ndarray:
@@ -170,15 +157,18 @@ def _residence_table(
     )
 
 
-def _assign_landlords(residences: pd.DataFrame, rng: np.random.Generator) -> None:
-    """One landlord per residence, from a commune-specific mix around the MEL shares."""
-    shares = np.array([share for _, _, share in DEMO_LANDLORDS])
-    codes = residences["DEPCOM"].to_numpy()
-    communes, inverse = np.unique(codes, return_inverse=True)
-    mixes = rng.dirichlet(shares * 6.0, size=len(communes))
+def _assign_landlords(
+    residences: pd.DataFrame, communes: pd.DataFrame, rng: np.random.Generator
+) -> None:
+    """One landlord per residence, from a commune-specific mix (a Dirichlet draw) around
+    the shares of the landlords of its département and region."""
+    shares = landlord_shares(communes)
+    present, inverse = np.unique(residences["DEPCOM"].to_numpy(), return_inverse=True)
+    mixes = rng.gamma(shares.loc[present].to_numpy() * 6.0)  # 0 where a landlord is absent
     choice = pick(rng, mixes[inverse])
-    residences["SIREN_BAILLEUR"] = np.array([s for s, _, _ in DEMO_LANDLORDS])[choice]
-    residences["RS_BAILLEUR"] = np.array([n for _, n, _ in DEMO_LANDLORDS])[choice]
+    sirens = shares.columns.to_numpy()[choice]
+    residences["SIREN_BAILLEUR"] = sirens
+    residences["RS_BAILLEUR"] = pd.Series(sirens).map(landlord_names(communes)).to_numpy()
 
 
 def _assign_addresses(residences: pd.DataFrame, rng: np.random.Generator) -> None:
@@ -205,13 +195,20 @@ def _assign_addresses(residences: pd.DataFrame, rng: np.random.Generator) -> Non
 
 
 def build_residences(
-    iris: gpd.GeoDataFrame, scale: float, years: list[int], rng: np.random.Generator
+    iris: gpd.GeoDataFrame,
+    communes: pd.DataFrame,
+    by_commune: pd.Series,
+    scale: float,
+    years: list[int],
+    rng: np.random.Generator,
 ) -> pd.DataFrame:
-    """Residences of the first vintage, plus the new builds of the following ones."""
+    """Residences of the first vintage (`by_commune`: social dwellings per commune code;
+    `communes`: code, dep_code, dep_name, reg_code, reg_name), plus the new builds of the
+    following ones."""
     p = iris["p"].to_numpy()
     z_iris = (iris["TYP_IRIS"] == "Z").to_numpy().astype(float)
     in_qpv = (iris["qpv"] != "").to_numpy().astype(float)
-    target = _iris_targets(iris, commune_targets(iris, scale))
+    target = _iris_targets(iris, by_commune)
     expected = target / _mean_size(p, z_iris, in_qpv)
     counts = rng.poisson(expected)
     counts = np.where((counts == 0) & (target >= 11), 1, counts)
@@ -248,7 +245,7 @@ def build_residences(
         )
     residences = pd.concat(new_parts, ignore_index=True)
     residences["last_year"] = _demolitions(residences, years, rng)
-    _assign_landlords(residences, rng)
+    _assign_landlords(residences, communes, rng)
     _assign_addresses(residences, rng)
     return residences
 

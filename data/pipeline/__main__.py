@@ -1,5 +1,7 @@
 """`python -m data.pipeline build --raw var/raw --out var/warehouse [--threshold N]
-[--perimeters var/perimeters.json]`.
+[--perimeters var/perimeters.json] [--territory dep:59]`.
+
+The territory is the one the raw directory records (`territory.json`) unless named here.
 
 On any error, prints `file:line:column: message` on stderr and exits with status 1; the
 previous warehouse is left untouched.
@@ -15,6 +17,7 @@ from pathlib import Path
 from config import load_settings
 from data.pipeline.build import build
 from data.sources.errors import SourceError
+from data.territory import TerritoryError, parse_territory
 
 
 def error_line(exc: BaseException) -> str:
@@ -36,7 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     build_parser.add_argument("--raw", type=Path, default=settings.var_dir / "raw")
     build_parser.add_argument("--out", type=Path, default=settings.data_dir)
     build_parser.add_argument("--threshold", type=int, default=settings.secrecy_threshold)
-    build_parser.add_argument("--epci", default=settings.epci_code, help="SIREN of the EPCI")
+    build_parser.add_argument(
+        "--territory", help="epci:<SIREN>, dep:59, reg:32 or fr (default: the raw directory's)"
+    )
+    build_parser.add_argument("--epci", help="SIREN of an EPCI (--territory epci:<SIREN>)")
     build_parser.add_argument(
         "--perimeters",
         type=Path,
@@ -47,8 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.threshold < 1:
         parser.error("--threshold must be at least 1")
+    named = f"epci:{args.epci}" if args.epci else args.territory
     try:
-        build(args.raw, args.out, args.threshold, args.epci, perimeters_file=args.perimeters)
+        territory = parse_territory(named) if named else None
+    except TerritoryError as exc:
+        parser.error(str(exc))
+    try:
+        build(args.raw, args.out, args.threshold, territory, perimeters_file=args.perimeters)
     except Exception as exc:
         print(error_line(exc), file=sys.stderr)
         return 1

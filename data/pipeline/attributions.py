@@ -163,9 +163,10 @@ def parse_cell(cell: str) -> tuple[str, str, str, str]:
 
 
 def read_facts(
-    con: duckdb.DuckDBPyConnection, epci_code: str, communes: list[str], qpvs: list[str]
+    con: duckdb.DuckDBPyConnection, epci_of: pd.Series, communes: list[str], qpvs: list[str]
 ) -> pd.DataFrame:
-    """The SNE rows of the EPCI's communes, with the part of commune each one counts in."""
+    """The SNE rows of the territory's communes, with the part of commune each one counts
+    in and its EPCI (`epci_of`: commune code -> EPCI code)."""
     con.register("facts_communes", pd.DataFrame({"code": communes}))
     con.register("facts_qpvs", pd.DataFrame({"code": qpvs}))
     facts = con.execute(
@@ -185,7 +186,7 @@ def read_facts(
     ).df()
     con.unregister("facts_communes")
     con.unregister("facts_qpvs")
-    facts["epci"] = epci_code
+    facts["epci"] = facts["depcom"].map(epci_of)
     return facts
 
 
@@ -582,11 +583,12 @@ def breakdown_rows(decision: AttributionDecision) -> pd.DataFrame:
     return frame.sort_values(["scale", "code", "year", "measure", "node"], ignore_index=True)
 
 
-def read_thresholds(epci_code: str, path: Path = THRESHOLDS_PATH) -> pd.DataFrame:
-    """The committed first-quartile thresholds of the EPCI (€ per consumption unit per
-    year): year, q1, median, q3, source."""
+def read_thresholds(epci_codes: list[str], path: Path = THRESHOLDS_PATH) -> pd.DataFrame:
+    """The committed first-quartile thresholds of the territory's first EPCI that has some
+    (€ per consumption unit per year): year, q1, median, q3, source."""
     table = pd.read_csv(path, sep=";", dtype={"epci": str})
-    table = table[table["epci"] == epci_code].drop(columns="epci")
+    known = [code for code in epci_codes if code in set(table["epci"])]
+    table = table[table["epci"] == (known[0] if known else "")].drop(columns="epci")
     table["year"] = table["year"].astype("int32")
     return table.sort_values("year", ignore_index=True)
 
@@ -596,7 +598,7 @@ WAREHOUSE_FILES = ("attributions", "quartile_thresholds")
 
 
 def create_tables(
-    con: duckdb.DuckDBPyConnection, decision: AttributionDecision, epci_code: str
+    con: duckdb.DuckDBPyConnection, decision: AttributionDecision, epci_codes: list[str]
 ) -> None:
     """Append the theme's rows to `indicator_row`; create `attributions` (the breakdowns)
     and `quartile_thresholds` (the reference table of the EPCI)."""
@@ -612,7 +614,7 @@ def create_tables(
     con.unregister("attribution_indicator_frame")
     for name, frame in (
         ("attributions", breakdown_rows(decision)),
-        ("quartile_thresholds", read_thresholds(epci_code)),
+        ("quartile_thresholds", read_thresholds(epci_codes)),
     ):
         con.register(f"{name}_frame", frame)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")

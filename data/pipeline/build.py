@@ -39,11 +39,12 @@ from data.pipeline import (
     zones,
 )
 from data.pipeline.rules import row_rules
-from data.reference.extract import reference_path
+from data.reference.extract import reference_name, reference_path
 from data.sources import bpe, census, filosofi, geo, gtfs, ops, rpls, sne
 from data.sources.errors import SourceError
 from data.sources.layout import RawLayout
 from data.sources.schema import NORMALIZED_TABLES
+from data.territory import MEL, Territory, recorded
 
 Echo = Callable[[str], None]
 # DuckDB's memory for the build's tables: beyond it they spill to the work directory.
@@ -162,8 +163,15 @@ def assemble(
     landlords, checked as wholes (`perimeters.read_combined_perimeters`)."""
     with clock.step("zones"):
         all_zones = zones.assemble_zones(communes, raw.iris, raw.qpv)
-        epci_code = str(all_zones.loc[all_zones["scale"] == "epci", "code"].iloc[0])
+        epci_of = communes.set_index("code")["epci_code"]
         con.register("zone_frame", pd.DataFrame(all_zones.drop(columns="geometry")))
+        con.register("commune_epci_frame", epci_of.rename_axis("code").reset_index())
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE zone_epci AS "
+            "SELECT z.scale, z.code, coalesce(c.epci_code, z.code) AS epci_code "
+            "FROM zone_frame AS z LEFT JOIN commune_epci_frame AS c ON c.code = z.commune_code"
+        )
+        con.unregister("commune_epci_frame")
         con.execute(
             "CREATE OR REPLACE TEMP TABLE zone AS SELECT scale, code, population FROM zone_frame"
         )
@@ -187,11 +195,15 @@ def assemble(
         located, report = locate.locate(latest, all_zones)
         clock.echo(f"    {report.summary()}")
         zone_of = latest[["residence_id", "commune_code"]].merge(located, on="residence_id")
-        zone_of.insert(1, "epci_code", epci_code)
+        zone_of.insert(1, "epci_code", zone_of["commune_code"].map(epci_of))
         con.register("residence_zone_frame", zone_of)
         con.execute(
             "CREATE OR REPLACE TEMP TABLE residence_zone AS SELECT residence_id, epci_code, "
             "commune_code, iris_code, qpv_code, lon, lat FROM residence_zone_frame"
+        )
+        con.execute(
+            "INSERT INTO zone_epci SELECT 'residence', residence_id, epci_code "
+            "FROM residence_zone_frame"
         )
         con.unregister("residence_zone_frame")
 
@@ -237,7 +249,7 @@ def assemble(
 
     with clock.step("attributions"):
         facts = (
-            attributions.read_facts(con, epci_code, *zone_codes(all_zones))
+            attributions.read_facts(con, epci_of, *zone_codes(all_zones))
             if raw.vintages.get("sne")
             else attributions.no_facts()
         )
@@ -249,20 +261,22 @@ def assemble(
 
     with clock.step("long format"):
         indicators.create_indicator_rows(con, ["parc", "occupation"])
-        attributions.create_tables(con, allocation, epci_code)
+        attributions.create_tables(con, allocation, sorted(set(epci_of) - {""}))
 
     with clock.step("residence table"):
         table = residence_table(con, latest, zone_of, parc)
 
     with clock.step("proximity"):
-        near = proximity.compute(con, table, all_zones, epci_code)
+        near = proximity.compute(con, table, all_zones, epci_of)
         proximity.append_indicator_rows(con, near.indicator_rows)
 
     with clock.step("audit"):
         proof.prove(con, discloser, table)
         proof.prove_shares(con, share_discloser)
         proof.prove_perimeters(con, perimeter_decision)
-        proximity.prove(con, table.assign(epci_code=epci_code), near.nearby)
+        proximity.prove(
+            con, table.assign(epci_code=table["commune_code"].map(epci_of)), near.nearby
+        )
         proof.prove_attributions(con, allocation)
         clock.echo(f"    {decision.report.summary()}")
         clock.echo(f"    {share_discloser.report.summary()}")
@@ -377,11 +391,14 @@ def manifest(
     threshold: int,
     timings: dict[str, float],
     cpu_timings: dict[str, float],
+    territory: Territory = MEL,
 ) -> dict:
-    epci = built.zones[built.zones["scale"] == "epci"].iloc[0]
+    epcis = built.zones[built.zones["scale"] == "epci"]
+    epci = epcis.loc[epcis["population"].astype("int64").idxmax()]  # or the most populous
     return {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "demo": raw.demo,
+        "territory": {"id": str(territory), "name": reference_name(territory)},
         "epci": {"code": epci["code"], "name": epci["name"]},
         "secrecy_threshold": threshold,
         "disclosure_audit": {
@@ -419,25 +436,27 @@ def build(
     raw_dir: Path,
     out_dir: Path,
     threshold: int,
-    epci_code: str,
+    territory: Territory | None = None,
     echo: Echo = print,
     perimeters_file: Path | None = None,
 ) -> dict:
     """Build the warehouse of `raw_dir` into `out_dir` atomically; return the manifest.
+    The territory is the one given, else the one the raw directory records, else the MEL.
     `perimeters_file` names the combined perimeters to check (none when absent)."""
+    territory = territory or recorded(Path(raw_dir)) or MEL
     # The directory's own place: `out_dir` itself is a link to the current build.
     out_dir = Path(out_dir).parent.resolve() / Path(out_dir).name
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     clock = Clock(echo)
     started, cpu_started = time.perf_counter(), time.process_time()
-    echo(f"build {raw_dir} -> {out_dir} (secret threshold {threshold})")
+    echo(f"build {raw_dir} -> {out_dir} ({territory}, secret threshold {threshold})")
     layout = RawLayout.discover(Path(raw_dir))
     with tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.build-", dir=out_dir.parent) as work:
         con = duckdb.connect(":memory:", config=database_config(Path(work)))
         try:
             with clock.step("read"):
                 raw = read_raw(con, layout)
-                communes = zones.read_reference_communes(reference_path(epci_code))
+                communes = zones.read_reference_communes(reference_path(territory))
                 combined = (
                     perimeters.read_combined_perimeters(perimeters_file) if perimeters_file else []
                 )
@@ -454,7 +473,9 @@ def build(
                     warehouse.write_table(con, table, new_dir / f"{table}.parquet")
                 clock.timings["total"] = round(time.perf_counter() - started, 3)
                 clock.cpu_timings["total"] = round(time.process_time() - cpu_started, 3)
-                result = manifest(raw, built, threshold, clock.timings, clock.cpu_timings)
+                result = manifest(
+                    raw, built, threshold, clock.timings, clock.cpu_timings, territory
+                )
                 warehouse.write_manifest(result, new_dir / "manifest.json")
         finally:
             con.close()

@@ -17,7 +17,7 @@ vintage linked to the survey, the Filosofi ones of the nearest Filosofi vintage.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import duckdb
@@ -95,9 +95,10 @@ def create_filosofi_rows(
         SELECT 'iris' AS scale, code, year, indicator_id, CAST(value AS DOUBLE) AS value
         FROM iris
         UNION ALL
-        SELECT 'epci', (SELECT code FROM zone WHERE scale = 'epci'), year, indicator_id,
-          median(value)
-        FROM iris GROUP BY ALL
+        SELECT 'epci', e.epci_code, year, indicator_id, median(value)
+        FROM iris JOIN zone_epci AS e ON e.scale = 'iris' AND e.code = iris.code
+        WHERE e.epci_code IN (SELECT code FROM zone WHERE scale = 'epci')
+        GROUP BY ALL
         """
     )
 
@@ -186,14 +187,26 @@ def _records(frame: pd.DataFrame) -> Iterator[tuple]:
     return zip(*(frame[name].to_numpy(dtype=object) for name in frame.columns), strict=True)
 
 
-def diagnose(criteria: pd.DataFrame, method: FragilityMethod) -> pd.DataFrame:
+def diagnose(
+    criteria: pd.DataFrame,
+    method: FragilityMethod,
+    epci_of: Mapping[tuple[str, str], str] | None = None,
+) -> pd.DataFrame:
     """The diagnosis rows (`ROW_COLUMNS`) of the criteria rows: each criterion's flag, the
-    number of flags and the class of every zone or residence and survey year."""
+    number of flags and the class of every zone or residence and survey year, against
+    the values of its EPCI (`epci_of`: (scale, code) -> EPCI code; without it, the one
+    EPCI of the criteria rows)."""
     criterion_of = {c.indicator_id: c for c in method.criteria}
     epci = criteria[(criteria["scale"] == "epci") & criteria["status"].isin(PUBLISHED)]
     reference = dict(
-        zip(zip(epci["year"], epci["indicator_id"], strict=True), epci["value"], strict=True)
+        zip(
+            zip(epci["code"], epci["year"], epci["indicator_id"], strict=True),
+            epci["value"],
+            strict=True,
+        )
     )
+    only_epci = str(epci["code"].iloc[0]) if epci["code"].nunique() == 1 else None
+    epci_of = epci_of or {}
     rows = criteria[criteria["scale"] != "epci"]
     flag_rows: list[tuple] = []
     tallies: dict[tuple[str, str, int], _Tally] = {}
@@ -201,7 +214,7 @@ def diagnose(criteria: pd.DataFrame, method: FragilityMethod) -> pd.DataFrame:
         criterion = criterion_of[indicator_id]
         if scale not in CATALOG[criterion.flag_id].scales:
             continue
-        base = reference.get((year, indicator_id))
+        base = reference.get((epci_of.get((scale, code), only_epci), year, indicator_id))
         known = status in PUBLISHED and value == value and value is not None
         flag_value, flag_status = None, "secret" if status == "secret" else "nd"
         if known and base is not None and base == base:
@@ -271,7 +284,13 @@ def run(
     """Append the Filosofi context and the diagnosis to `indicator_row`."""
     create_filosofi_rows(con, sorted(links), filosofi_years)
     append_filosofi_rows(con)
-    frame = diagnose(read_criteria(con, method, links), method)
+    epci_of = {
+        (scale, code): epci
+        for scale, code, epci in con.execute(
+            "SELECT scale, code, epci_code FROM zone_epci"
+        ).fetchall()
+    }
+    frame = diagnose(read_criteria(con, method, links), method, epci_of)
     append_diagnosis(con, frame)
     return report(frame)
 

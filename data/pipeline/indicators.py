@@ -67,9 +67,10 @@ def create_main_residences(con: duckdb.DuckDBPyConnection, years: list[int]) -> 
         CREATE OR REPLACE TEMP TABLE main_residence AS
         SELECT 'commune' AS scale, code, year, main_residences FROM commune_main_residence
         UNION ALL
-        SELECT 'epci', epci.code, m.year, sum(m.main_residences)
-        FROM commune_main_residence AS m CROSS JOIN (SELECT code FROM zone WHERE scale = 'epci')
-          AS epci
+        SELECT 'epci', e.epci_code, m.year, sum(m.main_residences)
+        FROM commune_main_residence AS m
+        JOIN zone_epci AS e ON e.scale = 'commune' AND e.code = m.code
+        WHERE e.epci_code IN (SELECT code FROM zone WHERE scale = 'epci')
         GROUP BY ALL
         """
     )

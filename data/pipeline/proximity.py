@@ -280,7 +280,7 @@ def compute(
     con: duckdb.DuckDBPyConnection,
     residences: pd.DataFrame,
     zones: pd.DataFrame,
-    epci_code: str,
+    epci_of: pd.Series,
 ) -> Proximity:
     """The step, from tables `bpe` and `stops` and the warehouse's residence table (its
     `n_dwellings` already null for a secret residence) and zones (scale, code, name)."""
@@ -291,7 +291,7 @@ def compute(
     published = residences[~residences["secret"]]
     nearby = residence_nearby(published, equipments)
     year = int(residences["last_year"].max())
-    located = residences.assign(epci_code=epci_code)
+    located = residences.assign(epci_code=residences["commune_code"].map(epci_of))
     rows = indicator_rows(located, nearby, zones, year)
     columns = ["family", "typequ", "type_label", "name", "commune_name", "lon", "lat"]
     return Proximity(equipments[columns], nearby, rows, vintage)

@@ -19,13 +19,15 @@ LAMBERT93 = 2154
 WGS84 = 4326
 WEB_TOLERANCE_METRES = {"epci": 40.0, "commune": 15.0, "iris": 6.0, "qpv": 6.0}
 WEB_PRECISION_DEGREES = 1e-5
-ZONE_COLUMNS = ["scale", "code", "name", "commune_code", "population", "geometry"]
+ZONE_COLUMNS = [
+    "scale", "code", "name", "commune_code", "population", "epci_code", "geometry",
+]  # fmt: skip
 
 
 def read_reference_communes(path: Path) -> gpd.GeoDataFrame:
-    """The committed commune extract (code, name, population, epci_code, epci_name)."""
+    """The territory's commune extract (code, name, population, epci_code, epci_name, …)."""
     if not path.is_file():
-        raise SourceError(path, None, None, "référentiel des communes de l'EPCI introuvable")
+        raise SourceError(path, None, None, "référentiel des communes du territoire introuvable")
     communes = gpd.read_file(path)
     if communes.crs is None:
         communes = communes.set_crs(WGS84)
@@ -55,17 +57,22 @@ def _zone_rows(
 def assemble_zones(
     communes: gpd.GeoDataFrame, iris: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame
 ) -> gpd.GeoDataFrame:
-    """One GeoDataFrame of every zone (Lambert-93); IRIS and QPV outside the EPCI dropped."""
+    """One GeoDataFrame of every zone (Lambert-93): one EPCI per EPCI of the communes (a
+    commune outside any EPCI has none), the communes, their IRIS and QPV (others dropped)."""
     codes = set(communes["code"])
+    in_epci = communes[communes["epci_code"] != ""]
     epci = pd.DataFrame(
-        {
-            "scale": ["epci"],
-            "code": [communes["epci_code"].iloc[0]],
-            "name": [communes["epci_name"].iloc[0]],
-            "commune_code": [None],
-            "population": [int(communes["population"].sum())],
-            "geometry": [shapely.union_all(communes.geometry.values, grid_size=0.01)],
-        }
+        [
+            {
+                "scale": "epci",
+                "code": code,
+                "name": members["epci_name"].iloc[0],
+                "commune_code": None,
+                "population": int(members["population"].sum()),
+                "geometry": shapely.union_all(members.geometry.values, grid_size=0.01),
+            }
+            for code, members in in_epci.groupby("epci_code", sort=True)
+        ]
     )
     frame = pd.concat(
         [
@@ -79,6 +86,9 @@ def assemble_zones(
         ignore_index=True,
     )
     frame["population"] = frame["population"].astype("Int64")
+    # The EPCI each zone lies in: itself for an EPCI, its commune's for the others.
+    epci_of = communes.set_index("code")["epci_code"]
+    frame["epci_code"] = frame["commune_code"].map(epci_of).fillna(frame["code"])
     return gpd.GeoDataFrame(frame[ZONE_COLUMNS], geometry="geometry", crs=LAMBERT93)
 
 

@@ -23,13 +23,47 @@ class TerritoryIndex(Warehouse):
 
     @functools.cached_property
     def epci(self) -> ZoneRef | None:
-        """The EPCI the warehouse covers (read once: it never changes while serving)."""
+        """The EPCI the warehouse covers: the manifest's (its most populous when it covers
+        several), read once: it never changes while serving."""
+        named = str(self.manifest.get("epci", {}).get("code", ""))
         row = (
             self._cursor()
-            .execute("SELECT scale, code, name, commune_code FROM zones WHERE scale = 'epci'")
+            .execute(
+                "SELECT scale, code, name, commune_code FROM zones WHERE scale = 'epci' "
+                "ORDER BY code = ? DESC, code LIMIT 1",
+                [named],
+            )
             .fetchone()
         )
         return ZoneRef(*row) if row else None
+
+    @functools.cached_property
+    def _commune_epci(self) -> dict[str, str]:
+        """The EPCI of each commune, when the warehouse names it (a territory of several)."""
+        cursor = self._cursor()
+        columns = {row[0] for row in cursor.execute("DESCRIBE zones").fetchall()}
+        if "epci_code" not in columns:
+            return {}
+        rows = cursor.execute("SELECT code, epci_code FROM zones WHERE scale = 'commune'")
+        return dict(rows.fetchall())
+
+    def epci_of(self, zone: ZoneRef) -> ZoneRef | None:
+        """The EPCI the zone lies in (the warehouse's when it does not say)."""
+        code = self._commune_epci.get(zone.commune_code or "")
+        return (self.zone_ref("epci", code) if code else None) or self.epci
+
+    @functools.cached_property
+    def territory_box(self) -> tuple[float, float, float, float] | None:
+        """(south, west, north, east) around every EPCI: the whole territory, or None."""
+        row = (
+            self._cursor()
+            .execute(
+                "SELECT min(min_lat), min(min_lon), max(max_lat), max(max_lon) FROM zones "
+                "WHERE scale = 'epci'"
+            )
+            .fetchone()
+        )
+        return None if row is None or row[0] is None else (row[0], row[1], row[2], row[3])
 
     def _zone_levels(self, zone: ZoneRef) -> tuple[ZoneRef, ...]:
         """The zone, then its parent commune (when it is not the commune itself), then the EPCI."""
@@ -38,7 +72,7 @@ class TerritoryIndex(Warehouse):
             commune = self.zone_ref("commune", zone.commune_code)
             if commune:
                 levels.append(commune)
-        epci = self.epci
+        epci = self.epci_of(zone)
         if epci and zone.scale != "epci":
             levels.append(epci)
         return tuple(levels)
