@@ -339,8 +339,8 @@ class Finder(Warehouse):
         self, scope: AccessScope, query: FinderQuery, by_field: dict[str, FinderColumn]
     ) -> str:
         """Shown values first, in the order asked; hidden and missing ones last, by name
-        then id (`name_order`: that order as an integer, which sorts ~5x faster at 30 000
-        residences than the names)."""
+        then id (`name_order`: that order as an integer, which sorts about twice as fast as
+        the names at 30 000 residences)."""
         keys = [
             f"{self._sort_value(scope, by_field[key.field])} "
             f"{'DESC' if key.descending else 'ASC'} NULLS LAST"
