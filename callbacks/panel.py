@@ -183,6 +183,7 @@ def ranking_content(
 def register(app: Dash, store: Store) -> None:
     store.preload_panel()
     store.preload_diagnoses()
+    store.preload_outlines()
 
     @app.callback(
         Output(PageIds.PANEL, "children"),

@@ -26,6 +26,8 @@ GROUP_LABELS = {IDENTITY: "Identification", **THEMES}
 SELECTION_COLUMN = "ag-Grid-SelectionColumn"
 ROWS_PER_BLOCK = 100
 RESIDENCE_ZOOM = 17
+# What a residence's name escapes in the text of its Markdown link.
+MARKDOWN_ESCAPES = str.maketrans({c: f"\\{c}" for c in "[]()\\*_`<>"})
 # The columns of each preset, by field; a preset shows those the user may see. The
 # "Commission" preset also shows every column of a theme no preset names (e.g. a new
 # theme), so that its residence figures appear without a change here.
@@ -194,7 +196,7 @@ def grid_rows(page: FinderPage, prefix: str) -> list[dict[str, Any]]:
 
 def _markdown_text(text: str) -> str:
     """A residence's name as the text of a Markdown link (its brackets escaped)."""
-    return "".join(f"\\{c}" if c in "[]()\\*_`<>" else c for c in text)
+    return text.translate(MARKDOWN_ESCAPES)
 
 
 def _short_unit(unit: str) -> str:

@@ -10,7 +10,7 @@ from data.catalog import CATALOG
 from layouts.accessibility import (
     DROPDOWN_LABELS,
     chart_summary,
-    chart_table,
+    chart_text,
     live_region,
     skip_links,
 )
@@ -83,10 +83,10 @@ def test_a_chart_has_a_summary_and_its_data_table(tree) -> None:
     assert chart_summary(figure) == (
         "Graphique : Typologie pour Roubaix, MEL (2 valeurs, détaillées dans le tableau)."
     )
-    table = chart_table(figure)
-    assert tree.texts(table) == [
+    assert tree.texts(chart_text(figure)) == [
+        "Données du graphique",
+        chart_summary(figure),
         "Typologie",
-        "",
         "Roubaix",
         "MEL",
         "T1",

@@ -98,6 +98,22 @@ def test_a_sort_puts_every_hidden_value_last_in_the_same_order_both_ways(store) 
     assert hidden_up == hidden_down  # their order says nothing about their values
 
 
+def test_a_sort_orders_ties_and_hidden_values_by_name_then_id(store) -> None:
+    def ids(field: str, descending: bool) -> list[str]:
+        query = FinderQuery(sort=(SortKey(field, descending),))
+        return [row["residence_id"] for row in everything(store, MEL, query)]
+
+    rows = everything(store, MEL, FinderQuery())
+    by_name = sorted(rows, key=lambda row: (row["name"], row["residence_id"]))
+    assert ids("name", False) == [row["residence_id"] for row in by_name]
+    names = [row["name"] for row in by_name]
+    assert len(set(names)) < len(names), "some residences share a name"
+    descending = sorted(by_name, key=lambda row: row["name"], reverse=True)  # stable: ids up
+    assert ids("name", True) == [row["residence_id"] for row in descending]
+    hidden = [row["residence_id"] for row in by_name if row[VACANCY] is None]
+    assert [rid for rid in ids(VACANCY, True) if rid in set(hidden)] == hidden
+
+
 def test_occupation_is_read_only_inside_the_perimeter(store, places) -> None:
     for scope, inside in (
         (ROUBAIX_SCOPE, lambda rid: places[rid][0] == ROUBAIX),

@@ -44,6 +44,7 @@ class Diagnoses(IndicatorRows):
         query (~0.6 s on the demo otherwise)."""
         _ = self._survey_years, self._survey_links, self._residence_classes
         _ = self._residence_names, self._residence_places, self._secret_residences
+        _ = self._public_places
 
     @functools.cached_property
     def _survey_links(self) -> dict[int, int]:
@@ -222,19 +223,27 @@ class Diagnoses(IndicatorRows):
             return [ref for refs in self._iris_by_commune.values() for ref in refs]
         return list(self._iris_by_commune.get(commune_code, ()))
 
+    @functools.cached_property
+    def _public_places(self) -> dict[str | None, tuple[tuple[str, tuple[str, str]], ...]]:
+        """The residences that are not secret with their commune and landlord, by commune,
+        and all of them under None (a commune's sheet reads its own, not every one)."""
+        places: dict[str | None, list[tuple[str, tuple[str, str]]]] = {None: []}
+        for residence_id, place in self._residence_places.items():
+            if residence_id not in self._secret_residences:
+                places[None].append((residence_id, place))
+                places.setdefault(place[0], []).append((residence_id, place))
+        return {commune: tuple(items) for commune, items in places.items()}
+
     def residences_seen(self, commune_code: str, scope: AccessScope) -> list[ZoneRef]:
         """The residences of a commune (or of the EPCI) whose diagnosis the scope sees."""
         epci = self.epci
         whole = epci is not None and commune_code == epci.code
-        seen = {
-            residence_id: place[0]
-            for residence_id, place in self._residence_places.items()
-            if (whole or place[0] == commune_code)
-            and residence_id not in self._secret_residences
-            and scope.sees_residence_values(THEME, *place)
-        }
         names = self._residence_names
-        return [ZoneRef("residence", rid, names[rid], commune) for rid, commune in seen.items()]
+        return [
+            ZoneRef("residence", residence_id, names[residence_id], place[0])
+            for residence_id, place in self._public_places.get(None if whole else commune_code, ())
+            if scope.sees_residence_values(THEME, *place)
+        ]
 
 
 def _rows_of(rows: tuple[CodeRow, ...], indicator_ids: tuple[str, ...]) -> tuple[CodeRow, ...]:

@@ -108,6 +108,17 @@ class MapFeatures(Search):
             separators=(",", ":"),
         )
 
+    def preload_outlines(self) -> None:
+        """Read at start the zones' outlines, so that a first selection costs no query."""
+        _ = self._zone_geometries
+
+    @functools.cached_property
+    def _zone_geometries(self) -> dict[tuple[str, str], str]:
+        """The simplified geometry text of every zone (~0.2 MB for the MEL), read once: a
+        query per selection costs more than the rest of its outline."""
+        rows = self._cursor().execute("SELECT scale, code, geometry_geojson FROM zones")
+        return {(scale, code): geometry for scale, code, geometry in rows.fetchall()}
+
     def selection_feature(self, scale: str, code: str) -> dict[str, Any] | None:
         """The outline (zone) or point (residence) of a selected feature, as GeoJSON."""
         if scale == "residence":
@@ -116,17 +127,10 @@ class MapFeatures(Search):
                 return None
             geometry: dict[str, Any] = {"type": "Point", "coordinates": [place.lon, place.lat]}
         else:
-            row = (
-                self._cursor()
-                .execute(
-                    "SELECT geometry_geojson FROM zones WHERE scale = ? AND code = ?",
-                    [scale, code],
-                )
-                .fetchone()
-            )
-            if row is None:
+            text = self._zone_geometries.get((scale, code))
+            if text is None:
                 return None
-            geometry = json.loads(row[0])
+            geometry = json.loads(text)
         return {
             "type": "Feature",
             "properties": {"scale": scale, "code": code},

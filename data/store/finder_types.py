@@ -37,6 +37,7 @@ class FinderColumn:
     decimals: int = 0
     sql: str = ""  # the expression over the `finder` table (NUMBER: the value)
     status_sql: str = ""  # NUMBER of an indicator: its status in the warehouse
+    sort_sql: str = ""  # an expression in the same order as `sql`, cheaper to sort by
 
 
 @dataclass(frozen=True)
