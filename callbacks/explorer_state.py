@@ -51,6 +51,7 @@ from layouts.panel_labels import PIN_LIMIT_TEXT
 
 HOME = (50.63, 3.07)
 RESIDENCE_ZOOM = 17
+JUMP = {"animate": False}  # Leaflet's option of a move without animation
 
 # view store -> the parts of the state it follows
 PROJECTIONS: dict[str, tuple[str, ...]] = {
@@ -62,6 +63,9 @@ PROJECTIONS: dict[str, tuple[str, ...]] = {
     PageIds.PINNED_VIEW: ("pinned",),
     PageIds.OVERLAYS_VIEW: ("overlays",),
 }
+# view store -> the part of the state without which it follows nothing (emptied instead):
+# the comparison's figures change with the indicator only while zones are pinned
+WHILE: dict[str, str] = {PageIds.FIGURES_VIEW: "pinned"}
 CONTROLS = {
     "scale": ControlIds.SCALE,
     "theme": ControlIds.THEME,
@@ -109,18 +113,16 @@ def current_state(store: Store, data: object) -> ViewState:
     return state_from_data(data, state_context(store, current_scope()))
 
 
-def viewport_of_place(
-    store: Store, scale: str, code: str, *, animated: bool = True
-) -> dict[str, Any] | None:
-    """Fly to a zone's bounds, or close to a residence (jump there unless `animated`)."""
+def viewport_of_place(store: Store, scale: str, code: str) -> dict[str, Any] | None:
+    """Fit a zone's bounds, or close to a residence, at once: no flight, the sheet opens
+    without the map animating under it."""
     place = store.place(scale, code)
     if place is None:
         return None
     if scale == "residence":
-        viewport = {"center": [place.lat, place.lon], "zoom": RESIDENCE_ZOOM}
-        return {**viewport, "transition": "flyTo"} if animated else viewport
-    viewport = {"bounds": [[place.min_lat, place.min_lon], [place.max_lat, place.max_lon]]}
-    return {**viewport, "transition": "flyToBounds"} if animated else viewport
+        return {"center": [place.lat, place.lon], "zoom": RESIDENCE_ZOOM, "options": JUMP}
+    bounds = [[place.min_lat, place.min_lon], [place.max_lat, place.max_lon]]
+    return {"bounds": bounds, "options": JUMP}
 
 
 def home_viewport(store: Store, scope: AccessScope) -> dict[str, Any] | None:
@@ -202,7 +204,7 @@ def control_values(state: ViewState) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Step:
-    """The state after an event, where the map flies to, whether a pin was refused."""
+    """The state after an event, where the map moves to, whether a pin was refused."""
 
     state: ViewState
     viewport: dict[str, Any] | None = None
@@ -225,9 +227,7 @@ def next_state(
         if state.centre is not None:
             return Step(state, {"center": list(state.centre), "zoom": state.zoom})
         if state.selection is not None:
-            fitted = viewport_of_place(
-                store, state.selection.scale, state.selection.code, animated=False
-            )
+            fitted = viewport_of_place(store, state.selection.scale, state.selection.code)
             return Step(state, fitted or home)
         return Step(state, home)
     if trigger in CONTROLS.values():
@@ -238,7 +238,7 @@ def next_state(
     if trigger == MapIds.CLICKED:
         return Step(changed(previous, context, selection=feature_from_data(events["clicked"])))
     if trigger == ControlIds.SEARCH:
-        # fly to the chosen place and select it; the box is emptied for the next search
+        # fit the chosen place and select it; the box is emptied for the next search
         # (the panel names what is selected)
         chosen = parse_feature(events["searched"])
         if chosen is None:
@@ -405,7 +405,8 @@ def _register_clientside(app: Dash) -> None:
     )
     for view, parts in PROJECTIONS.items():
         app.clientside_callback(
-            f"(state, view) => window.atlasState.project(state, view, {json.dumps(parts)})",
+            "(state, view) => window.atlasState.project("
+            f"state, view, {json.dumps(parts)}, {json.dumps(WHILE.get(view))})",
             Output(view, "data"),
             Input(PageIds.STATE, "data"),
             State(view, "data"),

@@ -60,30 +60,30 @@ def choose(page: Page, dropdown_id: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def watch_next_flight(page: Page) -> None:
-    """Note where the map's next flight (Leaflet's flyTo, which flyToBounds calls) lands,
-    as the URL writes a view (layouts/map_state.format_centre): a fixed wait is too short
-    on a loaded machine, and a link read mid-flight holds a view the map left since."""
+def watch_next_move(page: Page) -> None:
+    """Note where the map's next move (a fit to a selection, at once) ends, as the URL
+    writes a view (layouts/map_state.format_centre): a fixed wait is too short on a
+    loaded machine, and a link read before the move ends holds a view the map left."""
     page.evaluate(
         """() => {
-            const fly = window.L.Map.prototype.flyTo;
+            const fire = window.L.Map.prototype.fire;
             window.atlasTestLanding = null;
-            window.L.Map.prototype.flyTo = function (...args) {
-                this.once("moveend", () => {
+            window.L.Map.prototype.fire = function (type, ...rest) {
+                if (type === "moveend" && window.atlasTestLanding === null) {
                     const centre = this.getCenter();
                     window.atlasTestLanding = {
                         centre: `${centre.lat.toFixed(5)},${centre.lng.toFixed(5)}`,
                         zoom: String(Math.round(this.getZoom())),
                     };
-                });
-                return fly.apply(this, args);
+                }
+                return fire.call(this, type, ...rest);
             };
         }"""
     )
 
 
 def landed_view(page: Page) -> dict[str, str]:
-    """Wait for the watched flight to end and the URL to hold where it landed."""
+    """Wait for the watched move to end and the URL to hold where it landed."""
     page.wait_for_function("() => window.atlasTestLanding !== null", timeout=30_000)
     view = page.evaluate("window.atlasTestLanding")
     expect(page).to_have_url(re.compile(f"[?&]centre={re.escape(view['centre'])}(&|$)"))
@@ -177,10 +177,10 @@ def test_permalink_reopens_the_same_view(explorer: Page, shot, demo_warehouse: P
     choose(page, "classing-select", "Seuils naturels (Jenks)")
     toggle_layer(page, "Contours des QPV")
     page.wait_for_selector("path.atlas-overlay-qpv", state="attached")
-    watch_next_flight(page)
+    watch_next_move(page)
     search(page, "Roubaix", "Commune — Roubaix")
     expect(page).to_have_url(re.compile(r"selection=commune:59512"))
-    landed_view(page)  # the flight to Roubaix has ended and the URL holds its view
+    landed_view(page)  # the map has moved to Roubaix and the URL holds its view
     expect(page.locator("#legend .legend-meta")).to_contain_text("Seuils naturels")
     link, legend = page.url, page.locator("#legend").inner_text()
     state = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
