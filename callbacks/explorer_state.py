@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
@@ -268,7 +268,24 @@ def _pattern(type_: str, prop: str, kind: type[Input] | type[Output]) -> Any:
     return kind({"type": type_, "scale": ALL, "code": ALL}, prop)
 
 
-def register(app: Dash, store: Store) -> None:
+class Drawings(Protocol):
+    """What follows the state in its own round trip (`callbacks/state_drawings.py`):
+    its outputs and states, and what a new state redraws."""
+
+    @property
+    def outputs(self) -> dict[str, Any]: ...
+
+    @property
+    def states(self) -> dict[str, Any]: ...
+
+    def unchanged(self) -> dict[str, Any]: ...
+
+    def follow(
+        self, scope: AccessScope, previous: ViewState | None, state: ViewState
+    ) -> dict[str, Any]: ...
+
+
+def register(app: Dash, store: Store, drawings: Drawings) -> None:
     _register_clientside(app)
 
     @app.callback(
@@ -281,6 +298,7 @@ def register(app: Dash, store: Store) -> None:
             "search": Output(ControlIds.SEARCH, "value"),
             "notice": Output(ControlIds.NOTICE, "children"),
             "pin_messages": _pattern(PanelIds.PIN_MESSAGE_TYPE, "children", Output),
+            "drawings": drawings.outputs,
         },
         inputs={
             "navigation": Input(PageIds.NAVIGATION, "data"),
@@ -295,15 +313,17 @@ def register(app: Dash, store: Store) -> None:
             "data": State(PageIds.STATE, "data"),
             "centre": State(MapIds.MAP, "center"),
             "zoom": State(MapIds.MAP, "zoom"),
+            **drawings.states,
         },
         # Fired first by `navigation`, which a clientside callback sets on load; a panel
         # button that appears with its panel is not a click.
         prevent_initial_call=True,
     )
     def update_state(
-        navigation, controls, clicked, searched, links, pins, unpins, data, centre, zoom
+        navigation, controls, clicked, searched, links, pins, unpins, data, centre, zoom, **_drawn
     ) -> dict[str, Any]:
-        """`links`, `pins` and `unpins` are read from the id of the button that fired."""
+        """`links`, `pins` and `unpins` are read from the id of the button that fired; what
+        the drawings read (`_drawn`), they read from the callback context."""
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and not ctx.triggered[0].get("value"):
             raise PreventUpdate  # a button re-rendered with its panel, not clicked
@@ -320,7 +340,7 @@ def register(app: Dash, store: Store) -> None:
         home = home_viewport(store, scope) if loaded else None
         step = next_state(store, context, trigger, events, previous, home)
         if step is None:  # a search result that no longer exists: only the box is emptied
-            return {**_unchanged(), "search": None}
+            return {**_unchanged(), "search": None, "drawings": drawings.unchanged()}
         state = step.state
         return {
             "state": state.to_data(),
@@ -338,6 +358,7 @@ def register(app: Dash, store: Store) -> None:
             # a renamed indicator of the URL says so until the view changes
             "notice": state.notice if previous is None else None,
             "pin_messages": _pin_messages(state, previous, step.refused),
+            "drawings": drawings.follow(scope, previous, state),
         }
 
 
