@@ -8,8 +8,11 @@ functions of `layouts/map_state.py`. Everything else follows the state:
 - clientside (assets/atlas_map.js, no round trip), `permalink` becomes a history entry,
   and each view store (`PROJECTIONS`) takes the part of the state it names, only when
   that part changed, so that a click on a zone redraws the panel and not the map;
-- on the server, the map, the panel, the comparison and the overlays are drawn from the
-  view store they follow.
+- in the same round trip, what the new state changes of the map (layers, legend) and,
+  for a new indicator, of the open zone's sheet (`Drawings`, callbacks/state_drawings.py):
+  one request per indicator change;
+- on the server, the panel (for a new selection or year), the comparison and the
+  overlays are drawn from the view store they follow.
 
 Pan and zoom only rewrite the URL in place, client side, so the back button walks
 through views and not through every drag; our own history entries are not read back
