@@ -155,8 +155,20 @@
         return title ? "Fiche ouverte : " + title : window.dash_clientside.no_update;
     }
 
+    /* The view the table shows: on each click of its toggle, and for a new view of the
+       map while it is open (an odd number of clicks); closed, a new view costs no
+       request. */
+    function tableView(clicks, view, shown) {
+        var count = clicks || 0;
+        var toggled = (shown ? shown.clicks : 0) !== count;
+        if (!toggled && count % 2 === 0) {
+            return window.dash_clientside.no_update;
+        }
+        return {clicks: count, view: view};
+    }
+
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
-        atlasAccess: {drawTable: drawTable, announceSheet: announceSheet}
+        atlasAccess: {drawTable: drawTable, announceSheet: announceSheet, tableView: tableView}
     });
 
     /* The map's table: sort by a column (text or number keys), ascending then descending. */

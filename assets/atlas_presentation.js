@@ -180,6 +180,16 @@
                 }
                 return copyWithSelection(href) ? copied : failed;
             },
+            /* The view the caption names: in presentation mode, or as the button enters
+               it; out of it, a new view costs no request. */
+            captionView: function (view, clicks, named) {
+                var count = clicks || 0;
+                var entering = (named ? named.clicks : 0) !== count;
+                if (!entering && !presenting()) {
+                    return window.dash_clientside.no_update;
+                }
+                return {clicks: count, view: view};
+            },
             /* A new sheet opens at its top. */
             panelToTop: function () {
                 var panel = document.getElementById("panel");

@@ -262,7 +262,6 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
     """name -> endless iterator of payloads (each request a different view)."""
     noop = find_callback(dependencies, f"{PageIds.BENCH_NOOP_SINK}.data")
     update = find_callback(dependencies, f"..{PageIds.STATE}.data")
-    draw = find_callback(dependencies, f"..{MapIds.ZONES}.url")
     panel = find_callback(dependencies, f"..{PageIds.PANEL}.children")
     residence_list = find_callback(
         dependencies,
@@ -309,22 +308,25 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
         for clicks in itertools.count(1):
             yield payload(noop, {clicked: clicks}, [clicked])
 
+    def moved(control: str, **changes: Any) -> dict:
+        """A control moved from `state`: the new state, drawn in the same round trip."""
+        changed = values(**changes)
+        changed[f"{PageIds.STATE}.data"] = state
+        return payload(update, changed, [f"{control}.value"])
+
     def indicator_payloads() -> Iterator[dict]:
         for indicator_id, year in itertools.cycle(samples["views"]):
-            yield payload(draw, values(**of_view(indicator_id, year)), [f"{PageIds.MAP_VIEW}.data"])
+            yield moved(ControlIds.INDICATOR, **of_view(indicator_id, year))
 
     def scale_payloads() -> Iterator[dict]:
         for scale, method in itertools.cycle(
             itertools.product(("commune", "iris", "qpv", "residence"), ("quantile", "jenks"))
         ):
-            changed = values(scale=scale, method=method)
-            yield payload(draw, changed, [f"{PageIds.MAP_VIEW}.data"])
+            yield moved(ControlIds.SCALE, scale=scale, method=method)
 
     def control_payloads() -> Iterator[dict]:
         for indicator_id, year in itertools.cycle(samples["views"]):
-            changed = values(**of_view(indicator_id, year))
-            changed[f"{PageIds.STATE}.data"] = state  # the control moved, not yet the state
-            yield payload(update, changed, [f"{ControlIds.INDICATOR}.value"])
+            yield moved(ControlIds.INDICATOR, **of_view(indicator_id, year))
 
     def zone_payloads() -> Iterator[dict]:
         views = itertools.cycle(samples["views"])
@@ -350,11 +352,6 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
                 },
                 "inputs": [
                     {"id": {"type": PanelIds.RESIDENCE_FILTER_TYPE, **zone}, "property": "value"},
-                    {
-                        "id": PageIds.INDICATOR_VIEW,
-                        "property": "data",
-                        "value": {"indicator": state["indicator"]},
-                    },
                 ],
                 # the mapped indicator orders the list
                 "state": [{"id": PageIds.STATE, "property": "data", "value": state}],

@@ -14,20 +14,21 @@ from callbacks import (
     exports,
     finder,
     map_selection,
-    map_style,
     panel,
     presentation,
     print_routes,
     saved_views,
     views,
 )
+from callbacks.state_drawings import StateDrawings
 from data.store.store import Store
+from layouts.views import FINDER_VIEW
 from routes.geodata import GeodataUrls
 
 
 def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:
-    explorer_state.register(app, store)
-    map_style.register(app, store, urls)
+    finder_path = app.get_relative_path(FINDER_VIEW.path)
+    explorer_state.register(app, store, StateDrawings(store, urls, finder_path))
     map_selection.register(app, store, urls)
     panel.register(app, store)
     compare.register(app, store)

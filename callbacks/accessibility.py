@@ -4,14 +4,15 @@ beside the indicator picker."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, State
-from dash.exceptions import PreventUpdate
 
 from auth.access import current_scope
 from callbacks.explorer_state import current_state
 from callbacks.map_style import map_view, view_rows
+from data.catalog import CATALOG
 from data.store.store import Store
 from layouts.ids import AccessIds, PageIds
 from layouts.indicator_picker import definition_text
@@ -44,17 +45,27 @@ def table_of_view(store: Store, data: object) -> dict[str, Any]:
 
 
 def register(app: Dash, store: Store) -> None:
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlasAccess", function_name="tableView"),
+        Output(AccessIds.TABLE_VIEW, "data"),
+        Input(AccessIds.TABLE_TOGGLE, "n_clicks"),
+        Input(PageIds.MAP_VIEW, "data"),
+        State(AccessIds.TABLE_VIEW, "data"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         Output(AccessIds.TABLE_DATA, "data"),
         Output(AccessIds.TABLE, "hidden"),
         Output(AccessIds.TABLE_TOGGLE, "aria-expanded"),
-        Input(AccessIds.TABLE_TOGGLE, "n_clicks"),
-        Input(PageIds.MAP_VIEW, "data"),
+        Input(AccessIds.TABLE_VIEW, "data"),
+        State(AccessIds.TABLE_TOGGLE, "n_clicks"),
         State(PageIds.STATE, "data"),
         prevent_initial_call=True,
     )
-    def show_table(clicks, _view, data) -> tuple:
-        """Drawn only while open (an odd number of clicks), again for each new view."""
+    def show_table(_shown, clicks, data) -> tuple:
+        """Drawn only while open (an odd number of clicks), again for each new view (the
+        browser asks only then: `tableView`)."""
         if not clicks or clicks % 2 == 0:
             return None, True, "false"
         return table_of_view(store, data), False, "true"
@@ -73,12 +84,16 @@ def register(app: Dash, store: Store) -> None:
         prevent_initial_call=True,
     )
 
-    @app.callback(
+    # the catalogue's definitions are public: the browser picks one, with no request
+    definitions = json.dumps(
+        {indicator_id: definition_text(indicator_id) for indicator_id in CATALOG},
+        ensure_ascii=False,
+    )
+    app.clientside_callback(
+        f"""(view) => view
+            ? ({definitions}[view.indicator] ?? {json.dumps(definition_text(None))})
+            : window.dash_clientside.no_update""",
         Output(AccessIds.PICKER_DEFINITION_TEXT, "children"),
         Input(PageIds.INDICATOR_VIEW, "data"),
         prevent_initial_call=True,
     )
-    def define_indicator(view) -> str:
-        if not view:
-            raise PreventUpdate
-        return definition_text(view.get("indicator"))

@@ -8,8 +8,11 @@ functions of `layouts/map_state.py`. Everything else follows the state:
 - clientside (assets/atlas_map.js, no round trip), `permalink` becomes a history entry,
   and each view store (`PROJECTIONS`) takes the part of the state it names, only when
   that part changed, so that a click on a zone redraws the panel and not the map;
-- on the server, the map, the panel, the comparison and the overlays are drawn from the
-  view store they follow.
+- in the same round trip, what the new state changes of the map (layers, legend) and,
+  for a new indicator, of the open zone's sheet (`Drawings`, callbacks/state_drawings.py):
+  one request per indicator change;
+- on the server, the panel (for a new selection or year), the comparison and the
+  overlays are drawn from the view store they follow.
 
 Pan and zoom only rewrite the URL in place, client side, so the back button walks
 through views and not through every drag; our own history entries are not read back
@@ -21,7 +24,7 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
@@ -51,6 +54,7 @@ from layouts.panel_labels import PIN_LIMIT_TEXT
 
 HOME = (50.63, 3.07)
 RESIDENCE_ZOOM = 17
+JUMP = {"animate": False}  # Leaflet's option of a move without animation
 
 # view store -> the parts of the state it follows
 PROJECTIONS: dict[str, tuple[str, ...]] = {
@@ -62,6 +66,9 @@ PROJECTIONS: dict[str, tuple[str, ...]] = {
     PageIds.PINNED_VIEW: ("pinned",),
     PageIds.OVERLAYS_VIEW: ("overlays",),
 }
+# view store -> the part of the state without which it follows nothing (emptied instead):
+# the comparison's figures change with the indicator only while zones are pinned
+WHILE: dict[str, str] = {PageIds.FIGURES_VIEW: "pinned"}
 CONTROLS = {
     "scale": ControlIds.SCALE,
     "theme": ControlIds.THEME,
@@ -109,18 +116,16 @@ def current_state(store: Store, data: object) -> ViewState:
     return state_from_data(data, state_context(store, current_scope()))
 
 
-def viewport_of_place(
-    store: Store, scale: str, code: str, *, animated: bool = True
-) -> dict[str, Any] | None:
-    """Fly to a zone's bounds, or close to a residence (jump there unless `animated`)."""
+def viewport_of_place(store: Store, scale: str, code: str) -> dict[str, Any] | None:
+    """Fit a zone's bounds, or close to a residence, at once: no flight, the sheet opens
+    without the map animating under it."""
     place = store.place(scale, code)
     if place is None:
         return None
     if scale == "residence":
-        viewport = {"center": [place.lat, place.lon], "zoom": RESIDENCE_ZOOM}
-        return {**viewport, "transition": "flyTo"} if animated else viewport
-    viewport = {"bounds": [[place.min_lat, place.min_lon], [place.max_lat, place.max_lon]]}
-    return {**viewport, "transition": "flyToBounds"} if animated else viewport
+        return {"center": [place.lat, place.lon], "zoom": RESIDENCE_ZOOM, "options": JUMP}
+    bounds = [[place.min_lat, place.min_lon], [place.max_lat, place.max_lon]]
+    return {"bounds": bounds, "options": JUMP}
 
 
 def home_viewport(store: Store, scope: AccessScope) -> dict[str, Any] | None:
@@ -203,7 +208,7 @@ def control_values(state: ViewState) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Step:
-    """The state after an event, where the map flies to, whether a pin was refused."""
+    """The state after an event, where the map moves to, whether a pin was refused."""
 
     state: ViewState
     viewport: dict[str, Any] | None = None
@@ -226,9 +231,7 @@ def next_state(
         if state.centre is not None:
             return Step(state, {"center": list(state.centre), "zoom": state.zoom})
         if state.selection is not None:
-            fitted = viewport_of_place(
-                store, state.selection.scale, state.selection.code, animated=False
-            )
+            fitted = viewport_of_place(store, state.selection.scale, state.selection.code)
             return Step(state, fitted or home)
         return Step(state, home)
     if trigger in CONTROLS.values():
@@ -239,7 +242,7 @@ def next_state(
     if trigger == MapIds.CLICKED:
         return Step(changed(previous, context, selection=feature_from_data(events["clicked"])))
     if trigger == ControlIds.SEARCH:
-        # fly to the chosen place and select it; the box is emptied for the next search
+        # fit the chosen place and select it; the box is emptied for the next search
         # (the panel names what is selected)
         chosen = parse_feature(events["searched"])
         if chosen is None:
@@ -269,7 +272,24 @@ def _pattern(type_: str, prop: str, kind: type[Input] | type[Output]) -> Any:
     return kind({"type": type_, "scale": ALL, "code": ALL}, prop)
 
 
-def register(app: Dash, store: Store) -> None:
+class Drawings(Protocol):
+    """What follows the state in its own round trip (`callbacks/state_drawings.py`):
+    its outputs and states, and what a new state redraws."""
+
+    @property
+    def outputs(self) -> dict[str, Any]: ...
+
+    @property
+    def states(self) -> dict[str, Any]: ...
+
+    def unchanged(self) -> dict[str, Any]: ...
+
+    def follow(
+        self, scope: AccessScope, previous: ViewState | None, state: ViewState
+    ) -> dict[str, Any]: ...
+
+
+def register(app: Dash, store: Store, drawings: Drawings) -> None:
     _register_clientside(app)
 
     @app.callback(
@@ -282,6 +302,7 @@ def register(app: Dash, store: Store) -> None:
             "search": Output(ControlIds.SEARCH, "value"),
             "notice": Output(ControlIds.NOTICE, "children"),
             "pin_messages": _pattern(PanelIds.PIN_MESSAGE_TYPE, "children", Output),
+            "drawings": drawings.outputs,
         },
         inputs={
             "navigation": Input(PageIds.NAVIGATION, "data"),
@@ -296,15 +317,17 @@ def register(app: Dash, store: Store) -> None:
             "data": State(PageIds.STATE, "data"),
             "centre": State(MapIds.MAP, "center"),
             "zoom": State(MapIds.MAP, "zoom"),
+            **drawings.states,
         },
         # Fired first by `navigation`, which a clientside callback sets on load; a panel
         # button that appears with its panel is not a click.
         prevent_initial_call=True,
     )
     def update_state(
-        navigation, controls, clicked, searched, links, pins, unpins, data, centre, zoom
+        navigation, controls, clicked, searched, links, pins, unpins, data, centre, zoom, **_drawn
     ) -> dict[str, Any]:
-        """`links`, `pins` and `unpins` are read from the id of the button that fired."""
+        """`links`, `pins` and `unpins` are read from the id of the button that fired; what
+        the drawings read (`_drawn`), they read from the callback context."""
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and not ctx.triggered[0].get("value"):
             raise PreventUpdate  # a button re-rendered with its panel, not clicked
@@ -321,7 +344,7 @@ def register(app: Dash, store: Store) -> None:
         home = home_viewport(store, scope) if loaded else None
         step = next_state(store, context, trigger, events, previous, home)
         if step is None:  # a search result that no longer exists: only the box is emptied
-            return {**_unchanged(), "search": None}
+            return {**_unchanged(), "search": None, "drawings": drawings.unchanged()}
         state = step.state
         return {
             "state": state.to_data(),
@@ -339,6 +362,7 @@ def register(app: Dash, store: Store) -> None:
             # a renamed indicator of the URL says so until the view changes
             "notice": state.notice if previous is None else None,
             "pin_messages": _pin_messages(state, previous, step.refused),
+            "drawings": drawings.follow(scope, previous, state),
         }
 
 
@@ -406,7 +430,8 @@ def _register_clientside(app: Dash) -> None:
     )
     for view, parts in PROJECTIONS.items():
         app.clientside_callback(
-            f"(state, view) => window.atlasState.project(state, view, {json.dumps(parts)})",
+            "(state, view) => window.atlasState.project("
+            f"state, view, {json.dumps(parts)}, {json.dumps(WHILE.get(view))})",
             Output(view, "data"),
             Input(PageIds.STATE, "data"),
             State(view, "data"),

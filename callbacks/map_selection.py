@@ -1,7 +1,7 @@
 """The search box's results and the overlays.
 
 Choosing a result changes the explorer state (`callbacks/explorer_state.py`), which
-flies to it and selects it.
+fits the map to it and selects it.
 """
 
 from __future__ import annotations

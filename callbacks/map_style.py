@@ -1,4 +1,5 @@
-"""Restyle the map when the scale, indicator, year or classes change.
+"""The map's style when the scale, indicator, year or classes change (drawn in the
+state's round trip: `callbacks/state_drawings.py`).
 
 The layer of the chosen scale gets its geometry URL (fetched once per scale by the
 browser) and a new `hideout` (classes and tooltips, one per feature); the other layer is
@@ -11,10 +12,8 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from dash import Dash, Input, Output, State, html
+from dash import html
 
-from auth.access import current_scope
-from callbacks.explorer_state import current_state
 from data.catalog import CATALOG, MAP_SCALES, SIZE_CLASSES
 from data.scope import AccessScope
 from data.store.store import Store
@@ -22,7 +21,6 @@ from data.store.types import MapValue
 from layouts.choropleth import SECRET_LABEL, Choropleth, build_choropleth
 from layouts.classification import DEFAULT_METHOD, METHODS
 from layouts.exports import map_export_links
-from layouts.ids import MapIds, PageIds
 from layouts.legend import empty_legend, legend_component
 from layouts.panel_labels import secret_residence_text
 from routes.geodata import GeodataUrls
@@ -163,31 +161,3 @@ def map_style(
     if scale == "residence":
         return MapStyle(None, {}, urls.residences, drawn.hideout, drawn.legend)
     return MapStyle(urls.zones[scale], drawn.hideout, None, {}, drawn.legend)
-
-
-def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
-    @app.callback(
-        Output(MapIds.ZONES, "url"),
-        Output(MapIds.ZONES, "hideout"),
-        Output(MapIds.RESIDENCES, "url"),
-        Output(MapIds.RESIDENCES, "hideout"),
-        Output(MapIds.LEGEND, "children"),
-        Input(PageIds.MAP_VIEW, "data"),
-        State(PageIds.STATE, "data"),
-        prevent_initial_call=True,  # the view store is set once the URL is read
-    )
-    def draw_map(_view, data) -> tuple:
-        """The one callback that draws the map: when the scale, indicator, year or
-        classes of the state change (the first time once the URL is read: dash-leaflet
-        ignores a new `url` while a fetch is in flight)."""
-        state = current_state(store, data)
-        style = map_style(
-            store, urls, current_scope(), state.scale, state.indicator, state.year, state.method
-        )
-        return (
-            style.zone_url,
-            style.zone_hideout,
-            style.residence_url,
-            style.residence_hideout,
-            style.legend,
-        )

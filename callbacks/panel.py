@@ -168,6 +168,23 @@ def residence_ranking(
     return ResidenceRanking(indicator, values, finder_path + finder_query_string(finder))
 
 
+def zone_residences(
+    store: Store,
+    scope: AccessScope,
+    zone: Feature,
+    text: Any,
+    indicator: Any,
+    finder_path: str,
+) -> list[Any]:
+    """A zone's residence list, filtered by `text`, ordered by the mapped `indicator`."""
+    matching = text.strip()[:MAX_FILTER_LENGTH] if isinstance(text, str) else ""
+    residences = store.residences_in_zone(zone.scale, zone.code, scope, matching)
+    ranking = residence_ranking(
+        store, scope, zone, residences, indicator, finder_path, bool(matching)
+    )
+    return residence_list(residences, store.secrecy_threshold, ranking=ranking)
+
+
 def ranking_content(
     store: Store, scope: AccessScope, commune_code: Any, indicator: str | None, year: int | None
 ) -> list[Any]:
@@ -211,50 +228,20 @@ def register(app: Dash, store: Store) -> None:
     finder_path = app.get_relative_path(FINDER_VIEW.path)
 
     @app.callback(
-        Output({"type": PanelIds.INDICATOR_PART_TYPE, "scale": ALL, "code": ALL}, "children"),
-        Input(PageIds.INDICATOR_VIEW, "data"),
-        State(PageIds.STATE, "data"),
-        State({"type": PanelIds.INDICATOR_PART_TYPE, "scale": ALL, "code": ALL}, "id"),
-        prevent_initial_call=True,
-    )
-    def render_indicator_part(_indicator: Any, data: Any, ids: list[dict]) -> list[Any]:
-        """A new indicator redraws only what it changes in the open zone's panel (the
-        rest of the panel, its charts and residences, stays as it is)."""
-        if not ids:
-            raise PreventUpdate
-        state = current_state(store, data)
-        parts = []
-        for part_id in ids:
-            zone = feature_from_data(part_id)
-            content = (
-                indicator_part(store, current_scope(), zone, state.indicator or None, state.year)
-                if zone is not None and zone == state.selection
-                else None
-            )
-            parts.append(no_update if content is None else content)
-        return parts
-
-    @app.callback(
         Output({"type": PanelIds.RESIDENCE_LIST_TYPE, "scale": MATCH, "code": MATCH}, "children"),
         Input({"type": PanelIds.RESIDENCE_FILTER_TYPE, "scale": MATCH, "code": MATCH}, "value"),
-        Input(PageIds.INDICATOR_VIEW, "data"),
         State(PageIds.STATE, "data"),
     )
-    def list_residences(text: Any, _indicator: Any, state: Any) -> list[Any]:
-        """Fills a zone's list when its panel appears (empty filter), then filters it, and
-        orders it again by a new mapped indicator."""
+    def list_residences(text: Any, state: Any) -> list[Any]:
+        """Fills a zone's list when its panel appears (empty filter), then filters it (a
+        new mapped indicator orders it again in the state's round trip:
+        `callbacks/state_drawings.py`)."""
         zone = ctx.outputs_list.get("id") if isinstance(ctx.outputs_list, dict) else None
         selected = feature_from_data(zone)
         if selected is None or selected.scale == "residence":
             raise PreventUpdate
-        matching = text.strip()[:MAX_FILTER_LENGTH] if isinstance(text, str) else ""
-        scope = current_scope()
-        residences = store.residences_in_zone(selected.scale, selected.code, scope, matching)
         indicator = state.get("indicator") if isinstance(state, dict) else None
-        ranking = residence_ranking(
-            store, scope, selected, residences, indicator, finder_path, bool(matching)
-        )
-        return residence_list(residences, store.secrecy_threshold, ranking=ranking)
+        return zone_residences(store, current_scope(), selected, text, indicator, finder_path)
 
     @app.callback(
         Output({"type": PanelIds.RANKING_TABLE_TYPE, "code": MATCH}, "children"),

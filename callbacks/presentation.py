@@ -66,14 +66,17 @@ def register(app: Dash, store: Store) -> None:
     @app.callback(
         Output(PresentationIds.CAPTION, "children"),
         Output(PresentationIds.SOURCE, "children"),
-        Input(PageIds.MAP_VIEW, "data"),
+        Input(PresentationIds.CAPTION_VIEW, "data"),
+        prevent_initial_call=True,
     )
-    def caption(view: Any) -> tuple[str, list]:
-        """The title of the mapped view, and its source with the restricted-use notice."""
+    def caption(named: Any) -> tuple[str, list]:
+        """The title of the mapped view, and its source with the restricted-use notice
+        (asked for in presentation mode only: `captionView`)."""
         try:
             scope = current_scope()
         except NoAccess:
             raise PreventUpdate from None
+        view = named.get("view") if isinstance(named, dict) else None
         values = view if isinstance(view, dict) else {}
         indicator = CATALOG.get(values.get("indicator") or "")
         year = values.get("year")
@@ -174,6 +177,14 @@ def _register_clientside(app: Dash, store: Store) -> None:
             : window.dash_clientside.no_update""",
         Output(MapIds.MAP, "viewport", allow_duplicate=True),
         Input(PresentationIds.TERRITORY, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlasPresentation", function_name="captionView"),
+        Output(PresentationIds.CAPTION_VIEW, "data"),
+        Input(PageIds.MAP_VIEW, "data"),
+        Input(PresentationIds.TOGGLE, "n_clicks"),
+        State(PresentationIds.CAPTION_VIEW, "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

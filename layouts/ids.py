@@ -143,6 +143,8 @@ class AccessIds:
     TABLE = "map-table"  # drawn in the browser from TABLE_DATA (assets/accessibility.js)
     TABLE_DATA = "map-table-data"
     TABLE_SINK = "map-table-sink"
+    # the view the open table shows, set in the browser only while the table is open
+    TABLE_VIEW = "map-table-view"
     PICKER_DEFINITION = "indicator-definition"
     PICKER_DEFINITION_TEXT = "indicator-definition-text"
 
@@ -169,6 +171,8 @@ class PresentationIds:
     TOUR_PREVIOUS = "tour-previous"
     TOUR_NEXT = "tour-next"
     EXIT = "presentation-exit"
+    # the view the caption names, set in the browser only in presentation mode
+    CAPTION_VIEW = "presentation-caption-view"
 
 
 class SavedViewIds:

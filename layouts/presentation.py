@@ -99,6 +99,7 @@ def presentation_footer() -> html.Footer:
         [
             html.Div(id=PresentationIds.TOUR, className="presentation-tour"),
             dcc.Store(id=PresentationIds.TOUR_POSITION),
+            dcc.Store(id=PresentationIds.CAPTION_VIEW),
             html.Div(
                 [
                     html.Div(id=PresentationIds.SOURCE, className="presentation-source"),

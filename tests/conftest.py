@@ -226,11 +226,11 @@ def auth_app(shared_auth_app, auth_database_url: str, tmp_path: Path):
 CHOSEN_PASSWORD = "mon-propre-mot-de-passe-2026"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def login_as():
     """`login_as(page, live_server, email)`: log in through the real form, choose
     `chosen` as the password when it was a one-time one, and accept the terms when asked
-    (demo password by default)."""
+    (demo password by default; a pure function: module-scoped pages may use it too)."""
     from urllib.parse import urlsplit
 
     def login(

@@ -37,12 +37,13 @@ def test_a_click_selects_and_a_control_keeps_the_selection(store: Store) -> None
     assert tampered is not None and tampered.state.selection is None
 
 
-def test_a_search_result_selects_and_flies_to_it(store: Store) -> None:
+def test_a_search_result_selects_and_fits_it_at_once(store: Store) -> None:
     context = state_context(store, MEL)
     start = next_state(store, context, PageIds.NAVIGATION, {"navigation": None}, None).state
     step = next_state(store, context, ControlIds.SEARCH, {"searched": "commune:59512"}, start)
     assert step is not None and step.state.selection == ROUBAIX
-    assert step.viewport is not None and step.viewport["transition"] == "flyToBounds"
+    assert step.viewport is not None and step.viewport["options"] == {"animate": False}
+    assert "transition" not in step.viewport  # Leaflet's fitBounds, not a flight
     gone = next_state(store, context, ControlIds.SEARCH, {"searched": "commune:00000"}, start)
     assert gone is None
 

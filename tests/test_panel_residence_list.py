@@ -23,15 +23,16 @@ def list_residences(client, zone: dict[str, str], text: str | None, indicator: s
     the map showing `indicator`."""
     client.get("/")
     dependencies = client.get("/_dash-dependencies").get_json()
-    output = next(d["output"] for d in dependencies if PanelIds.RESIDENCE_LIST_TYPE in d["output"])
+    output = next(  # the list's own callback (the state's also reorders every open list)
+        d["output"]
+        for d in dependencies
+        if PanelIds.RESIDENCE_LIST_TYPE in d["output"] and not d["output"].startswith("..")
+    )
     filter_input = {"id": {"type": PanelIds.RESIDENCE_FILTER_TYPE, **zone}, "property": "value"}
     body = {
         "output": output,
         "outputs": {"id": {"type": PanelIds.RESIDENCE_LIST_TYPE, **zone}, "property": "children"},
-        "inputs": [
-            filter_input if text is None else {**filter_input, "value": text},
-            {"id": PageIds.INDICATOR_VIEW, "property": "data", "value": {"indicator": indicator}},
-        ],
+        "inputs": [filter_input if text is None else {**filter_input, "value": text}],
         "state": [{"id": PageIds.STATE, "property": "data", "value": {"indicator": indicator}}],
         "changedPropIds": [] if text is None else [f"{json.dumps(filter_input['id'])}.value"],
     }

@@ -3,7 +3,7 @@ selection) and opens on each user's own area (callbacks/explorer_state.py)."""
 
 from __future__ import annotations
 
-from callbacks.explorer_state import home_viewport, next_state, state_context
+from callbacks.explorer_state import JUMP, home_viewport, next_state, state_context
 from data.scope import AccessScope
 from data.store.store import Store
 from layouts.ids import PageIds, PanelIds
@@ -55,12 +55,12 @@ def test_a_permalink_with_a_selection_fits_it_without_flying(store: Store) -> No
     events = {"navigation": {"search": f"?echelle=iris&selection=iris:{code}"}}
     step = next_state(store, context, PageIds.NAVIGATION, events, None)
     assert step.state.selection is not None and step.state.selection.code == code
-    assert step.viewport == {"bounds": [[box[0], box[1]], [box[2], box[3]]]}
+    assert step.viewport == {"bounds": [[box[0], box[1]], [box[2], box[3]]], "options": JUMP}
     residence = store._cursor().execute("SELECT residence_id, lat, lon FROM residences LIMIT 1")
     residence_id, lat, lon = residence.fetchone()
     events = {"navigation": {"search": f"?selection=residence:{residence_id}"}}
     step = next_state(store, context, PageIds.NAVIGATION, events, None)
-    assert step.viewport == {"center": [lat, lon], "zoom": 17}
+    assert step.viewport == {"center": [lat, lon], "zoom": 17, "options": JUMP}
 
 
 def test_a_zone_opened_from_a_list_is_fitted(store: Store) -> None:
@@ -71,5 +71,5 @@ def test_a_zone_opened_from_a_list_is_fitted(store: Store) -> None:
     roubaix = store.place("commune", "59512")
     assert step.viewport == {
         "bounds": [[roubaix.min_lat, roubaix.min_lon], [roubaix.max_lat, roubaix.max_lon]],
-        "transition": "flyToBounds",
+        "options": JUMP,  # at once: no flight under the opening sheet
     }
