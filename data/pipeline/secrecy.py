@@ -43,6 +43,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -52,9 +53,9 @@ ZoneKey = tuple[str, str]  # (scale, code)
 SCALE_DEPTH = {"epci": 0, "commune": 1, "qpv": 2, "iris": 3}
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One residence in one vintage: its count of units (dwellings or households)."""
+class Cell(NamedTuple):
+    """One residence in one vintage: its count of units (dwellings or households). A
+    named tuple: the build makes one per residence and vintage."""
 
     residence_id: str
     count: int
