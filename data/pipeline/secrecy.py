@@ -27,6 +27,10 @@ residence drawn on the map, 0 households):
    Hiding more only adds to the loose sets of the zone being repaired, so a zone repaired
    earlier stays safe.
 
+The loose sets are computed on the vintage's arrays (`zone_arrays.py`): every zone of one
+depth is checked at once, and only the unsafe ones are repaired, one by one (no Python
+loop over every residence or every zone of the territory).
+
 What this tree reasoning does not see (the QPV part of a zone, published bounds, the
 time series) the disclosure audit (`audit.py`) checks afterwards; the caller hides more
 where it finds a breach (`forced_hidden`, `forced_secret`) and runs this again.
@@ -43,6 +47,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -52,9 +57,9 @@ ZoneKey = tuple[str, str]  # (scale, code)
 SCALE_DEPTH = {"epci": 0, "commune": 1, "qpv": 2, "iris": 3}
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One residence in one vintage: its count of units (dwellings or households)."""
+class Cell(NamedTuple):
+    """One residence in one vintage: its count of units (dwellings or households). A
+    named tuple: the build makes one per residence and vintage."""
 
     residence_id: str
     count: int
