@@ -609,10 +609,13 @@ def _near_share(name: str, what: str, families: str) -> Indicator:
     )
 
 
+DISTANCE_LABEL_PREFIX = "Distance à vol d'oiseau — "
+
+
 def _distance(family: str, label: str) -> Indicator:
     return Indicator(
         f"equipements.distance_{family}",
-        f"Distance à vol d'oiseau — {label}",
+        f"{DISTANCE_LABEL_PREFIX}{label}",
         "m",
         "equipements",
         ("residence",),

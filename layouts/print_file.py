@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from data.catalog import CATALOG, THEMES
+from data.catalog import CATALOG, DISTANCE_LABEL_PREFIX, THEMES
 from data.diagnostic import CLASS_ID, FLAGS_ID
 from data.scope import OCCUPATION_GRANTED, OCCUPATION_NOT_GRANTED
 from data.store.types import ResidenceSheet, Surroundings, TrendPoint
@@ -61,6 +61,7 @@ class PrintedTable:
     title: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    wide: bool = False  # across both columns of the page (a row per indicator, a column per year)
 
 
 @dataclass(frozen=True)
@@ -94,18 +95,22 @@ def _cell(indicator_id: str, measure_value: float | None, status: str) -> str:
 def figures_table(
     title: str, sheet: ResidenceSheet, indicator_ids: Iterable[str]
 ) -> PrintedTable | None:
-    """The indicators' latest values for the residence and its IRIS, commune and EPCI."""
+    """The indicators' latest values for the residence and its IRIS, commune and EPCI.
+    Distances name only their equipment, the title saying what they measure, so that a
+    residence keeps to one A4 page."""
+    shown = [i for i in indicator_ids if i in sheet.measures]
     rows = tuple(
         (
-            CATALOG[indicator_id].label,
+            CATALOG[indicator_id].label.removeprefix(DISTANCE_LABEL_PREFIX),
             *(_cell(indicator_id, m.value, m.status) for m in sheet.measures[indicator_id]),
         )
-        for indicator_id in indicator_ids
-        if indicator_id in sheet.measures
+        for indicator_id in shown
     )
     if not rows:
         return None
     headers = ("Indicateur", *(level_name(level.scale, level.name) for level in sheet.levels))
+    if any(CATALOG[i].label.startswith(DISTANCE_LABEL_PREFIX) for i in shown):
+        title = f"{title} (distances à vol d'oiseau)"
     return PrintedTable(title, headers, rows)
 
 
@@ -128,7 +133,9 @@ def trend_table(trend: dict[str, tuple[TrendPoint, ...]]) -> PrintedTable | None
         for indicator_id in TREND
         if indicator_id in trend
     )
-    return PrintedTable("Évolution de la résidence", ("Indicateur", *map(str, years)), rows)
+    return PrintedTable(
+        "Évolution de la résidence", ("Indicateur", *map(str, years)), rows, wide=True
+    )
 
 
 def small_map_svg(place: Surroundings | None) -> str:

@@ -72,13 +72,14 @@ ROWS = [
     allocation(E, "Q2", 0, "action_logement", 0, 60, 9),
 ]
 COMMUNES_OF_EPCI = [A, B, C, D, E]
+EPCI_OF = pd.Series(EPCI, index=COMMUNES_OF_EPCI)  # commune -> its EPCI
 
 
 @pytest.fixture
 def decision(tmp_path: Path) -> attributions.AttributionDecision:
     con = duckdb.connect()
     sne.load(con, [write_csv(tmp_path / "SNE_2024.csv", HEADER, ROWS)], "sne")
-    facts = attributions.read_facts(con, EPCI, COMMUNES_OF_EPCI, [QPV])
+    facts = attributions.read_facts(con, EPCI_OF, COMMUNES_OF_EPCI, [QPV])
     return attributions.decide(facts, threshold=11)
 
 
@@ -150,7 +151,7 @@ def test_a_file_without_the_optional_columns_still_loads(tmp_path: Path) -> None
     con = duckdb.connect()
     rows = [row[:10] for row in ROWS]
     sne.load(con, [write_csv(tmp_path / "SNE_2024.csv", HEADER[:10], rows)], "sne")
-    facts = attributions.read_facts(con, EPCI, COMMUNES_OF_EPCI, [QPV])
+    facts = attributions.read_facts(con, EPCI_OF, COMMUNES_OF_EPCI, [QPV])
     decision = attributions.decide(facts, threshold=11)
     assert "landlords" not in decision.breakdowns
     assert not any(cell.split("|")[2].startswith("qpv:") for cell in decision.counts[2024])
@@ -158,7 +159,7 @@ def test_a_file_without_the_optional_columns_still_loads(tmp_path: Path) -> None
 
 
 def test_thresholds_are_read_from_the_reference_table() -> None:
-    table = attributions.read_thresholds(EPCI)
+    table = attributions.read_thresholds([EPCI])
     assert table.set_index("year").loc[2024, ["q1", "median", "q3"]].tolist() == [
         9324,
         13634,
@@ -221,7 +222,7 @@ def warehouse_tables(decision) -> duckdb.DuckDBPyConnection:
         " indicator_id VARCHAR, theme VARCHAR, value DOUBLE, status VARCHAR,"
         " residence_id VARCHAR, hidden_from VARCHAR[])"
     )
-    attributions.create_tables(con, decision, EPCI)
+    attributions.create_tables(con, decision, [EPCI])
     return con
 
 

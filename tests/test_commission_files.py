@@ -154,5 +154,6 @@ def test_a_printed_sheet_keeps_the_other_themes_short_and_in_words(store) -> Non
     diagnostic = {row[0]: row[1] for row in tables["Diagnostic"].rows}
     assert set(diagnostic) == {"Classe de fragilité", "Nombre de critères signalés"}
     assert diagnostic["Classe de fragilité"] in ("Équilibrée", "À surveiller", "Fragile")
-    equipment = [row[0] for row in tables["Équipements"].rows]
+    equipment = [row[0] for row in tables["Équipements (distances à vol d'oiseau)"].rows]
     assert equipment and all("Part des logements" not in label for label in equipment)
+    assert not any(label.startswith("Distance à vol") for label in equipment)  # in the title

@@ -13,6 +13,7 @@ from data.pipeline.build import create_empty_table
 from data.pipeline.proof import DisclosureError
 
 EPCI = "200093201"
+EPCI_OF = pd.Series(EPCI, index=["59001", "59002"])  # commune -> its EPCI
 # Lambert-93 positions
 A = (700_000.0, 7_060_000.0)
 B = (701_000.0, 7_060_000.0)
@@ -76,7 +77,7 @@ def connection(bpe: list[tuple[str, float, float]], year: int = 2024) -> duckdb.
 
 @pytest.fixture(scope="module")
 def computed() -> proximity.Proximity:
-    return proximity.compute(connection(BPE_2024), residences(), ZONES, EPCI)
+    return proximity.compute(connection(BPE_2024), residences(), ZONES, EPCI_OF)
 
 
 def nearby_of(computed: proximity.Proximity, rid: str, family: str) -> dict:
@@ -181,7 +182,7 @@ def test_zone_values_do_not_depend_on_the_secret_residence(
     """Wherever the secret residence is, or without it, the published zone values are the
     same: they are functions of published values only."""
     frame = residences(with_secret=secret_at is not None, secret_at=secret_at or SECRET)
-    again = proximity.compute(connection(BPE_2024), frame, ZONES, EPCI)
+    again = proximity.compute(connection(BPE_2024), frame, ZONES, EPCI_OF)
     zones = ["epci", "commune", "iris"]
     before = computed.indicator_rows[computed.indicator_rows["scale"].isin(zones)]
     after = again.indicator_rows[again.indicator_rows["scale"].isin(zones)]
@@ -195,7 +196,7 @@ def test_an_older_vintage_is_read_with_its_own_code_list() -> None:
         ("D301", 700_000.0, 7_059_100.0),  # pharmacie
         ("D307", 700_000.0, 7_060_010.0),  # not a pharmacy before 2024
     ]
-    result = proximity.compute(connection(older, year=2021), residences(), ZONES, EPCI)
+    result = proximity.compute(connection(older, year=2021), residences(), ZONES, EPCI_OF)
     assert result.bpe_vintage == 2021
     assert nearby_of(result, "A", "maternelle")["distance_m"] == pytest.approx(400, abs=1)
     assert nearby_of(result, "B", "medecin")["distance_m"] == pytest.approx(600, abs=1)
