@@ -70,6 +70,9 @@ def requests_of(page: Page, act) -> list[str]:
     page.wait_for_function(QUIET, arg=QUIET_MS, timeout=SLOW, polling=50)
     page.evaluate("window.__felt.outputs = []")
     act()
+    # the quiet time counts from the act too: a request the act causes may start a moment
+    # after it returns
+    page.evaluate("window.__felt.answered = Math.max(window.__felt.answered, performance.now())")
     page.wait_for_function(QUIET, arg=QUIET_MS, timeout=SLOW, polling=50)
     return page.evaluate("window.__felt.outputs")
 
