@@ -245,6 +245,8 @@ class _Protector:
         arrays = self.arrays
         for depth in sorted(set(arrays.depth.tolist()), reverse=True):
             pending = self._unsafe_zones(depth)
+            self._repair_leaves([z for z in pending if arrays.is_leaf[z]], depth)
+            pending = [z for z in pending if not arrays.is_leaf[z]]
             while pending:
                 zone = pending.pop(0)
                 shallower = self.published & (arrays.depth_padded < depth)
@@ -254,6 +256,20 @@ class _Protector:
         residences = self.arrays.residences
         hidden = frozenset(residences[r] for r in np.flatnonzero(self.hidden_mask).tolist())
         return Disclosure(hidden, frozenset(self.secret))
+
+    def _repair_leaves(self, zones: list[int], depth: int) -> None:
+        """`repair` of unsafe zones with no zone below them, all at once: each hides its
+        smallest published residence until safe, else its own value. They share no
+        residence, and hiding inside one leaves the others as they were."""
+        arrays = self.arrays
+        while zones:
+            smallest = arrays.smallest_published(zones, self.hidden_mask)
+            for zone in np.asarray(zones)[smallest < 0].tolist():
+                self._keep_secret(zone)
+            self.hidden_mask[smallest[smallest >= 0]] = True
+            unsafe = self._unsafe_zones(depth)
+            zones = np.asarray(zones)[smallest >= 0]
+            zones = zones[np.isin(zones, unsafe)].tolist()
 
     def _unsafe_zones(self, depth: int) -> list[int]:
         return self.arrays.unsafe_zones(

@@ -124,6 +124,17 @@ class ZoneArrays:
         cover = np.where(shown.any(axis=1), path[np.arange(len(path)), highest], -1)
         return residences, cover
 
+    def smallest_published(self, zones: list[int], hidden: np.ndarray) -> np.ndarray:
+        """The smallest published residence of each of `zones` (fewest units, then the
+        first id), -1 when all of them are hidden."""
+        rows = np.isin(self.pair_zone, zones) & ~hidden[self.pair_residence]
+        zone, residence = self.pair_zone[rows], self.pair_residence[rows]
+        order = np.lexsort((self.rank[residence], self.count[residence], zone))
+        zone, residence = zone[order], residence[order]
+        first = np.r_[True, zone[1:] != zone[:-1]] if len(zone) else np.zeros(0, dtype=bool)
+        smallest = dict(zip(zone[first].tolist(), residence[first].tolist(), strict=True))
+        return np.array([smallest.get(z, -1) for z in zones], dtype=np.int64)
+
     def unsafe_zones(
         self,
         depth: int,
