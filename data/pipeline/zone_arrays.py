@@ -124,6 +124,16 @@ class ZoneArrays:
         cover = np.where(shown.any(axis=1), path[np.arange(len(path)), highest], -1)
         return residences, cover
 
+    def members_of(self, zones: np.ndarray) -> np.ndarray:
+        """The residences of the zones a mask marks, in order, read from each zone's rows
+        of the pair table (the work grows with those zones, not with the territory)."""
+        chosen = np.flatnonzero(zones[:-1])
+        starts, ends = self.zone_start[chosen].tolist(), self.zone_start[chosen + 1].tolist()
+        marked = np.zeros(len(self.residences), dtype=bool)
+        for start, end in zip(starts, ends, strict=True):
+            marked[self.pair_residence[start:end]] = True
+        return np.flatnonzero(marked)
+
     def smallest_published(self, zones: list[int], hidden: np.ndarray) -> np.ndarray:
         """The smallest published residence of each of `zones` (fewest units, then the
         first id), -1 when all of them are hidden."""
