@@ -230,17 +230,13 @@ class ShareDiscloser:
     def secret_values(self) -> set[SecretValue]:
         """The share values hidden, and the counts published as their numerators with
         them (`NUMERATOR_COUNTS`)."""
-        hidden = {
-            (theme, *cell_key(cell), year, indicator_id)
-            for (theme, year, indicator_id), cells in self.hidden.items()
-            for cell in cells
-        }
-        return hidden | {
-            (theme, scale, code, year, count)
-            for theme, scale, code, year, indicator_id in hidden
-            for count, share in NUMERATOR_COUNTS.items()
-            if share == indicator_id
-        }
+        values: set[SecretValue] = set()
+        for (theme, year, indicator_id), cells in self.hidden.items():
+            counts = [c for c, share in NUMERATOR_COUNTS.items() if share == indicator_id]
+            for scale, code in map(cell_key, cells):
+                values.add((theme, scale, code, year, indicator_id))
+                values.update((theme, scale, code, year, count) for count in counts)
+        return values
 
     def _counts_published(self, theme: str, year: int) -> dict[str, float]:
         """The published count (dwellings or households) of the cells that have one in a
