@@ -245,8 +245,8 @@ class _Protector:
         arrays = self.arrays
         for depth in sorted(set(arrays.depth.tolist()), reverse=True):
             pending = self._unsafe_zones(depth)
-            self._repair_leaves([z for z in pending if arrays.is_leaf[z]], depth)
-            pending = [z for z in pending if not arrays.is_leaf[z]]
+            self._repair_together([z for z in pending if not arrays.escapes[z]], depth)
+            pending = [z for z in pending if arrays.escapes[z]]
             while pending:
                 zone = pending.pop(0)
                 shallower = self.published & (arrays.depth_padded < depth)
@@ -257,15 +257,16 @@ class _Protector:
         hidden = frozenset(residences[r] for r in np.flatnonzero(self.hidden_mask).tolist())
         return Disclosure(hidden, frozenset(self.secret))
 
-    def _repair_leaves(self, zones: list[int], depth: int) -> None:
-        """`repair` of unsafe zones with no zone below them, all at once: each hides its
-        smallest published residence until safe, else its own value. They share no
-        residence, and hiding inside one leaves the others as they were."""
+    def _repair_together(self, zones: list[int], depth: int) -> None:
+        """`repair` of unsafe zones whose covers all lie below them, the first of its
+        steps for all at once: each hides its smallest loose published residence until
+        safe; those left unsafe without one go through `repair`. They share no residence
+        and repairing one hides nothing outside it, so the others stay as they were."""
         arrays = self.arrays
         while zones:
-            smallest = arrays.smallest_published(zones, self.hidden_mask)
+            smallest = arrays.smallest_loose_published(zones, self.hidden_mask, self.published)
             for zone in np.asarray(zones)[smallest < 0].tolist():
-                self._keep_secret(zone)
+                self.repair(zone)
             self.hidden_mask[smallest[smallest >= 0]] = True
             unsafe = self._unsafe_zones(depth)
             zones = np.asarray(zones)[smallest >= 0]

@@ -73,6 +73,10 @@ class ZoneArrays:
         overlay = np.zeros(len(self.zones), dtype=bool)
         overlay[[self.zone_index[q] for q in structure.overlay]] = True
         self.pair_overlay = overlay[self.pair_zone]
+        # zones of the tree holding a residence whose path misses them (a QPV resident
+        # without an IRIS): their cover may lie above them (`covers`)
+        off_path = (self.pair_position >= lengths[self.pair_residence]) & ~self.pair_overlay
+        self.escapes = np.bincount(self.pair_zone, off_path, len(self.zones)) > 0
         # each residence's overlay QPV, -1 for none
         self.overlay_zone = np.full(len(self.residences), -1, dtype=np.int64)
         self.overlay_zone[self.pair_residence[self.pair_overlay]] = self.pair_zone[
@@ -134,16 +138,29 @@ class ZoneArrays:
             marked[self.pair_residence[start:end]] = True
         return np.flatnonzero(marked)
 
-    def smallest_published(self, zones: list[int], hidden: np.ndarray) -> np.ndarray:
-        """The smallest published residence of each of `zones` (fewest units, then the
-        first id), -1 when all of them are hidden."""
+    def smallest_loose_published(
+        self, zones: list[int], hidden: np.ndarray, published: np.ndarray
+    ) -> np.ndarray:
+        """The smallest loose published residence of each of `zones` (fewest units, then
+        the first id), -1 when it has none."""
         rows = np.isin(self.pair_zone, zones) & ~hidden[self.pair_residence]
+        rows &= self._loose_pairs(published)
         zone, residence = self.pair_zone[rows], self.pair_residence[rows]
         order = np.lexsort((self.rank[residence], self.count[residence], zone))
         zone, residence = zone[order], residence[order]
         first = np.r_[True, zone[1:] != zone[:-1]] if len(zone) else np.zeros(0, dtype=bool)
         smallest = dict(zip(zone[first].tolist(), residence[first].tolist(), strict=True))
         return np.array([smallest.get(z, -1) for z in zones], dtype=np.int64)
+
+    def _loose_pairs(self, published: np.ndarray) -> np.ndarray:
+        """Which (residence, zone) pairs are loose: no published zone covers the residence
+        below the zone (`covers`)."""
+        covered = np.zeros((len(self.residences), self.path.shape[1] + 1), dtype=bool)
+        np.logical_or.accumulate(published[self.path], axis=1, out=covered[:, 1:])
+        residence = self.pair_residence
+        tree_covered = covered[residence, self.pair_position]
+        overlay_covered = self.pair_inside & published[self.path[residence, 0]]
+        return ~np.where(self.pair_overlay, overlay_covered, tree_covered)
 
     def unsafe_zones(
         self,
@@ -158,16 +175,12 @@ class ZoneArrays:
         range of fewer than `threshold` integers, for every zone of the depth at once, in
         repair order. `hidden` marks residences, `published` zones (with the padding
         `False`), `upper` each residence's known upper bound (infinity when none)."""
-        covered = np.zeros((len(self.residences), self.path.shape[1] + 1), dtype=bool)
-        np.logical_or.accumulate(published[self.path], axis=1, out=covered[:, 1:])
         residence, zone = self.pair_residence, self.pair_zone
-        tree_covered = covered[residence, self.pair_position]
-        overlay_covered = self.pair_inside & published[self.path[residence, 0]]
         loose = (
             hidden[residence]
             & (self.depth[zone] == depth)
             & published[zone]
-            & ~np.where(self.pair_overlay, overlay_covered, tree_covered)
+            & self._loose_pairs(published)
         )
         unsafe = narrow_groups(
             zone[loose],
