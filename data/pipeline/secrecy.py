@@ -265,7 +265,11 @@ class _Protector:
         arrays = self.arrays
         while zones:
             smallest = arrays.smallest_loose_published(zones, self.hidden_mask, self.published)
-            for zone in np.asarray(zones)[smallest < 0].tolist():
+            stuck = np.asarray(zones)[smallest < 0]
+            bare = arrays.uncovered(stuck, self.published)
+            for zone in stuck[bare].tolist():  # no published zone below: its own value
+                self._keep_secret(zone)
+            for zone in stuck[~bare].tolist():
                 self.repair(zone)
             self.hidden_mask[smallest[smallest >= 0]] = True
             unsafe = self._unsafe_zones(depth)

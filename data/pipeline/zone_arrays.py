@@ -152,6 +152,12 @@ class ZoneArrays:
         smallest = dict(zip(zone[first].tolist(), residence[first].tolist(), strict=True))
         return np.array([smallest.get(z, -1) for z in zones], dtype=np.int64)
 
+    def uncovered(self, zones: np.ndarray, published: np.ndarray) -> np.ndarray:
+        """Whether each of `zones` has no published zone below it that covers one of its
+        residences (`covers` finds none)."""
+        covered = ~self._loose_pairs(published)
+        return np.bincount(self.pair_zone, covered, len(self.zones))[zones] == 0
+
     def _loose_pairs(self, published: np.ndarray) -> np.ndarray:
         """Which (residence, zone) pairs are loose: no published zone covers the residence
         below the zone (`covers`)."""
