@@ -69,6 +69,7 @@ class ZoneArrays:
         self.pair_position = np.where(
             on_path.any(axis=1), on_path.argmax(axis=1), lengths[self.pair_residence]
         )
+        self._loose: tuple[np.ndarray, np.ndarray] | None = None
         self.is_leaf = np.bincount(self.pair_zone, self.pair_position > 0, len(self.zones)) == 0
         overlay = np.zeros(len(self.zones), dtype=bool)
         overlay[[self.zone_index[q] for q in structure.overlay]] = True
@@ -160,13 +161,18 @@ class ZoneArrays:
 
     def _loose_pairs(self, published: np.ndarray) -> np.ndarray:
         """Which (residence, zone) pairs are loose: no published zone covers the residence
-        below the zone (`covers`)."""
+        below the zone (`covers`). Kept for the last `published` read: a repair hides
+        residences far more often than zones."""
+        if self._loose is not None and np.array_equal(self._loose[0], published):
+            return self._loose[1]
         covered = np.zeros((len(self.residences), self.path.shape[1] + 1), dtype=bool)
         np.logical_or.accumulate(published[self.path], axis=1, out=covered[:, 1:])
         residence = self.pair_residence
         tree_covered = covered[residence, self.pair_position]
         overlay_covered = self.pair_inside & published[self.path[residence, 0]]
-        return ~np.where(self.pair_overlay, overlay_covered, tree_covered)
+        loose = ~np.where(self.pair_overlay, overlay_covered, tree_covered)
+        self._loose = (published.copy(), loose)
+        return loose
 
     def unsafe_zones(
         self,
