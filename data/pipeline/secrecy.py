@@ -28,8 +28,10 @@ residence drawn on the map, 0 households):
    earlier stays safe.
 
 The loose sets are computed on the vintage's arrays (`zone_arrays.py`): every zone of one
-depth is checked at once, and only the unsafe ones are repaired, one by one (no Python
-loop over every residence or every zone of the territory).
+depth is checked at once, and the unsafe ones hide their smallest loose published
+residences together, in lockstep; only those that must hide a zone below them, and the
+QPVs whose cover may lie above them, are repaired one by one (no Python loop over every
+residence or every zone of the territory).
 
 What this tree reasoning does not see (the QPV part of a zone, published bounds, the
 time series) the disclosure audit (`audit.py`) checks afterwards; the caller hides more
