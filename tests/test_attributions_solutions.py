@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.pipeline.audit import audit_table
+from data.pipeline.grid_equations import GridEquations
 from data.pipeline.grid_secrecy import Grid, GridProtector, audit_grids, grid_table, protect
 
 THRESHOLD = 5
@@ -148,3 +149,18 @@ def test_a_small_count_shown_wide_by_its_greatest_value_needs_one_program() -> N
     assert protector.solutions.span("A") == (2.0, 22.0)
     exact = audit_table(grid_table(grid, hidden), 11)
     assert not exact.breaches and exact.intervals["B"] == (0.0, 22.0)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grids(), st.data())
+def test_a_grid_s_equations_kept_from_audit_to_audit_are_those_reduced_anew(grid, data) -> None:
+    """Whatever cells each audit hides (more, or fewer when the proof starts again), the
+    reduction kept up to date equals the one computed from scratch, order included."""
+    equations = GridEquations({cell: grid.truth(cell) for cell in grid.cells}, grid.cells)
+    for _ in range(4):
+        hidden = data.draw(st.sets(st.sampled_from(sorted(grid.cells))))
+        table = grid_table(grid, hidden)
+        remainders, reduced = equations(table)
+        scratch = audit_table(table, THRESHOLD)
+        assert list(remainders.items()) == list(scratch.remainders.items())
+        assert list(reduced.items()) == list(scratch.equations.items())

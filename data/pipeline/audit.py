@@ -144,30 +144,34 @@ def _reduce(remainders: dict[str, Equation]) -> dict[str, Equation]:
     ordered = sorted(
         (e for e in remainders.values() if e.cells), key=lambda e: (len(e.cells), e.key)
     )
-    inner_of = _inner_equations(ordered)
+    inner_of = inner_equations(ordered)
     reduced: dict[str, Equation] = {}
     for position, equation in enumerate(ordered):
         inside = sorted(
             (ordered[i] for i in inner_of.get(position, ())), key=lambda e: (-len(e.cells), e.key)
         )
-        taken: set[str] = set()
-        cells = set(equation.cells)
-        total = equation.total
-        published = set(equation.loose_published)
-        for inner in inside:
-            if inner.cells & taken:
-                continue
-            taken |= inner.cells
-            cells -= inner.cells
-            total -= inner.total
-            published -= set(inner.loose_published)
-        reduced[equation.key] = Equation(
-            equation.key, frozenset(cells), total, tuple(sorted(published))
-        )
+        reduced[equation.key] = reduce_one(equation, inside)
     return reduced
 
 
-def _inner_equations(equations: list[Equation]) -> dict[int, list[int]]:
+def reduce_one(equation: Equation, inside: list[Equation]) -> Equation:
+    """`equation` minus the largest disjoint equations of `inside` (the equations strictly
+    inside it, largest first, then by key)."""
+    taken: set[str] = set()
+    cells = set(equation.cells)
+    total = equation.total
+    published = set(equation.loose_published)
+    for inner in inside:
+        if inner.cells & taken:
+            continue
+        taken |= inner.cells
+        cells -= inner.cells
+        total -= inner.total
+        published -= set(inner.loose_published)
+    return Equation(equation.key, frozenset(cells), total, tuple(sorted(published)))
+
+
+def inner_equations(equations: list[Equation]) -> dict[int, list[int]]:
     """For each equation (by position), the equations whose cells are a strict subset of
     its own."""
     index: dict[str, int] = {}
@@ -199,6 +203,8 @@ def _bound_sums(bounds: Iterable[tuple[float, float]]) -> tuple[float, float, in
 
 
 Vertex = Callable[[list[str], np.ndarray], None]
+# a table -> its remainders and their reduction (`_remainders`, `_reduce`)
+Reduction = Callable[[Table], tuple[dict[str, Equation], dict[str, Equation]]]
 
 
 class Component:
@@ -320,6 +326,7 @@ def audit_table(
     wide: Callable[[str], bool] | None = None,
     on_vertex: Vertex | None = None,
     early_breaches: bool = False,
+    reduction: Reduction | None = None,
 ) -> TableAudit:
     """The interval of every suppressed cell of `table`, and the breaches. `solved` keeps
     the independent parts already solved, by their equations and bounds: tables audited
@@ -327,10 +334,15 @@ def audit_table(
     suppressed cells the caller already knows to keep T values (skipped, no interval);
     `on_vertex` is given to the parts (`Component`). `early_breaches`: a cell that bounds
     without a linear program (`Component.outer_range`) already show narrower than T
-    values is a breach with those bounds (in `outer`), not its exact interval."""
+    values is a breach with those bounds (in `outer`), not its exact interval.
+    `reduction`: the table's remainders and reduced equations, when the caller keeps
+    them from one audit to the next (`grid_equations.GridEquations`)."""
     expansion = expansion if expansion is not None else expand(table)
-    remainders = _remainders(table, expansion)
-    reduced = _reduce(remainders)
+    if reduction is None:
+        remainders = _remainders(table, expansion)
+        reduced = _reduce(remainders)
+    else:
+        remainders, reduced = reduction(table)
 
     def bounds(cell: str) -> tuple[float, float]:
         return table.bounds.get(cell, (0.0, INFINITY))

@@ -41,6 +41,7 @@ import numpy as np
 from scipy import sparse
 
 from data.pipeline.audit import EPSILON, Breach, Component, Table, audit_table
+from data.pipeline.grid_equations import GridEquations
 
 MIN_HIDDEN_COMMUNES = 3
 
@@ -196,9 +197,10 @@ class GridProtector:
         self.grid = grid
         self.threshold = threshold
         self.bases = {cell: frozenset(parts) for cell, parts in grid.cells.items()}
-        self.truths = {cell: grid.truth(cell) for cell in grid.cells}
         self.solved: dict[tuple, Component] = {}
         self.solutions = Solutions(grid)
+        self.truths = dict(zip(grid.cells, self.solutions.true_values.tolist(), strict=True))
+        self.equations = GridEquations(self.truths, grid.cells)
         # every cell's base cells, the same whatever is hidden (`audit.expand`)
         self.expansion = {
             **{base: (base,) for base in grid.base},
@@ -228,6 +230,7 @@ class GridProtector:
             wide=wide,
             on_vertex=self.solutions.add,
             early_breaches=not exact,
+            reduction=self.equations,
         )
         exactly = set(audit.intervals) - audit.outer
         intervals = {

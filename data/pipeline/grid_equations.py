@@ -1,0 +1,59 @@
+"""A grid's published equations, reduced once and kept up to date as more cells are hidden.
+
+In a grid (`grid_secrecy.Grid`) no base cell is ever published, so every published cell's
+remainder is the same whatever else is hidden: all its base cells, its true count. What
+changes from one audit to the next (rounds of protection, the proof) is only which cells
+are published. `GridEquations` finds once which equation lies inside which
+(`audit.inner_equations`) and reduces an equation again (`audit.reduce_one`, the same
+steps as `audit.reduce`) only when an equation inside it was published or hidden since
+the last audit: a round that hides a few cells reduces a few equations, not the grid.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from data.pipeline.audit import Equation, Table, inner_equations, reduce_one
+
+
+class GridEquations:
+    """`audit.Reduction` of the tables of one grid (see the module docstring)."""
+
+    def __init__(self, totals: dict[str, float], bases: dict[str, tuple[str, ...]]) -> None:
+        # every cell's remainder when it is published; ordered as `audit.reduce` orders
+        self.remainders = {
+            cell: Equation(cell, frozenset(bases[cell]), totals[cell], ())
+            for cell in sorted(totals, key=lambda c: (len(set(bases[c])), c))
+        }
+        ordered = [e for e in self.remainders.values() if e.cells]
+        inner_of = inner_equations(ordered)
+        self.inside: dict[str, list[Equation]] = {}
+        self.outside: dict[str, list[str]] = defaultdict(list)
+        for position, equation in enumerate(ordered):
+            inner = sorted(
+                (ordered[i] for i in inner_of.get(position, ())),
+                key=lambda e: (-len(e.cells), e.key),
+            )
+            self.inside[equation.key] = inner
+            for other in inner:
+                self.outside[other.key].append(equation.key)
+        self.live: set[str] = set()
+        self.reduced: dict[str, Equation] = {}
+
+    def __call__(self, table: Table) -> tuple[dict[str, Equation], dict[str, Equation]]:
+        """The remainders and the reduced equations of `table`, a table of this grid."""
+        live = {key for key in self.inside if table.values.get(key) is not None}
+        changed = live ^ self.live
+        stale = (changed | {outer for key in changed for outer in self.outside[key]}) & live
+        for key in self.live - live:
+            del self.reduced[key]
+        for key in stale:
+            inside = [inner for inner in self.inside[key] if inner.key in live]
+            self.reduced[key] = reduce_one(self.remainders[key], inside)
+        self.live = live
+        remainders = {
+            cell: self.remainders[cell]
+            for cell in table.equations
+            if table.values.get(cell) is not None
+        }
+        return remainders, {key: self.reduced[key] for key in self.remainders if key in live}
