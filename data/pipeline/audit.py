@@ -174,6 +174,16 @@ def reduce_one(equation: Equation, inside: list[Equation]) -> Equation:
 def inner_equations(equations: list[Equation]) -> dict[int, list[int]]:
     """For each equation (by position), the equations whose cells are a strict subset of
     its own."""
+    inner_of: dict[int, list[int]] = defaultdict(list)
+    outers, inners = inner_pairs(equations)
+    for outer, inner in zip(outers.tolist(), inners.tolist(), strict=True):
+        inner_of[outer].append(inner)
+    return inner_of
+
+
+def inner_pairs(equations: list[Equation]) -> tuple[np.ndarray, np.ndarray]:
+    """The positions (outer, inner) of every two equations where the inner's cells are a
+    strict subset of the outer's."""
     index: dict[str, int] = {}
     rows = [row for row, e in enumerate(equations) for _ in e.cells]
     columns = [index.setdefault(cell, len(index)) for e in equations for cell in e.cells]
@@ -183,10 +193,7 @@ def inner_equations(equations: list[Equation]) -> dict[int, list[int]]:
     shared = sparse.coo_matrix(incidence @ incidence.T)
     sizes = np.array([len(e.cells) for e in equations])
     inside = (shared.data == sizes[shared.col]) & (sizes[shared.col] < sizes[shared.row])
-    inner_of: dict[int, list[int]] = defaultdict(list)
-    for outer, inner in zip(shared.row[inside].tolist(), shared.col[inside].tolist(), strict=True):
-        inner_of[outer].append(inner)
-    return inner_of
+    return shared.row[inside], shared.col[inside]
 
 
 def _bound_sums(bounds: Iterable[tuple[float, float]]) -> tuple[float, float, int]:

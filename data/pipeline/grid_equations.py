@@ -4,7 +4,7 @@ In a grid (`grid_secrecy.Grid`) no base cell is ever published, so every publish
 remainder is the same whatever else is hidden: all its base cells, its true count. What
 changes from one audit to the next (rounds of protection, the proof) is only which cells
 are published. `GridEquations` finds once which equation lies inside which
-(`audit.inner_equations`) and reduces an equation again (`audit.reduce_one`, the same
+(`audit.inner_pairs`) and reduces an equation again (`audit.reduce_one`, the same
 steps as `audit.reduce`) only when an equation inside it was published or hidden since
 the last audit: a round that hides a few cells reduces a few equations, not the grid.
 """
@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from data.pipeline.audit import Equation, Table, inner_equations, reduce_one
+import numpy as np
+
+from data.pipeline.audit import Equation, Table, inner_pairs, reduce_one
 
 
 class GridEquations:
@@ -26,17 +28,15 @@ class GridEquations:
             for cell in sorted(totals, key=lambda c: (len(set(bases[c])), c))
         }
         ordered = [e for e in self.remainders.values() if e.cells]
-        inner_of = inner_equations(ordered)
-        self.inside: dict[str, list[Equation]] = {}
+        outers, inners = inner_pairs(ordered)
+        # the equations inside one, largest first, then by key (`ordered`'s order)
+        sizes = np.array([len(e.cells) for e in ordered])
+        by_outer = np.lexsort((inners, -sizes[inners], outers))
+        self.inside: dict[str, list[Equation]] = {e.key: [] for e in ordered}
         self.outside: dict[str, list[str]] = defaultdict(list)
-        for position, equation in enumerate(ordered):
-            inner = sorted(
-                (ordered[i] for i in inner_of.get(position, ())),
-                key=lambda e: (-len(e.cells), e.key),
-            )
-            self.inside[equation.key] = inner
-            for other in inner:
-                self.outside[other.key].append(equation.key)
+        for outer, inner in zip(outers[by_outer].tolist(), inners[by_outer].tolist(), strict=True):
+            self.inside[ordered[outer].key].append(ordered[inner])
+            self.outside[ordered[inner].key].append(ordered[outer].key)
         self.live: set[str] = set()
         self.reduced: dict[str, Equation] = {}
 

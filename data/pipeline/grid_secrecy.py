@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
@@ -54,8 +55,13 @@ class Grid:
     # a published EPCI cell -> the commune cells of the same category
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    @cached_property
+    def truths(self) -> dict[str, float]:
+        """Every published cell's true count."""
+        return {cell: sum(self.base[b] for b in parts) for cell, parts in self.cells.items()}
+
     def truth(self, cell: str) -> float:
-        return sum(self.base[b] for b in self.cells[cell])
+        return self.truths[cell]
 
 
 @dataclass
@@ -199,7 +205,7 @@ class GridProtector:
         self.bases = {cell: frozenset(parts) for cell, parts in grid.cells.items()}
         self.solved: dict[tuple, Component] = {}
         self.solutions = Solutions(grid)
-        self.truths = dict(zip(grid.cells, self.solutions.true_values.tolist(), strict=True))
+        self.truths = grid.truths
         self.equations = GridEquations(self.truths, grid.cells)
         # every cell's base cells, the same whatever is hidden (`audit.expand`)
         self.expansion = {
