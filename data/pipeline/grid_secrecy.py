@@ -206,12 +206,16 @@ class GridProtector:
         self.solved: dict[tuple, Component] = {}
         self.solutions = Solutions(grid)
         self.truths = grid.truths
-        self.equations = GridEquations(self.truths, grid.cells)
         # every cell's base cells, the same whatever is hidden (`audit.expand`)
         self.expansion = {
             **{base: (base,) for base in grid.base},
             **{cell: tuple(parts) for cell, parts in grid.cells.items()},
         }
+
+    @cached_property
+    def equations(self) -> GridEquations:
+        """The grid's equations, for its first linear audit (most proofs need none)."""
+        return GridEquations(self.truths, self.grid.cells)
 
     def _spans_t_values(self, cell: str) -> bool:
         low, high = self.solutions.span(cell)
