@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 INFINITY = math.inf
 EPSILON = 1e-6
@@ -194,6 +195,18 @@ def inner_pairs(equations: list[Equation]) -> tuple[np.ndarray, np.ndarray]:
     sizes = np.array([len(e.cells) for e in equations])
     inside = (shared.data == sizes[shared.col]) & (sizes[shared.col] < sizes[shared.row])
     return shared.row[inside], shared.col[inside]
+
+
+def _parts(equations: list[Equation]) -> dict[str, int]:
+    """The independent part of every cell of `equations`: cells are joined through the
+    equations they share (connected components of the graph of cells and equations)."""
+    index: dict[str, int] = {}
+    columns = [index.setdefault(cell, len(index)) for e in equations for cell in e.cells]
+    rows = [len(index) + row for row, e in enumerate(equations) for _ in e.cells]
+    size = len(index) + len(equations)
+    graph = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
+    return dict(zip(index, labels[: len(index)].tolist(), strict=True))
 
 
 def _bound_sums(bounds: Iterable[tuple[float, float]]) -> tuple[float, float, int]:
@@ -357,28 +370,16 @@ def audit_table(
     def bounds(cell: str) -> tuple[float, float]:
         return table.bounds.get(cell, (0.0, INFINITY))
 
-    parent: dict[str, str] = {}
-
-    def find(cell: str) -> str:
-        while parent.setdefault(cell, cell) != cell:
-            parent[cell] = parent[parent[cell]]
-            cell = parent[cell]
-        return cell
-
     live = list(
         {e.cells: e for e in sorted(reduced.values(), key=lambda e: e.key) if e.cells}.values()
     )
+    part_of = _parts(live)
+    members: dict[int, list[str]] = defaultdict(list)
+    for cell, part in part_of.items():
+        members[part].append(cell)
+    rows: dict[int, list[Equation]] = defaultdict(list)
     for equation in live:
-        first, *rest = equation.cells
-        root = find(first)
-        for cell in rest:
-            parent[find(cell)] = root
-    members: dict[str, list[str]] = defaultdict(list)
-    for cell in parent:
-        members[find(cell)].append(cell)
-    rows: dict[str, list[Equation]] = defaultdict(list)
-    for equation in live:
-        rows[find(next(iter(equation.cells)))].append(equation)
+        rows[part_of[next(iter(equation.cells))]].append(equation)
     solved = {} if solved is None else solved
     components = {}
     for root, cells in members.items():
@@ -406,11 +407,11 @@ def audit_table(
         checked += 1
         hidden = [b for b in expansion[cell] if table.values.get(b) is None]
         known = sum(table.values[b] for b in expansion[cell] if table.values.get(b) is not None)
-        by_component: dict[str, set[str]] = defaultdict(set)
+        by_component: dict[int, set[str]] = defaultdict(set)
         low = high = known
         for b in hidden:
-            if b in parent:
-                by_component[find(b)].add(b)
+            if b in part_of:
+                by_component[part_of[b]].add(b)
             else:
                 low += bounds(b)[0]
                 high += bounds(b)[1]

@@ -23,9 +23,10 @@ class GridEquations:
 
     def __init__(self, totals: dict[str, float], bases: dict[str, tuple[str, ...]]) -> None:
         # every cell's remainder when it is published; ordered as `audit.reduce` orders
+        cells = {cell: frozenset(bases[cell]) for cell in totals}
         self.remainders = {
-            cell: Equation(cell, frozenset(bases[cell]), totals[cell], ())
-            for cell in sorted(totals, key=lambda c: (len(set(bases[c])), c))
+            cell: Equation(cell, cells[cell], totals[cell], ())
+            for cell in sorted(totals, key=lambda c: (len(cells[c]), c))
         }
         ordered = [e for e in self.remainders.values() if e.cells]
         outers, inners = inner_pairs(ordered)
