@@ -206,10 +206,13 @@ class GridProtector:
         self.solved: dict[tuple, Component] = {}
         self.solutions = Solutions(grid)
         self.truths = grid.truths
-        # every cell's base cells, the same whatever is hidden (`audit.expand`)
-        self.expansion = {
-            **{base: (base,) for base in grid.base},
-            **{cell: tuple(parts) for cell, parts in grid.cells.items()},
+
+    @cached_property
+    def expansion(self) -> dict[str, tuple[str, ...]]:
+        """Every cell's base cells, the same whatever is hidden (`audit.expand`)."""
+        return {
+            **{base: (base,) for base in self.grid.base},
+            **{cell: tuple(parts) for cell, parts in self.grid.cells.items()},
         }
 
     @cached_property
