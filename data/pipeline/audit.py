@@ -298,9 +298,6 @@ class Component:
         index = {cell: i for i, cell in enumerate(self.cells)}
         model = highspy.Highs()
         model.setOptionValue("output_flag", False)
-        # one thread: the programs are small, and HiGHS's workers cost more CPU time
-        # waiting than they save (their runs on the MEL demo: 0.77 -> 0.67 s CPU)
-        model.setOptionValue("threads", 1)
         # primal simplex: from one question to the next only the cost changes, the last
         # optimum stays feasible (76 000 -> 7 400 iterations on the MEL demo)
         model.setOptionValue("simplex_strategy", 4)
