@@ -196,7 +196,8 @@ def read_published(
         else:
             counts[(theme, year)][cell] = value
     latest_bounds: dict[tuple[int, str], tuple[float, float]] = {}
-    for row in residences.itertuples():
+    needed = ["secret", "size_class", "n_dwellings", "last_year", "residence_id"]
+    for row in residences[needed].itertuples(index=False):
         if not row.secret:
             continue
         bounds = (1.0, INFINITY)
