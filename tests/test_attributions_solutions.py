@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.pipeline.audit import audit_table
+from data.pipeline.grid_equations import GridEquations
 from data.pipeline.grid_secrecy import Grid, GridProtector, audit_grids, grid_table, protect
 
 THRESHOLD = 5
@@ -112,3 +113,54 @@ def test_a_breach_that_single_equations_already_show_needs_no_linear_program() -
     assert [b.cell for b in quick.breaches] == [b.cell for b in exact.breaches] == ["A", "B", "C"]
     assert quick.intervals["A"] == (0.0, 25.0) == exact.intervals["A"]
     assert quick.intervals["B"] == (5.0, 30.0) == exact.intervals["B"]
+
+
+def test_a_small_count_shown_wide_by_its_greatest_value_needs_one_program() -> None:
+    """a + b = 22 and a + c = 22, a = 2: the greatest a (22, with b = c = 0) shows A from
+    2 to 22 and B, C from 0 to 20; no second program, for A's least value or B's and
+    C's ranges. The full audit runs two per cell and finds the same: no breach."""
+    grid = Grid(
+        "grid 2024",
+        {"a": 2.0, "b": 20.0, "c": 20.0},
+        {"AB": ("a", "b"), "AC": ("a", "c"), "A": ("a",), "B": ("b",), "C": ("c",)},
+    )
+    hidden = {"A", "B", "C"}
+    protector = GridProtector(grid, 11)
+    protector.solutions.serve(hidden)
+    solutions: list[np.ndarray] = []
+
+    def on_vertex(cells: list[str], values: np.ndarray) -> None:
+        solutions.append(values)
+        protector.solutions.add(cells, values)
+
+    def wide(cell: str) -> bool:
+        low, high = protector.solutions.span(cell)
+        return high - low >= 10
+
+    quick = audit_table(
+        grid_table(grid, hidden),
+        11,
+        protector.expansion,
+        wide=wide,
+        on_vertex=on_vertex,
+        early_breaches=True,
+    )
+    assert len(solutions) == 1 and not quick.breaches
+    assert protector.solutions.span("A") == (2.0, 22.0)
+    exact = audit_table(grid_table(grid, hidden), 11)
+    assert not exact.breaches and exact.intervals["B"] == (0.0, 22.0)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grids(), st.data())
+def test_a_grid_s_equations_kept_from_audit_to_audit_are_those_reduced_anew(grid, data) -> None:
+    """Whatever cells each audit hides (more, or fewer when the proof starts again), the
+    reduction kept up to date equals the one computed from scratch, order included."""
+    equations = GridEquations({cell: grid.truth(cell) for cell in grid.cells}, grid.cells)
+    for _ in range(4):
+        hidden = data.draw(st.sets(st.sampled_from(sorted(grid.cells))))
+        table = grid_table(grid, hidden)
+        remainders, reduced = equations(table)
+        scratch = audit_table(table, THRESHOLD)
+        assert list(remainders.items()) == list(scratch.remainders.items())
+        assert list(reduced.items()) == list(scratch.equations.items())

@@ -36,11 +36,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
 
 from data.pipeline.audit import EPSILON, Breach, Component, Table, audit_table
+from data.pipeline.grid_equations import GridEquations
 
 MIN_HIDDEN_COMMUNES = 3
 
@@ -53,8 +55,13 @@ class Grid:
     # a published EPCI cell -> the commune cells of the same category
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    @cached_property
+    def truths(self) -> dict[str, float]:
+        """Every published cell's true count."""
+        return {cell: sum(self.base[b] for b in parts) for cell, parts in self.cells.items()}
+
     def truth(self, cell: str) -> float:
-        return sum(self.base[b] for b in self.cells[cell])
+        return self.truths[cell]
 
 
 @dataclass
@@ -196,14 +203,22 @@ class GridProtector:
         self.grid = grid
         self.threshold = threshold
         self.bases = {cell: frozenset(parts) for cell, parts in grid.cells.items()}
-        self.truths = {cell: grid.truth(cell) for cell in grid.cells}
         self.solved: dict[tuple, Component] = {}
         self.solutions = Solutions(grid)
-        # every cell's base cells, the same whatever is hidden (`audit.expand`)
-        self.expansion = {
-            **{base: (base,) for base in grid.base},
-            **{cell: tuple(parts) for cell, parts in grid.cells.items()},
+        self.truths = grid.truths
+
+    @cached_property
+    def expansion(self) -> dict[str, tuple[str, ...]]:
+        """Every cell's base cells, the same whatever is hidden (`audit.expand`)."""
+        return {
+            **{base: (base,) for base in self.grid.base},
+            **{cell: tuple(parts) for cell, parts in self.grid.cells.items()},
         }
+
+    @cached_property
+    def equations(self) -> GridEquations:
+        """The grid's equations, for its first linear audit (most proofs need none)."""
+        return GridEquations(self.truths, self.grid.cells)
 
     def _spans_t_values(self, cell: str) -> bool:
         low, high = self.solutions.span(cell)
@@ -228,6 +243,7 @@ class GridProtector:
             wide=wide,
             on_vertex=self.solutions.add,
             early_breaches=not exact,
+            reduction=self.equations,
         )
         exactly = set(audit.intervals) - audit.outer
         intervals = {

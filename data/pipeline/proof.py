@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from data.catalog import SIZE_CLASSES
@@ -96,14 +97,15 @@ def prove_shares(con: duckdb.DuckDBPyConnection, shares: ShareDiscloser) -> None
     for key, audited in shares.audited.items():
         shown = frozenset(published.get(key, ())) & shares.shapes[key[:2]].cells
         if key[0] in PEOPLE_THEMES:
+            cells = sorted(shown)
+            small = is_small_count(
+                np.array([audited.numerator.get(cell, 0.0) for cell in cells]),
+                np.array([audited.denominator.get(cell, 0.0) for cell in cells]),
+                shares.threshold,
+            )
             failures += [
-                f"{' '.join(map(str, key))}: {cell} (moins de {shares.threshold} ménages)"
-                for cell in sorted(shown)
-                if is_small_count(
-                    audited.numerator.get(cell, 0.0),
-                    audited.denominator.get(cell, 0.0),
-                    shares.threshold,
-                )
+                f"{' '.join(map(str, key))}: {cells[i]} (moins de {shares.threshold} ménages)"
+                for i in np.flatnonzero(small)
             ]
         if shown == audited.published:
             continue
@@ -194,7 +196,8 @@ def read_published(
         else:
             counts[(theme, year)][cell] = value
     latest_bounds: dict[tuple[int, str], tuple[float, float]] = {}
-    for row in residences.itertuples():
+    needed = ["secret", "size_class", "n_dwellings", "last_year", "residence_id"]
+    for row in residences[needed].itertuples(index=False):
         if not row.secret:
             continue
         bounds = (1.0, INFINITY)
