@@ -30,7 +30,7 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_up
 from dash.exceptions import PreventUpdate
 
 from auth.access import NoAccess, current_scope
-from data.catalog import CATALOG, MAP_SCALES, THEMES, indicators_for
+from data.catalog import CATALOG, THEMES, indicators_for
 from data.scope import AccessScope
 from data.store.store import Store
 from data.store.types import Place
@@ -95,12 +95,12 @@ def _state_context(store: Store, granted: tuple[str, ...]) -> StateContext:
     years = store.indicator_years
     indicators = {
         (scale, theme): tuple(i.id for i in indicators_for(scale, theme) if i.id in years)
-        for scale in MAP_SCALES
+        for scale in store.map_scales
         for theme in granted
     }
     themes = {
         scale: tuple(theme for theme in granted if indicators[(scale, theme)])
-        for scale in MAP_SCALES
+        for scale in store.map_scales
     }
     return StateContext(
         themes=themes,
@@ -108,6 +108,9 @@ def _state_context(store: Store, granted: tuple[str, ...]) -> StateContext:
         years=years,
         code_exists=lambda scale, code: code in store.map_codes(scale),
         home=territory_centre(store),
+        pinnable_scales=store.map_zone_scales,
+        scales=store.map_scales,
+        default_scale=store.default_map_scale,
     )
 
 
@@ -179,6 +182,7 @@ def default_controls(store: Store, scope: AccessScope) -> ControlsInit:
         indicator_options=options["indicator"],
         year=state.year,
         year_options=options["year"],
+        scales=context.scales,
     )
 
 

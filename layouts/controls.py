@@ -60,6 +60,7 @@ class ControlsInit:
     indicator_options: list[dict[str, str]]
     year: int | None
     year_options: list[dict[str, object]]
+    scales: tuple[str, ...] = MAP_SCALES  # the scales of this territory's map
 
 
 def _labelled(
@@ -89,7 +90,7 @@ def controls_bar(init: ControlsInit | None) -> html.Div:
                 "Échelle",
                 dbc.RadioItems(
                     id=ControlIds.SCALE,
-                    options=[{"label": SCALE_NAMES[s].many, "value": s} for s in MAP_SCALES],
+                    options=[{"label": SCALE_NAMES[s].many, "value": s} for s in init.scales],
                     value=init.scale,
                     inline=True,
                     className="btn-group scale-group",

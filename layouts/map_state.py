@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from data.catalog import MAP_SCALES, MAP_ZONE_SCALES, successor_of
+from data.catalog import ALL_MAP_SCALES, MAP_SCALES, MAP_ZONE_SCALES, successor_of
 from data.sources.codes import EQUIPMENT_FAMILIES
 from layouts.classification import DEFAULT_METHOD, METHODS
 
@@ -62,7 +62,7 @@ class Feature:
     code: str
 
     def __post_init__(self) -> None:
-        if self.scale not in MAP_SCALES:
+        if self.scale not in ALL_MAP_SCALES:
             raise StateError(f"unknown scale {self.scale!r}")
         code = self.code
         if not isinstance(code, str) or not 0 < len(code) <= MAX_CODE_LENGTH:
@@ -117,6 +117,8 @@ class StateContext:
     home: tuple[float, float] = (50.63, 3.07)
     pinnable_scales: tuple[str, ...] = MAP_ZONE_SCALES
     default_indicators: Mapping[str, str] = field(default_factory=dict)  # theme -> id
+    scales: tuple[str, ...] = MAP_SCALES  # the scales of this territory's map
+    default_scale: str = DEFAULT_SCALE
 
 
 def _first(values: Sequence[str], preferred: str | None = None) -> str | None:
@@ -141,7 +143,7 @@ def resolve(
 ) -> ViewState:
     """The valid state closest to what was asked: each part falls back to its default
     when it does not exist, or not at this scale, or not for this user."""
-    scale = scale if scale in MAP_SCALES else DEFAULT_SCALE
+    scale = scale if scale in ctx.scales else ctx.default_scale
     themes = list(ctx.themes.get(scale, ()))
     theme = _first(themes, theme) or ""
     indicators = list(ctx.indicators.get((scale, theme), ()))
@@ -185,7 +187,7 @@ def _as_int(value: object) -> int | None:
 def _known(ctx: StateContext, feature: Feature | None) -> bool:
     return (
         feature is not None
-        and feature.scale in MAP_SCALES
+        and feature.scale in ctx.scales
         and ctx.code_exists(feature.scale, feature.code)
     )
 

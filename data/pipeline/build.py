@@ -35,6 +35,7 @@ from data.pipeline import (
     proximity,
     residences,
     shares,
+    upper_zones,
     warehouse,
     zones,
 )
@@ -180,6 +181,8 @@ def assemble(
             "SELECT code FROM zone_frame WHERE scale = 'commune'"
         )
         con.unregister("zone_frame")
+        upper_zones.register_parts(con, upper_zones.zone_parts(communes, set(all_zones["scale"])))
+        register_commune_zones(con, zones.commune_upper_zones(communes, all_zones))
         web_zones = zones.warehouse_zones(all_zones)
 
     with clock.step("residences"):
@@ -261,6 +264,7 @@ def assemble(
 
     with clock.step("long format"):
         indicators.create_indicator_rows(con, ["parc", "occupation"])
+        upper_hidden = upper_zones.hide_unpublished_sums(con)
         attributions.create_tables(con, allocation, sorted(set(epci_of) - {""}))
 
     with clock.step("residence table"):
@@ -278,9 +282,15 @@ def assemble(
             con, table.assign(epci_code=table["commune_code"].map(epci_of)), near.nearby
         )
         proof.prove_attributions(con, allocation)
+        upper_zones.prove(con)
         clock.echo(f"    {decision.report.summary()}")
         clock.echo(f"    {share_discloser.report.summary()}")
         clock.echo(f"    {perimeter_decision.summary()}")
+        if upper_hidden:
+            clock.echo(
+                f"    zones au-dessus de l'EPCI : {upper_hidden} valeurs cachées "
+                "(une de leurs parties l'est)"
+            )
 
     with clock.step("fragility"):
         diagnosis = fragility.run(con, FRAGILITY_METHOD, links, raw.vintages["filosofi"])
@@ -312,6 +322,17 @@ def assemble(
         allocation,
         estimated,
     )
+
+
+def register_commune_zones(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    """Table `zone_upper` (commune_code, scale, code): the zone above the EPCI of each
+    commune, that sums add up into."""
+    con.register("zone_upper_frame", frame.astype(str))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE zone_upper AS "
+        "SELECT commune_code, scale, code FROM zone_upper_frame"
+    )
+    con.unregister("zone_upper_frame")
 
 
 def zone_codes(all_zones: gpd.GeoDataFrame) -> tuple[list[str], list[str]]:
