@@ -39,6 +39,7 @@ from data.pipeline import (
     warehouse,
     zones,
 )
+from data.pipeline.failures import InternalBuildError
 from data.pipeline.rules import row_rules
 from data.reference.extract import reference_name, reference_path
 from data.sources import bpe, census, filosofi, geo, gtfs, ops, rpls, sne
@@ -64,8 +65,15 @@ class Clock:
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
+        """Time the step; an error that is not a raw file's becomes an internal error of
+        this step (`failures.InternalBuildError`)."""
         start, cpu_start = time.perf_counter(), time.process_time()
-        yield
+        try:
+            yield
+        except (SourceError, InternalBuildError):
+            raise
+        except Exception as exc:
+            raise InternalBuildError(name, exc) from exc
         elapsed = time.perf_counter() - start
         self.timings[name] = round(elapsed, 3)
         self.cpu_timings[name] = round(time.process_time() - cpu_start, 3)
