@@ -10,6 +10,7 @@ from collections import defaultdict
 from data.scope import AccessScope
 from data.store.attribution_types import AttributionBoard, CommuneRow, Published, Threshold
 from data.store.territory import TerritoryIndex
+from data.store.types import ZoneRef
 
 THEME = "attributions"
 # The allocations behind the shares of the table of communes.
@@ -43,10 +44,26 @@ class AttributionBoards(TerritoryIndex):
             series=dict(series),
             counts=counts,
             thresholds=self.quartile_thresholds,
-            communes=self._commune_rows,
+            communes=self._communes_of_epci(self.epci_of(zone)),
             landlords=self._landlord_names,
             breakdowns=self._attribution_breakdowns,
         )
+
+    @functools.cached_property
+    def board_epcis(self) -> tuple[ZoneRef, ...]:
+        """The EPCIs a board can show, by name: legal targets are set per EPCI."""
+        epcis = (ref for (scale, _), ref in self._zone_refs.items() if scale == "epci")
+        return tuple(sorted(epcis, key=lambda ref: (ref.name, ref.code)))
+
+    def _communes_of_epci(self, epci: ZoneRef | None) -> dict[int, tuple[CommuneRow, ...]]:
+        """The table of communes of one EPCI (every commune of a warehouse of one EPCI)."""
+        if len(self.board_epcis) < 2 or epci is None:
+            return self._commune_rows
+        epci_of = self._commune_epci
+        return {
+            year: tuple(row for row in rows if epci_of.get(row.code) == epci.code)
+            for year, rows in self._commune_rows.items()
+        }
 
     def _attribution_series(self, scale: str, code: str) -> list[tuple]:
         return self._attribution_values.get((scale, code), [])
