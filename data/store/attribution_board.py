@@ -44,7 +44,7 @@ class AttributionBoards(TerritoryIndex):
             series=dict(series),
             counts=counts,
             thresholds=self.quartile_thresholds,
-            communes=self._communes_of_epci(self.epci_of(zone)),
+            communes=self._communes_of_epci(zone if scale == "epci" else self.epci_of(zone)),
             landlords=self._landlord_names,
             breakdowns=self._attribution_breakdowns,
         )
