@@ -39,8 +39,9 @@ class Search(Warehouse):
         return default_map_scale(self.zone_counts)
 
     def search_places(self, text: str, limit: int = 12) -> list[Place]:
-        """Communes, IRIS, QPV and residences whose name (or address, or code) contains
-        `text`, ignoring accents, case and punctuation; names starting with it first."""
+        """Zones of the map's scales (`map_zone_scales`) and residences whose name (or
+        address, or code) contains `text`, ignoring accents, case and punctuation; names
+        starting with it first."""
         needle = " ".join(text.split())[:80]
         if sum(char.isalnum() for char in needle) < 2:
             return []
