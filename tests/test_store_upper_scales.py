@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from callbacks.compare import reference_epci
 from data.catalog import MAP_SCALES
 from data.scope import AccessScope
 from data.store.store import Store
@@ -69,3 +70,13 @@ def test_a_departement_panel_stands_alone(split_store: Store) -> None:
         ("commune", "59512"),
         ("epci", SECOND_EPCI),
     ]
+
+
+def test_pinned_zones_are_compared_with_the_epci_they_all_lie_in(
+    store: Store, split_store: Store
+) -> None:
+    assert reference_epci(store, [("commune", "59512"), ("commune", "59350")]) == store.epci
+    second = split_store.zone_ref("epci", SECOND_EPCI)
+    assert reference_epci(split_store, [("commune", "59512"), ("commune", "59508")]) == second
+    assert reference_epci(split_store, [("commune", "59512"), ("commune", "59350")]) is None
+    assert reference_epci(split_store, [("dep", "59"), ("dep", "62")]) is None
