@@ -38,13 +38,14 @@ class AttributionBoards(TerritoryIndex):
             for year, measure, node, value, status in self._attribution_counts(scale, code)
         }
         years = tuple(sorted({year for by_year in series.values() for year in by_year}))
+        epci = zone if scale == "epci" else self.epci_of(zone)
         return AttributionBoard(
             zone=zone,
             years=years,
             series=dict(series),
             counts=counts,
-            thresholds=self.quartile_thresholds,
-            communes=self._communes_of_epci(zone if scale == "epci" else self.epci_of(zone)),
+            thresholds=self.quartile_thresholds.get(epci.code if epci else "", {}),
+            communes=self._communes_of_epci(epci),
             landlords=self._landlord_names,
             breakdowns=self._attribution_breakdowns,
         )
@@ -103,11 +104,16 @@ class AttributionBoards(TerritoryIndex):
         return dict(zones)
 
     @functools.cached_property
-    def quartile_thresholds(self) -> dict[int, Threshold]:
+    def quartile_thresholds(self) -> dict[str, dict[int, Threshold]]:
+        """Each EPCI's first-quartile thresholds by year: the legal targets of an EPCI's
+        allocations are judged against its own."""
         rows = self._cursor().execute(
-            "SELECT year, q1, median, q3, source FROM quartile_thresholds ORDER BY year"
+            "SELECT epci, year, q1, median, q3, source FROM quartile_thresholds ORDER BY epci, year"
         )
-        return {row[0]: Threshold(*row) for row in rows.fetchall()}
+        by_epci: dict[str, dict[int, Threshold]] = defaultdict(dict)
+        for epci, *row in rows.fetchall():
+            by_epci[epci][row[0]] = Threshold(*row)
+        return dict(by_epci)
 
     @functools.cached_property
     def _commune_rows(self) -> dict[int, tuple[CommuneRow, ...]]:
