@@ -30,8 +30,9 @@ from layouts.views import ATTRIBUTIONS_BOARD
 
 
 def default_state(store: Store, scope: AccessScope) -> BoardState:
-    """The EPCI, or the first commune of a commune convention's perimeter; the last year."""
-    epci = store.epci
+    """The EPCI (a landlord's: the one holding most of its dwellings), or the first commune
+    of a commune convention's perimeter; the last year."""
+    epci = store.landlords_epci(scope.bailleurs) if scope.partner_type == "bailleur" else store.epci
     if scope.partner_type == "commune" and scope.communes:
         return BoardState("commune", sorted(scope.communes)[0], None)
     return BoardState("epci", epci.code if epci else "", None)

@@ -1,6 +1,7 @@
 """The store of a territory of several EPCIs and départements: the map adds their
-scales, search finds them, their panels compare nothing above them, and the map opens
-on the finest readable scale. The MEL's store is as before."""
+scales, search finds them, their panels compare nothing above them, the map opens
+on the finest readable scale and a landlord's board on the EPCI of most of its dwellings.
+The MEL's store is as before."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from callbacks.attributions_board import default_state
 from callbacks.compare import reference_epci
 from data.catalog import MAP_SCALES
 from data.scope import AccessScope
 from data.store.store import Store
+from layouts.attributions_board import BoardState
 
 SECOND_EPCI = "245900428"
 STATE = AccessScope("N", "État", "etat", frozenset({"parc"}))
@@ -80,3 +83,17 @@ def test_pinned_zones_are_compared_with_the_epci_they_all_lie_in(
     assert reference_epci(split_store, [("commune", "59512"), ("commune", "59508")]) == second
     assert reference_epci(split_store, [("commune", "59512"), ("commune", "59350")]) is None
     assert reference_epci(split_store, [("dep", "59"), ("dep", "62")]) is None
+
+
+def test_a_landlords_board_opens_on_the_epci_of_most_of_its_dwellings(
+    store: Store, split_store: Store
+) -> None:
+    residences = split_store._cursor().execute("SELECT * FROM residences").df()
+    residences["epci"] = residences["commune_code"].map(split_store._commune_epci)
+    dwellings = residences.groupby(["bailleur_code", "epci"])["n_dwellings"].sum().unstack()
+    assert set(dwellings.idxmax(axis=1)) == {store.epci.code, SECOND_EPCI}  # both occur
+    for bailleur, epci in dwellings.idxmax(axis=1).items():
+        landlord = AccessScope("B", bailleur, "bailleur", frozenset(), bailleurs={bailleur})
+        assert default_state(split_store, landlord) == BoardState("epci", epci, None)
+        assert default_state(store, landlord) == BoardState("epci", store.epci.code, None)
+    assert default_state(split_store, STATE).code == store.epci.code

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Collection
 
 from data.scope import AccessScope
 from data.store.attribution_types import AttributionBoard, CommuneRow, Published, Threshold
@@ -55,6 +56,26 @@ class AttributionBoards(TerritoryIndex):
         """The EPCIs a board can show, by name: legal targets are set per EPCI."""
         epcis = (ref for (scale, _), ref in self._zone_refs.items() if scale == "epci")
         return tuple(sorted(epcis, key=lambda ref: (ref.name, ref.code)))
+
+    def landlords_epci(self, bailleurs: Collection[str]) -> ZoneRef | None:
+        """The EPCI holding most of the landlords' published dwellings in the territory (then
+        most residences): their board opens there. The warehouse's EPCI when it covers one,
+        or when the landlords have no residence in it."""
+        if not self._commune_epci or not bailleurs:
+            return self.epci
+        row = (
+            self._cursor()
+            .execute(
+                "SELECT zone.epci_code FROM residences JOIN zones AS zone "
+                "ON zone.scale = 'commune' AND zone.code = residences.commune_code "
+                "WHERE list_contains(?, bailleur_code) GROUP BY zone.epci_code "
+                "ORDER BY sum(coalesce(n_dwellings, 0)) DESC, count(*) DESC, zone.epci_code "
+                "LIMIT 1",
+                [sorted(bailleurs)],
+            )
+            .fetchone()
+        )
+        return (self.zone_ref("epci", row[0]) if row else None) or self.epci
 
     def _communes_of_epci(self, epci: ZoneRef | None) -> dict[int, tuple[CommuneRow, ...]]:
         """The table of communes of one EPCI (every commune of a warehouse of one EPCI)."""
