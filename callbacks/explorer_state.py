@@ -37,6 +37,7 @@ from data.store.types import Place
 from layouts.compare import pin_limit_alert
 from layouts.controls import ControlsInit, indicator_options, theme_options, year_options
 from layouts.ids import CompareIds, ControlIds, MapIds, PageIds, PanelIds
+from layouts.map_extent import lowest_zoom
 from layouts.map_state import (
     StateContext,
     ViewState,
@@ -111,6 +112,8 @@ def _state_context(store: Store, granted: tuple[str, ...]) -> StateContext:
         pinnable_scales=store.map_zone_scales,
         scales=store.map_scales,
         default_scale=store.default_map_scale,
+        extent=store.territory_box,
+        min_zoom=lowest_zoom(territory_bounds(store)),
     )
 
 
@@ -354,7 +357,9 @@ def register(app: Dash, store: Store, drawings: Drawings) -> None:
             "state": state.to_data(),
             # a state read from the URL is not pushed back to it
             "permalink": (
-                no_update if previous is None else to_query(with_viewport(state, centre, zoom))
+                no_update
+                if previous is None
+                else to_query(with_viewport(state, centre, zoom, context.min_zoom))
             ),
             "values": {
                 name: no_update if controls[name] == value else value

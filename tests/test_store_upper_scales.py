@@ -13,6 +13,7 @@ import pytest
 
 from callbacks.attributions_board import default_state
 from callbacks.compare import reference_epci
+from callbacks.explorer_state import state_context
 from data.catalog import MAP_SCALES
 from data.scope import AccessScope
 from data.store.store import Store
@@ -97,3 +98,9 @@ def test_a_landlords_board_opens_on_the_epci_of_most_of_its_dwellings(
         assert default_state(split_store, landlord) == BoardState("epci", epci, None)
         assert default_state(store, landlord) == BoardState("epci", store.epci.code, None)
     assert default_state(split_store, STATE).code == store.epci.code
+
+
+def test_a_permalinks_limits_are_the_territorys(store: Store) -> None:
+    context = state_context(store, STATE)
+    assert context.extent == store.territory_box is not None
+    assert context.min_zoom == 8  # the MEL: as before
