@@ -16,6 +16,7 @@ import pytest
 from data.pipeline import build as build_module
 from data.pipeline.__main__ import error_line
 from data.pipeline.build import database_config
+from data.pipeline.proof import DisclosureError
 from data.pipeline.warehouse import swap_in
 from data.sources.errors import SourceError
 from tests.conftest import PROJECT_ROOT, copy_small_raw
@@ -182,6 +183,8 @@ def test_error_line_names_the_place_of_an_unexpected_error():
     assert (
         error_line(SourceError("a.csv", 3, "MODE", "code inconnu")) == "a.csv:3:MODE: code inconnu"
     )
+    refusal = "audit du secret statistique : 1 valeur cachée déductible"
+    assert error_line(DisclosureError(refusal)) == refusal  # the audit says what would leak
 
 
 def test_an_internal_error_names_its_step_and_keeps_the_old_warehouse(

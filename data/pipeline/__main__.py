@@ -17,14 +17,16 @@ from pathlib import Path
 from config import load_settings
 from data.pipeline.build import build
 from data.pipeline.failures import InternalBuildError, internal_error_message
+from data.pipeline.proof import DisclosureError
 from data.sources.errors import SourceError
 from data.territory import TerritoryError, parse_territory
 
 
 def error_line(exc: BaseException) -> str:
-    """`file:line:column: message` for a raw file's error; otherwise the build's internal
-    error, its step and its place in the code (`failures`)."""
-    if isinstance(exc, SourceError | InternalBuildError):
+    """`file:line:column: message` for a raw file's error; an audit's refusal as it says
+    it; otherwise the build's internal error, its step and its place in the code
+    (`failures`)."""
+    if isinstance(exc, SourceError | InternalBuildError | DisclosureError):
         return str(exc)
     return internal_error_message(None, exc)
 

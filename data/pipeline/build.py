@@ -65,12 +65,13 @@ class Clock:
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
-        """Time the step; an error that is not a raw file's becomes an internal error of
-        this step (`failures.InternalBuildError`)."""
+        """Time the step; an error that is not a raw file's, nor an audit's refusal (which
+        says what would leak), becomes an internal error of this step
+        (`failures.InternalBuildError`)."""
         start, cpu_start = time.perf_counter(), time.process_time()
         try:
             yield
-        except (SourceError, InternalBuildError):
+        except (SourceError, InternalBuildError, proof.DisclosureError):
             raise
         except Exception as exc:
             raise InternalBuildError(name, exc) from exc
