@@ -56,6 +56,28 @@ def test_an_iris_without_vacancy_in_a_commune_with_some_is_protected() -> None:
     assert_no_narrow_value(shares, KEY)
 
 
+def test_a_public_commune_opens_the_zones_that_hold_its_vacancy_deeper() -> None:
+    """The Nord's case (commune 59271, vacancy over three months, 2023): the commune's
+    hidden residences S0 and F have no vacant dwelling, its public rate is not 0 %, and
+    its one vacant dwelling lies in the secret S1, in IRIS I inside QPV Q: no residence
+    of the commune's own group nor right inside it brings a vacant dwelling. Q and I are
+    hidden together, so that S1 joins the commune's group."""
+    cells = [
+        Cell("A", 20, "E", "C", "I", "Q"),
+        Cell("B", 15, "E", "C", "I", "Q"),
+        Cell("S1", 5, "E", "C", "I", "Q"),
+        Cell("S0", 5, "E", "C", None, None),
+        Cell("D", 30, "E", "C", None, None),
+        Cell("F", 25, "E", "C", None, None),
+    ]
+    shares = protect({"A": 0, "B": 0, "S1": 1, "S0": 0, "D": 0, "F": 0}, cells)
+    published = shares.audited[KEY].published
+    assert "commune:C" in published
+    assert {"qpv:Q", "iris:I"}.isdisjoint(published)
+    assert {"residence:A", "residence:D"} <= published
+    assert_no_narrow_value(shares, KEY, shares.publicly_known(KEY))
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(world=worlds())
 def test_after_protection_only_public_values_pin_a_hidden_occupancy_share(world) -> None:

@@ -199,6 +199,7 @@ class Discloser:
         self._protected: dict[tuple, Disclosure] = {}
         self._audits: dict[str, tuple[Table, TableAudit]] = {}
         self._solved: dict[tuple, object] = {}
+        self._tables: dict[tuple[str, int], tuple[Disclosure, frozenset, Table | None, Table]] = {}
 
     def protect_all(self) -> dict[str, dict[int, Disclosure]]:
         parc_layouts = self.layouts["parc"]
@@ -255,20 +256,38 @@ class Discloser:
         tables: dict[str, list[Table]] = {}
         dwellings: dict[int, Table] = {}
         for year, layout in self.layouts["parc"].items():
-            bounds = {rid: (1.0, INFINITY) for rid in layout.count}
-            table = layout.table(decided["parc"][year], self.secret_values, bounds)
+            table = self._table(layout, decided["parc"][year], None)
             dwellings[year] = table
             tables.setdefault("parc", []).append(table)
         for year, layout in self.layouts["occupation"].items():
             published = dwellings.get(self.links.get(year, -1))
-            bounds = {
-                rid: (0.0, INFINITY if published is None or published.values.get(rid) is None
-                      else published.values[rid])
-                for rid in layout.count
-            }  # fmt: skip
-            table = layout.table(decided["occupation"][year], self.secret_values, bounds)
+            table = self._table(layout, decided["occupation"][year], published)
             tables.setdefault("occupation", []).append(table)
         return tables
+
+    def _table(self, layout: Layout, disclosure: Disclosure, dwellings: Table | None) -> Table:
+        """`layout.table`, made again only when what it reads has changed since the last
+        round: its disclosure (`_protect` keeps one object per outcome), its hidden QPV
+        parts, and for households the published dwellings that bound them."""
+        qpv = frozenset(
+            value
+            for value in self.secret_values
+            if value[0] == layout.theme and value[3] == layout.year and value[4] == QPV_SHARE
+        )
+        cached = self._tables.get((layout.theme, layout.year))
+        if cached is not None and cached[:3] == (disclosure, qpv, dwellings):
+            return cached[3]
+        if layout.theme == "parc":
+            bounds = {rid: (1.0, INFINITY) for rid in layout.count}
+        else:
+            bounds = {
+                rid: (0.0, INFINITY if dwellings is None or dwellings.values.get(rid) is None
+                      else dwellings.values[rid])
+                for rid in layout.count
+            }  # fmt: skip
+        table = layout.table(disclosure, self.secret_values, bounds)
+        self._tables[(layout.theme, layout.year)] = (disclosure, qpv, dwellings, table)
+        return table
 
     def audit(
         self, tables: dict[str, list[Table]]

@@ -287,18 +287,19 @@ def register_perimeters(con: duckdb.DuckDBPyConnection, decision: PerimeterDecis
         for (scale, code), perimeters in by_zone.items()
         for perimeter in sorted(perimeters)
     ]
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE zone_owner "
-        "(scale VARCHAR, code VARCHAR, year INTEGER, residence_id VARCHAR)"
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE zone_denial "
-        "(scale VARCHAR, code VARCHAR, year INTEGER, perimeter VARCHAR)"
-    )
-    if owners:
-        con.executemany("INSERT INTO zone_owner VALUES (?, ?, ?, ?)", owners)
-    if denials:
-        con.executemany("INSERT INTO zone_denial VALUES (?, ?, ?, ?)", denials)
+    for table, rows, last in (
+        ("zone_owner", owners, "residence_id"),
+        ("zone_denial", denials, "perimeter"),
+    ):
+        frame = pd.DataFrame(rows, columns=["scale", "code", "year", last], dtype="string")
+        frame["year"] = frame["year"].astype("int32")
+        con.register(f"{table}_frame", frame)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT scale::VARCHAR AS scale, "
+            f"code::VARCHAR AS code, year::INTEGER AS year, {last}::VARCHAR AS {last} "
+            f"FROM {table}_frame"
+        )
+        con.unregister(f"{table}_frame")
 
 
 def create_indicator_rows(con: duckdb.DuckDBPyConnection, themes: list[str]) -> None:

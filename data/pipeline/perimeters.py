@@ -127,37 +127,38 @@ def dominant(residences: Iterable[str], count: dict[str, int], threshold: int) -
 
 class _View:
     """What one convention sees of one survey: the residences of its perimeter and the
-    zones not hidden from it; `dominated` are the zones whose remainder it can work out
-    and finds to be in effect one residence's."""
+    zones not hidden from it, as masks over the structure's arrays (the zone mask ends
+    with the `False` that the padding index -1 reads); `dominated` are the zones whose
+    remainder it can work out and finds to be in effect one residence's."""
 
     def __init__(
-        self,
-        structure: ZoneStructure,
-        shown_residences: set[str],
-        shown_zones: set[ZoneKey],
+        self, structure: ZoneStructure, shown_residences: np.ndarray, shown_zones: np.ndarray
     ) -> None:
         self.structure = structure
         self.shown_residences = shown_residences
         self.shown_zones = shown_zones
 
     def dominated(
-        self, threshold: int, zones: Iterable[ZoneKey] | None = None
+        self, threshold: int, zones: np.ndarray | None = None
     ) -> list[tuple[ZoneKey, str, list[str]]]:
-        """The shown zones (of `zones`, all when None) whose rest (the residences they
-        count that neither a shown zone inside them nor the perimeter accounts for) is in
-        effect one residence's: each with that residence and its rest, in zone order.
-        Computed for every residence at once on the structure's arrays: a residence's
-        rest is in its nearest shown zone up its path, and in its overlay QPV when
-        shown."""
+        """The shown zones (of the mask `zones`, all when None) whose rest (the residences
+        they count that neither a shown zone inside them nor the perimeter accounts for)
+        is in effect one residence's: each with that residence and its rest, in zone
+        order. Computed on the structure's arrays, for the residences of those zones
+        only: a residence's rest is in its nearest shown zone up its path, and in its
+        overlay QPV when shown."""
         arrays = self.structure.arrays
-        shown = arrays.zone_mask(self.shown_zones)
-        wanted = shown if zones is None else shown & arrays.zone_mask(set(zones))
-        on_path = shown[arrays.path]
-        residences = np.arange(len(arrays.residences))
-        nearest = np.where(on_path.any(axis=1), arrays.path[residences, on_path.argmax(axis=1)], -1)
-        group = np.concatenate([nearest, arrays.overlay_zone])
-        member = np.concatenate([residences, residences])
-        counted = ~arrays.mask(self.shown_residences)[member] & wanted[group] & (group >= 0)
+        shown = self.shown_zones
+        wanted = shown if zones is None else shown & zones
+        rows = np.arange(len(arrays.residences)) if zones is None else arrays.members_of(wanted)
+        path = arrays.path[rows]
+        on_path = shown[path]
+        nearest = np.where(
+            on_path.any(axis=1), path[np.arange(len(rows)), on_path.argmax(axis=1)], -1
+        )
+        group = np.concatenate([nearest, arrays.overlay_zone[rows]])
+        member = np.concatenate([rows, rows])
+        counted = ~self.shown_residences[member] & wanted[group] & (group >= 0)
         group, member = group[counted], member[counted]
         owner = dominant_by_group(arrays, group, member, threshold)
         found = sorted((arrays.zones[z], z) for z in np.flatnonzero(owner >= 0).tolist())
@@ -172,17 +173,19 @@ class _View:
 
     def inner(self, zone: ZoneKey) -> list[ZoneKey]:
         """The shown zones right inside `zone` (its nearest shown zone up the tree)."""
-        return self._inner_index.get(zone, [])
+        index = self.structure.arrays.zone_index
+        found = []
+        below = list(_children(self.structure).get(zone, ()))
+        while below:
+            child = below.pop()
+            if self.shown_zones[index[child]]:
+                found.append(child)
+            else:
+                below.extend(_children(self.structure).get(child, ()))
+        return found
 
-    @functools.cached_property
-    def _inner_index(self) -> dict[ZoneKey, list[ZoneKey]]:
-        index: dict[ZoneKey, list[ZoneKey]] = defaultdict(list)
-        for other, chain in _chains(self.structure).items():
-            if other in self.shown_zones:
-                nearest = next((z for z in chain if z in self.shown_zones), None)
-                if nearest is not None:
-                    index[nearest].append(other)
-        return index
+    def is_shown(self, residence: str) -> bool:
+        return bool(self.shown_residences[self.structure.arrays.residence_index[residence]])
 
 
 def dominant_by_group(
@@ -204,11 +207,14 @@ def dominant_by_group(
 
 
 @functools.lru_cache(maxsize=16)
-def _chains(structure: ZoneStructure) -> dict[ZoneKey, list[ZoneKey]]:
-    """Every zone's chain of zones above it (a structure is built once per vintage)."""
-    return {
-        zone: structure.chain_of(zone)[1:] for zone in structure.members if zone in structure.parent
-    }
+def _children(structure: ZoneStructure) -> dict[ZoneKey, list[ZoneKey]]:
+    """The zones right below each zone of the tree (a structure is built once per
+    vintage)."""
+    children: dict[ZoneKey, list[ZoneKey]] = defaultdict(list)
+    for zone, parent in structure.parent.items():
+        if parent is not None:
+            children[parent].append(zone)
+    return children
 
 
 def _cover(
@@ -223,7 +229,7 @@ def _cover(
     members = view.structure.members
     joining = []
     for inner in view.inner(zone):
-        merged = rest + [r for r in members[inner] if r not in view.shown_residences]
+        merged = rest + [r for r in members[inner] if not view.is_shown(r)]
         if dominant(merged, count, threshold) is None:
             joining.append((sum(count.get(r, 0) for r in members[inner]), inner))
     return min(joining)[1] if joining else zone
@@ -258,12 +264,12 @@ class PerimeterGuard:
     def run(self) -> PerimeterDecision:
         for year, cells in sorted(self.cells.items()):
             year_owners = self._owners(year)
-            denials: dict[ZoneKey, set[Perimeter]] = defaultdict(set)
             self._nobody(year, year_owners)
+            survey = _Survey(self.structures[year], year_owners, self.published[year])
             for perimeter, residences in self._perimeters(cells).items():
-                self._perimeter(year, perimeter, residences, year_owners, denials)
+                self._perimeter(year, survey, perimeter, residences)
             self.decision.owners[year] = year_owners
-            self.decision.denials[year] = dict(denials)
+            self.decision.denials[year] = dict(survey.denials)
         self.decision.combined_checked = [combined_key(keys) for keys in self.combined]
         return self.decision
 
@@ -291,8 +297,9 @@ class PerimeterGuard:
         structure = self.structures[year]
         count = self.counts[year]
         published = self.published[year]
+        nobody = np.zeros(len(structure.arrays.residences), dtype=bool)
         for _ in range(MAX_ROUNDS):
-            view = _View(structure, set(), published - owners.keys())
+            view = _View(structure, nobody, structure.arrays.zone_mask(published - owners.keys()))
             added = False
             for zone, owner, rest in view.dominated(self.threshold):
                 target = _cover(view, zone, rest, count, self.threshold)
@@ -318,45 +325,65 @@ class PerimeterGuard:
         return perimeters
 
     def _perimeter(
-        self,
-        year: int,
-        perimeter: Perimeter,
-        residences: set[str],
-        owners: dict[ZoneKey, str],
-        denials: dict[ZoneKey, set[Perimeter]],
+        self, year: int, survey: _Survey, perimeter: Perimeter, residences: set[str]
     ) -> None:
         """One perimeter's view: its residences (a landlord knows the occupation of all of
         its own, the portal's secret ones too; a commune, what the portal shows it), the
         zones it may see. Only the zones above its residences, or above a zone one of them
-        owns, can differ from nobody's view (already checked)."""
-        structure = self.structures[year]
+        owns, can differ from nobody's view (already checked): the view is worked out on
+        their residences alone."""
+        structure = survey.structure
+        arrays = structure.arrays
         count = self.counts[year]
         shown = residences
         if not perimeter.startswith(f"{LANDLORD}:"):
             shown = residences - self.disclosures[year].hidden_residences
-        owned = {zone for zone, owner in owners.items() if owner in residences}
+        owned = set().union(*(survey.owned_by.get(r, ()) for r in residences))
         near: set[ZoneKey] = set()
         for rid in shown:
             near |= structure.zones_of[rid]
             near |= set(structure.path[rid])
         for zone in owned:
             near |= set(structure.chain_of(zone)) if zone in structure.parent else {zone}
-        published = self.published[year]
+        near_mask = arrays.zone_mask(near)
+        shown_mask = arrays.mask(shown)
+        seen = survey.seen | arrays.zone_mask(owned & survey.published)
         # a combined perimeter's convention is also denied what each of its parts is
         applying = {perimeter, *perimeter.split("+")}
         for _ in range(MAX_ROUNDS):
-            hidden = {z for z, who in denials.items() if who & applying}
-            visible = (published - owners.keys() | (owned & published)) - hidden
-            view = _View(structure, shown, visible)
+            hidden = set().union(*(survey.denied.get(p, ()) for p in applying))
+            view = _View(structure, shown_mask, seen & ~arrays.zone_mask(hidden))
             added = False
-            for zone, owner, rest in view.dominated(self.threshold, near):
+            for zone, owner, rest in view.dominated(self.threshold, near_mask):
                 if owner in residences:
                     continue
                 target = _cover(view, zone, rest, count, self.threshold)
-                if perimeter not in denials[target]:
-                    denials[target].add(perimeter)
+                if perimeter not in survey.denials[target]:
+                    survey.deny(target, perimeter)
                     self.decision.denials_added += 1
                     added = True
             if not added:
                 return
         raise RuntimeError("périmètres : trop de passes")
+
+
+class _Survey:
+    """What every perimeter's view of one survey starts from: the zones every convention
+    sees (published, owned by no residence; a mask), the zones each residence owns, and
+    the denials so far, by zone and by perimeter."""
+
+    def __init__(
+        self, structure: ZoneStructure, owners: dict[ZoneKey, str], published: frozenset[ZoneKey]
+    ) -> None:
+        self.structure = structure
+        self.published = published
+        self.seen = structure.arrays.zone_mask(published - owners.keys())
+        self.owned_by: dict[str, set[ZoneKey]] = defaultdict(set)
+        for zone, owner in owners.items():
+            self.owned_by[owner].add(zone)
+        self.denials: dict[ZoneKey, set[Perimeter]] = defaultdict(set)
+        self.denied: dict[Perimeter, set[ZoneKey]] = defaultdict(set)
+
+    def deny(self, zone: ZoneKey, perimeter: Perimeter) -> None:
+        self.denials[zone].add(perimeter)
+        self.denied[perimeter].add(zone)

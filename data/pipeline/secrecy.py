@@ -245,6 +245,8 @@ class _Protector:
         arrays = self.arrays
         for depth in sorted(set(arrays.depth.tolist()), reverse=True):
             pending = self._unsafe_zones(depth)
+            self._repair_together([z for z in pending if not arrays.escapes[z]], depth)
+            pending = [z for z in pending if arrays.escapes[z]]
             while pending:
                 zone = pending.pop(0)
                 shallower = self.published & (arrays.depth_padded < depth)
@@ -254,6 +256,25 @@ class _Protector:
         residences = self.arrays.residences
         hidden = frozenset(residences[r] for r in np.flatnonzero(self.hidden_mask).tolist())
         return Disclosure(hidden, frozenset(self.secret))
+
+    def _repair_together(self, zones: list[int], depth: int) -> None:
+        """`repair` of unsafe zones whose covers all lie below them, the first of its
+        steps for all at once: each hides its smallest loose published residence until
+        safe; those left unsafe without one go through `repair`. They share no residence
+        and repairing one hides nothing outside it, so the others stay as they were."""
+        arrays = self.arrays
+        while zones:
+            smallest = arrays.smallest_loose_published(zones, self.hidden_mask, self.published)
+            stuck = np.asarray(zones)[smallest < 0]
+            bare = arrays.uncovered(stuck, self.published)
+            for zone in stuck[bare].tolist():  # no published zone below: its own value
+                self._keep_secret(zone)
+            for zone in stuck[~bare].tolist():
+                self.repair(zone)
+            self.hidden_mask[smallest[smallest >= 0]] = True
+            unsafe = self._unsafe_zones(depth)
+            zones = np.asarray(zones)[smallest >= 0]
+            zones = zones[np.isin(zones, unsafe)].tolist()
 
     def _unsafe_zones(self, depth: int) -> list[int]:
         return self.arrays.unsafe_zones(

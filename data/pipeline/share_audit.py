@@ -19,10 +19,10 @@ known units, and for people when it leaves out at least the threshold.
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -78,8 +78,8 @@ class ShareShape:
         if cached is None or cached[0] is not values:
             cached = (
                 values,
-                np.array([values.get(c, default) for c in self.residences], dtype=float),
-                np.array([values.get(z, default) for z in self.zones], dtype=float),
+                np.fromiter(map(values.get, self.residences, repeat(default)), dtype=float),
+                np.fromiter(map(values.get, self.zones, repeat(default)), dtype=float),
             )
             self._vectors[id(values)] = cached
         return cached[1], cached[2]
@@ -91,8 +91,8 @@ class ShareShape:
             if len(self._masks) > 64:
                 self._masks.clear()
             self._masks[published] = (
-                np.array([c in published for c in self.residences], dtype=bool),
-                np.array([z in published for z in self.zones] + [False], dtype=bool),
+                np.fromiter(map(published.__contains__, self.residences), dtype=bool),
+                np.fromiter(map(published.__contains__, [*self.zones, None]), dtype=bool),
             )
         return self._masks[published]
 
@@ -137,17 +137,17 @@ class Groups(Mapping[str, Group]):
         self._keys = [shape.zones[z] for z in np.unique(hidden_of[hidden_of >= 0])]
         self._key_set = frozenset(self._keys)
         self._made: dict[str, Group] = {}
-        self._rows: tuple[dict[int, np.ndarray], dict[int, np.ndarray]] | None = None
+        self._rows: tuple[ZoneRows, ZoneRows] | None = None
 
     def __getitem__(self, key: str) -> Group:
         if key not in self._made:
             if key not in self._key_set:
                 raise KeyError(key)
             if self._rows is None:
-                self._rows = (_rows_by_zone(self.hidden_of), _rows_by_zone(self.loose_of))
+                self._rows = (ZoneRows(self.hidden_of), ZoneRows(self.loose_of))
             index = self.shape.zone_index[key]
-            rows = self._rows[0].get(index, np.zeros(0, dtype=np.int64))
-            loose = self._rows[1].get(index, ())
+            rows = self._rows[0].of(index)
+            loose = self._rows[1].of(index).tolist()
             residences = self.shape.residences
             self._made[key] = Group(
                 key,
@@ -331,15 +331,19 @@ def audit_share_table(
     return ShareAudit(checked, sorted(breaches), groups, bare, shape, table.published)
 
 
-def _rows_by_zone(group_of: np.ndarray) -> dict[int, np.ndarray]:
-    """The rows (residences) of each zone index in a two-column group table."""
-    rows, columns = np.nonzero(group_of >= 0)
-    zones = group_of[rows, columns]
-    order = np.lexsort((rows, zones))  # by zone, then by row
-    zones, rows = zones[order], rows[order]
-    starts = np.flatnonzero(np.r_[True, zones[1:] != zones[:-1]]) if len(zones) else []
-    bounds = [*starts, len(zones)]
-    return {int(zones[start]): rows[start:end] for start, end in itertools.pairwise(bounds)}
+class ZoneRows:
+    """The rows (residences) of each zone index in a two-column group table, sorted by
+    zone, each zone's read by bisection."""
+
+    def __init__(self, group_of: np.ndarray) -> None:
+        rows, columns = np.nonzero(group_of >= 0)
+        zones = group_of[rows, columns]
+        order = np.lexsort((rows, zones))  # by zone, then by row
+        self.zones, self.rows = zones[order], rows[order]
+
+    def of(self, zone: int) -> np.ndarray:
+        start, end = np.searchsorted(self.zones, [zone, zone + 1])
+        return self.rows[start:end]
 
 
 def _sum_by(index: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:

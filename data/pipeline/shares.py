@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -229,17 +230,13 @@ class ShareDiscloser:
     def secret_values(self) -> set[SecretValue]:
         """The share values hidden, and the counts published as their numerators with
         them (`NUMERATOR_COUNTS`)."""
-        hidden = {
-            (theme, *cell_key(cell), year, indicator_id)
-            for (theme, year, indicator_id), cells in self.hidden.items()
-            for cell in cells
-        }
-        return hidden | {
-            (theme, scale, code, year, count)
-            for theme, scale, code, year, indicator_id in hidden
-            for count, share in NUMERATOR_COUNTS.items()
-            if share == indicator_id
-        }
+        values: set[SecretValue] = set()
+        for (theme, year, indicator_id), cells in self.hidden.items():
+            counts = [c for c, share in NUMERATOR_COUNTS.items() if share == indicator_id]
+            for scale, code in map(cell_key, cells):
+                values.add((theme, scale, code, year, indicator_id))
+                values.update((theme, scale, code, year, count) for count in counts)
+        return values
 
     def _counts_published(self, theme: str, year: int) -> dict[str, float]:
         """The published count (dwellings or households) of the cells that have one in a
@@ -364,7 +361,9 @@ class ShareDiscloser:
           the group, and the next round hides it;
         - else the zone's own share (its group joins the zone above), unless the SDES
           publishes it (`public_cells`): then every residence that brings what the group
-          lacks."""
+          lacks, else, when what it lacks lies only deeper (`_opening`), the shares of
+          the zones between the group's and the smallest zone deeper inside it whose
+          hidden residences, joining the group, protect it."""
         rule, people = self.rule_of(key)
 
         def protects(cells: tuple[str, ...]) -> bool:
@@ -413,13 +412,41 @@ class ShareDiscloser:
                 for zone in inner
                 if any(m in table.published and useful(m) for m in members[zone])
             ]
-            # a public zone is never hidden: its group takes every useful residence instead
-            fallback = joining or holding or ([] if group.key in public else [group.key])
-            added = [min(fallback, key=size)] if fallback else list(candidates)
+            # a public zone is never hidden: its group takes every useful residence instead,
+            # else the zones that open onto one deeper
+            fallback = joining or holding
+            if fallback or group.key not in public:
+                added = [min(fallback or [group.key], key=size)]
+            else:
+                added = list(candidates) or self._opening(key, audit, group, protects, size)
         fresh = [cell for cell in added if cell not in self.hidden[key]]
         self.hidden[key].update(fresh)
         self.report.complementary += len(fresh)
         return bool(fresh)
+
+    def _opening(
+        self,
+        key: ShareKey,
+        audit: ShareAudit,
+        group: Group,
+        protects: Callable[[tuple[str, ...]], bool],
+        size: Callable[[str], tuple[float, str]],
+    ) -> list[str]:
+        """The published zones to hide so that the hidden residences of a zone deeper
+        inside `group`'s join it and protect it: that zone and those between, for the
+        smallest such zone (none when there is none)."""
+        shape = self.shapes[key[:2]]
+        public = self.public_cells(key)
+        openings = []
+        for zone in shape.below.get(group.key, ()):
+            between = shape.up[zone][: shape.up[zone].index(group.key)]
+            path = [z for z in (zone, *between) if z in audit.published]
+            if zone not in path or public.intersection(path):
+                continue
+            joined = [c for z in path if z in audit.groups for c in audit.groups[z].cells]
+            if joined and protects((*group.cells, *joined)):
+                openings.append((size(zone), path))
+        return min(openings)[1] if openings else []
 
     def _hide_member(self, key: ShareKey, table: ShareTable, zone: str) -> bool:
         """A hidden zone whose residences are all published is their sum: hide the one

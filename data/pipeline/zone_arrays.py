@@ -69,10 +69,15 @@ class ZoneArrays:
         self.pair_position = np.where(
             on_path.any(axis=1), on_path.argmax(axis=1), lengths[self.pair_residence]
         )
+        self._loose: tuple[np.ndarray, np.ndarray] | None = None
         self.is_leaf = np.bincount(self.pair_zone, self.pair_position > 0, len(self.zones)) == 0
         overlay = np.zeros(len(self.zones), dtype=bool)
         overlay[[self.zone_index[q] for q in structure.overlay]] = True
         self.pair_overlay = overlay[self.pair_zone]
+        # zones of the tree holding a residence whose path misses them (a QPV resident
+        # without an IRIS): their cover may lie above them (`covers`)
+        off_path = (self.pair_position >= lengths[self.pair_residence]) & ~self.pair_overlay
+        self.escapes = np.bincount(self.pair_zone, off_path, len(self.zones)) > 0
         # each residence's overlay QPV, -1 for none
         self.overlay_zone = np.full(len(self.residences), -1, dtype=np.int64)
         self.overlay_zone[self.pair_residence[self.pair_overlay]] = self.pair_zone[
@@ -124,6 +129,51 @@ class ZoneArrays:
         cover = np.where(shown.any(axis=1), path[np.arange(len(path)), highest], -1)
         return residences, cover
 
+    def members_of(self, zones: np.ndarray) -> np.ndarray:
+        """The residences of the zones a mask marks, in order, read from each zone's rows
+        of the pair table (the work grows with those zones, not with the territory)."""
+        chosen = np.flatnonzero(zones[:-1])
+        starts, ends = self.zone_start[chosen].tolist(), self.zone_start[chosen + 1].tolist()
+        marked = np.zeros(len(self.residences), dtype=bool)
+        for start, end in zip(starts, ends, strict=True):
+            marked[self.pair_residence[start:end]] = True
+        return np.flatnonzero(marked)
+
+    def smallest_loose_published(
+        self, zones: list[int], hidden: np.ndarray, published: np.ndarray
+    ) -> np.ndarray:
+        """The smallest loose published residence of each of `zones` (fewest units, then
+        the first id), -1 when it has none."""
+        rows = np.isin(self.pair_zone, zones) & ~hidden[self.pair_residence]
+        rows &= self._loose_pairs(published)
+        zone, residence = self.pair_zone[rows], self.pair_residence[rows]
+        order = np.lexsort((self.rank[residence], self.count[residence], zone))
+        zone, residence = zone[order], residence[order]
+        first = np.r_[True, zone[1:] != zone[:-1]] if len(zone) else np.zeros(0, dtype=bool)
+        smallest = dict(zip(zone[first].tolist(), residence[first].tolist(), strict=True))
+        return np.array([smallest.get(z, -1) for z in zones], dtype=np.int64)
+
+    def uncovered(self, zones: np.ndarray, published: np.ndarray) -> np.ndarray:
+        """Whether each of `zones` has no published zone below it that covers one of its
+        residences (`covers` finds none)."""
+        covered = ~self._loose_pairs(published)
+        return np.bincount(self.pair_zone, covered, len(self.zones))[zones] == 0
+
+    def _loose_pairs(self, published: np.ndarray) -> np.ndarray:
+        """Which (residence, zone) pairs are loose: no published zone covers the residence
+        below the zone (`covers`). Kept for the last `published` read: a repair hides
+        residences far more often than zones."""
+        if self._loose is not None and np.array_equal(self._loose[0], published):
+            return self._loose[1]
+        covered = np.zeros((len(self.residences), self.path.shape[1] + 1), dtype=bool)
+        np.logical_or.accumulate(published[self.path], axis=1, out=covered[:, 1:])
+        residence = self.pair_residence
+        tree_covered = covered[residence, self.pair_position]
+        overlay_covered = self.pair_inside & published[self.path[residence, 0]]
+        loose = ~np.where(self.pair_overlay, overlay_covered, tree_covered)
+        self._loose = (published.copy(), loose)
+        return loose
+
     def unsafe_zones(
         self,
         depth: int,
@@ -137,16 +187,12 @@ class ZoneArrays:
         range of fewer than `threshold` integers, for every zone of the depth at once, in
         repair order. `hidden` marks residences, `published` zones (with the padding
         `False`), `upper` each residence's known upper bound (infinity when none)."""
-        covered = np.zeros((len(self.residences), self.path.shape[1] + 1), dtype=bool)
-        np.logical_or.accumulate(published[self.path], axis=1, out=covered[:, 1:])
         residence, zone = self.pair_residence, self.pair_zone
-        tree_covered = covered[residence, self.pair_position]
-        overlay_covered = self.pair_inside & published[self.path[residence, 0]]
         loose = (
             hidden[residence]
             & (self.depth[zone] == depth)
             & published[zone]
-            & ~np.where(self.pair_overlay, overlay_covered, tree_covered)
+            & self._loose_pairs(published)
         )
         unsafe = narrow_groups(
             zone[loose],
