@@ -1,5 +1,6 @@
 """The allocation-policy board: its renderer for the view mechanism (drawn from the URL's
-query string) and the callback that redraws it when the zone or year changes. Both read
+query string) and the callback that redraws it when the zone or year changes (and lists
+the communes of the EPCI shown: legal targets are set per EPCI). Both read
 the scope of the session, never the request body: a convention without the theme gets
 nothing."""
 
@@ -29,8 +30,9 @@ from layouts.views import ATTRIBUTIONS_BOARD
 
 
 def default_state(store: Store, scope: AccessScope) -> BoardState:
-    """The EPCI, or the first commune of a commune convention's perimeter; the last year."""
-    epci = store.epci
+    """The EPCI (a landlord's: the one holding most of its dwellings), or the first commune
+    of a commune convention's perimeter; the last year."""
+    epci = store.landlords_epci(scope.bailleurs) if scope.partner_type == "bailleur" else store.epci
     if scope.partner_type == "commune" and scope.communes:
         return BoardState("commune", sorted(scope.communes)[0], None)
     return BoardState("epci", epci.code if epci else "", None)
@@ -41,9 +43,7 @@ def render(store: Store, scope: AccessScope, search: str, prefix: str = "/") -> 
     board = store.attribution_board(state.scale, state.code, scope)
     if board is None or not board.years:
         return no_data(state.zone)
-    epci = store.epci
-    options = zone_options(board, epci.name if epci else "EPCI", epci.code if epci else "")
-    return board_page(board, state, options, prefix)
+    return board_page(board, state, zone_options(board, store.board_epcis), prefix)
 
 
 def register(app: Dash, store: Store) -> None:
@@ -54,11 +54,12 @@ def register(app: Dash, store: Store) -> None:
     @app.callback(
         Output(BoardIds.BODY, "children"),
         Output(BoardIds.PERMALINK, "href"),
+        Output(BoardIds.ZONE, "options"),
         Input(BoardIds.ZONE, "value"),
         Input(BoardIds.YEAR, "value"),
         prevent_initial_call=True,
     )
-    def redraw(zone: str | None, year: Any) -> tuple[Any, str]:
+    def redraw(zone: str | None, year: Any) -> tuple[Any, str, list[dict]]:
         try:
             scope = current_scope()
         except NoAccess:
@@ -70,6 +71,8 @@ def register(app: Dash, store: Store) -> None:
         if board is None or not board.years:
             raise PreventUpdate
         year = state.year if state.year in board.years else board.years[-1]
-        return board_body(board, year, prefix), board_query(
-            BoardState(state.scale, state.code, year)
+        return (
+            board_body(board, year, prefix),
+            board_query(BoardState(state.scale, state.code, year)),
+            zone_options(board, store.board_epcis),  # the communes of the EPCI shown
         )

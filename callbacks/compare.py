@@ -14,9 +14,10 @@ from dash.exceptions import PreventUpdate
 from auth.access import current_scope
 from callbacks.explorer_state import current_state
 from callbacks.panel import clean_year
+from data.catalog import UPPER_SCALES
 from data.scope import AccessScope
 from data.store.store import Store
-from data.store.types import whole_commune
+from data.store.types import ZoneRef, whole_commune
 from layouts.compare import compare_view
 from layouts.ids import PageIds
 from layouts.map_state import Feature
@@ -33,7 +34,7 @@ def compare_content(
     as the scope allows."""
     zones = [(zone.scale, zone.code) for zone in pinned]
     vintage = clean_year(year, store)
-    epci = store.epci
+    epci = reference_epci(store, zones)
     communes = iris_communes(store, zones)
     wanted = [*zones, *communes, *([(epci.scale, epci.code)] if epci else [])]
     rows = store.compare_rows(wanted, vintage, scope)
@@ -43,6 +44,18 @@ def compare_content(
     return compare_view(
         rows, reference=reference, indicator_id=indicator, year=vintage, communes=parents
     )
+
+
+def reference_epci(store: Store, zones: Sequence[tuple[str, str]]) -> ZoneRef | None:
+    """The EPCI the pinned zones are compared with: the territory's when it has one (the
+    MEL), else the one they all lie in; none for zones of several EPCIs or above one."""
+    if "epci" not in store.map_zone_scales:
+        return store.epci
+    refs = [store.zone_ref(scale, code) for scale, code in zones]
+    if any(ref is None or ref.scale in ("epci", *UPPER_SCALES) for ref in refs):
+        return None
+    epcis = {store.epci_of(ref) for ref in refs if ref is not None}
+    return epcis.pop() if len(epcis) == 1 else None
 
 
 def iris_communes(store: Store, zones: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:

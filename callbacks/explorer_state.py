@@ -30,13 +30,14 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_up
 from dash.exceptions import PreventUpdate
 
 from auth.access import NoAccess, current_scope
-from data.catalog import CATALOG, MAP_SCALES, THEMES, indicators_for
+from data.catalog import CATALOG, THEMES, indicators_for
 from data.scope import AccessScope
 from data.store.store import Store
 from data.store.types import Place
 from layouts.compare import pin_limit_alert
 from layouts.controls import ControlsInit, indicator_options, theme_options, year_options
 from layouts.ids import CompareIds, ControlIds, MapIds, PageIds, PanelIds
+from layouts.map_extent import lowest_zoom
 from layouts.map_state import (
     StateContext,
     ViewState,
@@ -95,12 +96,12 @@ def _state_context(store: Store, granted: tuple[str, ...]) -> StateContext:
     years = store.indicator_years
     indicators = {
         (scale, theme): tuple(i.id for i in indicators_for(scale, theme) if i.id in years)
-        for scale in MAP_SCALES
+        for scale in store.map_scales
         for theme in granted
     }
     themes = {
         scale: tuple(theme for theme in granted if indicators[(scale, theme)])
-        for scale in MAP_SCALES
+        for scale in store.map_scales
     }
     return StateContext(
         themes=themes,
@@ -108,6 +109,11 @@ def _state_context(store: Store, granted: tuple[str, ...]) -> StateContext:
         years=years,
         code_exists=lambda scale, code: code in store.map_codes(scale),
         home=territory_centre(store),
+        pinnable_scales=store.map_zone_scales,
+        scales=store.map_scales,
+        default_scale=store.default_map_scale,
+        extent=store.territory_box,
+        min_zoom=lowest_zoom(territory_bounds(store)),
     )
 
 
@@ -179,6 +185,7 @@ def default_controls(store: Store, scope: AccessScope) -> ControlsInit:
         indicator_options=options["indicator"],
         year=state.year,
         year_options=options["year"],
+        scales=context.scales,
     )
 
 
@@ -350,7 +357,9 @@ def register(app: Dash, store: Store, drawings: Drawings) -> None:
             "state": state.to_data(),
             # a state read from the URL is not pushed back to it
             "permalink": (
-                no_update if previous is None else to_query(with_viewport(state, centre, zoom))
+                no_update
+                if previous is None
+                else to_query(with_viewport(state, centre, zoom, context.min_zoom))
             ),
             "values": {
                 name: no_update if controls[name] == value else value

@@ -18,7 +18,7 @@ from flask import Response, abort, request
 from auth.access import current_scope, log_access
 from auth.dates import french_date
 from auth.scope import restricted_notice
-from data.catalog import CATALOG, MAP_SCALES, ZONE_SCALES
+from data.catalog import CATALOG, ZONE_SCALES
 from data.scope import AccessScope
 from data.store.store import Store
 from layouts.export_files import ExportTable, table_csv, table_xlsx
@@ -69,7 +69,7 @@ def map_table(
     store: Store, scope: AccessScope, scale: str, indicator_id: str, year: int, today: date
 ) -> ExportTable | None:
     indicator = CATALOG.get(indicator_id)
-    if indicator is None or scale not in MAP_SCALES or scale not in indicator.scales:
+    if indicator is None or scale not in store.map_scales or scale not in indicator.scales:
         return None
     values = store.map_values(scale, indicator_id, year, scope)
     codes = [code for code, _, _ in values]

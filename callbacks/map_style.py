@@ -14,7 +14,7 @@ from typing import Any
 
 from dash import html
 
-from data.catalog import CATALOG, MAP_SCALES, SIZE_CLASSES
+from data.catalog import CATALOG, SIZE_CLASSES
 from data.scope import AccessScope
 from data.store.store import Store
 from data.store.types import MapValue
@@ -152,7 +152,7 @@ def map_style(
     year: int,
     method: str,
 ) -> MapStyle:
-    scale = scale if scale in MAP_SCALES else "commune"
+    scale = scale if scale in store.map_scales else "commune"
     view = map_view(store, scope, scale, indicator_id, year, method)
     drawn = view.drawing if view else Drawing({}, empty_legend(UNAVAILABLE))
     if view:

@@ -140,7 +140,8 @@ def register(app: Dash, store: Store) -> None:
             raise PreventUpdate
         try:
             account = current_account()
-            query = to_query(with_viewport(current_state(store, data), centre, zoom))
+            min_zoom = state_context(store, current_scope()).min_zoom
+            query = to_query(with_viewport(current_state(store, data), centre, zoom, min_zoom))
         except NoAccess:
             raise PreventUpdate from None
         try:

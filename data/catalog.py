@@ -21,6 +21,7 @@ Conventions shared by all indicators:
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from data import diagnostic
@@ -35,12 +36,40 @@ THEMES: dict[str, str] = {
     "diagnostic": "Diagnostic",
     "equipements": "Équipements",
 }
-ZONE_SCALES = ("epci", "commune", "iris", "qpv")
+# The scales of zones: those the secrecy tree nests (`EPCI_SCALES`), then the
+# départements and regions of a territory that spans several (sums of their communes).
+EPCI_SCALES = ("epci", "commune", "iris", "qpv")
+UPPER_SCALES = ("dep", "reg")
+ZONE_SCALES = (*EPCI_SCALES, *UPPER_SCALES)
 SCALES = (*ZONE_SCALES, "residence")
 # The zone scales drawn on the map (one layer each) and pinned for comparison; then every
 # scale the map shows.
 MAP_ZONE_SCALES = ("commune", "iris", "qpv")
 MAP_SCALES = (*MAP_ZONE_SCALES, "residence")
+# The zone scales above the commune the map adds, coarsest first, for a territory holding
+# several of their zones (`map_zone_scales`); then every scale a map may show.
+MAP_UPPER_SCALES = ("reg", "dep", "epci")
+ALL_MAP_SCALES = (*MAP_UPPER_SCALES, *MAP_SCALES)
+
+
+# The most zones the default view draws: the MEL's 95 communes, not a département's 647.
+READABLE_ZONES = 150
+
+
+def default_map_scale(zone_counts: Mapping[str, int]) -> str:
+    """The scale a map opens on: the finest of its zone scales above the IRIS that draws
+    at most READABLE_ZONES zones (the communes of an EPCI, the EPCIs of a département,
+    the départements of France), else the coarsest."""
+    scales = [s for s in map_zone_scales(zone_counts) if s not in ("iris", "qpv")]
+    readable = [s for s in scales if zone_counts.get(s, 0) <= READABLE_ZONES]
+    return readable[-1] if readable else scales[0]
+
+
+def map_zone_scales(zone_counts: Mapping[str, int]) -> tuple[str, ...]:
+    """The zone scales the map shows for a territory with `zone_counts` zones of each
+    scale: one EPCI (the MEL), département or region alone is the whole map, not a scale."""
+    upper = tuple(scale for scale in MAP_UPPER_SCALES if zone_counts.get(scale, 0) > 1)
+    return (*upper, *MAP_ZONE_SCALES)
 
 
 @dataclass(frozen=True)
@@ -76,6 +105,8 @@ SCALE_NAMES: dict[str, ScaleNames] = {
     "iris": ScaleNames("IRIS", "IRIS", "IRIS"),
     "qpv": ScaleNames("QPV", "QPV", "Quartier prioritaire (QPV)"),
     "residence": ScaleNames("Résidence", "Résidences", "Résidence"),
+    "dep": ScaleNames("Département", "Départements", "Département"),
+    "reg": ScaleNames("Région", "Régions", "Région"),
 }
 PERSONS_PER_MAIN_RESIDENCE = 2.2
 SDES_SOURCE = "Définition SDES, RPLS au 1er janvier N (« Le parc locatif social au 1er janvier N »)"
@@ -203,12 +234,13 @@ _INDICATORS: tuple[Indicator, ...] = (
         "recensement (INSEE, RP, base logement communale, P_RP du dernier millésime au plus "
         "tard N), pour 100 ; pour une commune absente du fichier du recensement, résidences "
         "principales estimées par la population municipale divisée par 2,2 personnes par "
-        "ménage (l'entrepôt liste ces communes). Calculé pour les communes et l'EPCI "
-        f"seulement. {SDES_SOURCE} (densité pour 100 résidences principales). Ce n'est pas "
+        "ménage (l'entrepôt liste ces communes). Calculé pour les communes, les EPCI, "
+        f"départements et régions seulement. {SDES_SOURCE} (densité pour 100 résidences "
+        "principales). Ce n'est pas "
         "le taux SRU : l'inventaire SRU compte aussi d'autres logements (foyers, places "
         "d'hébergement, logements conventionnés privés) et rapporte aux résidences "
         "principales de la taxe d'habitation.",
-        scales=("epci", "commune"),
+        scales=("epci", "commune", *UPPER_SCALES),
     ),
     _parc(
         "qpv_share",
@@ -217,7 +249,7 @@ _INDICATORS: tuple[Indicator, ...] = (
         "Logements des résidences situées dans un quartier prioritaire de la politique de "
         "la ville (position de la résidence dans les contours QPV), rapportés à tous les "
         "logements.",
-        scales=("epci", "commune", "iris", "qpv"),
+        scales=(*EPCI_SCALES, *UPPER_SCALES),
     ),
     _parc(
         "t1_share",
@@ -600,7 +632,7 @@ def _near_share(name: str, what: str, families: str) -> Indicator:
         f"Part des logements à moins de 500 m {what}",
         "%",
         "equipements",
-        ZONE_SCALES,
+        EPCI_SCALES,
         _EQUIPMENT_SOURCE,
         f"Logements sociaux dont la résidence a au moins {families} à moins de 500 m, "
         f"rapportés à tous les logements. {_PUBLISHED_RESIDENCES}",
@@ -641,7 +673,7 @@ _EQUIPMENT_INDICATORS: tuple[Indicator, ...] = (
         "Score de proximité (familles d'équipements à moins de 500 m)",
         "/10",
         "equipements",
-        SCALES,
+        (*EPCI_SCALES, "residence"),
         _EQUIPMENT_SOURCE,
         "Nombre de familles d'équipements (école maternelle, école élémentaire, collège, "
         "crèche, médecin généraliste, pharmacie, alimentation, poste ou France Services, "

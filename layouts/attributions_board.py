@@ -20,6 +20,7 @@ from dash import dcc, html
 from data.catalog import CATALOG, TARGETS
 from data.sources.codes import SNE_ANCIENNETE, SNE_MOTIF, SNE_RESERVATAIRE, SNE_TYPOLOGIE
 from data.store.attribution_types import AttributionBoard, CommuneRow, Published
+from data.store.types import ZoneRef
 from layouts.accessibility import DROPDOWN_LABELS
 from layouts.attributions_figures import (
     ALLOCATION_COLOR,
@@ -581,10 +582,12 @@ def board_body(board: AttributionBoard, year: int, prefix: str) -> list[Any]:
     ]
 
 
-def zone_options(board: AttributionBoard, epci_name: str, epci_code: str) -> list[dict]:
+def zone_options(board: AttributionBoard, epcis: Sequence[ZoneRef]) -> list[dict]:
+    """Every EPCI of the territory (its legal targets are set per EPCI), then the
+    communes of the board's."""
     communes = board.communes.get(board.years[-1], ()) if board.years else ()
     return [
-        {"label": f"{epci_name} (EPCI)", "value": f"epci:{epci_code}"},
+        *({"label": f"{epci.name} (EPCI)", "value": f"epci:{epci.code}"} for epci in epcis),
         *({"label": row.name, "value": f"commune:{row.code}"} for row in communes),
     ]
 

@@ -22,8 +22,7 @@ from layouts.compact import layers_menu
 from layouts.ids import CompactIds, ControlIds
 from layouts.indicator_picker import grouped_indicator_options, picker_definition
 from layouts.map_state import OVERLAY_LABELS, OVERLAYS
-
-SEARCH_PLACEHOLDER = "Rechercher une commune, un IRIS, un QPV, une résidence ou une adresse"
+from layouts.search_placeholder import search_placeholder
 
 
 def theme_options(themes: Iterable[str], labels: Mapping[str, str]) -> list[dict[str, str]]:
@@ -60,6 +59,7 @@ class ControlsInit:
     indicator_options: list[dict[str, str]]
     year: int | None
     year_options: list[dict[str, object]]
+    scales: tuple[str, ...] = MAP_SCALES  # the scales of this territory's map
 
 
 def _labelled(
@@ -89,7 +89,7 @@ def controls_bar(init: ControlsInit | None) -> html.Div:
                 "Échelle",
                 dbc.RadioItems(
                     id=ControlIds.SCALE,
-                    options=[{"label": SCALE_NAMES[s].many, "value": s} for s in MAP_SCALES],
+                    options=[{"label": SCALE_NAMES[s].many, "value": s} for s in init.scales],
                     value=init.scale,
                     inline=True,
                     className="btn-group scale-group",
@@ -162,7 +162,7 @@ def controls_bar(init: ControlsInit | None) -> html.Div:
                 dcc.Dropdown(
                     id=ControlIds.SEARCH,
                     labels=DROPDOWN_LABELS,
-                    placeholder=SEARCH_PLACEHOLDER,
+                    placeholder=search_placeholder(init.scales),
                     searchable=True,
                     clearable=True,
                     options=[],

@@ -16,6 +16,7 @@ from dash import dcc, html
 from data.sources.codes import EQUIPMENT_FAMILIES
 from layouts.compact import legend_button
 from layouts.ids import MapIds
+from layouts.map_extent import fitting_zoom, lowest_zoom
 from layouts.map_state import OVERLAYS
 from layouts.map_table import table_container, table_toggle
 
@@ -26,7 +27,6 @@ def js_function(name: str) -> dict[str, str]:
     return {"variable": f"atlasMap.{name}"}
 
 
-HOME_ZOOM = 10
 # Residences are clustered up to this zoom; from street zoom (15) each point is drawn.
 CLUSTER_MAX_ZOOM = 14
 OVERLAY_SCALES = {"qpv": "qpv", "iris": "iris", "communes": "commune", "noms": "commune"}
@@ -171,8 +171,8 @@ def atlas_map(
         id=MapIds.MAP,
         bounds=bounds,
         center=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
-        zoom=HOME_ZOOM,
-        minZoom=8,
+        zoom=fitting_zoom(bounds),
+        minZoom=lowest_zoom(bounds),
         maxZoom=18,
         className="atlas-map" + ("" if tile_url else " atlas-map-plain"),
         trackViewport=True,

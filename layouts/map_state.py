@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from data.catalog import MAP_SCALES, MAP_ZONE_SCALES, successor_of
+from data.catalog import ALL_MAP_SCALES, MAP_SCALES, MAP_ZONE_SCALES, successor_of
 from data.sources.codes import EQUIPMENT_FAMILIES
 from layouts.classification import DEFAULT_METHOD, METHODS
 
@@ -45,7 +45,8 @@ MAX_PINNED = 4
 # characters, IRIS and QPV codes 9).
 MAX_CODE_LENGTH = 40
 MIN_ZOOM, MAX_ZOOM = 8, 18
-# The centre must stay within this distance (degrees) of the territory's centre.
+# The centre must stay within this distance (degrees) of the territory's box (of its
+# centre when the box is not known).
 MAX_CENTRE_OFFSET = 2.0
 CENTRE_DECIMALS = 5
 
@@ -62,7 +63,7 @@ class Feature:
     code: str
 
     def __post_init__(self) -> None:
-        if self.scale not in MAP_SCALES:
+        if self.scale not in ALL_MAP_SCALES:
             raise StateError(f"unknown scale {self.scale!r}")
         code = self.code
         if not isinstance(code, str) or not 0 < len(code) <= MAX_CODE_LENGTH:
@@ -117,6 +118,11 @@ class StateContext:
     home: tuple[float, float] = (50.63, 3.07)
     pinnable_scales: tuple[str, ...] = MAP_ZONE_SCALES
     default_indicators: Mapping[str, str] = field(default_factory=dict)  # theme -> id
+    scales: tuple[str, ...] = MAP_SCALES  # the scales of this territory's map
+    default_scale: str = DEFAULT_SCALE
+    # (south, west, north, east) around the whole territory (France: overseas included)
+    extent: tuple[float, float, float, float] | None = None
+    min_zoom: int = MIN_ZOOM  # the map's lowest zoom: less for a region or France
 
 
 def _first(values: Sequence[str], preferred: str | None = None) -> str | None:
@@ -141,7 +147,7 @@ def resolve(
 ) -> ViewState:
     """The valid state closest to what was asked: each part falls back to its default
     when it does not exist, or not at this scale, or not for this user."""
-    scale = scale if scale in MAP_SCALES else DEFAULT_SCALE
+    scale = scale if scale in ctx.scales else ctx.default_scale
     themes = list(ctx.themes.get(scale, ()))
     theme = _first(themes, theme) or ""
     indicators = list(ctx.indicators.get((scale, theme), ()))
@@ -152,7 +158,7 @@ def resolve(
     year_value = _as_int(year)
     if year_value not in years:
         year_value = years[-1] if years else None
-    viewport_ok = _valid_centre(ctx, centre) and _valid_zoom(zoom)
+    viewport_ok = _valid_centre(ctx, centre) and _valid_zoom(zoom, ctx.min_zoom)
     return ViewState(
         scale=scale,
         theme=theme,
@@ -168,8 +174,8 @@ def resolve(
     )
 
 
-def _valid_zoom(zoom: object) -> bool:
-    return isinstance(zoom, int) and not isinstance(zoom, bool) and MIN_ZOOM <= zoom <= MAX_ZOOM
+def _valid_zoom(zoom: object, min_zoom: int) -> bool:
+    return isinstance(zoom, int) and not isinstance(zoom, bool) and min_zoom <= zoom <= MAX_ZOOM
 
 
 def _as_int(value: object) -> int | None:
@@ -185,7 +191,7 @@ def _as_int(value: object) -> int | None:
 def _known(ctx: StateContext, feature: Feature | None) -> bool:
     return (
         feature is not None
-        and feature.scale in MAP_SCALES
+        and feature.scale in ctx.scales
         and ctx.code_exists(feature.scale, feature.code)
     )
 
@@ -202,11 +208,12 @@ def _valid_centre(ctx: StateContext, centre: tuple[float, float] | None) -> bool
     if centre is None:
         return False
     lat, lon = centre
+    south, west, north, east = ctx.extent or (*ctx.home, *ctx.home)
     return (
         math.isfinite(lat)
         and math.isfinite(lon)
-        and abs(lat - ctx.home[0]) <= MAX_CENTRE_OFFSET
-        and abs(lon - ctx.home[1]) <= MAX_CENTRE_OFFSET
+        and south - MAX_CENTRE_OFFSET <= lat <= north + MAX_CENTRE_OFFSET
+        and west - MAX_CENTRE_OFFSET <= lon <= east + MAX_CENTRE_OFFSET
     )
 
 
@@ -346,8 +353,11 @@ def to_query(state: ViewState) -> str:
     return "?" + urlencode(params, safe=",:;")
 
 
-def with_viewport(state: ViewState, centre: object, zoom: object) -> ViewState:
-    """The state with the map's current centre and zoom (as dash-leaflet reports them)."""
+def with_viewport(
+    state: ViewState, centre: object, zoom: object, min_zoom: int = MIN_ZOOM
+) -> ViewState:
+    """The state with the map's current centre and zoom (as dash-leaflet reports them;
+    `min_zoom`: the territory's, see `StateContext`)."""
     if isinstance(centre, dict):
         centre = [centre.get("lat"), centre.get("lng")]
     if not isinstance(centre, list | tuple) or len(centre) != 2:
@@ -356,7 +366,7 @@ def with_viewport(state: ViewState, centre: object, zoom: object) -> ViewState:
     if lat_lon is None or not isinstance(zoom, int | float) or not math.isfinite(zoom):
         return state
     zoom_value = round(zoom)
-    if not _valid_zoom(zoom_value):
+    if not _valid_zoom(zoom_value, min_zoom):
         return state
     rounded = (round(lat_lon[0], CENTRE_DECIMALS), round(lat_lon[1], CENTRE_DECIMALS))
     return replace(state, centre=rounded, zoom=zoom_value)

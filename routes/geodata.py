@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from dash import Dash
 from flask import Response, abort, request
 
-from data.catalog import MAP_ZONE_SCALES
 from data.sources.codes import EQUIPMENT_FAMILIES
 from data.store.store import Store
 
@@ -94,7 +93,7 @@ def register_geodata_routes(app: Dash, store: Store) -> GeodataUrls:
 
     @app.server.get(f"{prefix}carte/zones/<scale>.geojson")
     def map_zones_geojson(scale: str) -> Response:
-        if scale not in MAP_ZONE_SCALES:
+        if scale not in store.map_zone_scales:
             abort(404)
         return geojson_response(cache.get(scale, lambda: store.zone_features_json(scale)))
 
@@ -114,7 +113,7 @@ def register_geodata_routes(app: Dash, store: Store) -> GeodataUrls:
     return GeodataUrls(
         zones={
             scale: app.get_relative_path(f"/carte/zones/{scale}.geojson") + f"?v={version}"
-            for scale in MAP_ZONE_SCALES
+            for scale in store.map_zone_scales
         },
         residences=app.get_relative_path("/carte/residences.geojson") + f"?v={version}",
         equipments={

@@ -451,8 +451,8 @@ def tiny_warehouse(tmp_path_factory: pytest.TempPathFactory):
             " measure VARCHAR, node VARCHAR, value DOUBLE, status VARCHAR)"
         )
         con.execute(
-            "CREATE TABLE quartile_thresholds (year INTEGER, q1 DOUBLE, median DOUBLE,"
-            " q3 DOUBLE, source VARCHAR)"
+            "CREATE TABLE quartile_thresholds (epci VARCHAR, year INTEGER, q1 DOUBLE,"
+            " median DOUBLE, q3 DOUBLE, source VARCHAR)"
         )
         for table in WAREHOUSE_TABLES:
             con.execute(f"COPY {table} TO '{directory / table}.parquet' (FORMAT parquet)")

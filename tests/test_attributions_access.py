@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 
 from data.scope import AccessScope
+from data.store.attribution_types import AttributionBoard, CommuneRow
+from data.store.types import ZoneRef
 from layouts.attributions_board import (
     BoardIds,
     BoardState,
     board_query,
     explorer_link,
     parse_board_query,
+    zone_options,
 )
 from layouts.ids import PageIds
 from tests.support.dash_requests import post_callback
@@ -23,7 +26,7 @@ DEFAULT = BoardState("epci", EPCI, None)
 def redraw(client, zone: str, year: int):
     return post_callback(
         client,
-        [(BoardIds.BODY, "children"), (BoardIds.PERMALINK, "href")],
+        [(BoardIds.BODY, "children"), (BoardIds.PERMALINK, "href"), (BoardIds.ZONE, "options")],
         [(BoardIds.ZONE, "value", zone), (BoardIds.YEAR, "value", year)],
     )
 
@@ -51,6 +54,27 @@ def test_the_store_gives_the_board_only_with_the_theme(store) -> None:
     assert store.attribution_board("epci", EPCI, refused) is None
 
 
+def test_the_board_offers_every_epci_then_the_communes_of_its_own() -> None:
+    first, second = ZoneRef("epci", "245900428", "CU de Dunkerque"), ZoneRef("epci", EPCI, "MEL")
+    rows = (CommuneRow("59183", "Dunkerque", {}, {}),)
+    board = AttributionBoard(first, (2024,), {}, {}, {}, communes={2024: rows})
+    assert [option["value"] for option in zone_options(board, (first, second))] == [
+        "epci:245900428",
+        f"epci:{EPCI}",
+        "commune:59183",
+    ]
+
+
+def test_a_territory_of_one_epci_lists_all_its_communes(store) -> None:
+    granted = AccessScope("N", "État", "etat", frozenset({"attributions"}))
+    assert [epci.code for epci in store.board_epcis] == [EPCI]
+    board = store.attribution_board("commune", "59350", granted)
+    assert len(board.communes[2024]) == len(
+        store.attribution_board("epci", EPCI, granted).communes[2024]
+    )
+    assert len(board.communes[2024]) >= 90  # the MEL's communes with attributions
+
+
 def test_the_state_redraws_the_board_and_a_convention_without_the_theme_gets_nothing(
     auth_app, logged_in_client
 ) -> None:
@@ -59,6 +83,7 @@ def test_the_state_redraws_the_board_and_a_convention_without_the_theme_gets_not
     assert response.status_code == 200
     body = json.dumps(response.get_json(), ensure_ascii=False)
     assert "Objectifs légaux" in body and "zone=commune:59350" in body
+    assert "epci:200093201" in body and "commune:59512" in body  # the EPCI's communes
 
     landlord = logged_in_client(auth_app, "vilogia@atlas-demo.fr")
     response = redraw(landlord, "commune:59350", 2024)

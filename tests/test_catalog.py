@@ -115,8 +115,8 @@ def test_attribution_targets_state_their_legal_reference():
     assert "Égalité et Citoyenneté" in CATALOG["attributions.q1_outside_qpv_share"].definition
 
 
-def test_main_residence_share_is_for_communes_and_epci_only():
-    assert CATALOG["parc.social_share"].scales == ("epci", "commune")
+def test_main_residence_share_is_for_communes_and_the_zones_above_only():
+    assert CATALOG["parc.social_share"].scales == ("epci", "commune", "dep", "reg")
     assert "2,2" in CATALOG["parc.social_share"].definition
     assert CATALOG["parc.social_share"] not in indicators_for("iris")
 

@@ -1,4 +1,5 @@
 import math
+from dataclasses import replace
 
 import pytest
 from hypothesis import example, given, settings
@@ -178,6 +179,33 @@ def test_viewport_from_the_map() -> None:
     assert with_viewport(DEFAULT, [50.7, 3.1], None) == DEFAULT
     assert with_viewport(DEFAULT, [50.7, 3.1], 40) == DEFAULT
     assert with_viewport(DEFAULT, ["x", 3.1], 12) == DEFAULT
+
+
+# Metropolitan France and overseas (Guadeloupe to La Réunion), as `territory_box` gives it.
+FRANCE = replace(CTX, extent=(-21.4, -61.8, 51.1, 55.8), min_zoom=4)
+
+
+@pytest.mark.parametrize(
+    ("centre", "zoom", "kept_in_france", "kept_in_the_mel"),
+    [
+        ("43.29600,5.37000", 6, True, False),  # Marseille, France seen whole
+        ("-21.11500,55.53600", 11, True, False),  # Saint-Denis de La Réunion
+        ("16.24100,-61.53300", 12, True, False),  # Pointe-à-Pitre
+        ("50.63000,3.07000", 12, True, True),  # Lille
+        ("50.63000,3.07000", 4, True, False),  # below the MEL's lowest zoom
+        ("50.63000,3.07000", 3, False, False),  # below France's too
+        ("-35.00000,3.07000", 8, False, False),  # 13.6° south of La Réunion
+        ("52.40000,4.90000", 10, True, True),  # beyond France's box, within the margin
+    ],
+)
+def test_a_permalinks_viewport_follows_the_territorys_extent(
+    centre: str, zoom: int, kept_in_france: bool, kept_in_the_mel: bool
+) -> None:
+    query = f"?centre={centre}&zoom={zoom}"
+    assert (parse_query(query, FRANCE).zoom == zoom) is kept_in_france
+    assert (parse_query(query, CTX).zoom == zoom) is kept_in_the_mel
+    lat, lon = (float(part) for part in centre.split(","))
+    assert (with_viewport(DEFAULT, [lat, lon], zoom, FRANCE.min_zoom).zoom == zoom) is (zoom >= 4)
 
 
 def test_feature_from_store_data() -> None:

@@ -16,6 +16,7 @@ import pytest
 from data.pipeline import build as build_module
 from data.pipeline.__main__ import error_line
 from data.pipeline.build import database_config
+from data.pipeline.proof import DisclosureError
 from data.pipeline.warehouse import swap_in
 from data.sources.errors import SourceError
 from tests.conftest import PROJECT_ROOT, copy_small_raw
@@ -174,12 +175,38 @@ def test_error_line_names_the_place_of_an_unexpected_error():
         raise ValueError("boom")
     except ValueError as exc:
         line = error_line(exc)
-    assert re.match(
-        r".*test_pipeline_build\.py:\d+:-: erreur inattendue \(ValueError\) : boom", line
+    assert re.fullmatch(
+        r"erreur interne de la construction hors des étapes \(ValueError en "
+        r"tests/test_pipeline_build\.py:\d+\) : boom ; l'entrepôt précédent est conservé",
+        line,
     )
     assert (
         error_line(SourceError("a.csv", 3, "MODE", "code inconnu")) == "a.csv:3:MODE: code inconnu"
     )
+    refusal = "audit du secret statistique : 1 valeur cachée déductible"
+    assert error_line(DisclosureError(refusal)) == refusal  # the audit says what would leak
+
+
+def test_an_internal_error_names_its_step_and_keeps_the_old_warehouse(
+    small_raw, tmp_path, monkeypatch
+):
+    out = old_warehouse(tmp_path)
+    before = snapshot(out)
+
+    def fail(self):
+        raise RuntimeError("audit des parts : 1 part déductible")
+
+    monkeypatch.setattr(build_module.shares.ShareDiscloser, "run", fail)
+    with pytest.raises(Exception) as caught:
+        build_module.build(small_raw, out, 11, echo=lambda line: None)
+    line = error_line(caught.value)
+    assert re.fullmatch(
+        r"erreur interne de la construction à l'étape « share secrecy » \(RuntimeError en "
+        r"tests/test_pipeline_build\.py:\d+\) : audit des parts : 1 part déductible ; "
+        r"l'entrepôt précédent est conservé",
+        line,
+    )
+    assert snapshot(out) == before
 
 
 def test_swap_in_without_previous_warehouse(tmp_path):

@@ -160,7 +160,7 @@ def test_every_catalogue_indicator_has_a_row_per_zone_and_vintage(world):
             "SELECT indicator_id, count(*) FROM indicator_row WHERE scale <> 'residence' GROUP BY 1"
         ).fetchall()
     )
-    zones_per_scale = {"epci": 1, "commune": 2, "iris": 3, "qpv": 1}
+    zones_per_scale = {"epci": 1, "commune": 2, "iris": 3, "qpv": 1, "dep": 0, "reg": 0}
     # the world has no SNE file: attributions are tested in test_attributions_pipeline.py
     for indicator in CATALOG.values():
         if indicator.theme in ("diagnostic", "attributions"):

@@ -1,6 +1,5 @@
 """The pipeline over a territory of several EPCIs (a département, a region): one EPCI zone
-per EPCI, each zone diagnosed against its own EPCI, the thresholds of an EPCI that has
-some."""
+per EPCI, each zone diagnosed against its own EPCI, each EPCI's own first-quartile thresholds."""
 
 from __future__ import annotations
 
@@ -63,8 +62,20 @@ def test_each_zone_is_diagnosed_against_its_own_epci() -> None:
     assert (flags["R1"], flags["R2"]) == (0.0, 1.0)  # 30 < 1.2 x 40, 30 >= 1.2 x 20
 
 
-def test_thresholds_of_the_first_epci_that_has_some() -> None:
+def test_each_epci_keeps_its_own_thresholds(tmp_path) -> None:
+    table = tmp_path / "thresholds.csv"
+    table.write_text(
+        "epci;year;q1;median;q3;source\n"
+        f"{FIRST};2024;9324;13634;18680;arrêté\n"
+        f"{SECOND};2024;8100;12500;17000;arrêté\n"
+        "200041614;2024;9900;14000;19000;arrêté\n"
+    )
+    both = read_thresholds([SECOND, FIRST], table)
+    assert list(both.columns) == ["epci", "year", "q1", "median", "q3", "source"]
+    assert both.set_index("epci")["q1"].to_dict() == {FIRST: 9324, SECOND: 8100}
+    assert read_thresholds(["246700488"], table).empty
+
+
+def test_the_committed_thresholds_are_the_mels() -> None:
     assert read_thresholds([SECOND]).empty
-    both = read_thresholds([SECOND, FIRST])
-    assert list(both.columns) == ["year", "q1", "median", "q3", "source"]
-    assert both["year"].tolist() == read_thresholds([FIRST])["year"].tolist() != []
+    assert set(read_thresholds([SECOND, FIRST])["epci"]) == {FIRST}

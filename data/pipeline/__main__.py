@@ -3,7 +3,8 @@
 
 The territory is the one the raw directory records (`territory.json`) unless named here.
 
-On any error, prints `file:line:column: message` on stderr and exits with status 1; the
+On any error, prints on stderr `file:line:column: message` for a raw file that cannot be
+read, or an internal error of the build with its step, and exits with status 1; the
 previous warehouse is left untouched.
 """
 
@@ -11,22 +12,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from pathlib import Path
 
 from config import load_settings
 from data.pipeline.build import build
+from data.pipeline.failures import InternalBuildError, internal_error_message
+from data.pipeline.proof import DisclosureError
 from data.sources.errors import SourceError
 from data.territory import TerritoryError, parse_territory
 
 
 def error_line(exc: BaseException) -> str:
-    """`file:line:column: message` for a data error, or the place in the code otherwise."""
-    if isinstance(exc, SourceError):
+    """`file:line:column: message` for a raw file's error; an audit's refusal as it says
+    it; otherwise the build's internal error, its step and its place in the code
+    (`failures`)."""
+    if isinstance(exc, SourceError | InternalBuildError | DisclosureError):
         return str(exc)
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f"{frames[-1].filename}:{frames[-1].lineno}:-" if frames else "-:-:-"
-    return f"{where}: erreur inattendue ({type(exc).__name__}) : {exc}"
+    return internal_error_message(None, exc)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -584,13 +584,13 @@ def breakdown_rows(decision: AttributionDecision) -> pd.DataFrame:
 
 
 def read_thresholds(epci_codes: list[str], path: Path = THRESHOLDS_PATH) -> pd.DataFrame:
-    """The committed first-quartile thresholds of the territory's first EPCI that has some
-    (€ per consumption unit per year): year, q1, median, q3, source."""
+    """The committed first-quartile thresholds of every EPCI of the territory that has some
+    (€ per consumption unit per year; each EPCI's own, set by arrêté): epci, year, q1,
+    median, q3, source."""
     table = pd.read_csv(path, sep=";", dtype={"epci": str})
-    known = [code for code in epci_codes if code in set(table["epci"])]
-    table = table[table["epci"] == (known[0] if known else "")].drop(columns="epci")
+    table = table[table["epci"].isin(epci_codes)].copy()
     table["year"] = table["year"].astype("int32")
-    return table.sort_values("year", ignore_index=True)
+    return table.sort_values(["epci", "year"], ignore_index=True)
 
 
 # The tables `create_tables` adds, each written to `<name>.parquet`.
@@ -601,7 +601,7 @@ def create_tables(
     con: duckdb.DuckDBPyConnection, decision: AttributionDecision, epci_codes: list[str]
 ) -> None:
     """Append the theme's rows to `indicator_row`; create `attributions` (the breakdowns)
-    and `quartile_thresholds` (the reference table of the EPCI)."""
+    and `quartile_thresholds` (the reference table of each EPCI)."""
     rows = indicator_rows(decision, lambda i: CATALOG[i].scales)
     con.register("attribution_indicator_frame", rows)
     con.execute(

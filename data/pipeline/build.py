@@ -35,9 +35,11 @@ from data.pipeline import (
     proximity,
     residences,
     shares,
+    upper_zones,
     warehouse,
     zones,
 )
+from data.pipeline.failures import InternalBuildError
 from data.pipeline.rules import row_rules
 from data.reference.extract import reference_name, reference_path
 from data.sources import bpe, census, filosofi, geo, gtfs, ops, rpls, sne
@@ -63,8 +65,16 @@ class Clock:
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
+        """Time the step; an error that is not a raw file's, nor an audit's refusal (which
+        says what would leak), becomes an internal error of this step
+        (`failures.InternalBuildError`)."""
         start, cpu_start = time.perf_counter(), time.process_time()
-        yield
+        try:
+            yield
+        except (SourceError, InternalBuildError, proof.DisclosureError):
+            raise
+        except Exception as exc:
+            raise InternalBuildError(name, exc) from exc
         elapsed = time.perf_counter() - start
         self.timings[name] = round(elapsed, 3)
         self.cpu_timings[name] = round(time.process_time() - cpu_start, 3)
@@ -180,6 +190,8 @@ def assemble(
             "SELECT code FROM zone_frame WHERE scale = 'commune'"
         )
         con.unregister("zone_frame")
+        upper_zones.register_parts(con, upper_zones.zone_parts(communes, set(all_zones["scale"])))
+        register_commune_zones(con, zones.commune_upper_zones(communes, all_zones))
         web_zones = zones.warehouse_zones(all_zones)
 
     with clock.step("residences"):
@@ -261,6 +273,7 @@ def assemble(
 
     with clock.step("long format"):
         indicators.create_indicator_rows(con, ["parc", "occupation"])
+        upper_hidden = upper_zones.hide_unpublished_sums(con)
         attributions.create_tables(con, allocation, sorted(set(epci_of) - {""}))
 
     with clock.step("residence table"):
@@ -278,9 +291,15 @@ def assemble(
             con, table.assign(epci_code=table["commune_code"].map(epci_of)), near.nearby
         )
         proof.prove_attributions(con, allocation)
+        upper_zones.prove(con)
         clock.echo(f"    {decision.report.summary()}")
         clock.echo(f"    {share_discloser.report.summary()}")
         clock.echo(f"    {perimeter_decision.summary()}")
+        if upper_hidden:
+            clock.echo(
+                f"    zones au-dessus de l'EPCI : {upper_hidden} valeurs cachées "
+                "(une de leurs parties l'est)"
+            )
 
     with clock.step("fragility"):
         diagnosis = fragility.run(con, FRAGILITY_METHOD, links, raw.vintages["filosofi"])
@@ -312,6 +331,17 @@ def assemble(
         allocation,
         estimated,
     )
+
+
+def register_commune_zones(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    """Table `zone_upper` (commune_code, scale, code): the zone above the EPCI of each
+    commune, that sums add up into."""
+    con.register("zone_upper_frame", frame.astype(str))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE zone_upper AS "
+        "SELECT commune_code, scale, code FROM zone_upper_frame"
+    )
+    con.unregister("zone_upper_frame")
 
 
 def zone_codes(all_zones: gpd.GeoDataFrame) -> tuple[list[str], list[str]]:

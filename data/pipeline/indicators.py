@@ -35,10 +35,11 @@ def link_years(ops_years: Iterable[int], rpls_years: Iterable[int]) -> dict[int,
 
 
 def create_main_residences(con: duckdb.DuckDBPyConnection, years: list[int]) -> list[str]:
-    """Table `main_residence` (scale, code, year, main_residences) for the communes and the
-    EPCI: the census main residences (table `census`) of the latest census year not after
-    the RPLS vintage (the oldest one when all are later); for a commune the census does not
-    give, the municipal population / 2.2. Returns those estimated communes."""
+    """Table `main_residence` (scale, code, year, main_residences) for the communes, the
+    EPCI and the zones above it (`zone_upper`): the census main residences (table
+    `census`) of the latest census year not after the RPLS vintage (the oldest one when
+    all are later); for a commune the census does not give, the municipal population /
+    2.2. Returns those estimated communes."""
     year_list = ", ".join(str(int(year)) for year in years) or "NULL"
     con.execute(
         f"""
@@ -71,6 +72,10 @@ def create_main_residences(con: duckdb.DuckDBPyConnection, years: list[int]) -> 
         FROM commune_main_residence AS m
         JOIN zone_epci AS e ON e.scale = 'commune' AND e.code = m.code
         WHERE e.epci_code IN (SELECT code FROM zone WHERE scale = 'epci')
+        GROUP BY ALL
+        UNION ALL
+        SELECT u.scale, u.code, m.year, sum(m.main_residences)
+        FROM commune_main_residence AS m JOIN zone_upper AS u ON u.commune_code = m.code
         GROUP BY ALL
         """
     )
@@ -200,6 +205,13 @@ def register_decision(con: duckdb.DuckDBPyConnection, decision: Decision) -> Non
     con.unregister("secret_value_frame")
 
 
+def _sums_select(scale: str, code: str, source: str, sums: str) -> str:
+    """The rule sums of the zones of `scale` (SQL), by `code` and year, over `source`."""
+    return f"""SELECT {scale} AS scale, {code} AS code, year, sum(n_units) AS n_units,
+          sum(CASE WHEN qpv_code IS NOT NULL THEN n_units ELSE 0 END) AS qpv_units, {sums}
+        FROM {source} GROUP BY ALL"""
+
+
 def create_zone_sums(con: duckdb.DuckDBPyConnection, theme: str, years: list[int]) -> None:
     """Table `<theme>_sums`: the rule sums of every zone and vintage (zero-filled for zones
     without residences) and of every residence present in a vintage."""
@@ -208,15 +220,21 @@ def create_zone_sums(con: duckdb.DuckDBPyConnection, theme: str, years: list[int
     sums = ", ".join(f"sum(n{i}) AS n{i}, sum(d{i}) AS d{i}" for i in range(width))
     columns = ", ".join(f"s.n{i}, s.d{i}" for i in range(width))
     grouped = " UNION ALL ".join(
-        f"""SELECT '{scale}' AS scale, {column} AS code, year, sum(n_units) AS n_units,
-              sum(CASE WHEN qpv_code IS NOT NULL THEN n_units ELSE 0 END) AS qpv_units, {sums}
-            FROM located WHERE {column} IS NOT NULL GROUP BY ALL"""
-        for scale, column in (
-            ("epci", "epci_code"),
-            ("commune", "commune_code"),
-            ("iris", "iris_code"),
-            ("qpv", "qpv_code"),
-        )
+        [
+            *(
+                _sums_select(f"'{scale}'", column, f"located WHERE {column} IS NOT NULL", sums)
+                for scale, column in (
+                    ("epci", "epci_code"),
+                    ("commune", "commune_code"),
+                    ("iris", "iris_code"),
+                    ("qpv", "qpv_code"),
+                )
+            ),
+            # the départements and regions (`zone_upper`), sums of their communes
+            _sums_select(
+                "u.scale", "u.code", "located JOIN zone_upper AS u USING (commune_code)", sums
+            ),
+        ]
     )
     year_list = ", ".join(str(int(year)) for year in years) or "NULL"
     con.execute(

@@ -1,4 +1,5 @@
-"""Zones of the four scales: the EPCI, its communes, their IRIS and the QPV.
+"""Zones of every scale: the EPCI, its communes, their IRIS and the QPV, and the
+départements and regions when the territory spans several.
 
 Geometry work happens in Lambert-93 (metres); the warehouse stores WGS84 geometries, a
 simplified copy for the web as GeoJSON text (coordinates rounded to 5 decimals, about a
@@ -17,7 +18,11 @@ from data.sources.errors import SourceError
 
 LAMBERT93 = 2154
 WGS84 = 4326
-WEB_TOLERANCE_METRES = {"epci": 40.0, "commune": 15.0, "iris": 6.0, "qpv": 6.0}
+WEB_TOLERANCE_METRES = {
+    "epci": 40.0, "commune": 15.0, "iris": 6.0, "qpv": 6.0, "dep": 100.0, "reg": 250.0,
+}  # fmt: skip
+# The zones above the EPCI: the column of the commune extract that names each commune's.
+UPPER_LEVELS = {"dep": "dep_code", "reg": "reg_code"}
 WEB_PRECISION_DEGREES = 1e-5
 ZONE_COLUMNS = [
     "scale", "code", "name", "commune_code", "population", "epci_code", "geometry",
@@ -54,6 +59,44 @@ def _zone_rows(
     )
 
 
+def upper_zones(communes: gpd.GeoDataFrame) -> list[pd.DataFrame]:
+    """The départements and regions of the communes, each the union of its communes, for
+    each level the communes span more than one zone of (none for one EPCI or département,
+    nor for a commune extract that does not name them)."""
+    frames = []
+    for scale, column in UPPER_LEVELS.items():
+        if column not in communes.columns or communes[column].nunique() < 2:
+            continue
+        frames.append(
+            pd.DataFrame(
+                [
+                    {
+                        "scale": scale,
+                        "code": code,
+                        "name": members[column.replace("_code", "_name")].iloc[0],
+                        "commune_code": None,
+                        "population": int(members["population"].sum()),
+                        "geometry": shapely.union_all(members.geometry.values, grid_size=0.01),
+                    }
+                    for code, members in communes.groupby(column, sort=True)
+                ]
+            )
+        )
+    return frames
+
+
+def commune_upper_zones(communes: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
+    """(commune_code, scale, code): the zone above the EPCI each commune lies in, for the
+    scales `zones` holds (`upper_zones`)."""
+    frames = [
+        pd.DataFrame({"commune_code": communes["code"], "scale": scale, "code": communes[column]})
+        for scale, column in UPPER_LEVELS.items()
+        if (zones["scale"] == scale).any()
+    ]
+    columns = ["commune_code", "scale", "code"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
 def assemble_zones(
     communes: gpd.GeoDataFrame, iris: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame
 ) -> gpd.GeoDataFrame:
@@ -77,6 +120,7 @@ def assemble_zones(
     frame = pd.concat(
         [
             epci,
+            *upper_zones(communes),
             _zone_rows("commune", communes, "code", "name", "code", "population"),
             _zone_rows(
                 "iris", iris[iris["insee_com"].isin(codes)], "code_iris", "nom_iris", "insee_com"
@@ -86,9 +130,11 @@ def assemble_zones(
         ignore_index=True,
     )
     frame["population"] = frame["population"].astype("Int64")
-    # The EPCI each zone lies in: itself for an EPCI, its commune's for the others.
+    # The EPCI each zone lies in: itself for an EPCI, its commune's for the others (none
+    # for a zone above the EPCI).
     epci_of = communes.set_index("code")["epci_code"]
     frame["epci_code"] = frame["commune_code"].map(epci_of).fillna(frame["code"])
+    frame.loc[frame["scale"].isin(UPPER_LEVELS), "epci_code"] = None
     return gpd.GeoDataFrame(frame[ZONE_COLUMNS], geometry="geometry", crs=LAMBERT93)
 
 

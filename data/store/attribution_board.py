@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Collection
 
 from data.scope import AccessScope
 from data.store.attribution_types import AttributionBoard, CommuneRow, Published, Threshold
 from data.store.territory import TerritoryIndex
+from data.store.types import ZoneRef
 
 THEME = "attributions"
 # The allocations behind the shares of the table of communes.
@@ -37,16 +39,53 @@ class AttributionBoards(TerritoryIndex):
             for year, measure, node, value, status in self._attribution_counts(scale, code)
         }
         years = tuple(sorted({year for by_year in series.values() for year in by_year}))
+        epci = zone if scale == "epci" else self.epci_of(zone)
         return AttributionBoard(
             zone=zone,
             years=years,
             series=dict(series),
             counts=counts,
-            thresholds=self.quartile_thresholds,
-            communes=self._commune_rows,
+            thresholds=self.quartile_thresholds.get(epci.code if epci else "", {}),
+            communes=self._communes_of_epci(epci),
             landlords=self._landlord_names,
             breakdowns=self._attribution_breakdowns,
         )
+
+    @functools.cached_property
+    def board_epcis(self) -> tuple[ZoneRef, ...]:
+        """The EPCIs a board can show, by name: legal targets are set per EPCI."""
+        epcis = (ref for (scale, _), ref in self._zone_refs.items() if scale == "epci")
+        return tuple(sorted(epcis, key=lambda ref: (ref.name, ref.code)))
+
+    def landlords_epci(self, bailleurs: Collection[str]) -> ZoneRef | None:
+        """The EPCI holding most of the landlords' published dwellings in the territory (then
+        most residences): their board opens there. The warehouse's EPCI when it covers one,
+        or when the landlords have no residence in it."""
+        if not self._commune_epci or not bailleurs:
+            return self.epci
+        row = (
+            self._cursor()
+            .execute(
+                "SELECT zone.epci_code FROM residences JOIN zones AS zone "
+                "ON zone.scale = 'commune' AND zone.code = residences.commune_code "
+                "WHERE list_contains(?, bailleur_code) GROUP BY zone.epci_code "
+                "ORDER BY sum(coalesce(n_dwellings, 0)) DESC, count(*) DESC, zone.epci_code "
+                "LIMIT 1",
+                [sorted(bailleurs)],
+            )
+            .fetchone()
+        )
+        return (self.zone_ref("epci", row[0]) if row else None) or self.epci
+
+    def _communes_of_epci(self, epci: ZoneRef | None) -> dict[int, tuple[CommuneRow, ...]]:
+        """The table of communes of one EPCI (every commune of a warehouse of one EPCI)."""
+        if len(self.board_epcis) < 2 or epci is None:
+            return self._commune_rows
+        epci_of = self._commune_epci
+        return {
+            year: tuple(row for row in rows if epci_of.get(row.code) == epci.code)
+            for year, rows in self._commune_rows.items()
+        }
 
     def _attribution_series(self, scale: str, code: str) -> list[tuple]:
         return self._attribution_values.get((scale, code), [])
@@ -86,11 +125,16 @@ class AttributionBoards(TerritoryIndex):
         return dict(zones)
 
     @functools.cached_property
-    def quartile_thresholds(self) -> dict[int, Threshold]:
+    def quartile_thresholds(self) -> dict[str, dict[int, Threshold]]:
+        """Each EPCI's first-quartile thresholds by year: the legal targets of an EPCI's
+        allocations are judged against its own."""
         rows = self._cursor().execute(
-            "SELECT year, q1, median, q3, source FROM quartile_thresholds ORDER BY year"
+            "SELECT epci, year, q1, median, q3, source FROM quartile_thresholds ORDER BY epci, year"
         )
-        return {row[0]: Threshold(*row) for row in rows.fetchall()}
+        by_epci: dict[str, dict[int, Threshold]] = defaultdict(dict)
+        for epci, *row in rows.fetchall():
+            by_epci[epci][row[0]] = Threshold(*row)
+        return dict(by_epci)
 
     @functools.cached_property
     def _commune_rows(self) -> dict[int, tuple[CommuneRow, ...]]:

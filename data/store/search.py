@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+
+from data.catalog import default_map_scale, map_zone_scales
 from data.store.connection import Warehouse
 from data.store.types import Place
 
@@ -13,9 +16,32 @@ _SCALE_ORDER_SQL = (
 
 
 class Search(Warehouse):
+    @functools.cached_property
+    def zone_counts(self) -> dict[str, int]:
+        """How many zones of each scale the warehouse holds."""
+        rows = self._cursor().execute("SELECT scale, count(*) FROM zones GROUP BY scale")
+        return dict(rows.fetchall())
+
+    @functools.cached_property
+    def map_zone_scales(self) -> tuple[str, ...]:
+        """The zone scales the map shows: the EPCIs, départements and regions too when
+        the territory holds several."""
+        return map_zone_scales(self.zone_counts)
+
+    @functools.cached_property
+    def map_scales(self) -> tuple[str, ...]:
+        """Every scale the map shows: its zone scales, then the residences."""
+        return (*self.map_zone_scales, "residence")
+
+    @functools.cached_property
+    def default_map_scale(self) -> str:
+        """The scale the map opens on (`catalog.default_map_scale`)."""
+        return default_map_scale(self.zone_counts)
+
     def search_places(self, text: str, limit: int = 12) -> list[Place]:
-        """Communes, IRIS, QPV and residences whose name (or address, or code) contains
-        `text`, ignoring accents, case and punctuation; names starting with it first."""
+        """Zones of the map's scales (`map_zone_scales`) and residences whose name (or
+        address, or code) contains `text`, ignoring accents, case and punctuation; names
+        starting with it first."""
         needle = " ".join(text.split())[:80]
         if sum(char.isalnum() for char in needle) < 2:
             return []
@@ -29,7 +55,7 @@ class Search(Warehouse):
                            {_FOLD_SQL.format("z.name")} AS haystack
                     FROM zones z LEFT JOIN zones c
                       ON c.scale = 'commune' AND c.code = z.commune_code AND z.scale <> 'commune'
-                    WHERE z.scale IN ('commune', 'iris', 'qpv')
+                    WHERE list_contains(?, z.scale)
                     UNION ALL
                     SELECT 'residence', residence_id, name, address,
                            lon, lat, lon, lat, lon, lat,
@@ -43,7 +69,7 @@ class Search(Warehouse):
                          {_SCALE_ORDER_SQL}, name, code
                 LIMIT ?
                 """,
-                [needle, limit],
+                [list(self.map_zone_scales), needle, limit],
             )
             .fetchall()
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
+from data.catalog import UPPER_SCALES
 from data.scope import Territory
 from data.store.connection import Warehouse
 from data.store.types import ZoneRef, whole_commune
@@ -66,14 +67,15 @@ class TerritoryIndex(Warehouse):
         return None if row is None or row[0] is None else (row[0], row[1], row[2], row[3])
 
     def _zone_levels(self, zone: ZoneRef) -> tuple[ZoneRef, ...]:
-        """The zone, then its parent commune (when it is not the commune itself), then the EPCI."""
+        """The zone, then its parent commune (when it is not the commune itself), then the
+        EPCI; a département or region alone (it holds EPCIs, it lies in none)."""
         levels = [zone]
         if zone.scale in ("iris", "qpv") and zone.commune_code and not whole_commune(zone):
             commune = self.zone_ref("commune", zone.commune_code)
             if commune:
                 levels.append(commune)
         epci = self.epci_of(zone)
-        if epci and zone.scale != "epci":
+        if epci and zone.scale not in ("epci", *UPPER_SCALES):
             levels.append(epci)
         return tuple(levels)
 
