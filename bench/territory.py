@@ -117,7 +117,11 @@ def run_build(raw: Path, out: Path) -> BuildRun:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    output = child.stdout.read() if child.stdout else ""
+    lines = []
+    for line in child.stdout or ():  # shown as they come: a region's build takes minutes
+        print(f"    {line}", end="", flush=True)
+        lines.append(line)
+    output = "".join(lines)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     steps, failure = stamped_steps(output)
