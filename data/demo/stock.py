@@ -188,7 +188,8 @@ def _assign_addresses(residences: pd.DataFrame, rng: np.random.Generator) -> Non
             break
         residences.loc[clash, "NUMVOIE"] = rng.integers(1, 400, int(clash.sum()))
     residences["NUMVOIE"] = residences["NUMVOIE"].astype(str)
-    fallback = residences["DEPCOM"].str[:2] + "000"
+    # Corsica's communes are 2A…/2B…, its postal codes 20…
+    fallback = residences["DEPCOM"].str[:2].replace({"2A": "20", "2B": "20"}) + "000"
     residences["CODEPOSTAL"] = residences["DEPCOM"].map(POSTAL_CODES).fillna(fallback)
     stems = np.array(PROGRAMME_STEMS)[rng.integers(0, len(PROGRAMME_STEMS), n)]
     named = (residences["size"] >= 11).to_numpy() | (rng.random(n) < 0.3)
