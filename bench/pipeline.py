@@ -1,6 +1,7 @@
 """Benchmark of the warehouse build, against the floor of merely scanning the raw files.
 
     python -m bench.pipeline [--scales 1 10] [--keep DIR]
+    python -m bench.pipeline --territory dep:59 [--raw DIR] [--keep DIR]  (bench.territory)
 
 For each scale (1 by default), generates the demo raw files (`python -m data.demo --scale S`) into a
 temporary directory (with `--keep DIR`, raw files already generated there, in
@@ -210,7 +211,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[1.0])
     parser.add_argument("--keep", type=Path, help="work in this directory and keep the files")
+    parser.add_argument("--territory", help="epci:<SIREN>, dep:59, reg:32 or fr (bench.territory)")
+    parser.add_argument("--raw", type=Path, help="with --territory: this raw directory as it is")
     args = parser.parse_args(argv)
+    if args.territory:
+        # bench.territory reuses this module's measures: imported here, not in a cycle.
+        from bench import territory
+
+        territory.main(args.territory, args.raw, args.keep)
+        return
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)

@@ -101,7 +101,9 @@ def generate(
 
         sne_rng = stream(seed, "sne")
         commune_stock = _commune_stock(residences, dwellings, occupation[RPLS_YEARS[0]], iris)
-        places = _allocation_places(residences, dwellings, occupation[RPLS_YEARS[0]])
+        places = sne.allocation_places(
+            _allocation_places(residences, dwellings, occupation[RPLS_YEARS[0]])
+        )
         for year in SNE_YEARS:
             table = sne.sne_year(year, commune_stock, places, sne_rng)
             write_csv(table, work / "sne" / f"SNE_{year}.csv")

@@ -21,6 +21,9 @@ LAMBERT93 = "EPSG:2154"
 WGS84 = "EPSG:4326"
 SPLIT_POPULATION = 10_000
 INHABITANTS_PER_IRIS = 2_000
+# IRIS numbers have 4 digits, quarter then rank in it: at most 99 quarters (Marseille has
+# about 430 IRIS, Paris 1 050).
+MAX_QUARTERS = 99
 RELAXATION_STEPS = 4
 COMMUNE_COLUMNS = [
     "code", "name", "population", "epci_code", "dep_code", "dep_name", "reg_code",
@@ -117,7 +120,7 @@ def quarters_lambert() -> pd.DataFrame:
 
 def _compass_quarters(centres: np.ndarray, name: str) -> tuple[np.ndarray, list[str]]:
     """Quarters of about 4 IRIS: a centre, then sectors named by compass direction."""
-    n_sectors = max(2, round(len(centres) / 3.5) - 1)
+    n_sectors = min(MAX_QUARTERS - 1, max(2, round(len(centres) / 3.5) - 1))
     middle = centres.mean(axis=0)
     offset = centres - middle
     radius = np.hypot(offset[:, 0], offset[:, 1])

@@ -262,8 +262,9 @@ def rpls_vintage(
 
 def month_text(month_index: np.ndarray, shown: np.ndarray) -> pa.Array:
     """`MM/AAAA` of month indexes (January of year y = 12 * y), empty where not `shown`."""
-    text = [f"{i % 12 + 1:02d}/{i // 12}" for i in month_index]
-    return pa.array(text, mask=~shown)
+    months, position = np.unique(month_index, return_inverse=True)
+    text = np.array([f"{i % 12 + 1:02d}/{i // 12}" for i in months], dtype=object)
+    return pa.array(text[position], mask=~shown)
 
 
 def lease_month(ident: np.ndarray, bail: np.ndarray, let: np.ndarray) -> pa.Array:

@@ -76,6 +76,9 @@ DEMAND_PULL = {
 MOTIF = [0.10, 0.38, 0.06, 0.17, 0.09, 0.08, 0.04, 0.08]
 ANCIENNETE = [0.42, 0.24, 0.13, 0.21]
 
+# Per commune: (landlord, QPV code) of each place and its chances outside / inside a QPV.
+AllocationPlaces = dict[str, tuple[np.ndarray, np.ndarray]]
+
 
 def quartile_probabilities(indicator: str) -> np.ndarray:
     """Shares of the quartiles (q) by QPV flag (v) and reservation holder (r): q x v x r."""
@@ -93,11 +96,15 @@ def quartile_probabilities(indicator: str) -> np.ndarray:
 def sne_year(
     year: int,
     stock: pd.DataFrame,
-    places: pd.DataFrame,
+    places: AllocationPlaces,
     rng: np.random.Generator,
 ) -> pd.DataFrame:
     """stock: per commune DEPCOM, dwellings, qpv_share, p (mean poverty index); places:
-    DEPCOM, QPV (code or ''), SIREN_BAILLEUR, dwellings (where allocations happen)."""
+    where allocations happen (allocation_places).
+
+    Draws commune by commune in a fixed order (cells, delays, then the split of each
+    cell), each step one numpy call; the rows are gathered as arrays and framed once.
+    """
     t = year - FIRST_YEAR
     dwellings = stock["dwellings"].to_numpy(dtype=float)
     totals = {
@@ -110,93 +117,139 @@ def sne_year(
         "demandes": dwellings * (1 + 0.3 * poverty) * pull,
         "attributions": dwellings * (1 + 0.5 * poverty),
     }
-    typologies, quartiles = list(SNE_TYPOLOGIE), list(SNE_QUARTILE)
-    reservations = list(SNE_RESERVATAIRE)
-    places_of = {code: group for code, group in places.groupby("DEPCOM")}
-    frames = []
+    communes = stock["DEPCOM"].to_numpy()
+    qpv_share = stock["qpv_share"].to_numpy(dtype=float)
+    blocks: list[dict[str, np.ndarray]] = []
     for indicator, total in totals.items():
         counts = rng.poisson(total * weights[indicator] / weights[indicator].sum())
-        quartile_table = quartile_probabilities(indicator)
-        for i, commune in enumerate(stock["DEPCOM"]):
-            if counts[i] == 0:
-                continue
-            qpv_share = float(stock["qpv_share"].iloc[i])
-            # cells: typology x quartile x qpv x reservation x priority
-            probs = np.einsum(
-                "t,qvr,v,r,rp->tqvrp",
-                np.array(TYPOLOGY[indicator]),
-                quartile_table,
-                np.array([1 - qpv_share, qpv_share]),
-                np.array(RESERVATION),
-                np.column_stack([1 - np.array(PRIORITY), PRIORITY]),
-            )
-            cells = rng.multinomial(counts[i], probs.ravel() / probs.sum()).reshape(probs.shape)
+        # cells: commune x typology x quartile x qpv x reservation x priority
+        probs = np.einsum(
+            "t,qvr,cv,r,rp->ctqvrp",
+            np.array(TYPOLOGY[indicator]),
+            quartile_probabilities(indicator),
+            np.column_stack([1 - qpv_share, qpv_share]),
+            np.array(RESERVATION),
+            np.column_stack([1 - np.array(PRIORITY), PRIORITY]),
+        )
+        for i in np.flatnonzero(counts):
+            cell_probs = probs[i].ravel()
+            cells = rng.multinomial(counts[i], cell_probs / cell_probs.sum())
+            cells = cells.reshape(probs.shape[1:])
             t_i, q_i, v_i, r_i, p_i = np.nonzero(cells)
-            frame = pd.DataFrame(
-                {
-                    "DEPCOM": commune,
-                    "ANNEE": year,
-                    "INDICATEUR": indicator,
-                    "TYPOLOGIE": np.array(typologies)[t_i],
-                    "QUARTILE": np.array(quartiles)[q_i],
-                    "QPV": v_i,
-                    "RESERVATAIRE": np.array(reservations)[r_i],
-                    "PUBLIC_PRIORITAIRE": p_i,
-                    "NOMBRE": cells[t_i, q_i, v_i, r_i, p_i],
-                }
-            )
+            block = {
+                "commune": np.full(len(t_i), i),
+                "indicator": np.full(len(t_i), indicator == "attributions"),
+                "t": t_i,
+                "q": q_i,
+                "v": v_i,
+                "r": r_i,
+                "p": p_i,
+                "NOMBRE": cells[t_i, q_i, v_i, r_i, p_i],
+            }
             if indicator == "attributions":
-                pressure = 1.0 + float(stock["p"].iloc[i]) * -0.3
+                pressure = 1.0 + float(poverty[i]) * -0.3
                 delay = (11 + 3 * t_i + 4 * (t_i == 4) - 4 * p_i) * pressure
-                delay = np.round(np.clip(delay * rng.lognormal(0, 0.2, len(frame)), 1, 96), 1)
-                frame["DELAI_MEDIAN_MOIS"] = np.char.mod("%.1f", delay)
-                frame = _split_by_dwelling(frame, places_of.get(commune), rng)
+                delay = np.round(np.clip(delay * rng.lognormal(0, 0.2, len(t_i)), 1, 96), 1)
+                block["DELAI_MEDIAN_MOIS"] = np.char.mod("%.1f", delay).astype(object)
+                block = _split_by_dwelling(block, places.get(communes[i]), rng)
             else:
-                frame["DELAI_MEDIAN_MOIS"] = ""
-                frame = _split_by_application(frame, rng)
-            frames.append(frame)
-    table = pd.concat(frames, ignore_index=True)
-    return table.reindex(columns=list(SNE_COLUMNS)).fillna("")
+                block["DELAI_MEDIAN_MOIS"] = np.full(len(t_i), "", dtype=object)
+                block = _split_by_application(block, rng)
+            blocks.append(block)
+    return _sne_frame(blocks, communes, year)
+
+
+def _sne_frame(
+    blocks: list[dict[str, np.ndarray]], communes: np.ndarray, year: int
+) -> pd.DataFrame:
+    """The rows of every block, in order, with the extract's codes and columns."""
+    column = {name: np.concatenate([block[name] for block in blocks]) for name in blocks[0]}
+    attribution = column["indicator"]
+    return pd.DataFrame(
+        {
+            "DEPCOM": communes[column["commune"]],
+            "ANNEE": year,
+            "INDICATEUR": np.where(attribution, "attributions", "demandes").astype(object),
+            "TYPOLOGIE": np.array(SNE_TYPOLOGIE, dtype=object)[column["t"]],
+            "QUARTILE": np.array(list(SNE_QUARTILE), dtype=object)[column["q"]],
+            "QPV": column["v"],
+            "RESERVATAIRE": np.array(list(SNE_RESERVATAIRE), dtype=object)[column["r"]],
+            "PUBLIC_PRIORITAIRE": column["p"],
+            "NOMBRE": column["NOMBRE"],
+            "DELAI_MEDIAN_MOIS": column["DELAI_MEDIAN_MOIS"],
+            "SIREN_BAILLEUR": column["SIREN_BAILLEUR"],
+            "CODE_QPV": column["CODE_QPV"],
+            "MOTIF": column["MOTIF"],
+            "ANCIENNETE_MOIS": column["ANCIENNETE_MOIS"],
+        },
+        columns=list(SNE_COLUMNS),
+    )
 
 
 def _split(
-    frame: pd.DataFrame, labels: list[dict[str, str]], probs: list[np.ndarray], rng
-) -> pd.DataFrame:
-    """Each row's NOMBRE spread over `labels` (columns to set) with its row of `probs`."""
-    rows = []
-    for row, p in zip(frame.to_dict("records"), probs, strict=True):
-        parts = rng.multinomial(row["NOMBRE"], p)
-        for index in np.nonzero(parts)[0]:
-            rows.append({**row, **labels[index], "NOMBRE": int(parts[index])})
-    return pd.DataFrame(rows)
+    block: dict[str, np.ndarray], probs: np.ndarray, rng: np.random.Generator
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Each row's NOMBRE spread over the labels with its row of `probs` (one draw per row,
+    in row order); returns the rows repeated per non-zero part and each part's label."""
+    parts = rng.multinomial(block["NOMBRE"], probs)
+    row, label = np.nonzero(parts)
+    split = {name: values[row] for name, values in block.items()}
+    split["NOMBRE"] = parts[row, label]
+    return split, label
 
 
-def _split_by_application(frame: pd.DataFrame, rng) -> pd.DataFrame:
-    labels = [
-        {"MOTIF": motif, "ANCIENNETE_MOIS": age} for motif in SNE_MOTIF for age in SNE_ANCIENNETE
-    ]
+def _split_by_application(
+    block: dict[str, np.ndarray], rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """The main reason and age of each pending application."""
     probs = np.outer(MOTIF, ANCIENNETE).ravel()
-    return _split(frame, labels, [probs / probs.sum()] * len(frame), rng)
+    split, label = _split(block, probs / probs.sum(), rng)
+    motifs = np.array(list(SNE_MOTIF), dtype=object)
+    ages = np.array(list(SNE_ANCIENNETE), dtype=object)
+    split["MOTIF"] = motifs[label // len(ages)]
+    split["ANCIENNETE_MOIS"] = ages[label % len(ages)]
+    split["SIREN_BAILLEUR"] = split["CODE_QPV"] = np.full(len(label), "", dtype=object)
+    return split
 
 
-def _split_by_dwelling(frame: pd.DataFrame, places: pd.DataFrame | None, rng) -> pd.DataFrame:
+def allocation_places(places: pd.DataFrame) -> AllocationPlaces:
+    """places: DEPCOM, QPV (code or ''), SIREN_BAILLEUR, dwellings. Per commune: landlord
+    and QPV code of each place, and the chances of a place outside (row 0) and inside
+    (row 1) a QPV; computed once for every year, on numpy slices of the sorted places."""
+    ordered = places.sort_values("DEPCOM", kind="stable")
+    codes = ordered["DEPCOM"].to_numpy()
+    weights = ordered["dwellings"].to_numpy(dtype=float)
+    inside_all = (ordered["QPV"] != "").to_numpy()
+    labels_all = ordered[["SIREN_BAILLEUR", "QPV"]].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    result = {}
+    for start, end in zip(starts, np.r_[starts[1:], len(codes)], strict=True):
+        weight, inside = weights[start:end], inside_all[start:end]
+        by_flag = []
+        for flag, mask in ((0, ~inside), (1, inside)):
+            chosen = np.where(mask, weight, 0.0)
+            if chosen.sum() == 0:  # no dwelling of that side: a landlord, no QPV code
+                chosen = np.where(~inside, 1.0, 0.0) if flag else weight
+                chosen = chosen if chosen.sum() else np.ones(len(weight))
+            by_flag.append(chosen / chosen.sum())
+        result[codes[start]] = (labels_all[start:end], np.array(by_flag))
+    return result
+
+
+def _split_by_dwelling(
+    block: dict[str, np.ndarray],
+    places: tuple[np.ndarray, np.ndarray] | None,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
     """The landlord and QPV of each allocated dwelling, after the commune's stock."""
-    if places is None or places.empty:
-        return frame
-    labels = [
-        {"SIREN_BAILLEUR": siren, "CODE_QPV": qpv}
-        for siren, qpv in zip(places["SIREN_BAILLEUR"], places["QPV"], strict=True)
-    ]
-    weight = places["dwellings"].to_numpy(dtype=float)
-    inside = (places["QPV"] != "").to_numpy()
-    by_flag = {}
-    for flag, mask in ((0, ~inside), (1, inside)):
-        chosen = np.where(mask, weight, 0.0)
-        if chosen.sum() == 0:  # no dwelling of that side: a landlord, no QPV code
-            chosen = np.where(~inside, 1.0, 0.0) if flag else weight
-            chosen = chosen if chosen.sum() else np.ones(len(weight))
-        by_flag[flag] = chosen / chosen.sum()
-    split = _split(frame, labels, [by_flag[int(v)] for v in frame["QPV"]], rng)
+    empty = np.full(len(block["NOMBRE"]), "", dtype=object)
+    block["MOTIF"] = block["ANCIENNETE_MOIS"] = empty
+    if places is None:
+        block["SIREN_BAILLEUR"] = block["CODE_QPV"] = empty
+        return block
+    labels, by_flag = places
+    split, label = _split(block, by_flag[block["v"]], rng)
+    split["SIREN_BAILLEUR"] = labels[label, 0]
     # a QPV cell the commune's stock cannot place keeps its flag without a code
-    split.loc[split["QPV"] == 0, "CODE_QPV"] = ""
+    split["CODE_QPV"] = np.where(split["v"] == 0, "", labels[label, 1]).astype(object)
     return split

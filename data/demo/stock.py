@@ -36,7 +36,8 @@ def _iris_targets(iris: pd.DataFrame, by_commune: pd.Series) -> np.ndarray:
     weight = iris["population"] * (0.2 + iris["p"]) ** 1.5
     weight = weight * np.where(iris["qpv"] != "", 2.0, 1.0)
     weight = weight * np.where(iris["TYP_IRIS"].isin(["A", "D"]), 0.3, 1.0)
-    share = weight / weight.groupby(iris["INSEE_COM"]).transform("sum")
+    # The six communes "mortes pour la France" (Meuse) have no inhabitant: no stock either.
+    share = (weight / weight.groupby(iris["INSEE_COM"]).transform("sum")).fillna(0.0)
     return (share * iris["INSEE_COM"].map(by_commune)).to_numpy()
 
 

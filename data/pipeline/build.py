@@ -51,6 +51,10 @@ from data.territory import MEL, Territory, recorded
 Echo = Callable[[str], None]
 # DuckDB's memory for the build's tables: beyond it they spill to the work directory.
 BUILD_MEMORY_LIMIT = "2GB"
+# An in-memory database checkpoints (recompresses every table) when a commit's log passes
+# checkpoint_threshold (16 MB): after the RPLS, each table the build creates would then
+# cost a second or more. The build never checkpoints; DuckDB spills beyond its limit.
+NO_AUTOMATIC_CHECKPOINT = "1TB"
 
 
 class Clock:
@@ -459,7 +463,11 @@ def database_config(work: Path) -> dict[str, str]:
     BUILD_MEMORY_LIMIT, so that a region or the whole of France stays within bounded
     memory (measured on two RPLS files of the demo's --scale 10: 10.3 s CPU and 905 MB
     unbounded, 11.6 s and 558 MB with a 400 MB limit, 13.4 s and 421 MB in a file)."""
-    return {"memory_limit": BUILD_MEMORY_LIMIT, "temp_directory": str(work / "spill")}
+    return {
+        "memory_limit": BUILD_MEMORY_LIMIT,
+        "temp_directory": str(work / "spill"),
+        "checkpoint_threshold": NO_AUTOMATIC_CHECKPOINT,
+    }
 
 
 def build(

@@ -2,7 +2,8 @@
 
 Each file is read as text (all VARCHAR), typed and checked in one INSERT whose row order
 is the file order, so that a row number turns back into a file line once the blank lines
-and the lines DuckDB rejected (too few or too many fields) are accounted for. The first
+and the lines DuckDB rejected (too few or too many fields) are accounted for (the blank
+lines are sought only then, in a second pass over a file found wrong). The first
 problem of a file, in line order, then column order, is raised as a SourceError.
 """
 
@@ -195,8 +196,9 @@ def _load_file(
     if bad_row is not None:
         # Rows after a rejected line would map to wrong lines, but the rejected line comes
         # first and is the one reported then: only the blank lines shift row numbers.
-        if rows + rejected + len(scanned.blank_lines) + 1 == scanned.line_count:
-            line = _line_of_row(bad_row[0], scanned.blank_lines)
+        lines = textfile.line_facts(path)
+        if rows + rejected + len(lines.blank_lines) + 1 == lines.line_count:
+            line = _line_of_row(bad_row[0], lines.blank_lines)
         else:  # some quoted values hold line breaks
             line = _line_of_record(readable, spec.delimiter, bad_row[0], len(header.names))
         position, field = checked[bad_row[1]]

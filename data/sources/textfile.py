@@ -32,6 +32,13 @@ class ScannedText:
     path: Path
     encoding: str
     header: str
+
+
+@dataclass
+class LineFacts:
+    """Where a file's lines are, to turn a row number into a line: sought only once a
+    row is found wrong (a second pass, over the file as bytes)."""
+
     line_count: int
     blank_lines: list[int] = field(default_factory=list)
 
@@ -108,11 +115,9 @@ def split_header(line: str, delimiter: str) -> list[str]:
 
 
 def scan(path: Path, delimiter: str) -> ScannedText:
-    """Detect the encoding (UTF-8, else cp1252) and find the blank lines; raise on anything else."""
+    """Detect the encoding (UTF-8, else cp1252); raise on anything else."""
     problem = _EncodingProblem(path, delimiter)
     header_bytes: bytes | None = None
-    line_count = 0
-    blank_lines: list[int] = []
     utf8_ok, seen_non_ascii = True, False
     for piece in _pieces(path):
         data = piece.data
@@ -140,8 +145,6 @@ def scan(path: Path, delimiter: str) -> ScannedText:
                 seen_non_ascii = seen_non_ascii or not data.isascii()
         if not utf8_ok:
             _check_cp1252(problem, piece)
-        blank_lines.extend(_blank_lines(piece))
-        line_count = piece.first_line + data.count(b"\n") - (1 if data.endswith(b"\n") else 0)
     if header_bytes is None:
         raise SourceError(path, None, None, "fichier vide")
     encoding = "utf-8" if utf8_ok else "cp1252"
@@ -149,9 +152,18 @@ def scan(path: Path, delimiter: str) -> ScannedText:
         path=path,
         encoding=encoding,
         header=header_bytes.decode(encoding).rstrip("\r"),
-        line_count=line_count,
-        blank_lines=blank_lines,
     )
+
+
+def line_facts(path: Path) -> LineFacts:
+    """The number of lines of `path` and its blank lines."""
+    line_count = 0
+    blank_lines: list[int] = []
+    for piece in _pieces(path):
+        blank_lines.extend(_blank_lines(piece))
+        data = piece.data
+        line_count = piece.first_line + data.count(b"\n") - (1 if data.endswith(b"\n") else 0)
+    return LineFacts(line_count, blank_lines)
 
 
 def _check_cp1252(problem: _EncodingProblem, piece: _Piece) -> None:
