@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -112,10 +113,18 @@ def test_zone_panel_draws_the_charts_the_catalogue_feeds(tree: ComponentTree) ->
         indicator_id="parc.vacancy_rate_offered",
         pinned=True,
     )
+    # the evolution drawn at once, the profile's charts when they come into view
     graphs = [node for node in tree.walk(panel) if isinstance(node, dcc.Graph)]
-    titles = [graph.figure["layout"]["title"]["text"] for graph in graphs]
-    assert titles == ["Taux de vacance", "Typologie"]
-    typology_figure = graphs[1].figure
+    assert [graph.figure["layout"]["title"]["text"] for graph in graphs] == ["Taux de vacance"]
+    lazy = [
+        json.loads(getattr(node, "data-graph"))
+        for node in tree.walk(panel)
+        if isinstance(getattr(node, "id", None), dict)
+        and node.id.get("type") == PanelIds.LAZY_CHART_TYPE
+    ]
+    assert [graph["figure"]["layout"]["title"]["text"] for graph in lazy] == ["Typologie"]
+    assert lazy[0]["className"] == "panel-graph panel-graph-typologie"
+    typology_figure = lazy[0]["figure"]
     assert typology_figure["data"][0]["x"] == ["T1", "T2", "T3", "T4", "T5+"]
     assert typology_figure["data"][0]["y"] == [10.0, 20.0, 30.0, 40.0, None]
     assert typology_figure["data"][0]["customdata"][4] == "secret"
@@ -165,19 +174,18 @@ def test_panel_graphs_ask_only_for_served_locales_and_keep_french_separators(
         assert graph.figure["layout"]["separators"] == ", "
 
 
-def test_zone_panel_counts_residences_and_leaves_their_list_to_its_callback(
-    tree: ComponentTree,
-) -> None:
+def test_zone_panel_counts_residences_and_draws_their_list(tree: ComponentTree) -> None:
     panel = zone_panel(
         summary(parc__dwellings=(ok(130), ok(1000), ok(9000))),
         residence_count=2,
         series=None,
         indicator_id=None,
         pinned=False,
+        residences=[html.P("Aucune résidence à afficher.")],
     )
     text = tree.text_of(panel)
     zone_id = {"scale": "iris", "code": IRIS.code}
-    assert "Résidences (2)" in text and "Chargement des résidences…" in text
+    assert "Résidences (2)" in text and "Aucune résidence à afficher." in text
     assert tree.ids_of(panel, PanelIds.RESIDENCE_LIST_TYPE) == [
         {"type": PanelIds.RESIDENCE_LIST_TYPE, **zone_id}
     ]
