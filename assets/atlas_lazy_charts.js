@@ -1,42 +1,59 @@
 /* The sheet's charts drawn when they come into view (layouts/panel_common.lazy_graph).
  *
- * A placeholder holds its chart's props in `data-graph`; once it is in view (or when its
- * props change while in view) its child becomes that dcc.Graph, through Dash's
- * `set_props`. A sheet thus shows without waiting for the charts below the fold, and a
- * chart whose props did not change is not drawn again.
+ * A placeholder holds its chart's props in `data-graph` (figure, config, class, height).
+ * Once it is in view, or when its props change while in view, the chart is drawn in it
+ * with plotly.js directly: a sheet shows without waiting for the charts below the fold,
+ * a chart whose props did not change is not drawn again, and a redrawn sheet (a new
+ * indicator or year) updates its charts in place (`Plotly.react` on the same plot,
+ * which follows its placeholder from one drawing of the sheet to the next).
  *
- * plotly.js (3.5 MB, loaded by dcc.Graph when a first chart is drawn) is loaded once the
- * explorer's map is drawn, when the page is idle: the first sheet opened does not wait
- * for it. */
+ * plotly.js (3.5 MB) is loaded once the explorer's map is drawn, when the page is idle:
+ * the first sheet opened does not wait for it. */
 (() => {
   const PLACEHOLDER = '.panel-graph-lazy';
-  let warming = false;
+  const plots = new Map();  // placeholder id -> its plot element, kept across redraws
+  let loading = null;
 
-  const warm = () => {
-    if (window.Plotly || !window._dashPlotlyJSURL) return;
-    const script = document.createElement('script');
-    script.src = window._dashPlotlyJSURL;
-    script.async = true;
-    document.head.appendChild(script);
+  const plotly = () => {
+    if (window.Plotly) return Promise.resolve(window.Plotly);
+    if (!loading) {
+      loading = new Promise((resolve, reject) => {
+        const script = document.createElement('script');
+        script.src = window._dashPlotlyJSURL;
+        script.async = true;
+        script.onload = () => resolve(window.Plotly);
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
   };
 
   const warmOnceTheMapIsDrawn = () => {
-    if (warming || !document.querySelector('#panel') || !document.querySelector('.atlas-zone')) {
+    if (loading || window.Plotly || !window._dashPlotlyJSURL || !document.querySelector('#panel')
+        || !document.querySelector('.atlas-zone')) {
       return;
     }
-    warming = true;
     const idle = window.requestIdleCallback || ((run) => setTimeout(run, 1000));
-    idle(warm, {timeout: 3000});
+    loading = new Promise((resolve, reject) => idle(() => {
+      loading = null;
+      plotly().then(resolve, reject);
+    }, {timeout: 3000}));
   };
 
   const draw = (node) => {
     const props = node.dataset.graph;
-    const drawn = node.atlasDrawn === props && node.firstElementChild !== null;
-    if (drawn || !window.dash_clientside || !window.dash_clientside.set_props) return;
+    const plot = plots.get(node.id) || document.createElement('div');
+    if (node.atlasDrawn === props && plot.parentNode === node) return;
     node.atlasDrawn = props;
-    window.dash_clientside.set_props(JSON.parse(node.id), {
-      children: {type: 'Graph', namespace: 'dash_core_components', props: JSON.parse(props)},
-    });
+    plots.set(node.id, plot);
+    const graph = JSON.parse(props);
+    plot.className = graph.className;
+    plot.style.height = graph.style.height;
+    if (plot.parentNode !== node) node.replaceChildren(plot);
+    plotly().then((Plotly) => Plotly.react(
+      plot, graph.figure.data, graph.figure.layout, {...graph.config, responsive: true},
+    ));
   };
 
   const inView = new IntersectionObserver((entries) => {

@@ -22,7 +22,7 @@ from layouts.ids import PanelIds
 from layouts.panel_common import (
     COUNT_UNITS,
     distribution_charts,
-    graph,
+    lazy_graph,
     row_label,
     section,
     select_link,
@@ -136,7 +136,7 @@ def evolution_chart(series: IndicatorSeries | None) -> Any | None:
     if indicator.unit in COUNT_UNITS:
         lines = lines[:1]  # a count of the EPCI dwarfs the zone's: compare rates only
     figure = series_figure(indicator.label, lines, unit=indicator.unit, decimals=indicator.decimals)
-    return graph(figure, "evolution")
+    return lazy_graph(figure, "evolution")
 
 
 def _residence_item(

@@ -96,6 +96,16 @@ def test_zone_panel_sets_each_key_figure_beside_its_commune_and_the_epci(
     )
 
 
+def lazy_charts(tree: ComponentTree, panel: Any) -> list[dict[str, Any]]:
+    """The props of the charts the browser draws when they come into view."""
+    return [
+        json.loads(getattr(node, "data-graph"))
+        for node in tree.walk(panel)
+        if isinstance(getattr(node, "id", None), dict)
+        and node.id.get("type") == PanelIds.LAZY_CHART_TYPE
+    ]
+
+
 def test_zone_panel_draws_the_charts_the_catalogue_feeds(tree: ComponentTree) -> None:
     typology = {f"parc__t{n}_share": (ok(10.0 * n), ok(20.0), ok(20.0)) for n in (1, 2, 3, 4)}
     panel = zone_panel(
@@ -113,18 +123,13 @@ def test_zone_panel_draws_the_charts_the_catalogue_feeds(tree: ComponentTree) ->
         indicator_id="parc.vacancy_rate_offered",
         pinned=True,
     )
-    # the evolution drawn at once, the profile's charts when they come into view
-    graphs = [node for node in tree.walk(panel) if isinstance(node, dcc.Graph)]
-    assert [graph.figure["layout"]["title"]["text"] for graph in graphs] == ["Taux de vacance"]
-    lazy = [
-        json.loads(getattr(node, "data-graph"))
-        for node in tree.walk(panel)
-        if isinstance(getattr(node, "id", None), dict)
-        and node.id.get("type") == PanelIds.LAZY_CHART_TYPE
-    ]
-    assert [graph["figure"]["layout"]["title"]["text"] for graph in lazy] == ["Typologie"]
-    assert lazy[0]["className"] == "panel-graph panel-graph-typologie"
-    typology_figure = lazy[0]["figure"]
+    # every chart of a zone's sheet is drawn by the browser when it comes into view
+    assert not [node for node in tree.walk(panel) if isinstance(node, dcc.Graph)]
+    lazy = lazy_charts(tree, panel)
+    titles = [graph["figure"]["layout"]["title"]["text"] for graph in lazy]
+    assert titles == ["Taux de vacance", "Typologie"]
+    assert lazy[1]["className"] == "panel-graph panel-graph-typologie"
+    typology_figure = lazy[1]["figure"]
     assert typology_figure["data"][0]["x"] == ["T1", "T2", "T3", "T4", "T5+"]
     assert typology_figure["data"][0]["y"] == [10.0, 20.0, 30.0, 40.0, None]
     assert typology_figure["data"][0]["customdata"][4] == "secret"
@@ -138,7 +143,7 @@ def test_zone_panel_draws_the_charts_the_catalogue_feeds(tree: ComponentTree) ->
         ZONE_COLORS[1],
         EPCI_COLOR,
     ]
-    evolution = graphs[0].figure
+    evolution = lazy[0]["figure"]
     assert evolution["data"][0]["y"] == [3.0, 4.0]
     assert evolution["layout"]["separators"] == ", "
     assert UNPIN_TEXT in tree.text_of(panel)
@@ -166,12 +171,12 @@ def test_panel_graphs_ask_only_for_served_locales_and_keep_french_separators(
         indicator_id="parc.vacancy_rate_offered",
         pinned=False,
     )
-    graphs = [node for node in tree.walk(panel) if isinstance(node, dcc.Graph)]
+    graphs = lazy_charts(tree, panel)
     assert graphs
     locales = served_plotly_locales()
     for graph in graphs:
-        assert graph.config.get("locale", "en") in locales
-        assert graph.figure["layout"]["separators"] == ", "
+        assert graph["config"].get("locale", "en") in locales
+        assert graph["figure"]["layout"]["separators"] == ", "
 
 
 def test_zone_panel_counts_residences_and_draws_their_list(tree: ComponentTree) -> None:
