@@ -236,6 +236,25 @@ def interactions(iris_count: int, iris_name: str) -> list[Interaction]:
             " return t !== null && t.innerText !== window.__feltTitle; })()"
         )
 
+    years: list[str] = []
+
+    def year_prepare(page, i: int) -> None:
+        at_scale("Communes", ("Roubaix", "Commune — Roubaix"))(page, i)
+        if i == 0:
+            page.click(f"#{ControlIds.YEAR}")
+            offered = page.get_by_role("option").all_inner_texts()
+            page.keyboard.press("Escape")
+            shown = page.inner_text("#legend .legend-title").rsplit(" — ", 1)[-1]
+            years[:] = [year for year in offered if year != shown] + [shown]  # each run moves
+            page.wait_for_timeout(300)
+
+    def year_shown(i: int) -> str:
+        # the legend and the sheet's key figures name the year
+        year = years[i % len(years)]
+        legend = "(document.querySelector('#legend .legend-title') || {innerText: ''})"
+        figures = "(document.querySelector('#panel .panel-section-figures h3') || {innerText: ''})"
+        return f"{legend}.innerText.endsWith({year!r}) && {figures}.innerText.endsWith({year!r})"
+
     def back_to_communes(page, i: int) -> None:
         if i == 0:
             at_scale("Communes", None)(page, i)
@@ -270,6 +289,12 @@ def interactions(iris_count: int, iris_name: str) -> list[Interaction]:
             at_scale("IRIS", (iris_name, f"IRIS — {iris_name} (Roubaix)")),
             lambda page, i: choose(page, ControlIds.INDICATOR, indicator(i + 3), timed=True),
             lambda i: legend_shows(i + 3),
+        ),
+        Interaction(
+            "year, commune panel open",
+            year_prepare,
+            lambda page, i: choose(page, ControlIds.YEAR, years[i % len(years)], timed=True),
+            year_shown,
         ),
         Interaction(
             "scale IRIS, zones drawn",

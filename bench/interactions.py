@@ -11,12 +11,13 @@ POSTing to Dash's update endpoint exactly what the browser sends (payloads built
 - change indicator / change scale: the map restyle (hideout + legend), cycling through
   every (indicator, vintage) or scale, so the per-view cache never helps within a run;
 - state (control change): the one writer of the explorer state, after a control moved;
-- click zone (state): the same callback after a click on a zone;
-- click zone / open residence: the panel of a commune or IRIS / of a residence (secret
+- click zone (state): the same callback after a click on a zone (the new state, the
+  zone's panel and its residence list, drawn in the same round trip);
+- click zone / open residence (panel): the same, a commune or IRIS / a residence (secret
   ones included); zone clicks alternate communes and IRIS, each with the next (indicator,
   vintage), so that every request is a first view of its zone and of its IRIS ranking;
-- zone residences: the list of the zone's residences, which the browser asks for as soon
-  as a zone's panel appears (its own callback), for the same zones;
+- zone residences: the list of the zone's residences filtered (its own callback), for
+  the same zones;
 - fragility (panel): the same zones' panels with the fragility class chosen (the
   diagnosis, and for a commune the rankings of its IRIS, QPV and residences);
 - finder filter / finder sort: the finder's rows (the grid's infinite row model asks for
@@ -262,7 +263,6 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
     """name -> endless iterator of payloads (each request a different view)."""
     noop = find_callback(dependencies, f"{PageIds.BENCH_NOOP_SINK}.data")
     update = find_callback(dependencies, f"..{PageIds.STATE}.data")
-    panel = find_callback(dependencies, f"..{PageIds.PANEL}.children")
     residence_list = find_callback(
         dependencies,
         f'{{"code":["MATCH"],"scale":["MATCH"],"type":"{PanelIds.RESIDENCE_LIST_TYPE}"}}',
@@ -328,18 +328,20 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
         for indicator_id, year in itertools.cycle(samples["views"]):
             yield moved(ControlIds.INDICATOR, **of_view(indicator_id, year))
 
+    def opened(scale: str, code: str, **view: Any) -> dict:
+        """A click on a zone or residence from `view`: the state and its panel."""
+        clicked = f"{MapIds.CLICKED}.data"
+        changed = {**values(**view), clicked: {"scale": scale, "code": code}}
+        return payload(update, changed, [clicked])
+
     def zone_payloads() -> Iterator[dict]:
         views = itertools.cycle(samples["views"])
         for (scale, code), (indicator_id, year) in zip(itertools.cycle(samples["zones"]), views):
-            changed = values(
-                selection={"scale": scale, "code": code}, **of_view(indicator_id, year)
-            )
-            yield payload(panel, changed, [f"{PageIds.SELECTED_VIEW}.data"])
+            yield opened(scale, code, **of_view(indicator_id, year))
 
     def click_payloads() -> Iterator[dict]:
         for scale, code in itertools.cycle(samples["zones"]):
-            changed = {**values(), f"{MapIds.CLICKED}.data": {"scale": scale, "code": code}}
-            yield payload(update, changed, [f"{MapIds.CLICKED}.data"])
+            yield opened(scale, code)
 
     def residence_list_payloads() -> Iterator[dict]:
         for scale, code in itertools.cycle(samples["zones"]):
@@ -355,7 +357,7 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
                 ],
                 # the mapped indicator orders the list
                 "state": [{"id": PageIds.STATE, "property": "data", "value": state}],
-                "changedPropIds": [],  # the first call, when the panel appears
+                "changedPropIds": [],  # the filter emptied: the list as its panel drew it
             }
 
     def fragility_payloads() -> Iterator[dict]:
@@ -363,13 +365,11 @@ def scenarios(dependencies: list[dict], samples: dict[str, list]) -> dict[str, I
         the rankings of its IRIS, QPV and residences)."""
         fragility = of_view("diagnostic.class", samples["surveys"][-1])
         for scale, code in itertools.cycle(samples["zones"]):
-            changed = values(selection={"scale": scale, "code": code}, **fragility)
-            yield payload(panel, changed, [f"{PageIds.SELECTED_VIEW}.data"])
+            yield opened(scale, code, **fragility)
 
     def residence_payloads() -> Iterator[dict]:
         for (code,) in itertools.cycle(samples["residences"]):
-            changed = values(selection={"scale": "residence", "code": code})
-            yield payload(panel, changed, [f"{PageIds.SELECTED_VIEW}.data"])
+            yield opened("residence", code)
 
     def finder_payload(request: dict[str, Any], place: str = "") -> dict:
         """The grid asking for its first block (`place`: the permalink's zone)."""

@@ -275,8 +275,7 @@ def run_locust(
 
         @task(3)
         def click_zone(self) -> None:
-            self.callback("click zone (panel)", "zone panel")
-            self.callback("zone residences (list)", "zone residence list")
+            self.callback("click zone (panel)", "zone panel")  # its residence list with it
 
         @task(2)
         def open_residence(self) -> None:

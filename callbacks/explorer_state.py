@@ -7,12 +7,12 @@ functions of `layouts/map_state.py`. Everything else follows the state:
 
 - clientside (assets/atlas_map.js, no round trip), `permalink` becomes a history entry,
   and each view store (`PROJECTIONS`) takes the part of the state it names, only when
-  that part changed, so that a click on a zone redraws the panel and not the map;
-- in the same round trip, what the new state changes of the map (layers, legend) and,
-  for a new indicator, of the open zone's sheet (`Drawings`, callbacks/state_drawings.py):
-  one request per indicator change;
-- on the server, the panel (for a new selection or year), the comparison and the
-  overlays are drawn from the view store they follow.
+  that part changed;
+- in the same round trip, what the new state changes of the map (layers, legend) and
+  of the panel (`Drawings`, callbacks/state_drawings.py): a new selection draws the
+  panel, a new indicator or year changes the open zone's sheet; one request each;
+- on the server, the comparison and the overlays are drawn from the view store they
+  follow.
 
 Pan and zoom only rewrite the URL in place, client side, so the back button walks
 through views and not through every drag; our own history entries are not read back
@@ -62,7 +62,6 @@ PROJECTIONS: dict[str, tuple[str, ...]] = {
     PageIds.MAP_VIEW: ("scale", "indicator", "year", "method"),
     PageIds.SELECTED_VIEW: ("selection",),
     PageIds.FIGURES_VIEW: ("indicator", "year"),
-    PageIds.PANEL_YEAR_VIEW: ("year",),
     PageIds.INDICATOR_VIEW: ("indicator",),
     PageIds.PINNED_VIEW: ("pinned",),
     PageIds.OVERLAYS_VIEW: ("overlays",),

@@ -1,7 +1,8 @@
 """The panel's callbacks: render the selected zone or residence, its lists, pin labels.
 
 The panel follows the explorer state (`callbacks/explorer_state.py`): its links and pin
-buttons change the state, and the state redraws the panel.
+buttons change the state, and the state redraws the panel in its own round trip
+(`callbacks/state_drawings.py`, with `panel_content`).
 
 Thin wiring: the scope comes from the session (`auth.access.current_scope`), never from
 the request body; the store filters by it; `layouts/panel_*` build the components.
@@ -13,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dash import ALL, MATCH, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
-from auth.access import current_scope, log_access
+from auth.access import current_scope
 from callbacks.explorer_state import current_state
 from callbacks.fragility import diagnostic_sections
 from data.catalog import CATALOG
@@ -26,7 +27,7 @@ from data.store.store import Store
 from data.store.types import IndicatorSeries, Measure, ResidenceItem
 from layouts.finder import DEFAULT_PRESET, preset_fields
 from layouts.finder_state import FinderState, finder_query_string
-from layouts.ids import MapIds, PageIds, PanelIds
+from layouts.ids import PageIds, PanelIds
 from layouts.map_state import Feature, feature_from_data
 from layouts.panel_labels import NO_SELECTION_TEXT, UNKNOWN_SELECTION_TEXT
 from layouts.panel_residence import residence_panel
@@ -67,8 +68,13 @@ def panel_content(
     indicator: str | None,
     year: int | None,
     pinned: Sequence[Feature],
+    *,
+    finder_path: str,
+    listing_filter: Any = None,
 ) -> PanelContent:
-    """The panel for a selection, as the scope allows; a hint when nothing is selected."""
+    """The panel for a selection, as the scope allows; a hint when nothing is selected.
+    A zone's residence list is drawn with it, filtered by `listing_filter`, its link to
+    the finder at `finder_path`."""
     if selection is None:
         return PanelContent(html.P(NO_SELECTION_TEXT, className="text-muted panel-empty"))
     scale, code = selection.scale, selection.code
@@ -102,6 +108,7 @@ def panel_content(
         pinned=selection in pinned,
         ranking=ranking,
         diagnostic=diagnostic_sections(store, scope, scale, code, vintage),
+        residences=zone_residences(store, scope, selection, listing_filter, indicator, finder_path),
     )
     return PanelContent(panel)
 
@@ -202,40 +209,17 @@ def register(app: Dash, store: Store) -> None:
     store.preload_diagnoses()
     store.preload_outlines()
 
-    @app.callback(
-        Output(PageIds.PANEL, "children"),
-        Output(MapIds.SELECTION, "data"),
-        Input(PageIds.SELECTED_VIEW, "data"),
-        Input(PageIds.PANEL_YEAR_VIEW, "data"),
-        State(PageIds.STATE, "data"),
-        prevent_initial_call=True,  # the view stores are set once the URL is read
-    )
-    def render_panel(_selected: Any, _year: Any, data: Any) -> tuple[Any, Any]:
-        """The panel, and the outline of the selection on the map when it changed."""
-        state = current_state(store, data)
-        selected = state.selection
-        content = panel_content(
-            store, current_scope(), selected, state.indicator or None, state.year, state.pinned
-        )
-        if f"{PageIds.SELECTED_VIEW}.data" not in ctx.triggered_prop_ids:
-            return content.children, no_update
-        # A sheet is opened by a new selection (or a permalink), not by a change of year.
-        if content.residence_viewed:
-            log_access("residence_view", content.residence_viewed)
-        outline = store.selection_feature(selected.scale, selected.code) if selected else None
-        return content.children, outline
-
     finder_path = app.get_relative_path(FINDER_VIEW.path)
 
     @app.callback(
         Output({"type": PanelIds.RESIDENCE_LIST_TYPE, "scale": MATCH, "code": MATCH}, "children"),
         Input({"type": PanelIds.RESIDENCE_FILTER_TYPE, "scale": MATCH, "code": MATCH}, "value"),
         State(PageIds.STATE, "data"),
+        prevent_initial_call=True,  # drawn with its panel
     )
     def list_residences(text: Any, state: Any) -> list[Any]:
-        """Fills a zone's list when its panel appears (empty filter), then filters it (a
-        new mapped indicator orders it again in the state's round trip:
-        `callbacks/state_drawings.py`)."""
+        """Filters a zone's list (drawn with its panel; a new mapped indicator orders it
+        again in the state's round trip: `callbacks/state_drawings.py`)."""
         zone = ctx.outputs_list.get("id") if isinstance(ctx.outputs_list, dict) else None
         selected = feature_from_data(zone)
         if selected is None or selected.scale == "residence":

@@ -5,9 +5,14 @@ The state callback (`callbacks/explorer_state.py`) asks these drawings for:
   the state was read from the URL);
 - when only the indicator changed, the part of the open zone's panel it changes (key
   figures, evolution, IRIS ranking) and the order of the zone's residence list.
-So an indicator change is one request, not one for the state and then one per drawing;
-the rest of the panel, its profile charts, stays as it is. A new selection or year
-redraws the panel whole (`callbacks/panel.py`).
+- the panel, when the selection changed (or the state was read from the URL): drawn
+  whole, with the zone's residence list, and the selection's outline on the map; when
+  the year changed: a zone's sheet redraws its indicator part and its year parts (export
+  links, diagnosis, profile charts), its header and residence list left as they are; a
+  residence's sheet is drawn whole.
+So a click on a zone, or a change of indicator or year, is one request, not one for the
+state and then one per drawing; the rest of the panel, its profile charts, stays as it
+is.
 
 The scope is the session's, as in every callback: the same store functions, the same
 rules as when each drawing had its own request.
@@ -15,16 +20,19 @@ rules as when each drawing had its own request.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from dash import ALL, Output, State, ctx, no_update
 
+from auth.access import log_access
 from callbacks.map_style import map_style
-from callbacks.panel import indicator_part, zone_residences
+from callbacks.panel import indicator_part, panel_content, zone_residences
 from data.scope import AccessScope
 from data.store.store import Store
-from layouts.ids import MapIds, PanelIds
+from layouts.ids import MapIds, PageIds, PanelIds
 from layouts.map_state import ViewState, feature_from_data
 from routes.geodata import GeodataUrls
 
@@ -38,8 +46,32 @@ MAP_OUTPUTS = {
 }
 
 
-def _every(type_: str) -> dict[str, Any]:
-    return {"type": type_, "scale": ALL, "code": ALL}
+def _every(type_: str, *keys: str) -> dict[str, Any]:
+    return {"type": type_, "scale": ALL, "code": ALL, **dict.fromkeys(keys, ALL)}
+
+
+def _id_key(component_id: Any) -> str:
+    return json.dumps(component_id, sort_keys=True)
+
+
+def _components(tree: Any) -> Iterator[Any]:
+    """Every component of a drawn tree, depth first."""
+    if isinstance(tree, list | tuple):
+        for item in tree:
+            yield from _components(item)
+    elif hasattr(tree, "to_plotly_json"):
+        yield tree
+        yield from _components(getattr(tree, "children", None))
+
+
+def parts_of(tree: Any, *types: str) -> dict[str, Any]:
+    """The children of the components of `tree` whose pattern id has one of `types`,
+    by their id (`_id_key`)."""
+    return {
+        _id_key(component.id): component.children
+        for component in _components(tree)
+        if isinstance(getattr(component, "id", None), dict) and component.id.get("type") in types
+    }
 
 
 def map_changed(previous: ViewState | None, state: ViewState) -> bool:
@@ -48,14 +80,17 @@ def map_changed(previous: ViewState | None, state: ViewState) -> bool:
     )
 
 
-def only_indicator_changed(previous: ViewState | None, state: ViewState) -> bool:
-    """The panel keeps its zone and year: only what the indicator changes is redrawn."""
-    return (
-        previous is not None
-        and state.indicator != previous.indicator
-        and state.selection == previous.selection
-        and state.year == previous.year
-    )
+def sheet_change(previous: ViewState | None, state: ViewState) -> str | None:
+    """What a new state redraws of the panel: "whole" (a new selection, the state read
+    from the URL, a residence's sheet in a new year), "year" (a zone's sheet in a new
+    year: its indicator and year parts), "indicator" (its indicator part) or None."""
+    if previous is None or state.selection != previous.selection:
+        return "whole"
+    if state.selection is None:
+        return None
+    if state.year != previous.year:
+        return "whole" if state.selection.scale == "residence" else "year"
+    return "indicator" if state.indicator != previous.indicator else None
 
 
 @dataclass(frozen=True)
@@ -73,6 +108,9 @@ class StateDrawings:
             "residence_lists": Output(
                 _every(PanelIds.RESIDENCE_LIST_TYPE), "children", allow_duplicate=True
             ),
+            "year_parts": Output(_every(PanelIds.YEAR_PART_TYPE, "name"), "children"),
+            "panel": Output(PageIds.PANEL, "children"),
+            "outline": Output(MapIds.SELECTION, "data"),
         }
 
     @property
@@ -85,6 +123,9 @@ class StateDrawings:
             "map": dict.fromkeys(MAP_OUTPUTS, no_update),
             "indicator_parts": [no_update for _ in grouping["indicator_parts"]],
             "residence_lists": [no_update for _ in grouping["residence_lists"]],
+            "year_parts": [no_update for _ in grouping["year_parts"]],
+            "panel": no_update,
+            "outline": no_update,
         }
 
     def follow(
@@ -97,21 +138,68 @@ class StateDrawings:
                 self.store, self.urls, scope, state.scale, state.indicator, state.year, state.method
             )
             drawn["map"] = {name: getattr(style, name) for name in MAP_OUTPUTS}
-        if only_indicator_changed(previous, state):
+        filters = {
+            (item["id"]["scale"], item["id"]["code"]): item.get("value")
+            for item in ctx.args_grouping["filters"]
+        }
+        change = sheet_change(previous, state)
+        opened = previous is None or state.selection != previous.selection
+        if opened:
+            selected = state.selection
+            drawn["outline"] = (
+                self.store.selection_feature(selected.scale, selected.code) if selected else None
+            )
+        if change == "whole":
+            drawn["panel"] = self._panel(scope, state, None, audited=opened)
+        elif change == "year" and state.selection is not None:
+            selected = state.selection
+            panel = self._panel(scope, state, filters.get((selected.scale, selected.code)))
+            drawn.update(self._year_parts(panel))
+        elif change == "indicator":
             grouping = ctx.outputs_grouping["drawings"]
             drawn["indicator_parts"] = [
                 self._indicator_part(scope, state, part["id"])
                 for part in grouping["indicator_parts"]
             ]
-            filters = {
-                (item["id"]["scale"], item["id"]["code"]): item.get("value")
-                for item in ctx.args_grouping["filters"]
-            }
+        if (
+            previous is not None
+            and not opened
+            and change != "whole"
+            and state.indicator != previous.indicator
+        ):
+            grouping = ctx.outputs_grouping["drawings"]
             drawn["residence_lists"] = [
                 self._residence_list(scope, state, listing["id"], filters)
                 for listing in grouping["residence_lists"]
             ]
         return drawn
+
+    def _year_parts(self, panel: Any) -> dict[str, list[Any]]:
+        """The parts of the zone's new sheet that a new year changes, each in its place
+        on the page (none when the page shows another zone)."""
+        parts = parts_of(panel, PanelIds.INDICATOR_PART_TYPE, PanelIds.YEAR_PART_TYPE)
+        grouping = ctx.outputs_grouping["drawings"]
+        return {
+            name: [parts.get(_id_key(item["id"]), no_update) for item in grouping[name]]
+            for name in ("indicator_parts", "year_parts")
+        }
+
+    def _panel(self, scope: AccessScope, state: ViewState, text: Any, audited: bool = False) -> Any:
+        """The panel of the state's selection, its residence list filtered by `text`; an
+        `audited` residence sheet is logged as opened."""
+        content = panel_content(
+            self.store,
+            scope,
+            state.selection,
+            state.indicator or None,
+            state.year,
+            state.pinned,
+            finder_path=self.finder_path,
+            listing_filter=text,
+        )
+        if audited and content.residence_viewed:
+            log_access("residence_view", content.residence_viewed)
+        return content.children
 
     def _indicator_part(self, scope: AccessScope, state: ViewState, part_id: Any) -> Any:
         zone = feature_from_data(part_id)

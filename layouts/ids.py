@@ -23,9 +23,6 @@ class PageIds:
     MAP_VIEW = "map-view"
     SELECTED_VIEW = "selected-view"
     FIGURES_VIEW = "figures-view"
-    # The panel redraws whole for a new selection or year, and only its figures of the
-    # mapped indicator (PanelIds.INDICATOR_PART_TYPE) for a new indicator.
-    PANEL_YEAR_VIEW = "panel-year-view"
     INDICATOR_VIEW = "indicator-view"
     PINNED_VIEW = "pinned-view"
     OVERLAYS_VIEW = "overlays-view"
@@ -92,6 +89,12 @@ class PanelIds:
     INDICATOR_PART_TYPE = "panel-indicator-part"
     FILE_PIN_TYPE = "panel-file-pin"  # adds the residence to the user's commission file
     FILE_PIN_MESSAGE_TYPE = "panel-file-pin-message"
+    # a chart of the sheet drawn in the browser when it comes into view (its figure in
+    # the placeholder's `data-graph`: assets/atlas_lazy_charts.js)
+    LAZY_CHART_TYPE = "panel-lazy-chart"
+    # the parts of a zone's sheet that a new year redraws besides its indicator part
+    # ({"type", "scale", "code", "name"}): its export links, its diagnosis and profile
+    YEAR_PART_TYPE = "panel-year-part"
 
 
 class CompareIds:

@@ -7,6 +7,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from plotly.io.json import to_json_plotly
 
 from data.catalog import CATALOG, Indicator
 from data.store.types import Measure, ZoneRef
@@ -110,21 +111,45 @@ def figures_table(
     )
 
 
-def graph(figure: Figure, name: str) -> html.Figure:
-    """A figure that fills the panel's width at the height its builder chose, with its
-    text equivalent (summary and data table) for screen readers and keyboard users."""
-    chart = dcc.Graph(
-        figure=figure,
-        config=GRAPH_CONFIG,
-        responsive=True,
-        style={"height": f"{figure['layout']['height']}px"},
-        className=f"panel-graph panel-graph-{name}",
-    )
+def _graph_props(figure: Figure, name: str) -> dict[str, Any]:
+    return {
+        "figure": figure,
+        "config": GRAPH_CONFIG,
+        "responsive": True,
+        "style": {"height": f"{figure['layout']['height']}px"},
+        "className": f"panel-graph panel-graph-{name}",
+    }
+
+
+def _with_text(chart: Any, figure: Figure) -> html.Figure:
+    """A chart with its text equivalent (summary and data table) for screen readers and
+    keyboard users."""
     return html.Figure(
         [chart, chart_text(figure)],
         className="panel-figure",
         **{"aria-label": chart_summary(figure)},
     )
+
+
+def graph(figure: Figure, name: str) -> html.Figure:
+    """A figure that fills the panel's width at the height its builder chose, with its
+    text equivalent."""
+    return _with_text(dcc.Graph(**_graph_props(figure, name)), figure)
+
+
+def lazy_graph(figure: Figure, name: str) -> html.Figure:
+    """As `graph`, the chart drawn by the browser when it comes into view
+    (assets/atlas_lazy_charts.js): a sheet shows without waiting for the charts below the
+    fold, and a chart whose figure did not change is not drawn again. Its place keeps the
+    chart's height; its text equivalent is there at once."""
+    props = _graph_props(figure, name)
+    placeholder = html.Div(
+        id={"type": PanelIds.LAZY_CHART_TYPE, "name": name},
+        className="panel-graph-lazy",
+        style=props["style"],
+        **{"data-graph": to_json_plotly(props)},
+    )
+    return _with_text(placeholder, figure)
 
 
 def section(title: str, *children: Any, name: str) -> html.Section:
@@ -135,10 +160,14 @@ def section(title: str, *children: Any, name: str) -> html.Section:
 
 
 def distribution_chart(
-    levels: Sequence[ZoneRef], measures: dict[str, Sequence[Measure]], group: ChartGroup
+    levels: Sequence[ZoneRef],
+    measures: dict[str, Sequence[Measure]],
+    group: ChartGroup,
+    lazy: bool = False,
 ) -> html.Div | None:
-    """Grouped bars of one chart group for the first level and its references; None when
-    the catalogue does not compute the group at the first level's scale."""
+    """Grouped bars of one chart group for the first level and its references (`lazy`:
+    drawn when in view, `lazy_graph`); None when the catalogue does not compute the group
+    at the first level's scale."""
     scale = levels[0].scale
     categories = [
         (indicator_id, label)
@@ -161,10 +190,16 @@ def distribution_chart(
     if all(bar.status != "ok" for bar in first):
         hidden = "secret" if any(bar.status == "secret" for bar in first) else "n.d."
         caption = html.Small(f"{series[0].name} : {hidden}", className="text-muted")
-    return html.Div([graph(figure, group.title.split()[0].lower()), caption])
+    drawn = (lazy_graph if lazy else graph)(figure, group.title.split()[0].lower())
+    return html.Div([drawn, caption])
 
 
 def distribution_charts(
-    levels: Sequence[ZoneRef], measures: dict[str, Sequence[Measure]], groups: Iterable[ChartGroup]
+    levels: Sequence[ZoneRef],
+    measures: dict[str, Sequence[Measure]],
+    groups: Iterable[ChartGroup],
+    lazy: bool = False,
 ) -> list[html.Div]:
-    return [chart for group in groups if (chart := distribution_chart(levels, measures, group))]
+    return [
+        chart for group in groups if (chart := distribution_chart(levels, measures, group, lazy))
+    ]

@@ -22,7 +22,7 @@ from layouts.ids import PanelIds
 from layouts.panel_common import (
     COUNT_UNITS,
     distribution_charts,
-    graph,
+    lazy_graph,
     row_label,
     section,
     select_link,
@@ -63,6 +63,13 @@ def pin_button(scale: str, code: str, pinned: bool) -> html.Button:
     )
 
 
+def year_part(scale: str, code: str, name: str, children: list[Any]) -> html.Div:
+    """A part of a zone's sheet that a new year redraws (its box leaves the layout as
+    it is)."""
+    part_id = {"type": PanelIds.YEAR_PART_TYPE, "scale": scale, "code": code, "name": name}
+    return html.Div(children, id=part_id, style={"display": "contents"})
+
+
 def zone_header(summary: ZoneSummary, pinned: bool) -> html.Header:
     zone = summary.zone
     parent: list[Any] = []
@@ -95,7 +102,12 @@ def zone_header(summary: ZoneSummary, pinned: bool) -> html.Header:
                         className="panel-pin-message",
                         role="status",
                     ),
-                    zone_export_links(zone.scale, zone.code, summary.year),
+                    year_part(
+                        zone.scale,
+                        zone.code,
+                        "exports",
+                        [zone_export_links(zone.scale, zone.code, summary.year)],
+                    ),
                 ],
                 className="panel-actions",
             ),
@@ -124,7 +136,7 @@ def evolution_chart(series: IndicatorSeries | None) -> Any | None:
     if indicator.unit in COUNT_UNITS:
         lines = lines[:1]  # a count of the EPCI dwarfs the zone's: compare rates only
     figure = series_figure(indicator.label, lines, unit=indicator.unit, decimals=indicator.decimals)
-    return graph(figure, "evolution")
+    return lazy_graph(figure, "evolution")
 
 
 def _residence_item(
@@ -215,10 +227,11 @@ def residence_list(
     return children
 
 
-def residences_section(scale: str, code: str, count: int) -> html.Section:
-    """The filter and the list of a zone's residences. The list comes from its own
-    callback when the panel appears (`callbacks.panel`), so that a click on a zone does
-    not wait for the links below the fold."""
+def residences_section(
+    scale: str, code: str, count: int, listing: Sequence[Any] = ()
+) -> html.Section:
+    """The filter and the list of a zone's residences: `listing` (`residence_list`),
+    drawn with the panel, then filtered by its own callback (`callbacks.panel`)."""
     zone_id = {"scale": scale, "code": code}
     search = dcc.Input(
         id={"type": PanelIds.RESIDENCE_FILTER_TYPE, **zone_id},
@@ -231,12 +244,9 @@ def residences_section(scale: str, code: str, count: int) -> html.Section:
         [html.Span("Filtrer les résidences", className="visually-hidden"), search],
         className="w-100 mb-1",
     )
-    listing = html.Div(
-        html.P("Chargement des résidences…", className="text-muted small", role="status"),
-        id={"type": PanelIds.RESIDENCE_LIST_TYPE, **zone_id},
-    )
+    listed = html.Div(list(listing), id={"type": PanelIds.RESIDENCE_LIST_TYPE, **zone_id})
     title = f"Résidences ({format_number(count)})"
-    return section(title, labelled_search, listing, name="residences")
+    return section(title, labelled_search, listed, name="residences")
 
 
 @dataclass(frozen=True)
@@ -368,24 +378,28 @@ def zone_panel(
     pinned: bool,
     ranking: Sequence[tuple[ZoneRef, Measure]] = (),
     diagnostic: Sequence[Any] = (),
+    residences: Sequence[Any] = (),
 ) -> html.Div:
     """The whole panel of one zone (`ranking`: a commune's IRIS by the chosen indicator;
     `residence_count`: how many residences the user may see in it; `diagnostic`: the
-    fragility sections, `layouts.panel_diagnostic`)."""
+    fragility sections, `layouts.panel_diagnostic`; `residences`: the list of its
+    residences, `residence_list`)."""
     scale = summary.zone.scale
-    charts = distribution_charts(summary.levels, summary.measures, ZONE_CHARTS)
+    # below the fold: drawn when scrolled to
+    charts = distribution_charts(summary.levels, summary.measures, ZONE_CHARTS, lazy=True)
+    profile = list(diagnostic)
+    if charts:
+        profile.append(section("Profil du parc et des ménages", *charts, name="charts"))
     children: list[Any] = [
         zone_header(summary, pinned),
         html.Div(
             indicator_sections(summary, series, indicator_id, ranking),
             id={"type": PanelIds.INDICATOR_PART_TYPE, "scale": scale, "code": summary.zone.code},
         ),
-        *diagnostic,
+        year_part(scale, summary.zone.code, "profile", profile),
     ]
-    if charts:
-        children.append(section("Profil du parc et des ménages", *charts, name="charts"))
     if scale != "epci":
-        children.append(residences_section(scale, summary.zone.code, residence_count))
+        children.append(residences_section(scale, summary.zone.code, residence_count, residences))
     return html.Div(children, className="panel panel-zone", **{"data-scale": scale})
 
 

@@ -142,7 +142,6 @@ def state_stores() -> list[dcc.Store]:
         PageIds.MAP_VIEW,
         PageIds.SELECTED_VIEW,
         PageIds.FIGURES_VIEW,
-        PageIds.PANEL_YEAR_VIEW,
         PageIds.INDICATOR_VIEW,
         PageIds.PINNED_VIEW,
         PageIds.OVERLAYS_VIEW,

@@ -165,13 +165,15 @@ def test_an_indicator_change_with_a_sheet_open_is_one_request(felt_page: Page) -
     """The open zone's key figures and residence list follow the indicator in the
     state's round trip; its profile charts are left as they are."""
     page = felt_page
-    if page.locator(f"{PANEL} .panel-title").inner_text() != "Lille":
+    title = page.locator(f"{PANEL} .panel-title")
+    if title.count() == 0 or title.inner_text() != "Lille":
         search(page, "Lille", "Commune — Lille")
         expect(page.locator(f"{PANEL} .panel-title")).to_have_text("Lille", timeout=SLOW)
     expect(page.locator(".panel-residence-item").first).to_be_visible(timeout=SLOW)
+    page.locator(f"{PANEL} .panel-section-charts").scroll_into_view_if_needed()  # drawn in view
     charts = page.locator(f"{PANEL} .panel-section-charts .js-plotly-plot")
     expect(charts.first).to_be_attached(timeout=SLOW)
-    charts.evaluate_all("nodes => nodes.forEach(node => { node.atlasKept = true; })")
+    marked = charts.evaluate_all("nodes => nodes.map(node => { node.atlasKept = true; }).length")
     page.locator(f"{PANEL} .panel-section-figures").evaluate("node => { node.atlasKept = true; }")
     mapped = page.locator("#legend .legend-title").inner_text()
     other = "Taux de vacance" if "Taux de vacance" not in mapped else "Logements sociaux"
@@ -188,5 +190,100 @@ def test_an_indicator_change_with_a_sheet_open_is_one_request(felt_page: Page) -
         timeout=SLOW,
     )
     assert figures.count() == 1
-    assert charts.evaluate_all("nodes => nodes.every(node => node.atlasKept === true)")
+    # (a chart that the new figures bring into view is drawn then, once)
+    assert charts.evaluate_all("nodes => nodes.filter(node => node.atlasKept).length") == marked
     shot(page, "5-sheet-indicator")
+
+
+def open_sheet_on_the_map(page: Page) -> list[str]:
+    """Click the centre of a zone drawn on the map outside the open one (its outline's
+    box); the outputs of the requests the click caused."""
+    title = page.locator(f"{PANEL} .panel-title")
+    before = title.inner_text() if title.count() else ""
+    centres = page.evaluate(
+        """selector => {
+            const outline = document.querySelector('path.atlas-selection');
+            const open = outline ? outline.getBoundingClientRect() : null;
+            const inside = (x, y) => open !== null
+                && x >= open.left && x <= open.right && y >= open.top && y <= open.bottom;
+            return [...document.querySelectorAll(selector)].flatMap(path => {
+                const box = path.getBoundingClientRect();
+                const x = box.x + box.width / 2, y = box.y + box.height / 2;
+                return document.elementFromPoint(x, y) === path && !inside(x, y) ? [[x, y]] : [];
+            });
+        }""",
+        DRAWN_ZONES,
+    )
+    assert centres, "no zone outside the open one to click on the map"
+    x, y = centres[len(centres) // 2]
+    outputs = requests_of(page, lambda: page.mouse.click(x, y))
+    expect(title).not_to_have_text(before, timeout=SLOW)
+    return outputs
+
+
+def test_a_click_on_a_zone_opens_its_sheet_and_list_in_one_request(felt_page: Page) -> None:
+    page = felt_page
+    outputs = open_sheet_on_the_map(page)
+    # the state, the sheet and its residence list: one round trip
+    assert len(outputs) == 1 and asks_for(outputs, PageIds.PANEL), outputs
+    listed = page.locator(f"{PANEL} .panel-section-residences :is(li, p)")
+    expect(listed.first).to_be_attached()
+    shot(page, "6-zone-click")
+
+
+def test_a_new_year_redraws_the_year_parts_of_the_sheet_in_one_request(felt_page: Page) -> None:
+    page = felt_page
+    if page.locator(f"{PANEL} .panel-title").count() == 0:
+        open_sheet_on_the_map(page)
+    kept = f"{PANEL} .panel-header, {PANEL} .panel-section-residences"
+    page.locator(kept).evaluate_all("nodes => nodes.forEach(node => { node.atlasKept = true; })")
+    page.click(f"#{ControlIds.YEAR}")
+    years = page.get_by_role("option").all_inner_texts()
+    page.keyboard.press("Escape")
+    shown = page.locator(f"{PANEL} .panel-section-figures h3").inner_text()
+    year = next(year for year in years if not shown.endswith(year))
+
+    def choose_year() -> None:
+        page.click(f"#{ControlIds.YEAR}")
+        page.get_by_role("option", name=year, exact=True).click()
+
+    outputs = requests_of(page, choose_year)
+    assert len(outputs) == 1, outputs
+    expect(page.locator(f"{PANEL} .panel-section-figures h3")).to_contain_text(year)
+    # the header and the residence list are the same elements: the sheet is not redrawn
+    assert page.locator(kept).evaluate_all("nodes => nodes.every(n => n.atlasKept === true)")
+    shot(page, "7-year")
+
+
+# The profile's chart placeholders of the open sheet, split by whether they show in the
+# panel's scrolled box, and whether each holds its drawn chart.
+PLACEHOLDERS = """() => [...document.querySelectorAll('#panel .panel-graph-lazy')].map(node => {
+    let pane = node.parentElement;
+    while (pane && !['auto', 'scroll'].includes(getComputedStyle(pane).overflowY)) {
+        pane = pane.parentElement;
+    }
+    const view = pane ? pane.getBoundingClientRect() : {top: 0, bottom: innerHeight};
+    const box = node.getBoundingClientRect();
+    const shown = box.bottom > Math.max(view.top, 0) + 1
+        && box.top < Math.min(view.bottom, innerHeight) - 1;
+    return {shown, drawn: node.querySelector('.js-plotly-plot') !== null};
+})"""
+ALL_SHOWN_DRAWN = f"""() => {{
+    const charts = ({PLACEHOLDERS})().filter(chart => chart.shown);
+    return charts.length > 0 && charts.every(chart => chart.drawn);
+}}"""
+
+
+def test_the_profile_charts_are_drawn_when_scrolled_to_without_a_request(
+    felt_page: Page,
+) -> None:
+    page = felt_page
+    open_sheet_on_the_map(page)  # a new sheet: its charts below the fold are not drawn
+    page.wait_for_function(QUIET, arg=QUIET_MS, timeout=SLOW, polling=50)
+    # (one shown a moment, before the panel scrolled back to the top, is drawn)
+    hidden = [chart for chart in page.evaluate(PLACEHOLDERS) if not chart["shown"]]
+    assert any(not chart["drawn"] for chart in hidden), hidden
+    section = page.locator(f"{PANEL} .panel-section-charts")
+    assert requests_of(page, section.scroll_into_view_if_needed) == []
+    page.wait_for_function(ALL_SHOWN_DRAWN, timeout=SLOW, polling=50)
+    shot(page, "8-profile-charts")

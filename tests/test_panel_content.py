@@ -22,6 +22,7 @@ from tests.conftest import ComponentTree
 BOTH = frozenset({"parc", "occupation"})
 MEL = AccessScope("CONV-2021-001", "MEL", "mel", BOTH)
 CAPINGHEM = AccessScope("CONV-2021-011", "Capinghem", "commune", BOTH, frozenset({"59128"}))
+FINDER = "/residences"
 
 
 def first_residence(store: Store, where: str) -> str:
@@ -37,16 +38,20 @@ def test_year_falls_back_to_the_latest_vintage(store: Store) -> None:
 
 def test_nothing_or_something_unknown_selected(tree: ComponentTree, store: Store) -> None:
     assert NO_SELECTION_TEXT in tree.text_of(
-        panel_content(store, MEL, None, None, None, []).children
+        panel_content(store, MEL, None, None, None, [], finder_path=FINDER).children
     )
-    unknown = panel_content(store, MEL, Feature("commune", "00000"), None, 2024, [])
+    unknown = panel_content(
+        store, MEL, Feature("commune", "00000"), None, 2024, [], finder_path=FINDER
+    )
     assert UNKNOWN_SELECTION_TEXT in tree.text_of(unknown.children)
     assert unknown.residence_viewed is None
 
 
 def test_zone_panel_marks_a_pinned_zone(tree: ComponentTree, store: Store) -> None:
     pinned = [Feature("commune", "59512")]
-    content = panel_content(store, MEL, pinned[0], "parc.vacancy_rate_offered", 2024, pinned)
+    content = panel_content(
+        store, MEL, pinned[0], "parc.vacancy_rate_offered", 2024, pinned, finder_path=FINDER
+    )
     text = tree.text_of(content.children)
     assert "Roubaix" in text and "Retirer de la comparaison" in text
     assert content.residence_viewed is None
@@ -57,7 +62,9 @@ def test_residence_sheet_outside_the_perimeter_is_refused_and_reported_viewed(
     store: Store,
 ) -> None:
     outside = first_residence(store, "NOT secret AND commune_code <> '59128'")
-    content = panel_content(store, CAPINGHEM, Feature("residence", outside), None, 2024, [])
+    content = panel_content(
+        store, CAPINGHEM, Feature("residence", outside), None, 2024, [], finder_path=FINDER
+    )
     assert OCCUPATION_OUT_OF_PERIMETER_TEXT in tree.text_of(content.children)
     assert "Ménages enquêtés" not in tree.text_of(content.children)
     assert content.residence_viewed == outside
@@ -77,7 +84,9 @@ def test_roubaix_panel_cuts_its_ranking_and_the_button_brings_all_of_it(
     roubaix = Feature("commune", "59512")
     ranking = store.iris_ranking("59512", "parc.vacancy_rate_offered", 2024, MEL)
     assert len(ranking) > 15
-    panel = panel_content(store, MEL, roubaix, "parc.vacancy_rate_offered", 2024, []).children
+    panel = panel_content(
+        store, MEL, roubaix, "parc.vacancy_rate_offered", 2024, [], finder_path=FINDER
+    ).children
     (section,) = [node for node in tree.walk(panel) if "panel-section-ranking" in str(
         getattr(node, "className", ""))]  # fmt: skip
     published = [zone for zone, measure in ranking if measure.value is not None]
@@ -120,7 +129,9 @@ def test_a_new_indicator_redraws_only_the_part_of_the_panel_it_changes(
     """The zone's panel holds the figures of the mapped indicator in one part, which the
     indicator's callback redraws alone: same content as the whole panel would have."""
     roubaix = Feature("commune", "59512")
-    whole = panel_content(store, MEL, roubaix, "parc.vacancy_rate_offered", 2024, []).children
+    whole = panel_content(
+        store, MEL, roubaix, "parc.vacancy_rate_offered", 2024, [], finder_path=FINDER
+    ).children
     (part,) = [
         node
         for node in tree.walk(whole)

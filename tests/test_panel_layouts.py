@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,16 @@ def test_zone_panel_sets_each_key_figure_beside_its_commune_and_the_epci(
     )
 
 
+def lazy_charts(tree: ComponentTree, panel: Any) -> list[dict[str, Any]]:
+    """The props of the charts the browser draws when they come into view."""
+    return [
+        json.loads(getattr(node, "data-graph"))
+        for node in tree.walk(panel)
+        if isinstance(getattr(node, "id", None), dict)
+        and node.id.get("type") == PanelIds.LAZY_CHART_TYPE
+    ]
+
+
 def test_zone_panel_draws_the_charts_the_catalogue_feeds(tree: ComponentTree) -> None:
     typology = {f"parc__t{n}_share": (ok(10.0 * n), ok(20.0), ok(20.0)) for n in (1, 2, 3, 4)}
     panel = zone_panel(
@@ -112,10 +123,13 @@ def test_zone_panel_draws_the_charts_the_catalogue_feeds(tree: ComponentTree) ->
         indicator_id="parc.vacancy_rate_offered",
         pinned=True,
     )
-    graphs = [node for node in tree.walk(panel) if isinstance(node, dcc.Graph)]
-    titles = [graph.figure["layout"]["title"]["text"] for graph in graphs]
+    # every chart of a zone's sheet is drawn by the browser when it comes into view
+    assert not [node for node in tree.walk(panel) if isinstance(node, dcc.Graph)]
+    lazy = lazy_charts(tree, panel)
+    titles = [graph["figure"]["layout"]["title"]["text"] for graph in lazy]
     assert titles == ["Taux de vacance", "Typologie"]
-    typology_figure = graphs[1].figure
+    assert lazy[1]["className"] == "panel-graph panel-graph-typologie"
+    typology_figure = lazy[1]["figure"]
     assert typology_figure["data"][0]["x"] == ["T1", "T2", "T3", "T4", "T5+"]
     assert typology_figure["data"][0]["y"] == [10.0, 20.0, 30.0, 40.0, None]
     assert typology_figure["data"][0]["customdata"][4] == "secret"
@@ -129,7 +143,7 @@ def test_zone_panel_draws_the_charts_the_catalogue_feeds(tree: ComponentTree) ->
         ZONE_COLORS[1],
         EPCI_COLOR,
     ]
-    evolution = graphs[0].figure
+    evolution = lazy[0]["figure"]
     assert evolution["data"][0]["y"] == [3.0, 4.0]
     assert evolution["layout"]["separators"] == ", "
     assert UNPIN_TEXT in tree.text_of(panel)
@@ -157,27 +171,26 @@ def test_panel_graphs_ask_only_for_served_locales_and_keep_french_separators(
         indicator_id="parc.vacancy_rate_offered",
         pinned=False,
     )
-    graphs = [node for node in tree.walk(panel) if isinstance(node, dcc.Graph)]
+    graphs = lazy_charts(tree, panel)
     assert graphs
     locales = served_plotly_locales()
     for graph in graphs:
-        assert graph.config.get("locale", "en") in locales
-        assert graph.figure["layout"]["separators"] == ", "
+        assert graph["config"].get("locale", "en") in locales
+        assert graph["figure"]["layout"]["separators"] == ", "
 
 
-def test_zone_panel_counts_residences_and_leaves_their_list_to_its_callback(
-    tree: ComponentTree,
-) -> None:
+def test_zone_panel_counts_residences_and_draws_their_list(tree: ComponentTree) -> None:
     panel = zone_panel(
         summary(parc__dwellings=(ok(130), ok(1000), ok(9000))),
         residence_count=2,
         series=None,
         indicator_id=None,
         pinned=False,
+        residences=[html.P("Aucune résidence à afficher.")],
     )
     text = tree.text_of(panel)
     zone_id = {"scale": "iris", "code": IRIS.code}
-    assert "Résidences (2)" in text and "Chargement des résidences…" in text
+    assert "Résidences (2)" in text and "Aucune résidence à afficher." in text
     assert tree.ids_of(panel, PanelIds.RESIDENCE_LIST_TYPE) == [
         {"type": PanelIds.RESIDENCE_LIST_TYPE, **zone_id}
     ]

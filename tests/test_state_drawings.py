@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from callbacks.state_drawings import map_changed, only_indicator_changed
+from callbacks.state_drawings import map_changed, sheet_change
 from layouts.map_state import Feature, ViewState
 
 BEFORE = ViewState(
@@ -26,10 +26,14 @@ def test_the_map_is_drawn_for_a_new_view_and_left_for_a_new_selection() -> None:
     assert not map_changed(BEFORE, replace(BEFORE, pinned=(Feature("commune", "59350"),)))
 
 
-def test_only_a_new_indicator_redraws_a_part_of_the_open_sheet() -> None:
+def test_the_open_sheet_redraws_what_the_new_state_changes() -> None:
     new = replace(BEFORE, indicator="parc.vacancy_rate")
-    assert only_indicator_changed(BEFORE, new)
-    assert not only_indicator_changed(None, new)  # read from the URL: the sheet is whole
-    assert not only_indicator_changed(BEFORE, replace(new, year=2023))  # the sheet redraws
-    assert not only_indicator_changed(BEFORE, replace(new, selection=None))
-    assert not only_indicator_changed(BEFORE, replace(BEFORE, scale="iris"))
+    assert sheet_change(BEFORE, new) == "indicator"
+    assert sheet_change(None, new) == "whole"  # read from the URL
+    assert sheet_change(BEFORE, replace(BEFORE, selection=Feature("commune", "59350"))) == "whole"
+    # a new year redraws a zone's year parts, a residence's sheet whole
+    assert sheet_change(BEFORE, replace(new, year=2023)) == "year"
+    residence = replace(BEFORE, selection=Feature("residence", "R1"))
+    assert sheet_change(residence, replace(residence, year=2023)) == "whole"
+    assert sheet_change(BEFORE, replace(BEFORE, scale="iris")) is None
+    assert sheet_change(replace(BEFORE, selection=None), replace(new, selection=None)) is None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from callbacks.explorer_state import CONTROLS
 from layouts.ids import MapIds, PageIds
 
 MEL = "mel-admin@atlas-demo.fr"
@@ -27,27 +28,53 @@ def residence_with_occupation(warehouse: Path, where: str) -> str:
     return row[0]
 
 
+def _outputs(output: str) -> list:
+    """The outputs the renderer sends for a callback's `output` key (a pattern-matching
+    output, ALL: the page holds none of its components)."""
+    parts = output[2:-2].split("...")
+    return [[] if part.startswith("{") else _output(part) for part in parts]
+
+
+def _output(part: str) -> dict[str, str]:
+    component, prop = part.rsplit(".", 1)
+    return {"id": component, "property": prop}
+
+
+def _filled(items: list[dict], values: dict) -> list:
+    """The inputs or states with the values the page holds (none for ALL patterns)."""
+    return [
+        [] if item["id"].startswith("{") else
+        {**item, "value": values.get(f"{item['id']}.{item['property']}")}
+        for item in items
+    ]  # fmt: skip
+
+
 def render_panel(client, selection: dict[str, str]) -> str:
-    """POST the panel callback as the browser would, with a forged `selection` in the
-    state store."""
+    """POST a click on a forged `selection` to the state callback as the browser would,
+    from a state where a commune's panel is open: the answer draws the new panel."""
     state = {"scale": "commune", "theme": "occupation",
              "indicator": "occupation.single_person", "year": 2024, "method": "quantile",
-             "overlays": [], "selection": selection, "pinned": []}  # fmt: skip
-    selected = f"{PageIds.SELECTED_VIEW}.data"
-    body = {
-        "output": f"..{PageIds.PANEL}.children...{MapIds.SELECTION}.data..",
-        "outputs": [
-            {"id": PageIds.PANEL, "property": "children"},
-            {"id": MapIds.SELECTION, "property": "data"},
-        ],
-        "inputs": [
-            {"id": PageIds.SELECTED_VIEW, "property": "data", "value": {"selection": selection}},
-            {"id": PageIds.PANEL_YEAR_VIEW, "property": "data", "value": None},
-        ],
-        "state": [{"id": PageIds.STATE, "property": "data", "value": state}],
-        "changedPropIds": [selected],
-    }
+             "overlays": [], "selection": {"scale": "commune", "code": "59350"},
+             "pinned": []}  # fmt: skip
     client.get("/")
+    dependency = next(
+        d
+        for d in client.get("/_dash-dependencies").get_json()
+        if f"{PageIds.PANEL}.children" in d["output"] and not d.get("clientside_function")
+    )
+    clicked = f"{MapIds.CLICKED}.data"
+    values = {
+        **{f"{cid}.value": state[part] for part, cid in CONTROLS.items()},
+        clicked: selection,
+        f"{PageIds.STATE}.data": state,
+    }
+    body = {
+        "output": dependency["output"],
+        "outputs": _outputs(dependency["output"]),
+        "inputs": _filled(dependency["inputs"], values),
+        "state": _filled(dependency["state"], values),
+        "changedPropIds": [clicked],
+    }
     token = client.get_cookie("_csrf_token").value
     response = client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": token})
     assert response.status_code == 200, response.text[:300]
