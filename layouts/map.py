@@ -4,7 +4,8 @@ Zone geometries come from the gated routes of `routes/geodata.py` (one URL per s
 fetched once and cached by the browser), residences with the area in view
 (`callbacks/map_viewport.py`); callbacks change `url` when the scale changes and
 `hideout` when the indicator, year or classes change. Style, tooltip and
-cluster functions live in `assets/atlas_map.js`.
+cluster functions live in `assets/atlas_map.js` (the residences' clusters in
+`assets/atlas_map_viewport.js`).
 """
 
 from __future__ import annotations
@@ -68,13 +69,13 @@ def clustered_points(
     )
 
 
-def residence_layer(hideout: dict[str, Any] | None = None) -> dl.GeoJSON:
+def residence_layer() -> dl.GeoJSON:
     """The residences of the area in view, or its grid clusters: `data` follows the map
     (`callbacks/map_viewport.py`)."""
     return dl.GeoJSON(
         id=MapIds.RESIDENCES,
         data=None,
-        hideout=hideout or {},
+        hideout={},
         pointToLayer=js_function("viewportPoint"),
         onEachFeature=js_function("viewportEach"),
         zoomToBoundsOnClick=False,

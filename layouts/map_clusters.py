@@ -8,6 +8,7 @@ zooms in on a click (`assets/atlas_map_viewport.js`); the selection ignores it.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -50,6 +51,8 @@ def _point(lon: float, lat: float) -> dict[str, Any]:
     }
 
 
+# Kept for the process: areas overlap, and a residence's point never changes.
+@functools.lru_cache(maxsize=250_000)
 def residence_feature(residence: AreaResidence) -> dict[str, Any]:
     return {
         "type": "Feature",

@@ -20,7 +20,7 @@ class Area:
         return [self.west, self.east, self.south, self.north]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class AreaResidence:
     """A residence drawn as a point: its position in the map order, and what its point
     shows (name, size class, secrecy)."""
