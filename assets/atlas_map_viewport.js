@@ -2,8 +2,8 @@
  * The residence layer of the area in view (callbacks/map_viewport.py).
  *
  * atlasViewport.area (clientside callback): the area whose residences the layer should
- * hold, {west, south, east, north, zoom}: the view with a margin of one to two map
- * tiles on each side, snapped to the tiles of the zoom, so that a pan inside the
+ * hold, {west, south, east, north, zoom}: the view with a margin of half a tile to a
+ * tile and a half (128 to 384 px) on each side, snapped to the tiles of the zoom, so that a pan inside the
  * loaded area asks for nothing and panning back asks for the same area (cached by the
  * server). null when the map shows another scale.
  *
@@ -15,6 +15,8 @@
     "use strict";
 
     var TILE_DEGREES_AT_ZOOM_0 = 360;
+    /* at least half a tile (128 px) and at most a tile and a half of margin */
+    var MARGIN_TILES = 0.5;
     var COORDINATE_DECIMALS = 6;
     var MAX_ZOOM = 18;
 
@@ -45,10 +47,10 @@
         var middle = Math.round((south + north) / 2);
         var stepLat = stepLon * Math.cos(middle * Math.PI / 180);
         return {
-            west: rounded(Math.floor(west / stepLon - 1) * stepLon),
-            south: rounded(Math.floor(south / stepLat - 1) * stepLat),
-            east: rounded(Math.ceil(east / stepLon + 1) * stepLon),
-            north: rounded(Math.ceil(north / stepLat + 1) * stepLat),
+            west: rounded(Math.floor(west / stepLon - MARGIN_TILES) * stepLon),
+            south: rounded(Math.floor(south / stepLat - MARGIN_TILES) * stepLat),
+            east: rounded(Math.ceil(east / stepLon + MARGIN_TILES) * stepLon),
+            north: rounded(Math.ceil(north / stepLat + MARGIN_TILES) * stepLat),
             zoom: level
         };
     }

@@ -92,7 +92,8 @@ def territory_extent(warehouse: Path) -> tuple[float, float, float, float]:
 
 def view_area(lat: float, lon: float, zoom: int) -> dict[str, Any]:
     """The area the browser asks for to show a view centred on (lat, lon): the view and
-    a tile of margin each side (`atlasViewport.area`, without its snapping)."""
+    a tile of margin each side (`atlasViewport.area`'s margin on average, without its
+    snapping)."""
     width = (VIEW_PIXELS[0] / TILE_PIXELS + 2) * 360 / 2**zoom
     height = (VIEW_PIXELS[1] / TILE_PIXELS + 2) * 360 / 2**zoom * math.cos(math.radians(lat))
     return {

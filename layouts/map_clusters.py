@@ -17,9 +17,9 @@ from layouts.formatting import format_number
 
 # Above this many residences in the loaded area (the view and its margin), the server
 # sends clusters: at most about 250 KB and a second of drawing for any view.
-POINT_BUDGET = 1500
+POINT_BUDGET = 2000
 # A cluster covers about this many screen pixels square, at the middle of France.
-CLUSTER_PIXELS = 80
+CLUSTER_PIXELS = 100
 METRES_PER_PIXEL_AT_ZOOM_0 = 156_543.03 * math.cos(math.radians(46.5))
 COORDINATE_DECIMALS = 5
 

@@ -63,7 +63,7 @@ def test_above_the_budget_every_residence_is_in_one_cluster_or_point(
 ) -> None:
     table = residences_frame(demo_warehouse)
     cell = cell_metres(10)
-    content = store.residences_in_area(MEL_AREA, budget=1500, cell_metres=cell)
+    content = store.residences_in_area(MEL_AREA, budget=2000, cell_metres=cell)
     assert content.clusters and len(content.clusters) + len(content.points) < 100
     assert sum(c.residences for c in content.clusters) + len(content.points) == len(table)
     # each cluster: the residences of one Lambert-93 square and their published dwellings
@@ -175,7 +175,7 @@ def test_a_cluster_says_its_counts_in_french() -> None:
 
 def test_a_grid_cell_halves_with_each_zoom_level() -> None:
     assert cell_metres(10) == pytest.approx(2 * cell_metres(11))
-    assert 5_000 < cell_metres(10) < 10_000 and 50 < cell_metres(17) < 100
+    assert 5_000 < cell_metres(10) < 15_000 and 50 < cell_metres(17) < 120
 
 
 @pytest.mark.parametrize(
