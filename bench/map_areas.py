@@ -43,6 +43,9 @@ PROBE = (
   const probe = window.__layer = {answers: []};
   const drawn = (selector, count, answer) => {
     const check = () => {
+      if (probe.answers[probe.answers.length - 1] !== answer) {
+        return;  // replaced by a newer answer before it was drawn
+      }
       if (document.querySelectorAll(selector).length === count) {
         requestAnimationFrame(() => requestAnimationFrame(() => {
           answer.drawn = performance.now();
@@ -75,6 +78,12 @@ PROBE = (
     .replace("RESIDENCES", MapIds.RESIDENCES)
     .replace("#MAP", f"#{MapIds.MAP}")
 )
+
+
+LAST_DRAWN = """() => {
+    const answers = window.__layer ? window.__layer.answers : [];
+    return answers.length > 0 && answers[answers.length - 1].drawn !== null;
+}"""
 
 
 def territory_extent(warehouse: Path) -> tuple[float, float, float, float]:
@@ -155,11 +164,10 @@ def layer_views(page: Any, base: str, timeout_ms: int = 60_000) -> list[LayerVie
 
         page.on("requestfinished", record)
         page.goto(f"{base}/?echelle=residence&centre={lat},{lon}&zoom={zoom}")
-        page.wait_for_function(
-            "() => window.__layer && window.__layer.answers.length > 0 "
-            "&& window.__layer.answers.every((a) => a.drawn !== null)",
-            timeout=timeout_ms,
-        )
+        # the page may first ask for its default view: the last answer is the view's
+        for _ in range(2):
+            page.wait_for_load_state("networkidle")
+            page.wait_for_function(LAST_DRAWN, timeout=timeout_ms)
         page.remove_listener("requestfinished", record)
         answer = page.evaluate("() => window.__layer.answers[window.__layer.answers.length - 1]")
         request = answers[-1]

@@ -131,7 +131,7 @@ def world(rows: list[tuple[bool, int, int, int]], hidden: list[int]) -> list[tup
     ]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(rows=residence_rows, first=st.lists(st.integers(0, 10), min_size=1, max_size=5))
 def test_clusters_tell_nothing_of_a_secret_residence(
     rows: list[tuple[bool, int, int, int]], first: list[int]
