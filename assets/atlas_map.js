@@ -109,19 +109,6 @@
         });
     }
 
-    function clusterIcon(feature, latlng) {
-        var count = feature.properties.point_count;
-        var size = count < 50 ? "s" : (count < 300 ? "m" : "l");
-        var span = document.createElement("span");
-        span.textContent = feature.properties.point_count_abbreviated;
-        var icon = window.L.divIcon({
-            html: span.outerHTML,
-            className: "atlas-cluster atlas-cluster-" + size,
-            iconSize: window.L.point(36, 36)
-        });
-        return window.L.marker(latlng, {icon: icon, title: count + " résidences"});
-    }
-
     function overlayStyle(feature, context) {
         var kind = hideoutOf(context).kind;
         return Object.assign({className: "atlas-overlay atlas-overlay-" + kind},
@@ -165,7 +152,6 @@
         zoneEach: bindTooltip,
         residencePoint: residencePoint,
         residenceEach: bindTooltip,
-        clusterIcon: clusterIcon,
         overlayStyle: overlayStyle,
         overlayEach: overlayEach,
         selectionStyle: selectionStyle,

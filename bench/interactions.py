@@ -37,6 +37,12 @@ Chromium (Debian's) logs in and the time from submitting the login form to a dra
 with an empty cache (targets: 1.5 s, 1.5 MB); the same user logging in again after
 logging out (scripts in the browser's cache) is timed too. In between, the callback
 requests that one click on a zone sets off are counted (target: 3).
+
+The residence layer of the area in view (`bench/map_areas.py`): its callback is timed
+with the others ("residences in view (pan)", panning and zooming over the territory),
+and each view of `bench.map_areas.VIEWS` (the whole territory, central Lille) is opened
+in Chromium at the residence scale: the layer's bytes and the time to draw it (targets:
+250 KB gzipped, 1 s).
 """
 
 from __future__ import annotations
@@ -61,6 +67,8 @@ from typing import Any
 
 import duckdb
 
+from bench import map_areas
+from bench.map_areas import LayerView, area_payloads, layer_views
 from layouts.attributions_board import BoardIds
 from layouts.ids import ControlIds, FinderIds, MapIds, PageIds, PanelIds
 from layouts.views import ATTRIBUTIONS_BOARD
@@ -517,10 +525,7 @@ def first_maps(base: str, communes: int, runs: int) -> list[tuple[MapLoad, MapLo
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(playwright)
         results = []
         for _ in range(runs):
             context = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -533,6 +538,31 @@ def first_maps(base: str, communes: int, runs: int) -> list[tuple[MapLoad, MapLo
             context.close()
         browser.close()
     return results
+
+
+def launch_chromium(playwright: Any) -> Any:
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+
+
+def residence_layer_views(base: str, communes: int) -> list[LayerView]:
+    """The residence layer of each view of `bench.map_areas.VIEWS`, logged in once."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(
+            viewport={"width": map_areas.VIEW_PIXELS[0], "height": map_areas.VIEW_PIXELS[1]}
+        )
+        page.goto(f"{base}/login")
+        page.fill("input[name=email]", EMAIL)
+        page.fill("input[name=password]", PASSWORD)
+        submit_and_wait_for_map(page, communes)
+        views = layer_views(page, base)
+        browser.close()
+    return views
 
 
 def _login_to_map(page, base: str, communes: int) -> MapLoad:
@@ -602,11 +632,15 @@ def main(argv: list[str] | None = None) -> int:
             session.login(EMAIL, PASSWORD)
             dependencies = session.json("/_dash-dependencies")
             flows = scenarios(dependencies, samples)
+            flows["residences in view (pan)"] = area_payloads(
+                dependencies, args.warehouse, find_callback, payload
+            )
             timings = measure_callbacks(session, flows, args.requests)
             published = [rid for (rid,) in samples["residences"][-PDF_RESIDENCES:]]
             pdfs = pdf_seconds(session, dependencies, published)
             communes = sum(1 for scale, _ in samples["zones"] if scale == "commune")
             maps = first_maps(base, communes, args.browser_runs)
+            layers = residence_layer_views(base, communes)
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -637,6 +671,12 @@ def main(argv: list[str] | None = None) -> int:
         f"median: first visit {seconds:.2f} s, returning visit {returning_seconds:.2f} s; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
+    for layer in layers:
+        print(
+            f"Residence layer, {layer.name}: {layer.raw_bytes / 1000:.0f} KB "
+            f"({layer.transferred_bytes / 1000:.0f} KB gzipped), {layer.features} features "
+            f"({layer.clusters} clusters), drawn {layer.draw_seconds:.2f} s after its answer"
+        )
     print(
         f"PDF of a {PDF_RESIDENCES}-residence commission file (Chromium on the server): "
         + ", ".join(f"{seconds:.2f} s" for seconds in pdfs)
@@ -652,6 +692,14 @@ def main(argv: list[str] | None = None) -> int:
         (
             f"a zone click costs at most {TARGET_CLICK_REQUESTS} requests",
             click_requests <= TARGET_CLICK_REQUESTS,
+        ),
+        (
+            f"residence layer of every view within {map_areas.TARGET_BYTES / 1000:.0f} KB gz",
+            all(layer.transferred_bytes <= map_areas.TARGET_BYTES for layer in layers),
+        ),
+        (
+            f"residence layer of every view drawn within {map_areas.TARGET_DRAW_SECONDS:.0f} s",
+            all(layer.draw_seconds <= map_areas.TARGET_DRAW_SECONDS for layer in layers),
         ),
     ]
     for label, ok in verdicts:

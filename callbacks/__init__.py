@@ -14,6 +14,7 @@ from callbacks import (
     exports,
     finder,
     map_selection,
+    map_viewport,
     panel,
     presentation,
     print_routes,
@@ -42,3 +43,4 @@ def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:
     accessibility.register(app, store)
     presentation.register(app, store)
     saved_views.register(app, store)
+    map_viewport.register(app, store)

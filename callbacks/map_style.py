@@ -1,9 +1,10 @@
 """The map's style when the scale, indicator, year or classes change (drawn in the
 state's round trip: `callbacks/state_drawings.py`).
 
-The layer of the chosen scale gets its geometry URL (fetched once per scale by the
-browser) and a new `hideout` (classes and tooltips, one per feature); the other layer is
-emptied. The legend is redrawn from the same classification.
+The layer of the chosen scale gets a new `hideout` (classes and tooltips, one per
+feature) and, for zones, its geometry URL (fetched once per scale by the browser); the
+other layer is emptied. Residences come with the area in view
+(`callbacks/map_viewport.py`). The legend is redrawn from the same classification.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ UNAVAILABLE = "Cet indicateur n'est pas disponible à cette échelle pour ce mil
 class MapStyle:
     zone_url: str | None
     zone_hideout: dict[str, Any]
-    residence_url: str | None
     residence_hideout: dict[str, Any]
     legend: html.Div
 
@@ -159,5 +159,5 @@ def map_style(
         exports = map_export_links(scale, indicator_id, year)
         drawn = Drawing(drawn.hideout, html.Div([drawn.legend, exports], className="legend-stack"))
     if scale == "residence":
-        return MapStyle(None, {}, urls.residences, drawn.hideout, drawn.legend)
-    return MapStyle(urls.zones[scale], drawn.hideout, None, {}, drawn.legend)
+        return MapStyle(None, {}, drawn.hideout, drawn.legend)
+    return MapStyle(urls.zones[scale], drawn.hideout, {}, drawn.legend)

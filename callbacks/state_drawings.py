@@ -40,7 +40,6 @@ MAP_PARTS = ("scale", "indicator", "year", "method")
 MAP_OUTPUTS = {
     "zone_url": (MapIds.ZONES, "url"),
     "zone_hideout": (MapIds.ZONES, "hideout"),
-    "residence_url": (MapIds.RESIDENCES, "url"),
     "residence_hideout": (MapIds.RESIDENCES, "hideout"),
     "legend": (MapIds.LEGEND, "children"),
 }

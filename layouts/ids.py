@@ -74,6 +74,8 @@ class MapIds:
     LEGEND = "legend"
     VIEWPORT_SINK = "viewport-sink"
     AREA_FINDER_LINK = "map-area-finder-link"  # the finder on the map's visible area
+    # the area whose residences the residence layer holds, {west, south, east, north, zoom}
+    RESIDENCE_AREA = "map-residence-area"
 
 
 class PanelIds:

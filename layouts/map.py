@@ -1,9 +1,11 @@
 """The map: base layer, choropleth of zones, clustered residences, overlays, selection.
 
-Geometries come from the gated routes of `routes/geodata.py` (one URL per scale,
-fetched once and cached by the browser); callbacks only change `url` when the scale
-changes and `hideout` when the indicator, year or classes change. Style, tooltip and
-cluster functions live in `assets/atlas_map.js`.
+Zone geometries come from the gated routes of `routes/geodata.py` (one URL per scale,
+fetched once and cached by the browser), residences with the area in view
+(`callbacks/map_viewport.py`); callbacks change `url` when the scale changes and
+`hideout` when the indicator, year or classes change. Style, tooltip and
+cluster functions live in `assets/atlas_map.js` (the residences' clusters in
+`assets/atlas_map_viewport.js`).
 """
 
 from __future__ import annotations
@@ -27,8 +29,6 @@ def js_function(name: str) -> dict[str, str]:
     return {"variable": f"atlasMap.{name}"}
 
 
-# Residences are clustered up to this zoom; from street zoom (15) each point is drawn.
-CLUSTER_MAX_ZOOM = 14
 OVERLAY_SCALES = {"qpv": "qpv", "iris": "iris", "communes": "commune", "noms": "commune"}
 
 
@@ -69,14 +69,16 @@ def clustered_points(
     )
 
 
-def residence_layer(url: str | None = None, hideout: dict[str, Any] | None = None) -> dl.GeoJSON:
-    return clustered_points(
-        MapIds.RESIDENCES,
-        url,
-        hideout or {},
-        radius=60,
-        max_zoom=CLUSTER_MAX_ZOOM,
-        functions=("clusterIcon", "residencePoint", "residenceEach"),
+def residence_layer() -> dl.GeoJSON:
+    """The residences of the area in view, or its grid clusters: `data` follows the map
+    (`callbacks/map_viewport.py`)."""
+    return dl.GeoJSON(
+        id=MapIds.RESIDENCES,
+        data=None,
+        hideout={},
+        pointToLayer=js_function("viewportPoint"),
+        onEachFeature=js_function("viewportEach"),
+        zoomToBoundsOnClick=False,
     )
 
 
@@ -201,6 +203,7 @@ def atlas_map(
             table_container(),
             dcc.Store(id=MapIds.VIEWPORT_SINK),
             dcc.Store(id=MapIds.CLICKED),
+            dcc.Store(id=MapIds.RESIDENCE_AREA),
         ],
         className="map-wrap",
     )

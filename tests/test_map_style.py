@@ -28,7 +28,7 @@ URLS = GeodataUrls(
 
 def test_zone_scale_gets_its_url_and_hideout(store: Store) -> None:
     style = map_style(store, URLS, MEL, "iris", "parc.vacancy_rate_offered", 2024, "jenks")
-    assert style.zone_url == URLS.zones["iris"] and style.residence_url is None
+    assert style.zone_url == URLS.zones["iris"]
     classes = style.zone_hideout["classes"]
     assert len(classes) == len(style.zone_hideout["labels"]) == len(store.map_codes("iris"))
     assert set(classes) <= set("01234snr-") and "0" in classes and "4" in classes
@@ -38,7 +38,7 @@ def test_zone_scale_gets_its_url_and_hideout(store: Store) -> None:
 
 def test_residence_scale_gets_points_and_the_threshold(store: Store) -> None:
     style = map_style(store, URLS, MEL, "residence", "parc.dwellings", 2024, "quantile")
-    assert style.zone_url is None and style.residence_url == URLS.residences
+    assert style.zone_url is None
     texts = style.residence_hideout["texts"]
     # one wording for every secret residence: none tells a small one from the others
     assert texts["secret_residence"] == secret_residence_text(11)

@@ -413,6 +413,8 @@ def residence_table(
         "first_year",
         "last_year",
         *[i.column for i in residence_indicators],
+        "x_l93",
+        "y_l93",
     ]
     table = table[columns].sort_values("residence_id").reset_index(drop=True)
     table[["first_year", "last_year"]] = table[["first_year", "last_year"]].astype("int32")

@@ -69,8 +69,8 @@ def _contains(polygons: gpd.GeoDataFrame, codes: pd.Series, points: gpd.GeoSerie
 def locate(
     residences: pd.DataFrame, zones: gpd.GeoDataFrame
 ) -> tuple[pd.DataFrame, LocationReport]:
-    """residence_id, iris_code, qpv_code, lon, lat for `residences` (x, y, commune_code,
-    iris_declared); `zones` in Lambert-93."""
+    """residence_id, iris_code, qpv_code, lon, lat (WGS84) and x_l93, y_l93 (Lambert-93,
+    metres) for `residences` (x, y, commune_code, iris_declared); `zones` in Lambert-93."""
     iris = _polygons(zones, "iris")
     communes = _polygons(zones, "commune")
     qpv = _polygons(zones, "qpv")
@@ -126,6 +126,8 @@ def locate(
             "qpv_code": _containing(final, qpv).to_numpy(),
             "lon": wgs84.x.to_numpy(),
             "lat": wgs84.y.to_numpy(),
+            "x_l93": final.x.round().to_numpy(),
+            "y_l93": final.y.round().to_numpy(),
         }
     )
     report = LocationReport(

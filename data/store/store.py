@@ -16,11 +16,13 @@ from data.store.map_values import MapValues
 from data.store.proximity import ProximityQueries
 from data.store.residence_sheet import ResidenceSheets
 from data.store.surroundings import ResidenceSurroundings
+from data.store.viewport import AreaResidences
 from data.store.zone_panel import ZonePanel
 
 
 class Store(
     MapValues,
+    AreaResidences,
     MapFeatures,
     ZonePanel,
     ResidenceSheets,

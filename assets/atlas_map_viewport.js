@@ -1,0 +1,114 @@
+/*
+ * The residence layer of the area in view (callbacks/map_viewport.py).
+ *
+ * atlasViewport.area (clientside callback): the area whose residences the layer should
+ * hold, {west, south, east, north, zoom}: the view with a margin of half a tile to a
+ * tile and a half (128 to 384 px) on each side, snapped to the tiles of the zoom, so that a pan inside the
+ * loaded area asks for nothing and panning back asks for the same area (cached by the
+ * server). null when the map shows another scale.
+ *
+ * atlasMap.viewportPoint / viewportEach: a feature with `cluster: true` is a grid
+ * cluster (a count; a click zooms on its residences); any other is a residence, drawn
+ * and described by the functions of assets/atlas_map.js.
+ */
+(function () {
+    "use strict";
+
+    var TILE_DEGREES_AT_ZOOM_0 = 360;
+    /* at least half a tile (128 px) and at most a tile and a half of margin */
+    var MARGIN_TILES = 0.5;
+    var COORDINATE_DECIMALS = 6;
+    var MAX_ZOOM = 18;
+
+    function rounded(value) {
+        return Number(value.toFixed(COORDINATE_DECIMALS));
+    }
+
+    function covers(area, west, south, east, north, zoom) {
+        return Boolean(area) && area.zoom === zoom && west >= area.west && east <= area.east &&
+            south >= area.south && north <= area.north;
+    }
+
+    function area(bounds, zoom, view, current) {
+        var noUpdate = window.dash_clientside.no_update;
+        if (!view || view.scale !== "residence") {
+            return current ? null : noUpdate;
+        }
+        if (!Array.isArray(bounds) || bounds.length !== 2 || typeof zoom !== "number") {
+            return noUpdate;
+        }
+        var south = bounds[0][0], west = bounds[0][1], north = bounds[1][0], east = bounds[1][1];
+        var level = Math.round(zoom);
+        if (covers(current, west, south, east, north, level)) {
+            return noUpdate;
+        }
+        /* a tile's width in longitude, and in latitude near the view (Mercator) */
+        var stepLon = TILE_DEGREES_AT_ZOOM_0 / Math.pow(2, level);
+        var middle = Math.round((south + north) / 2);
+        var stepLat = stepLon * Math.cos(middle * Math.PI / 180);
+        return {
+            west: rounded(Math.floor(west / stepLon - MARGIN_TILES) * stepLon),
+            south: rounded(Math.floor(south / stepLat - MARGIN_TILES) * stepLat),
+            east: rounded(Math.ceil(east / stepLon + MARGIN_TILES) * stepLon),
+            north: rounded(Math.ceil(north / stepLat + MARGIN_TILES) * stepLat),
+            zoom: level
+        };
+    }
+
+    function sizeOf(count) {
+        return count < 50 ? "s" : (count < 300 ? "m" : "l");
+    }
+
+    function clusterMarker(props, latlng) {
+        var span = document.createElement("span");
+        span.textContent = props.short;
+        var icon = window.L.divIcon({
+            html: span.outerHTML,
+            className: "atlas-cluster atlas-grid-cluster atlas-cluster-" + sizeOf(props.residences),
+            iconSize: window.L.point(38, 38)
+        });
+        return window.L.marker(latlng, {icon: icon, title: props.label});
+    }
+
+    /* Zoom on a cluster's residences (or two levels in, when they share one spot). */
+    function zoomIn(event) {
+        var marker = event.target;
+        var map = marker._map;
+        var extent = (marker.feature.properties || {}).extent;
+        if (!map) {
+            return;
+        }
+        var south = extent[0], west = extent[1], north = extent[2], east = extent[3];
+        if (north > south || east > west) {
+            map.fitBounds([[south, west], [north, east]], {padding: [40, 40], maxZoom: MAX_ZOOM});
+        } else {
+            map.setView(event.latlng || marker.getLatLng(), Math.min(map.getZoom() + 2, MAX_ZOOM));
+        }
+    }
+
+    function viewportPoint(feature, latlng, context) {
+        var props = feature.properties || {};
+        if (props.cluster) {
+            return clusterMarker(props, latlng);
+        }
+        return window.atlasMap.residencePoint(feature, latlng, context);
+    }
+
+    function viewportEach(feature, layer, context) {
+        var props = feature.properties || {};
+        if (props.cluster) {
+            layer.bindTooltip(props.label, {className: "atlas-tooltip"});
+            layer.on("click", zoomIn);
+            return;
+        }
+        window.atlasMap.residenceEach(feature, layer, context);
+    }
+
+    window.atlasMap = Object.assign({}, window.atlasMap, {
+        viewportPoint: viewportPoint,
+        viewportEach: viewportEach
+    });
+    window.dash_clientside = Object.assign({}, window.dash_clientside, {
+        atlasViewport: {area: area}
+    });
+}());

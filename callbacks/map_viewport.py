@@ -1,0 +1,70 @@
+"""The residence layer follows the map: the residences of the area in view, as `data`.
+
+The browser decides when the loaded area no longer covers the view
+(`atlasViewport.area` in `assets/atlas_map_viewport.js`: the view and a margin, snapped
+to a grid, so that a small pan loads nothing); the server answers with the points of
+that area, or grid clusters above the budget. The layer's `data` is replaced in one go
+when the answer arrives, so a pan never shows a half-loaded layer (dash-leaflet would
+ignore a new `url` while a fetch is in flight). Every signatory gets the same layer, as
+with the whole layer before; the auth gate checks the session on every request.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+from dash import ClientsideFunction, Dash, Input, Output, State
+
+from data.store.store import Store
+from data.store.viewport_types import Area
+from layouts.ids import MapIds, PageIds
+from layouts.map_clusters import EMPTY_COLLECTION, POINT_BUDGET, area_collection, cell_metres
+
+SIDES = ("west", "south", "east", "north")
+MIN_ZOOM, MAX_ZOOM = 0, 20
+
+
+def requested_area(area: Any) -> tuple[Area, int] | None:
+    """The area and zoom the browser asks for, or None when it asks for nothing (another
+    scale) or for something that is not an area."""
+    if not isinstance(area, dict):
+        return None
+    values = [area.get(side) for side in SIDES]
+    zoom = area.get("zoom")
+    if not all(isinstance(v, int | float) and math.isfinite(v) for v in [*values, zoom]):
+        return None
+    west, south, east, north = values
+    if west >= east or south >= north:
+        return None
+    return Area(west, south, east, north), min(max(round(zoom), MIN_ZOOM), MAX_ZOOM)
+
+
+@functools.lru_cache(maxsize=128)
+def area_layer(store: Store, area: Area, zoom: int) -> dict[str, Any]:
+    """The layer of one area (the browser snaps areas to a grid: panning back and forth
+    asks for the same ones)."""
+    return area_collection(store.residences_in_area(area, POINT_BUDGET, cell_metres(zoom)))
+
+
+def register(app: Dash, store: Store) -> None:
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlasViewport", function_name="area"),
+        Output(MapIds.RESIDENCE_AREA, "data"),
+        Input(MapIds.MAP, "bounds"),
+        Input(MapIds.MAP, "zoom"),
+        Input(PageIds.MAP_VIEW, "data"),
+        State(MapIds.RESIDENCE_AREA, "data"),
+    )
+
+    @app.callback(
+        Output(MapIds.RESIDENCES, "data"),
+        Input(MapIds.RESIDENCE_AREA, "data"),
+        prevent_initial_call=True,
+    )
+    def load_residences(area: Any) -> dict[str, Any]:
+        requested = requested_area(area)
+        if requested is None:
+            return EMPTY_COLLECTION
+        return area_layer(store, *requested)
