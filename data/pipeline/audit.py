@@ -128,17 +128,24 @@ def expand(table: Table) -> dict[str, tuple[str, ...]]:
 def _remainders(table: Table, expansion: dict[str, tuple[str, ...]]) -> dict[str, Equation]:
     equations = {}
     for key in table.equations:
-        value = table.values.get(key)
-        if value is None:
-            continue
-        hidden = [b for b in expansion[key] if table.values.get(b) is None]
-        published = [b for b in expansion[key] if table.values.get(b) is not None]
-        known = sum(table.values[b] for b in published)  # type: ignore[misc]
-        equations[key] = Equation(key, frozenset(hidden), value - known, tuple(published))
+        equation = remainder(table, expansion, key)
+        if equation is not None:
+            equations[key] = equation
     return equations
 
 
-def _reduce(remainders: dict[str, Equation]) -> dict[str, Equation]:
+def remainder(table: Table, expansion: dict[str, tuple[str, ...]], key: str) -> Equation | None:
+    """A published total minus its published base cells (None when the total is hidden)."""
+    value = table.values.get(key)
+    if value is None:
+        return None
+    hidden = [b for b in expansion[key] if table.values.get(b) is None]
+    published = [b for b in expansion[key] if table.values.get(b) is not None]
+    known = sum(table.values[b] for b in published)  # type: ignore[misc]
+    return Equation(key, frozenset(hidden), value - known, tuple(published))
+
+
+def reduce(remainders: dict[str, Equation]) -> dict[str, Equation]:
     """Each equation minus the largest disjoint equations strictly inside it (smallest
     first): the same system of solutions, in small independent parts. Which equation lies
     inside which comes from one sparse product (the cells two equations share)."""
@@ -197,6 +204,15 @@ def inner_pairs(equations: list[Equation]) -> tuple[np.ndarray, np.ndarray]:
     return shared.row[inside], shared.col[inside]
 
 
+def partition(reduced: dict[str, Equation]) -> tuple[list[Equation], dict[str, int]]:
+    """The live equations of a reduction (by key, the last of those with the same cells)
+    and the independent part of each of their cells (`_parts`)."""
+    live = list(
+        {e.cells: e for e in sorted(reduced.values(), key=lambda e: e.key) if e.cells}.values()
+    )
+    return live, _parts(live)
+
+
 def _parts(equations: list[Equation]) -> dict[str, int]:
     """The independent part of every cell of `equations`: cells are joined through the
     equations they share (connected components of the graph of cells and equations)."""
@@ -223,7 +239,7 @@ def _bound_sums(bounds: Iterable[tuple[float, float]]) -> tuple[float, float, in
 
 
 Vertex = Callable[[list[str], np.ndarray], None]
-# a table -> its remainders and their reduction (`_remainders`, `_reduce`)
+# a table -> its remainders and their reduction (`_remainders`, `reduce`)
 Reduction = Callable[[Table], tuple[dict[str, Equation], dict[str, Equation]]]
 
 
@@ -347,6 +363,7 @@ def audit_table(
     on_vertex: Vertex | None = None,
     early_breaches: bool = False,
     reduction: Reduction | None = None,
+    kept: dict[str, tuple[tuple[float, float], str | None]] | None = None,
 ) -> TableAudit:
     """The interval of every suppressed cell of `table`, and the breaches. `solved` keeps
     the independent parts already solved, by their equations and bounds: tables audited
@@ -356,21 +373,20 @@ def audit_table(
     without a linear program (`Component.outer_range`) already show narrower than T
     values is a breach with those bounds (in `outer`), not its exact interval.
     `reduction`: the table's remainders and reduced equations, when the caller keeps
-    them from one audit to the next (`grid_equations.GridEquations`)."""
+    them from one audit to the next (`grid_equations.GridEquations`). `kept`: the interval
+    and binding of suppressed cells an earlier audit of the table found and the caller
+    knows unchanged (`audit_rounds.TableRounds`), taken as they are."""
     expansion = expansion if expansion is not None else expand(table)
     if reduction is None:
         remainders = _remainders(table, expansion)
-        reduced = _reduce(remainders)
+        reduced = reduce(remainders)
     else:
         remainders, reduced = reduction(table)
 
     def bounds(cell: str) -> tuple[float, float]:
         return table.bounds.get(cell, (0.0, INFINITY))
 
-    live = list(
-        {e.cells: e for e in sorted(reduced.values(), key=lambda e: e.key) if e.cells}.values()
-    )
-    part_of = _parts(live)
+    live, part_of = partition(reduced)
     members: dict[int, list[str]] = defaultdict(list)
     for cell, part in part_of.items():
         members[part].append(cell)
@@ -378,16 +394,21 @@ def audit_table(
     for equation in live:
         rows[part_of[next(iter(equation.cells))]].append(equation)
     solved = {} if solved is None else solved
-    components = {}
-    for root, cells in members.items():
-        ordered = sorted(cells)
-        signature = (
-            frozenset((e.cells, e.total) for e in rows[root]),
-            tuple(bounds(c) for c in ordered),
-        )
-        if signature not in solved:
-            solved[signature] = Component(ordered, rows[root], bounds, on_vertex)
-        components[root] = solved[signature]
+    components: dict[int, Component] = {}
+
+    def component(root: int) -> Component:
+        """The part `root`, made (or found solved) when a cell first needs it."""
+        if root not in components:
+            ordered = sorted(members[root])
+            signature = (
+                frozenset((e.cells, e.total) for e in rows[root]),
+                tuple(bounds(c) for c in ordered),
+            )
+            if signature not in solved:
+                solved[signature] = Component(ordered, rows[root], bounds, on_vertex)
+            components[root] = solved[signature]
+        return components[root]
+
     smallest: dict[str, Equation] = {}
     for equation in sorted(live, key=lambda e: (-len(e.cells), e.key)):
         for cell in equation.cells:
@@ -402,6 +423,12 @@ def audit_table(
         if value is not None or (wide is not None and wide(cell)):
             continue
         checked += 1
+        if kept is not None and cell in kept:
+            intervals[cell], bindings[cell] = kept[cell]
+            low, high = intervals[cell]
+            if high - low < threshold - 1 - EPSILON:
+                breaches.append(Breach(table.name, cell, low, high, bindings[cell]))
+            continue
         hidden = [b for b in expansion[cell] if table.values.get(b) is None]
         known = sum(table.values[b] for b in expansion[cell] if table.values.get(b) is not None)
         by_component: dict[int, set[str]] = defaultdict(set)
@@ -412,7 +439,7 @@ def audit_table(
             else:
                 low += bounds(b)[0]
                 high += bounds(b)[1]
-        parts = [(components[root], frozenset(subset)) for root, subset in by_component.items()]
+        parts = [(component(root), frozenset(subset)) for root, subset in by_component.items()]
         interval = None
         if early_breaches:
             bounded = _interval(table, cell, low, high, [c.outer_range(s) for c, s in parts])

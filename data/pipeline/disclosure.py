@@ -29,9 +29,9 @@ from data.pipeline.audit import (
     Table,
     TableAudit,
     audit_changes,
-    audit_table,
     expand,
 )
+from data.pipeline.audit_rounds import TableRounds
 from data.pipeline.secrecy import Cell, Disclosure, ZoneKey, ZoneStructure, protect
 
 THEMES = ("parc", "occupation")
@@ -198,6 +198,7 @@ class Discloser:
         self.audited: dict[str, list[Table]] = {}
         self._protected: dict[tuple, Disclosure] = {}
         self._audits: dict[str, tuple[Table, TableAudit]] = {}
+        self._rounds: dict[str, TableRounds] = {}
         self._solved: dict[tuple, object] = {}
         self._tables: dict[tuple[str, int], tuple[Disclosure, frozenset, Table | None, Table]] = {}
 
@@ -313,11 +314,14 @@ class Discloser:
         return {f"{theme} {year}": layout.count for year, layout in self.layouts[theme].items()}
 
     def _audit(self, table: Table, layout: Layout) -> TableAudit:
-        """`audit_table`, run again only when the table has changed since the last round."""
+        """The table's audit, run again only when the table has changed since the last
+        round, and then only over what the change touched (`TableRounds`)."""
         previous = self._audits.get(table.name)
         if previous is not None and previous[0] == table:
             return previous[1]
-        audit = audit_table(table, self.threshold, layout.expansion, self._solved)
+        if table.name not in self._rounds:
+            self._rounds[table.name] = TableRounds(layout.expansion)
+        audit = self._rounds[table.name].audit(table, self.threshold, self._solved)
         self._audits[table.name] = (table, audit)
         return audit
 

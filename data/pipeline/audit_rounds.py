@@ -1,0 +1,117 @@
+"""One table audited round after round, each round re-auditing only what it touched.
+
+A round of protection (`disclosure.Discloser`) hides a few cells of a table; the audit of
+`audit.audit_table` would find again the interval of every suppressed cell. `TableRounds`
+keeps the last table and its audit and, as `grid_equations.GridEquations` does for the
+grids, works out again only what the changed cells reach:
+- the remainder of a published total is made again only when one of its base cells (or
+  the total itself) changed; the others are the last audit's;
+- a suppressed cell keeps its last interval and binding when none of its base cells
+  changed and none of its hidden ones lies in a touched part of the system (a connected
+  component, `audit.partition`, holding a changed cell or a cell of a reduced equation
+  that differs from the last audit's): its equations, their totals and its cells' bounds
+  are the same, so is its interval.
+The result is the audit a fresh `audit_table` gives (the property tests compare them).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from data.pipeline.audit import (
+    INFINITY,
+    Equation,
+    Table,
+    TableAudit,
+    audit_table,
+    partition,
+    reduce,
+    remainder,
+)
+
+Kept = dict[str, tuple[tuple[float, float], str | None]]
+
+
+def changed_cells(before: Table, after: Table) -> set[str]:
+    """The cells whose published value or bounds differ between two versions of a table."""
+    cells = before.values.keys() | after.values.keys()
+    changed = {cell for cell in cells if before.values.get(cell) != after.values.get(cell)}
+    for cell in before.bounds.keys() | after.bounds.keys():
+        if before.bounds.get(cell, (0.0, INFINITY)) != after.bounds.get(cell, (0.0, INFINITY)):
+            changed.add(cell)
+    return changed
+
+
+def touched_cells(
+    changed: set[str], before: dict[str, Equation], after: dict[str, Equation]
+) -> set[str]:
+    """The hidden cells whose part of the system may have changed: the parts (of `after`'s
+    partition) of the changed cells and of the cells of every reduced equation that is not
+    the same in both audits, and those cells themselves."""
+    seeds = set(changed)
+    for key in before.keys() | after.keys():
+        if before.get(key) != after.get(key):
+            for equation in (before.get(key), after.get(key)):
+                if equation is not None:
+                    seeds |= equation.cells
+    _, part_of = partition(after)
+    roots = {part_of[cell] for cell in seeds if cell in part_of}
+    return seeds | {cell for cell, root in part_of.items() if root in roots}
+
+
+class TableRounds:
+    """The audits of the successive versions of one table (same equations, expansion)."""
+
+    def __init__(self, expansion: dict[str, tuple[str, ...]]) -> None:
+        self.expansion = expansion
+        self.holders: dict[str, list[str]] = defaultdict(list)  # base cell -> its totals
+        for cell, bases in expansion.items():
+            for base in set(bases):
+                if base != cell:
+                    self.holders[base].append(cell)
+        self.last: tuple[Table, TableAudit] | None = None
+
+    def audit(self, table: Table, threshold: int, solved: dict) -> TableAudit:
+        if self.last is None:
+            audit = audit_table(table, threshold, self.expansion, solved)
+        else:
+            before, previous = self.last
+            changed = changed_cells(before, table)
+            remainders = self._remainders(table, previous, changed)
+            reduced = reduce(remainders)
+            audit = audit_table(
+                table,
+                threshold,
+                self.expansion,
+                solved,
+                reduction=lambda _: (remainders, reduced),
+                kept=self._kept(previous, touched_cells(changed, previous.equations, reduced)),
+            )
+        self.last = (table, audit)
+        return audit
+
+    def _reach(self, cells: set[str]) -> set[str]:
+        """The cells and every total they are a base cell of."""
+        return cells | {total for cell in cells for total in self.holders.get(cell, ())}
+
+    def _remainders(
+        self, table: Table, previous: TableAudit, changed: set[str]
+    ) -> dict[str, Equation]:
+        stale = self._reach(changed)
+        remainders = {}
+        for key in table.equations:
+            if key in stale:
+                equation = remainder(table, self.expansion, key)
+            else:
+                equation = previous.remainders.get(key)
+            if equation is not None:
+                remainders[key] = equation
+        return remainders
+
+    def _kept(self, previous: TableAudit, touched: set[str]) -> Kept:
+        dirty = self._reach(touched)
+        return {
+            cell: (interval, previous.bindings[cell])
+            for cell, interval in previous.intervals.items()
+            if cell not in dirty
+        }
