@@ -85,7 +85,7 @@ def fingerprint(audit: TableAudit) -> tuple:
 
 def first_difference(tables: list[Table]) -> int | None:
     """The first version whose incremental audit differs from a fresh one (None: none)."""
-    rounds = TableRounds(expand(tables[0]))
+    rounds = TableRounds(tables[0].equations, expand(tables[0]))
     solved: dict = {}
     for position, table in enumerate(tables):
         incremental = rounds.audit(table, THRESHOLD, solved)

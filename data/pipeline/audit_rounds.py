@@ -36,6 +36,8 @@ def changed_cells(before: Table, after: Table) -> set[str]:
     """The cells whose published value or bounds differ between two versions of a table."""
     cells = before.values.keys() | after.values.keys()
     changed = {cell for cell in cells if before.values.get(cell) != after.values.get(cell)}
+    if before.bounds == after.bounds:
+        return changed
     for cell in before.bounds.keys() | after.bounds.keys():
         if before.bounds.get(cell, (0.0, INFINITY)) != after.bounds.get(cell, (0.0, INFINITY)):
             changed.add(cell)
@@ -62,13 +64,16 @@ def touched_cells(
 class TableRounds:
     """The audits of the successive versions of one table (same equations, expansion)."""
 
-    def __init__(self, expansion: dict[str, tuple[str, ...]]) -> None:
+    def __init__(
+        self, equations: dict[str, tuple[str, ...]], expansion: dict[str, tuple[str, ...]]
+    ) -> None:
+        """`equations`: every equation a version of the table may publish; `expansion`:
+        `audit.expand` of them."""
         self.expansion = expansion
-        self.holders: dict[str, list[str]] = defaultdict(list)  # base cell -> its totals
-        for cell, bases in expansion.items():
-            for base in set(bases):
-                if base != cell:
-                    self.holders[base].append(cell)
+        self.parents: dict[str, list[str]] = defaultdict(list)
+        for total, parts in equations.items():
+            for part in parts:
+                self.parents[part].append(total)
         self.last: tuple[Table, TableAudit] | None = None
 
     def audit(self, table: Table, threshold: int, solved: dict) -> TableAudit:
@@ -91,8 +96,15 @@ class TableRounds:
         return audit
 
     def _reach(self, cells: set[str]) -> set[str]:
-        """The cells and every total they are a base cell of."""
-        return cells | {total for cell in cells for total in self.holders.get(cell, ())}
+        """The cells and every total they are part of, directly or not."""
+        reached = set(cells)
+        frontier = list(cells)
+        while frontier:
+            for total in self.parents.get(frontier.pop(), ()):
+                if total not in reached:
+                    reached.add(total)
+                    frontier.append(total)
+        return reached
 
     def _remainders(
         self, table: Table, previous: TableAudit, changed: set[str]

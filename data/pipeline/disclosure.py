@@ -320,7 +320,7 @@ class Discloser:
         if previous is not None and previous[0] == table:
             return previous[1]
         if table.name not in self._rounds:
-            self._rounds[table.name] = TableRounds(layout.expansion)
+            self._rounds[table.name] = TableRounds(layout.equations, layout.expansion)
         audit = self._rounds[table.name].audit(table, self.threshold, self._solved)
         self._audits[table.name] = (table, audit)
         return audit
