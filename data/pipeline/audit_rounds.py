@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from data.pipeline.audit import (
-    INFINITY,
     Equation,
     Table,
     TableAudit,
@@ -33,15 +32,10 @@ Kept = dict[str, tuple[tuple[float, float], str | None]]
 
 
 def changed_cells(before: Table, after: Table) -> set[str]:
-    """The cells whose published value or bounds differ between two versions of a table."""
-    cells = before.values.keys() | after.values.keys()
-    changed = {cell for cell in cells if before.values.get(cell) != after.values.get(cell)}
-    if before.bounds == after.bounds:
-        return changed
-    for cell in before.bounds.keys() | after.bounds.keys():
-        if before.bounds.get(cell, (0.0, INFINITY)) != after.bounds.get(cell, (0.0, INFINITY)):
-            changed.add(cell)
-    return changed
+    """The cells whose published value or bounds differ between two versions of a table
+    (and the cells one version lists and the other does not)."""
+    changed = {cell for cell, _ in before.values.items() ^ after.values.items()}
+    return changed | {cell for cell, _ in before.bounds.items() ^ after.bounds.items()}
 
 
 def touched_cells(
