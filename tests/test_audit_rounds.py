@@ -10,6 +10,7 @@ the parts of the system a change reaches) must be caught by the same comparison.
 from __future__ import annotations
 
 import math
+import random
 
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
@@ -18,6 +19,8 @@ from hypothesis import strategies as st
 from data.pipeline import audit_rounds
 from data.pipeline.audit import Table, TableAudit, audit_table, expand
 from data.pipeline.audit_rounds import TableRounds
+from data.pipeline.disclosure import Discloser
+from data.pipeline.secrecy import Cell
 
 INF = math.inf
 THRESHOLD = 5
@@ -110,3 +113,55 @@ def test_a_round_that_ignores_the_parts_a_change_reaches_is_caught(
         settings=settings(max_examples=500, deadline=None, database=None, phases=[Phase.generate]),
     )
     assert first_difference(broken) is not None
+
+
+def random_vintages(seed: int) -> dict[int, list[Cell]]:
+    """Three vintages of 4 communes x 3 IRIS x 5 residences, a QPV across some, counts
+    that drift from one vintage to the next."""
+    draw = random.Random(seed)
+    residences = [
+        (f"R{commune}{iris}{index}", f"C{commune}", f"C{commune}I{iris}")
+        for commune in range(4)
+        for iris in range(3)
+        for index in range(5)
+    ]
+    counts = {
+        rid: draw.choice([draw.randint(1, 10), draw.randint(11, 60)]) for rid, *_ in residences
+    }
+    qpv = {rid for rid, *_ in residences if draw.random() < 0.3}
+    vintages = {}
+    for year in (2022, 2023, 2024):
+        vintages[year] = [
+            Cell(rid, counts[rid], "E", commune, iris, "Q" if rid in qpv else None)
+            for rid, commune, iris in residences
+        ]
+        counts = {rid: max(1, count + draw.randint(-3, 3)) for rid, count in counts.items()}
+    return vintages
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_rounds_of_protection_decide_as_fresh_audits_would(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Discloser's rounds with incremental audits, against the same rounds where every
+    audit is a fresh one: same decisions, and rounds after the first keep intervals."""
+    vintages = random_vintages(seed)
+    computed: list[tuple[int, int]] = []  # (hidden cells checked, intervals kept)
+    original = audit_rounds.audit_table
+
+    def counted(table, threshold, *args, **kwargs):
+        audit = original(table, threshold, *args, **kwargs)
+        computed.append((audit.checked, len(kwargs.get("kept") or {})))
+        return audit
+
+    monkeypatch.setattr(audit_rounds, "audit_table", counted)
+    incremental = Discloser({"parc": vintages, "occupation": {}}, {}, 11).run()
+    monkeypatch.setattr(
+        TableRounds, "audit", lambda self, table, threshold, solved: audit_table(table, threshold)
+    )
+    fresh = Discloser({"parc": vintages, "occupation": {}}, {}, 11).run()
+    assert incremental.report.rounds == fresh.report.rounds >= 2
+    assert incremental.disclosures == fresh.disclosures
+    assert incremental.count_only == fresh.count_only
+    assert incremental.secret_values == fresh.secret_values
+    assert sum(kept for _, kept in computed) > 0

@@ -22,7 +22,9 @@ must not describe what happened to fewer than T units inside hidden cells
 
 Speed: the equations of nested zones are reduced first (a zone minus the published zones
 inside it, largest first), which splits the system into many small independent parts; a
-part with one equation has its bounds in closed form, the others go to HiGHS.
+part with one equation has its bounds in closed form, the others go to HiGHS. A table
+audited again after a round of protection keeps the intervals of the parts the round did
+not touch (`audit_rounds.TableRounds`, `audit_table`'s `kept`).
 """
 
 from __future__ import annotations
