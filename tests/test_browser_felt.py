@@ -87,11 +87,40 @@ def asks_for(outputs: list[str], component_id: str) -> bool:
     return any(component_id in output for output in outputs)
 
 
+# Marks every zone path drawn; then, how many marked paths are still in the page and the
+# fills of the paths drawn.
+MARK_ZONES = f"""() => document.querySelectorAll("{DRAWN_ZONES}")
+    .forEach(path => {{ path.atlasKept = true; }})"""
+KEPT_ZONES = f"""() => {{
+    const paths = [...document.querySelectorAll("{DRAWN_ZONES}")];
+    return {{kept: paths.filter(path => path.atlasKept).length, total: paths.length,
+             fills: paths.map(path => path.getAttribute("fill"))}};
+}}"""
+
+
 def test_an_indicator_change_asks_once_for_the_map(felt_page: Page) -> None:
     page = felt_page
+    page.evaluate(MARK_ZONES)
+    before = page.evaluate(KEPT_ZONES)
     outputs = requests_of(page, lambda: choose_indicator(page, "Taux de vacance"))
     # one round trip: the state and the map it draws (nothing hidden is asked for)
-    assert len(outputs) == 1 and asks_for(outputs, MapIds.ZONES), outputs
+    assert len(outputs) == 1 and asks_for(outputs, MapIds.ZONE_STYLE), outputs
+    # the zones are restyled in place: the same paths, new fills, and tooltips that
+    # name the new indicator
+    after = page.evaluate(KEPT_ZONES)
+    assert after["kept"] == after["total"] == before["total"] > 0, after
+    assert after["fills"] != before["fills"]
+    x, y = page.evaluate(
+        """selector => [...document.querySelectorAll(selector)].flatMap(path => {
+            const box = path.getBoundingClientRect();
+            const x = box.x + box.width / 2, y = box.y + box.height / 2;
+            return document.elementFromPoint(x, y) === path ? [[x, y]] : [];
+        })[0]""",
+        DRAWN_ZONES,
+    )
+    page.mouse.move(x, y)
+    expect(page.locator(".atlas-tooltip").last).to_contain_text("Taux de vacance (")
+    page.mouse.move(1, 1)
     for hidden in (AccessIds.TABLE_DATA, PresentationIds.CAPTION, PageIds.COMPARE):
         assert not asks_for(outputs, hidden), outputs
     # the definition beside the picker is picked in the browser, with no request
@@ -181,7 +210,7 @@ def test_an_indicator_change_with_a_sheet_open_is_one_request(felt_page: Page) -
     assert len(outputs) == 1, outputs
     assert all(
         asks_for(outputs, part)
-        for part in (MapIds.ZONES, PanelIds.INDICATOR_PART_TYPE, PanelIds.RESIDENCE_LIST_TYPE)
+        for part in (MapIds.ZONE_STYLE, PanelIds.INDICATOR_PART_TYPE, PanelIds.RESIDENCE_LIST_TYPE)
     ), outputs
     # the key figures are drawn anew, the profile charts are the same nodes
     figures = page.locator(f"{PANEL} .panel-section-figures")
