@@ -112,7 +112,7 @@
     }
 
     /* The zones drawn take the style of a new hideout, in place: same paths, new
-       attributes. */
+       attributes; a tooltip open under the pointer shows the new value. */
     function restyleZones(hideout) {
         zones.hideout = hideout || {};
         if (!zones.map) {
@@ -121,6 +121,9 @@
         zones.map.eachLayer(function (layer) {
             if (layer.feature && layer.options.className === "atlas-zone") {
                 layer.setStyle(zoneStyle(layer.feature));
+                if (layer.isTooltipOpen()) {
+                    layer.getTooltip().update();
+                }
             }
         });
     }
