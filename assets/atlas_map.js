@@ -4,6 +4,11 @@
  * (incl. `hideout`) as last argument. Switching indicator or year only changes
  * `hideout`; the geometries stay in the browser.
  *
+ * The zones' layer keeps its features when the indicator or year changes: its hideout
+ * comes in a store of its own (MapIds.ZONE_STYLE, layouts/map.py), and restyleZones sets
+ * the new style on the paths drawn (a new `hideout` prop would make dash-leaflet draw
+ * every path anew).
+ *
  * hideout of a choropleth layer (layouts/choropleth.py), one entry per feature at the
  * position of its `i` property: {classes: "03s-1…" (a class digit, or a mark: s secret,
  * n not available, r outside the convention, - no row), labels: ["12,3 %", "", …],
@@ -84,8 +89,12 @@
         }, {sticky: true, className: "atlas-tooltip"});
     }
 
+    /* The zones' hideout (restyleZones), and the map they are drawn on. */
+    var zones = {hideout: {}, map: null};
+
     function zoneStyle(feature, context) {
-        var fill = fillOf(feature.properties || {}, hideoutOf(context));
+        zones.map = (context && context.map) || zones.map;
+        var fill = fillOf(feature.properties || {}, zones.hideout);
         return {
             className: "atlas-zone",
             fillColor: fill || NO_DATA_FILL,
@@ -94,6 +103,29 @@
             weight: 0.7,
             opacity: 0.9
         };
+    }
+
+    function zoneEach(feature, layer) {
+        layer.bindTooltip(function () {
+            return tooltipElement(feature, zones.hideout);
+        }, {sticky: true, className: "atlas-tooltip"});
+    }
+
+    /* The zones drawn take the style of a new hideout, in place: same paths, new
+       attributes; a tooltip open under the pointer shows the new value. */
+    function restyleZones(hideout) {
+        zones.hideout = hideout || {};
+        if (!zones.map) {
+            return;
+        }
+        zones.map.eachLayer(function (layer) {
+            if (layer.feature && layer.options.className === "atlas-zone") {
+                layer.setStyle(zoneStyle(layer.feature));
+                if (layer.isTooltipOpen()) {
+                    layer.getTooltip().update();
+                }
+            }
+        });
     }
 
     function residencePoint(feature, latlng, context) {
@@ -149,7 +181,7 @@
 
     window.atlasMap = Object.assign({}, window.atlasMap, {
         zoneStyle: zoneStyle,
-        zoneEach: bindTooltip,
+        zoneEach: zoneEach,
         residencePoint: residencePoint,
         residenceEach: bindTooltip,
         overlayStyle: overlayStyle,
@@ -220,6 +252,7 @@
                 }
                 return {search: search || "", at: Date.now()};
             },
+            restyleZones: restyleZones,
             /* A click on a zone or a residence (not a cluster): what was clicked. */
             selectFromClick: function () {
                 var ctx = window.dash_clientside.callback_context;

@@ -39,7 +39,7 @@ from routes.geodata import GeodataUrls
 MAP_PARTS = ("scale", "indicator", "year", "method")
 MAP_OUTPUTS = {
     "zone_url": (MapIds.ZONES, "url"),
-    "zone_hideout": (MapIds.ZONES, "hideout"),
+    "zone_hideout": (MapIds.ZONE_STYLE, "data"),
     "residence_hideout": (MapIds.RESIDENCES, "hideout"),
     "legend": (MapIds.LEGEND, "children"),
 }

@@ -66,6 +66,8 @@ class MapIds:
 
     MAP = "map"
     ZONES = "map-zones"
+    # the zones' hideout, set on the drawn paths in place (assets/atlas_map.js restyleZones)
+    ZONE_STYLE = "map-zone-style"
     RESIDENCES = "map-residences"
     OVERLAYS = "map-overlays"
     OVERLAY_PREFIX = "map-overlay-"  # + the overlay's name

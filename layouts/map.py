@@ -3,7 +3,8 @@
 Zone geometries come from the gated routes of `routes/geodata.py` (one URL per scale,
 fetched once and cached by the browser), residences with the area in view
 (`callbacks/map_viewport.py`); callbacks change `url` when the scale changes and
-`hideout` when the indicator, year or classes change. Style, tooltip and
+the zones' style store (the `hideout` of the residences' layer) when the indicator,
+year or classes change: the zones drawn are restyled in place. Style, tooltip and
 cluster functions live in `assets/atlas_map.js` (the residences' clusters in
 `assets/atlas_map_viewport.js`).
 """
@@ -32,11 +33,13 @@ def js_function(name: str) -> dict[str, str]:
 OVERLAY_SCALES = {"qpv": "qpv", "iris": "iris", "communes": "commune", "noms": "commune"}
 
 
-def zone_layer(url: str | None = None, hideout: dict[str, Any] | None = None) -> dl.GeoJSON:
+def zone_layer() -> dl.GeoJSON:
+    """The zones of the scale: their URL set by the state's round trip, their style
+    from the store `MapIds.ZONE_STYLE` (the layer's `hideout` never changes: a new one
+    would make dash-leaflet draw every path anew)."""
     return dl.GeoJSON(
         id=MapIds.ZONES,
-        url=url,
-        hideout=hideout or {},
+        url=None,
         style=js_function("zoneStyle"),
         onEachFeature=js_function("zoneEach"),
         hoverStyle={"weight": 2.5, "color": "#111111"},
@@ -202,6 +205,7 @@ def atlas_map(
             table_toggle(),
             table_container(),
             dcc.Store(id=MapIds.VIEWPORT_SINK),
+            dcc.Store(id=MapIds.ZONE_STYLE, data={}),
             dcc.Store(id=MapIds.CLICKED),
             dcc.Store(id=MapIds.RESIDENCE_AREA),
         ],

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from data.catalog import CATALOG
 from layouts.ids import AccessIds, ControlIds, MapIds, PageIds, PanelIds, PresentationIds
 from tests.support.browser import PANEL, SLOW, search
 
@@ -83,17 +84,55 @@ def choose_indicator(page: Page, label: str) -> None:
     expect(page.locator("#legend .legend-title")).to_contain_text(label, timeout=SLOW)
 
 
+def pick_indicator(page: Page, label: str) -> None:
+    """The picker set to `label` as a user's choice would (the pointer left where it is)."""
+    indicator = next(item.id for item in CATALOG.values() if item.label == label)
+    page.evaluate(
+        "([id, value]) => window.dash_clientside.set_props(id, {value})",
+        [ControlIds.INDICATOR, indicator],
+    )
+    expect(page.locator("#legend .legend-title")).to_contain_text(label, timeout=SLOW)
+
+
 def asks_for(outputs: list[str], component_id: str) -> bool:
     return any(component_id in output for output in outputs)
 
 
+# Marks every zone path drawn; then, how many marked paths are still in the page and the
+# fills of the paths drawn.
+MARK_ZONES = f"""() => document.querySelectorAll("{DRAWN_ZONES}")
+    .forEach(path => {{ path.atlasKept = true; }})"""
+# The centre of a zone drawn where the pointer hits that zone.
+ZONE_CENTRE = """selector => [...document.querySelectorAll(selector)].flatMap(path => {
+    const box = path.getBoundingClientRect();
+    const x = box.x + box.width / 2, y = box.y + box.height / 2;
+    return document.elementFromPoint(x, y) === path ? [[x, y]] : [];
+})[0]"""
+KEPT_ZONES = f"""() => {{
+    const paths = [...document.querySelectorAll("{DRAWN_ZONES}")];
+    return {{kept: paths.filter(path => path.atlasKept).length, total: paths.length,
+             fills: paths.map(path => path.getAttribute("fill"))}};
+}}"""
+
+
 def test_an_indicator_change_asks_once_for_the_map(felt_page: Page) -> None:
     page = felt_page
-    outputs = requests_of(page, lambda: choose_indicator(page, "Taux de vacance"))
+    page.evaluate(MARK_ZONES)
+    before = page.evaluate(KEPT_ZONES)
+    # the pointer rests on a zone, its tooltip open, while the indicator changes
+    page.mouse.move(*page.evaluate(ZONE_CENTRE, DRAWN_ZONES))
+    tooltip = page.locator(".atlas-tooltip").last
+    expect(tooltip).to_contain_text("Logements sociaux (")
+    outputs = requests_of(page, lambda: pick_indicator(page, "Taux de vacance"))
     # one round trip: the state and the map it draws (nothing hidden is asked for)
-    assert len(outputs) == 1 and asks_for(outputs, MapIds.ZONES), outputs
-    for hidden in (AccessIds.TABLE_DATA, PresentationIds.CAPTION, PageIds.COMPARE):
-        assert not asks_for(outputs, hidden), outputs
+    assert len(outputs) == 1 and asks_for(outputs, MapIds.ZONE_STYLE), outputs
+    # the zones are restyled in place: the same paths, new fills, and the open tooltip
+    # names the new indicator
+    after = page.evaluate(KEPT_ZONES)
+    assert after["kept"] == after["total"] == before["total"] > 0, after
+    assert after["fills"] != before["fills"]
+    expect(tooltip).to_contain_text("Taux de vacance (")
+    page.mouse.move(1, 1)
     # the definition beside the picker is picked in the browser, with no request
     assert not asks_for(outputs, AccessIds.PICKER_DEFINITION_TEXT), outputs
     definition = page.locator(f"#{AccessIds.PICKER_DEFINITION_TEXT}")
@@ -181,7 +220,7 @@ def test_an_indicator_change_with_a_sheet_open_is_one_request(felt_page: Page) -
     assert len(outputs) == 1, outputs
     assert all(
         asks_for(outputs, part)
-        for part in (MapIds.ZONES, PanelIds.INDICATOR_PART_TYPE, PanelIds.RESIDENCE_LIST_TYPE)
+        for part in (MapIds.ZONE_STYLE, PanelIds.INDICATOR_PART_TYPE, PanelIds.RESIDENCE_LIST_TYPE)
     ), outputs
     # the key figures are drawn anew, the profile charts are the same nodes
     figures = page.locator(f"{PANEL} .panel-section-figures")
