@@ -190,29 +190,6 @@
         selectionPoint: selectionPoint
     });
 
-    /* The part of the explorer state a view store follows (callbacks/explorer_state.py
-       PROJECTIONS): set only when that part changed, so that only the drawings that
-       depend on it are asked for again; emptied while the state's part `needed` (WHILE)
-       is empty. */
-    function project(state, view, parts, needed) {
-        if (!state) {
-            return window.dash_clientside.no_update;
-        }
-        if (needed && !(state[needed] && state[needed].length)) {
-            return view === null || view === undefined ? window.dash_clientside.no_update : null;
-        }
-        var picked = {};
-        parts.forEach(function (part) {
-            picked[part] = state[part] === undefined ? null : state[part];
-        });
-        if (view && JSON.stringify(view) === JSON.stringify(picked)) {
-            return window.dash_clientside.no_update;
-        }
-        return picked;
-    }
-
-    window.atlasState = {project: project};
-
     /* Clientside callbacks (no server round trip). */
     /* The same characters left unescaped as layouts/map_state.to_query. */
     function readable(params) {

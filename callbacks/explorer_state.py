@@ -5,9 +5,10 @@ that show it): a load or back/forward (`navigation`), a control, a click on the 
 search result, a link or a pin button of the panel each change it, through the pure
 functions of `layouts/map_state.py`. Everything else follows the state:
 
-- clientside (assets/atlas_map.js, no round trip), `permalink` becomes a history entry,
-  and each view store (`PROJECTIONS`) takes the part of the state it names, only when
-  that part changed;
+- in the same answer, each view store (`PROJECTIONS`) takes the part of the state it
+  names, only when that part changed (one Dash callback cycle less per change than a
+  clientside projection per store: each costs the browser a few milliseconds);
+- clientside (assets/atlas_map.js, no round trip), `permalink` becomes a history entry;
 - in the same round trip, what the new state changes of the map (layers, legend) and
   of the panel (`Drawings`, callbacks/state_drawings.py): a new selection draws the
   panel, a new indicator or year changes the open zone's sheet; one request each;
@@ -22,7 +23,6 @@ through views and not through every drag; our own history entries are not read b
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -308,6 +308,7 @@ def register(app: Dash, store: Store, drawings: Drawings) -> None:
             "search": Output(ControlIds.SEARCH, "value"),
             "notice": Output(ControlIds.NOTICE, "children"),
             "pin_messages": _pattern(PanelIds.PIN_MESSAGE_TYPE, "children", Output),
+            "views": {view: Output(view, "data") for view in PROJECTIONS},
             "drawings": drawings.outputs,
         },
         inputs={
@@ -323,6 +324,7 @@ def register(app: Dash, store: Store, drawings: Drawings) -> None:
             "data": State(PageIds.STATE, "data"),
             "centre": State(MapIds.MAP, "center"),
             "zoom": State(MapIds.MAP, "zoom"),
+            "shown": {view: State(view, "data") for view in PROJECTIONS},
             **drawings.states,
         },
         # Fired first by `navigation`, which a clientside callback sets on load; a panel
@@ -330,7 +332,18 @@ def register(app: Dash, store: Store, drawings: Drawings) -> None:
         prevent_initial_call=True,
     )
     def update_state(
-        navigation, controls, clicked, searched, links, pins, unpins, data, centre, zoom, **_drawn
+        navigation,
+        controls,
+        clicked,
+        searched,
+        links,
+        pins,
+        unpins,
+        data,
+        centre,
+        zoom,
+        shown,
+        **_drawn,
     ) -> dict[str, Any]:
         """`links`, `pins` and `unpins` are read from the id of the button that fired; what
         the drawings read (`_drawn`), they read from the callback context."""
@@ -370,8 +383,22 @@ def register(app: Dash, store: Store, drawings: Drawings) -> None:
             # a renamed indicator of the URL says so until the view changes
             "notice": state.notice if previous is None else None,
             "pin_messages": _pin_messages(state, previous, step.refused),
+            "views": {
+                view: no_update if value == shown[view] else value
+                for view, value in projections(state).items()
+            },
             "drawings": drawings.follow(scope, previous, state),
         }
+
+
+def projections(state: ViewState) -> dict[str, dict[str, Any] | None]:
+    """What each view store holds of `state`: the parts it follows, or None while the
+    part it needs (`WHILE`) is empty."""
+    data = state.to_data()
+    return {
+        view: None if view in WHILE and not data[WHILE[view]] else {p: data[p] for p in parts}
+        for view, parts in PROJECTIONS.items()
+    }
 
 
 def _unchanged() -> dict[str, Any]:
@@ -384,6 +411,7 @@ def _unchanged() -> dict[str, Any]:
         "search": no_update,
         "notice": no_update,
         "pin_messages": [no_update for _ in ctx.outputs_grouping["pin_messages"]],
+        "views": dict.fromkeys(PROJECTIONS, no_update),
     }
 
 
@@ -440,11 +468,3 @@ def _register_clientside(app: Dash) -> None:
         Input(MapIds.MAP, "zoom"),
         prevent_initial_call=True,
     )
-    for view, parts in PROJECTIONS.items():
-        app.clientside_callback(
-            "(state, view) => window.atlasState.project("
-            f"state, view, {json.dumps(parts)}, {json.dumps(WHILE.get(view))})",
-            Output(view, "data"),
-            Input(PageIds.STATE, "data"),
-            State(view, "data"),
-        )

@@ -3,7 +3,7 @@ warehouse, with a scope given directly (the callback takes it from the session).
 
 from __future__ import annotations
 
-from callbacks.explorer_state import control_values, next_state, state_context
+from callbacks.explorer_state import control_values, next_state, projections, state_context
 from data.scope import AccessScope
 from data.store.store import Store
 from layouts.ids import CompareIds, ControlIds, MapIds, PageIds, PanelIds
@@ -64,3 +64,32 @@ def test_panel_buttons_select_pin_and_unpin(store: Store) -> None:
     assert refused.refused and refused.state == state and refused.viewport is None
     unpin = {"type": CompareIds.UNPIN_BUTTON_TYPE, **ROUBAIX.to_data()}
     assert ROUBAIX not in next_state(store, context, unpin, {}, state).state.pinned
+
+
+def test_each_view_store_follows_its_part_of_the_state(store: Store) -> None:
+    """The views the state callback writes (only those whose part changed): the map's
+    parts, the selection, and the comparison's figures only while zones are pinned."""
+    context = state_context(store, MEL)
+    start = next_state(store, context, PageIds.NAVIGATION, {"navigation": None}, None).state
+    views = projections(start)
+    assert views[PageIds.MAP_VIEW] == {
+        "scale": start.scale,
+        "indicator": start.indicator,
+        "year": start.year,
+        "method": start.method,
+    }
+    assert views[PageIds.SELECTED_VIEW] == {"selection": None}
+    assert views[PageIds.FIGURES_VIEW] is None
+    clicked = next_state(store, context, MapIds.CLICKED, {"clicked": ROUBAIX.to_data()}, start)
+    pinned = next_state(
+        store,
+        context,
+        {"type": PanelIds.PIN_BUTTON_TYPE, **ROUBAIX.to_data()},
+        {},
+        clicked.state,
+    ).state
+    after = projections(pinned)
+    assert after[PageIds.SELECTED_VIEW] == {"selection": ROUBAIX.to_data()}
+    assert after[PageIds.PINNED_VIEW] == {"pinned": [ROUBAIX.to_data()]}
+    assert after[PageIds.FIGURES_VIEW] == {"indicator": start.indicator, "year": start.year}
+    assert after[PageIds.MAP_VIEW] == views[PageIds.MAP_VIEW]
