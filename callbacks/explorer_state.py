@@ -23,11 +23,13 @@ through views and not through every drag; our own history entries are not read b
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
+from plotly.utils import PlotlyJSONEncoder
 
 from auth.access import NoAccess, current_scope
 from data.catalog import CATALOG, THEMES, indicators_for
@@ -77,12 +79,8 @@ CONTROLS = {
     "method": ControlIds.CLASSES,
     "overlays": ControlIds.LAYERS,
 }
-# the dropdowns whose options depend on the state -> the parts they depend on
-OPTIONED: dict[str, tuple[str, ...]] = {
-    "theme": ("scale",),
-    "indicator": ("scale", "theme"),
-    "year": ("indicator",),
-}
+# the dropdowns whose options depend on the state (`control_options`)
+OPTIONED = ("theme", "indicator", "year")
 
 
 def state_context(store: Store, scope: AccessScope) -> StateContext:
@@ -377,7 +375,7 @@ def register(app: Dash, store: Store, drawings: Drawings) -> None:
                 name: no_update if controls[name] == value else value
                 for name, value in control_values(state).items()
             },
-            "options": _options(state, previous, context),
+            "options": changed_options(state, previous, context),
             "viewport": step.viewport or no_update,
             "search": None if trigger == ControlIds.SEARCH else no_update,
             # a renamed indicator of the URL says so until the view changes
@@ -415,17 +413,24 @@ def _unchanged() -> dict[str, Any]:
     }
 
 
-def _options(state: ViewState, previous: ViewState | None, context: StateContext) -> dict:
-    """The options of a dropdown are sent when the parts they depend on changed."""
+def changed_options(state: ViewState, previous: ViewState | None, context: StateContext) -> dict:
+    """The options of a dropdown are sent when they differ from the previous state's
+    (another indicator with the same vintages leaves the year's list as it is: its
+    dropdown is not drawn again)."""
     options = control_options(state, context)
+    if previous is None:
+        return options
+    shown = control_options(previous, context)
     return {
-        name: (
-            options[name]
-            if previous is None or any(getattr(state, p) != getattr(previous, p) for p in parts)
-            else no_update
-        )
-        for name, parts in OPTIONED.items()
+        name: no_update if _encoded(options[name]) == _encoded(shown[name]) else options[name]
+        for name in OPTIONED
     }
+
+
+def _encoded(options: list) -> str:
+    """Options as the browser receives them (their labels may be components, which do not
+    compare by value)."""
+    return json.dumps(options, cls=PlotlyJSONEncoder)
 
 
 def _pin_messages(state: ViewState, previous: ViewState | None, refused: bool) -> Any:

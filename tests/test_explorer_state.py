@@ -3,7 +3,16 @@ warehouse, with a scope given directly (the callback takes it from the session).
 
 from __future__ import annotations
 
-from callbacks.explorer_state import control_values, next_state, projections, state_context
+from dash import no_update
+
+from callbacks.explorer_state import (
+    changed_options,
+    control_options,
+    control_values,
+    next_state,
+    projections,
+    state_context,
+)
 from data.scope import AccessScope
 from data.store.store import Store
 from layouts.ids import CompareIds, ControlIds, MapIds, PageIds, PanelIds
@@ -93,3 +102,27 @@ def test_each_view_store_follows_its_part_of_the_state(store: Store) -> None:
     assert after[PageIds.PINNED_VIEW] == {"pinned": [ROUBAIX.to_data()]}
     assert after[PageIds.FIGURES_VIEW] == {"indicator": start.indicator, "year": start.year}
     assert after[PageIds.MAP_VIEW] == views[PageIds.MAP_VIEW]
+
+
+def test_a_dropdown_gets_options_only_when_they_change(store: Store) -> None:
+    """Another indicator with the same vintages leaves the year list alone; another
+    scale with other indicators sends the indicator list."""
+    context = state_context(store, MEL)
+    start = next_state(store, context, PageIds.NAVIGATION, {"navigation": None}, None).state
+    assert changed_options(start, None, context).keys() == control_options(start, context).keys()
+    same_years = next(
+        indicator
+        for indicator in context.indicators[(start.scale, start.theme)]
+        if indicator != start.indicator
+        and context.years[indicator] == context.years[start.indicator]
+    )
+    controls = {**control_values(start), "indicator": same_years}
+    other = next_state(store, context, ControlIds.INDICATOR, {"controls": controls}, start).state
+    sent = changed_options(other, start, context)
+    assert sent["year"] is no_update and sent["theme"] is no_update
+    assert sent["indicator"] is no_update
+    controls = {**control_values(start), "scale": "residence"}
+    moved = next_state(store, context, ControlIds.SCALE, {"controls": controls}, start).state
+    offered = [option["value"] for option in control_options(moved, context)["indicator"]]
+    assert offered != [option["value"] for option in control_options(start, context)["indicator"]]
+    assert changed_options(moved, start, context)["indicator"] is not no_update
