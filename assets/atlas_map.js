@@ -209,6 +209,41 @@
        until `url` reports it back. */
     var lastPushed = null;
 
+    /* `url` (dcc.Location) learns of a pushed entry once the browser is idle: the Dash
+       callbacks it triggers (`navigated`, the tour's position) change nothing on screen,
+       and run after the new view is painted instead of delaying it. A back or forward
+       before that is read here, since `url` may not see it as a change. */
+    var untold = null;
+
+    function tellLocationWhenIdle() {
+        if (untold !== null) {
+            return;
+        }
+        var tell = function () {
+            untold = null;
+            window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+        };
+        if (window.requestIdleCallback) {
+            var idle = window.requestIdleCallback(tell, {timeout: 1000});
+            untold = function () { window.cancelIdleCallback(idle); };
+        } else {
+            var timer = window.setTimeout(tell, 200);
+            untold = function () { window.clearTimeout(timer); };
+        }
+    }
+
+    window.addEventListener("popstate", function () {
+        if (untold === null) {
+            return;
+        }
+        untold();
+        untold = null;
+        lastPushed = null;
+        window.dash_clientside.set_props("navigation", {
+            data: {search: window.location.search, at: Date.now()}
+        });
+    });
+
     function withoutViewport(search) {
         var params = new URLSearchParams(search);
         params.delete("centre");
@@ -267,7 +302,7 @@
                 }
                 window.history.pushState({}, "", window.location.pathname + search);
                 lastPushed = withoutViewport(search);
-                window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+                tellLocationWhenIdle();
                 return window.dash_clientside.no_update;
             },
             /* Pan and zoom rewrite the permalink in place (no new history entry): the

@@ -209,6 +209,26 @@ def test_permalink_reopens_the_same_view(explorer: Page, shot, demo_warehouse: P
     assert query(other)["echelle"] == "iris"
 
 
+def test_back_before_the_browser_is_idle_still_goes_back(
+    explorer: Page, demo_warehouse: Path
+) -> None:
+    """The address bar's dcc.Location is told of a new history entry only once the
+    browser is idle (assets/atlas_map.js); a back before that restores the view all the
+    same. Here the browser is never idle."""
+    page = explorer
+    wait_for_zones(page, 95)
+    page.evaluate("window.requestIdleCallback = () => 0")
+    page.click("label:has-text('IRIS')")
+    wait_for_zones(page, zone_count(demo_warehouse, "iris"))
+    expect(page).to_have_url(re.compile(r"echelle=iris"))
+    page.go_back()
+    expect(page.locator("#scale-select input[value=commune]")).to_be_checked()
+    wait_for_zones(page, 95)
+    page.go_forward()
+    expect(page.locator("#scale-select input[value=iris]")).to_be_checked()
+    wait_for_zones(page, zone_count(demo_warehouse, "iris"))
+
+
 def test_tampered_permalink_falls_back_to_defaults(explorer: Page, shot, live_server: str) -> None:
     page = explorer
     page.goto(
