@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from data.sources import ops
+from data.sources import ops, textfile
 from data.sources.errors import SourceError
 from tests.support.sources import OPS_HEADER, assert_schema, ops_row, raises_at, write_csv
 
@@ -176,3 +176,24 @@ def test_stray_quote_is_reported_at_its_line(con, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "OPS_2024.csv", OPS_HEADER, rows)
     error = raises_at(lambda: ops.load(con, [path]), 4, "IDENT_INT")
     assert "guillemet" in error.message
+
+
+@pytest.mark.parametrize("piece_bytes", [37, 64, 1 << 24])
+def test_lines_are_counted_across_the_pieces_of_a_file(
+    con, tmp_path: Path, monkeypatch, piece_bytes: int
+) -> None:
+    """The text pass reads a file in pieces and counts lines only once a file is wrong:
+    a wrong byte, and a bad value after blank lines, far into the file, keep their line."""
+    monkeypatch.setattr(textfile, "PIECE_BYTES", piece_bytes)
+    good = [";".join(ops_row(f"Été{i}")).encode() for i in range(30)]
+    latin = ";".join(ops_row("Noël")).encode("cp1252")
+    path = tmp_path / "OPS_2024.csv"
+    path.write_bytes(b"\n".join([";".join(OPS_HEADER).encode(), *good, latin]) + b"\n")
+    error = raises_at(lambda: ops.load(con, [path]), 32, "IDENT_INT")
+    assert "encodage" in error.message
+    rows = [";".join(ops_row(f"L{i}")) for i in range(30)]
+    bad = ";".join(ops_row("L99", compo="8"))
+    path.write_text("\n".join([";".join(OPS_HEADER), *rows[:10], "", *rows[10:], "", "", bad]))
+    raises_at(lambda: ops.load(con, [path]), 35, "COMPO")
+    path.write_text("\n".join([";".join(OPS_HEADER), *rows]) + "\n")
+    assert ops.load(con, [path]) == 30
