@@ -13,12 +13,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from data.sources.errors import SourceError
 
 PIECE_BYTES = 1 << 24
 UTF8_BOM = b"\xef\xbb\xbf"
 ASCII_BYTES = bytes(range(128))
 CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+# The bytes a value's first or last character touches: a space next to one of them (or at
+# either end of a piece) may be a space around a value, which the readers trim.
+VALUE_EDGES = b'"\r\n'
+SPACE = ord(" ")
 BLANK_LINE_AFTER = re.compile(rb"\n(?=\r?\n)")
 # A UTF-8 encoded accented letter or symbol seen through latin-1 eyes ("Ã©", "â‚¬"): real
 # latin-1 French text never contains these pairs, so they reveal a file mixing encodings.
@@ -32,6 +38,8 @@ class ScannedText:
     path: Path
     encoding: str
     header: str
+    # Whether some value may start or end with a space (else no value needs trimming).
+    padded: bool = True
 
 
 @dataclass
@@ -137,9 +145,10 @@ def scan(path: Path, delimiter: str) -> ScannedText:
     """Detect the encoding (UTF-8, else cp1252); raise on anything else."""
     problem = _EncodingProblem(path, delimiter)
     header_bytes: bytes | None = None
-    utf8_ok, seen_non_ascii = True, False
+    utf8_ok, seen_non_ascii, padded = True, False, False
     for piece in _pieces(path):
         data = piece.data
+        padded = padded or _padded(data, delimiter)
         if header_bytes is None:
             end = data.find(b"\n")
             header_bytes = (data if end < 0 else data[:end]).removeprefix(UTF8_BOM)
@@ -172,7 +181,23 @@ def scan(path: Path, delimiter: str) -> ScannedText:
         path=path,
         encoding=encoding,
         header=header_bytes.decode(encoding).rstrip("\r"),
+        padded=padded,
     )
+
+
+def _padded(data: bytes, delimiter: str) -> bool:
+    """Whether a space of `data` touches a delimiter, a quote, a line break or an end of
+    `data`: without one, no value of it starts or ends with a space. Vectorised, as the
+    spaces inside values (street names) are many."""
+    codes = np.frombuffer(data, dtype=np.uint8)
+    spaces = np.flatnonzero(codes == SPACE)
+    if spaces.size == 0:
+        return False
+    if spaces[0] == 0 or spaces[-1] == codes.size - 1:
+        return True
+    edges = np.zeros(256, dtype=bool)
+    edges[list(VALUE_EDGES + delimiter.encode())] = True
+    return bool(edges[codes[spaces - 1]].any() or edges[codes[spaces + 1]].any())
 
 
 def line_facts(path: Path) -> LineFacts:
