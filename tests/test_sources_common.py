@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from data.sources import ops
+from data.sources import ops, textfile
 from data.sources.errors import SourceError
 from tests.support.sources import OPS_HEADER, assert_schema, ops_row, raises_at, write_csv
 
@@ -176,3 +176,72 @@ def test_stray_quote_is_reported_at_its_line(con, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "OPS_2024.csv", OPS_HEADER, rows)
     error = raises_at(lambda: ops.load(con, [path]), 4, "IDENT_INT")
     assert "guillemet" in error.message
+
+
+@pytest.mark.parametrize("piece_bytes", [37, 64, 1 << 24])
+def test_lines_are_counted_across_the_pieces_of_a_file(
+    con, tmp_path: Path, monkeypatch, piece_bytes: int
+) -> None:
+    """The text pass reads a file in pieces and counts lines only once a file is wrong:
+    a wrong byte, and a bad value after blank lines, far into the file, keep their line."""
+    monkeypatch.setattr(textfile, "PIECE_BYTES", piece_bytes)
+    good = [";".join(ops_row(f"Été{i}")).encode() for i in range(30)]
+    latin = ";".join(ops_row("Noël")).encode("cp1252")
+    path = tmp_path / "OPS_2024.csv"
+    path.write_bytes(b"\n".join([";".join(OPS_HEADER).encode(), *good, latin]) + b"\n")
+    error = raises_at(lambda: ops.load(con, [path]), 32, "IDENT_INT")
+    assert "encodage" in error.message
+    rows = [";".join(ops_row(f"L{i}")) for i in range(30)]
+    bad = ";".join(ops_row("L99", compo="8"))
+    path.write_text("\n".join([";".join(OPS_HEADER), *rows[:10], "", *rows[10:], "", "", bad]))
+    raises_at(lambda: ops.load(con, [path]), 35, "COMPO")
+    path.write_text("\n".join([";".join(OPS_HEADER), *rows]) + "\n")
+    assert ops.load(con, [path]) == 30
+
+
+@pytest.mark.parametrize(
+    ("ident", "compo", "ending"),
+    [
+        (" L1", "1", "\n"),  # at the start of a line
+        ("L1 ", "1", "\n"),  # before a delimiter
+        ("L1", " 1", "\n"),  # after a delimiter
+        ("L1", "1", " \n"),  # at the end of a line (ANNEE_ENTREE)
+        ("L1", "1", " \r\n"),
+        ("L1", "1", " "),  # at the end of the file
+        ('" L1"', '"1 "', "\n"),  # inside quotes
+    ],
+)
+def test_spaces_around_values_are_trimmed_wherever_they_are(
+    con, tmp_path: Path, ident: str, compo: str, ending: str
+) -> None:
+    line = ";".join(ops_row(ident, compo))
+    path = tmp_path / "OPS_2024.csv"
+    newline = "\r\n" if "\r" in ending else "\n"
+    text = newline.join([";".join(OPS_HEADER), ";".join(ops_row("L0")), line + ending])
+    path.write_bytes(text.encode())
+    assert textfile.scan(path, ";").padded
+    assert ops.load(con, [path]) == 2
+    assert con.execute("SELECT ident_int, compo, annee_entree FROM ops").fetchall() == [
+        ("L0", "1", 2015),
+        ("L1", "1", 2015),
+    ]
+
+
+def test_values_with_only_inner_spaces_are_read_untrimmed(con, tmp_path: Path) -> None:
+    rows = [ops_row("Les Lilas 1"), ops_row('"Les Lilas;2"')]
+    path = write_csv(tmp_path / "OPS_2024.csv", OPS_HEADER, rows)
+    assert not textfile.scan(path, ";").padded
+    assert ops.load(con, [path]) == 2
+    assert con.execute("SELECT ident_int FROM ops").fetchall() == [
+        ("Les Lilas 1",),
+        ("Les Lilas;2",),
+    ]
+
+
+def test_a_value_of_spaces_is_empty(con, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "OPS_2024.csv", OPS_HEADER, [ops_row(compo="   ")])
+    assert ops.load(con, [path]) == 1
+    assert con.execute("SELECT compo FROM ops").fetchall() == [(None,)]
+    path = write_csv(tmp_path / "OPS_2024.csv", OPS_HEADER, [ops_row("  ")])
+    error = raises_at(lambda: ops.load(con, [path]), 2, "IDENT_INT")
+    assert error.message == "valeur manquante"

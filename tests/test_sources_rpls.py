@@ -167,6 +167,18 @@ def test_file_name_without_year_is_refused(con, tmp_path: Path) -> None:
         ({"X": "3.05"}, "X", "hors limites"),
         ({"MODE": ""}, "MODE", "valeur manquante"),
         ({"IDENT_INT": ""}, "IDENT_INT", "valeur manquante"),
+        # Numbers DuckDB's own typed read would take, refused by the rules.
+        ({"NBPIECE": "+3"}, "NBPIECE", "valeur « +3 » invalide"),
+        ({"NBPIECE": "3.0"}, "NBPIECE", "nombre entier"),
+        ({"NBPIECE": "3e0"}, "NBPIECE", "nombre entier"),
+        ({"NBPIECE": "0x3"}, "NBPIECE", "nombre entier"),
+        ({"CONSTRUCT": "1_972"}, "CONSTRUCT", "année"),
+        ({"X": "7.09e5"}, "X", "point décimal"),
+        ({"SURFHAB": "inf"}, "SURFHAB", "virgule ou point décimal"),
+        ({"SURFMODE": "nan"}, "SURFMODE", "point décimal"),
+        # Beyond a 32-bit integer: not proven by the fast check, found by the exact one.
+        ({"NBPIECE": "99999999999"}, "NBPIECE", "hors limites"),
+        ({"BAIL": "13/2019"}, "BAIL", "mois MM/AAAA"),
     ],
 )
 def test_bad_value_is_reported_at_its_line_and_column(

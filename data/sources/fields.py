@@ -1,8 +1,10 @@
 """Rules for the columns of delimited files, each written once as SQL and once in words.
 
-A rule's `sql_invalid(column)` is a DuckDB boolean expression, true when a non-empty value
-breaks the rule; it runs over millions of rows. `problem(value)` phrases the same rule for
-the one value reported to the data officer.
+A rule's `sql_valid(column)` is a DuckDB boolean expression, true when a non-empty value
+follows the rule: flat (no CASE), it never raises and runs over millions of rows, one AND
+per file. Only a row it does not prove valid is checked again by `sql_invalid(column)`,
+true when the value breaks the rule, which tells which field is wrong. `problem(value)`
+phrases the same rule for the one value reported to the data officer.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ def as_integer(column: str) -> str:
     return f"TRY_CAST({column} AS INTEGER)"
 
 
+# The `sql_valid` of a rule that accepts any value.
+ACCEPTS_ALL = "true"
+
+
 def _plain(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
@@ -46,6 +52,12 @@ def _quoted(value: str) -> str:
 
 
 class Rule:
+    def sql_valid(self, column: str) -> str:
+        """True when the non-empty value follows the rule, never for one that breaks it;
+        false or NULL for a value beyond what it proves (the row is then checked by
+        `sql_invalid`). NULL for NULL, unless it is `ACCEPTS_ALL`. It never raises."""
+        raise NotImplementedError
+
     def sql_invalid(self, column: str) -> str:
         raise NotImplementedError
 
@@ -56,6 +68,9 @@ class Rule:
 @dataclass(frozen=True)
 class Text(Rule):
     """Any text."""
+
+    def sql_valid(self, column: str) -> str:
+        return ACCEPTS_ALL
 
     def sql_invalid(self, column: str) -> str:
         return "false"
@@ -69,6 +84,10 @@ class Codes(Rule):
     """One value of a code list."""
 
     codes: Collection[str]
+
+    def sql_valid(self, column: str) -> str:
+        listed = ", ".join(sql_string(code) for code in self.codes)
+        return f"{column} IN ({listed})"
 
     def sql_invalid(self, column: str) -> str:
         listed = ", ".join(sql_string(code) for code in self.codes)
@@ -84,6 +103,9 @@ class Pattern(Rule):
 
     regex: str
     expected: str
+
+    def sql_valid(self, column: str) -> str:
+        return f"regexp_full_match({column}, {sql_string(self.regex)})"
 
     def sql_invalid(self, column: str) -> str:
         return f"NOT regexp_full_match({column}, {sql_string(self.regex)})"
@@ -116,6 +138,18 @@ class Number(Rule):
         if self.maximum is not None:
             tests.append(f"{value} > {self.maximum}")
         return tests
+
+    def sql_valid(self, column: str) -> str:
+        shape = f"regexp_full_match({column}, {sql_string(self.regex)})"
+        # The reader's own cast (shared with its SELECT list): a value of the right shape
+        # beyond INTEGER is NULL here, hence not proven valid, and left to `sql_invalid`.
+        value = as_integer(column) if self.integer else as_number(column)
+        tests = [shape]
+        if self.minimum is not None:
+            tests.append(f"{value} >= {self.minimum}")
+        if self.maximum is not None:
+            tests.append(f"{value} <= {self.maximum}")
+        return "(" + " AND ".join(tests) + ")"
 
     def sql_invalid(self, column: str) -> str:
         shape = f"NOT regexp_full_match({column}, {sql_string(self.regex)})"
@@ -163,6 +197,11 @@ class MonthYear(Rule):
         month = r"(0[1-9]|1[0-2])/[0-9]{4}"
         return f"({month}|[0-9]{{4}})" if self.year_alone else month
 
+    def sql_valid(self, column: str) -> str:
+        shape = f"regexp_full_match({column}, {sql_string(self.regex)})"
+        value = year_of_month(column)
+        return f"({shape} AND {value} BETWEEN {self.minimum} AND {self.maximum})"
+
     def sql_invalid(self, column: str) -> str:
         shape = f"NOT regexp_full_match({column}, {sql_string(self.regex)})"
         value = f"CAST(right({column}, 4) AS INTEGER)"
@@ -200,6 +239,9 @@ class Equals(Rule):
 
     expected: str
     origin: str
+
+    def sql_valid(self, column: str) -> str:
+        return f"{column} = {sql_string(self.expected)}"
 
     def sql_invalid(self, column: str) -> str:
         return f"{column} <> {sql_string(self.expected)}"

@@ -13,12 +13,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from data.sources.errors import SourceError
 
 PIECE_BYTES = 1 << 24
 UTF8_BOM = b"\xef\xbb\xbf"
 ASCII_BYTES = bytes(range(128))
 CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+# The bytes a value's first or last character touches: a space next to one of them (or at
+# either end of a piece) may be a space around a value, which the readers trim.
+VALUE_EDGES = b'"\r\n'
+SPACE = ord(" ")
 BLANK_LINE_AFTER = re.compile(rb"\n(?=\r?\n)")
 # A UTF-8 encoded accented letter or symbol seen through latin-1 eyes ("Ã©", "â‚¬"): real
 # latin-1 French text never contains these pairs, so they reveal a file mixing encodings.
@@ -32,6 +38,8 @@ class ScannedText:
     path: Path
     encoding: str
     header: str
+    # Whether some value may start or end with a space (else no value needs trimming).
+    padded: bool = True
 
 
 @dataclass
@@ -45,11 +53,15 @@ class LineFacts:
 
 @dataclass
 class _Piece:
+    """Bytes of a file from `offset`; its line numbers are counted only when asked (to
+    name where a file is wrong), never on the way through a good file."""
+
     data: bytes
-    first_line: int
+    path: Path
+    offset: int
 
     def line_at(self, position: int) -> int:
-        return self.first_line + self.data.count(b"\n", 0, position)
+        return _lines_before(self.path, self.offset) + self.data.count(b"\n", 0, position) + 1
 
     def field_index_at(self, position: int, delimiter: bytes) -> int:
         line_start = self.data.rfind(b"\n", 0, position) + 1
@@ -57,32 +69,47 @@ class _Piece:
 
 
 def _pieces(path: Path) -> Iterator[_Piece]:
-    """The file in pieces that each end just after a line break (except the last one)."""
-    first_line, carry = 1, b""
+    """The file in pieces that each end just after a line break (except the last one),
+    each copied at most once from what was read."""
+    offset, carry = 0, b""
     with path.open("rb") as handle:
         while True:
             chunk = handle.read(PIECE_BYTES)
-            buffer = carry + chunk
             if not chunk:
-                if buffer:
-                    yield _Piece(buffer, first_line)
+                if carry:
+                    yield _Piece(carry, path, offset)
                 return
-            cut = buffer.rfind(b"\n") + 1
+            cut = chunk.rfind(b"\n") + 1
             if cut == 0:
-                carry = buffer
+                carry += chunk
                 continue
-            piece = _Piece(buffer[:cut], first_line)
-            yield piece
-            first_line += piece.data.count(b"\n")
-            carry = buffer[cut:]
+            if carry or cut < len(chunk):
+                data = b"".join((carry, memoryview(chunk)[:cut]))
+            else:
+                data = chunk
+            yield _Piece(data, path, offset)
+            offset += len(data)
+            carry = chunk[cut:]
 
 
-def _blank_lines(piece: _Piece) -> list[int]:
-    data = piece.data
+def _lines_before(path: Path, offset: int) -> int:
+    """The number of line breaks in the first `offset` bytes of `path`."""
+    count = 0
+    with path.open("rb") as handle:
+        while offset > 0:
+            chunk = handle.read(min(PIECE_BYTES, offset))
+            if not chunk:
+                break
+            count += chunk.count(b"\n")
+            offset -= len(chunk)
+    return count
+
+
+def _blank_lines(data: bytes, first_line: int) -> list[int]:
     found = []
-    if data.startswith((b"\n", b"\r\n")) and piece.first_line > 1:
-        found.append(piece.first_line)
-    line, counted_to = piece.first_line, 0
+    if data.startswith((b"\n", b"\r\n")) and first_line > 1:
+        found.append(first_line)
+    line, counted_to = first_line, 0
     for match in BLANK_LINE_AFTER.finditer(data):
         line += data.count(b"\n", counted_to, match.start())
         counted_to = match.start()
@@ -118,11 +145,13 @@ def scan(path: Path, delimiter: str) -> ScannedText:
     """Detect the encoding (UTF-8, else cp1252); raise on anything else."""
     problem = _EncodingProblem(path, delimiter)
     header_bytes: bytes | None = None
-    utf8_ok, seen_non_ascii = True, False
+    utf8_ok, seen_non_ascii, padded = True, False, False
     for piece in _pieces(path):
         data = piece.data
+        padded = padded or _padded(data, delimiter)
         if header_bytes is None:
-            header_bytes = data.split(b"\n", 1)[0].removeprefix(UTF8_BOM)
+            end = data.find(b"\n")
+            header_bytes = (data if end < 0 else data[:end]).removeprefix(UTF8_BOM)
             problem.header = split_header(header_bytes.decode("cp1252", "replace"), delimiter)
         nul = data.find(b"\x00")
         if nul != -1:
@@ -152,17 +181,35 @@ def scan(path: Path, delimiter: str) -> ScannedText:
         path=path,
         encoding=encoding,
         header=header_bytes.decode(encoding).rstrip("\r"),
+        padded=padded,
     )
+
+
+def _padded(data: bytes, delimiter: str) -> bool:
+    """Whether a space of `data` touches a delimiter, a quote, a line break or an end of
+    `data`: without one, no value of it starts or ends with a space. Vectorised, as the
+    spaces inside values (street names) are many."""
+    codes = np.frombuffer(data, dtype=np.uint8)
+    spaces = np.flatnonzero(codes == SPACE)
+    if spaces.size == 0:
+        return False
+    if spaces[0] == 0 or spaces[-1] == codes.size - 1:
+        return True
+    edges = np.zeros(256, dtype=bool)
+    edges[list(VALUE_EDGES + delimiter.encode())] = True
+    return bool(edges[codes[spaces - 1]].any() or edges[codes[spaces + 1]].any())
 
 
 def line_facts(path: Path) -> LineFacts:
     """The number of lines of `path` and its blank lines."""
-    line_count = 0
+    line_count, first_line = 0, 1
     blank_lines: list[int] = []
     for piece in _pieces(path):
-        blank_lines.extend(_blank_lines(piece))
         data = piece.data
-        line_count = piece.first_line + data.count(b"\n") - (1 if data.endswith(b"\n") else 0)
+        blank_lines.extend(_blank_lines(data, first_line))
+        breaks = data.count(b"\n")
+        line_count = first_line + breaks - (1 if data.endswith(b"\n") else 0)
+        first_line += breaks
     return LineFacts(line_count, blank_lines)
 
 
