@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data.pipeline.audit import Table, audit_changes, audit_table
+from data.pipeline import audit
+from data.pipeline.audit import Equation, Table, _moved, audit_changes, audit_table
 from data.pipeline.disclosure import Discloser, Layout, residence_cell, zone_cell
 from data.pipeline.secrecy import Cell, Disclosure
 from tests.support.world import build_world, rows_of
@@ -102,6 +103,32 @@ def test_a_hidden_remainder_may_not_isolate_a_change_of_fewer_than_t_units() -> 
     steady.name = "parc 2024"
     truth["parc 2024"] = {"a": 5, "b": 25, "c": 39}
     assert audit_changes([audits[0], audit_table(steady, 11)], 11, truth) == []
+
+
+@given(
+    was=st.dictionaries(st.sampled_from("abcdef"), st.integers(0, 30), min_size=1),
+    now=st.dictionaries(st.sampled_from("abcdef"), st.integers(0, 30), min_size=1),
+    data=st.data(),
+)
+def test_the_units_moved_are_never_fewer_than_the_change(was, now, data) -> None:
+    """What lets `audit_changes` weigh only the changes below T."""
+    before_cells = data.draw(st.frozensets(st.sampled_from(sorted(was))))
+    after_cells = data.draw(st.frozensets(st.sampled_from(sorted(now))))
+    before = Equation("z", before_cells, float(sum(was[c] for c in before_cells)), ())
+    after = Equation("z", after_cells, float(sum(now[c] for c in after_cells)), ())
+    was_f = {c: float(v) for c, v in was.items()}
+    now_f = {c: float(v) for c, v in now.items()}
+    assert _moved(before, after, was_f, now_f) >= abs(after.total - before.total)
+
+
+def test_a_change_of_t_units_or_more_is_not_weighed(monkeypatch: pytest.MonkeyPatch) -> None:
+    zones = {"z": ["a", "b", "c"]}
+    before = zone_table({"a": None, "b": None, "c": 40}, zones, {"z": 70})
+    after = zone_table({"a": None, "b": None, "c": 40}, zones, {"z": 81})
+    before.name, after.name = "parc 2023", "parc 2024"
+    truth = {"parc 2023": {"a": 5, "b": 25, "c": 40}, "parc 2024": {"a": 5, "b": 36, "c": 40}}
+    monkeypatch.setattr(audit, "_moved", lambda *_: pytest.fail("a change of 11 was weighed"))
+    assert audit_changes([audit_table(before, 11), audit_table(after, 11)], 11, truth) == []
 
 
 def test_a_new_small_hidden_residence_is_not_told_by_the_series() -> None:

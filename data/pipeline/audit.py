@@ -195,13 +195,13 @@ def inner_pairs(equations: list[Equation]) -> tuple[np.ndarray, np.ndarray]:
     """The positions (outer, inner) of every two equations where the inner's cells are a
     strict subset of the outer's."""
     index: dict[str, int] = {}
-    rows = [row for row, e in enumerate(equations) for _ in e.cells]
     columns = [index.setdefault(cell, len(index)) for e in equations for cell in e.cells]
+    sizes = np.array([len(e.cells) for e in equations], dtype=np.int64)
+    rows = np.repeat(np.arange(len(equations)), sizes)
     incidence = sparse.csr_matrix(
         (np.ones(len(rows)), (rows, columns)), shape=(len(equations), len(index))
     )
     shared = sparse.coo_matrix(incidence @ incidence.T)
-    sizes = np.array([len(e.cells) for e in equations])
     inside = (shared.data == sizes[shared.col]) & (sizes[shared.col] < sizes[shared.row])
     return shared.row[inside], shared.col[inside]
 
@@ -220,7 +220,8 @@ def _parts(equations: list[Equation]) -> dict[str, int]:
     equations they share (connected components of the graph of cells and equations)."""
     index: dict[str, int] = {}
     columns = [index.setdefault(cell, len(index)) for e in equations for cell in e.cells]
-    rows = [len(index) + row for row, e in enumerate(equations) for _ in e.cells]
+    sizes = np.array([len(e.cells) for e in equations], dtype=np.int64)
+    rows = len(index) + np.repeat(np.arange(len(equations)), sizes)
     size = len(index) + len(equations)
     graph = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(size, size))
     _, labels = connected_components(graph, directed=False)
@@ -366,6 +367,7 @@ def audit_table(
     early_breaches: bool = False,
     reduction: Reduction | None = None,
     kept: dict[str, tuple[tuple[float, float], str | None]] | None = None,
+    parts: tuple[list[Equation], dict[str, int]] | None = None,
 ) -> TableAudit:
     """The interval of every suppressed cell of `table`, and the breaches. `solved` keeps
     the independent parts already solved, by their equations and bounds: tables audited
@@ -377,7 +379,8 @@ def audit_table(
     `reduction`: the table's remainders and reduced equations, when the caller keeps
     them from one audit to the next (`grid_equations.GridEquations`). `kept`: the interval
     and binding of suppressed cells an earlier audit of the table found and the caller
-    knows unchanged (`audit_rounds.TableRounds`), taken as they are."""
+    knows unchanged (`audit_rounds.TableRounds`), taken as they are. `parts`: `partition`
+    of the reduced equations, when the caller has it already."""
     expansion = expansion if expansion is not None else expand(table)
     if reduction is None:
         remainders = _remainders(table, expansion)
@@ -388,7 +391,7 @@ def audit_table(
     def bounds(cell: str) -> tuple[float, float]:
         return table.bounds.get(cell, (0.0, INFINITY))
 
-    live, part_of = partition(reduced)
+    live, part_of = partition(reduced) if parts is None else parts
     members: dict[int, list[str]] = defaultdict(list)
     for cell, part in part_of.items():
         members[part].append(cell)
@@ -505,9 +508,10 @@ def audit_changes(
     each hidden remainder is known (reduced: a total minus its published parts and
     sub-totals; whole: a total minus all its published residences). A change describes
     what happened to the hidden cells; it isolates fewer than T units when it is not 0
-    and fewer than T units moved to make it (`truth`: the true value of every cell of
-    each table, by table name). Each such pair of vintages is a breach; the vintage in
-    the most of them is the one whose total must be hidden, until none is left."""
+    and fewer than T units moved to make it (never fewer than the change itself, so only
+    a change below T is weighed; `truth`: the true value of every cell of each table, by
+    table name). Each such pair of vintages is a breach; the vintage in the most of them
+    is the one whose total must be hidden, until none is left."""
     found: dict[tuple[str, str], ChangeBreach] = {}
     for kind in ("equations", "remainders"):
         series: dict[str, dict[str, Equation]] = defaultdict(dict)
@@ -522,7 +526,7 @@ def audit_changes(
                 before, after = by_table[first], by_table[second]
                 change = after.total - before.total
                 if (
-                    abs(change) > EPSILON
+                    EPSILON < abs(change) < threshold - EPSILON
                     and _moved(before, after, truth[first], truth[second]) < threshold - EPSILON
                 ):
                     pairs.append((first, second, change))

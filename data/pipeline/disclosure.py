@@ -201,6 +201,7 @@ class Discloser:
         self._rounds: dict[str, TableRounds] = {}
         self._solved: dict[tuple, object] = {}
         self._tables: dict[tuple[str, int], tuple[Disclosure, frozenset, Table | None, Table]] = {}
+        self._known: dict[tuple[str, int], tuple[Table | None, dict]] = {}
 
     def protect_all(self) -> dict[str, dict[int, Disclosure]]:
         parc_layouts = self.layouts["parc"]
@@ -278,6 +279,17 @@ class Discloser:
         cached = self._tables.get((layout.theme, layout.year))
         if cached is not None and cached[:3] == (disclosure, qpv, dwellings):
             return cached[3]
+        table = layout.table(disclosure, self.secret_values, self._bounds(layout, dwellings))
+        self._tables[(layout.theme, layout.year)] = (disclosure, qpv, dwellings, table)
+        return table
+
+    def _bounds(self, layout: Layout, dwellings: Table | None) -> dict[str, tuple[float, float]]:
+        """What a user knows of each residence of `layout` without any equation: made again
+        only when the published dwellings that bound households have changed (one dict
+        shared by the versions of a table, which `audit_rounds.changed_cells` then skips)."""
+        cached = self._known.get((layout.theme, layout.year))
+        if cached is not None and cached[0] is dwellings:
+            return cached[1]
         if layout.theme == "parc":
             bounds = {rid: (1.0, INFINITY) for rid in layout.count}
         else:
@@ -286,9 +298,8 @@ class Discloser:
                       else dwellings.values[rid])
                 for rid in layout.count
             }  # fmt: skip
-        table = layout.table(disclosure, self.secret_values, bounds)
-        self._tables[(layout.theme, layout.year)] = (disclosure, qpv, dwellings, table)
-        return table
+        self._known[(layout.theme, layout.year)] = (dwellings, bounds)
+        return bounds
 
     def audit(
         self, tables: dict[str, list[Table]]
