@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.pipeline import audit
-from data.pipeline.audit import Equation, Table, _moved, audit_changes, audit_table
+from data.pipeline.audit import Equation, Table, _moved, audit_changes, audit_table, expand
 from data.pipeline.disclosure import Discloser, Layout, residence_cell, zone_cell
 from data.pipeline.secrecy import Cell, Disclosure
 from tests.support.world import build_world, rows_of
@@ -245,6 +245,14 @@ def test_the_audit_finds_what_exhaustive_search_finds(cells, threshold, data):
     exact = brute_force_intervals(table, sum(c.count for c in cells) + 2 * threshold)
     narrowed = {cell for cell, (low, high) in exact.items() if high - low < threshold - 1}
     assert {b.cell for b in audit_table(table, threshold).breaches} == narrowed
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=territories(), theme=st.sampled_from(["parc", "occupation"]))
+def test_a_layout_expands_its_equations_as_the_audit_would(cells, theme) -> None:
+    layout = Layout(theme, 2024, cells)
+    table = Table("", {**layout.count, **layout.totals}, layout.equations)
+    assert list(layout.expansion.items()) == list(expand(table).items())
 
 
 def test_a_planted_size_class_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:

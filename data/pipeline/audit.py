@@ -157,9 +157,7 @@ def reduce(remainders: dict[str, Equation]) -> dict[str, Equation]:
     inner_of = inner_equations(ordered)
     reduced: dict[str, Equation] = {}
     for position, equation in enumerate(ordered):
-        inside = sorted(
-            (ordered[i] for i in inner_of.get(position, ())), key=lambda e: (-len(e.cells), e.key)
-        )
+        inside = [ordered[i] for i in inner_of.get(position, ())]
         reduced[equation.key] = reduce_one(equation, inside)
     return reduced
 
@@ -183,10 +181,13 @@ def reduce_one(equation: Equation, inside: list[Equation]) -> Equation:
 
 def inner_equations(equations: list[Equation]) -> dict[int, list[int]]:
     """For each equation (by position), the equations whose cells are a strict subset of
-    its own."""
+    its own, largest first, then by position (by key, for `equations` ordered by size
+    and key)."""
     inner_of: dict[int, list[int]] = defaultdict(list)
     outers, inners = inner_pairs(equations)
-    for outer, inner in zip(outers.tolist(), inners.tolist(), strict=True):
+    sizes = np.array([len(e.cells) for e in equations], dtype=np.int64)
+    order = np.lexsort((inners, -sizes[inners], outers))
+    for outer, inner in zip(outers[order].tolist(), inners[order].tolist(), strict=True):
         inner_of[outer].append(inner)
     return inner_of
 

@@ -29,7 +29,6 @@ from data.pipeline.audit import (
     Table,
     TableAudit,
     audit_changes,
-    expand,
 )
 from data.pipeline.audit_rounds import TableRounds
 from data.pipeline.secrecy import Cell, Disclosure, ZoneKey, ZoneStructure, protect
@@ -92,7 +91,8 @@ class Layout:
         self.totals = {
             key: sum(self.count[r] for r in parts) for key, parts in self.equations.items()
         }
-        self.expansion = expand(Table("", {**self.count, **self.totals}, self.equations))
+        # `audit.expand` of these equations: their parts are all residences
+        self.expansion = {**{rid: (rid,) for rid in self.count}, **self.equations}
 
     def table(
         self,
@@ -293,11 +293,11 @@ class Discloser:
         if layout.theme == "parc":
             bounds = {rid: (1.0, INFINITY) for rid in layout.count}
         else:
+            published = {} if dwellings is None else dwellings.values
             bounds = {
-                rid: (0.0, INFINITY if dwellings is None or dwellings.values.get(rid) is None
-                      else dwellings.values[rid])
+                rid: (0.0, INFINITY if (most := published.get(rid)) is None else most)
                 for rid in layout.count
-            }  # fmt: skip
+            }
         self._known[(layout.theme, layout.year)] = (dwellings, bounds)
         return bounds
 
