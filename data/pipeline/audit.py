@@ -29,6 +29,7 @@ not touch (`audit_rounds.TableRounds`, `audit_table`'s `kept`).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections import defaultdict
@@ -271,6 +272,11 @@ class Component:
         self.model: highspy.Highs | None = None
         self.sums: dict[str, tuple[float, float, int]] = {}  # by equation key
 
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        """Each cell's column in the model."""
+        return {cell: i for i, cell in enumerate(self.cells)}
+
     def range_of(self, subset: frozenset[str]) -> tuple[float, float]:
         if subset not in self.cache:
             if len(self.equations) == 1:
@@ -315,7 +321,7 @@ class Component:
         return low, high
 
     def _build(self) -> highspy.Highs:
-        index = {cell: i for i, cell in enumerate(self.cells)}
+        index = self.index
         model = highspy.Highs()
         model.setOptionValue("output_flag", False)
         # primal simplex: from one question to the next only the cost changes, the last
@@ -327,11 +333,13 @@ class Component:
             np.array(lows, dtype=float),
             np.array([highspy.kHighsInf if h == INFINITY else h for h in highs], dtype=float),
         )
-        for equation in self.equations:
-            columns = np.array(sorted(index[c] for c in equation.cells), dtype=np.int32)
-            model.addRow(
-                equation.total, equation.total, len(columns), columns, np.ones(len(columns))
-            )
+        rows = [sorted(index[c] for c in equation.cells) for equation in self.equations]
+        starts = np.cumsum([0, *map(len, rows)], dtype=np.int32)[:-1]
+        columns = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int32)
+        totals = np.array([equation.total for equation in self.equations], dtype=float)
+        model.addRows(
+            len(rows), totals, totals, len(columns), starts, columns, np.ones(len(columns))
+        )
         return model
 
     def _optimum(self, subset: frozenset[str], sense: highspy.ObjSense, unbounded: float) -> float:
@@ -341,7 +349,8 @@ class Component:
             self.model = self._build()
         model = self.model
         if subset != self.costed:
-            cost = np.array([1.0 if c in subset else 0.0 for c in self.cells])
+            cost = np.zeros(len(self.cells))
+            cost[[self.index[c] for c in subset]] = 1.0
             model.changeColsCost(len(self.cells), np.arange(len(self.cells), dtype=np.int32), cost)
             self.costed = subset
         model.changeObjectiveSense(sense)
