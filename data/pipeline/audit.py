@@ -424,8 +424,11 @@ def audit_table(
             components[root] = solved[signature]
         return components[root]
 
+    # the smallest equation of each hidden cell; with `kept`, only in the parts that the
+    # cells left to audit reach
+    binding_rows = live if kept is None else _reached(table, expansion, kept, part_of, rows)
     smallest: dict[str, Equation] = {}
-    for equation in sorted(live, key=lambda e: (-len(e.cells), e.key)):
+    for equation in sorted(binding_rows, key=lambda e: (-len(e.cells), e.key)):
         for cell in equation.cells:
             smallest[cell] = equation
 
@@ -483,6 +486,24 @@ def audit_table(
     return TableAudit(
         table.name, checked, breaches, reduced, remainders, intervals, bindings, outer
     )
+
+
+def _reached(
+    table: Table,
+    expansion: dict[str, tuple[str, ...]],
+    kept: dict,
+    part_of: dict[str, int],
+    rows: dict[int, list[Equation]],
+) -> list[Equation]:
+    """The equations of the parts that the suppressed cells not in `kept` reach."""
+    reached = {
+        part_of[b]
+        for cell, value in table.values.items()
+        if value is None and cell not in kept
+        for b in expansion[cell]
+        if b in part_of
+    }
+    return [e for root in reached for e in rows[root]]
 
 
 def _interval(
