@@ -248,6 +248,27 @@ def test_the_audit_finds_what_exhaustive_search_finds(cells, threshold, data):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=territories(), data=st.data())
+def test_households_are_bounded_by_the_dwellings_published_last(cells, data) -> None:
+    """The bounds a Discloser updates from one dwellings table to the next are those it
+    would make afresh."""
+    discloser = Discloser({"parc": {2024: cells}, "occupation": {2024: cells}}, {2024: 2024}, 3)
+    parc, occupation = discloser.layouts["parc"][2024], discloser.layouts["occupation"][2024]
+    empty = Disclosure(frozenset(), frozenset())
+    tables = [
+        parc.table(Disclosure(frozenset(hidden), frozenset()), set(), {})
+        for hidden in data.draw(
+            st.lists(st.sets(st.sampled_from([c.residence_id for c in cells])), max_size=4)
+        )
+    ]
+    for dwellings in [parc.table(empty, set(), {}), *tables]:
+        kept = discloser._bounds(occupation, dwellings)
+        fresh = Discloser({"occupation": {2024: cells}}, {}, 3)._bounds(occupation, dwellings)
+        assert kept == fresh
+        assert all(kept[c] == (0.0, dwellings.values[c] or INF) for c in occupation.count)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cells=territories(), theme=st.sampled_from(["parc", "occupation"]))
 def test_a_layout_expands_its_equations_as_the_audit_would(cells, theme) -> None:
     layout = Layout(theme, 2024, cells)

@@ -142,9 +142,16 @@ def remainder(table: Table, expansion: dict[str, tuple[str, ...]], key: str) -> 
     value = table.values.get(key)
     if value is None:
         return None
-    hidden = [b for b in expansion[key] if table.values.get(b) is None]
-    published = [b for b in expansion[key] if table.values.get(b) is not None]
-    known = sum(table.values[b] for b in published)  # type: ignore[misc]
+    hidden: list[str] = []
+    published: list[str] = []
+    known = 0
+    for base in expansion[key]:
+        part = table.values.get(base)
+        if part is None:
+            hidden.append(base)
+        else:
+            published.append(base)
+            known += part
     return Equation(key, frozenset(hidden), value - known, tuple(published))
 
 

@@ -60,6 +60,15 @@ def qpv_part_cell(scale: str, code: str) -> str:
     return f"{QPV_PART}:{scale}:{code}"
 
 
+def _zone_of(key: str) -> ZoneKey:
+    """The zone of a total's key (`zone_cell` or `qpv_part_cell`)."""
+    if key.startswith(f"{QPV_PART}:"):
+        _, scale, code = key.split(":", 2)
+    else:
+        scale, code = key.split(":", 1)
+    return scale, code
+
+
 def zones_of(cell: Cell) -> list[ZoneKey]:
     zones = [("epci", cell.epci), ("commune", cell.commune)]
     if cell.iris is not None:
@@ -78,11 +87,14 @@ class Layout:
         self.year = year
         self.cells = cells
         self.structure = ZoneStructure(cells)
-        self.count = {residence_cell(c.residence_id): float(c.count) for c in cells}
+        # each residence's audit cell, id and count, in the order of `cells`
+        self.residences = [
+            (residence_cell(c.residence_id), c.residence_id, float(c.count)) for c in cells
+        ]
+        self.count = {name: count for name, _, count in self.residences}
         members: dict[str, list[str]] = defaultdict(list)
         qpv_members: dict[str, list[str]] = defaultdict(list)
-        for cell in cells:
-            rid = residence_cell(cell.residence_id)
+        for cell, (rid, _, _) in zip(cells, self.residences, strict=True):
             for scale, code in zones_of(cell):
                 members[zone_cell(scale, code)].append(rid)
                 if theme == "parc" and cell.qpv is not None:
@@ -93,6 +105,11 @@ class Layout:
         }
         # `audit.expand` of these equations: their parts are all residences
         self.expansion = {**{rid: (rid,) for rid in self.count}, **self.equations}
+        # each total with its zone, and whether it is the zone's QPV part
+        self.zone_totals = [
+            (key, total, _zone_of(key), key.startswith(f"{QPV_PART}:"))
+            for key, total in self.totals.items()
+        ]
 
     def table(
         self,
@@ -101,22 +118,18 @@ class Layout:
         bounds: dict[str, tuple[float, float]],
     ) -> Table:
         """What is published once `disclosure` is applied, as the audit reads it."""
+        hidden = disclosure.hidden_residences
         values: dict[str, float | None] = {
-            residence_cell(c.residence_id): None
-            if c.residence_id in disclosure.hidden_residences
-            else float(c.count)
-            for c in self.cells
+            name: None if rid in hidden else count for name, rid, count in self.residences
         }
-        for key, total in self.totals.items():
-            if key.startswith(QPV_PART):
-                _, scale, code = key.split(":", 2)
+        for key, total, (scale, code), qpv_part in self.zone_totals:
+            if qpv_part:
                 shown = disclosure.zone_is_published(scale, code) and (
                     (self.theme, scale, code, self.year, QPV_SHARE) not in secret_values
                 )
                 if shown:
                     values[key] = total
             else:
-                scale, code = key.split(":", 1)
                 values[key] = total if disclosure.zone_is_published(scale, code) else None
         equations = {key: parts for key, parts in self.equations.items() if key in values}
         return Table(f"{self.theme} {self.year}", values, equations, bounds)
@@ -290,14 +303,21 @@ class Discloser:
         cached = self._known.get((layout.theme, layout.year))
         if cached is not None and cached[0] is dwellings:
             return cached[1]
+        published = {} if dwellings is None else dwellings.values
+
+        def households(rid: str) -> tuple[float, float]:
+            return 0.0, INFINITY if (most := published.get(rid)) is None else most
+
         if layout.theme == "parc":
             bounds = {rid: (1.0, INFINITY) for rid in layout.count}
+        elif cached is not None and cached[0] is not None and dwellings is not None:
+            # the last bounds, with those of the residences whose dwellings changed
+            bounds = dict(cached[1])
+            for rid, _ in cached[0].values.items() ^ published.items():
+                if rid in bounds:
+                    bounds[rid] = households(rid)
         else:
-            published = {} if dwellings is None else dwellings.values
-            bounds = {
-                rid: (0.0, INFINITY if (most := published.get(rid)) is None else most)
-                for rid in layout.count
-            }
+            bounds = {rid: households(rid) for rid in layout.count}
         self._known[(layout.theme, layout.year)] = (dwellings, bounds)
         return bounds
 
