@@ -454,8 +454,13 @@ def audit_table(
             if high - low < threshold - 1 - EPSILON:
                 breaches.append(Breach(table.name, cell, low, high, bindings[cell]))
             continue
-        hidden = [b for b in expansion[cell] if table.values.get(b) is None]
-        known = sum(table.values[b] for b in expansion[cell] if table.values.get(b) is not None)
+        hidden: list[str] = []
+        known = 0
+        for b in expansion[cell]:
+            if (part := table.values.get(b)) is None:
+                hidden.append(b)
+            else:
+                known += part
         by_component: dict[int, set[str]] = defaultdict(set)
         low = high = known
         for b in hidden:
