@@ -75,8 +75,8 @@ class Clock:
         """Time the step; an error that is not a raw file's, nor an audit's refusal (which
         says what would leak), becomes an internal error of this step
         (`failures.InternalBuildError`)."""
-        self.on_step()
         start, cpu_start = time.perf_counter(), time.process_time()
+        self.on_step()
         try:
             yield
         except (SourceError, InternalBuildError, proof.DisclosureError):

@@ -6,9 +6,11 @@ millions of small containers. With CPython's default thresholds the collector sc
 whole heap again and again (on the MEL demo: 8 full collections, about 1.5 s of CPU on a
 loaded machine, nearly all inside the protections). During a build it collects young
 objects less often, and the objects of the finished steps are frozen at each step's
-start (`gc.freeze`), so that a collection scans only what the running step made.
-Reference counting still frees at once every object outside a cycle; cycles among frozen
-objects wait for the end of the build, when everything is unfrozen.
+start (`gc.freeze`), so that a collection scans only what the running step made; the
+step that starts pays for one collection of what the last one made, so that its cycles
+are not frozen. Reference counting still frees at once every object outside a cycle;
+cycles among older objects that a later step releases wait for the end of the build,
+when everything is unfrozen.
 """
 
 from __future__ import annotations
@@ -34,5 +36,8 @@ def long_lived(young: int = YOUNG_THRESHOLD) -> Iterator[None]:
 
 
 def keep() -> None:
-    """Leave everything made so far out of later collections (inside `long_lived`)."""
+    """Collect what the last step left in cycles (its objects alone: the steps before
+    are frozen already), then leave everything made so far out of later collections
+    (inside `long_lived`)."""
+    gc.collect()
     gc.freeze()
