@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data.pipeline.audit import Table, audit_changes, audit_table
+from data.pipeline import audit
+from data.pipeline.audit import Equation, Table, _moved, audit_changes, audit_table, expand
 from data.pipeline.disclosure import Discloser, Layout, residence_cell, zone_cell
 from data.pipeline.secrecy import Cell, Disclosure
 from tests.support.world import build_world, rows_of
@@ -102,6 +103,32 @@ def test_a_hidden_remainder_may_not_isolate_a_change_of_fewer_than_t_units() -> 
     steady.name = "parc 2024"
     truth["parc 2024"] = {"a": 5, "b": 25, "c": 39}
     assert audit_changes([audits[0], audit_table(steady, 11)], 11, truth) == []
+
+
+@given(
+    was=st.dictionaries(st.sampled_from("abcdef"), st.integers(0, 30), min_size=1),
+    now=st.dictionaries(st.sampled_from("abcdef"), st.integers(0, 30), min_size=1),
+    data=st.data(),
+)
+def test_the_units_moved_are_never_fewer_than_the_change(was, now, data) -> None:
+    """What lets `audit_changes` weigh only the changes below T."""
+    before_cells = data.draw(st.frozensets(st.sampled_from(sorted(was))))
+    after_cells = data.draw(st.frozensets(st.sampled_from(sorted(now))))
+    before = Equation("z", before_cells, float(sum(was[c] for c in before_cells)), ())
+    after = Equation("z", after_cells, float(sum(now[c] for c in after_cells)), ())
+    was_f = {c: float(v) for c, v in was.items()}
+    now_f = {c: float(v) for c, v in now.items()}
+    assert _moved(before, after, was_f, now_f) >= abs(after.total - before.total)
+
+
+def test_a_change_of_t_units_or_more_is_not_weighed(monkeypatch: pytest.MonkeyPatch) -> None:
+    zones = {"z": ["a", "b", "c"]}
+    before = zone_table({"a": None, "b": None, "c": 40}, zones, {"z": 70})
+    after = zone_table({"a": None, "b": None, "c": 40}, zones, {"z": 81})
+    before.name, after.name = "parc 2023", "parc 2024"
+    truth = {"parc 2023": {"a": 5, "b": 25, "c": 40}, "parc 2024": {"a": 5, "b": 36, "c": 40}}
+    monkeypatch.setattr(audit, "_moved", lambda *_: pytest.fail("a change of 11 was weighed"))
+    assert audit_changes([audit_table(before, 11), audit_table(after, 11)], 11, truth) == []
 
 
 def test_a_new_small_hidden_residence_is_not_told_by_the_series() -> None:
@@ -218,6 +245,35 @@ def test_the_audit_finds_what_exhaustive_search_finds(cells, threshold, data):
     exact = brute_force_intervals(table, sum(c.count for c in cells) + 2 * threshold)
     narrowed = {cell for cell, (low, high) in exact.items() if high - low < threshold - 1}
     assert {b.cell for b in audit_table(table, threshold).breaches} == narrowed
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=territories(), data=st.data())
+def test_households_are_bounded_by_the_dwellings_published_last(cells, data) -> None:
+    """The bounds a Discloser updates from one dwellings table to the next are those it
+    would make afresh."""
+    discloser = Discloser({"parc": {2024: cells}, "occupation": {2024: cells}}, {2024: 2024}, 3)
+    parc, occupation = discloser.layouts["parc"][2024], discloser.layouts["occupation"][2024]
+    empty = Disclosure(frozenset(), frozenset())
+    tables = [
+        parc.table(Disclosure(frozenset(hidden), frozenset()), set(), {})
+        for hidden in data.draw(
+            st.lists(st.sets(st.sampled_from([c.residence_id for c in cells])), max_size=4)
+        )
+    ]
+    for dwellings in [parc.table(empty, set(), {}), *tables]:
+        kept = discloser._bounds(occupation, dwellings)
+        fresh = Discloser({"occupation": {2024: cells}}, {}, 3)._bounds(occupation, dwellings)
+        assert kept == fresh
+        assert all(kept[c] == (0.0, dwellings.values[c] or INF) for c in occupation.count)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=territories(), theme=st.sampled_from(["parc", "occupation"]))
+def test_a_layout_expands_its_equations_as_the_audit_would(cells, theme) -> None:
+    layout = Layout(theme, 2024, cells)
+    table = Table("", {**layout.count, **layout.totals}, layout.equations)
+    assert list(layout.expansion.items()) == list(expand(table).items())
 
 
 def test_a_planted_size_class_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,6 +29,7 @@ not touch (`audit_rounds.TableRounds`, `audit_table`'s `kept`).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections import defaultdict
@@ -141,9 +142,16 @@ def remainder(table: Table, expansion: dict[str, tuple[str, ...]], key: str) -> 
     value = table.values.get(key)
     if value is None:
         return None
-    hidden = [b for b in expansion[key] if table.values.get(b) is None]
-    published = [b for b in expansion[key] if table.values.get(b) is not None]
-    known = sum(table.values[b] for b in published)  # type: ignore[misc]
+    hidden: list[str] = []
+    published: list[str] = []
+    known = 0
+    for base in expansion[key]:
+        part = table.values.get(base)
+        if part is None:
+            hidden.append(base)
+        else:
+            published.append(base)
+            known += part
     return Equation(key, frozenset(hidden), value - known, tuple(published))
 
 
@@ -157,9 +165,7 @@ def reduce(remainders: dict[str, Equation]) -> dict[str, Equation]:
     inner_of = inner_equations(ordered)
     reduced: dict[str, Equation] = {}
     for position, equation in enumerate(ordered):
-        inside = sorted(
-            (ordered[i] for i in inner_of.get(position, ())), key=lambda e: (-len(e.cells), e.key)
-        )
+        inside = [ordered[i] for i in inner_of.get(position, ())]
         reduced[equation.key] = reduce_one(equation, inside)
     return reduced
 
@@ -183,10 +189,13 @@ def reduce_one(equation: Equation, inside: list[Equation]) -> Equation:
 
 def inner_equations(equations: list[Equation]) -> dict[int, list[int]]:
     """For each equation (by position), the equations whose cells are a strict subset of
-    its own."""
+    its own, largest first, then by position (by key, for `equations` ordered by size
+    and key)."""
     inner_of: dict[int, list[int]] = defaultdict(list)
     outers, inners = inner_pairs(equations)
-    for outer, inner in zip(outers.tolist(), inners.tolist(), strict=True):
+    sizes = np.array([len(e.cells) for e in equations], dtype=np.int64)
+    order = np.lexsort((inners, -sizes[inners], outers))
+    for outer, inner in zip(outers[order].tolist(), inners[order].tolist(), strict=True):
         inner_of[outer].append(inner)
     return inner_of
 
@@ -195,13 +204,13 @@ def inner_pairs(equations: list[Equation]) -> tuple[np.ndarray, np.ndarray]:
     """The positions (outer, inner) of every two equations where the inner's cells are a
     strict subset of the outer's."""
     index: dict[str, int] = {}
-    rows = [row for row, e in enumerate(equations) for _ in e.cells]
     columns = [index.setdefault(cell, len(index)) for e in equations for cell in e.cells]
+    sizes = np.array([len(e.cells) for e in equations], dtype=np.int64)
+    rows = np.repeat(np.arange(len(equations)), sizes)
     incidence = sparse.csr_matrix(
         (np.ones(len(rows)), (rows, columns)), shape=(len(equations), len(index))
     )
     shared = sparse.coo_matrix(incidence @ incidence.T)
-    sizes = np.array([len(e.cells) for e in equations])
     inside = (shared.data == sizes[shared.col]) & (sizes[shared.col] < sizes[shared.row])
     return shared.row[inside], shared.col[inside]
 
@@ -220,7 +229,8 @@ def _parts(equations: list[Equation]) -> dict[str, int]:
     equations they share (connected components of the graph of cells and equations)."""
     index: dict[str, int] = {}
     columns = [index.setdefault(cell, len(index)) for e in equations for cell in e.cells]
-    rows = [len(index) + row for row, e in enumerate(equations) for _ in e.cells]
+    sizes = np.array([len(e.cells) for e in equations], dtype=np.int64)
+    rows = len(index) + np.repeat(np.arange(len(equations)), sizes)
     size = len(index) + len(equations)
     graph = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(size, size))
     _, labels = connected_components(graph, directed=False)
@@ -269,6 +279,11 @@ class Component:
         self.model: highspy.Highs | None = None
         self.sums: dict[str, tuple[float, float, int]] = {}  # by equation key
 
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        """Each cell's column in the model."""
+        return {cell: i for i, cell in enumerate(self.cells)}
+
     def range_of(self, subset: frozenset[str]) -> tuple[float, float]:
         if subset not in self.cache:
             if len(self.equations) == 1:
@@ -313,7 +328,7 @@ class Component:
         return low, high
 
     def _build(self) -> highspy.Highs:
-        index = {cell: i for i, cell in enumerate(self.cells)}
+        index = self.index
         model = highspy.Highs()
         model.setOptionValue("output_flag", False)
         # primal simplex: from one question to the next only the cost changes, the last
@@ -325,11 +340,13 @@ class Component:
             np.array(lows, dtype=float),
             np.array([highspy.kHighsInf if h == INFINITY else h for h in highs], dtype=float),
         )
-        for equation in self.equations:
-            columns = np.array(sorted(index[c] for c in equation.cells), dtype=np.int32)
-            model.addRow(
-                equation.total, equation.total, len(columns), columns, np.ones(len(columns))
-            )
+        rows = [sorted(index[c] for c in equation.cells) for equation in self.equations]
+        starts = np.cumsum([0, *map(len, rows)], dtype=np.int32)[:-1]
+        columns = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int32)
+        totals = np.array([equation.total for equation in self.equations], dtype=float)
+        model.addRows(
+            len(rows), totals, totals, len(columns), starts, columns, np.ones(len(columns))
+        )
         return model
 
     def _optimum(self, subset: frozenset[str], sense: highspy.ObjSense, unbounded: float) -> float:
@@ -339,7 +356,8 @@ class Component:
             self.model = self._build()
         model = self.model
         if subset != self.costed:
-            cost = np.array([1.0 if c in subset else 0.0 for c in self.cells])
+            cost = np.zeros(len(self.cells))
+            cost[[self.index[c] for c in subset]] = 1.0
             model.changeColsCost(len(self.cells), np.arange(len(self.cells), dtype=np.int32), cost)
             self.costed = subset
         model.changeObjectiveSense(sense)
@@ -366,6 +384,7 @@ def audit_table(
     early_breaches: bool = False,
     reduction: Reduction | None = None,
     kept: dict[str, tuple[tuple[float, float], str | None]] | None = None,
+    parts: tuple[list[Equation], dict[str, int]] | None = None,
 ) -> TableAudit:
     """The interval of every suppressed cell of `table`, and the breaches. `solved` keeps
     the independent parts already solved, by their equations and bounds: tables audited
@@ -377,7 +396,8 @@ def audit_table(
     `reduction`: the table's remainders and reduced equations, when the caller keeps
     them from one audit to the next (`grid_equations.GridEquations`). `kept`: the interval
     and binding of suppressed cells an earlier audit of the table found and the caller
-    knows unchanged (`audit_rounds.TableRounds`), taken as they are."""
+    knows unchanged (`audit_rounds.TableRounds`), taken as they are. `parts`: `partition`
+    of the reduced equations, when the caller has it already."""
     expansion = expansion if expansion is not None else expand(table)
     if reduction is None:
         remainders = _remainders(table, expansion)
@@ -388,7 +408,7 @@ def audit_table(
     def bounds(cell: str) -> tuple[float, float]:
         return table.bounds.get(cell, (0.0, INFINITY))
 
-    live, part_of = partition(reduced)
+    live, part_of = partition(reduced) if parts is None else parts
     members: dict[int, list[str]] = defaultdict(list)
     for cell, part in part_of.items():
         members[part].append(cell)
@@ -411,8 +431,11 @@ def audit_table(
             components[root] = solved[signature]
         return components[root]
 
+    # the smallest equation of each hidden cell; with `kept`, only in the parts that the
+    # cells left to audit reach
+    binding_rows = live if kept is None else _reached(table, expansion, kept, part_of, rows)
     smallest: dict[str, Equation] = {}
-    for equation in sorted(live, key=lambda e: (-len(e.cells), e.key)):
+    for equation in sorted(binding_rows, key=lambda e: (-len(e.cells), e.key)):
         for cell in equation.cells:
             smallest[cell] = equation
 
@@ -431,8 +454,13 @@ def audit_table(
             if high - low < threshold - 1 - EPSILON:
                 breaches.append(Breach(table.name, cell, low, high, bindings[cell]))
             continue
-        hidden = [b for b in expansion[cell] if table.values.get(b) is None]
-        known = sum(table.values[b] for b in expansion[cell] if table.values.get(b) is not None)
+        hidden: list[str] = []
+        known = 0
+        for b in expansion[cell]:
+            if (part := table.values.get(b)) is None:
+                hidden.append(b)
+            else:
+                known += part
         by_component: dict[int, set[str]] = defaultdict(set)
         low = high = known
         for b in hidden:
@@ -472,6 +500,24 @@ def audit_table(
     )
 
 
+def _reached(
+    table: Table,
+    expansion: dict[str, tuple[str, ...]],
+    kept: dict,
+    part_of: dict[str, int],
+    rows: dict[int, list[Equation]],
+) -> list[Equation]:
+    """The equations of the parts that the suppressed cells not in `kept` reach."""
+    reached = {
+        part_of[b]
+        for cell, value in table.values.items()
+        if value is None and cell not in kept
+        for b in expansion[cell]
+        if b in part_of
+    }
+    return [e for root in reached for e in rows[root]]
+
+
 def _interval(
     table: Table, cell: str, low: float, high: float, ranges: list[tuple[float, float]]
 ) -> tuple[float, float]:
@@ -505,9 +551,10 @@ def audit_changes(
     each hidden remainder is known (reduced: a total minus its published parts and
     sub-totals; whole: a total minus all its published residences). A change describes
     what happened to the hidden cells; it isolates fewer than T units when it is not 0
-    and fewer than T units moved to make it (`truth`: the true value of every cell of
-    each table, by table name). Each such pair of vintages is a breach; the vintage in
-    the most of them is the one whose total must be hidden, until none is left."""
+    and fewer than T units moved to make it (never fewer than the change itself, so only
+    a change below T is weighed; `truth`: the true value of every cell of each table, by
+    table name). Each such pair of vintages is a breach; the vintage in the most of them
+    is the one whose total must be hidden, until none is left."""
     found: dict[tuple[str, str], ChangeBreach] = {}
     for kind in ("equations", "remainders"):
         series: dict[str, dict[str, Equation]] = defaultdict(dict)
@@ -522,7 +569,7 @@ def audit_changes(
                 before, after = by_table[first], by_table[second]
                 change = after.total - before.total
                 if (
-                    abs(change) > EPSILON
+                    EPSILON < abs(change) < threshold - EPSILON
                     and _moved(before, after, truth[first], truth[second]) < threshold - EPSILON
                 ):
                     pairs.append((first, second, change))

@@ -35,22 +35,26 @@ def changed_cells(before: Table, after: Table) -> set[str]:
     """The cells whose published value or bounds differ between two versions of a table
     (and the cells one version lists and the other does not)."""
     changed = {cell for cell, _ in before.values.items() ^ after.values.items()}
+    if before.bounds is after.bounds:
+        return changed
     return changed | {cell for cell, _ in before.bounds.items() ^ after.bounds.items()}
 
 
 def touched_cells(
-    changed: set[str], before: dict[str, Equation], after: dict[str, Equation]
+    changed: set[str],
+    before: dict[str, Equation],
+    after: dict[str, Equation],
+    part_of: dict[str, int],
 ) -> set[str]:
-    """The hidden cells whose part of the system may have changed: the parts (of `after`'s
-    partition) of the changed cells and of the cells of every reduced equation that is not
-    the same in both audits, and those cells themselves."""
+    """The hidden cells whose part of the system may have changed: the parts (`part_of`,
+    of `after`'s partition) of the changed cells and of the cells of every reduced
+    equation that is not the same in both audits, and those cells themselves."""
     seeds = set(changed)
     for key in before.keys() | after.keys():
         if before.get(key) != after.get(key):
             for equation in (before.get(key), after.get(key)):
                 if equation is not None:
                     seeds |= equation.cells
-    _, part_of = partition(after)
     roots = {part_of[cell] for cell in seeds if cell in part_of}
     return seeds | {cell for cell, root in part_of.items() if root in roots}
 
@@ -78,13 +82,16 @@ class TableRounds:
             changed = changed_cells(before, table)
             remainders = self._remainders(table, previous, changed)
             reduced = reduce(remainders)
+            parts = partition(reduced)
+            touched = touched_cells(changed, previous.equations, reduced, parts[1])
             audit = audit_table(
                 table,
                 threshold,
                 self.expansion,
                 solved,
                 reduction=lambda _: (remainders, reduced),
-                kept=self._kept(previous, touched_cells(changed, previous.equations, reduced)),
+                kept=self._kept(previous, touched),
+                parts=parts,
             )
         self.last = (table, audit)
         return audit

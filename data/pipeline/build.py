@@ -28,6 +28,7 @@ from data.pipeline import (
     attributions,
     disclosure,
     fragility,
+    heap,
     indicators,
     locate,
     perimeters,
@@ -62,8 +63,10 @@ class Clock:
     process's CPU time of each step (all its threads: steadier than wall time on a
     shared machine)."""
 
-    def __init__(self, echo: Echo) -> None:
+    def __init__(self, echo: Echo, on_step: Callable[[], None] = lambda: None) -> None:
+        """`on_step` runs as each step starts (the build's `heap.keep`)."""
         self.echo = echo
+        self.on_step = on_step
         self.timings: dict[str, float] = {}
         self.cpu_timings: dict[str, float] = {}
 
@@ -73,6 +76,7 @@ class Clock:
         says what would leak), becomes an internal error of this step
         (`failures.InternalBuildError`)."""
         start, cpu_start = time.perf_counter(), time.process_time()
+        self.on_step()
         try:
             yield
         except (SourceError, InternalBuildError, proof.DisclosureError):
@@ -487,11 +491,14 @@ def build(
     # The directory's own place: `out_dir` itself is a link to the current build.
     out_dir = Path(out_dir).parent.resolve() / Path(out_dir).name
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    clock = Clock(echo)
+    clock = Clock(echo, on_step=heap.keep)
     started, cpu_started = time.perf_counter(), time.process_time()
     echo(f"build {raw_dir} -> {out_dir} ({territory}, secret threshold {threshold})")
     layout = RawLayout.discover(Path(raw_dir))
-    with tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.build-", dir=out_dir.parent) as work:
+    with (
+        heap.long_lived(),
+        tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.build-", dir=out_dir.parent) as work,
+    ):
         con = duckdb.connect(":memory:", config=database_config(Path(work)))
         try:
             with clock.step("read"):

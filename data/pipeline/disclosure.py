@@ -29,7 +29,6 @@ from data.pipeline.audit import (
     Table,
     TableAudit,
     audit_changes,
-    expand,
 )
 from data.pipeline.audit_rounds import TableRounds
 from data.pipeline.secrecy import Cell, Disclosure, ZoneKey, ZoneStructure, protect
@@ -61,6 +60,15 @@ def qpv_part_cell(scale: str, code: str) -> str:
     return f"{QPV_PART}:{scale}:{code}"
 
 
+def _zone_of(key: str) -> ZoneKey:
+    """The zone of a total's key (`zone_cell` or `qpv_part_cell`)."""
+    if key.startswith(f"{QPV_PART}:"):
+        _, scale, code = key.split(":", 2)
+    else:
+        scale, code = key.split(":", 1)
+    return scale, code
+
+
 def zones_of(cell: Cell) -> list[ZoneKey]:
     zones = [("epci", cell.epci), ("commune", cell.commune)]
     if cell.iris is not None:
@@ -79,11 +87,14 @@ class Layout:
         self.year = year
         self.cells = cells
         self.structure = ZoneStructure(cells)
-        self.count = {residence_cell(c.residence_id): float(c.count) for c in cells}
+        # each residence's audit cell, id and count, in the order of `cells`
+        self.residences = [
+            (residence_cell(c.residence_id), c.residence_id, float(c.count)) for c in cells
+        ]
+        self.count = {name: count for name, _, count in self.residences}
         members: dict[str, list[str]] = defaultdict(list)
         qpv_members: dict[str, list[str]] = defaultdict(list)
-        for cell in cells:
-            rid = residence_cell(cell.residence_id)
+        for cell, (rid, _, _) in zip(cells, self.residences, strict=True):
             for scale, code in zones_of(cell):
                 members[zone_cell(scale, code)].append(rid)
                 if theme == "parc" and cell.qpv is not None:
@@ -92,7 +103,13 @@ class Layout:
         self.totals = {
             key: sum(self.count[r] for r in parts) for key, parts in self.equations.items()
         }
-        self.expansion = expand(Table("", {**self.count, **self.totals}, self.equations))
+        # `audit.expand` of these equations: their parts are all residences
+        self.expansion = {**{rid: (rid,) for rid in self.count}, **self.equations}
+        # each total with its zone, and whether it is the zone's QPV part
+        self.zone_totals = [
+            (key, total, _zone_of(key), key.startswith(f"{QPV_PART}:"))
+            for key, total in self.totals.items()
+        ]
 
     def table(
         self,
@@ -101,22 +118,18 @@ class Layout:
         bounds: dict[str, tuple[float, float]],
     ) -> Table:
         """What is published once `disclosure` is applied, as the audit reads it."""
+        hidden = disclosure.hidden_residences
         values: dict[str, float | None] = {
-            residence_cell(c.residence_id): None
-            if c.residence_id in disclosure.hidden_residences
-            else float(c.count)
-            for c in self.cells
+            name: None if rid in hidden else count for name, rid, count in self.residences
         }
-        for key, total in self.totals.items():
-            if key.startswith(QPV_PART):
-                _, scale, code = key.split(":", 2)
+        for key, total, (scale, code), qpv_part in self.zone_totals:
+            if qpv_part:
                 shown = disclosure.zone_is_published(scale, code) and (
                     (self.theme, scale, code, self.year, QPV_SHARE) not in secret_values
                 )
                 if shown:
                     values[key] = total
             else:
-                scale, code = key.split(":", 1)
                 values[key] = total if disclosure.zone_is_published(scale, code) else None
         equations = {key: parts for key, parts in self.equations.items() if key in values}
         return Table(f"{self.theme} {self.year}", values, equations, bounds)
@@ -201,6 +214,7 @@ class Discloser:
         self._rounds: dict[str, TableRounds] = {}
         self._solved: dict[tuple, object] = {}
         self._tables: dict[tuple[str, int], tuple[Disclosure, frozenset, Table | None, Table]] = {}
+        self._known: dict[tuple[str, int], tuple[Table | None, dict]] = {}
 
     def protect_all(self) -> dict[str, dict[int, Disclosure]]:
         parc_layouts = self.layouts["parc"]
@@ -278,17 +292,34 @@ class Discloser:
         cached = self._tables.get((layout.theme, layout.year))
         if cached is not None and cached[:3] == (disclosure, qpv, dwellings):
             return cached[3]
-        if layout.theme == "parc":
-            bounds = {rid: (1.0, INFINITY) for rid in layout.count}
-        else:
-            bounds = {
-                rid: (0.0, INFINITY if dwellings is None or dwellings.values.get(rid) is None
-                      else dwellings.values[rid])
-                for rid in layout.count
-            }  # fmt: skip
-        table = layout.table(disclosure, self.secret_values, bounds)
+        table = layout.table(disclosure, self.secret_values, self._bounds(layout, dwellings))
         self._tables[(layout.theme, layout.year)] = (disclosure, qpv, dwellings, table)
         return table
+
+    def _bounds(self, layout: Layout, dwellings: Table | None) -> dict[str, tuple[float, float]]:
+        """What a user knows of each residence of `layout` without any equation: made again
+        only when the published dwellings that bound households have changed (one dict
+        shared by the versions of a table, which `audit_rounds.changed_cells` then skips)."""
+        cached = self._known.get((layout.theme, layout.year))
+        if cached is not None and cached[0] is dwellings:
+            return cached[1]
+        published = {} if dwellings is None else dwellings.values
+
+        def households(rid: str) -> tuple[float, float]:
+            return 0.0, INFINITY if (most := published.get(rid)) is None else most
+
+        if layout.theme == "parc":
+            bounds = {rid: (1.0, INFINITY) for rid in layout.count}
+        elif cached is not None and cached[0] is not None and dwellings is not None:
+            # the last bounds, with those of the residences whose dwellings changed
+            bounds = dict(cached[1])
+            for rid, _ in cached[0].values.items() ^ published.items():
+                if rid in bounds:
+                    bounds[rid] = households(rid)
+        else:
+            bounds = {rid: households(rid) for rid in layout.count}
+        self._known[(layout.theme, layout.year)] = (dwellings, bounds)
+        return bounds
 
     def audit(
         self, tables: dict[str, list[Table]]

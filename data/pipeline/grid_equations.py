@@ -12,6 +12,7 @@ the last audit: a round that hides a few cells reduces a few equations, not the 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from data.pipeline.audit import Equation, Table, inner_pairs, reduce_one
 class GridEquations:
     """`audit.Reduction` of the tables of one grid (see the module docstring)."""
 
-    def __init__(self, totals: dict[str, float], bases: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, totals: dict[str, float], bases: Mapping[str, Iterable[str]]) -> None:
         # every cell's remainder when it is published; ordered as `audit.reduce` orders
         cells = {cell: frozenset(bases[cell]) for cell in totals}
         self.remainders = {

@@ -218,7 +218,7 @@ class GridProtector:
     @cached_property
     def equations(self) -> GridEquations:
         """The grid's equations, for its first linear audit (most proofs need none)."""
-        return GridEquations(self.truths, self.grid.cells)
+        return GridEquations(self.truths, self.bases)
 
     def _spans_t_values(self, cell: str) -> bool:
         low, high = self.solutions.span(cell)

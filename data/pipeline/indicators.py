@@ -142,8 +142,8 @@ def read_cells(con: duckdb.DuckDBPyConnection, theme: str) -> dict[int, list[Cel
         """
     ).fetchall()
     cells_of_year: dict[int, list[Cell]] = defaultdict(list)
-    for year, *fields in units:
-        cells_of_year[year].append(Cell(*fields))
+    for year, residence_id, count, epci, commune, iris, qpv in units:
+        cells_of_year[year].append(Cell(residence_id, count, epci, commune, iris, qpv))
     return dict(cells_of_year)
 
 

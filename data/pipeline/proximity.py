@@ -322,15 +322,15 @@ def prove(con: duckdb.DuckDBPyConnection, residences: pd.DataFrame, nearby: pd.D
     """Read back the theme's rows of `indicator_row` before they are written: no figure of
     a secret residence, and every zone value the one that the published residences alone
     give (their published dwellings, their figures). Raises DisclosureError otherwise."""
-    secret = set(residences.loc[residences["secret"], "residence_id"])
-    if secret & set(nearby["residence_id"]):
+    secret = set(residences.loc[residences["secret"], "residence_id"].tolist())
+    if secret & set(nearby["residence_id"].tolist()):
         raise DisclosureError("proximité : une résidence secrète a des équipements proches")
     rows = con.execute(
         "SELECT scale, code, year, indicator_id, value FROM indicator_row WHERE theme = ?",
         [THEME],
     ).df()
     shown = rows[(rows["scale"] == "residence") & rows["value"].notna()]
-    if secret & set(shown["code"]):
+    if secret & set(shown["code"].tolist()):
         raise DisclosureError("proximité : une valeur d'une résidence secrète est publiée")
     zones = rows[rows["scale"] != "residence"]
     if zones.empty:

@@ -151,9 +151,9 @@ class Groups(Mapping[str, Group]):
             residences = self.shape.residences
             self._made[key] = Group(
                 key,
-                tuple(residences[r] for r in rows),
+                tuple([residences[r] for r in rows.tolist()]),
                 float(self.numerator[rows].sum()),
-                tuple(residences[r] for r in loose),
+                tuple([residences[r] for r in loose]),
             )
         return self._made[key]
 
@@ -333,17 +333,20 @@ def audit_share_table(
 
 class ZoneRows:
     """The rows (residences) of each zone index in a two-column group table, sorted by
-    zone, each zone's read by bisection."""
+    zone, where each zone's start among them was found once."""
 
     def __init__(self, group_of: np.ndarray) -> None:
         rows, columns = np.nonzero(group_of >= 0)
         zones = group_of[rows, columns]
         order = np.lexsort((rows, zones))  # by zone, then by row
-        self.zones, self.rows = zones[order], rows[order]
+        self.rows = rows[order]
+        ends = np.arange(int(zones.max()) + 2 if len(zones) else 1)
+        self.starts = np.searchsorted(zones[order], ends).tolist()
 
     def of(self, zone: int) -> np.ndarray:
-        start, end = np.searchsorted(self.zones, [zone, zone + 1])
-        return self.rows[start:end]
+        if zone + 1 >= len(self.starts):
+            return self.rows[:0]
+        return self.rows[self.starts[zone] : self.starts[zone + 1]]
 
 
 def _sum_by(index: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:

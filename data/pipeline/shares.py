@@ -233,9 +233,9 @@ class ShareDiscloser:
         values: set[SecretValue] = set()
         for (theme, year, indicator_id), cells in self.hidden.items():
             counts = [c for c, share in NUMERATOR_COUNTS.items() if share == indicator_id]
-            for scale, code in map(cell_key, cells):
-                values.add((theme, scale, code, year, indicator_id))
-                values.update((theme, scale, code, year, count) for count in counts)
+            zones = [cell.split(":", 1) for cell in cells]  # `cell_key`
+            for indicator in (indicator_id, *counts):
+                values.update((theme, scale, code, year, indicator) for scale, code in zones)
         return values
 
     def _counts_published(self, theme: str, year: int) -> dict[str, float]:

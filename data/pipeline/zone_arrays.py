@@ -13,6 +13,7 @@ for all of them together, without a Python loop over residences or zones:
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
@@ -235,4 +236,8 @@ def narrow_groups(
 
 def upper_bounds(arrays: ZoneArrays, upper: dict[str, float]) -> np.ndarray:
     """Each residence's known upper bound, infinity when none."""
-    return np.array([upper.get(r, math.inf) for r in arrays.residences], dtype=float)
+    return np.fromiter(
+        map(upper.get, arrays.residences, itertools.repeat(math.inf)),
+        dtype=float,
+        count=len(arrays.residences),
+    )
