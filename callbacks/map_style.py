@@ -147,6 +147,14 @@ def drawing(store: Store, result: Choropleth, scale: str, theme: str) -> Drawing
     return Drawing(hideout, legend_component(result.legend))
 
 
+def drawn_for(hideout: dict[str, Any], view: Any, area: Any) -> dict[str, Any]:
+    """A residence hideout that says for which map view (`PageIds.MAP_VIEW`) and area
+    (`MapIds.RESIDENCE_AREA`) it was cut: the state's answer and the layer's may cross,
+    and the browser asks for the area again when the last one is not for what it shows
+    (`atlasViewport.restyleIfStale`)."""
+    return {**hideout, "for": {"view": view, "area": area}} if hideout else hideout
+
+
 def residence_hideout(
     store: Store, scope: AccessScope, view: Any, points: Collection[int]
 ) -> dict[str, Any]:

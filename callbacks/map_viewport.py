@@ -10,7 +10,10 @@ with the whole layer before; the auth gate checks the session on every request.
 
 The points come with their style: the layer's hideout for them only, in the map's view
 and for the session's scope (`callbacks/map_style.residence_hideout`), so that the
-hideout never holds more than the points loaded.
+hideout never holds more than the points loaded. A new view restyles the area loaded in
+the state's round trip; when that answer and a new area's cross, the last hideout is
+not for the view or area shown, and the browser asks for the area again
+(`atlasViewport.restyleIfStale`).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from auth.access import current_scope
-from callbacks.map_style import residence_hideout
+from callbacks.map_style import drawn_for, residence_hideout
 from data.store.store import Store
 from data.store.viewport_types import Area
 from layouts.ids import MapIds, PageIds
@@ -76,6 +79,14 @@ def register(app: Dash, store: Store) -> None:
         Input(PageIds.MAP_VIEW, "data"),
         State(MapIds.RESIDENCE_AREA, "data"),
     )
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlasViewport", function_name="restyleIfStale"),
+        Output(MapIds.RESIDENCE_AREA, "data", allow_duplicate=True),
+        Input(MapIds.RESIDENCES, "hideout"),
+        State(PageIds.MAP_VIEW, "data"),
+        State(MapIds.RESIDENCE_AREA, "data"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(MapIds.RESIDENCES, "data"),
@@ -90,4 +101,5 @@ def register(app: Dash, store: Store) -> None:
         if requested is None:
             return EMPTY_COLLECTION, no_update
         layer = area_layer(store, *requested)
-        return layer, residence_hideout(store, current_scope(), view, point_indices(layer))
+        hideout = residence_hideout(store, current_scope(), view, point_indices(layer))
+        return layer, drawn_for(hideout, view, area)

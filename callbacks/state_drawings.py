@@ -29,7 +29,7 @@ from typing import Any
 from dash import ALL, Output, State, ctx, no_update
 
 from auth.access import log_access
-from callbacks.map_style import map_style
+from callbacks.map_style import drawn_for, map_style
 from callbacks.map_viewport import area_points
 from callbacks.panel import indicator_part, panel_content, zone_residences
 from data.scope import AccessScope
@@ -38,6 +38,7 @@ from layouts.ids import MapIds, PageIds, PanelIds
 from layouts.map_state import ViewState, feature_from_data
 from routes.geodata import GeodataUrls
 
+# the parts of the state the map follows (`PageIds.MAP_VIEW` holds them)
 MAP_PARTS = ("scale", "indicator", "year", "method")
 MAP_OUTPUTS = {
     "zone_url": (MapIds.ZONES, "url"),
@@ -139,11 +140,8 @@ class StateDrawings:
         """The drawings that `state` changes from `previous` (None: read from the URL)."""
         drawn = self.unchanged()
         if map_changed(previous, state):
-            points = (
-                area_points(self.store, ctx.args_grouping["area"]["value"])
-                if state.scale == "residence"
-                else ()
-            )
+            area = ctx.args_grouping["area"]["value"]
+            points = area_points(self.store, area) if state.scale == "residence" else ()
             style = map_style(
                 self.store,
                 self.urls,
@@ -155,6 +153,8 @@ class StateDrawings:
                 points,
             )
             drawn["map"] = {name: getattr(style, name) for name in MAP_OUTPUTS}
+            view = {part: getattr(state, part) for part in MAP_PARTS}
+            drawn["map"]["residence_hideout"] = drawn_for(style.residence_hideout, view, area)
         filters = {
             (item["id"]["scale"], item["id"]["code"]): item.get("value")
             for item in ctx.args_grouping["filters"]

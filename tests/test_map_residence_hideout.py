@@ -96,6 +96,8 @@ def test_a_new_area_brings_the_hideout_of_its_points_in_the_users_scope(
     points = {f["properties"]["i"]: f["properties"]["code"] for f in answer["data"]["features"]}
     hideout = answer["hideout"]
     assert {int(i) for i in hideout["classes"]} == set(points)
+    # it says what it was cut for: the browser asks again if that is no longer shown
+    assert hideout["for"] == {"view": view, "area": ROUBAIX_AREA}
     communes = commune_of(demo_warehouse)
     outside = {i for i, code in points.items() if communes[code] != "59512"}
     inside = set(points) - outside
@@ -126,3 +128,4 @@ def test_the_state_answer_at_the_residence_scale_holds_the_area_only(
     hideout = answer[MapIds.RESIDENCES]["hideout"]
     assert {int(i) for i in hideout["classes"]} == set(area_points(store, LILLE))
     assert set(hideout["labels"]) <= set(hideout["classes"])
+    assert hideout["for"] == {"view": PARC, "area": LILLE}
