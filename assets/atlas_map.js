@@ -12,6 +12,7 @@
  * hideout of a choropleth layer (layouts/choropleth.py), one entry per feature at the
  * position of its `i` property: {classes: "03s-1…" (a class digit, or a mark: s secret,
  * n not available, r outside the convention, - no row), labels: ["12,3 %", "", …],
+ * (the residence layer: {"17": "3", …} and {"17": "12,3 %", …}, the loaded points only),
  * palette: ["#rrggbb" by class], colors: {mark: "#rrggbb"}, texts: {mark: text,
  * secret_residence (residences: the one text of a secret residence)},
  * title: "Taux de vacance (2024)"}; residences also get radii: {size class: pixels}
@@ -41,11 +42,19 @@
         return mark >= "0" && mark <= "9";
     }
 
-    /* The feature's character in hideout.classes: a class digit or a status mark. */
+    /* The feature's character in hideout.classes: a class digit or a status mark. The
+       classes are a string by position (zones), or an object keyed by position holding
+       the features loaded (residences of the area in view). */
     function markOf(props, hideout) {
         var classes = hideout.classes || "";
         var i = props.i;
-        return (typeof i === "number" && i >= 0 && i < classes.length) ? classes.charAt(i) : NO_ROW;
+        if (typeof i !== "number" || i < 0) {
+            return NO_ROW;
+        }
+        if (typeof classes === "string") {
+            return i < classes.length ? classes.charAt(i) : NO_ROW;
+        }
+        return Object.prototype.hasOwnProperty.call(classes, i) ? classes[i] : NO_ROW;
     }
 
     /* The fill of a feature, undefined when it has no row this year. */
@@ -60,7 +69,8 @@
         var mark = markOf(props, hideout);
         var texts = hideout.texts || {};
         if (isClass(mark)) {
-            return (hideout.labels || [])[props.i] || "";
+            var labels = hideout.labels || [];
+            return Object.prototype.hasOwnProperty.call(labels, props.i) ? labels[props.i] : "";
         }
         if (mark === "s" && props.secret && texts.secret_residence) {
             return texts.secret_residence;

@@ -55,6 +55,30 @@
         };
     }
 
+    var VIEW_KEYS = ["scale", "indicator", "year", "method"];
+    var AREA_KEYS = ["west", "south", "east", "north", "zoom"];
+
+    function same(one, other, keys) {
+        return Boolean(one) && Boolean(other) && keys.every(function (key) {
+            return one[key] === other[key];
+        });
+    }
+
+    /* The layer's hideout says for which view and area it was cut (callbacks/map_style
+       drawn_for). The state's answer (a new view, for the area it was sent) and the
+       layer's (a new area, in the view it was sent) may cross: when the last one is not
+       for the view and the area shown, the area is asked for again in the view shown
+       (its points are cached by the server). A hideout cut for no area (the scale just
+       switched to residences) asks for nothing: the area's own load follows. */
+    function restyleIfStale(hideout, view, current) {
+        var drawn = hideout && hideout["for"];
+        if (!drawn || !drawn.area || !current || !view || view.scale !== "residence" ||
+                (same(drawn.view, view, VIEW_KEYS) && same(drawn.area, current, AREA_KEYS))) {
+            return window.dash_clientside.no_update;
+        }
+        return Object.assign({}, current);
+    }
+
     function sizeOf(count) {
         return count < 50 ? "s" : (count < 300 ? "m" : "l");
     }
@@ -109,6 +133,6 @@
         viewportEach: viewportEach
     });
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
-        atlasViewport: {area: area}
+        atlasViewport: {area: area, restyleIfStale: restyleIfStale}
     });
 }());

@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from layouts.ids import MapIds
+from layouts.ids import MapIds, PageIds
 
 VIEW_PIXELS = (1400, 900)
 TILE_PIXELS = 256
@@ -33,7 +33,10 @@ VIEWS = {
 }
 TARGET_BYTES = 250_000
 TARGET_DRAW_SECONDS = 1.0
-LAYER_DATA = f"{MapIds.RESIDENCES}.data"
+# the layer's callback writes the points and their hideout: its output key starts so
+LAYER_DATA = f"..{MapIds.RESIDENCES}.data..."
+# the map's view while panning: the layer's answer carries its points' hideout in it
+LAYER_INDICATOR = "parc.dwellings"
 
 # Installed before the page's scripts: each answer of the layer's callback, when it came
 # and when the frame showing all its features was painted.
@@ -60,7 +63,7 @@ PROBE = (
   window.fetch = function (input, init) {
     const promise = fetch.apply(this, arguments);
     const body = init && typeof init.body === 'string' ? init.body : '';
-    if (!body.includes('"LAYER_DATA"')) { return promise; }
+    if (!body.includes('"LAYER_DATA')) { return promise; }
     return promise.then((response) => {
       const answer = {answered: performance.now(), drawn: null, features: 0, clusters: 0};
       probe.answers.push(answer);
@@ -126,15 +129,29 @@ def pan_areas(extent: tuple[float, float, float, float]) -> Iterator[dict[str, A
             yield view_area(south + (row + 0.5) * step_lat, west + (column + 0.5) * step_lon, zoom)
 
 
+def layer_view(warehouse: Path) -> dict[str, Any]:
+    """The map's view at the residence scale: `LAYER_INDICATOR` in its latest year."""
+    (year,) = (
+        duckdb.connect()
+        .execute(
+            "SELECT max(year) FROM read_parquet(?) WHERE indicator_id = ?",
+            [str(warehouse / "indicators.parquet"), LAYER_INDICATOR],
+        )
+        .fetchone()
+    )
+    return {"scale": "residence", "indicator": LAYER_INDICATOR, "year": year, "method": "quantile"}
+
+
 def area_payloads(
     dependencies: list[dict], warehouse: Path, find_callback: Any, payload: Any
 ) -> Iterator[dict]:
     """The layer callback's requests while panning and zooming (`find_callback` and
-    `payload` are `bench.interactions`')."""
+    `payload` are `bench.interactions`'), in the view of `layer_view`."""
     layer = find_callback(dependencies, LAYER_DATA)
     area_input = f"{MapIds.RESIDENCE_AREA}.data"
+    view = {f"{PageIds.MAP_VIEW}.data": layer_view(warehouse)}
     for area in pan_areas(territory_extent(warehouse)):
-        yield payload(layer, {area_input: area}, [area_input])
+        yield payload(layer, {area_input: area, **view}, [area_input])
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,16 @@ state's round trip: `callbacks/state_drawings.py`).
 The layer of the chosen scale gets a new `hideout` (classes and tooltips, one per
 feature) and, for zones, its geometry URL (fetched once per scale by the browser); the
 other layer is emptied. Residences come with the area in view
-(`callbacks/map_viewport.py`). The legend is redrawn from the same classification.
+(`callbacks/map_viewport.py`): their hideout holds only the points loaded, whether it
+comes with a new view (here) or with a new area (`residence_hideout`). The territory is
+classified whole either way: the legend and each point's class do not depend on the
+area, only what is sent does.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +23,7 @@ from data.catalog import CATALOG, SIZE_CLASSES
 from data.scope import AccessScope
 from data.store.store import Store
 from data.store.types import MapValue
-from layouts.choropleth import SECRET_LABEL, Choropleth, build_choropleth
+from layouts.choropleth import SECRET_LABEL, Choropleth, area_hideout, build_choropleth
 from layouts.classification import DEFAULT_METHOD, METHODS
 from layouts.exports import map_export_links
 from layouts.legend import empty_legend, legend_component
@@ -143,6 +147,29 @@ def drawing(store: Store, result: Choropleth, scale: str, theme: str) -> Drawing
     return Drawing(hideout, legend_component(result.legend))
 
 
+def drawn_for(hideout: dict[str, Any], view: Any, area: Any) -> dict[str, Any]:
+    """A residence hideout that says for which map view (`PageIds.MAP_VIEW`) and area
+    (`MapIds.RESIDENCE_AREA`) it was cut: the state's answer and the layer's may cross,
+    and the browser asks for the area again when the last one is not for what it shows
+    (`atlasViewport.restyleIfStale`)."""
+    return {**hideout, "for": {"view": view, "area": area}} if hideout else hideout
+
+
+def residence_hideout(
+    store: Store, scope: AccessScope, view: Any, points: Collection[int]
+) -> dict[str, Any]:
+    """The residence layer's hideout for the residences `points` (their `i`) in `view`,
+    the map's view as the browser sends it (`PageIds.MAP_VIEW`): checked, and drawn by
+    `map_view` for `scope`, as for a new view. Empty when it cannot be shown."""
+    if not isinstance(view, dict) or view.get("scale") != "residence":
+        return {}
+    indicator_id, year, method = view.get("indicator"), view.get("year"), view.get("method")
+    if not (isinstance(indicator_id, str) and isinstance(year, int) and isinstance(method, str)):
+        return {}
+    found = map_view(store, scope, "residence", indicator_id, year, method)
+    return area_hideout(found.drawing.hideout, points) if found else {}
+
+
 def map_style(
     store: Store,
     urls: GeodataUrls,
@@ -151,7 +178,10 @@ def map_style(
     indicator_id: str,
     year: int,
     method: str,
+    points: Collection[int] = (),
 ) -> MapStyle:
+    """The style of a new view; at the residence scale, the hideout of the residences
+    `points` (their `i`: those of the area loaded) only."""
     scale = scale if scale in store.map_scales else "commune"
     view = map_view(store, scope, scale, indicator_id, year, method)
     drawn = view.drawing if view else Drawing({}, empty_legend(UNAVAILABLE))
@@ -159,5 +189,6 @@ def map_style(
         exports = map_export_links(scale, indicator_id, year)
         drawn = Drawing(drawn.hideout, html.Div([drawn.legend, exports], className="legend-stack"))
     if scale == "residence":
-        return MapStyle(None, {}, drawn.hideout, drawn.legend)
+        hideout = area_hideout(drawn.hideout, points) if view else {}
+        return MapStyle(None, {}, hideout, drawn.legend)
     return MapStyle(urls.zones[scale], drawn.hideout, {}, drawn.legend)

@@ -7,6 +7,13 @@ that area, or grid clusters above the budget. The layer's `data` is replaced in 
 when the answer arrives, so a pan never shows a half-loaded layer (dash-leaflet would
 ignore a new `url` while a fetch is in flight). Every signatory gets the same layer, as
 with the whole layer before; the auth gate checks the session on every request.
+
+The points come with their style: the layer's hideout for them only, in the map's view
+and for the session's scope (`callbacks/map_style.residence_hideout`), so that the
+hideout never holds more than the points loaded. A new view restyles the area loaded in
+the state's round trip; when that answer and a new area's cross, the last hideout is
+not for the view or area shown, and the browser asks for the area again
+(`atlasViewport.restyleIfStale`).
 """
 
 from __future__ import annotations
@@ -15,12 +22,20 @@ import functools
 import math
 from typing import Any
 
-from dash import ClientsideFunction, Dash, Input, Output, State
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
+from auth.access import current_scope
+from callbacks.map_style import drawn_for, residence_hideout
 from data.store.store import Store
 from data.store.viewport_types import Area
 from layouts.ids import MapIds, PageIds
-from layouts.map_clusters import EMPTY_COLLECTION, POINT_BUDGET, area_collection, cell_metres
+from layouts.map_clusters import (
+    EMPTY_COLLECTION,
+    POINT_BUDGET,
+    area_collection,
+    cell_metres,
+    point_indices,
+)
 
 SIDES = ("west", "south", "east", "north")
 MIN_ZOOM, MAX_ZOOM = 0, 20
@@ -48,6 +63,13 @@ def area_layer(store: Store, area: Area, zoom: int) -> dict[str, Any]:
     return area_collection(store.residences_in_area(area, POINT_BUDGET, cell_metres(zoom)))
 
 
+def area_points(store: Store, area: Any) -> list[int]:
+    """The `i` of the residences drawn as points in the layer of `area` (the
+    `MapIds.RESIDENCE_AREA` data); none when it is not an area."""
+    requested = requested_area(area)
+    return point_indices(area_layer(store, *requested)) if requested else []
+
+
 def register(app: Dash, store: Store) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="atlasViewport", function_name="area"),
@@ -57,14 +79,27 @@ def register(app: Dash, store: Store) -> None:
         Input(PageIds.MAP_VIEW, "data"),
         State(MapIds.RESIDENCE_AREA, "data"),
     )
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlasViewport", function_name="restyleIfStale"),
+        Output(MapIds.RESIDENCE_AREA, "data", allow_duplicate=True),
+        Input(MapIds.RESIDENCES, "hideout"),
+        State(PageIds.MAP_VIEW, "data"),
+        State(MapIds.RESIDENCE_AREA, "data"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(MapIds.RESIDENCES, "data"),
+        # the state's round trip styles the layer for a new view (callbacks/state_drawings.py)
+        Output(MapIds.RESIDENCES, "hideout", allow_duplicate=True),
         Input(MapIds.RESIDENCE_AREA, "data"),
+        State(PageIds.MAP_VIEW, "data"),
         prevent_initial_call=True,
     )
-    def load_residences(area: Any) -> dict[str, Any]:
+    def load_residences(area: Any, view: Any) -> tuple[dict[str, Any], Any]:
         requested = requested_area(area)
         if requested is None:
-            return EMPTY_COLLECTION
-        return area_layer(store, *requested)
+            return EMPTY_COLLECTION, no_update
+        layer = area_layer(store, *requested)
+        hideout = residence_hideout(store, current_scope(), view, point_indices(layer))
+        return layer, drawn_for(hideout, view, area)

@@ -2,7 +2,8 @@
 
 The state callback (`callbacks/explorer_state.py`) asks these drawings for:
 - the map's layers and legend, when the scale, indicator, year or classes changed (or
-  the state was read from the URL);
+  the state was read from the URL); at the residence scale, the hideout of the points
+  of the area loaded (`MapIds.RESIDENCE_AREA`), a new area bringing its own;
 - when only the indicator changed, the part of the open zone's panel it changes (key
   figures, evolution, IRIS ranking) and the order of the zone's residence list.
 - the panel, when the selection changed (or the state was read from the URL): drawn
@@ -28,7 +29,8 @@ from typing import Any
 from dash import ALL, Output, State, ctx, no_update
 
 from auth.access import log_access
-from callbacks.map_style import map_style
+from callbacks.map_style import drawn_for, map_style
+from callbacks.map_viewport import area_points
 from callbacks.panel import indicator_part, panel_content, zone_residences
 from data.scope import AccessScope
 from data.store.store import Store
@@ -36,6 +38,7 @@ from layouts.ids import MapIds, PageIds, PanelIds
 from layouts.map_state import ViewState, feature_from_data
 from routes.geodata import GeodataUrls
 
+# the parts of the state the map follows (`PageIds.MAP_VIEW` holds them)
 MAP_PARTS = ("scale", "indicator", "year", "method")
 MAP_OUTPUTS = {
     "zone_url": (MapIds.ZONES, "url"),
@@ -114,7 +117,11 @@ class StateDrawings:
 
     @property
     def states(self) -> dict[str, Any]:
-        return {"filters": State(_every(PanelIds.RESIDENCE_FILTER_TYPE), "value")}
+        return {
+            "filters": State(_every(PanelIds.RESIDENCE_FILTER_TYPE), "value"),
+            # the residence layer's loaded area: its points are what the hideout styles
+            "area": State(MapIds.RESIDENCE_AREA, "data"),
+        }
 
     def unchanged(self) -> dict[str, Any]:
         grouping = ctx.outputs_grouping["drawings"]
@@ -133,10 +140,21 @@ class StateDrawings:
         """The drawings that `state` changes from `previous` (None: read from the URL)."""
         drawn = self.unchanged()
         if map_changed(previous, state):
+            area = ctx.args_grouping["area"]["value"]
+            points = area_points(self.store, area) if state.scale == "residence" else ()
             style = map_style(
-                self.store, self.urls, scope, state.scale, state.indicator, state.year, state.method
+                self.store,
+                self.urls,
+                scope,
+                state.scale,
+                state.indicator,
+                state.year,
+                state.method,
+                points,
             )
             drawn["map"] = {name: getattr(style, name) for name in MAP_OUTPUTS}
+            view = {part: getattr(state, part) for part in MAP_PARTS}
+            drawn["map"]["residence_hideout"] = drawn_for(style.residence_hideout, view, area)
         filters = {
             (item["id"]["scale"], item["id"]["code"]): item.get("value")
             for item in ctx.args_grouping["filters"]

@@ -8,7 +8,9 @@ touches Dash or the warehouse.
 The hideout is positional: one character and one label per feature, in the order of the
 features' `i` property (`Store.map_order`). Keyed by code, the ~3 000 residences of the
 MEL made a 156 KB answer to every restyle; as arrays it is a fifth of that, and encodes
-and compresses as many times faster.
+and compresses as many times faster. The residence layer holds only the residences of
+the area in view: its hideout is cut to them (`area_hideout`), keyed by their `i`, so
+that a restyle costs what the view shows, not what the territory holds.
 """
 
 from __future__ import annotations
@@ -146,6 +148,22 @@ class Choropleth:
             },
             "title": f"{self.legend.title} ({self.legend.year})",
         }
+
+
+def area_hideout(hideout: dict[str, Any], indices: Iterable[int]) -> dict[str, Any]:
+    """`hideout` for the features of `indices` only (their `i` in the whole order).
+
+    `classes` and `labels` become objects keyed by index (as text, as JSON keys are):
+    one mark per feature, and a label only where one is shown (`assets/atlas_map.js`
+    reads `classes[i]` and `labels[i]` either way). An index outside the order is left
+    out; the rest of the hideout (palette, texts, title) is kept as it is."""
+    classes, labels = hideout["classes"], hideout["labels"]
+    kept = sorted({i for i in indices if 0 <= i < len(classes)})
+    return {
+        **hideout,
+        "classes": {str(i): classes[i] for i in kept},
+        "labels": {str(i): labels[i] for i in kept if labels[i]},
+    }
 
 
 def build_choropleth(

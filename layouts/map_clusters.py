@@ -98,4 +98,14 @@ def area_collection(content: AreaContent) -> dict[str, Any]:
     }
 
 
+def point_indices(collection: dict[str, Any]) -> list[int]:
+    """The `i` of each residence drawn as a point in a layer (clusters have none): the
+    entries its hideout needs."""
+    return [
+        feature["properties"]["i"]
+        for feature in collection["features"]
+        if not feature["properties"].get("cluster")
+    ]
+
+
 EMPTY_COLLECTION: dict[str, Any] = {"type": "FeatureCollection", "features": []}

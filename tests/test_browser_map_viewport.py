@@ -10,16 +10,18 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from playwright.sync_api import Browser, Page, Response, expect
+from playwright.sync_api import Browser, Page, Request, Response, Route, expect
 
-from layouts.ids import MapIds
+from data.catalog import CATALOG
+from layouts.ids import ControlIds, MapIds, PageIds
 from tests.support.browser import SLOW
 
 pytestmark = pytest.mark.browser
 
 ADMIN = "mel-admin@atlas-demo.fr"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results"
-LAYER_DATA = f'"{MapIds.RESIDENCES}.data"'
+# the layer's callback writes its points and their hideout
+LAYER_DATA = f'"..{MapIds.RESIDENCES}.data...'
 POINTS = f"#{MapIds.MAP} path.atlas-residence"
 CLUSTERS = f"#{MapIds.MAP} .atlas-grid-cluster"
 
@@ -107,3 +109,154 @@ def test_the_residence_layer_holds_what_is_in_view(
     assert codes and codes != {f["properties"]["code"] for f in features}
     assert all(inside(panned, f) for f in moved["features"])
     expect(page.locator(POINTS)).to_have_count(len(moved["features"]), timeout=SLOW)
+
+
+UPDATES = re.compile(r"/_dash-update-component(\?|$)")
+NO_DATA_FILL = "#ffffff"  # assets/atlas_map.js: a residence without a row this year
+T1_LABEL = CATALOG["parc.t1_share"].label
+FILLS = f"() => [...document.querySelectorAll('{POINTS}')].map((p) => p.getAttribute('fill'))"
+
+
+def is_restyle(response: Response) -> bool:
+    """The state's answer that styles the residence layer (not the layer's own)."""
+    if "/_dash-update-component" not in response.url or not response.request.post_data:
+        return False
+    output = json.loads(response.request.post_data)["output"]
+    return f"{PageIds.STATE}.data" in output and f"{MapIds.RESIDENCES}.hideout" in output
+
+
+# the centres of the points drawn in the map's box with a colour (not secret, not white)
+COLOURED_CENTRES = f"""() => {{
+    const box = document.querySelector('#{MapIds.MAP}').getBoundingClientRect();
+    return [...document.querySelectorAll('{POINTS}:not(.atlas-residence-secret)')]
+        .filter((p) => p.getAttribute('fill') !== '{NO_DATA_FILL}')
+        .map((p) => p.getBoundingClientRect())
+        .filter((r) => r.width > 0 && r.left > box.left + 20 && r.right < box.right - 20
+            && r.top > box.top + 80 && r.bottom < box.bottom - 20)
+        .map((r) => [r.left + r.width / 2, r.top + r.height / 2]);
+}}"""
+
+
+def hover_a_value(page: Page, title: str) -> str:
+    """The tooltip of the first coloured point in view that shows a value of `title`."""
+    tooltip = page.locator(".atlas-tooltip").last
+    for x, y in page.evaluate(COLOURED_CENTRES)[:30]:
+        page.mouse.move(x, y)
+        if tooltip.is_visible():
+            text = tooltip.text_content() or ""
+            if re.search(re.escape(title) + r" \(\d{4}\) : \d", text):
+                return text
+    raise AssertionError(f"no point shows a value of {title}")
+
+
+def test_a_new_area_and_a_new_indicator_colour_the_points(map_page: Page, live_server: str) -> None:
+    """The hideout holds the loaded points only: a pan brings the new points' classes and
+    labels with them, and a new indicator restyles the points in view."""
+    page = map_page
+    with page.expect_response(is_layer_answer, timeout=SLOW) as first:
+        page.goto(
+            f"{live_server}/?echelle=residence&theme=parc&indicateur=parc.dwellings"
+            "&annee=2024&centre=50.633,3.06&zoom=15"
+        )
+    loaded = first.value.json()["response"][MapIds.RESIDENCES]["data"]["features"]
+    before = {f["properties"]["i"] for f in loaded}
+    box = page.locator(f"#{MapIds.MAP}").bounding_box()
+    middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(500)
+    with page.expect_response(is_layer_answer, timeout=SLOW) as answer:
+        page.mouse.move(*middle)
+        page.mouse.down()
+        page.mouse.move(middle[0] - 700, middle[1], steps=8)
+        page.mouse.up()
+    layer = answer.value.json()["response"][MapIds.RESIDENCES]
+    points = {f["properties"]["i"] for f in layer["data"]["features"]}
+    hideout = layer["hideout"]
+    # the answer styles its own points, and only them
+    assert points - before and {int(i) for i in hideout["classes"]} == points
+    no_row = sum(1 for mark in hideout["classes"].values() if mark == "-")
+    expect(page.locator(POINTS)).to_have_count(len(points), timeout=SLOW)
+    fills = page.evaluate(FILLS)
+    assert sum(fill == NO_DATA_FILL for fill in fills) == no_row < len(fills) / 2
+    assert "logements" in hover_a_value(page, "Logements sociaux")
+
+    # a new indicator: the state's answer restyles the points in view, and only it
+    reloads: list[str] = []
+
+    def note_reload(request: Request) -> None:
+        if LAYER_DATA in (request.post_data or ""):
+            reloads.append(request.url)
+
+    page.on("request", note_reload)
+    with page.expect_response(is_restyle, timeout=SLOW) as restyle:
+        page.click(f"#{ControlIds.INDICATOR}")
+        page.get_by_role("option", name=T1_LABEL, exact=True).click()
+    restyled = restyle.value.json()["response"][MapIds.RESIDENCES]["hideout"]
+    assert {int(i) for i in restyled["classes"]} == points
+    page.wait_for_function(
+        f"(old) => JSON.stringify(({FILLS})()) !== old",
+        arg=json.dumps(fills, separators=(",", ":")),
+        timeout=SLOW,
+    )
+    hover_a_value(page, T1_LABEL)
+    page.wait_for_load_state("networkidle")
+    page.remove_listener("request", note_reload)
+    assert reloads == []
+
+
+def test_a_new_view_and_a_new_area_crossing_end_in_the_view_shown(
+    map_page: Page, live_server: str
+) -> None:
+    """The layer's answer for a pan, held until the indicator has changed, arrives with
+    the old view's hideout, after the state's answer styled the old area: the browser
+    asks for the area again, and the points end in the new view."""
+    page = map_page
+    with page.expect_response(is_layer_answer, timeout=SLOW):
+        page.goto(
+            f"{live_server}/?echelle=residence&theme=parc&indicateur=parc.dwellings"
+            "&annee=2024&centre=50.633,3.06&zoom=15"
+        )
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(POINTS).first).to_be_attached(timeout=SLOW)
+    held: list[Route] | None = []
+
+    def hold_layer(route: Route) -> None:
+        if held is not None and LAYER_DATA in (route.request.post_data or ""):
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(UPDATES, hold_layer)
+    try:
+        box = page.locator(f"#{MapIds.MAP}").bounding_box()
+        middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        for _ in range(2):  # past the loaded area's margin, whatever its snapping
+            page.mouse.move(*middle)
+            page.mouse.down()
+            page.mouse.move(middle[0] - 700, middle[1], steps=8)
+            page.mouse.up()
+        for _ in range(50):
+            if held:
+                break
+            page.wait_for_timeout(100)
+        assert held
+        with page.expect_response(is_restyle, timeout=SLOW):
+            page.click(f"#{ControlIds.INDICATOR}")
+            page.get_by_role("option", name=T1_LABEL, exact=True).click()
+        page.wait_for_timeout(500)  # the state's answer styled the area it was sent
+        released, held = held, None
+        # the held answers come in the old view; the area is asked for again in the new
+        with page.expect_response(
+            lambda r: is_layer_answer(r) and '"parc.t1_share"' in r.request.post_data,
+            timeout=SLOW,
+        ):
+            for route in released:
+                route.continue_()
+        page.wait_for_load_state("networkidle")
+    finally:
+        page.unroute(UPDATES)
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".legend-stack")).to_contain_text(T1_LABEL, timeout=SLOW)
+    page.wait_for_function(
+        f"() => ({FILLS})().some((fill) => fill !== '{NO_DATA_FILL}')", timeout=SLOW
+    )
+    hover_a_value(page, T1_LABEL)

@@ -37,7 +37,8 @@ def test_zone_scale_gets_its_url_and_hideout(store: Store) -> None:
 
 
 def test_residence_scale_gets_points_and_the_threshold(store: Store) -> None:
-    style = map_style(store, URLS, MEL, "residence", "parc.dwellings", 2024, "quantile")
+    every = range(len(store.map_order("residence")))
+    style = map_style(store, URLS, MEL, "residence", "parc.dwellings", 2024, "quantile", every)
     assert style.zone_url is None
     texts = style.residence_hideout["texts"]
     # one wording for every secret residence: none tells a small one from the others
@@ -45,11 +46,12 @@ def test_residence_scale_gets_points_and_the_threshold(store: Store) -> None:
     assert "secret_by_size" not in texts
     # the points' sizes come with the data, from the one list of size classes
     assert style.residence_hideout["radii"] == {"<11": 4, "11-49": 6, "50-199": 8, "200+": 11}
+    # keyed by the points' `i`: a label for each published value, none for a secret one
     classes, labels = style.residence_hideout["classes"], style.residence_hideout["labels"]
-    assert len(classes) == len(labels) == len(store.map_order("residence"))
-    secret = [i for i, mark in enumerate(classes) if mark == "s"]
-    assert secret and all(labels[i] == "" for i in secret)
-    assert all(labels[i] for i, mark in enumerate(classes) if mark.isdigit())
+    assert set(classes) == {str(i) for i in every}
+    secret = [i for i, mark in classes.items() if mark == "s"]
+    assert secret and not set(secret) & set(labels)
+    assert all(labels[i] for i, mark in classes.items() if mark.isdigit())
     assert secret_text("residence", "occupation", 11) == (
         "Secret statistique (moins de 11 ménages, ou secret secondaire)"
     )
@@ -86,9 +88,13 @@ def test_residence_occupation_is_never_shared_between_conventions(store: Store) 
     year = store.indicator_years["occupation.single_person"][-1]
     cached = _shared_view.cache_info().currsize
 
-    def marks(scope: AccessScope) -> str:
-        style = map_style(store, URLS, scope, "residence", "occupation.single_person", year, "")
-        return style.residence_hideout["classes"]
+    every = range(len(store.map_order("residence")))
+
+    def marks(scope: AccessScope) -> list[str]:
+        style = map_style(
+            store, URLS, scope, "residence", "occupation.single_person", year, "", every
+        )
+        return list(style.residence_hideout["classes"].values())
 
     roubaix, everything, roubaix_again = marks(ROUBAIX), marks(MEL), marks(ROUBAIX)
     assert "r" in roubaix and roubaix_again == roubaix

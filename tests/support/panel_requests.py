@@ -49,6 +49,29 @@ def _filled(items: list[dict], values: dict) -> list:
     ]  # fmt: skip
 
 
+def post_dependency(client, output: str, values: dict, changed: list[str]) -> dict:
+    """POST the server callback whose output key holds `output` as the browser would: its
+    inputs and states from `values` ("id.prop" -> value), `changed` the props that fired.
+    The answer's JSON."""
+    client.get("/")
+    dependency = next(
+        d
+        for d in client.get("/_dash-dependencies").get_json()
+        if output in d["output"] and not d.get("clientside_function")
+    )
+    body = {
+        "output": dependency["output"],
+        "outputs": _outputs(dependency["output"]),
+        "inputs": _filled(dependency["inputs"], values),
+        "state": _filled(dependency["state"], values),
+        "changedPropIds": changed,
+    }
+    token = client.get_cookie("_csrf_token").value
+    response = client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": token})
+    assert response.status_code == 200, (response.status_code, response.text[:300])
+    return response.get_json()
+
+
 def render_panel(client, selection: dict[str, str]) -> str:
     """POST a click on a forged `selection` to the state callback as the browser would,
     from a state where a commune's panel is open: the answer draws the new panel."""
@@ -56,26 +79,11 @@ def render_panel(client, selection: dict[str, str]) -> str:
              "indicator": "occupation.single_person", "year": 2024, "method": "quantile",
              "overlays": [], "selection": {"scale": "commune", "code": "59350"},
              "pinned": []}  # fmt: skip
-    client.get("/")
-    dependency = next(
-        d
-        for d in client.get("/_dash-dependencies").get_json()
-        if f"{PageIds.PANEL}.children" in d["output"] and not d.get("clientside_function")
-    )
     clicked = f"{MapIds.CLICKED}.data"
     values = {
         **{f"{cid}.value": state[part] for part, cid in CONTROLS.items()},
         clicked: selection,
         f"{PageIds.STATE}.data": state,
     }
-    body = {
-        "output": dependency["output"],
-        "outputs": _outputs(dependency["output"]),
-        "inputs": _filled(dependency["inputs"], values),
-        "state": _filled(dependency["state"], values),
-        "changedPropIds": [clicked],
-    }
-    token = client.get_cookie("_csrf_token").value
-    response = client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": token})
-    assert response.status_code == 200, response.text[:300]
-    return json.dumps(response.get_json(), ensure_ascii=False)
+    answer = post_dependency(client, f"{PageIds.PANEL}.children", values, [clicked])
+    return json.dumps(answer, ensure_ascii=False)
