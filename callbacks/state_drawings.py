@@ -82,6 +82,17 @@ def map_changed(previous: ViewState | None, state: ViewState) -> bool:
     )
 
 
+def unchanged_layers(previous: ViewState | None, state: ViewState) -> tuple[str, ...]:
+    """The map outputs a new state leaves as they are: on the same scale, the zones'
+    geometry URL and the other layer's empty style (each output set costs the browser a
+    Dash cycle, and the residence style triggers its own check)."""
+    if previous is None or previous.scale != state.scale:
+        return ()
+    if state.scale == "residence":
+        return ("zone_url", "zone_hideout")
+    return ("zone_url", "residence_hideout")
+
+
 def sheet_change(previous: ViewState | None, state: ViewState) -> str | None:
     """What a new state redraws of the panel: "whole" (a new selection, the state read
     from the URL, a residence's sheet in a new year), "year" (a zone's sheet in a new
@@ -155,6 +166,7 @@ class StateDrawings:
             drawn["map"] = {name: getattr(style, name) for name in MAP_OUTPUTS}
             view = {part: getattr(state, part) for part in MAP_PARTS}
             drawn["map"]["residence_hideout"] = drawn_for(style.residence_hideout, view, area)
+            drawn["map"].update(dict.fromkeys(unchanged_layers(previous, state), no_update))
         filters = {
             (item["id"]["scale"], item["id"]["code"]): item.get("value")
             for item in ctx.args_grouping["filters"]
