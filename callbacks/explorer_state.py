@@ -23,13 +23,11 @@ through views and not through every drag; our own history entries are not read b
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
-from plotly.utils import PlotlyJSONEncoder
 
 from auth.access import NoAccess, current_scope
 from data.catalog import CATALOG, THEMES, indicators_for
@@ -186,16 +184,28 @@ def default_controls(store: Store, scope: AccessScope) -> ControlsInit:
     )
 
 
+def offered(state: ViewState, context: StateContext) -> dict[str, tuple]:
+    """What the theme, indicator and year dropdowns offer for a state (their options are
+    drawn from it alone)."""
+    return {
+        "theme": tuple(context.themes.get(state.scale, ())),
+        "indicator": tuple(context.indicators.get((state.scale, state.theme), ())),
+        "year": tuple(context.years.get(state.indicator, ())),
+    }
+
+
 def control_options(state: ViewState, context: StateContext) -> dict[str, list]:
     """Options of the theme, indicator and year dropdowns for a state."""
-    return {
-        "theme": theme_options(context.themes.get(state.scale, ()), THEMES),
-        "indicator": indicator_options(
-            (indicator_id, CATALOG[indicator_id].label)
-            for indicator_id in context.indicators.get((state.scale, state.theme), ())
-        ),
-        "year": year_options(context.years.get(state.indicator, ())),
+    return _options(offered(state, context), OPTIONED)
+
+
+def _options(choices: dict[str, tuple], names: tuple[str, ...]) -> dict[str, list]:
+    builders = {
+        "theme": lambda themes: theme_options(themes, THEMES),
+        "indicator": lambda ids: indicator_options((i, CATALOG[i].label) for i in ids),
+        "year": year_options,
     }
+    return {name: builders[name](choices[name]) for name in names}
 
 
 def control_values(state: ViewState) -> dict[str, Any]:
@@ -417,20 +427,10 @@ def changed_options(state: ViewState, previous: ViewState | None, context: State
     """The options of a dropdown are sent when they differ from the previous state's
     (another indicator with the same vintages leaves the year's list as it is: its
     dropdown is not drawn again)."""
-    options = control_options(state, context)
-    if previous is None:
-        return options
-    shown = control_options(previous, context)
-    return {
-        name: no_update if _encoded(options[name]) == _encoded(shown[name]) else options[name]
-        for name in OPTIONED
-    }
-
-
-def _encoded(options: list) -> str:
-    """Options as the browser receives them (their labels may be components, which do not
-    compare by value)."""
-    return json.dumps(options, cls=PlotlyJSONEncoder)
+    choices = offered(state, context)
+    shown = offered(previous, context) if previous is not None else {}
+    changed = tuple(name for name in OPTIONED if choices[name] != shown.get(name))
+    return {**dict.fromkeys(OPTIONED, no_update), **_options(choices, changed)}
 
 
 def _pin_messages(state: ViewState, previous: ViewState | None, refused: bool) -> Any:

@@ -233,7 +233,7 @@ class ShareDiscloser:
         values: set[SecretValue] = set()
         for (theme, year, indicator_id), cells in self.hidden.items():
             counts = [c for c, share in NUMERATOR_COUNTS.items() if share == indicator_id]
-            zones = [cell.split(":", 1) for cell in cells]  # `cell_key`
+            zones = [cell_key(cell) for cell in cells]
             for indicator in (indicator_id, *counts):
                 values.update((theme, scale, code, year, indicator) for scale, code in zones)
         return values
