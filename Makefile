@@ -50,8 +50,9 @@ run: $(VENV)/.installed $(WAREHOUSE)/manifest.json
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
+# One worker per core, each test file on one worker (its module fixtures start once).
 test: $(VENV)/.installed-dev chromium $(WAREHOUSE)/manifest.json
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 bench: $(VENV)/.installed-dev $(WAREHOUSE)/manifest.json
 	$(PY) -m bench.pipeline

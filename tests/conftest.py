@@ -15,11 +15,16 @@ from typing import Any
 
 import pytest
 from dash_extensions import Purify
+from playwright.sync_api import expect
 
 from data.store.connection import WAREHOUSE_TABLES
 from local_server import free_port, gunicorn_command, wait_until_up
 from routes.pdf import CHROMIUM_ARGS
 from tests.support.html_blocks import block_nodes
+
+# The browser tests check what the screen shows, not how fast (bench/felt.py measures
+# that): on a loaded machine, with one test file per core, a view may take seconds.
+expect.set_options(timeout=15_000)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_WAREHOUSE = PROJECT_ROOT / "var" / "warehouse"
