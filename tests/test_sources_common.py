@@ -47,6 +47,33 @@ def test_utf8_with_bom_and_crlf_is_read(con, tmp_path: Path) -> None:
     assert "« 2x15 »" in error.message
 
 
+@pytest.mark.parametrize(
+    ("endings", "line", "said"),
+    [
+        (["\n", "\n", "\r\n", "\n"], 3, "CRLF, l'en-tête par LF"),
+        (["\r\n", "\r\n", "\r\n", "\n"], 4, "LF, l'en-tête par CRLF"),
+        (["\n", "\r", "\n", "\n"], 2, "retour chariot seul"),
+        (["\n", "\n", "\n", "\r\n"], 4, "CRLF, l'en-tête par LF"),
+    ],
+)
+def test_file_mixing_line_endings_is_refused_at_the_first_odd_line(
+    con, tmp_path: Path, endings: list[str], line: int, said: str
+) -> None:
+    lines = [";".join(OPS_HEADER), *(";".join(ops_row(f"L{n}")) for n in range(1, 4))]
+    path = tmp_path / "OPS_2024.csv"
+    path.write_bytes("".join(text + end for text, end in zip(lines, endings, strict=True)).encode())
+    error = raises_at(lambda: ops.load(con, [path]), line, OPS_HEADER[-1])
+    assert said in error.message and "fins de ligne mélangées" in error.message
+
+
+def test_a_quoted_line_break_of_the_other_kind_is_read(con, tmp_path: Path) -> None:
+    row = ";".join(ops_row('"L1\nsuite"'))
+    path = tmp_path / "OPS_2024.csv"
+    path.write_bytes(("\r\n".join([";".join(OPS_HEADER), row]) + "\r\n").encode())
+    assert ops.load(con, [path]) == 1
+    assert con.execute("SELECT ident_int FROM ops").fetchall() == [("L1\nsuite",)]
+
+
 def test_file_mixing_utf8_then_latin1_is_refused_where_it_changes(con, tmp_path: Path) -> None:
     path = tmp_path / "OPS_2024.csv"
     good = ";".join(ops_row("Été")).encode("utf-8")

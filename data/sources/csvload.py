@@ -198,7 +198,8 @@ def _load_file(
             "AND _bad IS NOT NULL ORDER BY rowid LIMIT 1",
         )
     except duckdb.Error as exc:
-        raise SourceError(path, None, None, f"lecture impossible : {exc}") from exc
+        located = textfile.line_ending_problem(path, spec.delimiter)
+        raise located or SourceError(path, None, None, f"lecture impossible : {exc}") from exc
     finally:
         for name in (rejects, reject_scans):
             con.execute(f"DROP TABLE IF EXISTS {name}")

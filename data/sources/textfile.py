@@ -25,6 +25,7 @@ CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 # either end of a piece) may be a space around a value, which the readers trim.
 VALUE_EDGES = b'"\r\n'
 SPACE = ord(" ")
+CR, LF = ord("\r"), ord("\n")
 BLANK_LINE_AFTER = re.compile(rb"\n(?=\r?\n)")
 # A UTF-8 encoded accented letter or symbol seen through latin-1 eyes ("Ã©", "â‚¬"): real
 # latin-1 French text never contains these pairs, so they reveal a file mixing encodings.
@@ -211,6 +212,51 @@ def line_facts(path: Path) -> LineFacts:
         line_count = first_line + breaks - (1 if data.endswith(b"\n") else 0)
         first_line += breaks
     return LineFacts(line_count, blank_lines)
+
+
+def line_ending_problem(path: Path, delimiter: str) -> SourceError | None:
+    """The first line whose ending differs from the header's (CRLF amid LF, or the
+    reverse), or that ends with a carriage return alone. DuckDB refuses such a file
+    without saying where: this second pass, made only then, names the line."""
+    header: list[str] = []
+    header_crlf: bool | None = None
+    for piece in _pieces(path):
+        if not header:
+            header = split_header(
+                piece.data.split(b"\n", 1)[0].decode("cp1252", "replace"), delimiter
+            )
+        position, header_crlf, ending = _odd_line_ending(piece.data, header_crlf)
+        if position is not None:
+            return SourceError(
+                path,
+                piece.line_at(position),
+                header[-1] if header else None,
+                f"fins de ligne mélangées : la ligne finit par {ending} ; "
+                "enregistrez le fichier avec une seule fin de ligne (LF ou CRLF)",
+            )
+    return None
+
+
+def _odd_line_ending(data: bytes, crlf: bool | None) -> tuple[int | None, bool | None, str]:
+    """The position of the first line break of `data` unlike `crlf` (None: like the
+    first one), or of a carriage return alone; the file's ending; that break in words."""
+    codes = np.frombuffer(data, dtype=np.uint8)
+    returns = np.flatnonzero(codes == CR)
+    following = codes[np.minimum(returns + 1, codes.size - 1)]
+    alone = returns[(returns + 1 == codes.size) | (following != LF)]
+    breaks = np.flatnonzero(codes == LF)
+    after_return = codes[np.maximum(breaks - 1, 0)] == CR
+    after_return[breaks == 0] = False
+    if crlf is None and breaks.size:
+        crlf = bool(after_return[0])
+    unlike = breaks[after_return != crlf] if crlf is not None else breaks[:0]
+    first_alone = int(alone[0]) if alone.size else None
+    first_unlike = int(unlike[0]) if unlike.size else None
+    if first_alone is not None and (first_unlike is None or first_alone < first_unlike):
+        return first_alone, crlf, "un retour chariot seul (CR)"
+    if first_unlike is not None:
+        return first_unlike, crlf, "LF, l'en-tête par CRLF" if crlf else "CRLF, l'en-tête par LF"
+    return None, crlf, ""
 
 
 def _check_cp1252(problem: _EncodingProblem, piece: _Piece) -> None:
