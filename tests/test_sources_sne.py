@@ -78,6 +78,7 @@ def test_year_comes_from_the_annee_column(con, tmp_path: Path) -> None:
         (6, "Etat", "RESERVATAIRE", "code inconnu"),
         (8, "4,0", "NOMBRE", "nombre entier"),
         (8, "-3", "NOMBRE", "hors limites"),
+        (8, "3000000000", "NOMBRE", "entre 0 et 2147483647"),  # beyond INTEGER, not NULL
         (9, "12,5", "DELAI_MEDIAN_MOIS", "point décimal"),
         (0, "", "DEPCOM", "valeur manquante"),
     ],

@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 INTEGER = r"-?[0-9]+"
+INTEGER_LIMITS = (-(2**31), 2**31 - 1)  # DuckDB's INTEGER, as integers are read
 DECIMAL_POINT = r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
 DECIMAL_ANY = r"-?([0-9]+([.,][0-9]*)?|[.,][0-9]+)"
 DEPCOM = r"[0-9]{5}|2[AB][0-9]{3}"
@@ -125,6 +126,18 @@ class Number(Rule):
     what: str = ""
 
     @property
+    def limits(self) -> tuple[float | None, float | None]:
+        """The bounds checked: an integer is read as an INTEGER, so it never lies beyond
+        that type's range (a bigger value would be read as NULL)."""
+        if not self.integer:
+            return self.minimum, self.maximum
+        low, high = INTEGER_LIMITS
+        return (
+            low if self.minimum is None else max(self.minimum, low),
+            high if self.maximum is None else min(self.maximum, high),
+        )
+
+    @property
     def regex(self) -> str:
         if self.integer:
             return INTEGER
@@ -132,11 +145,12 @@ class Number(Rule):
 
     def _bounds_sql(self, column: str) -> list[str]:
         value = f"CAST({column} AS HUGEINT)" if self.integer else as_number(column)
+        minimum, maximum = self.limits
         tests = []
-        if self.minimum is not None:
-            tests.append(f"{value} < {self.minimum}")
-        if self.maximum is not None:
-            tests.append(f"{value} > {self.maximum}")
+        if minimum is not None:
+            tests.append(f"{value} < {minimum}")
+        if maximum is not None:
+            tests.append(f"{value} > {maximum}")
         return tests
 
     def sql_valid(self, column: str) -> str:
@@ -144,11 +158,12 @@ class Number(Rule):
         # The reader's own cast (shared with its SELECT list): a value of the right shape
         # beyond INTEGER is NULL here, hence not proven valid, and left to `sql_invalid`.
         value = as_integer(column) if self.integer else as_number(column)
+        minimum, maximum = self.limits
         tests = [shape]
-        if self.minimum is not None:
-            tests.append(f"{value} >= {self.minimum}")
-        if self.maximum is not None:
-            tests.append(f"{value} <= {self.maximum}")
+        if minimum is not None:
+            tests.append(f"{value} >= {minimum}")
+        if maximum is not None:
+            tests.append(f"{value} <= {maximum}")
         return "(" + " AND ".join(tests) + ")"
 
     def sql_invalid(self, column: str) -> str:
@@ -166,8 +181,9 @@ class Number(Rule):
         return f"{self.what or 'nombre'} ({separator})"
 
     def _range(self) -> str:
-        low = "" if self.minimum is None else _plain(self.minimum)
-        high = "" if self.maximum is None else _plain(self.maximum)
+        minimum, maximum = self.limits
+        low = "" if minimum is None else _plain(minimum)
+        high = "" if maximum is None else _plain(maximum)
         if low and high:
             return f"entre {low} et {high}"
         return f"au moins {low}" if low else f"au plus {high}"
