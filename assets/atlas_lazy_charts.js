@@ -8,7 +8,7 @@
  * which follows its placeholder from one drawing of the sheet to the next).
  *
  * plotly.js (3.5 MB) is loaded once the explorer's map is drawn, when the page is idle:
- * the first sheet opened does not wait for it. */
+ * the first sheet opened does not wait for it. Before printing, every chart is drawn. */
 (() => {
   const PLACEHOLDER = '.panel-graph-lazy';
   const plots = new Map();  // placeholder id -> its plot element, kept across redraws
@@ -60,6 +60,12 @@
     for (const entry of entries) {
       if (entry.isIntersecting) draw(entry.target);
     }
+  });
+
+  // Printing (Ctrl+P) lays out the whole sheet: the charts not yet scrolled into view
+  // are drawn first (synchronously once plotly.js is loaded, as it is after the map).
+  window.addEventListener('beforeprint', () => {
+    document.querySelectorAll(PLACEHOLDER).forEach(draw);
   });
 
   // observing again reports at once whether the placeholder is in view

@@ -214,3 +214,21 @@ def test_a_new_indicator_redraws_only_its_figures_in_the_open_panel(
     page.wait_for_timeout(500)
     assert answered and PageIds.PANEL not in answered, answered
     shot(page, "9-indicator-changed")
+
+
+def test_printing_draws_the_charts_not_yet_scrolled_into_view(
+    page: Page, live_server: str, login_as
+) -> None:
+    logged_in(page, live_server, login_as, ADMIN)
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.55)
+    charts = page.locator(f"{PANEL} .panel-graph-lazy")
+    expect(charts.first).to_be_attached(timeout=SLOW)
+    page.wait_for_function("() => window.Plotly !== undefined", timeout=SLOW)
+    blank = (
+        "n => [...document.querySelectorAll('.panel-graph-lazy')]"
+        ".filter(c => !c.querySelector('.main-svg')).length"
+    )
+    assert page.evaluate(blank.replace("n => ", "() => ")) > 0, "every chart already in view"
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_function(blank + " === 0", arg=0, timeout=SLOW)
