@@ -5,9 +5,11 @@
  * `hideout`; the geometries stay in the browser.
  *
  * The zones' layer keeps its features when the indicator or year changes: its hideout
- * comes in a store of its own (MapIds.ZONE_STYLE, layouts/map.py), and restyleZones sets
- * the new style on the paths drawn (a new `hideout` prop would make dash-leaflet draw
- * every path anew).
+ * comes as the `data-hideout` attribute of a hidden element (MapIds.ZONE_STYLE,
+ * layouts/map.py), and restyleZones sets the new style on the paths drawn as soon as
+ * that attribute changes, in the same frame as the legend (a new `hideout` prop would
+ * make dash-leaflet draw every path anew; a Dash callback on it would run one cycle
+ * after the legend).
  *
  * hideout of a choropleth layer (layouts/choropleth.py), one entry per feature at the
  * position of its `i` property: {classes: "03s-1…" (a class digit, or a mark: s secret,
@@ -137,6 +139,17 @@
             }
         });
     }
+
+    /* React writes the attribute in the commit that draws the legend; the observer runs
+       right after it, before the frame is painted. */
+    new MutationObserver(function (mutations) {
+        var holder = mutations[mutations.length - 1].target;
+        if (holder.id === "map-zone-style") {
+            restyleZones(JSON.parse(holder.getAttribute("data-hideout") || "{}"));
+        }
+    }).observe(document.documentElement, {
+        subtree: true, attributes: true, attributeFilter: ["data-hideout"]
+    });
 
     function residencePoint(feature, latlng, context) {
         var props = feature.properties || {};
@@ -274,7 +287,6 @@
                 }
                 return {search: search || "", at: Date.now()};
             },
-            restyleZones: restyleZones,
             /* A click on a zone or a residence (not a cluster): what was clicked. */
             selectFromClick: function () {
                 var ctx = window.dash_clientside.callback_context;

@@ -456,10 +456,6 @@ def _register_clientside(app: Dash) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
-        ClientsideFunction(namespace="atlas", function_name="restyleZones"),
-        Input(MapIds.ZONE_STYLE, "data"),
-    )
-    app.clientside_callback(
         ClientsideFunction(namespace="atlas", function_name="selectFromClick"),
         Output(MapIds.CLICKED, "data"),
         Input(MapIds.ZONES, "clickData"),

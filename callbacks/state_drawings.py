@@ -35,6 +35,7 @@ from callbacks.panel import indicator_part, panel_content, zone_residences
 from data.scope import AccessScope
 from data.store.store import Store
 from layouts.ids import MapIds, PageIds, PanelIds
+from layouts.map import ZONE_STYLE_ATTRIBUTE
 from layouts.map_state import ViewState, feature_from_data
 from routes.geodata import GeodataUrls
 
@@ -42,7 +43,7 @@ from routes.geodata import GeodataUrls
 MAP_PARTS = ("scale", "indicator", "year", "method")
 MAP_OUTPUTS = {
     "zone_url": (MapIds.ZONES, "url"),
-    "zone_hideout": (MapIds.ZONE_STYLE, "data"),
+    "zone_hideout": (MapIds.ZONE_STYLE, ZONE_STYLE_ATTRIBUTE),
     "residence_hideout": (MapIds.RESIDENCES, "hideout"),
     "legend": (MapIds.LEGEND, "children"),
 }
@@ -164,6 +165,7 @@ class StateDrawings:
                 points,
             )
             drawn["map"] = {name: getattr(style, name) for name in MAP_OUTPUTS}
+            drawn["map"]["zone_hideout"] = json.dumps(style.zone_hideout, ensure_ascii=False)
             view = {part: getattr(state, part) for part in MAP_PARTS}
             drawn["map"]["residence_hideout"] = drawn_for(style.residence_hideout, view, area)
             drawn["map"].update(dict.fromkeys(unchanged_layers(previous, state), no_update))

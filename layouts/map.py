@@ -30,13 +30,21 @@ def js_function(name: str) -> dict[str, str]:
     return {"variable": f"atlasMap.{name}"}
 
 
+ZONE_STYLE_ATTRIBUTE = "data-hideout"
 OVERLAY_SCALES = {"qpv": "qpv", "iris": "iris", "communes": "commune", "noms": "commune"}
+
+
+def zone_style_holder() -> html.Div:
+    """Where the zones' style (their hideout, as JSON) arrives: the attribute changes in
+    the same React commit as the legend, and assets/atlas_map.js restyles the zones as it
+    sees it change, not in a Dash callback one cycle later."""
+    return html.Div(id=MapIds.ZONE_STYLE, hidden=True, **{ZONE_STYLE_ATTRIBUTE: "{}"})
 
 
 def zone_layer() -> dl.GeoJSON:
     """The zones of the scale: their URL set by the state's round trip, their style
-    from the store `MapIds.ZONE_STYLE` (the layer's `hideout` never changes: a new one
-    would make dash-leaflet draw every path anew)."""
+    from `zone_style_holder` (the layer's `hideout` never changes: a new one would make
+    dash-leaflet draw every path anew)."""
     return dl.GeoJSON(
         id=MapIds.ZONES,
         url=None,
@@ -205,7 +213,7 @@ def atlas_map(
             table_toggle(),
             table_container(),
             dcc.Store(id=MapIds.VIEWPORT_SINK),
-            dcc.Store(id=MapIds.ZONE_STYLE, data={}),
+            zone_style_holder(),
             dcc.Store(id=MapIds.CLICKED),
             dcc.Store(id=MapIds.RESIDENCE_AREA),
         ],
