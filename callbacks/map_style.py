@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dash import html
+from dash.development.base_component import Component
 
 from data.catalog import CATALOG, SIZE_CLASSES
 from data.scope import AccessScope
@@ -41,7 +42,7 @@ class MapStyle:
     zone_url: str | None
     zone_hideout: dict[str, Any]
     residence_hideout: dict[str, Any]
-    legend: html.Div
+    legend: Component
 
 
 def secret_text(scale: str, theme: str, threshold: int) -> str:
@@ -133,7 +134,7 @@ class Drawing:
     """What the browser needs to draw one view: the layer's hideout and the legend."""
 
     hideout: dict[str, Any]
-    legend: html.Div
+    legend: Component
 
 
 def drawing(store: Store, result: Choropleth, scale: str, theme: str) -> Drawing:

@@ -3,33 +3,36 @@ that are not shown (secret, not available, absent) counted apart."""
 
 from __future__ import annotations
 
-from dash import html
+from dash_extensions import Purify
 
 from layouts.choropleth import NOT_AVAILABLE_LABEL, RESTRICTED_LABEL, SECRET_LABEL, Legend
+from layouts.html_block import Markup, element, html_block
 from layouts.legend_labels import EMPTY_CLASS_TEXT, EMPTY_CLASS_TITLE
 from layouts.palettes import NO_DATA_COLOR, NOT_AVAILABLE_COLOR, RESTRICTED_COLOR, SECRET_COLOR
 
 
-def _swatch(color: str, extra_class: str = "") -> html.Span:
-    return html.Span(
-        className=f"legend-swatch {extra_class}".strip(),
-        style={"backgroundColor": color},
-        **{"aria-hidden": "true"},
+def _swatch(color: str, extra_class: str = "") -> Markup:
+    return element(
+        "span",
+        class_=f"legend-swatch {extra_class}".strip(),
+        style=f"background-color: {color}",
+        aria_hidden="true",
     )
 
 
-def _row(color: str, label: str, count: int, kind: str, swatch_class: str = "") -> html.Li:
+def _row(color: str, label: str, count: int, kind: str, swatch_class: str = "") -> Markup:
     """A class with no value says so in words ("aucune"), with why on hover."""
     empty = kind == "class" and count == 0
-    return html.Li(
+    return element(
+        "li",
         [
             _swatch(color, swatch_class),
-            html.Span(label, className="legend-label"),
-            html.Span(EMPTY_CLASS_TEXT if empty else f"{count}", className="legend-count"),
+            element("span", label, class_="legend-label"),
+            element("span", EMPTY_CLASS_TEXT if empty else f"{count}", class_="legend-count"),
         ],
-        className=f"legend-row legend-{kind}" + (" legend-class-empty" if empty else ""),
+        class_=f"legend-row legend-{kind}" + (" legend-class-empty" if empty else ""),
         title=EMPTY_CLASS_TITLE if empty else None,
-        **{"data-color": color},
+        data_color=color,
     )
 
 
@@ -38,8 +41,22 @@ def _plural(count: int, noun: str) -> str:
     return noun if count > 1 else singular
 
 
-def legend_component(legend: Legend) -> html.Div:
-    """The legend box drawn over the map."""
+def _note(summary: str, paragraphs: list[str], name: str) -> Markup:
+    """A folded note under the legend: its summary opens it."""
+    return element(
+        "details",
+        [
+            element("summary", summary, class_=f"legend-{name}-link"),
+            *[element("p", paragraph, class_="small") for paragraph in paragraphs],
+        ],
+        class_=f"legend-{name}",
+    )
+
+
+def legend_component(legend: Legend) -> Purify:
+    """The legend box drawn over the map, as one HTML block: the legend is drawn anew on
+    every change of indicator or year, and each Dash component costs the browser on
+    every update of the page (`layouts/html_block.py`)."""
     unit = f"Unité : {legend.unit}" if legend.unit else "Sans unité"
     rows = [
         _row(cls.color, cls.label, cls.count, "class")
@@ -61,39 +78,21 @@ def legend_component(legend: Legend) -> html.Div:
         if no_value
         else f"Toutes les {legend.noun} ont une valeur"
     )
-    body: list = [
-        html.Div(f"{legend.title} — {legend.year}", className="legend-title"),
-        html.Div(f"{unit} · {legend.method_label}", className="legend-meta"),
+    body: list[Markup] = [
+        element("div", f"{legend.title} — {legend.year}", class_="legend-title"),
+        element("div", f"{unit} · {legend.method_label}", class_="legend-meta"),
     ]
-    if legend.classes:
-        body.append(html.Ul(rows, className="legend-rows"))
-    else:
-        body.append(html.P("Aucune valeur publiée pour cette année.", className="legend-empty"))
-        if rows:
-            body.append(html.Ul(rows, className="legend-rows"))
-    body.append(html.Div(summary, className="legend-summary"))
+    if not legend.classes:
+        body.append(element("p", "Aucune valeur publiée pour cette année.", class_="legend-empty"))
+    if rows:
+        body.append(element("ul", rows, class_="legend-rows"))
+    body.append(element("div", summary, class_="legend-summary"))
     if legend.definition:
-        body.append(
-            html.Details(
-                [
-                    html.Summary("Définition", className="legend-definition-link"),
-                    html.P(legend.definition, className="small"),
-                ],
-                className="legend-definition",
-            )
-        )
+        body.append(_note("Définition", [legend.definition], "definition"))
     if legend.method_note:
-        body.append(
-            html.Details(
-                [
-                    html.Summary("Méthode", className="legend-method-link"),
-                    *[html.P(paragraph, className="small") for paragraph in legend.method_note],
-                ],
-                className="legend-method",
-            )
-        )
-    return html.Div(body, className="legend-box")
+        body.append(_note("Méthode", list(legend.method_note), "method"))
+    return html_block(Markup("".join(body)), "legend-box")
 
 
-def empty_legend(message: str) -> html.Div:
-    return html.Div(html.P(message, className="legend-empty"), className="legend-box")
+def empty_legend(message: str) -> Purify:
+    return html_block(element("p", message, class_="legend-empty"), "legend-box")

@@ -117,6 +117,6 @@ def test_skip_links_lead_to_the_map_its_table_and_the_sheet(tree) -> None:
 def test_the_legend_gives_the_definition_in_one_click(tree) -> None:
     result = build_choropleth(ROWS, VACANCY, 2024, total=4, k=2)
     legend = legend_component(result.legend)
-    details = [node for node in tree.walk(legend) if isinstance(node, html.Details)]
+    details = [node for node in tree.walk(legend) if getattr(node, "tag", None) == "details"]
     definition = next(d for d in details if "legend-definition" in d.className)
     assert tree.texts(definition) == ["Définition", VACANCY.definition]
