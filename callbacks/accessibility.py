@@ -72,7 +72,6 @@ def register(app: Dash, store: Store) -> None:
 
     app.clientside_callback(
         ClientsideFunction(namespace="atlasAccess", function_name="drawTable"),
-        Output(AccessIds.TABLE_SINK, "data"),
         Input(AccessIds.TABLE_DATA, "data"),
         prevent_initial_call=True,
     )

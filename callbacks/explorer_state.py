@@ -451,7 +451,6 @@ def _register_clientside(app: Dash) -> None:
     )
     app.clientside_callback(
         ClientsideFunction(namespace="atlas", function_name="pushPermalink"),
-        Output(PageIds.PERMALINK_SINK, "data"),
         Input(PageIds.PERMALINK, "data"),
         prevent_initial_call=True,
     )
@@ -464,7 +463,6 @@ def _register_clientside(app: Dash) -> None:
     )
     app.clientside_callback(
         ClientsideFunction(namespace="atlas", function_name="rememberViewport"),
-        Output(MapIds.VIEWPORT_SINK, "data"),
         Input(MapIds.MAP, "center"),
         Input(MapIds.MAP, "zoom"),
         prevent_initial_call=True,

@@ -196,7 +196,6 @@ def _register_clientside(app: Dash, store: Store) -> None:
     )
     app.clientside_callback(
         ClientsideFunction(namespace="atlasPresentation", function_name="panelToTop"),
-        Output(PresentationIds.SCROLL_SINK, "data"),
         Input(PageIds.SELECTED_VIEW, "data"),
         prevent_initial_call=True,
     )

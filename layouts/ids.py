@@ -19,7 +19,6 @@ class PageIds:
     # follows (a view store changes only when its part does).
     NAVIGATION = "navigation"
     PERMALINK = "permalink"
-    PERMALINK_SINK = "permalink-sink"
     MAP_VIEW = "map-view"
     SELECTED_VIEW = "selected-view"
     FIGURES_VIEW = "figures-view"
@@ -74,7 +73,6 @@ class MapIds:
     SELECTION = "map-selection"
     CLICKED = "map-clicked"  # the zone or residence last clicked, {"scale", "code"}
     LEGEND = "legend"
-    VIEWPORT_SINK = "viewport-sink"
     AREA_FINDER_LINK = "map-area-finder-link"  # the finder on the map's visible area
     # the area whose residences the residence layer holds, {west, south, east, north, zoom}
     RESIDENCE_AREA = "map-residence-area"
@@ -149,7 +147,6 @@ class AccessIds:
     TABLE_TOGGLE = "map-table-toggle"
     TABLE = "map-table"  # drawn in the browser from TABLE_DATA (assets/accessibility.js)
     TABLE_DATA = "map-table-data"
-    TABLE_SINK = "map-table-sink"
     # the view the open table shows, set in the browser only while the table is open
     TABLE_VIEW = "map-table-view"
     PICKER_DEFINITION = "indicator-definition"
@@ -165,7 +162,6 @@ class PresentationIds:
     COPY_LINK = "copy-link"
     COPY_STATUS = "copy-link-status"
     TERRITORY = "territory-button"
-    SCROLL_SINK = "panel-scroll-sink"
     SAVE_NAME = "save-view-name"
     SAVE_SHARED = "save-view-shared"
     SAVE = "save-view"

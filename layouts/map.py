@@ -212,7 +212,6 @@ def atlas_map(
             area_link,
             table_toggle(),
             table_container(),
-            dcc.Store(id=MapIds.VIEWPORT_SINK),
             zone_style_holder(),
             dcc.Store(id=MapIds.CLICKED),
             dcc.Store(id=MapIds.RESIDENCE_AREA),

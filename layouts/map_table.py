@@ -88,7 +88,6 @@ def table_container() -> html.Div:
         [
             html.Div(id=AccessIds.TABLE, className="map-table", hidden=True),
             dcc.Store(id=AccessIds.TABLE_DATA),
-            dcc.Store(id=AccessIds.TABLE_SINK),
             dcc.Store(id=AccessIds.TABLE_VIEW),
         ]
     )

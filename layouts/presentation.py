@@ -81,7 +81,6 @@ def view_tools() -> html.Div:
                 ],
                 className="save-view",
             ),
-            dcc.Store(id=PresentationIds.SCROLL_SINK),
         ],
         id=PresentationIds.TOOLS,
         className="view-tools",

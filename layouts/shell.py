@@ -138,7 +138,6 @@ def state_stores() -> list[dcc.Store]:
     derived = (
         PageIds.NAVIGATION,
         PageIds.PERMALINK,
-        PageIds.PERMALINK_SINK,
         PageIds.MAP_VIEW,
         PageIds.SELECTED_VIEW,
         PageIds.FIGURES_VIEW,
