@@ -3,19 +3,19 @@
 A round of protection hides a few cells of a table: the remainders of the totals holding
 them change, the others stay as they were. `audit.reduce` would find again, for every
 equation, the equations strictly inside it (one sparse product over the whole table) and
-reduce every equation again. `Reduction` keeps which equation lies inside which, and each
-cell's equations; a new version finds the equations inside or around the changed ones
-only (through the equations that hold their cells), and reduces again only the changed
-equations and those around them, old or new. The others' reduction is the same: their
-remainder and the equations inside them are. The result is `audit.reduce`'s, in its order
-(the property tests compare them).
+reduce every equation again. `Reduction` finds that once (the same sparse product) and
+keeps which equation lies inside which, and each cell's equations; a new version finds the
+equations inside or around the changed ones only (through the equations that hold their
+cells), and reduces again only the changed equations and those around them, old or new.
+The others' reduction is the same: their remainder and the equations inside them are. The
+result is `audit.reduce`'s, in its order (the property tests compare them).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from data.pipeline.audit import Equation, reduce_one
+from data.pipeline.audit import Equation, inner_pairs, reduce_one
 
 
 class Reduction:
@@ -35,6 +35,8 @@ class Reduction:
             for key in live.keys() | self.remainders.keys()
             if live.get(key) != self.remainders.get(key)
         }
+        if not self.remainders:
+            return self._first(live)
         stale: set[str] = set()
         for key in changed & self.remainders.keys():
             stale |= self._take_out(key)
@@ -46,10 +48,29 @@ class Reduction:
         for key in added:
             stale |= self._relate(key)
         for key in stale & live.keys():
-            inside = sorted(self.inner[key], key=lambda k: (-len(self.remainders[k].cells), k))
-            self.reduced[key] = reduce_one(live[key], [self.remainders[k] for k in inside])
+            self.reduced[key] = self._reduce(live[key])
         ordered = sorted(live.values(), key=lambda e: (len(e.cells), e.key))
         return {e.key: self.reduced[e.key] for e in ordered}
+
+    def _first(self, live: dict[str, Equation]) -> dict[str, Equation]:
+        """The first version: which equation lies inside which from one sparse product
+        over all of them (`audit.inner_pairs`, as `audit.reduce` finds it)."""
+        ordered = sorted(live.values(), key=lambda e: (len(e.cells), e.key))
+        outers, inners = inner_pairs(ordered)
+        for outer, inner in zip(outers.tolist(), inners.tolist(), strict=True):
+            self.inner[ordered[outer].key].add(ordered[inner].key)
+            self.outer[ordered[inner].key].add(ordered[outer].key)
+        for equation in ordered:
+            self.remainders[equation.key] = equation
+            for cell in equation.cells:
+                self.holding[cell].add(equation.key)
+        for equation in ordered:
+            self.reduced[equation.key] = self._reduce(equation)
+        return {e.key: self.reduced[e.key] for e in ordered}
+
+    def _reduce(self, equation: Equation) -> Equation:
+        inside = sorted(self.inner[equation.key], key=lambda k: (-len(self.remainders[k].cells), k))
+        return reduce_one(equation, [self.remainders[k] for k in inside])
 
     def _take_out(self, key: str) -> set[str]:
         """Forget the last version of `key`; the equations it was inside."""
