@@ -561,18 +561,7 @@ def audit_changes(
         for audit in audits:
             for key, equation in getattr(audit, kind).items():
                 series[key][audit.name] = equation
-        for key, by_table in series.items():
-            if len(by_table) < 2 or not any(e.cells for e in by_table.values()):
-                continue
-            pairs = []
-            for first, second in itertools.combinations(sorted(by_table), 2):
-                before, after = by_table[first], by_table[second]
-                change = after.total - before.total
-                if (
-                    EPSILON < abs(change) < threshold - EPSILON
-                    and _moved(before, after, truth[first], truth[second]) < threshold - EPSILON
-                ):
-                    pairs.append((first, second, change))
+        for key, pairs in _small_changes(series, threshold, truth).items():
             while pairs:
                 involved: dict[str, int] = defaultdict(int)
                 for first, second, _ in pairs:
@@ -587,3 +576,35 @@ def audit_changes(
                 )
                 pairs = [p for p in pairs if worst not in p[:2]]
     return list(found.values())
+
+
+def _small_changes(
+    series: dict[str, dict[str, Equation]], threshold: int, truth: dict[str, dict[str, float]]
+) -> dict[str, list[tuple[str, str, float]]]:
+    """For each key of `series` (its equation in each table, by table name), the pairs of
+    tables (in name order) whose totals differ by less than T units, not 0, and that fewer
+    than T units moved to make (`_moved`). The changes of every key and pair are taken at
+    once on a matrix of totals; only those below T are weighed one by one."""
+    keys = [
+        key
+        for key, by_table in series.items()
+        if len(by_table) >= 2 and any(e.cells for e in by_table.values())
+    ]
+    names = sorted({name for key in keys for name in series[key]})
+    column = {name: i for i, name in enumerate(names)}
+    totals = np.full((len(keys), len(names)), np.nan)
+    for row, key in enumerate(keys):
+        for name, equation in series[key].items():
+            totals[row, column[name]] = equation.total
+    firsts, seconds = np.triu_indices(len(names), 1)  # `itertools.combinations`' order
+    change = totals[:, seconds] - totals[:, firsts]
+    with np.errstate(invalid="ignore"):  # a table without the key: NaN, never small
+        small = (np.abs(change) > EPSILON) & (np.abs(change) < threshold - EPSILON)
+    pairs: dict[str, list[tuple[str, str, float]]] = {}
+    for row, pair in zip(*(index.tolist() for index in np.nonzero(small)), strict=True):
+        key = keys[row]
+        first, second = names[firsts[pair]], names[seconds[pair]]
+        before, after = series[key][first], series[key][second]
+        if _moved(before, after, truth[first], truth[second]) < threshold - EPSILON:
+            pairs.setdefault(key, []).append((first, second, float(change[row, pair])))
+    return pairs

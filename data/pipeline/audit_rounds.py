@@ -5,7 +5,8 @@ A round of protection (`disclosure.Discloser`) hides a few cells of a table; the
 keeps the last table and its audit and, as `grid_equations.GridEquations` does for the
 grids, works out again only what the changed cells reach:
 - the remainder of a published total is made again only when one of its base cells (or
-  the total itself) changed; the others are the last audit's;
+  the total itself) changed; the others are the last audit's, and the reduction of the
+  remainders is kept from round to round (`reduction.Reduction`);
 - a suppressed cell keeps its last interval and binding when none of its base cells
   changed and none of its hidden ones lies in a touched part of the system (a connected
   component, `audit.partition`, holding a changed cell or a cell of a reduced equation
@@ -24,9 +25,9 @@ from data.pipeline.audit import (
     TableAudit,
     audit_table,
     partition,
-    reduce,
     remainder,
 )
+from data.pipeline.reduction import Reduction
 
 Kept = dict[str, tuple[tuple[float, float], str | None]]
 
@@ -73,15 +74,24 @@ class TableRounds:
             for part in parts:
                 self.parents[part].append(total)
         self.last: tuple[Table, TableAudit] | None = None
+        self.reduction = Reduction()
 
     def audit(self, table: Table, threshold: int, solved: dict) -> TableAudit:
         if self.last is None:
-            audit = audit_table(table, threshold, self.expansion, solved)
+            remainders = self._remainders(table, None, set())
+            reduced = self.reduction(remainders)
+            audit = audit_table(
+                table,
+                threshold,
+                self.expansion,
+                solved,
+                reduction=lambda _: (remainders, reduced),
+            )
         else:
             before, previous = self.last
             changed = changed_cells(before, table)
             remainders = self._remainders(table, previous, changed)
-            reduced = reduce(remainders)
+            reduced = self.reduction(remainders)
             parts = partition(reduced)
             touched = touched_cells(changed, previous.equations, reduced, parts[1])
             audit = audit_table(
@@ -108,12 +118,14 @@ class TableRounds:
         return reached
 
     def _remainders(
-        self, table: Table, previous: TableAudit, changed: set[str]
+        self, table: Table, previous: TableAudit | None, changed: set[str]
     ) -> dict[str, Equation]:
+        """The remainders of `table`: made again where `changed` reaches (everywhere
+        without a `previous` audit), else the previous audit's."""
         stale = self._reach(changed)
         remainders = {}
         for key in table.equations:
-            if key in stale:
+            if previous is None or key in stale:
                 equation = remainder(table, self.expansion, key)
             else:
                 equation = previous.remainders.get(key)

@@ -19,8 +19,10 @@ survey counts the households who answered it, not a stock that carries over.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from data.pipeline.audit import (
@@ -221,7 +223,7 @@ class Discloser:
         hidden = set().union(*self.forced["parc"].values())
         while True:  # a residence hidden in one vintage is hidden in all
             parc = {
-                year: self._protect("parc", layout, hidden, {})
+                year: self._protect("parc", layout, hidden, dict)
                 for year, layout in parc_layouts.items()
             }
             union = set().union(*(o.hidden_residences for o in parc.values()))
@@ -233,23 +235,28 @@ class Discloser:
                 "occupation",
                 layout,
                 hidden | self.forced["occupation"][year],
-                self._published_dwellings(year, parc, hidden),
+                functools.partial(self._published_dwellings, year, parc, hidden),
             )
             for year, layout in self.layouts["occupation"].items()
         }
         return {"parc": parc, "occupation": occupation}
 
     def _protect(
-        self, theme: str, layout: Layout, hidden: set[str], upper: dict[str, float]
+        self,
+        theme: str,
+        layout: Layout,
+        hidden: set[str],
+        upper: Callable[[], dict[str, float]],
     ) -> Disclosure:
         """`protect` for one vintage, run again only when what it is given has changed
-        (later rounds of the audit change a few vintages)."""
+        (later rounds of the audit change a few vintages); `upper` makes the bounds of
+        `protect` then only."""
         present = frozenset(hidden & layout.structure.count.keys())
         zones = frozenset(self.forced_zones[theme][layout.year])
         key = (theme, layout.year, present, zones)
         if key not in self._protected:
             self._protected[key] = protect(
-                layout.structure, self.threshold, present, zones, MINIMUM_UNITS[theme], upper
+                layout.structure, self.threshold, present, zones, MINIMUM_UNITS[theme], upper()
             )
         return self._protected[key]
 

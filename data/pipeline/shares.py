@@ -407,14 +407,13 @@ class ShareDiscloser:
                 for zone in inner
                 if zone in audit.groups and protects((*group.cells, *audit.groups[zone].cells))
             ]
-            holding = [
+            # a public zone is never hidden: its group takes every useful residence instead,
+            # else the zones that open onto one deeper
+            fallback = joining or [
                 zone
                 for zone in inner
                 if any(m in table.published and useful(m) for m in members[zone])
             ]
-            # a public zone is never hidden: its group takes every useful residence instead,
-            # else the zones that open onto one deeper
-            fallback = joining or holding
             if fallback or group.key not in public:
                 added = [min(fallback or [group.key], key=size)]
             else:
