@@ -50,9 +50,10 @@ run: $(VENV)/.installed $(WAREHOUSE)/manifest.json
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
-# One worker per core, each test file on one worker (its module fixtures start once).
+# One worker per core: the browser and server tests in turn on one of them, each other
+# test file whole on any (tests/conftest.py groups them).
 test: $(VENV)/.installed-dev chromium $(WAREHOUSE)/manifest.json
-	$(PY) -m pytest -n auto --dist loadfile
+	$(PY) -m pytest -n auto --dist loadgroup
 
 bench: $(VENV)/.installed-dev $(WAREHOUSE)/manifest.json
 	$(PY) -m bench.pipeline

@@ -31,6 +31,17 @@ DEMO_WAREHOUSE = PROJECT_ROOT / "var" / "warehouse"
 CHROMIUM = "/usr/bin/chromium"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With `make test` (pytest-xdist, `--dist loadgroup`): the tests that start servers
+    and browsers run one after the other on one worker, every other file whole on any
+    worker. Two browsers and their servers at once on a two-core machine made waits of
+    many seconds, and each worker would start the session's servers again."""
+    for item in items:
+        heavy = item.get_closest_marker("browser") or item.get_closest_marker("slow")
+        group = "servers-and-browsers" if heavy else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def demo_warehouse() -> Path:
     """The demo warehouse built by `make data` (make test builds it first)."""
