@@ -50,10 +50,8 @@ run: $(VENV)/.installed $(WAREHOUSE)/manifest.json
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
-# One worker per core: the browser and server tests in turn on one of them, each other
-# test file whole on any (tests/conftest.py groups them).
 test: $(VENV)/.installed-dev chromium $(WAREHOUSE)/manifest.json
-	$(PY) -m pytest -n auto --dist loadgroup
+	$(PY) -m pytest
 
 bench: $(VENV)/.installed-dev $(WAREHOUSE)/manifest.json
 	$(PY) -m bench.pipeline

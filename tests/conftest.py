@@ -23,23 +23,12 @@ from routes.pdf import CHROMIUM_ARGS
 from tests.support.html_blocks import block_nodes
 
 # The browser tests check what the screen shows, not how fast (bench/felt.py measures
-# that): on a loaded machine, with one test file per core, a view may take seconds.
+# that): on a loaded machine a view may take seconds.
 expect.set_options(timeout=15_000)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_WAREHOUSE = PROJECT_ROOT / "var" / "warehouse"
 CHROMIUM = "/usr/bin/chromium"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With `make test` (pytest-xdist, `--dist loadgroup`): the tests that start servers
-    and browsers run one after the other on one worker, every other file whole on any
-    worker. Two browsers and their servers at once on a two-core machine made waits of
-    many seconds, and each worker would start the session's servers again."""
-    for item in items:
-        heavy = item.get_closest_marker("browser") or item.get_closest_marker("slow")
-        group = "servers-and-browsers" if heavy else item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")

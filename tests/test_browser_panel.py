@@ -58,7 +58,9 @@ def test_clicking_a_commune_opens_its_panel(page: Page, live_server: str, login_
     expect(panel.locator(".badge").first).to_have_text("Commune")
     expect(panel.locator(".panel-figures th", has_text="MEL")).to_be_visible()
     expect(panel.locator(".panel-figures")).to_contain_text("Logements sociaux")
-    panel.locator(".panel-section-charts").scroll_into_view_if_needed()  # drawn when in view
+    # drawn when in view: the first chart (the section is taller than the panel, so
+    # scrolling the section into view may centre it with its first chart above)
+    panel.locator(".panel-section-charts .panel-graph-lazy").first.scroll_into_view_if_needed()
     expect(panel.locator(".panel-graph-typologie .main-svg").first).to_be_attached(timeout=SLOW)
     shot(page, "1-commune")
     residences = panel.locator(".panel-section-residences")
