@@ -77,32 +77,24 @@ class TableRounds:
         self.reduction = Reduction()
 
     def audit(self, table: Table, threshold: int, solved: dict) -> TableAudit:
-        if self.last is None:
-            remainders = self._remainders(table, None, set())
-            reduced = self.reduction(remainders)
-            audit = audit_table(
-                table,
-                threshold,
-                self.expansion,
-                solved,
-                reduction=lambda _: (remainders, reduced),
-            )
-        else:
-            before, previous = self.last
-            changed = changed_cells(before, table)
-            remainders = self._remainders(table, previous, changed)
-            reduced = self.reduction(remainders)
+        previous = self.last[1] if self.last is not None else None
+        changed = changed_cells(self.last[0], table) if self.last is not None else set()
+        remainders = self._remainders(table, previous, changed)
+        reduced = self.reduction(remainders)
+        kept, parts = None, None  # a later round keeps the intervals of untouched parts
+        if previous is not None:
             parts = partition(reduced)
             touched = touched_cells(changed, previous.equations, reduced, parts[1])
-            audit = audit_table(
-                table,
-                threshold,
-                self.expansion,
-                solved,
-                reduction=lambda _: (remainders, reduced),
-                kept=self._kept(previous, touched),
-                parts=parts,
-            )
+            kept = self._kept(previous, touched)
+        audit = audit_table(
+            table,
+            threshold,
+            self.expansion,
+            solved,
+            reduction=lambda _: (remainders, reduced),
+            kept=kept,
+            parts=parts,
+        )
         self.last = (table, audit)
         return audit
 

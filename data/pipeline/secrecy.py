@@ -53,9 +53,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from data.pipeline.zone_arrays import ZoneArrays, narrow_groups, upper_bounds
+from data.pipeline.zone_arrays import ZoneArrays, ZoneKey, narrow_groups, upper_bounds
 
-ZoneKey = tuple[str, str]  # (scale, code)
 SCALE_DEPTH = {"epci": 0, "commune": 1, "qpv": 2, "iris": 3}
 
 

@@ -15,13 +15,32 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 
-if TYPE_CHECKING:  # `secrecy.py` builds these arrays from its structure
-    from data.pipeline.secrecy import ZoneKey, ZoneStructure
+ZoneKey = tuple[str, str]  # (scale, code)
+
+
+class Unit(Protocol):
+    """A residence in one vintage, as the arrays read it."""
+
+    residence_id: str
+    count: int
+
+
+class ZoneStructure(Protocol):
+    """What the arrays read of `secrecy.ZoneStructure` (which builds them): this module
+    does not import it back."""
+
+    cells: Sequence[Unit]
+    order: Sequence[ZoneKey]
+    overlay: Mapping[ZoneKey, frozenset[ZoneKey]]
+    path: Mapping[str, Sequence[ZoneKey]]
+    members: Mapping[ZoneKey, Sequence[str]]
+
+    def chain_of(self, zone: ZoneKey) -> list[ZoneKey]: ...
 
 
 class ZoneArrays:
