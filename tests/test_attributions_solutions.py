@@ -1,5 +1,7 @@
 """The grid audit skips the linear programs of cells that known solutions already show
-wide: it must find exactly the breaches the full audit finds, round after round."""
+wide: it must find exactly the breaches the full audit finds, round after round. The
+solutions that moving counts inside a class of base cells gives (`Solutions.move`) must
+lie inside the exact intervals."""
 
 from __future__ import annotations
 
@@ -7,9 +9,17 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from data.pipeline import audit
 from data.pipeline.audit import audit_table
 from data.pipeline.grid_equations import GridEquations
-from data.pipeline.grid_secrecy import Grid, GridProtector, audit_grids, grid_table, protect
+from data.pipeline.grid_secrecy import (
+    Grid,
+    GridProtector,
+    Solutions,
+    audit_grids,
+    grid_table,
+    protect,
+)
 
 THRESHOLD = 5
 
@@ -164,3 +174,65 @@ def test_a_grid_s_equations_kept_from_audit_to_audit_are_those_reduced_anew(grid
         scratch = audit_table(table, THRESHOLD)
         assert list(remainders.items()) == list(scratch.remainders.items())
         assert list(reduced.items()) == list(scratch.equations.items())
+
+
+def test_moving_counts_between_base_cells_of_the_same_published_cells_needs_no_program(
+    monkeypatch,
+) -> None:
+    """a = 3 and b = 20 lie only in T (published, 23) once A and B are hidden: moving b
+    into a gives A = 23, moving a into b gives A = 0; c, alone in its published cells,
+    moves nothing. No linear program runs, and no breach for T = 11."""
+    grid = Grid(
+        "grid 2024",
+        {"a": 3.0, "b": 20.0, "c": 5.0},
+        {"T": ("a", "b"), "A": ("a",), "B": ("b",), "C": ("c",), "U": ("a", "b", "c")},
+    )
+
+    def no_program(*_):
+        raise AssertionError("a linear program ran")
+
+    monkeypatch.setattr(audit.Component, "_optimum", no_program)
+    protector = GridProtector(grid, 11)
+    result = protector.audit({"A", "B"})
+    assert not result.breaches
+    assert protector.solutions.span("A") == (0.0, 23.0)
+    assert protector.solutions.span("B") == (0.0, 23.0)
+    assert protector.solutions.span("C") == (5.0, 5.0)
+
+
+def test_base_cells_whose_weights_coincide_are_told_apart_by_their_published_cells() -> None:
+    """With every weight 0, the sums of weights cannot tell classes apart: the published
+    cells themselves do."""
+    grid = Grid(
+        "grid 2024",
+        {"a": 3.0, "b": 20.0, "c": 5.0, "d": 1.0},
+        {"T": ("a", "b"), "S": ("c", "d"), "A": ("a",), "C": ("c",)},
+    )
+    solutions = Solutions(grid)
+    published = np.array([cell in ("T", "S") for cell in solutions.row])
+    expected = solutions._classes(published)
+    solutions.weights = np.zeros_like(solutions.weights)
+    classes = solutions._classes(published)
+    assert (classes[:, None] == classes[None, :]).tolist() == (
+        expected[:, None] == expected[None, :]
+    ).tolist()
+    assert classes[solutions.column["a"]] == classes[solutions.column["b"]]
+    assert classes[solutions.column["a"]] != classes[solutions.column["c"]]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grids(), st.data())
+def test_moves_widen_spans_only_inside_the_exact_intervals(grid, data) -> None:
+    """Whatever is hidden, and hidden again with more, the spans the moves give lie inside
+    the interval the full audit finds for every hidden cell."""
+    solutions = Solutions(grid)
+    hidden: set[str] = set()
+    for _ in range(2):
+        hidden |= data.draw(st.sets(st.sampled_from(sorted(grid.cells))))
+        solutions.serve(hidden)
+        solutions.move()
+        full = audit_table(grid_table(grid, hidden), THRESHOLD)
+        for cell in hidden:
+            low, high = solutions.span(cell)
+            exact_low, exact_high = full.intervals[cell]
+            assert exact_low - 1e-6 <= low <= grid.truth(cell) <= high <= exact_high + 1e-6

@@ -118,7 +118,9 @@ class Solutions:
     solution of every grid; each optimum HiGHS finds for the audit is one too (`add`).
     A solution stays one when more cells are hidden (fewer equations, more unknowns), so
     they serve every later round; a set of hidden cells that is no superset of those they
-    were found for starts again from the true counts."""
+    were found for starts again from the true counts. `move` adds the solutions that
+    moving counts between base cells of the same published cells gives, with no linear
+    program."""
 
     def __init__(self, grid: Grid) -> None:
         names = sorted(grid.base)
@@ -135,12 +137,16 @@ class Solutions:
         self.parts: dict[tuple[str, ...], tuple[np.ndarray, sparse.csc_matrix]] = {}
         self.hidden: set[str] = set()
         self.found: list[Witness] = []  # every solution added that widened a span
+        # a fixed weight per published cell: base cells in the same published cells
+        # weigh the same (`_classes`)
+        self.weights = np.random.default_rng(0).random(len(self.row))
         self.restart()
 
     def restart(self) -> None:
         self.low = self.true_values.copy()
         self.high = self.low.copy()
         self.hidden = set()
+        self.moved: frozenset[str] | None = None  # the hidden cells `move` last served
 
     def serve(self, hidden: set[str]) -> None:
         """Keep the solutions valid for `hidden` (they are when it holds every earlier set)."""
@@ -190,6 +196,62 @@ class Solutions:
             np.maximum(self.high, self.true_values + highest, out=self.high)
         return int(broken.sum())
 
+    def move(self) -> None:
+        """Widen the spans of the hidden cells by moving counts between base cells that
+        lie in exactly the same published cells (a class, `_classes`): every published
+        cell keeps its count, and no base cell goes below 0. A hidden cell that holds some
+        but not all of a class's base cells takes in the counts of the others (all moved
+        into one of its own), or gives away its own (all moved into one of the others);
+        over all its classes at once (they share no base cell), two solutions of the
+        published equations: its true count plus the counts of its classes outside it,
+        and minus those inside it."""
+        if self.moved == self.hidden:
+            return
+        self.moved = frozenset(self.hidden)
+        rows = np.array(sorted(self.row[cell] for cell in self.hidden), dtype=np.int64)
+        if not len(rows):
+            return
+        published = np.ones(len(self.row), dtype=bool)
+        published[rows] = False
+        classes = self._classes(published)
+        size = np.bincount(classes)
+        total = np.bincount(classes, weights=self.truth)
+        # each (hidden cell, class) it meets: how many of the class's base cells, which count
+        inside = sparse.coo_matrix(self.incidence[rows])
+        pair = inside.row.astype(np.int64) * len(size) + classes[inside.col]
+        pairs, where = np.unique(pair, return_inverse=True)
+        members = np.bincount(where, minlength=len(pairs))
+        mass = np.bincount(where, weights=self.truth[inside.col], minlength=len(pairs))
+        cell, group = pairs // len(size), pairs % len(size)
+        split = members < size[group]
+        gain = np.bincount(cell[split], (total[group] - mass)[split], minlength=len(rows))
+        loss = np.bincount(cell[split], mass[split], minlength=len(rows))
+        value = self.true_values[rows]
+        self.low[rows] = np.minimum(self.low[rows], value - loss)
+        self.high[rows] = np.maximum(self.high[rows], value + gain)
+
+    def _classes(self, published: np.ndarray) -> np.ndarray:
+        """Each base cell's class: the base cells in exactly the same published cells
+        (those in none form one class too). Found by the sum of their published cells'
+        weights, then checked cell by cell: a sum two different sets share (a float
+        coincidence) falls back to the sets themselves."""
+        incidence = sparse.csc_matrix(self.incidence[published])
+        incidence.sort_indices()
+        _, first, classes = np.unique(
+            incidence.T @ self.weights[published], return_index=True, return_inverse=True
+        )
+        if (incidence[:, first[classes]] != incidence).nnz == 0:
+            return classes
+        keys: dict[bytes, int] = {}
+        starts, rows = incidence.indptr, incidence.indices
+        return np.array(
+            [
+                keys.setdefault(rows[starts[c] : starts[c + 1]].tobytes(), len(keys))
+                for c in range(incidence.shape[1])
+            ],
+            dtype=np.int64,
+        )
+
     def span(self, cell: str) -> tuple[float, float]:
         index = self.row[cell]
         return float(self.low[index]), float(self.high[index])
@@ -232,6 +294,8 @@ class GridProtector:
         self.solutions.serve(hidden)
         mine = [cell for cell in self.grid.cells if cell in hidden]
         wide = lambda cell: cell not in exact and self._spans_t_values(cell)  # noqa: E731
+        if not all(wide(cell) for cell in mine):
+            self.solutions.move()
         if all(wide(cell) for cell in mine):
             spans = {cell: self.solutions.span(cell) for cell in mine}
             return GridAudit(self.grid.name, [], spans, dict.fromkeys(mine), set())
