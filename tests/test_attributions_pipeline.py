@@ -239,9 +239,9 @@ def test_the_build_proof_stops_a_warehouse_publishing_a_hidden_count(decision) -
 
 def test_the_build_proof_stops_a_warehouse_publishing_the_complements_back(decision) -> None:
     """Every count hidden only to protect others, published again: the solutions the
-    decision hands the proof no longer solve what is published, and the proof finds the
-    small counts they gave back."""
-    assert any(decision.witnesses[2024].values())
+    decision hands the proof (if any: moves show most cells wide with no linear program)
+    no longer solve what is published, and the proof finds the small counts they gave
+    back."""
     con = warehouse_tables(decision)
     primary = set().union(*(primary_cells(g, 11) for g in decision.grids[2024]))
     for cell in decision.hidden[2024] - primary:

@@ -22,6 +22,7 @@ from data.pipeline.grid_secrecy import (
 )
 
 THRESHOLD = 5
+INF = float("inf")
 
 
 @st.composite
@@ -210,9 +211,9 @@ def test_base_cells_whose_weights_coincide_are_told_apart_by_their_published_cel
     )
     solutions = Solutions(grid)
     published = np.array([cell in ("T", "S") for cell in solutions.row])
-    expected = solutions._classes(published)
+    expected = solutions._classes(published)[1]
     solutions.weights = np.zeros_like(solutions.weights)
-    classes = solutions._classes(published)
+    classes = solutions._classes(published)[1]
     assert (classes[:, None] == classes[None, :]).tolist() == (
         expected[:, None] == expected[None, :]
     ).tolist()
@@ -230,9 +231,73 @@ def test_moves_widen_spans_only_inside_the_exact_intervals(grid, data) -> None:
     for _ in range(2):
         hidden |= data.draw(st.sets(st.sampled_from(sorted(grid.cells))))
         solutions.serve(hidden)
-        solutions.move()
+        solutions.move(THRESHOLD - 1)
         full = audit_table(grid_table(grid, hidden), THRESHOLD)
         for cell in hidden:
             low, high = solutions.span(cell)
             exact_low, exact_high = full.intervals[cell]
             assert exact_low - 1e-6 <= low <= grid.truth(cell) <= high <= exact_high + 1e-6
+
+
+def crossed(truths: dict[tuple[str, str], float]) -> Grid:
+    """A breakdown of parts by categories with its margins: each (part, category) cell,
+    each part's total, each category's total, and the grand total."""
+    base = {f"{part}.{category}": count for (part, category), count in truths.items()}
+    parts = sorted({part for part, _ in truths})
+    categories = sorted({category for _, category in truths})
+    cells: dict[str, tuple[str, ...]] = {"total": tuple(sorted(base))}
+    for part in parts:
+        cells[part] = tuple(f"{part}.{c}" for c in categories if (part, c) in truths)
+    for category in categories:
+        cells[category] = tuple(f"{p}.{category}" for p in parts if (p, category) in truths)
+    for part, category in truths:
+        cells[f"{part}|{category}"] = (f"{part}.{category}",)
+    axes = {f"{part}.{category}": (part, category) for part, category in truths}
+    return Grid("crossed 2024", base, cells, axes=axes)
+
+
+def test_a_rectangle_of_hidden_cells_shows_them_wide_with_no_program(monkeypatch) -> None:
+    """X|N1 = 3, X|N2 = 20, Y|N1 = 15, Y|N2 = 25, the four hidden under published
+    margins: 3 + t, 20 - t, 15 - t, 25 + t keeps every margin, for t from -3 to 15, so
+    X|N1 spans 0 to 18 (its exact interval: X|N1 + X|N2 = 23, X|N1 + Y|N1 = 18)."""
+    grid = crossed({("X", "N1"): 3.0, ("X", "N2"): 20.0, ("Y", "N1"): 15.0, ("Y", "N2"): 25.0})
+
+    def no_program(*_):
+        raise AssertionError("a linear program ran")
+
+    monkeypatch.setattr(audit.Component, "_optimum", no_program)
+    protector = GridProtector(grid, 11)
+    assert not protector.audit({"X|N1", "X|N2", "Y|N1", "Y|N2"}).breaches
+    assert protector.solutions.span("X|N1") == (0.0, 18.0)
+    assert protector.solutions.span("Y|N2") == (22.0, 40.0)
+
+
+@st.composite
+def crossed_grids(draw) -> Grid:
+    parts = [f"P{i}" for i in range(draw(st.integers(2, 4)))]
+    categories = [f"C{i}" for i in range(draw(st.integers(2, 3)))]
+    truths = {
+        (part, category): float(draw(st.integers(0, 15)))
+        for part in parts
+        for category in categories
+        if draw(st.integers(0, 5))  # a few cells absent
+    }
+    if len({part for part, _ in truths}) < 2:
+        truths[(parts[0], categories[0])] = truths[(parts[1], categories[1])] = 4.0
+    return crossed(truths)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(crossed_grids(), st.data())
+def test_rectangles_widen_spans_only_inside_the_exact_intervals(grid, data) -> None:
+    """Whatever is hidden of a crossed breakdown, the spans that classes and rectangles
+    give lie inside the interval the full audit finds for every hidden cell."""
+    solutions = Solutions(grid)
+    hidden = data.draw(st.sets(st.sampled_from(sorted(grid.cells)), min_size=1))
+    solutions.serve(hidden)
+    solutions.move(INF)  # rectangles around every hidden cell
+    full = audit_table(grid_table(grid, hidden), THRESHOLD)
+    for cell in hidden:
+        low, high = solutions.span(cell)
+        exact_low, exact_high = full.intervals[cell]
+        assert exact_low - 1e-6 <= low <= grid.truth(cell) <= high <= exact_high + 1e-6

@@ -320,11 +320,18 @@ def grid(name: str, bases: pd.DataFrame, memberships: pd.DataFrame) -> Grid:
         total = cell_name(measure, node, epci)
         if zone.startswith("commune:") and total in cells:
             columns.setdefault(total, []).append(cell)
+    # a base cell's name (`CLASSES_SQL`): b|<breakdown>|<commune>|<QPV>|<category>
+    axes = {
+        base: (f"{commune}|{qpv}", category)
+        for base in bases["base"]
+        for _, _, commune, qpv, category in [base.split("|", 4)]
+    }
     return Grid(
         name,
         dict(zip(bases["base"], bases["nombre"], strict=True)),
         {cell: tuple(parts) for cell, parts in cells.items()},
         {total: tuple(communes) for total, communes in columns.items()},
+        axes,
     )
 
 

@@ -43,6 +43,7 @@ from scipy import sparse
 
 from data.pipeline.audit import EPSILON, Breach, Component, Table, audit_table
 from data.pipeline.grid_equations import GridEquations
+from data.pipeline.grid_moves import Axes, class_moves, rectangle_moves
 
 MIN_HIDDEN_COMMUNES = 3
 
@@ -54,6 +55,9 @@ class Grid:
     cells: dict[str, tuple[str, ...]]  # published cell -> its base cells
     # a published EPCI cell -> the commune cells of the same category
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # each base cell's part of a commune and category, when the grid crosses them
+    # (`grid_moves.rectangle_moves`)
+    axes: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @cached_property
     def truths(self) -> dict[str, float]:
@@ -119,8 +123,7 @@ class Solutions:
     A solution stays one when more cells are hidden (fewer equations, more unknowns), so
     they serve every later round; a set of hidden cells that is no superset of those they
     were found for starts again from the true counts. `move` adds the solutions that
-    moving counts between base cells of the same published cells gives, with no linear
-    program."""
+    moving counts between base cells gives (`grid_moves`), with no linear program."""
 
     def __init__(self, grid: Grid) -> None:
         names = sorted(grid.base)
@@ -140,6 +143,8 @@ class Solutions:
         # a fixed weight per published cell: base cells in the same published cells
         # weigh the same (`_classes`)
         self.weights = np.random.default_rng(0).random(len(self.row))
+        self.axes = Axes.of(names, grid.axes)
+        self.by_row = sparse.csr_matrix(self.incidence)
         self.restart()
 
     def restart(self) -> None:
@@ -196,15 +201,9 @@ class Solutions:
             np.maximum(self.high, self.true_values + highest, out=self.high)
         return int(broken.sum())
 
-    def move(self) -> None:
-        """Widen the spans of the hidden cells by moving counts between base cells that
-        lie in exactly the same published cells (a class, `_classes`): every published
-        cell keeps its count, and no base cell goes below 0. A hidden cell that holds some
-        but not all of a class's base cells takes in the counts of the others (all moved
-        into one of its own), or gives away its own (all moved into one of the others);
-        over all its classes at once (they share no base cell), two solutions of the
-        published equations: its true count plus the counts of its classes outside it,
-        and minus those inside it."""
+    def move(self, width: float) -> None:
+        """Widen the spans of the hidden cells by the moves of `grid_moves`: by classes for
+        all, by rectangles for those still narrower than `width`."""
         if self.moved == self.hidden:
             return
         self.moved = frozenset(self.hidden)
@@ -213,44 +212,39 @@ class Solutions:
             return
         published = np.ones(len(self.row), dtype=bool)
         published[rows] = False
-        classes = self._classes(published)
-        size = np.bincount(classes)
-        total = np.bincount(classes, weights=self.truth)
-        # each (hidden cell, class) it meets: how many of the class's base cells, which count
-        inside = sparse.coo_matrix(self.incidence[rows])
-        pair = inside.row.astype(np.int64) * len(size) + classes[inside.col]
-        pairs, where = np.unique(pair, return_inverse=True)
-        members = np.bincount(where, minlength=len(pairs))
-        mass = np.bincount(where, weights=self.truth[inside.col], minlength=len(pairs))
-        cell, group = pairs // len(size), pairs % len(size)
-        split = members < size[group]
-        gain = np.bincount(cell[split], (total[group] - mass)[split], minlength=len(rows))
-        loss = np.bincount(cell[split], mass[split], minlength=len(rows))
-        value = self.true_values[rows]
-        self.low[rows] = np.minimum(self.low[rows], value - loss)
-        self.high[rows] = np.maximum(self.high[rows], value + gain)
+        weight, classes = self._classes(published)
+        self._widen(rows, *class_moves(self.incidence, self.truth, rows, classes))
+        narrow = rows[self.high[rows] - self.low[rows] < width]
+        if self.axes is not None and len(narrow):
+            moves = rectangle_moves(self.by_row, self.truth, rows, narrow, weight, self.axes)
+            self._widen(rows, *moves)
 
-    def _classes(self, published: np.ndarray) -> np.ndarray:
-        """Each base cell's class: the base cells in exactly the same published cells
-        (those in none form one class too). Found by the sum of their published cells'
-        weights, then checked cell by cell: a sum two different sets share (a float
-        coincidence) falls back to the sets themselves."""
+    def _widen(self, rows: np.ndarray, rise: np.ndarray, fall: np.ndarray) -> None:
+        value = self.true_values[rows]
+        self.low[rows] = np.minimum(self.low[rows], value - fall)
+        self.high[rows] = np.maximum(self.high[rows], value + rise)
+
+    def _classes(self, published: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each base cell's sum of its published cells' weights, and its class: the base
+        cells in exactly the same published cells (those in none form one class too).
+        Classes are found by the sums, then checked cell by cell: a sum two different
+        sets share (a float coincidence) falls back to the sets themselves."""
         incidence = sparse.csc_matrix(self.incidence[published])
         incidence.sort_indices()
-        _, first, classes = np.unique(
-            incidence.T @ self.weights[published], return_index=True, return_inverse=True
-        )
+        weight = incidence.T @ self.weights[published]
+        _, first, classes = np.unique(weight, return_index=True, return_inverse=True)
         if (incidence[:, first[classes]] != incidence).nnz == 0:
-            return classes
+            return weight, classes
         keys: dict[bytes, int] = {}
         starts, rows = incidence.indptr, incidence.indices
-        return np.array(
+        classes = np.array(
             [
                 keys.setdefault(rows[starts[c] : starts[c + 1]].tobytes(), len(keys))
                 for c in range(incidence.shape[1])
             ],
             dtype=np.int64,
         )
+        return weight, classes
 
     def span(self, cell: str) -> tuple[float, float]:
         index = self.row[cell]
@@ -295,7 +289,7 @@ class GridProtector:
         mine = [cell for cell in self.grid.cells if cell in hidden]
         wide = lambda cell: cell not in exact and self._spans_t_values(cell)  # noqa: E731
         if not all(wide(cell) for cell in mine):
-            self.solutions.move()
+            self.solutions.move(self.threshold - 1 - EPSILON)
         if all(wide(cell) for cell in mine):
             spans = {cell: self.solutions.span(cell) for cell in mine}
             return GridAudit(self.grid.name, [], spans, dict.fromkeys(mine), set())
