@@ -109,15 +109,10 @@ def rectangle_moves(
     first, second, third, fourth = first[keep], second[keep], third[keep], fourth[keep]
     balance = weight[first] - weight[second] - weight[third] + weight[fourth]
     keep = np.abs(balance) < 1e-9
-    size = len(truth)
-    key = ((first[keep] * size + second[keep]) * size + third[keep]) * size + fourth[keep]
-    key = np.unique(key)
-    if not len(key):
+    corners4 = _distinct(np.stack([first, second, third, fourth], axis=1)[keep])
+    if not len(corners4):
         return none, none
-    corners4 = np.stack(
-        [key // size**3, key // size**2 % size, key // size % size, key % size], axis=1
-    )
-    count = len(corners4)
+    size, count = len(truth), len(corners4)
     moves = sparse.csc_matrix(
         (
             np.tile([1.0, -1.0, -1.0, 1.0], count),
@@ -140,6 +135,14 @@ def rectangle_moves(
     rise = np.maximum(hidden * up, hidden * -down).max(axis=1, initial=0.0)
     fall = -np.minimum(hidden * up, hidden * -down).min(axis=1, initial=0.0)
     return rise, fall
+
+
+def _distinct(rows: np.ndarray) -> np.ndarray:
+    """The distinct rows of an integer array, sorted."""
+    rows = rows[np.lexsort(rows.T[::-1])]
+    fresh = np.ones(len(rows), dtype=bool)
+    fresh[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+    return rows[fresh]
 
 
 def _partners(axes: Axes, truth: np.ndarray, held: np.ndarray) -> np.ndarray:
