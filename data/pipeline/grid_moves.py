@@ -128,13 +128,19 @@ def rectangle_moves(
     valid = np.flatnonzero(np.diff(changed.indptr) == 0)  # no published cell changes
     if not len(valid):
         return none, none
-    hidden = changes[rows][:, valid].toarray()
+    hidden = sparse.csr_matrix(changes[rows][:, valid])  # sparse: rows x rectangles
     counts = truth[corners4[valid]]
     up = np.minimum(counts[:, 1], counts[:, 2])  # t at most: the cells that lose it
     down = np.minimum(counts[:, 0], counts[:, 3])
-    rise = np.maximum(hidden * up, hidden * -down).max(axis=1, initial=0.0)
-    fall = -np.minimum(hidden * up, hidden * -down).min(axis=1, initial=0.0)
+    raised, lowered = hidden.multiply(up[None, :]), hidden.multiply(-down[None, :])
+    rise = np.maximum(_extreme(raised, "max"), _extreme(lowered, "max"))
+    fall = -np.minimum(_extreme(raised, "min"), _extreme(lowered, "min"))
     return rise, fall
+
+
+def _extreme(changes: sparse.spmatrix, which: str) -> np.ndarray:
+    """Each row's greatest or least change (0, the true count, counts among them)."""
+    return getattr(sparse.csr_matrix(changes), which)(axis=1).toarray().ravel()
 
 
 def _distinct(rows: np.ndarray) -> np.ndarray:
