@@ -120,27 +120,23 @@ def rectangle_moves(
         ),
         shape=(size, count),
     )
-    changes = sparse.csc_matrix(by_row @ moves)
     published = np.ones(by_row.shape[0], dtype=bool)
     published[rows] = False
-    changed = changes[published]
+    changed = sparse.csc_matrix(by_row[published] @ moves)
     changed.eliminate_zeros()
     valid = np.flatnonzero(np.diff(changed.indptr) == 0)  # no published cell changes
     if not len(valid):
         return none, none
-    hidden = sparse.csr_matrix(changes[rows][:, valid])  # sparse: rows x rectangles
     counts = truth[corners4[valid]]
     up = np.minimum(counts[:, 1], counts[:, 2])  # t at most: the cells that lose it
     down = np.minimum(counts[:, 0], counts[:, 3])
-    raised, lowered = hidden.multiply(up[None, :]), hidden.multiply(-down[None, :])
-    rise = np.maximum(_extreme(raised, "max"), _extreme(lowered, "max"))
-    fall = -np.minimum(_extreme(raised, "min"), _extreme(lowered, "min"))
+    # each hidden cell's change by each valid rectangle (sparse), at t = up and t = -down
+    hidden = sparse.coo_matrix(by_row[rows] @ moves[:, valid])
+    raised, lowered = hidden.data * up[hidden.col], -hidden.data * down[hidden.col]
+    rise, fall = np.zeros(len(rows)), np.zeros(len(rows))  # t = 0: the true counts
+    np.maximum.at(rise, hidden.row, np.maximum(raised, lowered))
+    np.maximum.at(fall, hidden.row, -np.minimum(raised, lowered))
     return rise, fall
-
-
-def _extreme(changes: sparse.spmatrix, which: str) -> np.ndarray:
-    """Each row's greatest or least change (0, the true count, counts among them)."""
-    return getattr(sparse.csr_matrix(changes), which)(axis=1).toarray().ravel()
 
 
 def _distinct(rows: np.ndarray) -> np.ndarray:
