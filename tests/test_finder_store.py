@@ -3,6 +3,9 @@ as on the residence sheet, and hidden values that no filter or sort can reveal."
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
 
 from data.scope import AccessScope
@@ -98,17 +101,48 @@ def test_a_sort_puts_every_hidden_value_last_in_the_same_order_both_ways(store) 
     assert hidden_up == hidden_down  # their order says nothing about their values
 
 
+def folded(text: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c)
+    )
+
+
+def reading_key(row: dict) -> tuple:
+    """Residences with a name of their own first, by name; then those named by their
+    address, by commune, street and number."""
+    name = row["name"]
+    if name != row["address"]:
+        return (0, "", "", 0, folded(name), name)
+    number = re.match(r"(\d+)( ?(bis|ter|quater|[A-Za-z]))? +", name)
+    assert number, f"an address begins with its number: {name}"
+    street = name[number.end() :]
+    return (1, folded(row["commune"]), folded(street), int(number[1]), folded(name), name)
+
+
+def test_the_list_opens_on_named_residences_then_addresses_by_street(store) -> None:
+    rows = everything(store, MEL, FinderQuery())
+    keys = [reading_key(row) for row in rows]
+    assert keys == sorted(keys)
+    assert keys[0][0] == 0 and keys[-1][0] == 1, "both kinds of name in the demo"
+    roubaix = [row["name"] for row in rows if row["commune"] == "Roubaix"]
+    by_address = [name for name in roubaix if name[0].isdigit()]
+    assert by_address, "some Roubaix residences are known by their address"
+    assert roubaix.index(by_address[0]) > max(
+        roubaix.index(name) for name in roubaix if not name[0].isdigit()
+    )
+
+
 def test_a_sort_orders_ties_and_hidden_values_by_name_then_id(store) -> None:
     def ids(field: str, descending: bool) -> list[str]:
         query = FinderQuery(sort=(SortKey(field, descending),))
         return [row["residence_id"] for row in everything(store, MEL, query)]
 
     rows = everything(store, MEL, FinderQuery())
-    by_name = sorted(rows, key=lambda row: (row["name"], row["residence_id"]))
+    by_name = sorted(rows, key=lambda row: (reading_key(row), row["residence_id"]))
     assert ids("name", False) == [row["residence_id"] for row in by_name]
     names = [row["name"] for row in by_name]
     assert len(set(names)) < len(names), "some residences share a name"
-    descending = sorted(by_name, key=lambda row: row["name"], reverse=True)  # stable: ids up
+    descending = sorted(by_name, key=reading_key, reverse=True)  # stable: ids up
     assert ids("name", True) == [row["residence_id"] for row in descending]
     hidden = [row["residence_id"] for row in by_name if row[VACANCY] is None]
     assert [rid for rid in ids(VACANCY, True) if rid in set(hidden)] == hidden

@@ -91,6 +91,18 @@ CONSTRUCTION_YEAR = FinderColumn(
 )
 
 
+# The order of the name column: residences with a name of their own first, by name; then
+# those known only by their address ("12 bis rue Jacquard, 59390 ..."), by commune, street
+# and number, so that a list does not open on a run of street numbers.
+STREET_NUMBER = "'^[0-9]+( ?(bis|ter|quater|[A-Za-z]))? +'"
+READING_ORDER = f"""r.name IS NULL, r.name = r.address,
+    CASE WHEN r.name = r.address THEN lower(strip_accents(c.name)) END,
+    CASE WHEN r.name = r.address
+         THEN lower(strip_accents(regexp_replace(r.address, {STREET_NUMBER}, ''))) END,
+    CASE WHEN r.name = r.address
+         THEN TRY_CAST(regexp_extract(r.address, '^[0-9]+') AS INTEGER) END NULLS FIRST,
+    lower(strip_accents(r.name)), r.name"""
+
 # The match counts remembered (a filter's count is asked for again with each sort).
 MAX_REMEMBERED_TOTALS = 256
 
@@ -167,8 +179,8 @@ class Finder(Warehouse):
                    lower(strip_accents(concat_ws(' ', r.name, r.address, c.name,
                          r.bailleur_name, q.name))) AS haystack,
                    CASE WHEN r.name IS NOT NULL
-                        THEN dense_rank() OVER (ORDER BY r.name NULLS LAST) END AS name_rank,
-                   row_number() OVER (ORDER BY r.name NULLS LAST, r.residence_id NULLS LAST)
+                        THEN dense_rank() OVER (ORDER BY {READING_ORDER}) END AS name_rank,
+                   row_number() OVER (ORDER BY {READING_ORDER}, r.residence_id NULLS LAST)
                        AS name_order
             FROM residences r
             LEFT JOIN wide ON wide.code = r.residence_id
