@@ -276,3 +276,20 @@ def test_a_hidden_value_says_why_on_hover() -> None:
     assert span.children == "secret" and span.title == SECRET_TITLE
     (text,) = measure_text(indicator, Measure(12.5, "ok", 2024), 2024)
     assert text == "12,5\u00a0%"
+
+
+def test_a_group_of_one_open_ended_residence_is_bounded_by_the_others_counts() -> None:
+    """A's count of households is unknown (no upper bound), B's is published (25): what
+    the group's 30 leave A lies in 5..30, wide enough; and in 29..30 with 1 for B."""
+    from data.pipeline.share_audit import Group, group_breached
+
+    cells = ("residence:A", "residence:B")
+    table = ShareTable(
+        {"residence:A": 20.0, "residence:B": 10.0},
+        {"residence:A": 40.0, "residence:B": 25.0},
+        frozenset(),
+        {"residence:B": 25.0},
+    )
+    assert not group_breached(Group("iris:I", cells, 30.0, ()), table, T, False, T)
+    narrow = ShareTable(table.numerator, table.denominator, frozenset(), {"residence:B": 1.0})
+    assert group_breached(Group("iris:I", cells, 30.0, ()), narrow, T, False, T)

@@ -209,8 +209,10 @@ def group_breached(
     for cell, cell_upper in zip(group.cells, upper, strict=True):
         if table.denominator.get(cell, 0.0) <= 0:
             continue
-        others_open = open_ended - (cell_upper == INFINITY)
-        others = INFINITY if others_open else finite - cell_upper
+        own_open = cell_upper == INFINITY
+        others_open = open_ended - own_open
+        # what the others may hold at most (`finite` holds no open-ended cell)
+        others = INFINITY if others_open else finite - (0.0 if own_open else cell_upper)
         low = max(0.0, group.total - others)
         high = min(cell_upper, group.total)
         if high - low < rule - 1 - EPSILON:
