@@ -108,15 +108,16 @@ def folded(text: str) -> str:
 
 
 def reading_key(row: dict) -> tuple:
-    """Residences with a name of their own first, by name; then those named by their
-    address, by commune, street and number."""
+    """Residences with a name of their own first, by name and commune; then those named
+    by their address, by commune, street and number."""
     name = row["name"]
     if name != row["address"]:
-        return (0, "", "", 0, folded(name), name)
+        return (0, "", "", 0, folded(name), name, folded(row["commune"]))
     number = re.match(r"(\d+)( ?(bis|ter|quater|[A-Za-z]))? +", name)
     assert number, f"an address begins with its number: {name}"
     street = name[number.end() :]
-    return (1, folded(row["commune"]), folded(street), int(number[1]), folded(name), name)
+    commune = folded(row["commune"])
+    return (1, commune, folded(street), int(number[1]), folded(name), name, commune)
 
 
 def test_the_list_opens_on_named_residences_then_addresses_by_street(store) -> None:

@@ -91,7 +91,8 @@ CONSTRUCTION_YEAR = FinderColumn(
 )
 
 
-# The order of the name column: residences with a name of their own first, by name; then
+# The order of the name column: residences with a name of their own first, by name and
+# commune (a name such as "Cité Jardin" recurs across the territory); then
 # those known only by their address ("12 bis rue Jacquard, 59390 ..."), by commune, street
 # and number, so that a list does not open on a run of street numbers.
 STREET_NUMBER = "'^[0-9]+( ?(bis|ter|quater|[A-Za-z]))? +'"
@@ -101,7 +102,7 @@ READING_ORDER = f"""r.name IS NULL, r.name = r.address,
          THEN lower(strip_accents(regexp_replace(r.address, {STREET_NUMBER}, ''))) END,
     CASE WHEN r.name = r.address
          THEN TRY_CAST(regexp_extract(r.address, '^[0-9]+') AS INTEGER) END NULLS FIRST,
-    lower(strip_accents(r.name)), r.name"""
+    lower(strip_accents(r.name)), r.name, lower(strip_accents(c.name))"""
 
 # The match counts remembered (a filter's count is asked for again with each sort).
 MAX_REMEMBERED_TOTALS = 256
