@@ -33,6 +33,9 @@ class Target:
         return self.value >= self.target
 
 
+NOT_PUBLISHED = "non publié"
+
+
 def bullet(target: Target) -> Figure:
     """A bullet chart: the value, the target as a line, last year's value as the delta;
     green when reached, vermilion when not (blue without a legal target)."""
@@ -138,7 +141,9 @@ def grouped_bars(
     height: int = 260,
 ) -> Figure:
     """Grouped horizontal bars: (name, values, colour) per series over the categories,
-    with an optional target line."""
+    with an optional target line. A value not published (None: secret or missing) has
+    no bar: "non publié" is written at the axis in its place, where nothing would read
+    as zero."""
     figure: Figure = {
         "data": [
             {
@@ -163,6 +168,7 @@ def grouped_bars(
             "xaxis": {"ticksuffix": unit, "rangemode": "tozero"},
             "yaxis": {"autorange": "reversed"},
             "legend": {"orientation": "h", "y": -0.25},
+            "annotations": _not_published(len(categories), [v for _, v, _ in series]),
         },
     }
     if target is not None:
@@ -178,3 +184,24 @@ def grouped_bars(
             }
         ]
     return figure
+
+
+def _not_published(categories: int, series: Sequence[Sequence[float | None]]) -> list[dict]:
+    """A "non publié" note where each missing bar of a group would be (plotly's default
+    group: 80 % of a category's height shared by the series)."""
+    width = 0.8 / len(series)
+    return [
+        {
+            "x": 0,
+            "y": row - 0.4 + (position + 0.5) * width,
+            "xref": "x",
+            "yref": "y",
+            "text": NOT_PUBLISHED,
+            "xanchor": "left",
+            "showarrow": False,
+            "font": {"size": 11, "color": "#595959"},
+        }
+        for position, values in enumerate(series)
+        for row, value in enumerate(values)
+        if value is None and row < categories
+    ]
