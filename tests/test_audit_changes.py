@@ -46,7 +46,8 @@ def reference(
                 for first, second, _ in pairs:
                     involved[first] += 1
                     involved[second] += 1
-                worst = max(involved, key=lambda name: (involved[name], name))
+                most = max(involved.values())
+                worst = min(name for name in involved if involved[name] == most)
                 change = min(abs(c) for f, s, c in pairs if worst in (f, s))
                 partners = tuple(f if s == worst else s for f, s, _ in pairs if worst in (f, s))
                 found[(worst, key)] = ChangeBreach(
@@ -92,3 +93,15 @@ def series(draw) -> tuple[list[TableAudit], dict[str, dict[str, float]]]:
 def test_the_changes_found_are_those_of_every_pair_weighed_one_by_one(case) -> None:
     audits, truth = case
     assert audit_changes(audits, THRESHOLD, truth) == reference(audits, THRESHOLD, truth)
+
+
+def test_a_change_between_two_vintages_hides_the_earlier_total() -> None:
+    """One pair: either vintage's total would break it; the earlier is hidden, since users
+    read the latest first."""
+    audits = [
+        TableAudit(name, 0, [], {"k1": Equation("k1", frozenset({"a"}), total, ())}, {})
+        for name, total in (("parc 2024", 13.0), ("parc 2023", 10.0))
+    ]
+    truth = {"parc 2023": {"a": 10.0}, "parc 2024": {"a": 13.0}}
+    (breach,) = audit_changes(audits, THRESHOLD, truth)
+    assert (breach.table, breach.partners, breach.change) == ("parc 2023", ("parc 2024",), 3.0)

@@ -140,3 +140,14 @@ def test_a_zone_of_one_residence_is_shown_only_inside_that_residence_s_perimeter
         assert [(p.value, p.status) for p in shown] == [expected]
         mapped = dict((c, (v, s)) for c, v, s in store.map_values(scale, indicator_id, year, scope))
         assert mapped[code] == expected
+
+
+def test_every_figure_of_the_whole_territory_is_published(con) -> None:
+    """The MEL's own figures are what every partner reads first: in the demo none is
+    hidden, in any vintage. (Its share of dwellings in QPV was hidden in 2020 and 2024
+    while a small change between two vintages hid the later one's total.)"""
+    hidden = con.execute(
+        "SELECT indicator_id, year, status FROM indicators "
+        "WHERE scale = 'epci' AND status NOT IN ('ok', 'nd')"
+    ).fetchall()
+    assert hidden == []

@@ -554,7 +554,7 @@ def audit_changes(
     and fewer than T units moved to make it (never fewer than the change itself, so only
     a change below T is weighed; `truth`: the true value of every cell of each table, by
     table name). Each such pair of vintages is a breach; the vintage in the most of them
-    is the one whose total must be hidden, until none is left."""
+    (on a tie, the earliest) is the one whose total must be hidden, until none is left."""
     found: dict[tuple[str, str], ChangeBreach] = {}
     for kind in ("equations", "remainders"):
         series: dict[str, dict[str, Equation]] = defaultdict(dict)
@@ -567,7 +567,8 @@ def audit_changes(
                 for first, second, _ in pairs:
                     involved[first] += 1
                     involved[second] += 1
-                worst = max(involved, key=lambda name: (involved[name], name))
+                # on a tie the earliest vintage: users read the latest first
+                worst = min(involved, key=lambda name: (-involved[name], name))
                 change = min(abs(c) for f, s, c in pairs if worst in (f, s))
                 # a whole remainder is only kept apart by hiding its total (no sibling)
                 partners = tuple(f if s == worst else s for f, s, _ in pairs if worst in (f, s))
