@@ -163,10 +163,10 @@ def published_iris_dwellings(warehouse: Path, commune_code: str) -> tuple[int, i
 def test_the_whole_iris_ranking_comes_on_demand(
     page: Page, live_server: str, login_as, demo_warehouse: Path
 ) -> None:
-    iris, published = published_iris_dwellings(demo_warehouse, "59512")
-    assert 15 < published < iris  # Roubaix: a cut, and IRIS counts hidden by secrecy
+    iris, published = published_iris_dwellings(demo_warehouse, "59599")
+    assert 15 < published < iris  # Tourcoing: a cut, and IRIS counts hidden by secrecy
     logged_in(page, live_server, login_as, ADMIN)
-    open_commune(page, "Roubaix")
+    open_commune(page, "Tourcoing")
     ranking = page.locator(f"{PANEL} .panel-section-ranking")
     ranking.scroll_into_view_if_needed()
     rows = ranking.locator("tbody tr:has(.panel-link)")
