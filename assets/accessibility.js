@@ -155,17 +155,28 @@
         return title ? "Fiche ouverte : " + title : window.dash_clientside.no_update;
     }
 
-    /* The view the table shows: on each click of its toggle, and for a new view of the
-       map while it is open (an odd number of clicks); closed, a new view costs no
-       request. */
-    function tableView(clicks, view, shown) {
-        var count = clicks || 0;
-        var toggled = (shown ? shown.clicks : 0) !== count;
-        if (!toggled && count % 2 === 0) {
-            return window.dash_clientside.no_update;
-        }
-        return {clicks: count, view: view};
+    /* The clicks of the table's toggle: open while odd. */
+    var tableClicks = 0;
+
+    /* The view the table shows: on each click of its toggle (`views`: the attribute of
+       layouts/views_holder.py), */
+    function tableView(clicks, views) {
+        tableClicks = clicks || 0;
+        return {clicks: tableClicks, view: window.atlasViews.mapView(views)};
     }
+
+    /* and for a new view of the map while it is open (assets/atlas_views.js); closed, a
+       new view runs no callback and costs no request. */
+    function followTable(views, previous) {
+        if (tableClicks % 2 === 0 || JSON.stringify(views.map) === JSON.stringify(previous.map)) {
+            return;
+        }
+        window.dash_clientside.set_props("map-table-view", {
+            data: {clicks: tableClicks, view: views.map}
+        });
+    }
+
+    window.atlasViewGates = (window.atlasViewGates || []).concat([followTable]);
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         atlasAccess: {drawTable: drawTable, announceSheet: announceSheet, tableView: tableView}

@@ -275,6 +275,39 @@
         return readable(params);
     }
 
+    /* A new state of the explorer (query string built by callbacks/explorer_state.py,
+       in the views' attribute: assets/atlas_views.js) becomes a history entry; `url`
+       (dcc.Location) is told, so that the back button finds it up to date. */
+    function pushPermalink(views) {
+        var query = views.permalink;
+        if (!query) {
+            return;
+        }
+        /* the centre and zoom in the address bar are fresher than the server's
+           (a flight may have ended while the callback ran) */
+        var params = new URLSearchParams(query);
+        var here = new URLSearchParams(window.location.search);
+        if (here.has("centre") && here.has("zoom")) {
+            params.set("centre", here.get("centre"));
+            params.set("zoom", here.get("zoom"));
+        }
+        /* display parameters the state does not hold (assets/atlas_presentation.js) */
+        (window.atlasKeptParams || []).forEach(function (key) {
+            if (here.has(key)) {
+                params.set(key, here.get(key));
+            }
+        });
+        var search = "?" + readable(params);
+        if (search === window.location.search) {
+            return;
+        }
+        window.history.pushState({}, "", window.location.pathname + search);
+        lastPushed = withoutViewport(search);
+        tellLocationWhenIdle();
+    }
+
+    window.atlasViewGates = (window.atlasViewGates || []).concat([pushPermalink]);
+
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         atlas: {
             /* A load or back/forward hands the query string to the state callback
@@ -296,36 +329,6 @@
                     return window.dash_clientside.no_update;
                 }
                 return {scale: props.scale, code: props.code};
-            },
-            /* A new state of the explorer (query string built by callbacks/explorer_state.py)
-               becomes a history entry; `url` (dcc.Location) is told, so that the back
-               button finds it up to date. */
-            pushPermalink: function (query) {
-                if (!query) {
-                    return window.dash_clientside.no_update;
-                }
-                /* the centre and zoom in the address bar are fresher than the server's
-                   (a flight may have ended while the callback ran) */
-                var params = new URLSearchParams(query);
-                var here = new URLSearchParams(window.location.search);
-                if (here.has("centre") && here.has("zoom")) {
-                    params.set("centre", here.get("centre"));
-                    params.set("zoom", here.get("zoom"));
-                }
-                /* display parameters the state does not hold (assets/atlas_presentation.js) */
-                (window.atlasKeptParams || []).forEach(function (key) {
-                    if (here.has(key)) {
-                        params.set(key, here.get(key));
-                    }
-                });
-                var search = "?" + readable(params);
-                if (search === window.location.search) {
-                    return window.dash_clientside.no_update;
-                }
-                window.history.pushState({}, "", window.location.pathname + search);
-                lastPushed = withoutViewport(search);
-                tellLocationWhenIdle();
-                return window.dash_clientside.no_update;
             },
             /* Pan and zoom rewrite the permalink in place (no new history entry): the
                back button walks through views, not through every drag. Same format as

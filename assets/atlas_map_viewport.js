@@ -5,7 +5,8 @@
  * hold, {west, south, east, north, zoom}: the view with a margin of half a tile to a
  * tile and a half (128 to 384 px) on each side, snapped to the tiles of the zoom, so that a pan inside the
  * loaded area asks for nothing and panning back asks for the same area (cached by the
- * server). null when the map shows another scale.
+ * server). null when the map shows another scale (`atResidences`, set by `followScale`
+ * only when it flips: a new indicator or year runs no callback here).
  *
  * atlasMap.viewportPoint / viewportEach: a feature with `cluster: true` is a grid
  * cluster (a count; a click zooms on its residences); any other is a residence, drawn
@@ -29,9 +30,9 @@
             south >= area.south && north <= area.north;
     }
 
-    function area(bounds, zoom, view, current) {
+    function area(bounds, zoom, atResidences, current) {
         var noUpdate = window.dash_clientside.no_update;
-        if (!view || view.scale !== "residence") {
+        if (!atResidences) {
             return current ? null : noUpdate;
         }
         if (!Array.isArray(bounds) || bounds.length !== 2 || typeof zoom !== "number") {
@@ -70,7 +71,8 @@
        for the view and the area shown, the area is asked for again in the view shown
        (its points are cached by the server). A hideout cut for no area (the scale just
        switched to residences) asks for nothing: the area's own load follows. */
-    function restyleIfStale(hideout, view, current) {
+    function restyleIfStale(hideout, views, current) {
+        var view = window.atlasViews.mapView(views);
         var drawn = hideout && hideout["for"];
         if (!drawn || !drawn.area || !current || !view || view.scale !== "residence" ||
                 (same(drawn.view, view, VIEW_KEYS) && same(drawn.area, current, AREA_KEYS))) {
@@ -78,6 +80,20 @@
         }
         return Object.assign({}, current);
     }
+
+    /* Whether the map shows residences, told to `area` only when it flips
+       (assets/atlas_views.js). */
+    var atResidences = false;
+
+    function followScale(views) {
+        var now = Boolean(views.map) && views.map.scale === "residence";
+        if (now !== atResidences) {
+            atResidences = now;
+            window.dash_clientside.set_props("map-residence-scale", {data: now});
+        }
+    }
+
+    window.atlasViewGates = (window.atlasViewGates || []).concat([followScale]);
 
     function sizeOf(count) {
         return count < 50 ? "s" : (count < 300 ? "m" : "l");

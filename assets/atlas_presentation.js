@@ -162,6 +162,17 @@
         return done;
     }
 
+    /* A new view of the map while presenting renames the caption (assets/atlas_views.js);
+       out of presentation mode, it runs no callback and costs no request. */
+    function followCaption(views, previous) {
+        if (!presenting() || JSON.stringify(views.map) === JSON.stringify(previous.map)) {
+            return;
+        }
+        window.dash_clientside.set_props("presentation-caption-view", {data: {view: views.map}});
+    }
+
+    window.atlasViewGates = (window.atlasViewGates || []).concat([followCaption]);
+
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         atlasPresentation: {
             /* The address of the view (the permalink) into the clipboard. */
@@ -180,15 +191,13 @@
                 }
                 return copyWithSelection(href) ? copied : failed;
             },
-            /* The view the caption names: in presentation mode, or as the button enters
-               it; out of it, a new view costs no request. */
-            captionView: function (view, clicks, named) {
-                var count = clicks || 0;
-                var entering = (named ? named.clicks : 0) !== count;
-                if (!entering && !presenting()) {
+            /* The view the caption names as the button enters presentation mode
+               (`views`: the attribute of layouts/views_holder.py); then `followCaption`. */
+            captionView: function (clicks, views) {
+                if (!clicks) {
                     return window.dash_clientside.no_update;
                 }
-                return {clicks: count, view: view};
+                return {view: window.atlasViews.mapView(views)};
             },
             /* A new sheet opens at its top. */
             panelToTop: function () {

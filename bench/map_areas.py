@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 
 from layouts.ids import MapIds, PageIds
+from layouts.views_holder import VIEWS_ATTRIBUTE, views_attribute
 
 VIEW_PIXELS = (1400, 900)
 TILE_PIXELS = 256
@@ -149,7 +150,7 @@ def area_payloads(
     `payload` are `bench.interactions`'), in the view of `layer_view`."""
     layer = find_callback(dependencies, LAYER_DATA)
     area_input = f"{MapIds.RESIDENCE_AREA}.data"
-    view = {f"{PageIds.MAP_VIEW}.data": layer_view(warehouse)}
+    view = {f"{PageIds.VIEWS}.{VIEWS_ATTRIBUTE}": views_attribute(layer_view(warehouse), None)}
     for area in pan_areas(territory_extent(warehouse)):
         yield payload(layer, {area_input: area, **view}, [area_input])
 

@@ -8,7 +8,6 @@ from callbacks import (
     accessibility,
     attributions_board,
     commission_files,
-    compact,
     compare,
     explorer_state,
     exports,
@@ -39,7 +38,6 @@ def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:
     exports.register(app, store)
     print_routes.register(app, store)
     attributions_board.register(app, store)
-    compact.register(app)
     accessibility.register(app, store)
     presentation.register(app, store)
     saved_views.register(app, store)

@@ -1,10 +1,9 @@
-"""The explorer's accessibility aids: the map's table ("Tableau"), the live region that
-announces the opened sheet (in the browser: no request of its own), and the definition
-beside the indicator picker."""
+"""The explorer's accessibility aids: the map's table ("Tableau") and the live region
+that announces the opened sheet (in the browser: no request of its own). The definition
+beside the indicator picker comes with the state (callbacks/explorer_state.py)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, State
@@ -12,11 +11,10 @@ from dash import ClientsideFunction, Dash, Input, Output, State
 from auth.access import current_scope
 from callbacks.explorer_state import current_state
 from callbacks.map_style import map_view, view_rows
-from data.catalog import CATALOG
 from data.store.store import Store
 from layouts.ids import AccessIds, PageIds
-from layouts.indicator_picker import definition_text
 from layouts.map_table import table_data, table_rows
+from layouts.views_holder import VIEWS_ATTRIBUTE
 
 UNAVAILABLE_TABLE = "Cet indicateur n'est pas disponible à cette échelle pour ce millésime."
 
@@ -49,8 +47,7 @@ def register(app: Dash, store: Store) -> None:
         ClientsideFunction(namespace="atlasAccess", function_name="tableView"),
         Output(AccessIds.TABLE_VIEW, "data"),
         Input(AccessIds.TABLE_TOGGLE, "n_clicks"),
-        Input(PageIds.MAP_VIEW, "data"),
-        State(AccessIds.TABLE_VIEW, "data"),
+        State(PageIds.VIEWS, VIEWS_ATTRIBUTE),
         prevent_initial_call=True,
     )
 
@@ -65,7 +62,7 @@ def register(app: Dash, store: Store) -> None:
     )
     def show_table(_shown, clicks, data) -> tuple:
         """Drawn only while open (an odd number of clicks), again for each new view (the
-        browser asks only then: `tableView`)."""
+        browser asks only then: `tableView`, and assets/atlas_views.js while open)."""
         if not clicks or clicks % 2 == 0:
             return None, True, "false"
         return table_of_view(store, data), False, "true"
@@ -80,19 +77,5 @@ def register(app: Dash, store: Store) -> None:
         ClientsideFunction(namespace="atlasAccess", function_name="announceSheet"),
         Output(AccessIds.LIVE, "children"),
         Input(PageIds.PANEL, "children"),
-        prevent_initial_call=True,
-    )
-
-    # the catalogue's definitions are public: the browser picks one, with no request
-    definitions = json.dumps(
-        {indicator_id: definition_text(indicator_id) for indicator_id in CATALOG},
-        ensure_ascii=False,
-    )
-    app.clientside_callback(
-        f"""(view) => view
-            ? ({definitions}[view.indicator] ?? {json.dumps(definition_text(None))})
-            : window.dash_clientside.no_update""",
-        Output(AccessIds.PICKER_DEFINITION_TEXT, "children"),
-        Input(PageIds.INDICATOR_VIEW, "data"),
         prevent_initial_call=True,
     )

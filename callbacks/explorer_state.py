@@ -8,7 +8,11 @@ functions of `layouts/map_state.py`. Everything else follows the state:
 - in the same answer, each view store (`PROJECTIONS`) takes the part of the state it
   names, only when that part changed (one Dash callback cycle less per change than a
   clientside projection per store: each costs the browser a few milliseconds);
-- clientside (assets/atlas_map.js, no round trip), `permalink` becomes a history entry;
+- the map's view and the permalink are one attribute of a hidden element
+  (layouts/views_holder.py), not stores: assets/atlas_map.js pushes the permalink as a
+  history entry and wakes only the gates with something to do (assets/atlas_views.js),
+  with no Dash callback on an indicator change; the indicator's definition and whether
+  its classes can be chosen come in the same answer;
 - in the same round trip, what the new state changes of the map (layers, legend) and
   of the panel (`Drawings`, callbacks/state_drawings.py): a new selection draws the
   panel, a new indicator or year changes the open zone's sheet; one request each;
@@ -36,7 +40,8 @@ from data.store.store import Store
 from data.store.types import Place
 from layouts.compare import pin_limit_alert
 from layouts.controls import ControlsInit, indicator_options, theme_options, year_options
-from layouts.ids import CompareIds, ControlIds, MapIds, PageIds, PanelIds
+from layouts.ids import AccessIds, CompactIds, CompareIds, ControlIds, MapIds, PageIds, PanelIds
+from layouts.indicator_picker import definition_text
 from layouts.map_extent import lowest_zoom
 from layouts.map_state import (
     StateContext,
@@ -52,6 +57,7 @@ from layouts.map_state import (
     with_viewport,
 )
 from layouts.panel_labels import PIN_LIMIT_TEXT
+from layouts.views_holder import MAP_PARTS, VIEWS_ATTRIBUTE, views_attribute
 
 HOME = (50.63, 3.07)
 RESIDENCE_ZOOM = 17
@@ -59,10 +65,8 @@ JUMP = {"animate": False}  # Leaflet's option of a move without animation
 
 # view store -> the parts of the state it follows
 PROJECTIONS: dict[str, tuple[str, ...]] = {
-    PageIds.MAP_VIEW: ("scale", "indicator", "year", "method"),
     PageIds.SELECTED_VIEW: ("selection",),
     PageIds.FIGURES_VIEW: ("indicator", "year"),
-    PageIds.INDICATOR_VIEW: ("indicator",),
     PageIds.PINNED_VIEW: ("pinned",),
     PageIds.OVERLAYS_VIEW: ("overlays",),
 }
@@ -309,7 +313,11 @@ def register(app: Dash, store: Store, drawings: Drawings) -> None:
     @app.callback(
         output={
             "state": Output(PageIds.STATE, "data"),
-            "permalink": Output(PageIds.PERMALINK, "data"),
+            "views_attribute": Output(PageIds.VIEWS, VIEWS_ATTRIBUTE),
+            "aids": {
+                "definition": Output(AccessIds.PICKER_DEFINITION_TEXT, "children"),
+                "classes_hidden": Output(CompactIds.CLASSES_CONTROL, "hidden"),
+            },
             "values": {name: Output(cid, "value") for name, cid in CONTROLS.items()},
             "options": {name: Output(CONTROLS[name], "options") for name in OPTIONED},
             "viewport": Output(MapIds.MAP, "viewport"),
@@ -333,6 +341,7 @@ def register(app: Dash, store: Store, drawings: Drawings) -> None:
             "centre": State(MapIds.MAP, "center"),
             "zoom": State(MapIds.MAP, "zoom"),
             "shown": {view: State(view, "data") for view in PROJECTIONS},
+            "views_shown": State(PageIds.VIEWS, VIEWS_ATTRIBUTE),
             **drawings.states,
         },
         # Fired first by `navigation`, which a clientside callback sets on load; a panel
@@ -351,6 +360,7 @@ def register(app: Dash, store: Store, drawings: Drawings) -> None:
         centre,
         zoom,
         shown,
+        views_shown,
         **_drawn,
     ) -> dict[str, Any]:
         """`links`, `pins` and `unpins` are read from the id of the button that fired; what
@@ -373,14 +383,17 @@ def register(app: Dash, store: Store, drawings: Drawings) -> None:
         if step is None:  # a search result that no longer exists: only the box is emptied
             return {**_unchanged(), "search": None, "drawings": drawings.unchanged()}
         state = step.state
+        # a state read from the URL is not pushed back to it
+        permalink = (
+            None
+            if previous is None
+            else to_query(with_viewport(state, centre, zoom, context.min_zoom))
+        )
+        views = views_attribute(map_view(state), permalink)
         return {
             "state": state.to_data(),
-            # a state read from the URL is not pushed back to it
-            "permalink": (
-                no_update
-                if previous is None
-                else to_query(with_viewport(state, centre, zoom, context.min_zoom))
-            ),
+            "views_attribute": no_update if views == views_shown else views,
+            "aids": indicator_aids(state, previous),
             "values": {
                 name: no_update if controls[name] == value else value
                 for name, value in control_values(state).items()
@@ -399,6 +412,33 @@ def register(app: Dash, store: Store, drawings: Drawings) -> None:
         }
 
 
+def map_view(state: ViewState) -> dict[str, Any]:
+    data = state.to_data()
+    return {part: data[part] for part in MAP_PARTS}
+
+
+def indicator_aids(state: ViewState, previous: ViewState | None) -> dict[str, Any]:
+    """Beside the picker, the indicator's definition; the "Classes" control hidden while a
+    categorical indicator is mapped (its classes are its categories, whatever the
+    method: layouts/choropleth.py). Sent only when they change."""
+    if previous is not None and previous.indicator == state.indicator:
+        return {"definition": no_update, "classes_hidden": no_update}
+    hidden = _categorical(state.indicator)
+    return {
+        "definition": definition_text(state.indicator),
+        "classes_hidden": (
+            no_update
+            if previous is not None and _categorical(previous.indicator) == hidden
+            else hidden
+        ),
+    }
+
+
+def _categorical(indicator_id: str | None) -> bool:
+    indicator = CATALOG.get(indicator_id or "")
+    return bool(indicator and indicator.categories)
+
+
 def projections(state: ViewState) -> dict[str, dict[str, Any] | None]:
     """What each view store holds of `state`: the parts it follows, or None while the
     part it needs (`WHILE`) is empty."""
@@ -412,7 +452,8 @@ def projections(state: ViewState) -> dict[str, dict[str, Any] | None]:
 def _unchanged() -> dict[str, Any]:
     return {
         "state": no_update,
-        "permalink": no_update,
+        "views_attribute": no_update,
+        "aids": {"definition": no_update, "classes_hidden": no_update},
         "values": dict.fromkeys(CONTROLS, no_update),
         "options": dict.fromkeys(OPTIONED, no_update),
         "viewport": no_update,
@@ -448,11 +489,6 @@ def _register_clientside(app: Dash) -> None:
         ClientsideFunction(namespace="atlas", function_name="navigated"),
         Output(PageIds.NAVIGATION, "data"),
         Input(PageIds.URL, "search"),
-    )
-    app.clientside_callback(
-        ClientsideFunction(namespace="atlas", function_name="pushPermalink"),
-        Input(PageIds.PERMALINK, "data"),
-        prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction(namespace="atlas", function_name="selectFromClick"),

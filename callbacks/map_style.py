@@ -149,7 +149,7 @@ def drawing(store: Store, result: Choropleth, scale: str, theme: str) -> Drawing
 
 
 def drawn_for(hideout: dict[str, Any], view: Any, area: Any) -> dict[str, Any]:
-    """A residence hideout that says for which map view (`PageIds.MAP_VIEW`) and area
+    """A residence hideout that says for which map view (layouts/views_holder.py) and area
     (`MapIds.RESIDENCE_AREA`) it was cut: the state's answer and the layer's may cross,
     and the browser asks for the area again when the last one is not for what it shows
     (`atlasViewport.restyleIfStale`)."""
@@ -160,7 +160,7 @@ def residence_hideout(
     store: Store, scope: AccessScope, view: Any, points: Collection[int]
 ) -> dict[str, Any]:
     """The residence layer's hideout for the residences `points` (their `i`) in `view`,
-    the map's view as the browser sends it (`PageIds.MAP_VIEW`): checked, and drawn by
+    the map's view as the browser sends it (layouts/views_holder.py): checked, and drawn by
     `map_view` for `scope`, as for a new view. Empty when it cannot be shown."""
     if not isinstance(view, dict) or view.get("scale") != "residence":
         return {}

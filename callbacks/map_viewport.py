@@ -36,6 +36,7 @@ from layouts.map_clusters import (
     cell_metres,
     point_indices,
 )
+from layouts.views_holder import VIEWS_ATTRIBUTE, map_view_in
 
 SIDES = ("west", "south", "east", "north")
 MIN_ZOOM, MAX_ZOOM = 0, 20
@@ -76,14 +77,14 @@ def register(app: Dash, store: Store) -> None:
         Output(MapIds.RESIDENCE_AREA, "data"),
         Input(MapIds.MAP, "bounds"),
         Input(MapIds.MAP, "zoom"),
-        Input(PageIds.MAP_VIEW, "data"),
+        Input(MapIds.RESIDENCE_SCALE, "data"),
         State(MapIds.RESIDENCE_AREA, "data"),
     )
     app.clientside_callback(
         ClientsideFunction(namespace="atlasViewport", function_name="restyleIfStale"),
         Output(MapIds.RESIDENCE_AREA, "data", allow_duplicate=True),
         Input(MapIds.RESIDENCES, "hideout"),
-        State(PageIds.MAP_VIEW, "data"),
+        State(PageIds.VIEWS, VIEWS_ATTRIBUTE),
         State(MapIds.RESIDENCE_AREA, "data"),
         prevent_initial_call=True,
     )
@@ -93,10 +94,11 @@ def register(app: Dash, store: Store) -> None:
         # the state's round trip styles the layer for a new view (callbacks/state_drawings.py)
         Output(MapIds.RESIDENCES, "hideout", allow_duplicate=True),
         Input(MapIds.RESIDENCE_AREA, "data"),
-        State(PageIds.MAP_VIEW, "data"),
+        State(PageIds.VIEWS, VIEWS_ATTRIBUTE),
         prevent_initial_call=True,
     )
-    def load_residences(area: Any, view: Any) -> tuple[dict[str, Any], Any]:
+    def load_residences(area: Any, views: Any) -> tuple[dict[str, Any], Any]:
+        view = map_view_in(views)
         requested = requested_area(area)
         if requested is None:
             return EMPTY_COLLECTION, no_update

@@ -34,6 +34,7 @@ from layouts.presentation import (
     tour_bar,
 )
 from layouts.views import SAVED_VIEWS
+from layouts.views_holder import VIEWS_ATTRIBUTE
 
 
 def scale_words(scale: str) -> str:
@@ -71,7 +72,7 @@ def register(app: Dash, store: Store) -> None:
     )
     def caption(named: Any) -> tuple[str, list]:
         """The title of the mapped view, and its source with the restricted-use notice
-        (asked for in presentation mode only: `captionView`)."""
+        (asked for in presentation mode only: `captionView`, assets/atlas_views.js)."""
         try:
             scope = current_scope()
         except NoAccess:
@@ -183,9 +184,8 @@ def _register_clientside(app: Dash, store: Store) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="atlasPresentation", function_name="captionView"),
         Output(PresentationIds.CAPTION_VIEW, "data"),
-        Input(PageIds.MAP_VIEW, "data"),
         Input(PresentationIds.TOGGLE, "n_clicks"),
-        State(PresentationIds.CAPTION_VIEW, "data"),
+        State(PageIds.VIEWS, VIEWS_ATTRIBUTE),
         prevent_initial_call=True,
     )
     app.clientside_callback(

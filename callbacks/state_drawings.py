@@ -37,10 +37,9 @@ from data.store.store import Store
 from layouts.ids import MapIds, PageIds, PanelIds
 from layouts.map import ZONE_STYLE_ATTRIBUTE
 from layouts.map_state import ViewState, feature_from_data
+from layouts.views_holder import MAP_PARTS
 from routes.geodata import GeodataUrls
 
-# the parts of the state the map follows (`PageIds.MAP_VIEW` holds them)
-MAP_PARTS = ("scale", "indicator", "year", "method")
 MAP_OUTPUTS = {
     "zone_url": (MapIds.ZONES, "url"),
     "zone_hideout": (MapIds.ZONE_STYLE, ZONE_STYLE_ATTRIBUTE),

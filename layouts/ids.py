@@ -15,14 +15,13 @@ class PageIds:
     # The explorer state (layouts/map_state.ViewState.to_data): its one owner.
     STATE = "state"
     # Derived from the state, never written otherwise: a load or back/forward's query
-    # string, the permalink to push, and the parts of the state that each drawing
-    # follows (a view store changes only when its part does).
+    # string, the map's view and the permalink (one attribute, layouts/views_holder.py),
+    # and the parts of the state that each drawing follows (a view store changes only
+    # when its part does).
     NAVIGATION = "navigation"
-    PERMALINK = "permalink"
-    MAP_VIEW = "map-view"
+    VIEWS = "views"
     SELECTED_VIEW = "selected-view"
     FIGURES_VIEW = "figures-view"
-    INDICATOR_VIEW = "indicator-view"
     PINNED_VIEW = "pinned-view"
     OVERLAYS_VIEW = "overlays-view"
     PRINT_NOTICE = "print-notice"
@@ -76,6 +75,8 @@ class MapIds:
     AREA_FINDER_LINK = "map-area-finder-link"  # the finder on the map's visible area
     # the area whose residences the residence layer holds, {west, south, east, north, zoom}
     RESIDENCE_AREA = "map-residence-area"
+    # whether the map shows residences: set by assets/atlas_views.js only when it flips
+    RESIDENCE_SCALE = "map-residence-scale"
 
 
 class PanelIds:

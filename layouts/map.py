@@ -215,6 +215,7 @@ def atlas_map(
             zone_style_holder(),
             dcc.Store(id=MapIds.CLICKED),
             dcc.Store(id=MapIds.RESIDENCE_AREA),
+            dcc.Store(id=MapIds.RESIDENCE_SCALE, data=False),
         ],
         className="map-wrap",
     )

@@ -21,6 +21,7 @@ from layouts.ids import PageIds
 from layouts.map import atlas_map
 from layouts.presentation import presentation_caption, presentation_footer, view_tools
 from layouts.views import View, view_nav
+from layouts.views_holder import views_holder
 
 DEMO_BANNER_TEXT = "Données de démonstration — fictives, générées pour essayer le portail"
 TITLE = "Atlas du logement social"
@@ -133,15 +134,12 @@ def bench_noop() -> html.Div:
     )
 
 
-def state_stores() -> list[dcc.Store]:
+def state_stores() -> list[dcc.Store | html.Div]:
     """The explorer state, set once the URL is read, and the stores derived from it."""
     derived = (
         PageIds.NAVIGATION,
-        PageIds.PERMALINK,
-        PageIds.MAP_VIEW,
         PageIds.SELECTED_VIEW,
         PageIds.FIGURES_VIEW,
-        PageIds.INDICATOR_VIEW,
         PageIds.PINNED_VIEW,
         PageIds.OVERLAYS_VIEW,
     )
@@ -149,6 +147,7 @@ def state_stores() -> list[dcc.Store]:
         dcc.Store(id=PageIds.STATE),
         *(dcc.Store(id=store_id) for store_id in derived),
         dcc.Store(id=PageIds.VIEW_PATH),
+        views_holder(),
     ]
 
 

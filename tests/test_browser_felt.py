@@ -133,11 +133,68 @@ def test_an_indicator_change_asks_once_for_the_map(felt_page: Page) -> None:
     assert after["fills"] != before["fills"]
     expect(tooltip).to_contain_text("Taux de vacance (")
     page.mouse.move(1, 1)
-    # the definition beside the picker is picked in the browser, with no request
-    assert not asks_for(outputs, AccessIds.PICKER_DEFINITION_TEXT), outputs
+    # the definition beside the picker comes in that same answer
+    assert asks_for(outputs, AccessIds.PICKER_DEFINITION_TEXT), outputs
     definition = page.locator(f"#{AccessIds.PICKER_DEFINITION_TEXT}")
     expect(definition).to_contain_text("Taux de vacance :")
     shot(page, "1-indicator")
+
+
+# Wraps every clientside callback function (looked up by name when a callback runs) and
+# `set_props`, to record which run and what triggered them.
+COUNT_CLIENTSIDE = """() => {
+    const ran = window.__clientside = [];
+    const spaces = window.dash_clientside;
+    for (const space of Object.keys(spaces)) {
+        const functions = spaces[space];
+        if (!functions || typeof functions !== "object") continue;
+        for (const name of Object.keys(functions)) {
+            const run = functions[name];
+            if (typeof run !== "function" || run.atlasCounted) continue;
+            functions[name] = function (...args) {
+                const context = spaces.callback_context || {};
+                const triggers = (context.triggered || []).map(t => t.prop_id).join(",");
+                ran.push(space + "." + name + " <- " + triggers);
+                return run.apply(this, args);
+            };
+            functions[name].atlasCounted = true;
+        }
+    }
+    if (!spaces.set_props.atlasCounted) {
+        const setProps = spaces.set_props;
+        spaces.set_props = (id, props) => {
+            ran.push("set_props:" + id);
+            return setProps(id, props);
+        };
+        spaces.set_props.atlasCounted = true;
+    }
+}"""
+
+
+def test_an_indicator_change_runs_no_clientside_callback_after_the_answer(
+    felt_page: Page,
+) -> None:
+    """The state's answer is the last thing an indicator change runs in Dash: the
+    permalink is pushed, and the table (closed), the caption (not presenting) and the
+    residence layer (another scale) have nothing to do and run nothing."""
+    page = felt_page
+    page.wait_for_function(QUIET, arg=QUIET_MS, timeout=SLOW, polling=50)
+    page.evaluate(COUNT_CLIENTSIDE)
+    mapped = page.locator("#legend .legend-title").inner_text()
+    other = "Taux de vacance" if "Taux de vacance" not in mapped else "Logements sociaux"
+    before = page.evaluate("window.location.search")
+    outputs = requests_of(page, lambda: choose_indicator(page, other))
+    assert len(outputs) == 1, outputs
+    # only `url` runs its callbacks, once told of the new entry when the browser is idle
+    # (assets/atlas_map.js tellLocationWhenIdle)
+    ran = page.evaluate("window.__clientside")
+    assert all(run.endswith(f"<- {PageIds.URL}.search") for run in ran), ran
+    indicator = next(item.id for item in CATALOG.values() if item.label == other)
+    after = page.evaluate("window.location.search")
+    assert after != before and f"indicateur={indicator}" in after
+    page.go_back()
+    expect(page.locator("#legend .legend-title")).not_to_contain_text(other, timeout=SLOW)
+    assert page.evaluate("window.location.search") == before
 
 
 def test_the_open_table_follows_the_view_and_the_closed_one_does_not(felt_page: Page) -> None:

@@ -253,7 +253,8 @@ def test_a_new_view_and_a_new_area_crossing_end_in_the_view_shown(
         released, held = held, None
         # the held answers come in the old view; the area is asked for again in the new
         with page.expect_response(
-            lambda r: is_layer_answer(r) and '"parc.t1_share"' in r.request.post_data,
+            # the view travels as the JSON of an attribute (layouts/views_holder.py)
+            lambda r: is_layer_answer(r) and "parc.t1_share" in r.request.post_data,
             timeout=SLOW,
         ):
             for route in released:

@@ -9,16 +9,22 @@ from callbacks.explorer_state import (
     changed_options,
     control_options,
     control_values,
+    indicator_aids,
+    map_view,
     next_state,
     projections,
     state_context,
 )
+from data.catalog import CATALOG
 from data.scope import AccessScope
 from data.store.store import Store
 from layouts.ids import CompareIds, ControlIds, MapIds, PageIds, PanelIds
-from layouts.map_state import Feature
+from layouts.indicator_picker import definition_text
+from layouts.map_state import Feature, changed
+from layouts.views_holder import map_view_in, views_attribute
 
 MEL = AccessScope("MEL-1", "MEL", "mel", frozenset({"parc", "occupation"}))
+DIAGNOSTIC = AccessScope("MEL-1", "MEL", "mel", frozenset({"parc", "diagnostic"}))
 ROUBAIX = Feature("commune", "59512")
 
 
@@ -81,7 +87,7 @@ def test_each_view_store_follows_its_part_of_the_state(store: Store) -> None:
     context = state_context(store, MEL)
     start = next_state(store, context, PageIds.NAVIGATION, {"navigation": None}, None).state
     views = projections(start)
-    assert views[PageIds.MAP_VIEW] == {
+    assert map_view(start) == {
         "scale": start.scale,
         "indicator": start.indicator,
         "year": start.year,
@@ -101,7 +107,49 @@ def test_each_view_store_follows_its_part_of_the_state(store: Store) -> None:
     assert after[PageIds.SELECTED_VIEW] == {"selection": ROUBAIX.to_data()}
     assert after[PageIds.PINNED_VIEW] == {"pinned": [ROUBAIX.to_data()]}
     assert after[PageIds.FIGURES_VIEW] == {"indicator": start.indicator, "year": start.year}
-    assert after[PageIds.MAP_VIEW] == views[PageIds.MAP_VIEW]
+    assert map_view(pinned) == map_view(start)
+
+
+def test_the_map_view_and_the_permalink_travel_as_one_attribute(store: Store) -> None:
+    """What the browser's gates read (assets/atlas_views.js), and the server callbacks
+    as a State: the map's view, whatever the attribute holds otherwise."""
+    context = state_context(store, MEL)
+    start = next_state(store, context, PageIds.NAVIGATION, {"navigation": None}, None).state
+    attribute = views_attribute(map_view(start), "?echelle=commune")
+    assert map_view_in(attribute) == map_view(start)
+    for unreadable in (None, "", "{", "[]", 3):
+        assert map_view_in(unreadable) is None
+
+
+def test_the_definition_and_the_classes_control_follow_the_indicator_only(store: Store) -> None:
+    """Sent with the state when the indicator changes (and on a load), not otherwise; the
+    "Classes" control hidden for a categorical indicator, sent only when that flips."""
+    context = state_context(store, DIAGNOSTIC)
+    start = next_state(store, context, PageIds.NAVIGATION, {"navigation": None}, None).state
+    loaded = indicator_aids(start, None)
+    assert loaded["definition"] == definition_text(start.indicator)
+    assert loaded["classes_hidden"] is bool(CATALOG[start.indicator].categories)
+    clicked = changed(start, context, selection=ROUBAIX)
+    assert indicator_aids(clicked, start) == {"definition": no_update, "classes_hidden": no_update}
+    offered = context.indicators[(start.scale, start.theme)]
+    plain = next(i for i in offered if i != start.indicator and not CATALOG[i].categories)
+    categorical = [
+        (theme, i)
+        for (scale, theme), ids in context.indicators.items()
+        for i in ids
+        if scale == start.scale and CATALOG[i].categories
+    ]
+    other = changed(start, context, indicator=plain)
+    aids = indicator_aids(other, start)
+    assert aids["definition"] == definition_text(plain)
+    if not CATALOG[start.indicator].categories:
+        assert aids["classes_hidden"] is no_update
+    assert categorical, "the demo maps a categorical indicator"
+    theme, indicator = categorical[0]
+    shown = changed(other, context, theme=theme, indicator=indicator)
+    assert shown.indicator == indicator
+    assert indicator_aids(shown, other)["classes_hidden"] is True
+    assert indicator_aids(other, shown)["classes_hidden"] is False
 
 
 def test_a_dropdown_gets_options_only_when_they_change(store: Store) -> None:

@@ -18,6 +18,7 @@ from data.scope import AccessScope
 from data.store.store import Store
 from layouts.choropleth import area_hideout
 from layouts.ids import MapIds, PageIds
+from layouts.views_holder import VIEWS_ATTRIBUTE, views_attribute
 from routes.geodata import GeodataUrls
 from tests.support.panel_requests import MEL as MEL_ADMIN
 from tests.support.panel_requests import post_dependency
@@ -86,7 +87,7 @@ def test_a_new_area_brings_the_hideout_of_its_points_in_the_users_scope(
     year = store.indicator_years["occupation.single_person"][-1]
     view = {**PARC, "indicator": "occupation.single_person", "year": year}
     area = f"{MapIds.RESIDENCE_AREA}.data"
-    values = {area: ROUBAIX_AREA, f"{PageIds.MAP_VIEW}.data": view}
+    values = {area: ROUBAIX_AREA, f"{PageIds.VIEWS}.{VIEWS_ATTRIBUTE}": views_attribute(view, None)}
     answer = post_dependency(
         logged_in_client(auth_app, "roubaix@atlas-demo.fr"),
         f"{MapIds.RESIDENCES}.data",
