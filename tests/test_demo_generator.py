@@ -279,6 +279,12 @@ def test_residences_size_mix(rpls: dict[int, pd.DataFrame]) -> None:
         assert (per_residence == 1).all().all()
 
 
+def test_a_commune_names_each_programme_once(rpls: dict[int, pd.DataFrame]) -> None:
+    programmes = rpls[2024].groupby(RPLS_KEY)["NOMPROG"].first().reset_index()
+    named = programmes[programmes["NOMPROG"] != ""]
+    assert not named.duplicated(["DEPCOM", "NOMPROG"]).any()
+
+
 def test_addresses_are_plausible(rpls: dict[int, pd.DataFrame]) -> None:
     frame = rpls[2024]
     assert frame["CODEPOSTAL"].str.fullmatch(r"59\d{3}").all()

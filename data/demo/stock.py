@@ -193,7 +193,26 @@ def _assign_addresses(residences: pd.DataFrame, rng: np.random.Generator) -> Non
     residences["CODEPOSTAL"] = residences["DEPCOM"].map(POSTAL_CODES).fillna(fallback)
     stems = np.array(PROGRAMME_STEMS)[rng.integers(0, len(PROGRAMME_STEMS), n)]
     named = (residences["size"] >= 11).to_numpy() | (rng.random(n) < 0.3)
-    residences["NOMPROG"] = np.where(named, stems, "")
+    residences["NOMPROG"] = ""
+    residences.loc[named, "NOMPROG"] = programme_names(
+        residences["DEPCOM"][named], pd.Series(stems[named]), residences["NOMVOIE"][named]
+    )
+
+
+def programme_names(communes: pd.Series, stems: pd.Series, streets: pd.Series) -> np.ndarray:
+    """One name per programme of a commune, as a commune's programmes are named: a stem
+    drawn again in the same commune names the residence after its street (« Résidence
+    Jean Lebas »), or, when that is taken too, numbers the programme (« Les Tilleuls 3 »)."""
+    frame = pd.DataFrame(
+        {"commune": communes.to_numpy(), "stem": stems.to_numpy(), "street": streets.to_numpy()}
+    )
+    seen = frame.groupby(["commune", "stem"]).cumcount()
+    name = frame["stem"].where(seen == 0, "Résidence " + frame["street"])
+    taken = pd.MultiIndex.from_frame(pd.DataFrame({"c": frame["commune"], "n": name})[seen == 0])
+    key = pd.MultiIndex.from_arrays([frame["commune"], name])
+    clash = (seen > 0) & (key.isin(taken) | key.duplicated())
+    numbered = frame["stem"] + " " + (seen + 1).astype(str)
+    return name.where(~clash, numbered).to_numpy()
 
 
 def build_residences(
