@@ -2,7 +2,8 @@
 
 Starts the portal as `bench.interactions` does (gunicorn, 2 workers x 4 threads, the
 no-op callback registered), logs in through the real form in Chromium (Debian's), and in
-Firefox ESR where Playwright finds one, at 1600x1000, then times each interaction a user
+Debian's Firefox ESR where installed (driven over WebDriver BiDi; one that Playwright
+cannot drive is reported as not measured), at 1600x1000, then times each interaction a user
 makes, `--runs` times, from the input event to the screen settled:
 
 - the clock starts at the `click` event of the user's input (page clock,
@@ -416,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no warehouse at {args.warehouse}: run `make data` first", file=sys.stderr)
         return 2
     import duckdb
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     iris = duckdb.execute(
@@ -437,11 +439,22 @@ def main(argv: list[str] | None = None) -> int:
                 ]
                 if FIREFOX.exists():
                     browsers.append(
-                        ("firefox", lambda: playwright.firefox.launch(executable_path=FIREFOX))
+                        (
+                            "firefox",
+                            lambda: playwright.firefox.launch(
+                                channel="moz-firefox", executable_path=FIREFOX
+                            ),
+                        )
                     )
                 results = []
                 for name, launch in browsers:
-                    results += measure(name, launch, base, args.user, args.runs, iris)
+                    try:
+                        results += measure(name, launch, base, args.user, args.runs, iris)
+                    except PlaywrightError as error:
+                        if name == "chromium":
+                            raise
+                        reason = str(error).splitlines()[0]
+                        print(f"{name}: not measured, Playwright cannot drive it ({reason})")
         finally:
             process.terminate()
             process.wait(timeout=30)
