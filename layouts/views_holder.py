@@ -4,8 +4,9 @@ view and the permalink, as one attribute of a hidden element.
 The state callback (callbacks/explorer_state.py) writes the attribute; assets/atlas_views.js
 watches it and, in the same frame, calls the gates: the permalink is pushed
 (assets/atlas_map.js), and only the gates that have something to do wake their Dash
-callback (the open table, the presentation caption, the residence layer). A Dash store in its place would run each gate's clientside
-callback on every change, each costing the browser several redux dispatches.
+callback (the open table, the presentation caption, the residence layer). A Dash store
+in its place would run each gate's clientside callback on every change, each costing the
+browser several redux dispatches.
 """
 
 from __future__ import annotations

@@ -108,16 +108,19 @@ def folded(text: str) -> str:
 
 
 def reading_key(row: dict) -> tuple:
-    """Residences with a name of their own first, by name and commune; then those named
+    """Residences with a name of their own first, by name (a numbered programme after its
+    namesake, « Cité Jardin 2 » before « Cité Jardin 10 ») and commune; then those named
     by their address, by commune, street and number."""
     name = row["name"]
+    commune = folded(row["commune"])
     if name != row["address"]:
-        return (0, "", "", 0, folded(name), name, folded(row["commune"]))
+        numbered = re.fullmatch(r"(.*) (\d+)", name)
+        stem, rank = (numbered[1], int(numbered[2])) if numbered else (name, -1)
+        return (0, "", "", 0, folded(stem), rank, folded(name), name, commune)
     number = re.match(r"(\d+)( ?(bis|ter|quater|[A-Za-z]))? +", name)
     assert number, f"an address begins with its number: {name}"
     street = name[number.end() :]
-    commune = folded(row["commune"])
-    return (1, commune, folded(street), int(number[1]), folded(name), name, commune)
+    return (1, commune, folded(street), int(number[1]), "", -1, folded(name), name, commune)
 
 
 def test_the_list_opens_on_named_residences_then_addresses_by_street(store) -> None:
@@ -125,6 +128,7 @@ def test_the_list_opens_on_named_residences_then_addresses_by_street(store) -> N
     keys = [reading_key(row) for row in rows]
     assert keys == sorted(keys)
     assert keys[0][0] == 0 and keys[-1][0] == 1, "both kinds of name in the demo"
+    assert any(key[5] >= 10 for key in keys), "numbered programmes beyond 9 in the demo"
     roubaix = [row["name"] for row in rows if row["commune"] == "Roubaix"]
     by_address = [name for name in roubaix if name[0].isdigit()]
     assert by_address, "some Roubaix residences are known by their address"

@@ -96,12 +96,16 @@ CONSTRUCTION_YEAR = FinderColumn(
 # those known only by their address ("12 bis rue Jacquard, 59390 ..."), by commune, street
 # and number, so that a list does not open on a run of street numbers.
 STREET_NUMBER = "'^[0-9]+( ?(bis|ter|quater|[A-Za-z]))? +'"
+# the number of a programme named after an earlier one (« Cité Jardin 2 » before « … 10 »)
+PROGRAMME_NUMBER = "' ([0-9]+)$'"
 READING_ORDER = f"""r.name IS NULL, r.name = r.address,
     CASE WHEN r.name = r.address THEN lower(strip_accents(c.name)) END,
     CASE WHEN r.name = r.address
          THEN lower(strip_accents(regexp_replace(r.address, {STREET_NUMBER}, ''))) END,
     CASE WHEN r.name = r.address
          THEN TRY_CAST(regexp_extract(r.address, '^[0-9]+') AS INTEGER) END NULLS FIRST,
+    lower(strip_accents(regexp_replace(r.name, {PROGRAMME_NUMBER}, ''))),
+    TRY_CAST(regexp_extract(r.name, {PROGRAMME_NUMBER}, 1) AS INTEGER) NULLS FIRST,
     lower(strip_accents(r.name)), r.name, lower(strip_accents(c.name))"""
 
 # The match counts remembered (a filter's count is asked for again with each sort).
