@@ -422,3 +422,29 @@ def test_a_built_warehouse_hides_nothing_exhaustive_search_can_narrow(world):
                 assert high - low >= threshold - 1, (theme, cell, low, high)
     finally:
         con.close()
+
+
+def test_a_breach_that_hiding_a_residence_did_not_repair_hides_its_binding_total() -> None:
+    """Widening hides the smallest loose residence of the tightest equation; when the
+    breach is still there a round later (in the Nord, a QPV's count pinned by the EPCI's
+    QPV part minus a neighbouring commune: each residence hidden joined both, 70 rounds
+    and as many residences), the total of the equation that binds it is hidden instead."""
+    cells = [
+        Cell("a", 5, "E", "C", "I1", None), Cell("b", 6, "E", "C", "I1", None),
+        Cell("c", 30, "E", "C", "I1", None), Cell("d", 40, "E", "C", "I2", None),
+    ]  # fmt: skip
+    discloser = Discloser({"parc": {2024: cells}, "occupation": {}}, {}, 11)
+    layout = discloser.layouts["parc"][2024]
+    table = layout.table(
+        Disclosure(frozenset({"a", "b"}), frozenset()),
+        set(),
+        {residence_cell(c.residence_id): (1.0, INF) for c in cells},
+    )
+    audited = audit_table(table, 11)
+    breach = next(b for b in audited.breaches if b.cell == residence_cell("a"))
+    assert (breach.low, breach.high, breach.equation) == (1, 10, "iris:I1")
+    discloser._widen("parc", 2024, audited, table, breach.cell, breach.equation)
+    assert discloser.forced["parc"][2024] == {"c"} and not discloser.forced_zones["parc"][2024]
+    discloser._widen("parc", 2024, audited, table, breach.cell, breach.equation)
+    assert discloser.forced["parc"][2024] == {"c"}
+    assert discloser.forced_zones["parc"][2024] == {("iris", "I1")}

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -217,6 +217,7 @@ class Discloser:
         self._solved: dict[tuple, object] = {}
         self._tables: dict[tuple[str, int], tuple[Disclosure, frozenset, Table | None, Table]] = {}
         self._known: dict[tuple[str, int], tuple[Table | None, dict]] = {}
+        self._widened: Counter[tuple[str, int, str]] = Counter()
 
     def protect_all(self) -> dict[str, dict[int, Disclosure]]:
         parc_layouts = self.layouts["parc"]
@@ -482,7 +483,9 @@ class Discloser:
           published sub-total of that equation's zone beside the cell (its hidden
           residences join the equation), else the equation's total;
         - else the equations also hold other residences but leave too little room: hide
-          the smallest loose published residence of the tightest, else its total."""
+          the smallest loose published residence of the tightest, else its total; when the
+          breach is still there in a later round (the residence hidden joined the other
+          equations that pin the cell too), hide the total of the equation binding it."""
         layout = self.layouts[theme][year]
         hidden = frozenset(
             p for p in layout.expansion.get(cell, (cell,)) if table.values.get(p) is None
@@ -498,6 +501,10 @@ class Discloser:
             pinning = min(inside, key=lambda e: (len(audit.remainders[e.key].cells), e.key))
             sibling = self._sibling(theme, year, audit, table, pinning.key, hidden)
             self._hide_total(theme, year, sibling or pinning.key)
+            return
+        self._widened[(theme, year, cell)] += 1
+        if self._widened[(theme, year, cell)] > 1 and key is not None:
+            self._hide_total(theme, year, key)
             return
         tightest = min(touching, key=lambda e: (len(e.cells), e.key))
         if tightest.loose_published:
