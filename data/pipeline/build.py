@@ -500,6 +500,7 @@ def build(
         tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.build-", dir=out_dir.parent) as work,
     ):
         con = duckdb.connect(":memory:", config=database_config(Path(work)))
+        con.execute("SET enable_progress_bar = false")  # the build prints its own steps
         try:
             with clock.step("read"):
                 raw = read_raw(con, layout)
