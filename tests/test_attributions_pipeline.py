@@ -147,6 +147,28 @@ def test_a_commune_knowing_its_own_reads_no_other_by_subtraction(decision) -> No
     assert {f"attributions|out:Q1|commune:{c}" for c in (D, E)} <= hidden
 
 
+def test_each_epci_of_a_territory_keeps_its_own_communes_apart(tmp_path: Path) -> None:
+    """Two EPCIs with the same figures: each EPCI's column holds its own communes, and
+    in each a commune knowing its own still faces two unknowns (the grid once took the
+    first EPCI's column for every commune of the territory, leaving the others unchecked)."""
+    other_epci = "245900428"
+    twin = dict(zip(COMMUNES_OF_EPCI, ["59155", "59183", "59273", "59340", "59588"], strict=True))
+    rows = ROWS + [[twin[row[0]], *row[1:]] for row in ROWS]
+    epci_of = pd.concat([EPCI_OF, pd.Series(other_epci, index=list(twin.values()))])
+    con = duckdb.connect()
+    sne.load(con, [write_csv(tmp_path / "SNE_2024.csv", HEADER, rows)], "sne")
+    facts = attributions.read_facts(con, epci_of, list(epci_of.index), [QPV])
+    decided = attributions.decide(facts, threshold=11)
+    hidden = decided.hidden[2024]
+    for epci, communes in ((EPCI, COMMUNES_OF_EPCI), (other_epci, list(twin.values()))):
+        total = f"attributions|out:Q1|epci:{epci}"
+        column = [f"attributions|out:Q1|commune:{c}" for c in communes]
+        (grid,) = [g for g in decided.grids[2024] if total in g.columns]
+        assert sorted(grid.columns[total]) == sorted(column)
+        assert total not in hidden and sum(cell in hidden for cell in column) >= 3
+    assert audit_grids(decided.grids[2024], hidden, 11) == []
+
+
 def test_a_file_without_the_optional_columns_still_loads(tmp_path: Path) -> None:
     con = duckdb.connect()
     rows = [row[:10] for row in ROWS]

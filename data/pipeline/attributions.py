@@ -313,14 +313,20 @@ def grid(name: str, bases: pd.DataFrame, memberships: pd.DataFrame) -> Grid:
     cells: dict[str, list[str]] = {}
     for cell, base in zip(memberships["cell"], memberships["base"], strict=True):
         cells.setdefault(cell, []).append(base)
+    # each commune's EPCI, from the base cells of the EPCI cells (a base cell's name
+    # `CLASSES_SQL`: b|<breakdown>|<commune>|<QPV>|<category>)
+    epci_of = {
+        f"commune:{base.split('|', 3)[2]}": cell.split("|")[2]
+        for cell, parts in cells.items()
+        if "|epci:" in cell
+        for base in parts
+    }
     columns: dict[str, list[str]] = {}
-    epci = next((cell.split("|")[2] for cell in cells if "|epci:" in cell), "")
     for cell in sorted(cells):
         measure, node, zone = cell.split("|")
-        total = cell_name(measure, node, epci)
+        total = cell_name(measure, node, epci_of.get(zone, ""))
         if zone.startswith("commune:") and total in cells:
             columns.setdefault(total, []).append(cell)
-    # a base cell's name (`CLASSES_SQL`): b|<breakdown>|<commune>|<QPV>|<category>
     axes = {
         base: (f"{commune}|{qpv}", category)
         for base in bases["base"]
