@@ -133,19 +133,26 @@ def attack(base: str, user: str, truth: dict[str, float] | None, years, limit: i
     harvest = Harvester(base, user).run()
     print(f"\n== {user}: récolte en {time.perf_counter() - started:.1f} s")
     for family in sorted(harvest.requests):
-        print(
-            f"  {family:<20} {harvest.requests[family]:>6} requêtes {harvest.cells[family]:>8} valeurs"
-        )
+        requests, cells = harvest.requests[family], harvest.cells[family]
+        print(f"  {family:<20} {requests:>6} requêtes {cells:>8} valeurs")
     kinds = Counter(
-        (k[2].split(".")[0], "secret" if v == "s" else "hors périmètre" if v == OUTSIDE else "publié")
+        (
+            k[2].split(".")[0],
+            "secret" if v == "s" else "hors périmètre" if v == OUTSIDE else "publié",
+        )
         for k, v in harvest.values.items()
         if isinstance(v, float | str)
     )
-    print("  cellules distinctes : " + ", ".join(f"{t}/{s} {n}" for (t, s), n in sorted(kinds.items())))
+    print(
+        "  cellules distinctes : "
+        + ", ".join(f"{t}/{s} {n}" for (t, s), n in sorted(kinds.items()))
+    )
     equations = Equations(harvest, threshold=limit + 1)
-    print(f"  parts de dénominateur connu : {len(equations.share_of_count[DWELLINGS])} (parc), "
-          f"{len(equations.share_of_count[HOUSEHOLDS])} (occupation); "
-          f"ménages ≤ logements vérifié : {equations.households_within_dwellings}")
+    print(
+        f"  parts de dénominateur connu : {len(equations.share_of_count[DWELLINGS])} (parc), "
+        f"{len(equations.share_of_count[HOUSEHOLDS])} (occupation); "
+        f"ménages ≤ logements vérifié : {equations.households_within_dwellings}"
+    )
     started = time.perf_counter()
     found = bounds_of(equations, years)
     print(f"  {len(found)} cellules cachées bornées en {time.perf_counter() - started:.1f} s")

@@ -25,16 +25,27 @@ import numpy as np
 
 from bench.attack_harvest import OUTSIDE, SECRET, Harvest
 from bench.attack_lp import INF, System
+from data.catalog import CATALOG
 
 DWELLINGS, HOUSEHOLDS = "parc.dwellings", "occupation.households"
 ROUNDING = 0.5e-6  # exports give shares with six decimals
 BREAKDOWNS = {
-    "typologie": ("parc.t1_share", "parc.t2_share", "parc.t3_share", "parc.t4_share",
-                  "parc.t5p_share"),
-    "époque": ("parc.built_before_1949_share", "parc.built_1949_1974_share",
-               "parc.built_1975_1999_share", "parc.built_2000_plus_share"),
+    "typologie": (
+        "parc.t1_share",
+        "parc.t2_share",
+        "parc.t3_share",
+        "parc.t4_share",
+        "parc.t5p_share",
+    ),
+    "époque": (
+        "parc.built_before_1949_share",
+        "parc.built_1949_1974_share",
+        "parc.built_1975_1999_share",
+        "parc.built_2000_plus_share",
+    ),
 }
 QPV_PART = "parc.qpv_share"
+SHARES = tuple(i for i, indicator in CATALOG.items() if indicator.unit == "%")
 ZONE_SCALES = ("commune", "iris", "qpv")
 
 
@@ -85,26 +96,20 @@ class Equations:
             for (scale, code, indicator, year), total in self.h.values.items():
                 if indicator != count or not isinstance(total, float) or total <= 0:
                     continue
-                for (s, c, share, y), p in self._shares_of(scale, code, year, theme):
+                for share, p in self._shares_of(scale, code, year, theme):
                     n = p * total / 100
                     tried[share].append(abs(n - round(n)) <= total * ROUNDING / 100 + 1e-7)
             learned[count] = sorted(s for s, ok in tried.items() if len(ok) > 50 and all(ok))
         return learned
 
     def _shares_of(self, scale: str, code: str, year: int, theme: str):
+        """The published shares (percent) of a zone and vintage in one theme."""
         return [
-            (key, p)
-            for key in self._share_keys(scale, code, year, theme)
-            if isinstance(p := self.h.values.get(key), float)
+            (indicator, p)
+            for indicator in SHARES
+            if indicator.startswith(theme)
+            and isinstance(p := self.value(scale, code, indicator, year), float)
         ]
-
-    def _share_keys(self, scale: str, code: str, year: int, theme: str):
-        if not hasattr(self, "_share_ids"):
-            ids = {k[2] for k in self.h.values if k[2].endswith(("_share", "person", "parent",
-                                                                  "family", "_65", "_30",
-                                                                  "employed", "newcomers"))}
-            self._share_ids = sorted(ids)
-        return [(scale, code, s, year) for s in self._share_ids if s.startswith(theme)]
 
     def _check_households_within_dwellings(self) -> bool:
         pairs = 0

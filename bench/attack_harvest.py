@@ -55,6 +55,11 @@ def login(base: str, email: str) -> requests.Session:
         data={"csrf_token": token.group(1), "email": email, "password": PASSWORD},
         timeout=30,
     )
+    if "/conditions" in answer.url:  # first login: the user accepts the convention's terms
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', answer.text)
+        answer = session.post(
+            answer.url, data={"csrf_token": token.group(1) if token else "", "accept": "y"}
+        )
     if answer.url.rstrip("/") != base.rstrip("/"):
         raise RuntimeError(f"login of {email} ended on {answer.url}")
     return session
@@ -181,7 +186,16 @@ class Harvester:
                     )
 
     def finder(self) -> None:
-        fields = ["name", "commune", "iris", "qpv", "qpv_name", "landlord", "size_class", "construction_year"]
+        fields = [
+            "name",
+            "commune",
+            "iris",
+            "qpv",
+            "qpv_name",
+            "landlord",
+            "size_class",
+            "construction_year",
+        ]
         fields += ["secrecy"] + [i.replace(".", "__") for i in CATALOG]
         body = self.get("export résidences", "/export/residences.csv?colonnes=" + ",".join(fields))
         _, self.harvest.finder = export_rows(body.text)
