@@ -21,6 +21,7 @@ Exit status 1 when any confirmed breach is found.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from collections import Counter
@@ -29,10 +30,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from bench.attack_board import BoardHarvester, board_bounds
 from bench.attack_equations import DWELLINGS, HOUSEHOLDS, Bound, Equations
 from bench.attack_harvest import OUTSIDE, Harvest, Harvester
 
 USERS = ("roubaix@atlas-demo.fr", "vilogia@atlas-demo.fr")
+EPCI = "200093201"  # the MEL: the board's EPCI
 
 
 @dataclass(frozen=True)
@@ -128,9 +131,31 @@ def finder_mismatches(harvest: Harvest) -> list[str]:
     return out
 
 
+def board_breaches(harvester: Harvester, limit: int) -> list[str]:
+    """The allocations board's secret cells narrowed below the threshold (for a user
+    granted the theme; unconfirmed: the truth of the board's cells is not read)."""
+    harvest = harvester.harvest
+    if not any(k[2].startswith("attributions.") for k in harvest.values):
+        return []
+    years = harvest.years["attributions"]
+    board = BoardHarvester(harvester).run(EPCI, years)
+    bounds = board_bounds(board, years)
+    secret = sum(1 for v in board.cells.values() if v == "s")
+    print(
+        f"  tableau des attributions : {len(board.cells)} cellules, {secret} secrètes, "
+        f"{len(bounds)} bornées"
+    )
+    return [
+        f"  étroit/attributions {'|'.join(cell)} = [{low:g}, {high:g}]"
+        for cell, (low, high) in bounds.items()
+        if math.floor(high + 1e-6) - math.ceil(low - 1e-6) < limit
+    ]
+
+
 def attack(base: str, user: str, truth: dict[str, float] | None, years, limit: int) -> int:
     started = time.perf_counter()
-    harvest = Harvester(base, user).run()
+    harvester = Harvester(base, user)
+    harvest = harvester.run()
     print(f"\n== {user}: récolte en {time.perf_counter() - started:.1f} s")
     for family in sorted(harvest.requests):
         requests, cells = harvest.requests[family], harvest.cells[family]
@@ -157,7 +182,8 @@ def attack(base: str, user: str, truth: dict[str, float] | None, years, limit: i
     found = bounds_of(equations, years)
     print(f"  {len(found)} cellules cachées bornées en {time.perf_counter() - started:.1f} s")
     found_breaches = breaches(user, harvest, found, truth, limit)
-    others = perimeter_leaks(harvest) + finder_mismatches(harvest)
+    others = board_breaches(harvester, limit)
+    others += perimeter_leaks(harvest) + finder_mismatches(harvest)
     others += [f"  {k}: {a!r} != {b!r} ({f})" for k, a, b, f in harvest.conflicts]
     print(f"  brèches : {len(found_breaches) or 'aucune'}")
     by_how = Counter((b.kind, b.bound.how) for b in found_breaches)
@@ -165,7 +191,7 @@ def attack(base: str, user: str, truth: dict[str, float] | None, years, limit: i
         print(f"    {n:>4} {kind} par {how}")
     for breach in found_breaches:
         print(breach.line())
-    print(f"  incohérences et périmètre : {len(others) or 'aucune'}")
+    print(f"  tableau des attributions, périmètre, incohérences : {len(others) or 'aucune'}")
     for line in others[:50]:
         print(line)
     return len(found_breaches) + len(others)
