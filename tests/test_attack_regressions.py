@@ -57,11 +57,18 @@ def values(store: Store, scale: str, indicator: str, year: int, scope: AccessSco
     return {code: value for code, value, _ in store.map_values(scale, indicator, year, scope)}
 
 
+def decimals(share: float) -> int:
+    """The decimals a share is published with (the exports print at most six)."""
+    written = repr(round(share, EXPORT_DECIMALS))
+    return len(written.split(".")[1].rstrip("0")) if "." in written else 0
+
+
 def denominators(shares: list[float], low: int, high: int) -> np.ndarray:
-    """Every D in [low, high] for which each share (percent) rounds from 100 k / D."""
-    tolerance = 0.5 * 10.0**-EXPORT_DECIMALS + 1e-9
+    """Every D in [low, high] for which each share (percent) rounds from 100 k / D, at the
+    precision it is published with (a share rounded to fewer decimals still counts)."""
     candidates = np.arange(max(low, 1), high + 1, dtype=float)
     for share in shares:
+        tolerance = 0.5 * 10.0 ** -max(decimals(share), 1) + 1e-9
         k = np.round(share * candidates / 100.0)
         candidates = candidates[np.abs(k * 100.0 / candidates - share) <= tolerance]
     return candidates.astype(int)
