@@ -53,18 +53,46 @@ class Breach:
 
 
 def truth_table(directory: Path | None) -> dict[str, float] | None:
+    """Every count of the unprotected build, and each occupation share's households."""
     if directory is None:
         return None
     frame = pd.read_parquet(
         directory / "indicators.parquet",
         columns=["scale", "code", "year", "indicator_id", "value"],
-        filters=[("indicator_id", "in", [DWELLINGS, HOUSEHOLDS])],
+        filters=[("theme", "in", ["parc", "occupation"])],
+    ).dropna(subset=["value"])
+    frame["code"] = frame["code"].where(frame["scale"] != "epci", "epci")
+    place = frame["scale"] + ":" + frame["code"]
+    frame["cell"] = frame["indicator_id"] + "|" + frame["year"].astype(str) + "|" + place
+    counts = frame[frame["indicator_id"].isin([DWELLINGS, HOUSEHOLDS])]
+    truth = dict(zip(counts["cell"], counts["value"], strict=True))
+    households = frame[frame["indicator_id"] == HOUSEHOLDS].set_index(["scale", "code", "year"])
+    shares = frame[frame["indicator_id"].str.startswith("occupation.")].join(
+        households["value"].rename("households"), on=["scale", "code", "year"]
     )
-    return {
-        f"{r.indicator_id}|{r.year}|{r.scale}:{'epci' if r.scale == 'epci' else r.code}": r.value
-        for r in frame.itertuples()
-        if pd.notna(r.value)
-    }
+    shares = shares.dropna(subset=["households"])
+    numerators = (shares["value"] * shares["households"] / 100).round()
+    truth.update(zip("n:" + shares["cell"], numerators, strict=True))
+    return truth
+
+
+def perimeter_of(harvest: Harvest) -> set[str]:
+    """The residences of the user's perimeter: those of the one commune (or landlord)
+    every residence whose occupation the user reads belongs to."""
+    rows = {r["Identifiant"]: r for r in harvest.finder}
+    seen = [
+        rows[code]
+        for (scale, code, indicator, _), v in harvest.values.items()
+        if scale == "residence"
+        and indicator == HOUSEHOLDS
+        and isinstance(v, float)
+        and code in rows
+    ]
+    for column in ("Commune", "Bailleur"):
+        names = {r[column] for r in seen}
+        if len(names) == 1:
+            return {rid for rid, r in rows.items() if r[column] in names}
+    return set()
 
 
 def bounds_of(equations: Equations, years: list[int] | None) -> list[Bound]:
@@ -81,6 +109,8 @@ def bounds_of(equations: Equations, years: list[int] | None) -> list[Bound]:
             continue
         bounds, how = equations.occupation_bounds(year, dwellings)
         found += [Bound(c, lo, hi, how[c]) for c, (lo, hi) in bounds.items()]
+        shares = equations.share_bounds(year, perimeter_of(equations.h))
+        found += [Bound(c, lo, hi, "parts × ménages, emboîtées") for c, (lo, hi) in shares.items()]
     return found
 
 

@@ -10,8 +10,10 @@ Families (for each vintage):
 - breakdowns: a zone's typology, construction period and QPV part, times its count (when
   known), is the sum of its residences' (theirs: share x dwellings when published, a
   non-negative split of their dwellings when hidden);
-- a residence drawn on the map has at least one dwelling, and at most as many surveyed
-  households as dwellings (checked first on every published pair).
+- a residence has at most as many surveyed households as dwellings (checked first on
+  every published pair);
+- occupation shares over households: share x households is a count of households, nested
+  like the households (zones, and the residences of the user's perimeter).
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ class Equations:
     def __init__(self, harvest: Harvest, threshold: int = 11) -> None:
         self.h = harvest
         self.threshold = threshold
+        self.derived: dict = {}  # numerators of shares: (scale, code, "n:<share>", year)
         self.members = dict(harvest.members)
         self.members["epci"] = {"epci": set(harvest.residences)}
         self.share_of_count = self._learn_denominators()
@@ -86,7 +89,8 @@ class Equations:
         self.recovered: dict[str, np.ndarray] = {}  # hidden zone count -> candidates
 
     def value(self, scale: str, code: str, indicator: str, year: int):
-        return self.h.values.get((scale, code, indicator, year))
+        key = (scale, code, indicator, year)
+        return self.derived[key] if key in self.derived else self.h.values.get(key)
 
     def _learn_denominators(self) -> dict[str, list[str]]:
         """Per count, the shares that are k / count wherever the count is published."""
@@ -278,3 +282,39 @@ class Equations:
                     high = dwellings.get(cell(DWELLINGS, parc_year, scale, code), (0, INF))[1]
                     system.unknown(target, 0.0, high)
         return system.bounds(targets), dict.fromkeys(targets, "emboîtement (+ ménages ≤ logements)")
+
+    def numerators(self, share: str, year: int) -> str:
+        """The households a share counts, where the share and households are published
+        (exact: the share's denominator is the households); hidden where the share is."""
+        indicator = f"n:{share}"
+        for (scale, code, name, y), p in list(self.h.values.items()):
+            if name != share or y != year:
+                continue
+            households = self.h.values.get((scale, code, HOUSEHOLDS, year))
+            if isinstance(p, float) and isinstance(households, float):
+                self.derived[(scale, code, indicator, year)] = float(round(p * households / 100))
+            elif isinstance(p, float) or p in (SECRET, OUTSIDE):
+                self.derived[(scale, code, indicator, year)] = p if isinstance(p, str) else SECRET
+        return indicator
+
+    def share_bounds(self, year: int, perimeter: set[str]) -> dict[str, tuple[float, float]]:
+        """Bounds of the hidden numerators of the shares whose denominator is the
+        households: zones, and residences of the user's own perimeter (outside it, every
+        residence is hidden anyway). Each is at most its households, when published."""
+        found: dict[str, tuple[float, float]] = {}
+        for share in self.share_of_count[HOUSEHOLDS]:
+            indicator = self.numerators(share, year)
+            system = System()
+            targets = self.tree(system, indicator, year, least=0.0)
+            for target in targets:
+                scale, code = target.split("|")[2].split(":", 1)
+                households = self.value(scale, code, HOUSEHOLDS, year)
+                if isinstance(households, float):
+                    system.unknown(target, 0.0, households)
+            wanted = [
+                t
+                for t in targets
+                if not t.split("|")[2].startswith("residence:") or t.split(":", 1)[1] in perimeter
+            ]
+            found.update(system.bounds(wanted))
+        return found
