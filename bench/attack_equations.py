@@ -3,10 +3,10 @@
 Families (for each vintage):
 - nesting: a zone's count (dwellings or households) is the sum of its residences'
   (commune, IRIS, QPV, the EPCI), whatever of them is published;
-- denominators: a share published with six decimals over a hidden count is k/D for an
-  integer k, so each share leaves only the D whose multiples round to it (rational
-  reconstruction); every share whose denominator is the count (learned on the zones
-  whose count is published) intersects these sets;
+- denominators: a share (or a mean of integers, like the age of the stock) published
+  with six decimals over a hidden count is k/D for an integer k, so each leaves only the
+  D that round to it (rational reconstruction); every ratio whose denominator is the
+  count (learned on the zones whose count is published) intersects these sets;
 - breakdowns: a zone's typology, construction period and QPV part, times its count (when
   known), is the sum of its residences' (theirs: share x dwellings when published, a
   non-negative split of their dwellings when hidden);
@@ -47,7 +47,13 @@ BREAKDOWNS = {
     ),
 }
 QPV_PART = "parc.qpv_share"
-SHARES = tuple(i for i, indicator in CATALOG.items() if indicator.unit == "%")
+# Each ratio a zone publishes, and what turns it into a count over its denominator: a
+# share in percent, or a mean (of integers, like the age of the stock in years).
+RATIOS = {
+    i: 100.0 if indicator.unit == "%" else 1.0
+    for i, indicator in CATALOG.items()
+    if indicator.theme in ("parc", "occupation") and indicator.unit not in ("logements", "ménages")
+}
 ZONE_SCALES = ("commune", "iris", "qpv")
 
 
@@ -68,12 +74,13 @@ def cell(indicator: str, year: int, scale: str, code: str) -> str:
     return f"{indicator}|{year}|{scale}:{code}"
 
 
-def denominators(shares: Iterable[float], low: int, high: int) -> np.ndarray:
-    """Every D in [low, high] for which each share (percent, six decimals) is 100 k / D."""
+def denominators(ratios: Iterable[tuple[float, float]], low: int, high: int) -> np.ndarray:
+    """Every D in [low, high] for which each ratio (value, factor), printed with six
+    decimals, is factor x k / D for an integer k."""
     candidates = np.arange(max(low, 1), max(high, 0) + 1, dtype=float)
-    for share in shares:
-        k = np.round(share * candidates / 100.0)
-        candidates = candidates[np.abs(k * 100.0 / candidates - share) <= ROUNDING + 1e-9]
+    for value, factor in ratios:
+        k = np.round(value * candidates / factor)
+        candidates = candidates[np.abs(k * factor / candidates - value) <= ROUNDING + 1e-9]
     return candidates.astype(int)
 
 
@@ -93,24 +100,25 @@ class Equations:
         return self.derived[key] if key in self.derived else self.h.values.get(key)
 
     def _learn_denominators(self) -> dict[str, list[str]]:
-        """Per count, the shares that are k / count wherever the count is published."""
+        """Per count, the ratios that are factor x k / count wherever it is published."""
         learned: dict[str, list[str]] = {}
         for count, theme in ((DWELLINGS, "parc."), (HOUSEHOLDS, "occupation.")):
             tried: dict[str, list[bool]] = defaultdict(list)
             for (scale, code, indicator, year), total in self.h.values.items():
                 if indicator != count or not isinstance(total, float) or total <= 0:
                     continue
-                for share, p in self._shares_of(scale, code, year, theme):
-                    n = p * total / 100
-                    tried[share].append(abs(n - round(n)) <= total * ROUNDING / 100 + 1e-7)
+                for ratio, p in self._shares_of(scale, code, year, theme):
+                    n = p * total / RATIOS[ratio]
+                    slack = total * ROUNDING / RATIOS[ratio] + 1e-7
+                    tried[ratio].append(abs(n - round(n)) <= slack)
             learned[count] = sorted(s for s, ok in tried.items() if len(ok) > 50 and all(ok))
         return learned
 
     def _shares_of(self, scale: str, code: str, year: int, theme: str):
-        """The published shares (percent) of a zone and vintage in one theme."""
+        """The published ratios of a zone and vintage in one theme."""
         return [
             (indicator, p)
-            for indicator in SHARES
+            for indicator in RATIOS
             if indicator.startswith(theme)
             and isinstance(p := self.value(scale, code, indicator, year), float)
         ]
@@ -230,7 +238,9 @@ class Equations:
             if indicator != DWELLINGS or scale == "residence" or high == INF:
                 continue
             published = [
-                p for s in shares if isinstance(p := self.value(scale, code, s, year), float)
+                (p, RATIOS[s])
+                for s in shares
+                if isinstance(p := self.value(scale, code, s, year), float)
             ]
             if not published:
                 continue
@@ -303,6 +313,8 @@ class Equations:
         residence is hidden anyway). Each is at most its households, when published."""
         found: dict[str, tuple[float, float]] = {}
         for share in self.share_of_count[HOUSEHOLDS]:
+            if RATIOS[share] != 100.0:
+                continue
             indicator = self.numerators(share, year)
             system = System()
             targets = self.tree(system, indicator, year, least=0.0)
