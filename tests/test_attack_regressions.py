@@ -1,8 +1,9 @@
 """Breaches the red team's attack (`bench/attack.py`) found in what a signatory receives,
 as regression tests of the demo warehouse read through the store (the map export's path).
 
-Both are `xfail(strict=True)`: they fail while the breach is there, and the fix must
-remove the mark.
+The first breach is fixed (a zone whose count is hidden publishes none of its values of
+the theme); the second is `xfail(strict=True)`: it fails while the breach is there, and
+the fix must remove the mark.
 """
 
 from __future__ import annotations
@@ -76,16 +77,6 @@ def denominators(ratios: list[tuple[float, float]], low: int, high: int) -> np.n
     return candidates.astype(int)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 8: a zone's dwellings hidden by complementary secrecy keep their typology "
-    "and construction-period shares and mean age; each is k/D, so together they pin D (rational "
-    "reconstruction), and D minus the zone's published residences gives the hidden ones "
-    "(IRIS 593600302 in 2024: D = 90, so residence R1a3f6dd80c16 holds 90-37-12-39 = 2). "
-    "The mean age alone pins 102 of the 127, and shares rounded to one decimal still pin "
-    "16 zone counts of 2024: the pipeline must hide (or audit) every ratio whose "
-    "denominator is a hidden count (financing and DPE shares pin their own known counts).",
-)
 def test_shares_do_not_pin_a_hidden_zone_count(store: Store, places: pd.DataFrame) -> None:
     pinned = []
     for year in store.manifest["vintages"]["rpls"]:

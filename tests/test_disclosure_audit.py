@@ -342,7 +342,9 @@ def test_the_pipeline_hides_counts_only_where_the_series_would_tell() -> None:
     }  # fmt: skip
     discloser = Discloser({"parc": year_cells, "occupation": {}}, {}, 11)
     decision = discloser.run()
-    assert decision.count_only.get("parc"), "the change of 1 dwelling must hide a count"
+    forced = {(y, zone) for y, zones in discloser.forced_zones["parc"].items() for zone in zones}
+    assert forced, "the change of 1 dwelling must hide a count"
+    assert all(zone in decision.disclosures["parc"][y].secret_zones for y, zone in forced)
     tables = {t.name: t for t in discloser.audited["parc"]}
     before, after = tables["parc 2023"], tables["parc 2024"]
     truth = {

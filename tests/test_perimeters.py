@@ -45,7 +45,6 @@ def guard(cells: list[Cell], landlords: dict[str, str], combined=()):
         {2024: cells},
         {2024: ZoneStructure(cells)},
         {2024: NOTHING_HIDDEN},
-        {},
         landlords,
         T,
         combined,

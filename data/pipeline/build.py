@@ -258,7 +258,6 @@ def assemble(
             {year: layout.cells for year, layout in layouts.items()},
             {year: layout.structure for year, layout in layouts.items()},
             decision.disclosures["occupation"],
-            decision.count_only.get("occupation", {}),
             dict(zip(latest["residence_id"], latest["bailleur_code"], strict=True)),
             threshold,
             combined_perimeters,

@@ -37,11 +37,6 @@ from data.pipeline.secrecy import Cell, Disclosure, ZoneKey, ZoneStructure, prot
 
 THEMES = ("parc", "occupation")
 MINIMUM_UNITS = {"parc": 1, "occupation": 0}
-# The indicators that carry a zone's count: hidden with it (the others are rates).
-COUNT_INDICATORS = {
-    "parc": ("parc.dwellings", "parc.social_share"),
-    "occupation": ("occupation.households",),
-}
 QPV_SHARE = "parc.qpv_share"
 QPV_PART = "qpv_part"
 AUDITED_CHANGES = ("parc",)
@@ -181,11 +176,10 @@ class AuditReport:
 @dataclass
 class Decision:
     """What must not be published: per theme and vintage, the hidden residences and
-    zones (`secret_zones` hide every value of the zone, `count_only` its counts), and
-    single values (`secret_values`)."""
+    zones (`secret_zones`, each with every value of the theme: a rate over a hidden count
+    would give it back, k/D for several k pins D), and single values (`secret_values`)."""
 
     disclosures: dict[str, dict[int, Disclosure]]
-    count_only: dict[str, dict[int, set[ZoneKey]]]
     secret_values: set[SecretValue]
     report: AuditReport
 
@@ -395,11 +389,7 @@ class Discloser:
                     len(by_year[year].hidden_residences),
                 )
         self.report.seconds = time.perf_counter() - started
-        count_only = {
-            theme: {year: set(zones) for year, zones in by_year.items() if zones}
-            for theme, by_year in self.forced_zones.items()
-        }
-        return Decision(decided, count_only, set(self.secret_values), self.report)
+        return Decision(decided, set(self.secret_values), self.report)
 
     def _forced_size(self) -> int:
         return (

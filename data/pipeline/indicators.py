@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from data.catalog import CATALOG, PERSONS_PER_MAIN_RESIDENCE
-from data.pipeline.disclosure import COUNT_INDICATORS, Decision
+from data.pipeline.disclosure import Decision
 from data.pipeline.perimeters import PerimeterDecision
 from data.pipeline.residences import rule_sums
 from data.pipeline.rules import QPV_SHARE, SOCIAL_SHARE, Rule, row_rules
@@ -178,21 +178,13 @@ def read_share_sums(
 
 def register_decision(con: duckdb.DuckDBPyConnection, decision: Decision) -> None:
     """Table `secret_value` (theme, scale, code, year, indicator_id): what secrecy hides.
-    A null indicator hides every value of the theme for that residence or zone; a zone
-    hidden to protect a count (`count_only`) loses only the values that carry its count."""
+    A null indicator hides every value of the theme for that residence or zone (its
+    rates too: several rates k/D of one zone pin its hidden count D)."""
     rows: list[tuple] = []
     for theme, by_year in decision.disclosures.items():
         for year, outcome in by_year.items():
-            count_only = decision.count_only.get(theme, {}).get(year, set())
             rows.extend((theme, "residence", r, year, None) for r in outcome.hidden_residences)
-            for scale, code in outcome.secret_zones:
-                if (scale, code) in count_only:
-                    rows.extend(
-                        (theme, scale, code, year, indicator_id)
-                        for indicator_id in COUNT_INDICATORS[theme]
-                    )
-                else:
-                    rows.append((theme, scale, code, year, None))
+            rows.extend((theme, scale, code, year, None) for scale, code in outcome.secret_zones)
     rows.extend(decision.secret_values)
     frame = pd.DataFrame(rows, columns=["theme", "scale", "code", "year", "indicator_id"])
     frame["year"] = frame["year"].astype("int32")

@@ -243,7 +243,6 @@ class PerimeterGuard:
         cells: dict[int, list[Cell]],
         structures: dict[int, ZoneStructure],
         disclosures: dict[int, Disclosure],
-        count_only: dict[int, set[ZoneKey]],
         landlords: dict[str, str],
         threshold: int,
         combined: Iterable[frozenset[Perimeter]] = (),
@@ -252,7 +251,6 @@ class PerimeterGuard:
         self.combined = list(combined)
         self.structures = structures
         self.disclosures = disclosures
-        self.count_only = count_only
         self.landlords = landlords
         self.threshold = threshold
         self.decision = PerimeterDecision()
@@ -284,13 +282,10 @@ class PerimeterGuard:
         }
 
     def _published_zones(self, year: int) -> frozenset[ZoneKey]:
-        """Zones whose occupation values are published (a zone hidden whole has none)."""
+        """Zones whose occupation values are published (a hidden zone has none)."""
         outcome = self.disclosures[year]
-        count_only = self.count_only.get(year, set())
         return frozenset(
-            zone
-            for zone in self.structures[year].members
-            if outcome.zone_is_published(*zone) or zone in count_only
+            zone for zone in self.structures[year].members if outcome.zone_is_published(*zone)
         )
 
     def _nobody(self, year: int, owners: dict[ZoneKey, str]) -> None:

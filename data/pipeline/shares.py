@@ -242,7 +242,6 @@ class ShareDiscloser:
         """The published count (dwellings or households) of the cells that have one in a
         vintage: a numerator lies between 0 and it."""
         outcome = self.decision.disclosures[theme][year]
-        count_only = self.decision.count_only.get(theme, {}).get(year, set())
         layout = self.discloser.layouts[theme][year]
         published = {
             residence_cell(c.residence_id): float(c.count)
@@ -253,15 +252,14 @@ class ShareDiscloser:
             if key.startswith(QPV_PART):
                 continue
             zone = cell_key(key)
-            if outcome.zone_is_published(*zone) and zone not in count_only:
+            if outcome.zone_is_published(*zone):
                 published[key] = total
         return published
 
     def _values_published(self, theme: str, year: int) -> frozenset[str]:
         """The cells whose values the count decision publishes (a hidden residence or a
-        zone hidden whole has none; a zone whose count alone is hidden keeps its shares)."""
+        zone hidden has none)."""
         outcome = self.decision.disclosures[theme][year]
-        count_only = self.decision.count_only.get(theme, {}).get(year, set())
         layout = self.discloser.layouts[theme][year]
         cells = {
             residence_cell(c.residence_id)
@@ -271,8 +269,7 @@ class ShareDiscloser:
         cells |= {
             key
             for key in layout.totals
-            if not key.startswith(QPV_PART)
-            and (outcome.zone_is_published(*cell_key(key)) or cell_key(key) in count_only)
+            if not key.startswith(QPV_PART) and outcome.zone_is_published(*cell_key(key))
         }
         return frozenset(cells)
 
