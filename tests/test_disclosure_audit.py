@@ -450,3 +450,32 @@ def test_a_breach_that_hiding_a_residence_did_not_repair_hides_its_binding_total
     discloser._widen("parc", 2024, audited, table, breach.cell, breach.equation)
     assert discloser.forced["parc"][2024] == {"c"}
     assert discloser.forced_zones["parc"][2024] == {("iris", "I1")}
+
+
+def test_the_build_proof_stops_a_rate_published_over_a_hidden_count() -> None:
+    """Rates k/D of a zone whose count D is hidden give D back (the red team read 231
+    such counts from the exports): the proof refuses any value of the theme beside it."""
+    import duckdb
+
+    from data.pipeline.proof import DisclosureError, prove_rates_follow_counts
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE indicator_row (scale VARCHAR, code VARCHAR, year INTEGER, "
+        "indicator_id VARCHAR, theme VARCHAR, value DOUBLE, status VARCHAR)"
+    )
+    rows = [
+        ("iris", "593600302", 2024, "parc.dwellings", "parc", None, "secret"),
+        ("iris", "593600302", 2024, "parc.t1_share", "parc", None, "secret"),
+        ("iris", "593600302", 2024, "proximity.school_500m", "proximity", 100.0, "ok"),
+        ("iris", "593600302", 2023, "parc.t1_share", "parc", 12.5, "ok"),
+        ("iris", "593600302", 2023, "parc.dwellings", "parc", 96.0, "ok"),
+    ]
+    con.executemany("INSERT INTO indicator_row VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    prove_rates_follow_counts(con)  # other themes and other years are not the count's
+    con.execute(
+        "UPDATE indicator_row SET status = 'ok', value = 12.222222 "
+        "WHERE year = 2024 AND indicator_id = 'parc.t1_share'"
+    )
+    with pytest.raises(DisclosureError, match=r"iris:593600302 2024 parc\.t1_share"):
+        prove_rates_follow_counts(con)

@@ -292,6 +292,7 @@ def assemble(
 
     with clock.step("audit"):
         proof.prove(con, discloser, table)
+        proof.prove_rates_follow_counts(con)
         proof.prove_shares(con, share_discloser)
         proof.prove_perimeters(con, perimeter_decision)
         proximity.prove(

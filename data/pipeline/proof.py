@@ -166,6 +166,28 @@ def prove(con: duckdb.DuckDBPyConnection, discloser: Discloser, residences: pd.D
         )
 
 
+def prove_rates_follow_counts(con: duckdb.DuckDBPyConnection) -> None:
+    """Read back every zone or residence whose count (dwellings, households) is secret in
+    a vintage, and check it publishes no other value of the theme that year: a rate k/D,
+    two or three of them, gives the hidden count D back."""
+    leaks = con.execute(
+        """
+        SELECT r.scale, r.code, r.year, r.indicator_id FROM indicator_row AS r
+        JOIN indicator_row AS c USING (theme, scale, code, year)
+        WHERE c.indicator_id IN ('parc.dwellings', 'occupation.households')
+          AND c.status = 'secret' AND r.status IN ('ok', 'perimeter')
+        ORDER BY ALL LIMIT 5
+        """
+    ).fetchall()
+    if leaks:
+        shown = "; ".join(
+            f"{scale}:{code} {year} {indicator}" for scale, code, year, indicator in leaks
+        )
+        raise DisclosureError(
+            f"audit du secret statistique : des taux publiés sur un effectif caché ({shown})"
+        )
+
+
 def class_bounds(size_class: str) -> tuple[float, float]:
     """The dwellings a size class tells ('11-49' -> 11 to 49)."""
     lower = 1.0
