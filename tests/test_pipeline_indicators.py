@@ -27,9 +27,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from data.pipeline.indicators import link_years
 from data.pipeline.residences import size_class, street_address
 from data.sources.errors import SourceError
+from data.vintages import link_years
 from tests.support.world import DWELLINGS, EPCI, R1, R2, R3, build_world, residence_id
 
 

@@ -17,9 +17,9 @@ import pytest
 import shapely
 
 from data.catalog import CATALOG, indicators_for
-from data.pipeline.indicators import link_years
 from data.pipeline.residences import RESIDENCE_ID_SQL
 from data.pipeline.secrecy import Cell, Disclosure
+from data.vintages import link_years
 from tests.conftest import PROJECT_ROOT
 from tests.support.secrecy import violations
 

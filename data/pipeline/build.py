@@ -48,6 +48,7 @@ from data.sources.errors import SourceError
 from data.sources.layout import RawLayout
 from data.sources.schema import NORMALIZED_TABLES
 from data.territory import MEL, Territory, recorded
+from data.vintages import link_years
 
 Echo = Callable[[str], None]
 # DuckDB's memory for the build's tables: beyond it they spill to the work directory.
@@ -234,7 +235,7 @@ def assemble(
                 f"    résidences principales estimées (population / 2,2) pour {len(estimated)} "
                 f"commune(s) absente(s) du recensement : {', '.join(estimated[:10])}"
             )
-        links = indicators.link_years(raw.vintages["ops"], raw.vintages["rpls"])
+        links = link_years(raw.vintages["ops"], raw.vintages["rpls"])
         unmatched = indicators.create_household_year(con, links)
         indicators.create_zone_sums(con, "parc", raw.vintages["rpls"])
         indicators.create_zone_sums(con, "occupation", raw.vintages["ops"])

@@ -32,7 +32,7 @@ from data.diagnostic import (
     POVERTY_ID,
     FragilityMethod,
 )
-from data.pipeline.indicators import link_years
+from data.vintages import link_years
 
 PUBLISHED = ("ok", "perimeter")
 FILOSOFI_COLUMNS = {POVERTY_ID: "disp_tp60", MEDIAN_INCOME_ID: "disp_med"}

@@ -9,7 +9,7 @@ counts (`disclosure.Discloser`) and joined back as table `secret_value`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 
 import duckdb
 import pandas as pd
@@ -23,15 +23,6 @@ from data.pipeline.secrecy import Cell
 from data.pipeline.shares import ShareKey, ShareSums
 
 THEME_UNITS = {"parc": "residence_year", "occupation": "household_year"}
-
-
-def link_years(ops_years: Iterable[int], rpls_years: Iterable[int]) -> dict[int, int]:
-    """The RPLS vintage each OPS survey year is linked to: the same year, else the
-    nearest one (the later one on a tie)."""
-    rpls = sorted(rpls_years)
-    return (
-        {year: min(rpls, key=lambda r: (abs(r - year), -r)) for year in ops_years} if rpls else {}
-    )
 
 
 def create_main_residences(con: duckdb.DuckDBPyConnection, years: list[int]) -> list[str]:

@@ -14,7 +14,6 @@ from bisect import bisect_left
 
 from data.catalog import CATALOG, ZONE_SCALES
 from data.diagnostic import CLASS_ID, FLAGS_ID, METHOD
-from data.pipeline.indicators import link_years
 from data.scope import AccessScope
 from data.store.rows import IndicatorRows
 from data.store.types import (
@@ -26,6 +25,7 @@ from data.store.types import (
     RankedFragility,
     ZoneRef,
 )
+from data.vintages import link_years
 
 THEME = "diagnostic"
 # The indicators a diagnosis reads, sorted for `_rows_of` (a zone has hundreds of rows).
