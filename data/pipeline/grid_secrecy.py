@@ -155,7 +155,7 @@ class Solutions:
 
     def serve(self, hidden: set[str]) -> None:
         """Keep the solutions valid for `hidden` (they are when it holds every earlier set)."""
-        mine = {cell for cell in hidden if cell in self.row}
+        mine = hidden.intersection(self.row)
         if not self.hidden <= mine:
             self.restart()
         self.hidden |= mine
@@ -272,6 +272,15 @@ class GridProtector:
         }
 
     @cached_property
+    def cells_of_base(self) -> dict[str, list[str]]:
+        """The published cells each base cell lies in (where a complement may be)."""
+        cells: dict[str, list[str]] = defaultdict(list)
+        for cell, bases in self.bases.items():
+            for base in bases:
+                cells[base].append(cell)
+        return cells
+
+    @cached_property
     def equations(self) -> GridEquations:
         """The grid's equations, for its first linear audit (most proofs need none)."""
         return GridEquations(self.truths, self.bases)
@@ -288,11 +297,10 @@ class GridProtector:
         self.solutions.serve(hidden)
         mine = [cell for cell in self.grid.cells if cell in hidden]
         wide = lambda cell: cell not in exact and self._spans_t_values(cell)  # noqa: E731
-        if not all(wide(cell) for cell in mine):
+        if not self._all_wide(mine, exact):
             self.solutions.move(self.threshold - 1 - EPSILON)
-        if all(wide(cell) for cell in mine):
-            spans = {cell: self.solutions.span(cell) for cell in mine}
-            return GridAudit(self.grid.name, [], spans, dict.fromkeys(mine), set())
+        if self._all_wide(mine, exact):
+            return GridAudit(self.grid.name, [], self._spans(mine), dict.fromkeys(mine), set())
         audit = audit_table(
             grid_table(self.grid, hidden),
             self.threshold,
@@ -305,11 +313,26 @@ class GridProtector:
         )
         exactly = set(audit.intervals) - audit.outer
         intervals = {
-            cell: audit.intervals[cell] if cell in exactly else self.solutions.span(cell)
-            for cell in mine
+            cell: audit.intervals[cell] if cell in exactly else span
+            for cell, span in self._spans(mine).items()
         }
         bindings = {cell: audit.bindings.get(cell) for cell in mine}
         return GridAudit(audit.name, audit.breaches, intervals, bindings, exactly)
+
+    def _spans(self, cells: list[str]) -> dict[str, tuple[float, float]]:
+        """`Solutions.span` of each of `cells`, read at once."""
+        rows = np.fromiter((self.solutions.row[c] for c in cells), np.int64, len(cells))
+        low, high = self.solutions.low[rows].tolist(), self.solutions.high[rows].tolist()
+        return dict(zip(cells, zip(low, high, strict=True), strict=True))
+
+    def _all_wide(self, cells: list[str], exact: set[str]) -> bool:
+        """Whether the known solutions show every one of `cells` T values wide (none of
+        `exact`, whose interval the caller wants), all at once."""
+        if not exact.isdisjoint(cells):
+            return False
+        rows = np.fromiter((self.solutions.row[c] for c in cells), np.int64, len(cells))
+        width = self.solutions.high[rows] - self.solutions.low[rows]
+        return bool((width >= self.threshold - 1 - EPSILON).all())
 
     def breaches(self, hidden: set[str]) -> list[Breach]:
         return self.audit(hidden).breaches
@@ -328,10 +351,14 @@ class GridProtector:
         equation and apart from it (a positive one first), else the equation's total."""
         binding = breach.equation or breach.cell
         inside, apart = self.bases[binding], self.bases[breach.cell]
+        nearby = {cell for base in inside for cell in self.cells_of_base[base]}
         candidates = [
             cell
-            for cell, base in self.bases.items()
-            if cell not in hidden and cell != binding and base <= inside and not base & apart
+            for cell in nearby
+            if cell not in hidden
+            and cell != binding
+            and self.bases[cell] <= inside
+            and not self.bases[cell] & apart
         ]
         # else the total (hidden already when an earlier breach of the round hid it)
         return min(candidates, key=self._cost) if candidates else binding
