@@ -210,6 +210,9 @@ def test_keyboard_only_from_the_skip_link_to_a_pinned_sheet(
 
 def test_indicator_picker_groups_filters_and_speaks_french(admin_page: Page) -> None:
     page = admin_page
+    # the module's page comes from the earlier tests: their last answers re-render the
+    # picker, which would drop a search typed before they arrive
+    page.wait_for_load_state("networkidle")
     page.click("#indicator-select")
     options = page.locator(".dash-dropdown-option")
     expect(options.filter(has_text="Typologie")).to_be_visible()
