@@ -296,11 +296,13 @@ class GridProtector:
         is found so (its `Breach` gives those bounds, its interval is the spans')."""
         self.solutions.serve(hidden)
         mine = [cell for cell in self.grid.cells if cell in hidden]
+        rows = np.fromiter((self.solutions.row[c] for c in mine), np.int64, len(mine))
         wide = lambda cell: cell not in exact and self._spans_t_values(cell)  # noqa: E731
-        if not self._all_wide(mine, exact):
+        if not self._all_wide(mine, rows, exact):
             self.solutions.move(self.threshold - 1 - EPSILON)
-        if self._all_wide(mine, exact):
-            return GridAudit(self.grid.name, [], self._spans(mine), dict.fromkeys(mine), set())
+        if self._all_wide(mine, rows, exact):
+            spans = self._spans(mine, rows)
+            return GridAudit(self.grid.name, [], spans, dict.fromkeys(mine), set())
         audit = audit_table(
             grid_table(self.grid, hidden),
             self.threshold,
@@ -314,23 +316,21 @@ class GridProtector:
         exactly = set(audit.intervals) - audit.outer
         intervals = {
             cell: audit.intervals[cell] if cell in exactly else span
-            for cell, span in self._spans(mine).items()
+            for cell, span in self._spans(mine, rows).items()
         }
         bindings = {cell: audit.bindings.get(cell) for cell in mine}
         return GridAudit(audit.name, audit.breaches, intervals, bindings, exactly)
 
-    def _spans(self, cells: list[str]) -> dict[str, tuple[float, float]]:
-        """`Solutions.span` of each of `cells`, read at once."""
-        rows = np.fromiter((self.solutions.row[c] for c in cells), np.int64, len(cells))
+    def _spans(self, cells: list[str], rows: np.ndarray) -> dict[str, tuple[float, float]]:
+        """`Solutions.span` of each of `cells` (at `rows` of the solutions), read at once."""
         low, high = self.solutions.low[rows].tolist(), self.solutions.high[rows].tolist()
         return dict(zip(cells, zip(low, high, strict=True), strict=True))
 
-    def _all_wide(self, cells: list[str], exact: set[str]) -> bool:
-        """Whether the known solutions show every one of `cells` T values wide (none of
-        `exact`, whose interval the caller wants), all at once."""
+    def _all_wide(self, cells: list[str], rows: np.ndarray, exact: set[str]) -> bool:
+        """Whether the known solutions show every one of `cells` (at `rows`) T values
+        wide (none of `exact`, whose interval the caller wants), all at once."""
         if not exact.isdisjoint(cells):
             return False
-        rows = np.fromiter((self.solutions.row[c] for c in cells), np.int64, len(cells))
         width = self.solutions.high[rows] - self.solutions.low[rows]
         return bool((width >= self.threshold - 1 - EPSILON).all())
 
