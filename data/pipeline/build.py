@@ -262,6 +262,7 @@ def assemble(
             dict(zip(latest["residence_id"], latest["bailleur_code"], strict=True)),
             threshold,
             combined_perimeters,
+            discloser.published_dwellings(decision.disclosures["parc"]),
         )
         perimeter_decision = guard.run()
         indicators.register_perimeters(con, perimeter_decision)

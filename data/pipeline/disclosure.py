@@ -255,6 +255,15 @@ class Discloser:
             )
         return self._protected[key]
 
+    def published_dwellings(self, parc: dict[int, Disclosure]) -> dict[int, dict[str, float]]:
+        """Per survey, the published dwellings of each residence (`_published_dwellings`)
+        once the RPLS vintages are decided."""
+        hidden = set().union(*(outcome.hidden_residences for outcome in parc.values()))
+        return {
+            year: self._published_dwellings(year, parc, hidden)
+            for year in self.layouts["occupation"]
+        }
+
     def _published_dwellings(
         self, ops_year: int, parc: dict[int, Disclosure], hidden: set[str]
     ) -> dict[str, float]:

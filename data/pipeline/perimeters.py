@@ -9,12 +9,15 @@ households, that difference is in effect that residence's occupation (DESIGN: su
 value follows that residence's rule). Two views are checked, for every survey:
 
 - **Nobody's view** (the convention sees no residence): a published zone minus the
-  published zones inside it. Where the rest is one residence's, a zone inside it is
-  restricted with that residence as its owner (`zone_owner`, the rule of the zones that
-  hold one residence): only conventions that cover the residence see it.
+  published zones inside it. Where the rest tells residences, a zone inside it is
+  restricted with the largest of them as its owner (`zone_owner`, the rule of the zones
+  that hold one residence): only conventions that cover the residence see it; when it
+  tells others too, the owner's commune or landlord that does not cover them all is
+  denied it as well (`zone_denial`).
 - **Each commune's and each landlord's view**: the same, minus the residences of the
-  perimeter, with the zones owned by its residences in view. Where the rest is one
-  residence's, a zone inside it is hidden from that perimeter alone (`zone_denial`).
+  perimeter, with the zones owned by its residences in view. Where the rest tells a
+  residence outside the perimeter, a zone inside it is hidden from that perimeter alone
+  (`zone_denial`).
 
 - **Each combined perimeter** (a convention of several communes or landlords, which
   together can take more residences out of a zone than each alone): the same, for the
@@ -24,24 +27,26 @@ value follows that residence's rule). Two views are checked, for every survey:
   build did not check.
 
 The zone to hide is the smallest zone right inside whose residences, joining the rest,
-leave it more than one residence's; else the zone itself (its rest joins the zone
-above, checked in the next round).
+leave it telling no residence; else the zone itself (its rest joins the zone above,
+checked in the next round).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from data.pipeline.secrecy import Cell, Disclosure, ZoneKey, ZoneStructure
-from data.pipeline.zone_arrays import ZoneArrays
+from data.pipeline.zone_arrays import ZoneArrays, upper_bounds
 from data.scope import combined_key, perimeter_key
 from data.sources.errors import SourceError
 
@@ -109,44 +114,74 @@ class PerimeterDecision:
         )
 
 
-def dominant(residences: Iterable[str], count: dict[str, int], threshold: int) -> str | None:
-    """The residence that holds all but fewer than `threshold` of the households of
-    `residences` (None when there is none, or nobody)."""
-    total = 0
-    top: tuple[int, str] | None = None
-    for residence in residences:
-        households = count.get(residence, 0)
-        if households > 0:
-            total += households
-            if top is None or (households, residence) > top:
-                top = (households, residence)
-    if top is None:
-        return None
-    return top[1] if total - top[0] < threshold else None
+def told(
+    residences: Iterable[str], count: dict[str, int], upper: dict[str, float], threshold: int
+) -> set[str]:
+    """The residences whose households the total of `residences` tells within fewer than
+    `threshold` (`told_by_group` for one group)."""
+    counted = [r for r in residences if count.get(r, 0) > 0]
+    households = np.array([count[r] for r in counted], dtype=np.int64)
+    bounds = np.array([upper.get(r, math.inf) for r in counted], dtype=float)
+    group = np.zeros(len(counted), dtype=np.int64)
+    flags = told_in_groups(group, households, bounds, threshold)
+    return {r for r, flag in zip(counted, flags, strict=True) if flag}
+
+
+def told_in_groups(
+    group: np.ndarray, households: np.ndarray, upper: np.ndarray, threshold: int
+) -> np.ndarray:
+    """For each member of a group (households > 0, `upper` its published dwellings,
+    infinity when none): whether its group's total tells its households within fewer
+    than `threshold`: it holds all but fewer than T of them, or the others' bounds leave
+    it an interval [total - their dwellings, min(total, its dwellings)] narrower than
+    the secrecy rule allows (high - low < T - 1, the audit's test)."""
+    if not len(group):
+        return np.zeros(0, dtype=bool)
+    size = int(group.max()) + 1
+    total = np.bincount(group, households, size)[group]
+    unbounded = np.isinf(upper)
+    finite = np.where(unbounded, 0.0, upper)
+    others = np.bincount(group, finite, size)[group] - finite
+    others_unbounded = np.bincount(group, unbounded, size)[group] - unbounded > 0
+    low = np.where(others_unbounded, 0.0, np.maximum(total - others, 0.0))
+    high = np.minimum(total, upper)
+    return (total - households < threshold) | (high - low < threshold - 1)
+
+
+class Rest(NamedTuple):
+    """What a view works out of a zone: the residences it cannot account for, those whose
+    households they tell (`told`), and the one of them with the most households."""
+
+    zone: ZoneKey
+    owner: str
+    told: frozenset[str]
+    residences: list[str]
 
 
 class _View:
     """What one convention sees of one survey: the residences of its perimeter and the
     zones not hidden from it, as masks over the structure's arrays (the zone mask ends
-    with the `False` that the padding index -1 reads); `dominated` are the zones whose
-    remainder it can work out and finds to be in effect one residence's."""
+    with the `False` that the padding index -1 reads); `telling` are the zones whose
+    remainder it can work out and finds to tell residences' households."""
 
     def __init__(
-        self, structure: ZoneStructure, shown_residences: np.ndarray, shown_zones: np.ndarray
+        self,
+        structure: ZoneStructure,
+        upper: np.ndarray,
+        shown_residences: np.ndarray,
+        shown_zones: np.ndarray,
     ) -> None:
         self.structure = structure
+        self.upper = upper
         self.shown_residences = shown_residences
         self.shown_zones = shown_zones
 
-    def dominated(
-        self, threshold: int, zones: np.ndarray | None = None
-    ) -> list[tuple[ZoneKey, str, list[str]]]:
+    def telling(self, threshold: int, zones: np.ndarray | None = None) -> list[Rest]:
         """The shown zones (of the mask `zones`, all when None) whose rest (the residences
         they count that neither a shown zone inside them nor the perimeter accounts for)
-        is in effect one residence's: each with that residence and its rest, in zone
-        order. Computed on the structure's arrays, for the residences of those zones
-        only: a residence's rest is in its nearest shown zone up its path, and in its
-        overlay QPV when shown."""
+        tells residences' households, in zone order. Computed on the structure's arrays,
+        for the residences of those zones only: a residence's rest is in its nearest
+        shown zone up its path, and in its overlay QPV when shown."""
         arrays = self.structure.arrays
         shown = self.shown_zones
         wanted = shown if zones is None else shown & zones
@@ -160,12 +195,13 @@ class _View:
         member = np.concatenate([rows, rows])
         counted = ~self.shown_residences[member] & wanted[group] & (group >= 0)
         group, member = group[counted], member[counted]
-        owner = dominant_by_group(arrays, group, member, threshold)
+        owner, told_zone, told_member = told_by_group(arrays, self.upper, group, member, threshold)
         found = sorted((arrays.zones[z], z) for z in np.flatnonzero(owner >= 0).tolist())
         return [
-            (
+            Rest(
                 zone,
                 arrays.residences[owner[z]],
+                frozenset(arrays.residences[r] for r in told_member[told_zone == z].tolist()),
                 [arrays.residences[r] for r in member[group == z].tolist()],
             )
             for zone, z in found
@@ -188,22 +224,22 @@ class _View:
         return bool(self.shown_residences[self.structure.arrays.residence_index[residence]])
 
 
-def dominant_by_group(
-    arrays: ZoneArrays, group: np.ndarray, member: np.ndarray, threshold: int
-) -> np.ndarray:
-    """`dominant` for every zone at once: `member` residences counted in zone `group`;
-    the dominant residence of each zone, -1 for none."""
+def told_by_group(
+    arrays: ZoneArrays, upper: np.ndarray, group: np.ndarray, member: np.ndarray, threshold: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`told` for every zone at once: `member` residences counted in zone `group`, `upper`
+    every residence's bound. The owner of each zone (the told residence with the most
+    households, -1 for none), and the told (zone, residence) pairs."""
     households = arrays.count[member]
     counted = households > 0
     group, member, households = group[counted], member[counted], households[counted]
-    size = len(arrays.zones)
-    total = np.bincount(group, households, size)
+    flags = told_in_groups(group, households, upper[member], threshold)
+    group, member, households = group[flags], member[flags], households[flags]
     order = np.lexsort((arrays.rank[member], households, group))  # the top one last
     last = order[np.r_[group[order][1:] != group[order][:-1], True]] if len(order) else order
-    owner = np.full(size, -1, dtype=np.int64)
-    dominates = total[group[last]] - households[last] < threshold
-    owner[group[last][dominates]] = member[last][dominates]
-    return owner
+    owner = np.full(len(arrays.zones), -1, dtype=np.int64)
+    owner[group[last]] = member[last]
+    return owner, group, member
 
 
 @functools.lru_cache(maxsize=16)
@@ -218,21 +254,17 @@ def _children(structure: ZoneStructure) -> dict[ZoneKey, list[ZoneKey]]:
 
 
 def _cover(
-    view: _View,
-    zone: ZoneKey,
-    rest: list[str],
-    count: dict[str, int],
-    threshold: int,
+    view: _View, rest: Rest, count: dict[str, int], upper: dict[str, float], threshold: int
 ) -> ZoneKey:
-    """The zone to hide so that `zone`'s rest stops being one residence's: the smallest
-    zone right inside whose own rest joins it and makes it enough, else `zone` itself."""
+    """The zone to hide so that a zone's rest stops telling residences: the smallest zone
+    right inside whose own rest joins it and makes it tell none, else the zone itself."""
     members = view.structure.members
     joining = []
-    for inner in view.inner(zone):
-        merged = rest + [r for r in members[inner] if not view.is_shown(r)]
-        if dominant(merged, count, threshold) is None:
+    for inner in view.inner(rest.zone):
+        merged = rest.residences + [r for r in members[inner] if not view.is_shown(r)]
+        if not told(merged, count, upper, threshold):
             joining.append((sum(count.get(r, 0) for r in members[inner]), inner))
-    return min(joining)[1] if joining else zone
+    return min(joining)[1] if joining else rest.zone
 
 
 class PerimeterGuard:
@@ -246,7 +278,10 @@ class PerimeterGuard:
         landlords: dict[str, str],
         threshold: int,
         combined: Iterable[frozenset[Perimeter]] = (),
+        dwellings: dict[int, dict[str, float]] | None = None,
     ) -> None:
+        """`dwellings`: per survey, each residence's published dwellings in the RPLS
+        vintage linked to it, which its households cannot exceed (none: no bound)."""
         self.cells = cells
         self.combined = list(combined)
         self.structures = structures
@@ -257,13 +292,24 @@ class PerimeterGuard:
         self.counts = {
             year: {c.residence_id: c.count for c in listed} for year, listed in cells.items()
         }
+        self.communes = {
+            year: {c.residence_id: c.commune for c in listed} for year, listed in cells.items()
+        }
+        self.upper = {year: (dwellings or {}).get(year, {}) for year in cells}
+        self.upper_arrays = {
+            year: upper_bounds(structures[year].arrays, self.upper[year]) for year in cells
+        }
         self.published = {year: self._published_zones(year) for year in cells}
 
     def run(self) -> PerimeterDecision:
         for year, cells in sorted(self.cells.items()):
-            year_owners = self._owners(year)
-            self._nobody(year, year_owners)
+            year_owners, owner_denials = self._owners(year)
+            self._nobody(year, year_owners, owner_denials)
             survey = _Survey(self.structures[year], year_owners, self.published[year])
+            for zone, perimeters in owner_denials.items():
+                for perimeter in perimeters:
+                    survey.deny(zone, perimeter)
+                    self.decision.denials_added += 1
             for perimeter, residences in self._perimeters(cells).items():
                 self._perimeter(year, survey, perimeter, residences)
             self.decision.owners[year] = year_owners
@@ -271,15 +317,34 @@ class PerimeterGuard:
         self.decision.combined_checked = [combined_key(keys) for keys in self.combined]
         return self.decision
 
-    def _owners(self, year: int) -> dict[ZoneKey, str]:
-        """The zones whose occupation is one residence's: the others hold fewer than T
-        households."""
+    def _owners(self, year: int) -> tuple[dict[ZoneKey, str], dict[ZoneKey, set[Perimeter]]]:
+        """The zones whose occupation tells residences' households, each with its owner,
+        and the perimeters that cover the owner but not every residence told."""
         arrays = self.structures[year].arrays
-        owner = dominant_by_group(arrays, arrays.pair_zone, arrays.pair_residence, self.threshold)
-        return {
-            arrays.zones[z]: arrays.residences[owner[z]]
-            for z in np.flatnonzero(owner >= 0).tolist()
-        }
+        owner, zone, member = told_by_group(
+            arrays, self.upper_arrays[year], arrays.pair_zone, arrays.pair_residence, self.threshold
+        )
+        owners: dict[ZoneKey, str] = {}
+        denials: dict[ZoneKey, set[Perimeter]] = {}
+        for z in np.flatnonzero(owner >= 0).tolist():
+            key, residence = arrays.zones[z], arrays.residences[owner[z]]
+            owners[key] = residence
+            told_here = frozenset(arrays.residences[r] for r in member[zone == z].tolist())
+            if partial := self._partial_covers(year, residence, told_here):
+                denials[key] = partial
+        return owners, denials
+
+    def _partial_covers(self, year: int, owner: str, told_here: frozenset[str]) -> set[Perimeter]:
+        """The owner's commune and landlord where they do not cover every residence told:
+        they would see the zone and read the others."""
+        commune = self.communes[year]
+        landlord = self.landlords.get(owner)
+        partial = set()
+        if any(commune[r] != commune[owner] for r in told_here):
+            partial.add(perimeter_key(COMMUNE, commune[owner]))
+        if landlord and any(self.landlords.get(r) != landlord for r in told_here):
+            partial.add(perimeter_key(LANDLORD, landlord))
+        return partial
 
     def _published_zones(self, year: int) -> frozenset[ZoneKey]:
         """Zones whose occupation values are published (a hidden zone has none)."""
@@ -288,18 +353,23 @@ class PerimeterGuard:
             zone for zone in self.structures[year].members if outcome.zone_is_published(*zone)
         )
 
-    def _nobody(self, year: int, owners: dict[ZoneKey, str]) -> None:
+    def _nobody(
+        self, year: int, owners: dict[ZoneKey, str], denials: dict[ZoneKey, set[Perimeter]]
+    ) -> None:
         structure = self.structures[year]
-        count = self.counts[year]
+        count, upper = self.counts[year], self.upper[year]
         published = self.published[year]
         nobody = np.zeros(len(structure.arrays.residences), dtype=bool)
         for _ in range(MAX_ROUNDS):
-            view = _View(structure, nobody, structure.arrays.zone_mask(published - owners.keys()))
+            shown_zones = structure.arrays.zone_mask(published - owners.keys())
+            view = _View(structure, self.upper_arrays[year], nobody, shown_zones)
             added = False
-            for zone, owner, rest in view.dominated(self.threshold):
-                target = _cover(view, zone, rest, count, self.threshold)
+            for rest in view.telling(self.threshold):
+                target = _cover(view, rest, count, upper, self.threshold)
                 if target not in owners:
-                    owners[target] = owner
+                    owners[target] = rest.owner
+                    if partial := self._partial_covers(year, rest.owner, rest.told):
+                        denials[target] = partial
                     self.decision.owners_added += 1
                     added = True
             if not added:
@@ -329,7 +399,7 @@ class PerimeterGuard:
         their residences alone."""
         structure = survey.structure
         arrays = structure.arrays
-        count = self.counts[year]
+        count, upper = self.counts[year], self.upper[year]
         shown = residences
         if not perimeter.startswith(f"{LANDLORD}:"):
             shown = residences - self.disclosures[year].hidden_residences
@@ -347,12 +417,13 @@ class PerimeterGuard:
         applying = {perimeter, *perimeter.split("+")}
         for _ in range(MAX_ROUNDS):
             hidden = set().union(*(survey.denied.get(p, ()) for p in applying))
-            view = _View(structure, shown_mask, seen & ~arrays.zone_mask(hidden))
+            shown_zones = seen & ~arrays.zone_mask(hidden)
+            view = _View(structure, self.upper_arrays[year], shown_mask, shown_zones)
             added = False
-            for zone, owner, rest in view.dominated(self.threshold, near_mask):
-                if owner in residences:
+            for rest in view.telling(self.threshold, near_mask):
+                if rest.told <= residences:
                     continue
-                target = _cover(view, zone, rest, count, self.threshold)
+                target = _cover(view, rest, count, upper, self.threshold)
                 if perimeter not in survey.denials[target]:
                     survey.deny(target, perimeter)
                     self.decision.denials_added += 1
