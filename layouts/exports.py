@@ -68,7 +68,8 @@ def about_lines(context: ExportContext, content: str) -> tuple[tuple[str, str], 
         (
             "Hors périmètre",
             f"« {RESTRICTED_CELL} » : valeur d'occupation d'une résidence que votre "
-            "convention ne couvre pas.",
+            "convention ne couvre pas, ou valeur de zone qui la donnerait (seule ou moins "
+            "les résidences de votre périmètre).",
         ),
     ]
     if context.demo:

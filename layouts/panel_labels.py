@@ -9,11 +9,13 @@ from layouts.map_state import MAX_PINNED
 
 SIZE_CLASS_LABELS = {size.code: size.label for size in SIZE_CLASSES}
 OCCUPATION_OUT_OF_PERIMETER_TEXT = "Votre convention ne couvre pas l'occupation de cette résidence."
-ZONE_OF_ONE_RESIDENCE_TEXT = (
+ZONE_TELLING_RESIDENCES_TEXT = (
     "« Hors périmètre » : cette valeur d'occupation, seule ou moins les résidences de "
-    "votre périmètre, serait en fait celle d'une seule résidence que votre convention ne "
-    "couvre pas (les autres y comptent trop peu de ménages) ; elle suit la règle de cette "
-    "résidence."
+    "votre périmètre, dirait l'occupation de résidences que votre convention ne couvre "
+    "pas : elle serait en fait celle d'une seule résidence (les autres y comptent trop peu "
+    "de ménages), ou elle donnerait à quelques ménages près ceux de chaque résidence (leurs "
+    "logements publiés en laissent trop peu sans ménage enquêté) ; elle suit la règle de "
+    "ces résidences."
 )
 OCCUPATION_NOT_GRANTED_TEXT = "Votre convention ne donne pas accès aux données d'occupation."
 PARC_NOT_GRANTED_TEXT = "Votre convention ne donne pas accès aux données du parc (RPLS)."

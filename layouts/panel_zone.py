@@ -33,7 +33,7 @@ from layouts.panel_labels import (
     PIN_TEXT,
     UNPIN_TEXT,
     ZONE_CHARTS,
-    ZONE_OF_ONE_RESIDENCE_TEXT,
+    ZONE_TELLING_RESIDENCES_TEXT,
     level_name,
     scale_name,
     secret_residence_text,
@@ -426,7 +426,7 @@ def indicator_sections(
         )
     ]
     if any(m.status == "restricted" for row in summary.measures.values() for m in row):
-        children.append(html.P(ZONE_OF_ONE_RESIDENCE_TEXT, className="small text-muted"))
+        children.append(html.P(ZONE_TELLING_RESIDENCES_TEXT, className="small text-muted"))
     if (evolution := evolution_chart(series)) is not None:
         children.append(section("Évolution", evolution, name="evolution"))
     if (

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from layouts.formatting import SECRET_TITLE
-from layouts.panel_labels import ZONE_OF_ONE_RESIDENCE_TEXT, secret_residence_text
+from layouts.panel_labels import ZONE_TELLING_RESIDENCES_TEXT, secret_residence_text
 
 pytestmark = pytest.mark.browser
 SLOW = 30_000
@@ -58,11 +58,11 @@ def check_apl_share_as(
         row = panel.locator("tr", has_text="aide au logement").first
         if sees:
             expect(row).to_contain_text(shown, timeout=SLOW)
-            expect(panel).not_to_contain_text(ZONE_OF_ONE_RESIDENCE_TEXT)
+            expect(panel).not_to_contain_text(ZONE_TELLING_RESIDENCES_TEXT)
         else:
             expect(row).to_contain_text("hors périmètre", timeout=SLOW)
             expect(row).not_to_contain_text(shown)
-            expect(panel).to_contain_text(ZONE_OF_ONE_RESIDENCE_TEXT)
+            expect(panel).to_contain_text(ZONE_TELLING_RESIDENCES_TEXT)
         # only occupation follows the perimeter: the stock stays shown to everyone
         stock = panel.locator("tr", has_text="Logements sociaux").first
         expect(stock).not_to_contain_text("hors périmètre")
