@@ -206,7 +206,8 @@ def attack(base: str, user: str, truth: dict[str, float] | None, years, limit: i
     print(
         f"  parts de dénominateur connu : {len(equations.share_of_count[DWELLINGS])} (parc), "
         f"{len(equations.share_of_count[HOUSEHOLDS])} (occupation); "
-        f"ménages ≤ logements vérifié : {equations.households_within_dwellings}"
+        f"ménages ≤ logements vérifié : {equations.households_within_dwellings}, "
+        f"≤ logements non vacants : {equations.households_within_occupied}"
     )
     started = time.perf_counter()
     found = bounds_of(equations, years)

@@ -30,6 +30,7 @@ from bench.attack_lp import INF, System
 from data.catalog import CATALOG
 
 DWELLINGS, HOUSEHOLDS = "parc.dwellings", "occupation.households"
+VACANT = "parc.vacant_dwellings"
 ROUNDING = 0.5e-6  # exports give shares with six decimals
 BREAKDOWNS = {
     "typologie": (
@@ -93,6 +94,7 @@ class Equations:
         self.members["epci"] = {"epci": set(harvest.residences)}
         self.share_of_count = self._learn_denominators()
         self.households_within_dwellings = self._check_households_within_dwellings()
+        self.households_within_occupied = self._check_households_within_dwellings(VACANT)
         self.recovered: dict[str, np.ndarray] = {}  # hidden zone count -> candidates
 
     def value(self, scale: str, code: str, indicator: str, year: int):
@@ -123,15 +125,20 @@ class Equations:
             and isinstance(p := self.value(scale, code, indicator, year), float)
         ]
 
-    def _check_households_within_dwellings(self) -> bool:
+    def _check_households_within_dwellings(self, less: str | None = None) -> bool:
+        """Whether every residence's published households are at most its published
+        dwellings (minus its published count `less`, the vacant ones, when given): then
+        a user may take it as a rule."""
         pairs = 0
         for (scale, code, indicator, year), households in self.h.values.items():
             if indicator != HOUSEHOLDS or scale != "residence" or not isinstance(households, float):
                 continue
-            dwellings = self.value(scale, code, DWELLINGS, self.rpls_year(year))
-            if isinstance(dwellings, float):
+            parc_year = self.rpls_year(year)
+            dwellings = self.value(scale, code, DWELLINGS, parc_year)
+            minus = self.value(scale, code, less, parc_year) if less else 0.0
+            if isinstance(dwellings, float) and isinstance(minus, float):
                 pairs += 1
-                if households > dwellings:
+                if households > dwellings - minus:
                     return False
         return pairs > 0
 
@@ -286,12 +293,16 @@ class Equations:
                 if scale != "residence":
                     continue
                 d = self.value(scale, code, DWELLINGS, parc_year)
-                if isinstance(d, float):
+                vacant = self.value(scale, code, VACANT, parc_year)
+                if isinstance(d, float) and self.households_within_occupied:
+                    system.unknown(target, 0.0, d - (vacant if isinstance(vacant, float) else 0.0))
+                elif isinstance(d, float):
                     system.unknown(target, 0.0, d)
                 else:
                     high = dwellings.get(cell(DWELLINGS, parc_year, scale, code), (0, INF))[1]
                     system.unknown(target, 0.0, high)
-        return system.bounds(targets), dict.fromkeys(targets, "emboîtement (+ ménages ≤ logements)")
+        rule = "logements non vacants" if self.households_within_occupied else "logements"
+        return system.bounds(targets), dict.fromkeys(targets, f"emboîtement (+ ménages ≤ {rule})")
 
     def numerators(self, share: str, year: int) -> str:
         """The households a share counts, where the share and households are published

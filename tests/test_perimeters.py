@@ -18,6 +18,7 @@ from data.pipeline import indicators
 from data.pipeline.perimeters import (
     PerimeterDecision,
     PerimeterGuard,
+    households_at_most,
     read_combined_perimeters,
     told,
 )
@@ -35,9 +36,10 @@ def zones_of(cell: Cell) -> list[tuple[str, str]]:
     return [*zones, ("iris", cell.iris)] if cell.iris else zones
 
 
-def guard(cells: list[Cell], landlords: dict[str, str], combined=(), dwellings=None):
+def guard(cells: list[Cell], landlords: dict[str, str], combined=(), dwellings=None, vacant=None):
     """The guard's decision for one survey, with the zones and their residences;
-    `dwellings`: each residence's published dwellings (none: no bound)."""
+    `dwellings`: each residence's published dwellings (none: no bound), `vacant` its
+    vacant ones."""
     count = {c.residence_id: c.count for c in cells}
     members: dict[tuple[str, str], set[str]] = {}
     for cell in cells:
@@ -51,6 +53,7 @@ def guard(cells: list[Cell], landlords: dict[str, str], combined=(), dwellings=N
         T,
         combined,
         {2024: dwellings or {}},
+        {2024: vacant or {}},
     )
     decision = run.run()
     return members, count, decision.owners[2024], decision.denials.get(2024, {})
@@ -154,6 +157,33 @@ def test_a_full_iris_tells_its_residences_households_only_to_who_covers_them() -
     assert owners[("iris", "J")] == "X"
     _, _, unbounded, _ = guard(cells, landlords)
     assert ("iris", "I") not in unbounded  # without the dwellings, nothing is told
+
+
+def test_vacant_dwellings_leave_no_room_for_a_household() -> None:
+    """IRIS I's residences have room for 10 more households by their dwellings, but 6 of
+    those dwellings are vacant: each residence's households are known within 4."""
+    cells = [
+        Cell("A", 34, "E", "C", "I", None),
+        Cell("B", 37, "E", "C", "I", None),
+        Cell("X", 48, "E", "C", "I", None),
+        Cell("D", 60, "E", "C", "J", None),
+        Cell("F", 50, "E", "C", "J", None),
+    ]
+    landlords = {"A": "L1", "B": "L2", "X": "L3", "D": "L2", "F": "L3"}
+    dwellings = {"A": 36.0, "B": 41.0, "X": 52.0, "D": 90.0, "F": 80.0}
+    _, _, owners, _ = guard(cells, landlords, dwellings=dwellings)
+    assert ("iris", "I") not in owners
+    _, _, owners, _ = guard(cells, landlords, dwellings=dwellings, vacant={"A": 2, "B": 2, "X": 2})
+    assert owners[("iris", "I")] == "X"
+
+
+def test_households_are_at_most_the_dwellings_not_vacant() -> None:
+    assert households_at_most({"A": 40.0, "B": 12.0}, {"A": 5}, {"A": 30, "B": 12}) == {
+        "A": 35.0,
+        "B": 12.0,
+    }
+    # a survey that counted more than that: the rule tells nothing there
+    assert households_at_most({"A": 40.0}, {"A": 5}, {"A": 38}) == {"A": 38.0}
 
 
 def test_told_reads_the_room_the_others_dwellings_leave() -> None:

@@ -254,6 +254,7 @@ def assemble(
         indicators.register_decision(con, decision)
 
     with clock.step("perimeters"):
+        vacant = indicators.read_residence_counts(con, "parc", "parc.vacant_dwellings")
         layouts = discloser.layouts["occupation"]
         guard = perimeters.PerimeterGuard(
             {year: layout.cells for year, layout in layouts.items()},
@@ -263,6 +264,7 @@ def assemble(
             threshold,
             combined_perimeters,
             discloser.published_dwellings(decision.disclosures["parc"]),
+            {year: vacant.get(rpls_year, {}) for year, rpls_year in links.items()},
         )
         perimeter_decision = guard.run()
         indicators.register_perimeters(con, perimeter_decision)

@@ -138,6 +138,22 @@ def read_cells(con: duckdb.DuckDBPyConnection, theme: str) -> dict[int, list[Cel
     return dict(cells_of_year)
 
 
+def read_residence_counts(
+    con: duckdb.DuckDBPyConnection, theme: str, indicator_id: str
+) -> dict[int, dict[str, int]]:
+    """A count rule's sum for every residence, by vintage (zero where it counts nothing):
+    the vacant dwellings, which leave no room for a household."""
+    index = list(row_rules(theme)).index(indicator_id)
+    rows = con.execute(
+        f"SELECT year, code, coalesce(n{index}, 0) FROM {theme}_sums WHERE scale = 'residence'"
+    ).fetchall()
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for year, residence_id, count in rows:
+        if count:
+            counts[year][residence_id] = int(count)
+    return dict(counts)
+
+
 def read_share_sums(
     con: duckdb.DuckDBPyConnection, theme: str, indicator_ids: Collection[str] | None = None
 ) -> dict[ShareKey, ShareSums]:

@@ -4,9 +4,13 @@ sees, may be in effect one residence's occupation outside its perimeter.
 A convention sees the occupation of the residences of its perimeter (a commune, a
 landlord) and the occupation of every published zone. A zone value minus the published
 values inside it (zones, and the residences the convention sees) is the occupation of
-the remaining residences together; when one of them holds all but fewer than T of their
-households, that difference is in effect that residence's occupation (DESIGN: such a
-value follows that residence's rule). Two views are checked, for every survey:
+the remaining residences together. It tells a residence's households within fewer than
+T when that residence holds all but fewer than T of them (DESIGN: such a value follows
+that residence's rule), or when the others' published dwellings less their vacant ones,
+which their households cannot exceed, leave it less room than T (a full IRIS: 123
+households in residences of 34, 39 and 50 dwellings). Such a difference is in effect the
+occupation of the residences it tells (`told`). Two views are checked, for every
+survey:
 
 - **Nobody's view** (the convention sees no residence): a published zone minus the
   published zones inside it. Where the rest tells residences, a zone inside it is
@@ -114,6 +118,19 @@ class PerimeterDecision:
         )
 
 
+def households_at_most(
+    dwellings: dict[str, float], vacant: dict[str, int], households: dict[str, int]
+) -> dict[str, float]:
+    """What a user knows each residence's households are at most: its published dwellings
+    less its vacant ones (published with its vacancy; taken as known where they are not,
+    a bound tighter than any user's), never below the households counted (where a survey
+    counted more, the rule does not hold there and tells nothing)."""
+    return {
+        rid: float(max(most - vacant.get(rid, 0), households.get(rid, 0)))
+        for rid, most in dwellings.items()
+    }
+
+
 def told(
     residences: Iterable[str], count: dict[str, int], upper: dict[str, float], threshold: int
 ) -> set[str]:
@@ -130,11 +147,11 @@ def told(
 def told_in_groups(
     group: np.ndarray, households: np.ndarray, upper: np.ndarray, threshold: int
 ) -> np.ndarray:
-    """For each member of a group (households > 0, `upper` its published dwellings,
-    infinity when none): whether its group's total tells its households within fewer
-    than `threshold`: it holds all but fewer than T of them, or the others' bounds leave
-    it an interval [total - their dwellings, min(total, its dwellings)] narrower than
-    the secrecy rule allows (high - low < T - 1, the audit's test)."""
+    """For each member of a group (households > 0, `upper` what its households are known
+    to be at most, infinity when nothing): whether its group's total tells its households
+    within fewer than `threshold`: it holds all but fewer than T of them, or the others'
+    bounds leave it an interval [total - their bounds, min(total, its bound)] narrower
+    than the secrecy rule allows (high - low < T - 1, the audit's test)."""
     if not len(group):
         return np.zeros(0, dtype=bool)
     size = int(group.max()) + 1
@@ -279,9 +296,12 @@ class PerimeterGuard:
         threshold: int,
         combined: Iterable[frozenset[Perimeter]] = (),
         dwellings: dict[int, dict[str, float]] | None = None,
+        vacant: dict[int, dict[str, int]] | None = None,
     ) -> None:
         """`dwellings`: per survey, each residence's published dwellings in the RPLS
-        vintage linked to it, which its households cannot exceed (none: no bound)."""
+        vintage linked to it (none: no bound); `vacant`: its vacant dwellings there. A
+        household lives in a let dwelling: its households are at most the difference
+        (`households_at_most`)."""
         self.cells = cells
         self.combined = list(combined)
         self.structures = structures
@@ -295,7 +315,12 @@ class PerimeterGuard:
         self.communes = {
             year: {c.residence_id: c.commune for c in listed} for year, listed in cells.items()
         }
-        self.upper = {year: (dwellings or {}).get(year, {}) for year in cells}
+        self.upper = {
+            year: households_at_most(
+                (dwellings or {}).get(year, {}), (vacant or {}).get(year, {}), self.counts[year]
+            )
+            for year in cells
+        }
         self.upper_arrays = {
             year: upper_bounds(structures[year].arrays, self.upper[year]) for year in cells
         }
