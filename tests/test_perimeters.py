@@ -135,45 +135,42 @@ def test_a_zone_beside_one_residence_s_zone_is_restricted_to_its_perimeter() -> 
     assert owners[("iris", "J")] == "R"
 
 
+# IRIS I: 119 households in three residences of three landlords; IRIS J beside it.
+FULL_IRIS = [
+    Cell("A", 34, "E", "C", "I", None),
+    Cell("B", 37, "E", "C", "I", None),
+    Cell("X", 48, "E", "C", "I", None),
+    Cell("D", 60, "E", "C", "J", None),
+    Cell("F", 50, "E", "C", "J", None),
+]
+FULL_IRIS_LANDLORDS = {"A": "L1", "B": "L2", "X": "L3", "D": "L2", "F": "L3"}
+
+
 def test_a_full_iris_tells_its_residences_households_only_to_who_covers_them() -> None:
     """IRIS I's 119 households live in residences of 34, 39 and 50 dwellings: each
     residence's households are known within 4 from the published dwellings. The IRIS is
     restricted to the perimeter of its largest residence, and hidden from that
     residence's landlord, who does not cover the other two; the commune minus IRIS J
     would give I back: J is restricted too."""
-    cells = [
-        Cell("A", 34, "E", "C", "I", None),
-        Cell("B", 37, "E", "C", "I", None),
-        Cell("X", 48, "E", "C", "I", None),
-        Cell("D", 60, "E", "C", "J", None),
-        Cell("F", 50, "E", "C", "J", None),
-    ]
-    landlords = {"A": "L1", "B": "L2", "X": "L3", "D": "L2", "F": "L3"}
     dwellings = {"A": 34.0, "B": 39.0, "X": 50.0, "D": 90.0, "F": 80.0}
-    _, _, owners, denials = guard(cells, landlords, dwellings=dwellings)
+    _, _, owners, denials = guard(FULL_IRIS, FULL_IRIS_LANDLORDS, dwellings=dwellings)
     assert owners[("iris", "I")] == "X"
     assert "bailleur:L3" in denials[("iris", "I")]
     assert "commune:C" not in denials[("iris", "I")]  # the commune covers all three
     assert owners[("iris", "J")] == "X"
-    _, _, unbounded, _ = guard(cells, landlords)
+    _, _, unbounded, _ = guard(FULL_IRIS, FULL_IRIS_LANDLORDS)
     assert ("iris", "I") not in unbounded  # without the dwellings, nothing is told
 
 
 def test_vacant_dwellings_leave_no_room_for_a_household() -> None:
     """IRIS I's residences have room for 10 more households by their dwellings, but 6 of
     those dwellings are vacant: each residence's households are known within 4."""
-    cells = [
-        Cell("A", 34, "E", "C", "I", None),
-        Cell("B", 37, "E", "C", "I", None),
-        Cell("X", 48, "E", "C", "I", None),
-        Cell("D", 60, "E", "C", "J", None),
-        Cell("F", 50, "E", "C", "J", None),
-    ]
-    landlords = {"A": "L1", "B": "L2", "X": "L3", "D": "L2", "F": "L3"}
     dwellings = {"A": 36.0, "B": 41.0, "X": 52.0, "D": 90.0, "F": 80.0}
-    _, _, owners, _ = guard(cells, landlords, dwellings=dwellings)
+    _, _, owners, _ = guard(FULL_IRIS, FULL_IRIS_LANDLORDS, dwellings=dwellings)
     assert ("iris", "I") not in owners
-    _, _, owners, _ = guard(cells, landlords, dwellings=dwellings, vacant={"A": 2, "B": 2, "X": 2})
+    _, _, owners, _ = guard(
+        FULL_IRIS, FULL_IRIS_LANDLORDS, dwellings=dwellings, vacant={"A": 2, "B": 2, "X": 2}
+    )
     assert owners[("iris", "I")] == "X"
 
 
