@@ -7,7 +7,7 @@
  * - the map's markers are not tab stops, its zoom buttons are named in French;
  * - the map's table: drawn from its rows, its headers sort it, a row's button opens the sheet of the shape it
  *   stands for, as a click on that shape does (the same clientside path);
- * - letters typed on a closed dropdown all reach its search box;
+ * - letters typed on a dropdown all reach its search box, even where it moved the focus;
  * - prefers-reduced-motion: the map jumps where it would fly.
  */
 (function () {
@@ -51,22 +51,33 @@
         quietMap(document);
     }).observe(document.documentElement, {childList: true, subtree: true});
 
-    /* Letters typed on a dropdown while its list opens go to its search box: the first
-       letter opens it (dcc.Dropdown's own handling), the next ones, typed before the
-       box has the focus, would otherwise be lost. */
+    /* Letters typed in an open dropdown go to its search box, wherever its focus is:
+       - on its button: the first letter opens it (dcc.Dropdown's own handling), the next
+         ones, typed before the box has the focus, would otherwise be lost;
+       - on an option: a frame or two after its list opens, dcc.Dropdown moves the focus
+         to the chosen option, even when the user has reached the box in the meantime (it
+         checks where the focus is before that delay, not after); the letters typed next
+         would otherwise be lost. A space stays an option's own key: it chooses it. */
     function setSearch(box, text) {
         var setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
         setter.call(box, text);
         box.dispatchEvent(new Event("input", {bubbles: true}));
     }
 
+    function searchBoxTypedInto(target, key) {
+        var button = target.closest("button.dash-dropdown");
+        var option = target.closest(".dash-dropdown-content .dash-options-list-option");
+        var open = button ? button.getAttribute("aria-expanded") === "true" : option && key !== " ";
+        var dropdown = open && target.closest(".dash-dropdown-wrapper");
+        return dropdown ? dropdown.querySelector("input.dash-dropdown-search") : null;
+    }
+
     document.addEventListener("keydown", function (event) {
-        var button = event.target.closest && event.target.closest("button.dash-dropdown");
-        if (!button || button.getAttribute("aria-expanded") !== "true" || event.key.length !== 1 ||
-                event.ctrlKey || event.metaKey || event.altKey) {
+        if (!event.target.closest || event.key.length !== 1 || event.ctrlKey || event.metaKey ||
+                event.altKey) {
             return;
         }
-        var box = document.querySelector("input.dash-dropdown-search");
+        var box = searchBoxTypedInto(event.target, event.key);
         if (!box) {
             return;
         }
