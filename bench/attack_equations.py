@@ -67,7 +67,10 @@ class Bound:
 
     @property
     def width(self) -> float:
-        """The span of integer values left (a count is an integer)."""
+        """The span of integer values left (a count is an integer), infinite when the
+        cell is unbounded."""
+        if math.isinf(self.high) or math.isinf(self.low):
+            return math.inf
         return math.floor(self.high + 1e-6) - math.ceil(self.low - 1e-6)
 
 
