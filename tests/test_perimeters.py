@@ -174,6 +174,23 @@ def test_vacant_dwellings_leave_no_room_for_a_household() -> None:
     assert owners[("iris", "I")] == "X"
 
 
+def test_a_residence_the_stock_alone_bounds_owns_no_zone() -> None:
+    """R has 11 dwellings, 2 vacant: at most 9 households, which the stock tells alone;
+    the IRIS and the commune beside residences whose dwellings are hidden tell nothing
+    more, and nobody's view restricts them (a landlord taking its own out of the IRIS
+    would read the other with R's bound: that is its own view's business)."""
+    cells = [
+        Cell("R", 9, "E", "C", "I", None),
+        Cell("S", 40, "E", "C", "I", None),
+        Cell("W", 30, "E", "C", "I", None),
+        Cell("U", 45, "E", "C", "J", None),
+        Cell("V", 50, "E", "C", "J", None),
+    ]
+    landlords = {"R": "L1", "S": "L2", "W": "L3", "U": "L2", "V": "L3"}
+    _, _, owners, _ = guard(cells, landlords, dwellings={"R": 11.0}, vacant={"R": 2})
+    assert owners == {}
+
+
 def test_households_are_at_most_the_dwellings_not_vacant() -> None:
     assert households_at_most({"A": 40.0, "B": 12.0}, {"A": 5}, {"A": 30, "B": 12}) == {
         "A": 35.0,
@@ -189,6 +206,9 @@ def test_told_reads_the_room_the_others_dwellings_leave() -> None:
     assert told(count, count, {"A": 44.0, "B": 49.0, "X": 60.0}, T) == set()
     assert told(count, count, {"A": 34.0, "B": 39.0}, T) == set()  # X's unbounded
     assert told({"A": 40, "B": 5}.keys(), {"A": 40, "B": 5}, {}, T) == {"A"}  # dominant
+    # 9 dwellings not vacant tell at most 9 households by themselves, whatever the zone:
+    # A is not told by it, B (at least 30 of 39) is
+    assert told({"A": 9, "B": 30}.keys(), {"A": 9, "B": 30}, {"A": 9.0}, T) == {"B"}
 
 
 def visible_rests(members, owners, denials, perimeter, known, covers):
@@ -215,15 +235,16 @@ def visible_rests(members, owners, denials, perimeter, known, covers):
 def told_by_hand(rest: set[str], count: dict[str, int], dwellings: dict[str, float]) -> set[str]:
     """The residences of `rest` whose households its total tells within fewer than T:
     holding all but fewer than T, or bounded by the others' dwellings to an interval
-    narrower than T integers (written out apart from the guard's arrays)."""
+    narrower than T integers and than its own dwellings tell (written out apart from the
+    guard's arrays)."""
     present = {r for r in rest if count[r] > 0}
     total = sum(count[r] for r in present)
     found = set()
     for residence in present:
         others = [dwellings.get(o, math.inf) for o in present - {residence}]
-        low = max(0.0, total - sum(others))
-        high = min(total, dwellings.get(residence, math.inf))
-        if total - count[residence] < T or high - low < T - 1:
+        own = dwellings.get(residence, math.inf)
+        low, high = max(0.0, total - sum(others)), min(total, own)
+        if total - count[residence] < T or (high - low < T - 1 and (low, high) != (0.0, own)):
             found.add(residence)
     return found
 
@@ -345,3 +366,18 @@ def test_a_restriction_left_out_of_the_warehouse_stops_the_build(
     monkeypatch.setattr(indicators, "register_perimeters", forgetful)
     with pytest.raises(DisclosureError, match="périmètres"):
         build_world(5, *rows_of(residences))
+
+
+def test_the_demo_epci_occupation_is_everyones(demo_warehouse: Path) -> None:
+    """The EPCI is the reference column of every panel: none of its occupation values is
+    restricted to a perimeter or hidden from one."""
+    restricted = (
+        duckdb.connect()
+        .execute(
+            "SELECT year, indicator_id, status FROM read_parquet(?) WHERE scale = 'epci' "
+            "AND theme = 'occupation' AND (status = 'perimeter' OR hidden_from IS NOT NULL)",
+            [str(demo_warehouse / "indicators.parquet")],
+        )
+        .fetchall()
+    )
+    assert restricted == []
