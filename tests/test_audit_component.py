@@ -90,3 +90,15 @@ def test_a_bound_an_earlier_optimum_reaches_takes_no_linear_program(monkeypatch)
     assert shared.range_of(frozenset({"r2"})) == (1.0, 19.0)
     assert shared.range_of(frozenset({"r1", "r2"})) == (20.0, 20.0)
     assert len(programs) == 2
+
+
+def test_a_part_keeps_its_last_optima_only_and_still_answers_exactly(monkeypatch) -> None:
+    monkeypatch.setattr(audit, "KEPT_SOLUTIONS", 2)
+    totals, members = [40.0, 35.0, 30.0], [[0, 1, 2, 3], [2, 3, 4], [1, 4, 5]]
+    bounds = {cell: (1.0, 25.0 if i % 2 else INF) for i, cell in enumerate(CELLS)}
+    shared = part(totals, members, bounds)
+    subsets = [frozenset({cell}) for cell in CELLS] + [frozenset({"r1", "r4"})]
+    for subset in subsets:
+        expected = fresh_range(totals, members, bounds, subset)
+        assert shared.range_of(subset) == pytest.approx(expected)
+    assert shared.found > 2 and len(shared.solutions) == 2
