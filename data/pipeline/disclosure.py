@@ -57,15 +57,6 @@ def qpv_part_cell(scale: str, code: str) -> str:
     return f"{QPV_PART}:{scale}:{code}"
 
 
-def _zone_of(key: str) -> ZoneKey:
-    """The zone of a total's key (`zone_cell` or `qpv_part_cell`)."""
-    if key.startswith(f"{QPV_PART}:"):
-        _, scale, code = key.split(":", 2)
-    else:
-        scale, code = key.split(":", 1)
-    return scale, code
-
-
 def zones_of(cell: Cell) -> list[ZoneKey]:
     zones = [("epci", cell.epci), ("commune", cell.commune)]
     if cell.iris is not None:
@@ -102,11 +93,12 @@ class Layout:
         }
         # `audit.expand` of these equations: their parts are all residences
         self.expansion = {**{rid: (rid,) for rid in self.count}, **self.equations}
-        # each total with its zone, and whether it is the zone's QPV part
-        self.zone_totals = [
-            (key, total, _zone_of(key), key.startswith(f"{QPV_PART}:"))
-            for key, total in self.totals.items()
-        ]
+        # every cell with its value, as published when nothing is hidden (what `table`
+        # starts from, in the order of its cells)
+        self.unhidden: dict[str, float | None] = {
+            **{name: count for name, _, count in self.residences},
+            **self.totals,
+        }
 
     def table(
         self,
@@ -114,21 +106,27 @@ class Layout:
         secret_values: set[SecretValue],
         bounds: dict[str, tuple[float, float]],
     ) -> Table:
-        """What is published once `disclosure` is applied, as the audit reads it."""
-        hidden = disclosure.hidden_residences
-        values: dict[str, float | None] = {
-            name: None if rid in hidden else count for name, rid, count in self.residences
-        }
-        for key, total, (scale, code), qpv_part in self.zone_totals:
-            if qpv_part:
-                shown = disclosure.zone_is_published(scale, code) and (
-                    (self.theme, scale, code, self.year, QPV_SHARE) not in secret_values
-                )
-                if shown:
-                    values[key] = total
-            else:
-                values[key] = total if disclosure.zone_is_published(scale, code) else None
-        equations = {key: parts for key, parts in self.equations.items() if key in values}
+        """What is published once `disclosure` is applied, as the audit reads it: every
+        cell, hidden ones None, but the QPV part of a zone whose count or QPV share is
+        secret (not published at all). Made from `unhidden` by what is hidden only."""
+        values = dict(self.unhidden)
+        equations = dict(self.equations)
+        for rid in disclosure.hidden_residences:
+            if (name := residence_cell(rid)) in values:
+                values[name] = None
+        unpublished_parts = []
+        for scale, code in disclosure.secret_zones:
+            if (key := zone_cell(scale, code)) in values:
+                values[key] = None
+            unpublished_parts.append(qpv_part_cell(scale, code))
+        unpublished_parts += [
+            qpv_part_cell(scale, code)
+            for theme, scale, code, year, indicator in secret_values
+            if (theme, year, indicator) == (self.theme, self.year, QPV_SHARE)
+        ]
+        for key in unpublished_parts:
+            values.pop(key, None)
+            equations.pop(key, None)
         return Table(f"{self.theme} {self.year}", values, equations, bounds)
 
 

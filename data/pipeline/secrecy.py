@@ -254,8 +254,7 @@ class _Protector:
                 self.repair(zone)
                 if (shallower & ~self.published).any():
                     pending = [z for z in self._unsafe_zones(depth) if z > zone]
-        residences = self.arrays.residences
-        hidden = frozenset(residences[r] for r in np.flatnonzero(self.hidden_mask).tolist())
+        hidden = frozenset(self.arrays.residence_ids[self.hidden_mask].tolist())
         return Disclosure(hidden, frozenset(self.secret))
 
     def _repair_together(self, zones: list[int], depth: int) -> None:
@@ -274,8 +273,8 @@ class _Protector:
                 self.repair(zone)
             self.hidden_mask[smallest[smallest >= 0]] = True
             unsafe = self._unsafe_zones(depth)
-            zones = np.asarray(zones)[smallest >= 0]
-            zones = zones[np.isin(zones, unsafe)].tolist()
+            unsafe_now = set(unsafe)
+            zones = [z for z in np.asarray(zones)[smallest >= 0].tolist() if z in unsafe_now]
 
     def _unsafe_zones(self, depth: int) -> list[int]:
         return self.arrays.unsafe_zones(

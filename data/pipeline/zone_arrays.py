@@ -51,6 +51,7 @@ class ZoneArrays:
     def __init__(self, structure: ZoneStructure, depths: Mapping[str, int]) -> None:
         self.residences = [cell.residence_id for cell in structure.cells]
         self.residence_index = {rid: i for i, rid in enumerate(self.residences)}
+        self.residence_ids = np.array(self.residences, dtype=object)  # picked by a mask
         # each residence's place in the order of their ids (what ties are broken by)
         self.rank = np.argsort(np.argsort(np.array(self.residences, dtype=str), kind="stable"))
         self.count = np.array([cell.count for cell in structure.cells], dtype=np.int64)
@@ -83,6 +84,17 @@ class ZoneArrays:
         self.units = np.bincount(
             self.pair_zone, self.count[self.pair_residence], len(self.zones)
         ).astype(np.int64)
+        # the rows of each depth's zones: one run, the zones of a depth being numbered
+        # together (`structure.order`), else a mask of the rows
+        self.depth_rows: dict[int, slice | np.ndarray] = {}
+        for depth in np.unique(self.depth).tolist():
+            zones = np.flatnonzero(self.depth == depth)
+            run = zones[-1] - zones[0] + 1 == len(zones)
+            self.depth_rows[depth] = (
+                slice(int(self.zone_start[zones[0]]), int(self.zone_start[zones[-1] + 1]))
+                if run
+                else self.depth[self.pair_zone] == depth
+            )
         # where the zone lies on the residence's path (its length when it does not)
         on_path = self.path[self.pair_residence] == self.pair_zone[:, None]
         lengths = (self.path >= 0).sum(axis=1)
@@ -122,7 +134,12 @@ class ZoneArrays:
     def mask(self, residences: Collection[str]) -> np.ndarray:
         """Which residences are among `residences`."""
         marked = np.zeros(len(self.residences), dtype=bool)
-        marked[[self.residence_index[r] for r in residences if r in self.residence_index]] = True
+        found = np.fromiter(
+            map(self.residence_index.get, residences, itertools.repeat(-1)),
+            dtype=np.int64,
+            count=len(residences),
+        )
+        marked[found[found >= 0]] = True
         return marked
 
     def zone_mask(self, zones: Collection[ZoneKey]) -> np.ndarray:
@@ -164,7 +181,9 @@ class ZoneArrays:
     ) -> np.ndarray:
         """The smallest loose published residence of each of `zones` (fewest units, then
         the first id), -1 when it has none."""
-        rows = np.isin(self.pair_zone, zones) & ~hidden[self.pair_residence]
+        chosen = np.zeros(len(self.zones), dtype=bool)
+        chosen[zones] = True
+        rows = chosen[self.pair_zone] & ~hidden[self.pair_residence]
         rows &= self._loose_pairs(published)
         zone, residence = self.pair_zone[rows], self.pair_residence[rows]
         order = np.lexsort((self.rank[residence], self.count[residence], zone))
@@ -207,13 +226,9 @@ class ZoneArrays:
         range of fewer than `threshold` integers, for every zone of the depth at once, in
         repair order. `hidden` marks residences, `published` zones (with the padding
         `False`), `upper` each residence's known upper bound (infinity when none)."""
-        residence, zone = self.pair_residence, self.pair_zone
-        loose = (
-            hidden[residence]
-            & (self.depth[zone] == depth)
-            & published[zone]
-            & self._loose_pairs(published)
-        )
+        rows = self.depth_rows.get(depth, slice(0, 0))
+        residence, zone = self.pair_residence[rows], self.pair_zone[rows]
+        loose = hidden[residence] & published[zone] & self._loose_pairs(published)[rows]
         unsafe = narrow_groups(
             zone[loose],
             self.count[residence[loose]],
@@ -255,6 +270,8 @@ def narrow_groups(
 
 def upper_bounds(arrays: ZoneArrays, upper: dict[str, float]) -> np.ndarray:
     """Each residence's known upper bound, infinity when none."""
+    if not upper:
+        return np.full(len(arrays.residences), math.inf)
     return np.fromiter(
         map(upper.get, arrays.residences, itertools.repeat(math.inf)),
         dtype=float,
