@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,7 @@ from data.pipeline import audit
 from data.pipeline.audit import Equation, Table, _moved, audit_changes, audit_table, expand
 from data.pipeline.disclosure import Discloser, Layout, residence_cell, zone_cell
 from data.pipeline.secrecy import Cell, Disclosure
+from data.pipeline.zone_arrays import narrow_groups
 from tests.support.world import build_world, rows_of
 
 INF = math.inf
@@ -479,3 +481,54 @@ def test_the_build_proof_stops_a_rate_published_over_a_hidden_count() -> None:
     )
     with pytest.raises(DisclosureError, match=r"iris:593600302 2024 parc\.t1_share"):
         prove_rates_follow_counts(con)
+
+
+def test_a_household_count_the_vacant_dwellings_narrow_is_a_breach() -> None:
+    """A holds 8 households in 11 dwellings, 2 of them vacant (at most 9); B 52 in 60, 6
+    vacant (at most 54); their IRIS publishes 60. Less the vacant dwellings, A lies in
+    [6, 9] and B in [51, 54]: breaches. A's own [0, 9] is none: the stock tells it alone,
+    whatever the occupation hides; a size class of dwellings (not the stock's bound of
+    households) gets no such allowance."""
+    bounds = {"residence:A": (0.0, 9.0), "residence:B": (0.0, 54.0)}
+    equations = {"iris:I": ("residence:A", "residence:B")}
+    hidden = {"residence:A": None, "residence:B": None}
+    published = Table("occupation 2024", {**hidden, "iris:I": 60.0}, equations, bounds, True)
+    assert {b.cell for b in audit_table(published, 11).breaches} == set(hidden)
+    alone = Table("occupation 2024", {**hidden, "iris:I": None}, equations, bounds, True)
+    assert audit_table(alone, 11).breaches == []
+    classes = Table("parc 2024", {**hidden, "iris:I": None}, equations, bounds)
+    assert [b.cell for b in audit_table(classes, 11).breaches] == ["residence:A"]
+
+
+def test_the_discloser_bounds_households_by_the_dwellings_not_vacant() -> None:
+    """The same residences through the Discloser: with their vacant dwellings it hides the
+    IRIS's households (a user would read A within 6 to 9), without them it does not."""
+    parc = [
+        Cell("A", 11, "E", "C", "I", None),
+        Cell("B", 60, "E", "C", "I", None),
+        Cell("D", 40, "E", "C", "J", None),
+    ]
+    households = [
+        Cell("A", 8, "E", "C", "I", None),
+        Cell("B", 52, "E", "C", "I", None),
+        Cell("D", 35, "E", "C", "J", None),
+    ]
+    vacant = {2024: {"A": 2, "B": 6}}
+    for known, hides_the_iris in ((vacant, True), (None, False)):
+        decision = Discloser(
+            {"parc": {2024: parc}, "occupation": {2024: households}}, {2024: 2024}, 11, known
+        ).run()
+        occupation = decision.disclosures["occupation"][2024]
+        assert (("iris", "I") in occupation.secret_zones) == hides_the_iris
+        assert "A" in occupation.hidden_residences
+
+
+def test_the_tree_rule_leaves_a_residence_the_range_its_stock_tells() -> None:
+    """A loose group of A (at most 9 households by its stock) and B (no bound): A keeps
+    [0, 9], all its own bound allows, so the group is safe. A at most 35 and B at most
+    32 out of 61: A lies in [29, 35], narrowed by the group, which is not safe."""
+    group = np.array([0, 0])
+    safe = narrow_groups(group, np.array([9, 30]), np.array([9.0, math.inf]), 1, 11, 0)
+    assert not safe.any()
+    closed = narrow_groups(group, np.array([31, 30]), np.array([35.0, 32.0]), 1, 11, 0)
+    assert closed.all()

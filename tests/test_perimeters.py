@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.pipeline import indicators
+from data.pipeline.disclosure import occupied_at_most
 from data.pipeline.perimeters import (
     PerimeterDecision,
     PerimeterGuard,
-    households_at_most,
     read_combined_perimeters,
     told,
 )
@@ -52,8 +52,12 @@ def guard(cells: list[Cell], landlords: dict[str, str], combined=(), dwellings=N
         landlords,
         T,
         combined,
-        {2024: dwellings or {}},
-        {2024: vacant or {}},
+        {
+            2024: {
+                rid: occupied_at_most(most, (vacant or {}).get(rid, 0), count.get(rid))
+                for rid, most in (dwellings or {}).items()
+            }
+        },
     )
     decision = run.run()
     return members, count, decision.owners[2024], decision.denials.get(2024, {})
@@ -192,12 +196,10 @@ def test_a_residence_the_stock_alone_bounds_owns_no_zone() -> None:
 
 
 def test_households_are_at_most_the_dwellings_not_vacant() -> None:
-    assert households_at_most({"A": 40.0, "B": 12.0}, {"A": 5}, {"A": 30, "B": 12}) == {
-        "A": 35.0,
-        "B": 12.0,
-    }
+    assert occupied_at_most(40.0, 5, 30) == 35.0
+    assert occupied_at_most(12.0, 0, 12) == 12.0
     # a survey that counted more than that: the rule tells nothing there
-    assert households_at_most({"A": 40.0}, {"A": 5}, {"A": 38}) == {"A": 38.0}
+    assert occupied_at_most(40.0, 5, 38) == 38.0
 
 
 def test_told_reads_the_room_the_others_dwellings_leave() -> None:

@@ -6,7 +6,10 @@ A published table (one theme, one vintage) declares what it publishes and nothin
   inside it, the QPV part of a zone and the residences it counts);
 - `bounds`: what a user knows of a suppressed cell without any equation (a residence drawn
   on the map has at least one dwelling; its households are at most its published
-  dwellings; a published size class bounds its dwellings).
+  dwellings less its vacant ones; a published size class bounds its dwellings);
+- `stock_bounds`: the bounds come from the published stock, which the table cannot
+  change (households): a cell is then narrowed only beyond its own bounds (a residence of
+  11 dwellings, 2 of them vacant, has at most 9 households whatever the zones say).
 
 For every suppressed cell the audit computes the interval the cell is known to lie in,
 from all the equations at once (linear reasoning: the least and greatest value of the
@@ -58,6 +61,7 @@ class Table:
     values: dict[str, float | None]
     equations: dict[str, tuple[str, ...]]
     bounds: dict[str, tuple[float, float]] = field(default_factory=dict)
+    stock_bounds: bool = False
 
 
 @dataclass(frozen=True)
@@ -441,6 +445,15 @@ def audit_table(
     def bounds(cell: str) -> tuple[float, float]:
         return table.bounds.get(cell, (0.0, INFINITY))
 
+    def narrow(cell: str, low: float, high: float) -> bool:
+        """Fewer than T values left, and fewer than the stock's own bounds leave."""
+        if high - low >= threshold - 1 - EPSILON:
+            return False
+        if table.stock_bounds and cell in table.bounds:
+            least, most = table.bounds[cell]
+            return low > least + EPSILON or high < most - EPSILON
+        return True
+
     live, part_of = partition(reduced) if parts is None else parts
     members: dict[int, list[str]] = defaultdict(list)
     for cell, part in part_of.items():
@@ -484,7 +497,7 @@ def audit_table(
         if kept is not None and cell in kept:
             intervals[cell], bindings[cell] = kept[cell]
             low, high = intervals[cell]
-            if high - low < threshold - 1 - EPSILON:
+            if narrow(cell, low, high):
                 breaches.append(Breach(table.name, cell, low, high, bindings[cell]))
             continue
         hidden: list[str] = []
@@ -506,7 +519,7 @@ def audit_table(
         interval = None
         if early_breaches:
             bounded = _interval(table, cell, low, high, [c.outer_range(s) for c, s in parts])
-            if bounded[1] - bounded[0] < threshold - 1 - EPSILON:
+            if narrow(cell, *bounded):
                 interval = bounded
                 outer.add(cell)
             elif wide is not None:
@@ -516,7 +529,7 @@ def audit_table(
                 greatest = min(bounded[1], high + sum(c.high_of(s) for c, s in parts))
                 if wide(cell):
                     continue
-                if greatest - bounded[0] < threshold - 1 - EPSILON:
+                if narrow(cell, bounded[0], greatest):
                     interval = (bounded[0], greatest)
                     outer.add(cell)
         if interval is None:
@@ -526,7 +539,7 @@ def audit_table(
         tightest = min(binding, key=lambda e: (len(e.cells), e.key), default=None)
         intervals[cell] = (low, high)
         bindings[cell] = tightest.key if tightest else None
-        if high - low < threshold - 1 - EPSILON:
+        if narrow(cell, low, high):
             breaches.append(Breach(table.name, cell, low, high, bindings[cell]))
     return TableAudit(
         table.name, checked, breaches, reduced, remainders, intervals, bindings, outer

@@ -242,7 +242,8 @@ def assemble(
 
     with clock.step("secrecy"):
         cells = {theme: indicators.read_cells(con, theme) for theme in ("parc", "occupation")}
-        discloser = disclosure.Discloser(cells, links, threshold)
+        vacant = indicators.read_residence_counts(con, "parc", "parc.vacant_dwellings")
+        discloser = disclosure.Discloser(cells, links, threshold, vacant)
         decision = discloser.run()
 
     with clock.step("share secrecy"):
@@ -254,7 +255,6 @@ def assemble(
         indicators.register_decision(con, decision)
 
     with clock.step("perimeters"):
-        vacant = indicators.read_residence_counts(con, "parc", "parc.vacant_dwellings")
         layouts = discloser.layouts["occupation"]
         guard = perimeters.PerimeterGuard(
             {year: layout.cells for year, layout in layouts.items()},
@@ -263,8 +263,7 @@ def assemble(
             dict(zip(latest["residence_id"], latest["bailleur_code"], strict=True)),
             threshold,
             combined_perimeters,
-            discloser.published_dwellings(decision.disclosures["parc"]),
-            {year: vacant.get(rpls_year, {}) for year, rpls_year in links.items()},
+            discloser.households_bounds(decision.disclosures["parc"]),
         )
         perimeter_decision = guard.run()
         indicators.register_perimeters(con, perimeter_decision)

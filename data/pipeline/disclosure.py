@@ -5,7 +5,11 @@ What the audit sees, for every vintage of both themes: the count of dwellings (P
 households (Occupation) of every zone and residence, the QPV part of every zone (its
 'part des logements situés en QPV' times its dwellings), and what a user knows without
 any equation: a residence drawn on the map has at least one dwelling, and at most as
-many households as its published dwellings. Where a hidden value comes out too narrow,
+many households as its published dwellings less its vacant ones (a household lives in a
+let dwelling; the vacant ones are taken as known even where their count is not
+published: a bound tighter than any user's). What that bound tells alone comes from the
+stock, which hiding households cannot change: a household count is narrowed only beyond
+it (`Table.stock_bounds`). Where a hidden value comes out too narrow,
 the smallest published residence of the equation that binds it is hidden, else that
 equation's total (the count of the zone, in that vintage only: its rates and shares stay
 published). For Parc the time series are audited too (`audit.audit_changes`).
@@ -45,8 +49,18 @@ AUDITED_CHANGES = ("parc",)
 SecretValue = tuple[str, str, str, int, str]
 
 
+RESIDENCE_PREFIX = "residence:"
+
+
 def residence_cell(residence_id: str) -> str:
-    return f"residence:{residence_id}"
+    return f"{RESIDENCE_PREFIX}{residence_id}"
+
+
+def occupied_at_most(dwellings: float, vacant: int, households: float | None) -> float:
+    """What a user knows a residence's households are at most: its dwellings less its
+    vacant ones, never below the households a survey counted there (where it counted
+    more, the rule does not hold for that residence and says nothing)."""
+    return float(max(dwellings - vacant, households or 0.0))
 
 
 def zone_cell(scale: str, code: str) -> str:
@@ -127,7 +141,9 @@ class Layout:
         for key in unpublished_parts:
             values.pop(key, None)
             equations.pop(key, None)
-        return Table(f"{self.theme} {self.year}", values, equations, bounds)
+        return Table(
+            f"{self.theme} {self.year}", values, equations, bounds, self.theme == "occupation"
+        )
 
 
 @dataclass
@@ -186,10 +202,17 @@ class Discloser:
     """Protection, then audit and more protection until the audit passes."""
 
     def __init__(
-        self, cells: dict[str, dict[int, list[Cell]]], links: dict[int, int], threshold: int
+        self,
+        cells: dict[str, dict[int, list[Cell]]],
+        links: dict[int, int],
+        threshold: int,
+        vacant: dict[int, dict[str, int]] | None = None,
     ) -> None:
+        """`vacant`: each residence's vacant dwellings by RPLS vintage (none: households
+        are bounded by the dwellings alone)."""
         self.threshold = threshold
         self.links = links
+        self.vacant = vacant or {}
         self.layouts = {
             theme: {
                 year: Layout(theme, year, c) for year, c in sorted(cells.get(theme, {}).items())
@@ -253,9 +276,9 @@ class Discloser:
             )
         return self._protected[key]
 
-    def published_dwellings(self, parc: dict[int, Disclosure]) -> dict[int, dict[str, float]]:
-        """Per survey, the published dwellings of each residence (`_published_dwellings`)
-        once the RPLS vintages are decided."""
+    def households_bounds(self, parc: dict[int, Disclosure]) -> dict[int, dict[str, float]]:
+        """Per survey, what each residence's households are known to be at most
+        (`_published_dwellings`) once the RPLS vintages are decided."""
         hidden = set().union(*(outcome.hidden_residences for outcome in parc.values()))
         return {
             year: self._published_dwellings(year, parc, hidden)
@@ -265,13 +288,20 @@ class Discloser:
     def _published_dwellings(
         self, ops_year: int, parc: dict[int, Disclosure], hidden: set[str]
     ) -> dict[str, float]:
-        """The published dwellings of each residence in the RPLS vintage linked to a
-        survey: what a user knows its households are at most."""
+        """What a user knows each residence's households are at most in a survey: its
+        published dwellings in the RPLS vintage linked to it, less its vacant ones
+        (`occupied_at_most`)."""
         year = self.links.get(ops_year)
         if year not in parc:
             return {}
+        households = self.layouts["occupation"][ops_year].count
+        vacant = self.vacant.get(year, {})
         return {
-            c.residence_id: float(c.count)
+            c.residence_id: occupied_at_most(
+                c.count,
+                vacant.get(c.residence_id, 0),
+                households.get(residence_cell(c.residence_id)),
+            )
             for c in self.layouts["parc"][year].cells
             if c.residence_id not in hidden
         }
@@ -313,9 +343,13 @@ class Discloser:
         if cached is not None and cached[0] is dwellings:
             return cached[1]
         published = {} if dwellings is None else dwellings.values
+        vacant = self.vacant.get(self.links.get(layout.year, -1), {})
 
         def households(rid: str) -> tuple[float, float]:
-            return 0.0, INFINITY if (most := published.get(rid)) is None else most
+            if (most := published.get(rid)) is None:
+                return 0.0, INFINITY
+            vacant_here = vacant.get(rid.removeprefix(RESIDENCE_PREFIX), 0)
+            return 0.0, occupied_at_most(most, vacant_here, layout.count[rid])
 
         if layout.theme == "parc":
             bounds = {rid: (1.0, INFINITY) for rid in layout.count}

@@ -118,19 +118,6 @@ class PerimeterDecision:
         )
 
 
-def households_at_most(
-    dwellings: dict[str, float], vacant: dict[str, int], households: dict[str, int]
-) -> dict[str, float]:
-    """What a user knows each residence's households are at most: its published dwellings
-    less its vacant ones (published with its vacancy; taken as known where they are not,
-    a bound tighter than any user's), never below the households counted (where a survey
-    counted more, the rule does not hold there and tells nothing)."""
-    return {
-        rid: float(max(most - vacant.get(rid, 0), households.get(rid, 0)))
-        for rid, most in dwellings.items()
-    }
-
-
 def told(
     residences: Iterable[str], count: dict[str, int], upper: dict[str, float], threshold: int
 ) -> set[str]:
@@ -298,13 +285,11 @@ class PerimeterGuard:
         landlords: dict[str, str],
         threshold: int,
         combined: Iterable[frozenset[Perimeter]] = (),
-        dwellings: dict[int, dict[str, float]] | None = None,
-        vacant: dict[int, dict[str, int]] | None = None,
+        households_bounds: dict[int, dict[str, float]] | None = None,
     ) -> None:
-        """`dwellings`: per survey, each residence's published dwellings in the RPLS
-        vintage linked to it (none: no bound); `vacant`: its vacant dwellings there. A
-        household lives in a let dwelling: its households are at most the difference
-        (`households_at_most`)."""
+        """`households_bounds`: per survey, what each residence's households are known to
+        be at most (`Discloser.households_bounds`: its published dwellings less its vacant
+        ones; none: no bound)."""
         self.cells = cells
         self.combined = list(combined)
         self.structures = structures
@@ -318,12 +303,7 @@ class PerimeterGuard:
         self.communes = {
             year: {c.residence_id: c.commune for c in listed} for year, listed in cells.items()
         }
-        self.upper = {
-            year: households_at_most(
-                (dwellings or {}).get(year, {}), (vacant or {}).get(year, {}), self.counts[year]
-            )
-            for year in cells
-        }
+        self.upper = {year: (households_bounds or {}).get(year, {}) for year in cells}
         self.upper_arrays = {
             year: upper_bounds(structures[year].arrays, self.upper[year]) for year in cells
         }

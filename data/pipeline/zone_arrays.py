@@ -250,9 +250,10 @@ def narrow_groups(
 ) -> np.ndarray:
     """For each of `size` groups of loose residences (`group` of each, its `units` and
     known `upper` bound): whether it leaves one of them a range of fewer than `threshold`
-    integers, each residence holding at least `minimum` (`secrecy.py`, rule 2). As the
-    rule reads it, a residence gets no lower bound beyond the minimum once any residence
-    of its group is open-ended."""
+    integers, each residence holding at least `minimum` (`secrecy.py`, rule 2), and fewer
+    than its own bounds leave it (households at most the dwellings not vacant: the stock
+    tells that alone). As the rule reads it, a residence gets no lower bound beyond the
+    minimum once any residence of its group is open-ended."""
     mass = np.bincount(group, units.astype(float), size)
     members = np.bincount(group, minlength=size)
     open_ended = np.isinf(upper)
@@ -264,7 +265,8 @@ def narrow_groups(
         np.maximum(minimum, mass[group] - (finite[group] - upper)),
     )
     high = np.minimum(upper, mass[group] - (minimum * members[group] - minimum))
-    narrow = np.bincount(group, high - low < threshold - 1, size) > 0
+    beyond_own = (low > minimum) | (high < upper)
+    narrow = np.bincount(group, (high - low < threshold - 1) & beyond_own, size) > 0
     return (members > 0) & ((members < 2) | (mass < threshold) | narrow)
 
 
