@@ -50,7 +50,7 @@ from typing import NamedTuple
 import numpy as np
 
 from data.pipeline.secrecy import Cell, Disclosure, ZoneKey, ZoneStructure
-from data.pipeline.zone_arrays import ZoneArrays, upper_bounds
+from data.pipeline.zone_arrays import ZoneArrays, narrowed, upper_bounds
 from data.scope import combined_key, perimeter_key
 from data.sources.errors import SourceError
 
@@ -138,9 +138,9 @@ def told_in_groups(
     to be at most, infinity when nothing): whether its group's total tells its households
     within fewer than `threshold`: it holds all but fewer than T of them, or the others'
     bounds leave it an interval [total - their bounds, min(total, its bound)] narrower
-    than the secrecy rule allows (high - low < T - 1, the audit's test) and narrower than
-    its own bound alone, [0, its bound] (a residence of 11 dwellings, 2 of them vacant,
-    has at most 9 households: the stock tells that, not the zone)."""
+    than the secrecy rule allows and than its own bound alone (`zone_arrays.narrowed`: a
+    residence of 11 dwellings, 2 of them vacant, has at most 9 households: the stock tells
+    that, not the zone)."""
     if not len(group):
         return np.zeros(0, dtype=bool)
     size = int(group.max()) + 1
@@ -151,8 +151,7 @@ def told_in_groups(
     others_unbounded = np.bincount(group, unbounded, size)[group] - unbounded > 0
     low = np.where(others_unbounded, 0.0, np.maximum(total - others, 0.0))
     high = np.minimum(total, upper)
-    narrower = (low > 0) | (high < upper)
-    return (total - households < threshold) | ((high - low < threshold - 1) & narrower)
+    return (total - households < threshold) | narrowed(low, high, 0.0, upper, threshold)
 
 
 class Rest(NamedTuple):

@@ -240,6 +240,15 @@ class ZoneArrays:
         return np.flatnonzero(unsafe).tolist()
 
 
+def narrowed(
+    low: np.ndarray, high: np.ndarray, least: float, most: np.ndarray, threshold: int
+) -> np.ndarray:
+    """Whether each interval [low, high] leaves fewer than `threshold` integers and less
+    than the residence's own bounds [least, most] (households at most the dwellings not
+    vacant: what the stock tells alone is no narrowing)."""
+    return (high - low < threshold - 1) & ((low > least) | (high < most))
+
+
 def narrow_groups(
     group: np.ndarray,
     units: np.ndarray,
@@ -251,9 +260,8 @@ def narrow_groups(
     """For each of `size` groups of loose residences (`group` of each, its `units` and
     known `upper` bound): whether it leaves one of them a range of fewer than `threshold`
     integers, each residence holding at least `minimum` (`secrecy.py`, rule 2), and fewer
-    than its own bounds leave it (households at most the dwellings not vacant: the stock
-    tells that alone). As the rule reads it, a residence gets no lower bound beyond the
-    minimum once any residence of its group is open-ended."""
+    than its own bounds leave it (`narrowed`). As the rule reads it, a residence gets no
+    lower bound beyond the minimum once any residence of its group is open-ended."""
     mass = np.bincount(group, units.astype(float), size)
     members = np.bincount(group, minlength=size)
     open_ended = np.isinf(upper)
@@ -265,8 +273,7 @@ def narrow_groups(
         np.maximum(minimum, mass[group] - (finite[group] - upper)),
     )
     high = np.minimum(upper, mass[group] - (minimum * members[group] - minimum))
-    beyond_own = (low > minimum) | (high < upper)
-    narrow = np.bincount(group, (high - low < threshold - 1) & beyond_own, size) > 0
+    narrow = np.bincount(group, narrowed(low, high, minimum, upper, threshold), size) > 0
     return (members > 0) & ((members < 2) | (mass < threshold) | narrow)
 
 
