@@ -142,10 +142,16 @@
 
     /* React writes the attribute in the commit that draws the legend; the observer runs
        right after it, before the frame is painted. */
+    /* Each function of window.atlasZoneStyleGates is then called with the new hideout
+       (assets/atlas_map_viewport.js: is it for the view and area shown?). */
     new MutationObserver(function (mutations) {
         var holder = mutations[mutations.length - 1].target;
         if (holder.id === "map-zone-style") {
-            restyleZones(JSON.parse(holder.getAttribute("data-hideout") || "{}"));
+            var hideout = JSON.parse(holder.getAttribute("data-hideout") || "{}");
+            restyleZones(hideout);
+            (window.atlasZoneStyleGates || []).forEach(function (gate) {
+                gate(hideout);
+            });
         }
     }).observe(document.documentElement, {
         subtree: true, attributes: true, attributeFilter: ["data-hideout"]

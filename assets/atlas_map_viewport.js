@@ -1,5 +1,5 @@
 /*
- * The residence layer of the area in view (callbacks/map_viewport.py).
+ * The residence and zone layers of the area in view (callbacks/map_viewport.py).
  *
  * atlasViewport.area (clientside callback): the area whose residences the layer should
  * hold, {west, south, east, north, zoom}: the view with a margin of half a tile to a
@@ -7,6 +7,10 @@
  * loaded area asks for nothing and panning back asks for the same area (cached by the
  * server). null when the map shows another scale (`atResidences`, set by `followScale`
  * only when it flips: a new indicator or year runs no callback here).
+ *
+ * atlasViewport.zoneArea: the same for the zone layer, {…, zoom, scale}, where `zoom` is
+ * the level of detail of the outlines (OUTLINE_ZOOMS, data/outlines.py: 8, 10, then the
+ * finest): zooming within a level asks for nothing. null when the map shows residences.
  *
  * atlasMap.viewportPoint / viewportEach: a feature with `cluster: true` is a grid
  * cluster (a count; a click zooms on its residences); any other is a residence, drawn
@@ -20,6 +24,8 @@
     var MARGIN_TILES = 0.5;
     var COORDINATE_DECIMALS = 6;
     var MAX_ZOOM = 18;
+    /* the highest zoom of each level of zone outlines (data/outlines.py OUTLINE_LEVELS) */
+    var OUTLINE_ZOOMS = [8, 10];
 
     function rounded(value) {
         return Number(value.toFixed(COORDINATE_DECIMALS));
@@ -30,19 +36,14 @@
             south >= area.south && north <= area.north;
     }
 
-    function area(bounds, zoom, atResidences, current) {
-        var noUpdate = window.dash_clientside.no_update;
-        if (!atResidences) {
-            return current ? null : noUpdate;
-        }
+    /* The view's bounds with the margin, snapped to the tiles of `zoom`; null when the
+       map gives no bounds. */
+    function snapped(bounds, zoom) {
         if (!Array.isArray(bounds) || bounds.length !== 2 || typeof zoom !== "number") {
-            return noUpdate;
+            return null;
         }
         var south = bounds[0][0], west = bounds[0][1], north = bounds[1][0], east = bounds[1][1];
         var level = Math.round(zoom);
-        if (covers(current, west, south, east, north, level)) {
-            return noUpdate;
-        }
         /* a tile's width in longitude, and in latitude near the view (Mercator) */
         var stepLon = TILE_DEGREES_AT_ZOOM_0 / Math.pow(2, level);
         var middle = Math.round((south + north) / 2);
@@ -51,13 +52,57 @@
             west: rounded(Math.floor(west / stepLon - MARGIN_TILES) * stepLon),
             south: rounded(Math.floor(south / stepLat - MARGIN_TILES) * stepLat),
             east: rounded(Math.ceil(east / stepLon + MARGIN_TILES) * stepLon),
-            north: rounded(Math.ceil(north / stepLat + MARGIN_TILES) * stepLat),
-            zoom: level
+            north: rounded(Math.ceil(north / stepLat + MARGIN_TILES) * stepLat)
         };
+    }
+
+    function coversView(current, bounds, level) {
+        return Array.isArray(bounds) && bounds.length === 2 &&
+            covers(current, bounds[0][1], bounds[0][0], bounds[1][1], bounds[1][0], level);
+    }
+
+    function area(bounds, zoom, atResidences, current) {
+        var noUpdate = window.dash_clientside.no_update;
+        if (!atResidences) {
+            return current ? null : noUpdate;
+        }
+        var level = Math.round(zoom);
+        var box = snapped(bounds, zoom);
+        if (box === null || coversView(current, bounds, level)) {
+            return noUpdate;
+        }
+        return Object.assign(box, {zoom: level});
+    }
+
+    /* The level of detail of the zone outlines drawn at `zoom`. */
+    function outlineLevel(zoom) {
+        var level = Math.round(zoom);
+        for (var k = 0; k < OUTLINE_ZOOMS.length; k += 1) {
+            if (level <= OUTLINE_ZOOMS[k]) {
+                return OUTLINE_ZOOMS[k];
+            }
+        }
+        return MAX_ZOOM;
+    }
+
+    function zoneArea(bounds, zoom, scale, current) {
+        var noUpdate = window.dash_clientside.no_update;
+        if (!scale) {
+            zoneAreaShown = null;
+            return current ? null : noUpdate;
+        }
+        var level = outlineLevel(zoom);
+        var box = snapped(bounds, zoom);
+        if (box === null || (current && current.scale === scale && coversView(current, bounds, level))) {
+            return noUpdate;
+        }
+        zoneAreaShown = Object.assign(box, {zoom: level, scale: scale});
+        return zoneAreaShown;
     }
 
     var VIEW_KEYS = ["scale", "indicator", "year", "method"];
     var AREA_KEYS = ["west", "south", "east", "north", "zoom"];
+    var ZONE_AREA_KEYS = AREA_KEYS.concat(["scale"]);
 
     function same(one, other, keys) {
         return Boolean(one) && Boolean(other) && keys.every(function (key) {
@@ -81,15 +126,45 @@
         return Object.assign({}, current);
     }
 
-    /* Whether the map shows residences, told to `area` only when it flips
-       (assets/atlas_views.js). */
+    /* The zone area last asked for (zoneArea, or again by restyleZonesIfStale): the
+       zone layer's `data` follows it. */
+    var zoneAreaShown = null;
+
+    /* The zones' hideout comes as the attribute of MapIds.ZONE_STYLE, from the state's
+       answer or the zone layer's: the same check as restyleIfStale, run by the
+       attribute's observer (assets/atlas_map.js) rather than a Dash callback, so that a
+       new indicator costs the browser no cycle after its answer. */
+    function restyleZonesIfStale(hideout) {
+        var holder = document.getElementById("views");
+        var view = window.atlasViews.mapView(holder && holder.getAttribute("data-views"));
+        var drawn = hideout && hideout["for"];
+        var current = zoneAreaShown;
+        if (!drawn || !drawn.area || !current || !view || view.scale !== current.scale ||
+                (same(drawn.view, view, VIEW_KEYS) && same(drawn.area, current, ZONE_AREA_KEYS))) {
+            return;
+        }
+        zoneAreaShown = Object.assign({}, current);
+        window.dash_clientside.set_props("map-zone-area", {data: zoneAreaShown});
+    }
+
+    window.atlasZoneStyleGates = (window.atlasZoneStyleGates || []).concat([restyleZonesIfStale]);
+
+    /* The scale the map shows, told to `area` (whether residences) and `zoneArea` (which
+       zone scale) only when it changes (assets/atlas_views.js). */
     var atResidences = false;
+    var zoneScale = null;
 
     function followScale(views) {
-        var now = Boolean(views.map) && views.map.scale === "residence";
+        var scale = views.map ? views.map.scale : null;
+        var now = scale === "residence";
         if (now !== atResidences) {
             atResidences = now;
             window.dash_clientside.set_props("map-residence-scale", {data: now});
+        }
+        var zones = scale && !now ? scale : null;
+        if (zones !== zoneScale) {
+            zoneScale = zones;
+            window.dash_clientside.set_props("map-zone-scale", {data: zones});
         }
     }
 
@@ -149,6 +224,10 @@
         viewportEach: viewportEach
     });
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
-        atlasViewport: {area: area, restyleIfStale: restyleIfStale}
+        atlasViewport: {
+            area: area,
+            restyleIfStale: restyleIfStale,
+            zoneArea: zoneArea
+        }
     });
 }());

@@ -28,7 +28,7 @@ from routes.geodata import GeodataUrls
 
 def register_all(app: Dash, store: Store, urls: GeodataUrls) -> None:
     finder_path = app.get_relative_path(FINDER_VIEW.path)
-    explorer_state.register(app, store, StateDrawings(store, urls, finder_path))
+    explorer_state.register(app, store, StateDrawings(store, finder_path))
     map_selection.register(app, store, urls)
     panel.register(app, store)
     compare.register(app, store)

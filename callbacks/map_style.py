@@ -2,11 +2,10 @@
 state's round trip: `callbacks/state_drawings.py`).
 
 The layer of the chosen scale gets a new `hideout` (classes and tooltips, one per
-feature) and, for zones, its geometry URL (fetched once per scale by the browser); the
-other layer is emptied. Residences come with the area in view
-(`callbacks/map_viewport.py`): their hideout holds only the points loaded, whether it
-comes with a new view (here) or with a new area (`residence_hideout`). The territory is
-classified whole either way: the legend and each point's class do not depend on the
+feature); the other layer's is emptied. Zones and residences come with the area in view
+(`callbacks/map_viewport.py`): a hideout holds only the features loaded, whether it
+comes with a new view (here) or with a new area (`loaded_hideout`). The territory is
+classified whole either way: the legend and each feature's class do not depend on the
 area, only what is sent does.
 """
 
@@ -29,7 +28,6 @@ from layouts.classification import DEFAULT_METHOD, METHODS
 from layouts.exports import map_export_links
 from layouts.legend import empty_legend, legend_component
 from layouts.panel_labels import secret_residence_text
-from routes.geodata import GeodataUrls
 
 # Themes a residence keeps secret for too few surveyed households (the diagnosis is
 # derived from the survey).
@@ -39,7 +37,6 @@ UNAVAILABLE = "Cet indicateur n'est pas disponible à cette échelle pour ce mil
 
 @dataclass(frozen=True)
 class MapStyle:
-    zone_url: str | None
     zone_hideout: dict[str, Any]
     residence_hideout: dict[str, Any]
     legend: Component
@@ -149,47 +146,48 @@ def drawing(store: Store, result: Choropleth, scale: str, theme: str) -> Drawing
 
 
 def drawn_for(hideout: dict[str, Any], view: Any, area: Any) -> dict[str, Any]:
-    """A residence hideout that says for which map view (layouts/views_holder.py) and area
-    (`MapIds.RESIDENCE_AREA`) it was cut: the state's answer and the layer's may cross,
-    and the browser asks for the area again when the last one is not for what it shows
-    (`atlasViewport.restyleIfStale`)."""
+    """A hideout that says for which map view (layouts/views_holder.py) and area
+    (`MapIds.RESIDENCE_AREA` or `MapIds.ZONE_AREA`) it was cut: the state's answer and
+    the layer's may cross, and the browser asks for the area again when the last one is
+    not for what it shows (`atlasViewport.restyleIfStale`)."""
     return {**hideout, "for": {"view": view, "area": area}} if hideout else hideout
 
 
-def residence_hideout(
-    store: Store, scope: AccessScope, view: Any, points: Collection[int]
+def loaded_hideout(
+    store: Store, scope: AccessScope, view: Any, scale: str, indices: Collection[int]
 ) -> dict[str, Any]:
-    """The residence layer's hideout for the residences `points` (their `i`) in `view`,
-    the map's view as the browser sends it (layouts/views_holder.py): checked, and drawn by
-    `map_view` for `scope`, as for a new view. Empty when it cannot be shown."""
-    if not isinstance(view, dict) or view.get("scale") != "residence":
+    """The hideout of the features `indices` (their `i`) of a layer of `scale` loaded
+    for an area, in `view`, the map's view as the browser sends it
+    (layouts/views_holder.py): checked, and drawn by `map_view` for `scope`, as for a new
+    view. Empty when the view shows another scale or cannot be shown."""
+    if not isinstance(view, dict) or view.get("scale") != scale:
         return {}
     indicator_id, year, method = view.get("indicator"), view.get("year"), view.get("method")
     if not (isinstance(indicator_id, str) and isinstance(year, int) and isinstance(method, str)):
         return {}
-    found = map_view(store, scope, "residence", indicator_id, year, method)
-    return area_hideout(found.drawing.hideout, points) if found else {}
+    found = map_view(store, scope, scale, indicator_id, year, method)
+    return area_hideout(found.drawing.hideout, indices) if found else {}
 
 
 def map_style(
     store: Store,
-    urls: GeodataUrls,
     scope: AccessScope,
     scale: str,
     indicator_id: str,
     year: int,
     method: str,
-    points: Collection[int] = (),
+    loaded: Collection[int] = (),
 ) -> MapStyle:
-    """The style of a new view; at the residence scale, the hideout of the residences
-    `points` (their `i`: those of the area loaded) only."""
+    """The style of a new view: the hideout of the features `loaded` (their `i`: those of
+    the area the layer of `scale` holds) only, and the legend (classes of the whole
+    territory)."""
     scale = scale if scale in store.map_scales else "commune"
     view = map_view(store, scope, scale, indicator_id, year, method)
     drawn = view.drawing if view else Drawing({}, empty_legend(UNAVAILABLE))
     if view:
         exports = map_export_links(scale, indicator_id, year)
         drawn = Drawing(drawn.hideout, html.Div([drawn.legend, exports], className="legend-stack"))
+    hideout = area_hideout(drawn.hideout, loaded) if view else {}
     if scale == "residence":
-        hideout = area_hideout(drawn.hideout, points) if view else {}
-        return MapStyle(None, {}, hideout, drawn.legend)
-    return MapStyle(urls.zones[scale], drawn.hideout, {}, drawn.legend)
+        return MapStyle({}, hideout, drawn.legend)
+    return MapStyle(hideout, {}, drawn.legend)

@@ -1,4 +1,4 @@
-"""The residence layer follows the map: the residences of the area in view, as `data`.
+"""The residence and zone layers follow the map: what lies in the area in view, as `data`.
 
 The browser decides when the loaded area no longer covers the view
 (`atlasViewport.area` in `assets/atlas_map_viewport.js`: the view and a margin, snapped
@@ -8,27 +8,36 @@ when the answer arrives, so a pan never shows a half-loaded layer (dash-leaflet 
 ignore a new `url` while a fetch is in flight). Every signatory gets the same layer, as
 with the whole layer before; the auth gate checks the session on every request.
 
-The points come with their style: the layer's hideout for them only, in the map's view
-and for the session's scope (`callbacks/map_style.residence_hideout`), so that the
-hideout never holds more than the points loaded. A new view restyles the area loaded in
-the state's round trip; when that answer and a new area's cross, the last hideout is
+The zone layer works the same way (`atlasViewport.zoneArea`): the zones of the scale
+shown whose box meets the area, their outline at the detail of the zoom
+(`data/outlines.py`: the browser asks again only when the zoom changes level), and
+none above a budget: the map then says how many zones the view holds, and the user
+zooms in.
+
+The features come with their style: the layer's hideout for them only, in the map's
+view and for the session's scope (`callbacks/map_style.loaded_hideout`), so that the
+hideout never holds more than the features loaded. A new view restyles the area loaded
+in the state's round trip; when that answer and a new area's cross, the last hideout is
 not for the view or area shown, and the browser asks for the area again
-(`atlasViewport.restyleIfStale`).
+(`atlasViewport.restyleIfStale`; for zones `restyleZonesIfStale`, run by the observer
+of their style's attribute).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import math
 from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from auth.access import current_scope
-from callbacks.map_style import drawn_for, residence_hideout
+from callbacks.map_style import drawn_for, loaded_hideout
 from data.store.store import Store
-from data.store.viewport_types import Area
+from data.store.viewport_types import Area, ZoneAreaContent
 from layouts.ids import MapIds, PageIds
+from layouts.map import ZONE_STYLE_ATTRIBUTE, zone_notice
 from layouts.map_clusters import (
     EMPTY_COLLECTION,
     POINT_BUDGET,
@@ -40,6 +49,9 @@ from layouts.views_holder import VIEWS_ATTRIBUTE, map_view_in
 
 SIDES = ("west", "south", "east", "north")
 MIN_ZOOM, MAX_ZOOM = 0, 20
+# Above this many zones in the loaded area, none is sent (a few hundred KB, a second of
+# drawing; the MEL's 544 IRIS and the Nord's 1 336 stay well below).
+ZONE_BUDGET = 2000
 
 
 def requested_area(area: Any) -> tuple[Area, int] | None:
@@ -69,6 +81,35 @@ def area_points(store: Store, area: Any) -> list[int]:
     `MapIds.RESIDENCE_AREA` data); none when it is not an area."""
     requested = requested_area(area)
     return point_indices(area_layer(store, *requested)) if requested else []
+
+
+def requested_zone_area(store: Store, area: Any) -> tuple[str, Area, int] | None:
+    """The scale, area and zoom of the zones the browser asks for, or None."""
+    requested = requested_area(area)
+    scale = area.get("scale") if isinstance(area, dict) else None
+    if requested is None or scale not in store.map_zone_scales:
+        return None
+    return (scale, *requested)
+
+
+@functools.lru_cache(maxsize=128)
+def zone_area_layer(store: Store, scale: str, area: Area, zoom: int) -> ZoneAreaContent:
+    """The zones of one area (snapped by the browser: panning back asks for it again)."""
+    return store.zones_in_area(scale, area, zoom, ZONE_BUDGET)
+
+
+@functools.lru_cache(maxsize=128)
+def _collection(content: ZoneAreaContent) -> dict[str, Any]:
+    return json.loads(content.collection)
+
+
+def zone_area_indices(store: Store, area: Any, scale: str) -> list[int] | None:
+    """The `i` of the zones the layer of `area` holds (`MapIds.ZONE_AREA` data), or None
+    when that area is not one of `scale` (the layer of a new scale is on its way)."""
+    requested = requested_zone_area(store, area)
+    if requested is None or requested[0] != scale:
+        return None
+    return list(zone_area_layer(store, *requested).indices)
 
 
 def register(app: Dash, store: Store) -> None:
@@ -103,5 +144,35 @@ def register(app: Dash, store: Store) -> None:
         if requested is None:
             return EMPTY_COLLECTION, no_update
         layer = area_layer(store, *requested)
-        hideout = residence_hideout(store, current_scope(), view, point_indices(layer))
+        hideout = loaded_hideout(store, current_scope(), view, "residence", point_indices(layer))
         return layer, drawn_for(hideout, view, area)
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlasViewport", function_name="zoneArea"),
+        Output(MapIds.ZONE_AREA, "data"),
+        Input(MapIds.MAP, "bounds"),
+        Input(MapIds.MAP, "zoom"),
+        Input(MapIds.ZONE_SCALE, "data"),
+        State(MapIds.ZONE_AREA, "data"),
+    )
+
+    @app.callback(
+        Output(MapIds.ZONES, "data"),
+        # the state's round trip styles the layer for a new view (callbacks/state_drawings.py)
+        Output(MapIds.ZONE_STYLE, ZONE_STYLE_ATTRIBUTE, allow_duplicate=True),
+        Output(MapIds.ZONE_NOTICE, "children"),
+        Input(MapIds.ZONE_AREA, "data"),
+        State(PageIds.VIEWS, VIEWS_ATTRIBUTE),
+        prevent_initial_call=True,
+    )
+    def load_zones(area: Any, views: Any) -> tuple[dict[str, Any], Any, Any]:
+        view = map_view_in(views)
+        requested = requested_zone_area(store, area)
+        if requested is None:
+            return EMPTY_COLLECTION, no_update, None
+        scale = requested[0]
+        layer = zone_area_layer(store, *requested)
+        hideout = loaded_hideout(store, current_scope(), view, scale, layer.indices)
+        attribute = json.dumps(drawn_for(hideout, view, area), ensure_ascii=False)
+        notice = zone_notice(scale, layer.count) if layer.count > len(layer.indices) else None
+        return _collection(layer), attribute, notice

@@ -1,9 +1,10 @@
 """What a change of the explorer state redraws, answered in the state's own round trip.
 
 The state callback (`callbacks/explorer_state.py`) asks these drawings for:
-- the map's layers and legend, when the scale, indicator, year or classes changed (or
-  the state was read from the URL); at the residence scale, the hideout of the points
-  of the area loaded (`MapIds.RESIDENCE_AREA`), a new area bringing its own;
+- the map's layers' style and legend, when the scale, indicator, year or classes
+  changed (or the state was read from the URL): the hideout of the features of the area
+  loaded (`MapIds.ZONE_AREA`, `MapIds.RESIDENCE_AREA`), a new area bringing its own
+  (a new zone scale's layer comes with its style);
 - when only the indicator changed, the part of the open zone's panel it changes (key
   figures, evolution, IRIS ranking) and the order of the zone's residence list.
 - the panel, when the selection changed (or the state was read from the URL): drawn
@@ -30,7 +31,7 @@ from dash import ALL, Output, State, ctx, no_update
 
 from auth.access import log_access
 from callbacks.map_style import drawn_for, map_style
-from callbacks.map_viewport import area_points
+from callbacks.map_viewport import area_points, zone_area_indices
 from callbacks.panel import indicator_part, panel_content, zone_residences
 from data.scope import AccessScope
 from data.store.store import Store
@@ -38,10 +39,8 @@ from layouts.ids import MapIds, PageIds, PanelIds
 from layouts.map import ZONE_STYLE_ATTRIBUTE
 from layouts.map_state import ViewState, feature_from_data
 from layouts.views_holder import MAP_PARTS
-from routes.geodata import GeodataUrls
 
 MAP_OUTPUTS = {
-    "zone_url": (MapIds.ZONES, "url"),
     "zone_hideout": (MapIds.ZONE_STYLE, ZONE_STYLE_ATTRIBUTE),
     "residence_hideout": (MapIds.RESIDENCES, "hideout"),
     "legend": (MapIds.LEGEND, "children"),
@@ -83,14 +82,14 @@ def map_changed(previous: ViewState | None, state: ViewState) -> bool:
 
 
 def unchanged_layers(previous: ViewState | None, state: ViewState) -> tuple[str, ...]:
-    """The map outputs a new state leaves as they are: on the same scale, the zones'
-    geometry URL and the other layer's empty style (each output set costs the browser a
-    Dash cycle, and the residence style triggers its own check)."""
+    """The map outputs a new state leaves as they are: on the same scale, the other
+    layer's empty style (each output set costs the browser a Dash cycle, and each style
+    triggers its own check)."""
     if previous is None or previous.scale != state.scale:
         return ()
     if state.scale == "residence":
-        return ("zone_url", "zone_hideout")
-    return ("zone_url", "residence_hideout")
+        return ("zone_hideout",)
+    return ("residence_hideout",)
 
 
 def sheet_change(previous: ViewState | None, state: ViewState) -> str | None:
@@ -109,7 +108,6 @@ def sheet_change(previous: ViewState | None, state: ViewState) -> str | None:
 @dataclass(frozen=True)
 class StateDrawings:
     store: Store
-    urls: GeodataUrls
     finder_path: str  # the residence list's link to the finder
 
     @property
@@ -130,8 +128,9 @@ class StateDrawings:
     def states(self) -> dict[str, Any]:
         return {
             "filters": State(_every(PanelIds.RESIDENCE_FILTER_TYPE), "value"),
-            # the residence layer's loaded area: its points are what the hideout styles
+            # the layers' loaded areas: their features are what the hideout styles
             "area": State(MapIds.RESIDENCE_AREA, "data"),
+            "zone_area": State(MapIds.ZONE_AREA, "data"),
         }
 
     def unchanged(self) -> dict[str, Any]:
@@ -151,23 +150,7 @@ class StateDrawings:
         """The drawings that `state` changes from `previous` (None: read from the URL)."""
         drawn = self.unchanged()
         if map_changed(previous, state):
-            area = ctx.args_grouping["area"]["value"]
-            points = area_points(self.store, area) if state.scale == "residence" else ()
-            style = map_style(
-                self.store,
-                self.urls,
-                scope,
-                state.scale,
-                state.indicator,
-                state.year,
-                state.method,
-                points,
-            )
-            drawn["map"] = {name: getattr(style, name) for name in MAP_OUTPUTS}
-            drawn["map"]["zone_hideout"] = json.dumps(style.zone_hideout, ensure_ascii=False)
-            view = {part: getattr(state, part) for part in MAP_PARTS}
-            drawn["map"]["residence_hideout"] = drawn_for(style.residence_hideout, view, area)
-            drawn["map"].update(dict.fromkeys(unchanged_layers(previous, state), no_update))
+            drawn["map"] = self._map(scope, previous, state)
         filters = {
             (item["id"]["scale"], item["id"]["code"]): item.get("value")
             for item in ctx.args_grouping["filters"]
@@ -202,6 +185,39 @@ class StateDrawings:
                 self._residence_list(scope, state, listing["id"], filters)
                 for listing in grouping["residence_lists"]
             ]
+        return drawn
+
+    def _map(
+        self, scope: AccessScope, previous: ViewState | None, state: ViewState
+    ) -> dict[str, Any]:
+        """The layers' style and the legend of the state's view, for the areas loaded."""
+        area = ctx.args_grouping["area"]["value"]
+        zone_area = ctx.args_grouping["zone_area"]["value"]
+        if state.scale == "residence":
+            loaded = area_points(self.store, area)
+        else:
+            loaded = zone_area_indices(self.store, zone_area, state.scale)
+        style = map_style(
+            self.store,
+            scope,
+            state.scale,
+            state.indicator,
+            state.year,
+            state.method,
+            loaded or (),
+        )
+        view = {part: getattr(state, part) for part in MAP_PARTS}
+        drawn = {
+            "zone_hideout": json.dumps(
+                drawn_for(style.zone_hideout, view, zone_area), ensure_ascii=False
+            ),
+            "residence_hideout": drawn_for(style.residence_hideout, view, area),
+            "legend": style.legend,
+        }
+        if loaded is None:
+            # the zones of a new scale are on their way, with their style
+            drawn["zone_hideout"] = no_update
+        drawn.update(dict.fromkeys(unchanged_layers(previous, state), no_update))
         return drawn
 
     def _year_parts(self, panel: Any) -> dict[str, list[Any]]:

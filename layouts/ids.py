@@ -64,6 +64,13 @@ class MapIds:
 
     MAP = "map"
     ZONES = "map-zones"
+    # the area whose zones the zone layer holds, {west, south, east, north, zoom, scale}
+    ZONE_AREA = "map-zone-area"
+    # the zone scale the map shows (None: residences): set by assets/atlas_map_viewport.js
+    # only when it changes
+    ZONE_SCALE = "map-zone-scale"
+    # says why no zone is drawn when the view holds more than the budget
+    ZONE_NOTICE = "map-zone-notice"
     # the zones' hideout, set on the drawn paths in place (assets/atlas_map.js restyleZones)
     ZONE_STYLE = "map-zone-style"
     RESIDENCES = "map-residences"

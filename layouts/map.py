@@ -1,10 +1,10 @@
 """The map: base layer, choropleth of zones, clustered residences, overlays, selection.
 
-Zone geometries come from the gated routes of `routes/geodata.py` (one URL per scale,
-fetched once and cached by the browser), residences with the area in view
-(`callbacks/map_viewport.py`); callbacks change `url` when the scale changes and
-the zones' style store (the `hideout` of the residences' layer) when the indicator,
-year or classes change: the zones drawn are restyled in place. Style, tooltip and
+Zones and residences come with the area in view (`callbacks/map_viewport.py`), the
+outlines drawn over the map from the gated routes of `routes/geodata.py` (one URL per
+scale, fetched once and cached by the browser); callbacks change the zones' style store
+(and the `hideout` of the residences' layer) when the indicator, year or classes
+change: the features drawn are restyled in place. Style, tooltip and
 cluster functions live in `assets/atlas_map.js` (the residences' clusters in
 `assets/atlas_map_viewport.js`).
 """
@@ -16,8 +16,10 @@ from typing import Any
 import dash_leaflet as dl
 from dash import dcc, html
 
+from data.catalog import SCALE_NAMES
 from data.sources.codes import EQUIPMENT_FAMILIES
 from layouts.compact import legend_button
+from layouts.formatting import format_number
 from layouts.ids import MapIds
 from layouts.map_extent import fitting_zoom, lowest_zoom
 from layouts.map_state import OVERLAYS
@@ -42,17 +44,25 @@ def zone_style_holder() -> html.Div:
 
 
 def zone_layer() -> dl.GeoJSON:
-    """The zones of the scale: their URL set by the state's round trip, their style
-    from `zone_style_holder` (the layer's `hideout` never changes: a new one would make
-    dash-leaflet draw every path anew)."""
+    """The zones of the scale in the area in view: `data` follows the map
+    (`callbacks/map_viewport.py`), their style comes from `zone_style_holder` (the
+    layer's `hideout` never changes: a new one would make dash-leaflet draw every path
+    anew)."""
     return dl.GeoJSON(
         id=MapIds.ZONES,
-        url=None,
+        data=None,
         style=js_function("zoneStyle"),
         onEachFeature=js_function("zoneEach"),
         hoverStyle={"weight": 2.5, "color": "#111111"},
         zoomToBoundsOnClick=False,
     )
+
+
+def zone_notice(scale: str, count: int) -> str:
+    """What the map says when the view holds too many zones to draw."""
+    names = SCALE_NAMES[scale].many
+    names = names if names.isupper() else names.lower()  # IRIS, QPV, EPCI stay as they are
+    return f"{format_number(count)} {names} dans cette vue : zoomez pour les afficher."
 
 
 def clustered_points(
@@ -158,8 +168,8 @@ def atlas_map(
     attribution: str,
 ) -> html.Div:
     """The map with its legend box; the map is usable without any tile server. The
-    layers get their geometry URL and style from the first restyle (after the URL is
-    read: dash-leaflet ignores a new `url` while a fetch is in flight)."""
+    layers get their features with the area in view and their style from the first
+    restyle."""
     base = [dl.TileLayer(url=tile_url, attribution=attribution)] if tile_url else []
     leaflet = dl.Map(
         [
@@ -213,7 +223,10 @@ def atlas_map(
             table_toggle(),
             table_container(),
             zone_style_holder(),
+            html.Div(id=MapIds.ZONE_NOTICE, className="map-zone-notice", role="status"),
             dcc.Store(id=MapIds.CLICKED),
+            dcc.Store(id=MapIds.ZONE_AREA),
+            dcc.Store(id=MapIds.ZONE_SCALE),
             dcc.Store(id=MapIds.RESIDENCE_AREA),
             dcc.Store(id=MapIds.RESIDENCE_SCALE, data=False),
         ],

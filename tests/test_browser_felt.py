@@ -117,6 +117,8 @@ KEPT_ZONES = f"""() => {{
 
 def test_an_indicator_change_asks_once_for_the_map(felt_page: Page) -> None:
     page = felt_page
+    # the zones of the first view loaded (the map may settle its bounds once)
+    page.wait_for_function(QUIET, arg=QUIET_MS, timeout=SLOW, polling=50)
     page.evaluate(MARK_ZONES)
     before = page.evaluate(KEPT_ZONES)
     # the pointer rests on a zone, its tooltip open, while the indicator changes

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from playwright.sync_api import Browser, Page, Request, Response, Route, expect
+from playwright.sync_api import Browser, Page, Request, Response, expect
 
 from data.catalog import CATALOG
 from layouts.ids import ControlIds, MapIds, PageIds
-from tests.support.browser import SLOW
+from tests.support.browser import SLOW, drag_map, logged_in_page, pan_crossing_a_new_indicator
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +28,7 @@ CLUSTERS = f"#{MapIds.MAP} .atlas-grid-cluster"
 
 @pytest.fixture(scope="module")
 def map_page(browser: Browser, live_server: str, login_as) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    login_as(page, live_server, ADMIN)
-    yield page
-    context.close()
+    yield from logged_in_page(browser, live_server, login_as, ADMIN)
 
 
 def is_layer_answer(response: Response) -> bool:
@@ -101,16 +97,7 @@ def test_the_residence_layer_holds_what_is_in_view(
     page.screenshot(path=SCREENSHOTS / "viewport-2-lille.png")
 
     # a pan to the east past the margin loads the next area in one go
-    box = page.locator(f"#{MapIds.MAP}").bounding_box()
-    middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-
-    def drag_west() -> None:
-        page.mouse.move(*middle)
-        page.mouse.down()
-        page.mouse.move(middle[0] - 700, middle[1], steps=8)
-        page.mouse.up()
-
-    panned, moved = layer_after(page, drag_west)
+    panned, moved = layer_after(page, lambda: drag_map(page))
     assert panned["west"] > area["west"] and panned["zoom"] == 15
     codes = {f["properties"]["code"] for f in moved["features"]}
     assert codes and codes != {f["properties"]["code"] for f in features}
@@ -118,7 +105,6 @@ def test_the_residence_layer_holds_what_is_in_view(
     expect(page.locator(POINTS)).to_have_count(len(moved["features"]), timeout=SLOW)
 
 
-UPDATES = re.compile(r"/_dash-update-component(\?|$)")
 NO_DATA_FILL = "#ffffff"  # assets/atlas_map.js: a residence without a row this year
 T1_LABEL = CATALOG["parc.t1_share"].label
 FILLS = f"() => [...document.querySelectorAll('{POINTS}')].map((p) => p.getAttribute('fill'))"
@@ -167,14 +153,9 @@ def test_a_new_area_and_a_new_indicator_colour_the_points(map_page: Page, live_s
         )
     loaded = first.value.json()["response"][MapIds.RESIDENCES]["data"]["features"]
     before = {f["properties"]["i"] for f in loaded}
-    box = page.locator(f"#{MapIds.MAP}").bounding_box()
-    middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_timeout(500)
     with page.expect_response(is_layer_answer, timeout=SLOW) as answer:
-        page.mouse.move(*middle)
-        page.mouse.down()
-        page.mouse.move(middle[0] - 700, middle[1], steps=8)
-        page.mouse.up()
+        drag_map(page)
     layer = answer.value.json()["response"][MapIds.RESIDENCES]
     points = {f["properties"]["i"] for f in layer["data"]["features"]}
     hideout = layer["hideout"]
@@ -224,44 +205,7 @@ def test_a_new_view_and_a_new_area_crossing_end_in_the_view_shown(
         )
     page.wait_for_load_state("networkidle")
     expect(page.locator(POINTS).first).to_be_attached(timeout=SLOW)
-    held: list[Route] | None = []
-
-    def hold_layer(route: Route) -> None:
-        if held is not None and LAYER_DATA in (route.request.post_data or ""):
-            held.append(route)
-        else:
-            route.continue_()
-
-    page.route(UPDATES, hold_layer)
-    try:
-        box = page.locator(f"#{MapIds.MAP}").bounding_box()
-        middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        for _ in range(2):  # past the loaded area's margin, whatever its snapping
-            page.mouse.move(*middle)
-            page.mouse.down()
-            page.mouse.move(middle[0] - 700, middle[1], steps=8)
-            page.mouse.up()
-        for _ in range(50):
-            if held:
-                break
-            page.wait_for_timeout(100)
-        assert held
-        with page.expect_response(is_restyle, timeout=SLOW):
-            page.click(f"#{ControlIds.INDICATOR}")
-            page.get_by_role("option", name=T1_LABEL, exact=True).click()
-        page.wait_for_timeout(500)  # the state's answer styled the area it was sent
-        released, held = held, None
-        # the held answers come in the old view; the area is asked for again in the new
-        with page.expect_response(
-            # the view travels as the JSON of an attribute (layouts/views_holder.py)
-            lambda r: is_layer_answer(r) and "parc.t1_share" in r.request.post_data,
-            timeout=SLOW,
-        ):
-            for route in released:
-                route.continue_()
-        page.wait_for_load_state("networkidle")
-    finally:
-        page.unroute(UPDATES)
+    pan_crossing_a_new_indicator(page, LAYER_DATA, is_restyle, (T1_LABEL, "parc.t1_share"))
     page.wait_for_load_state("networkidle")
     expect(page.locator(".legend-stack")).to_contain_text(T1_LABEL, timeout=SLOW)
     page.wait_for_function(

@@ -12,14 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from callbacks.explorer_state import CONTROLS
-from callbacks.map_style import map_style, map_view, residence_hideout
+from callbacks.map_style import loaded_hideout, map_style, map_view
 from callbacks.map_viewport import area_points
 from data.scope import AccessScope
 from data.store.store import Store
 from layouts.choropleth import area_hideout
 from layouts.ids import MapIds, PageIds
 from layouts.views_holder import VIEWS_ATTRIBUTE, views_attribute
-from routes.geodata import GeodataUrls
 from tests.support.panel_requests import MEL as MEL_ADMIN
 from tests.support.panel_requests import post_dependency
 
@@ -31,7 +30,6 @@ ROUBAIX = AccessScope(
 LILLE = {"west": 3.04, "south": 50.625, "east": 3.08, "north": 50.642, "zoom": 15}
 ROUBAIX_AREA = {"west": 3.13, "south": 50.67, "east": 3.22, "north": 50.71, "zoom": 14}
 PARC = {"scale": "residence", "indicator": "parc.dwellings", "year": 2024, "method": "quantile"}
-URLS = GeodataUrls(zones={}, residences="")
 WHOLE = {"classes": "03s-1rn2", "labels": ["1", "2", "", "", "4", "", "", "9"], "title": "T"}
 
 
@@ -50,7 +48,7 @@ def test_the_state_styles_the_points_of_the_area_only(store: Store) -> None:
     points = area_points(store, LILLE)
     order = store.map_order("residence")
     assert 0 < len(points) < len(order) / 5
-    style = map_style(store, URLS, MEL, "residence", "parc.dwellings", 2024, "quantile", points)
+    style = map_style(store, MEL, "residence", "parc.dwellings", 2024, "quantile", points)
     view = map_view(store, MEL, "residence", "parc.dwellings", 2024, "quantile")
     whole = view.drawing.hideout
     assert set(style.residence_hideout["classes"]) == {str(i) for i in points}
@@ -67,10 +65,10 @@ def test_the_state_styles_the_points_of_the_area_only(store: Store) -> None:
 
 def test_a_view_the_browser_cannot_have_gets_no_hideout(store: Store) -> None:
     points = area_points(store, LILLE)
-    assert residence_hideout(store, MEL, PARC, points)["classes"]
+    assert loaded_hideout(store, MEL, PARC, "residence", points)["classes"]
     for view in (None, [], {**PARC, "scale": "commune"}, {**PARC, "year": "2024"},
                  {**PARC, "indicator": ["x"]}, {**PARC, "indicator": "parc.nope"}):  # fmt: skip
-        assert residence_hideout(store, MEL, view, points) == {}, view
+        assert loaded_hideout(store, MEL, view, "residence", points) == {}, view
 
 
 def commune_of(warehouse: Path) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""The restyle of the map (hideout, legend, layer URLs) on the demo warehouse."""
+"""The restyle of the map (hideout, legend) on the demo warehouse."""
 
 from __future__ import annotations
 
@@ -13,33 +13,30 @@ from callbacks.map_style import (
 )
 from data.scope import AccessScope
 from data.store.store import Store
-from routes.geodata import GeodataUrls
 
 MEL = AccessScope("MEL-1", "MEL", "mel", frozenset({"parc", "occupation"}))
 PARC_ONLY = AccessScope("ETAT-1", "État", "etat", frozenset({"parc"}))
 ROUBAIX = AccessScope(
     "COM-1", "Roubaix", "commune", frozenset({"parc", "occupation"}), communes=frozenset({"59512"})
 )
-URLS = GeodataUrls(
-    zones={s: f"/carte/zones/{s}.geojson?v=1" for s in ("commune", "iris", "qpv")},
-    residences="/carte/residences.geojson?v=1",
-)
 
 
-def test_zone_scale_gets_its_url_and_hideout(store: Store) -> None:
-    style = map_style(store, URLS, MEL, "iris", "parc.vacancy_rate_offered", 2024, "jenks")
-    assert style.zone_url == URLS.zones["iris"]
+def test_zone_scale_gets_the_hideout_of_the_zones_loaded(store: Store) -> None:
+    every = range(len(store.map_order("iris")))
+    style = map_style(store, MEL, "iris", "parc.vacancy_rate_offered", 2024, "jenks", every)
     classes = style.zone_hideout["classes"]
-    assert len(classes) == len(style.zone_hideout["labels"]) == len(store.map_codes("iris"))
-    assert set(classes) <= set("01234snr-") and "0" in classes and "4" in classes
+    assert set(classes) == {str(i) for i in every}
+    assert set(style.zone_hideout["labels"]) <= set(classes)
+    assert set(classes.values()) <= set("01234snr-")
+    assert {"0", "4"} <= set(classes.values())
     assert style.zone_hideout["texts"]["s"] == "Secret statistique"
     assert style.residence_hideout == {}
 
 
 def test_residence_scale_gets_points_and_the_threshold(store: Store) -> None:
     every = range(len(store.map_order("residence")))
-    style = map_style(store, URLS, MEL, "residence", "parc.dwellings", 2024, "quantile", every)
-    assert style.zone_url is None
+    style = map_style(store, MEL, "residence", "parc.dwellings", 2024, "quantile", every)
+    assert style.zone_hideout == {}
     texts = style.residence_hideout["texts"]
     # one wording for every secret residence: none tells a small one from the others
     assert texts["secret_residence"] == secret_residence_text(11)
@@ -72,9 +69,7 @@ def test_occupation_needs_the_dataset_and_is_scoped(store: Store) -> None:
         choropleth(store, PARC_ONLY, "commune", "occupation.single_person", year, "quantile")
         is None
     )
-    style = map_style(
-        store, URLS, PARC_ONLY, "commune", "occupation.single_person", year, "quantile"
-    )
+    style = map_style(store, PARC_ONLY, "commune", "occupation.single_person", year, "quantile")
     assert style.zone_hideout == {}  # nothing drawn, the legend says why
     scoped = choropleth(store, ROUBAIX, "residence", "occupation.single_person", year, "quantile")
     assert scoped.legend.restricted_count > 0
@@ -91,9 +86,7 @@ def test_residence_occupation_is_never_shared_between_conventions(store: Store) 
     every = range(len(store.map_order("residence")))
 
     def marks(scope: AccessScope) -> list[str]:
-        style = map_style(
-            store, URLS, scope, "residence", "occupation.single_person", year, "", every
-        )
+        style = map_style(store, scope, "residence", "occupation.single_person", year, "", every)
         return list(style.residence_hideout["classes"].values())
 
     roubaix, everything, roubaix_again = marks(ROUBAIX), marks(MEL), marks(ROUBAIX)

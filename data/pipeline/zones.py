@@ -3,7 +3,8 @@ départements and regions when the territory spans several.
 
 Geometry work happens in Lambert-93 (metres); the warehouse stores WGS84 geometries, a
 simplified copy for the web as GeoJSON text (coordinates rounded to 5 decimals, about a
-metre) and a point guaranteed inside each zone.
+metre), coarser copies for the lower zooms (`data/outlines.py`) and a point guaranteed
+inside each zone.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from data.outlines import OUTLINE_LEVELS
 from data.sources.errors import SourceError
 
 LAMBERT93 = 2154
@@ -144,19 +146,54 @@ def web_geometry(geometry: shapely.Geometry, tolerance: float) -> shapely.Geomet
     return simplified if not simplified.is_empty else geometry
 
 
+# Scales whose zones tile the territory: simplified together, neighbours keep one edge.
+COVERAGE_SCALES = ("epci", "commune", "iris", "dep", "reg")
+
+
+def coarse_outlines(zones: gpd.GeoDataFrame, tolerance: float) -> list[shapely.Geometry]:
+    """Each zone's outline simplified to `tolerance` metres (Lambert-93): a coverage for
+    the scales that tile the territory, each zone alone for the QPV; a zone the
+    simplification would empty keeps its outline."""
+    out = list(zones.geometry.values)
+    for scale, rows in zones.groupby("scale", sort=False).indices.items():
+        shapes = zones.geometry.values[rows]
+        if scale in COVERAGE_SCALES:
+            simplified = shapely.coverage_simplify(shapes, tolerance)
+        else:
+            simplified = shapely.simplify(shapes, tolerance, preserve_topology=True)
+        for row, shape, original in zip(rows, simplified, shapes, strict=True):
+            out[row] = original if shape is None or shape.is_empty else shape
+    return out
+
+
+def geojson_texts(
+    shapes: list[shapely.Geometry], precision_degrees: float, finer: list[str] | None = None
+) -> list[str]:
+    """Lambert-93 outlines as WGS84 GeoJSON text, rounded to `precision_degrees`; a zone
+    the rounding empties (smaller than the precision) keeps its text of `finer`."""
+    wgs84 = gpd.GeoSeries(shapes, crs=LAMBERT93).to_crs(WGS84)
+    rounded = shapely.set_precision(wgs84.values, precision_degrees)
+    return [
+        finer[row] if finer is not None and shape.is_empty else shapely.to_geojson(shape)
+        for row, shape in enumerate(rounded)
+    ]
+
+
 def warehouse_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The zones as the warehouse stores them (WGS84, web GeoJSON, inner point, bbox)."""
+    """The zones as the warehouse stores them (WGS84, web GeoJSON at each level of
+    detail, inner point, bbox)."""
     inner = gpd.GeoSeries(zones.geometry.representative_point(), crs=LAMBERT93).to_crs(WGS84)
     tolerance = zones["scale"].map(WEB_TOLERANCE_METRES).to_numpy()
-    light = gpd.GeoSeries(
-        [web_geometry(g, t) for g, t in zip(zones.geometry.values, tolerance, strict=True)],
-        crs=LAMBERT93,
-    ).to_crs(WGS84)
-    rounded = shapely.set_precision(light.values, WEB_PRECISION_DEGREES)
+    light = [web_geometry(g, t) for g, t in zip(zones.geometry.values, tolerance, strict=True)]
     wgs84 = zones.to_crs(WGS84)
     bounds = wgs84.geometry.bounds
     out = wgs84.drop(columns="geometry").reset_index(drop=True)
-    out["geometry_geojson"] = [shapely.to_geojson(g) for g in rounded]
+    out["geometry_geojson"] = geojson_texts(light, WEB_PRECISION_DEGREES)
+    for level in OUTLINE_LEVELS:
+        coarse = coarse_outlines(zones.reset_index(drop=True), level.tolerance_metres)
+        out[level.column] = geojson_texts(
+            coarse, level.precision_degrees, out["geometry_geojson"].tolist()
+        )
     out["lon"] = inner.x.to_numpy()
     out["lat"] = inner.y.to_numpy()
     out["min_lon"] = bounds["minx"].to_numpy()

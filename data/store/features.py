@@ -5,9 +5,22 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from data.store.search import Search
+
+
+def zone_feature_text(i: int, code: str, name: str, scale: str, outline: str) -> str:
+    """One zone as GeoJSON text, its outline text kept as the pipeline wrote it."""
+    properties = json.dumps(
+        {"i": i, "code": code, "name": name, "scale": scale}, ensure_ascii=False
+    )
+    return '{"type":"Feature","properties":' + properties + ',"geometry":' + outline + "}"
+
+
+def collection_text(features: Iterable[str]) -> str:
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
 
 
 class MapFeatures(Search):
@@ -57,10 +70,15 @@ class MapFeatures(Search):
         return self._map_orders.get(scale, ())
 
     @functools.cache  # noqa: B019 - the store lives as long as the process
+    def map_index(self, scale: str) -> dict[str, int]:
+        """The position of each code of `scale` in `map_order`."""
+        return {code: i for i, code in enumerate(self.map_order(scale))}
+
+    @functools.cache  # noqa: B019 - the store lives as long as the process
     def zone_features_json(self, scale: str) -> str:
         """The zones of a scale as GeoJSON text, built from the pipeline's simplified
         geometry text without parsing it (properties: index `i` in `map_order`, code,
-        name, scale)."""
+        name, scale): the outlines drawn over the map."""
         rows = (
             self._cursor()
             .execute(
@@ -69,19 +87,11 @@ class MapFeatures(Search):
             )
             .fetchall()
         )
-        index = {code: i for i, code in enumerate(self.map_order(scale))}
-        features = ",".join(
-            '{"type":"Feature","properties":'
-            + json.dumps(
-                {"i": index[code], "code": code, "name": name, "scale": scale},
-                ensure_ascii=False,
-            )
-            + ',"geometry":'
-            + geometry
-            + "}"
+        index = self.map_index(scale)
+        return collection_text(
+            zone_feature_text(index[code], code, name, scale, geometry)
             for code, name, geometry in rows
         )
-        return '{"type":"FeatureCollection","features":[' + features + "]}"
 
     @functools.cache  # noqa: B019 - the store lives as long as the process
     def residence_features_json(self) -> str:

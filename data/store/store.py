@@ -17,12 +17,14 @@ from data.store.proximity import ProximityQueries
 from data.store.residence_sheet import ResidenceSheets
 from data.store.surroundings import ResidenceSurroundings
 from data.store.viewport import AreaResidences
+from data.store.zone_areas import AreaZones
 from data.store.zone_panel import ZonePanel
 
 
 class Store(
     MapValues,
     AreaResidences,
+    AreaZones,
     MapFeatures,
     ZonePanel,
     ResidenceSheets,

@@ -53,3 +53,13 @@ class AreaContent:
 
     points: tuple[AreaResidence, ...]
     clusters: tuple[GridCluster, ...]
+
+
+@dataclass(frozen=True)
+class ZoneAreaContent:
+    """The zones of an area: how many meet it, and those sent (none above the budget):
+    their indices in the map order and their GeoJSON FeatureCollection as text."""
+
+    count: int
+    indices: tuple[int, ...]
+    collection: str

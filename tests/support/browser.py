@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, Response, Route, expect
 
 # The machine is shared: give the server and the first plotly.js load room.
 SLOW = 30_000
+# Dash's callback requests (the page's routes are matched against it)
+UPDATES = re.compile(r"/_dash-update-component(\?|$)")
 
 
 PANEL = "#panel"
@@ -63,3 +67,70 @@ def toggle_layer(page: Page, label: str) -> None:
         button.click()
     page.get_by_text(label, exact=True).click()
     button.click()
+
+
+def logged_in_page(browser: Browser, base: str, login_as, email: str) -> Iterator[Page]:
+    """A page of its own context, `email` logged in, for a module's tests."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    login_as(page, base, email)
+    yield page
+    context.close()
+
+
+def drag_map(page: Page, pixels: int = 700) -> None:
+    """Drag the map `pixels` to the left, from its middle (the view moves east)."""
+    box = page.locator("#map").bounding_box()
+    middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.move(*middle)
+    page.mouse.down()
+    page.mouse.move(middle[0] - pixels, middle[1], steps=8)
+    page.mouse.up()
+
+
+def pan_crossing_a_new_indicator(
+    page: Page,
+    layer_data: str,
+    is_restyle: Callable[[Response], bool],
+    indicator: tuple[str, str],
+) -> Response:
+    """A pan whose layer answers (requests holding `layer_data`) are held until the
+    indicator (label, id) has changed and the state's answer (`is_restyle`) has styled
+    the old area, then released: they come in the old view, and the browser must ask
+    for the area again in the new one. That last answer."""
+    label, indicator_id = indicator
+    held: list[Route] | None = []
+
+    def hold_layer(route: Route) -> None:
+        if held is not None and layer_data in (route.request.post_data or ""):
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(UPDATES, hold_layer)
+    try:
+        for _ in range(2):  # past the loaded area's margin, whatever its snapping
+            drag_map(page)
+        for _ in range(50):
+            if held:
+                break
+            page.wait_for_timeout(100)
+        assert held
+        with page.expect_response(is_restyle, timeout=SLOW):
+            page.click("#indicator-select")
+            page.get_by_role("option", name=label, exact=True).click()
+        page.wait_for_timeout(500)  # the state's answer styled the area it was sent
+        released, held = held, None
+        with page.expect_response(
+            # the view travels as the JSON of an attribute (layouts/views_holder.py)
+            lambda r: (
+                layer_data in (r.request.post_data or "") and indicator_id in r.request.post_data
+            ),
+            timeout=SLOW,
+        ) as again:
+            for route in released:
+                route.continue_()
+        page.wait_for_load_state("networkidle")
+    finally:
+        page.unroute(UPDATES)
+    return again.value
