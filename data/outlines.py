@@ -2,10 +2,12 @@
 
 The pipeline writes each zone's outline once per level (`zones.parquet`: a column per
 level, simplified as a coverage so that neighbours keep one shared edge), the store
-sends the level of the zoom asked for. A level tolerates about a screen pixel at its
-highest zoom, in the middle of France; above the last level the zone's web outline
-(`geometry_geojson`) is drawn. `assets/atlas_map_viewport.js` knows the same zooms
-(`OUTLINE_ZOOMS`), to ask for a zone layer again when the level changes.
+sends the level of the zoom asked for. A level's tolerance is that of the coverage
+simplification (Visvalingam-Whyatt: the square root of the triangle areas removed),
+about three screen pixels at its highest zoom in the north of France; above the last
+level the zone's web outline (`geometry_geojson`) is drawn.
+`assets/atlas_map_viewport.js` knows the same zooms (`OUTLINE_ZOOMS`), to ask for a
+zone layer again when the level changes.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ class OutlineLevel(NamedTuple):
 
 
 OUTLINE_LEVELS = (
-    OutlineLevel(8, 400.0, 1e-3),
-    OutlineLevel(10, 100.0, 1e-4),
+    OutlineLevel(8, 1000.0, 1e-3),
+    OutlineLevel(10, 300.0, 1e-4),
 )
 FINEST_COLUMN = "geometry_geojson"
 
