@@ -1,9 +1,10 @@
-"""The residence layer of a view (`callbacks/map_viewport.py`), for `bench.interactions`:
+"""The layers that follow the view (`callbacks/map_viewport.py`), for `bench.interactions`:
+the residences, and the zones (measured on the IRIS, the finest zones).
 
-- `area_payloads`: requests of the layer's callback as a user panning and zooming over
+- `area_payloads`: requests of a layer's callback as a user panning and zooming over
   the territory sends them (a 1400x900 view and its margin, zooms 10 to 15, half a view
   per step), each area a new one for the server's cache within a run;
-- `layer_views`: in Chromium, each view of `VIEWS` opened at the residence scale: the
+- `layer_views`: in Chromium, each view of `VIEWS` opened at the layer's scale: the
   layer's answer (bytes, and bytes transferred gzipped), its features and clusters, and
   the time from the answer to the frame that shows every feature (targets: 250 KB,
   1 s).
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from typing import Any
 
 import duckdb
 
+from data.outlines import OUTLINE_LEVELS
 from layouts.ids import MapIds, PageIds
 from layouts.views_holder import VIEWS_ATTRIBUTE, views_attribute
 
@@ -28,24 +31,58 @@ TILE_PIXELS = 256
 PAN_ZOOMS = range(10, 16)
 # name -> (latitude, longitude, zoom): the whole MEL, and central Lille
 VIEWS = {
-    "whole territory (zoom 10)": (50.63, 3.06, 10),
+    "the MEL (zoom 10)": (50.63, 3.06, 10),
     "Lille (zoom 13)": (50.633, 3.06, 13),
     "Lille (zoom 15)": (50.633, 3.06, 15),
 }
 TARGET_BYTES = 250_000
 TARGET_DRAW_SECONDS = 1.0
-# the layer's callback writes the points and their hideout: its output key starts so
-LAYER_DATA = f"..{MapIds.RESIDENCES}.data..."
-# the map's view while panning: the layer's answer carries its points' hideout in it
+# the map's view while panning: the layer's answer carries its features' hideout in it
 LAYER_INDICATOR = "parc.dwellings"
 
-# Installed before the page's scripts: each answer of the layer's callback, when it came
-# and when the frame showing all its features was painted.
-PROBE = (
-    """
+
+@dataclass(frozen=True)
+class MapLayer:
+    """A layer that follows the view: the scale it shows, the component its callback
+    fills, the store of the area it asks for, and what the map draws of each feature."""
+
+    name: str
+    scale: str
+    data_id: str
+    area_id: str
+    drawn: str
+
+    @property
+    def data_output(self) -> str:
+        """The start of its callback's output key (the features, then their hideout)."""
+        return f"..{self.data_id}.data..."
+
+    def area(self, lat: float, lon: float, zoom: int) -> dict[str, Any]:
+        """The area the browser asks for at a view centred on (lat, lon)."""
+        area = view_area(lat, lon, zoom)
+        if self.scale == "residence":
+            return area
+        level = next((lv.up_to_zoom for lv in OUTLINE_LEVELS if zoom <= lv.up_to_zoom), 18)
+        return {**area, "zoom": level, "scale": self.scale}
+
+
+RESIDENCE_LAYER = MapLayer(
+    "Residence layer",
+    "residence",
+    MapIds.RESIDENCES,
+    MapIds.RESIDENCE_AREA,
+    ".atlas-residence, .atlas-grid-cluster",
+)
+IRIS_LAYER = MapLayer("IRIS layer", "iris", MapIds.ZONES, MapIds.ZONE_AREA, "path.atlas-zone")
+LAYERS = (RESIDENCE_LAYER, IRIS_LAYER)
+
+# Installed before the page's scripts: each answer of a layer's callback, when it came
+# and when the frame showing all its features was painted (window.__layers[scale]).
+PROBE = """
 (() => {
-  const probe = window.__layer = {answers: []};
-  const drawn = (selector, count, answer) => {
+  const layers = LAYERS;
+  window.__layers = {};
+  const drawn = (probe, selector, count, answer) => {
     const check = () => {
       if (probe.answers[probe.answers.length - 1] !== answer) {
         return;  // replaced by a newer answer before it was drawn
@@ -64,28 +101,43 @@ PROBE = (
   window.fetch = function (input, init) {
     const promise = fetch.apply(this, arguments);
     const body = init && typeof init.body === 'string' ? init.body : '';
-    if (!body.includes('"LAYER_DATA')) { return promise; }
+    const layer = layers.find((one) => body.includes('"' + one.output));
+    if (!layer) { return promise; }
+    const probe = window.__layers[layer.scale] = window.__layers[layer.scale] || {answers: []};
     return promise.then((response) => {
       const answer = {answered: performance.now(), drawn: null, features: 0, clusters: 0};
       probe.answers.push(answer);
       response.clone().json().then((reply) => {
-        const data = reply.response['RESIDENCES'].data;
+        const data = reply.response[layer.id].data;
         answer.features = data.features.length;
         answer.clusters = data.features.filter((f) => f.properties.cluster).length;
-        drawn('#MAP .atlas-residence, #MAP .atlas-grid-cluster', answer.features, answer);
+        drawn(probe, layer.drawn, answer.features, answer);
       });
       return response;
     });
   };
 })();
-""".replace("LAYER_DATA", LAYER_DATA)
-    .replace("RESIDENCES", MapIds.RESIDENCES)
-    .replace("#MAP", f"#{MapIds.MAP}")
+""".replace(
+    "LAYERS",
+    json.dumps(
+        [
+            {
+                "scale": layer.scale,
+                "output": layer.data_output,
+                "id": layer.data_id,
+                "drawn": ", ".join(
+                    f"#{MapIds.MAP} {part.strip()}" for part in layer.drawn.split(",")
+                ),
+            }
+            for layer in LAYERS
+        ]
+    ),
 )
 
 
-LAST_DRAWN = """() => {
-    const answers = window.__layer ? window.__layer.answers : [];
+LAST_DRAWN = """scale => {
+    const probe = window.__layers && window.__layers[scale];
+    const answers = probe ? probe.answers : [];
     return answers.length > 0 && answers[answers.length - 1].drawn !== null;
 }"""
 
@@ -118,8 +170,11 @@ def view_area(lat: float, lon: float, zoom: int) -> dict[str, Any]:
     }
 
 
-def pan_areas(extent: tuple[float, float, float, float]) -> Iterator[dict[str, Any]]:
-    """Areas of views over the territory, half a view apart, at each zoom in turn."""
+def pan_areas(
+    layer: MapLayer, extent: tuple[float, float, float, float]
+) -> Iterator[dict[str, Any]]:
+    """Areas of `layer` of views over the territory, half a view apart, at each zoom in
+    turn."""
     west, south, east, north = extent
     for zoom in itertools.cycle(PAN_ZOOMS):
         step_lon = VIEW_PIXELS[0] / TILE_PIXELS / 2 * 360 / 2**zoom
@@ -127,11 +182,11 @@ def pan_areas(extent: tuple[float, float, float, float]) -> Iterator[dict[str, A
         columns = max(1, min(12, math.ceil((east - west) / step_lon)))
         rows = max(1, min(12, math.ceil((north - south) / step_lat)))
         for row, column in itertools.product(range(rows), range(columns)):
-            yield view_area(south + (row + 0.5) * step_lat, west + (column + 0.5) * step_lon, zoom)
+            yield layer.area(south + (row + 0.5) * step_lat, west + (column + 0.5) * step_lon, zoom)
 
 
-def layer_view(warehouse: Path) -> dict[str, Any]:
-    """The map's view at the residence scale: `LAYER_INDICATOR` in its latest year."""
+def layer_view(warehouse: Path, layer: MapLayer) -> dict[str, Any]:
+    """The map's view at the layer's scale: `LAYER_INDICATOR` in its latest year."""
     (year,) = (
         duckdb.connect()
         .execute(
@@ -140,26 +195,29 @@ def layer_view(warehouse: Path) -> dict[str, Any]:
         )
         .fetchone()
     )
-    return {"scale": "residence", "indicator": LAYER_INDICATOR, "year": year, "method": "quantile"}
+    return {"scale": layer.scale, "indicator": LAYER_INDICATOR, "year": year, "method": "quantile"}
 
 
 def area_payloads(
-    dependencies: list[dict], warehouse: Path, find_callback: Any, payload: Any
+    layer: MapLayer, dependencies: list[dict], warehouse: Path, find_callback: Any, payload: Any
 ) -> Iterator[dict]:
     """The layer callback's requests while panning and zooming (`find_callback` and
     `payload` are `bench.interactions`'), in the view of `layer_view`."""
-    layer = find_callback(dependencies, LAYER_DATA)
-    area_input = f"{MapIds.RESIDENCE_AREA}.data"
-    view = {f"{PageIds.VIEWS}.{VIEWS_ATTRIBUTE}": views_attribute(layer_view(warehouse), None)}
-    for area in pan_areas(territory_extent(warehouse)):
-        yield payload(layer, {area_input: area, **view}, [area_input])
+    callback = find_callback(dependencies, layer.data_output)
+    area_input = f"{layer.area_id}.data"
+    view = {
+        f"{PageIds.VIEWS}.{VIEWS_ATTRIBUTE}": views_attribute(layer_view(warehouse, layer), None)
+    }
+    for area in pan_areas(layer, territory_extent(warehouse)):
+        yield payload(callback, {area_input: area, **view}, [area_input])
 
 
 @dataclass(frozen=True)
 class LayerView:
-    """One view's residence layer: its answer's bytes (as sent, and transferred gzipped),
-    features (of which clusters), and seconds from the answer to every feature drawn."""
+    """One view's layer: its answer's bytes (as sent, and transferred gzipped), features
+    (of which clusters), and seconds from the answer to every feature drawn."""
 
+    layer: str
     name: str
     raw_bytes: int
     transferred_bytes: int
@@ -168,29 +226,32 @@ class LayerView:
     draw_seconds: float
 
 
-def layer_views(page: Any, base: str, timeout_ms: int = 60_000) -> list[LayerView]:
-    """Each of `VIEWS` opened at the residence scale in `page` (logged in, viewport
-    `VIEW_PIXELS`), its layer measured."""
-    page.add_init_script(PROBE)
+def layer_views(page: Any, base: str, layer: MapLayer, timeout_ms: int = 60_000) -> list[LayerView]:
+    """Each of `VIEWS` opened at the layer's scale in `page` (logged in, viewport
+    `VIEW_PIXELS`, `PROBE` installed), its layer measured."""
     results = []
     for name, (lat, lon, zoom) in VIEWS.items():
         answers: list = []
 
         def record(request: Any, answers: list = answers) -> None:
-            if LAYER_DATA in (request.post_data or ""):
+            if layer.data_output in (request.post_data or ""):
                 answers.append(request)
 
         page.on("requestfinished", record)
-        page.goto(f"{base}/?echelle=residence&centre={lat},{lon}&zoom={zoom}")
+        page.goto(f"{base}/?echelle={layer.scale}&centre={lat},{lon}&zoom={zoom}")
         # the page may first ask for its default view: the last answer is the view's
         for _ in range(2):
             page.wait_for_load_state("networkidle")
-            page.wait_for_function(LAST_DRAWN, timeout=timeout_ms)
+            page.wait_for_function(LAST_DRAWN, arg=layer.scale, timeout=timeout_ms)
         page.remove_listener("requestfinished", record)
-        answer = page.evaluate("() => window.__layer.answers[window.__layer.answers.length - 1]")
+        answer = page.evaluate(
+            "scale => window.__layers[scale].answers[window.__layers[scale].answers.length - 1]",
+            layer.scale,
+        )
         request = answers[-1]
         results.append(
             LayerView(
+                layer.name,
                 name,
                 len(request.response().body()),
                 request.sizes()["responseBodySize"],

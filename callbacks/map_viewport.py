@@ -98,11 +98,6 @@ def zone_area_layer(store: Store, scale: str, area: Area, zoom: int) -> ZoneArea
     return store.zones_in_area(scale, area, zoom, ZONE_BUDGET)
 
 
-@functools.lru_cache(maxsize=128)
-def _collection(content: ZoneAreaContent) -> dict[str, Any]:
-    return json.loads(content.collection)
-
-
 def zone_area_indices(store: Store, area: Any, scale: str) -> list[int] | None:
     """The `i` of the zones the layer of `area` holds (`MapIds.ZONE_AREA` data), or None
     when that area is not one of `scale` (the layer of a new scale is on its way)."""
@@ -175,4 +170,4 @@ def register(app: Dash, store: Store) -> None:
         hideout = loaded_hideout(store, current_scope(), view, scale, layer.indices)
         attribute = json.dumps(drawn_for(hideout, view, area), ensure_ascii=False)
         notice = zone_notice(scale, layer.count) if layer.count > len(layer.indices) else None
-        return _collection(layer), attribute, notice
+        return layer.collection, attribute, notice

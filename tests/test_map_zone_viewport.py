@@ -60,7 +60,7 @@ def test_an_area_sends_the_zones_meeting_it_each_at_its_place(
     frame = zones_frame(demo_warehouse, "iris")
     roubaix = Area(3.13, 50.67, 3.22, 50.71)
     content = store.zones_in_area("iris", roubaix, 18, ZONE_BUDGET)
-    features = json.loads(content.collection)["features"]
+    features = content.collection["features"]
     codes = {f["properties"]["code"] for f in features}
     assert codes == meeting(frame, roubaix)
     assert 0 < len(codes) < len(frame) / 3
@@ -77,7 +77,7 @@ def test_an_area_sends_the_zones_meeting_it_each_at_its_place(
 def test_above_the_budget_no_zone_is_sent_and_the_map_says_why(store: Store) -> None:
     content = store.zones_in_area("iris", MEL_AREA, 8, budget=100)
     assert content.count == len(store.map_order("iris")) > 100
-    assert content.indices == () and json.loads(content.collection)["features"] == []
+    assert content.indices == () and content.collection["features"] == []
     assert zone_notice("iris", content.count) == (
         f"{content.count} IRIS dans cette vue : zoomez pour les afficher."
     )
@@ -98,8 +98,8 @@ def test_the_outline_follows_the_zoom(store: Store, demo_warehouse: Path) -> Non
     for level in OUTLINE_LEVELS:
         shapes = frame[level.column].map(json.loads)
         assert shapes.map(lambda g: g["type"] in ("Polygon", "MultiPolygon")).all()
-    coarse = json.loads(store.zones_in_area("commune", MEL_AREA, 8, ZONE_BUDGET).collection)
-    fine = json.loads(store.zones_in_area("commune", MEL_AREA, 14, ZONE_BUDGET).collection)
+    coarse = store.zones_in_area("commune", MEL_AREA, 8, ZONE_BUDGET).collection
+    fine = store.zones_in_area("commune", MEL_AREA, 14, ZONE_BUDGET).collection
     assert len(json.dumps(coarse)) < len(json.dumps(fine))
 
 

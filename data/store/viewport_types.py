@@ -4,6 +4,7 @@ import without DuckDB."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,12 @@ class AreaContent:
 @dataclass(frozen=True)
 class ZoneAreaContent:
     """The zones of an area: how many meet it, and those sent (none above the budget):
-    their indices in the map order and their GeoJSON FeatureCollection as text."""
+    their indices in the map order and their GeoJSON features (shared: never mutated)."""
 
     count: int
     indices: tuple[int, ...]
-    collection: str
+    features: tuple[dict[str, Any], ...]
+
+    @property
+    def collection(self) -> dict[str, Any]:
+        return {"type": "FeatureCollection", "features": list(self.features)}

@@ -10,8 +10,12 @@ stall any browser, and the user zooms in.
 
 from __future__ import annotations
 
+import functools
+import json
+from typing import Any
+
 from data.outlines import outline_column
-from data.store.features import MapFeatures, collection_text, zone_feature_text
+from data.store.features import MapFeatures
 from data.store.viewport_types import Area, ZoneAreaContent
 
 MEETS_AREA = "max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?"
@@ -27,7 +31,7 @@ class AreaZones(MapFeatures):
             f"SELECT count(*) FROM zones WHERE scale = ? AND {MEETS_AREA}", [scale, *bounds]
         ).fetchone()
         if count > budget:
-            return ZoneAreaContent(count, (), collection_text(()))
+            return ZoneAreaContent(count, (), ())
         rows = cursor.execute(
             f"SELECT code, name, {outline_column(zoom)} FROM zones "
             f"WHERE scale = ? AND {MEETS_AREA} ORDER BY code",
@@ -37,8 +41,20 @@ class AreaZones(MapFeatures):
         return ZoneAreaContent(
             count,
             tuple(index[code] for code, _, _ in rows),
-            collection_text(
-                zone_feature_text(index[code], code, name, scale, outline)
+            tuple(
+                zone_feature(index[code], code, name, scale, outline)
                 for code, name, outline in rows
             ),
         )
+
+
+# Kept for the process (a few views of France's IRIS): areas overlap, and parsing the
+# outlines again for each would cost more than the rest of the answer.
+@functools.lru_cache(maxsize=20_000)
+def zone_feature(i: int, code: str, name: str, scale: str, outline: str) -> dict[str, Any]:
+    """One zone as a GeoJSON feature: its index `i` in the map order, code, name, scale."""
+    return {
+        "type": "Feature",
+        "properties": {"i": i, "code": code, "name": name, "scale": scale},
+        "geometry": json.loads(outline),
+    }
