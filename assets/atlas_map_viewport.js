@@ -12,6 +12,9 @@
  * the level of detail of the outlines (OUTLINE_ZOOMS, data/outlines.py: 8, 10, then the
  * finest): zooming within a level asks for nothing. null when the map shows residences.
  *
+ * atlasViewport.outlineArea: the same for the outline overlays (callbacks/map_selection.py),
+ * {…, zoom}, null while no outline is ticked.
+ *
  * atlasMap.viewportPoint / viewportEach: a feature with `cluster: true` is a grid
  * cluster (a count; a click zooms on its residences); any other is a residence, drawn
  * and described by the functions of assets/atlas_map.js.
@@ -98,6 +101,27 @@
         }
         zoneAreaShown = Object.assign(box, {zoom: level, scale: scale});
         return zoneAreaShown;
+    }
+
+    /* The overlays drawn from zone outlines (layouts/map.py OVERLAY_SCALES). */
+    var OUTLINE_OVERLAYS = ["qpv", "iris", "communes", "noms"];
+
+    /* The area of the outline overlays: the same as zoneArea's, asked for only while an
+       outline is ticked (the overlays' view, {overlays: [...]}). */
+    function outlineArea(bounds, zoom, overlaysView, current) {
+        var noUpdate = window.dash_clientside.no_update;
+        var ticked = ((overlaysView && overlaysView.overlays) || []).some(function (name) {
+            return OUTLINE_OVERLAYS.indexOf(name) >= 0;
+        });
+        if (!ticked) {
+            return current ? null : noUpdate;
+        }
+        var level = outlineLevel(zoom);
+        var box = snapped(bounds, zoom);
+        if (box === null || coversView(current, bounds, level)) {
+            return noUpdate;
+        }
+        return Object.assign(box, {zoom: level});
     }
 
     var VIEW_KEYS = ["scale", "indicator", "year", "method"];
@@ -227,7 +251,8 @@
         atlasViewport: {
             area: area,
             restyleIfStale: restyleIfStale,
-            zoneArea: zoneArea
+            zoneArea: zoneArea,
+            outlineArea: outlineArea
         }
     });
 }());

@@ -1,19 +1,26 @@
 """The search box's results and the overlays.
 
 Choosing a result changes the explorer state (`callbacks/explorer_state.py`), which
-fits the map to it and selects it.
+fits the map to it and selects it. The outline overlays hold the zones of the area in
+view, as the zone layer does (`callbacks/map_viewport.py`): the browser asks for a new
+area (`atlasViewport.outlineArea`) only while an outline is ticked, when a pan leaves the
+loaded one or a zoom changes level; above the budget a scale's outlines are not drawn
+and the map says so.
 """
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State
+from typing import Any
+
+from dash import ClientsideFunction, Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from callbacks.explorer_state import current_state
+from callbacks.map_viewport import requested_area, zone_area_layer
 from data.store.store import Store
 from layouts.controls import search_option
 from layouts.ids import ControlIds, MapIds, PageIds
-from layouts.map import overlay_layers
+from layouts.map import outline_notice, outline_scales, overlay_layers
 from layouts.map_state import parse_feature
 from routes.geodata import GeodataUrls
 
@@ -44,11 +51,31 @@ def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
             raise PreventUpdate
         return search_options(store, text, chosen)
 
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlasViewport", function_name="outlineArea"),
+        Output(MapIds.OUTLINE_AREA, "data"),
+        Input(MapIds.MAP, "bounds"),
+        Input(MapIds.MAP, "zoom"),
+        Input(PageIds.OVERLAYS_VIEW, "data"),
+        State(MapIds.OUTLINE_AREA, "data"),
+    )
+
     @app.callback(
         Output(MapIds.OVERLAYS, "children"),
+        Output(MapIds.OUTLINE_NOTICE, "children"),
         Input(PageIds.OVERLAYS_VIEW, "data"),
+        Input(MapIds.OUTLINE_AREA, "data"),
         State(PageIds.STATE, "data"),
         prevent_initial_call=True,  # the view store is set once the URL is read
     )
-    def draw_overlays(_view, data):
-        return overlay_layers(current_state(store, data).overlays, urls.zones, urls.equipments)
+    def draw_overlays(_view: Any, area: Any, data: Any) -> tuple[list, str | None]:
+        overlays = current_state(store, data).overlays
+        requested = requested_area(area)
+        outlines, too_many = {}, {}
+        for scale in outline_scales(overlays) if requested else ():
+            layer = zone_area_layer(store, scale, *requested)
+            if layer.count > len(layer.indices):
+                too_many[scale] = layer.count
+            else:
+                outlines[scale] = layer.collection
+        return overlay_layers(overlays, outlines, urls.equipments), outline_notice(too_many)

@@ -71,6 +71,10 @@ class MapIds:
     ZONE_SCALE = "map-zone-scale"
     # says why no zone is drawn when the view holds more than the budget
     ZONE_NOTICE = "map-zone-notice"
+    # the area whose outlines the outline overlays hold, {west, south, east, north, zoom}
+    OUTLINE_AREA = "map-outline-area"
+    # says which outline overlay is not drawn (too many zones in the view)
+    OUTLINE_NOTICE = "map-outline-notice"
     # the zones' hideout, set on the drawn paths in place (assets/atlas_map.js restyleZones)
     ZONE_STYLE = "map-zone-style"
     RESIDENCES = "map-residences"

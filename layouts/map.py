@@ -1,8 +1,7 @@
 """The map: base layer, choropleth of zones, clustered residences, overlays, selection.
 
-Zones and residences come with the area in view (`callbacks/map_viewport.py`), the
-outlines drawn over the map from the gated routes of `routes/geodata.py` (one URL per
-scale, fetched once and cached by the browser); callbacks change the zones' style store
+Zones, residences and the outlines drawn over the map come with the area in view
+(`callbacks/map_viewport.py`, `callbacks/map_selection.py`); callbacks change the zones' style store
 (and the `hideout` of the residences' layer) when the indicator, year or classes
 change: the features drawn are restyled in place. Style, tooltip and
 cluster functions live in `assets/atlas_map.js` (the residences' clusters in
@@ -58,11 +57,23 @@ def zone_layer() -> dl.GeoJSON:
     )
 
 
+def _many(scale: str) -> str:
+    names = SCALE_NAMES[scale].many
+    return names if names.isupper() else names.lower()  # IRIS, QPV, EPCI stay as they are
+
+
 def zone_notice(scale: str, count: int) -> str:
     """What the map says when the view holds too many zones to draw."""
-    names = SCALE_NAMES[scale].many
-    names = names if names.isupper() else names.lower()  # IRIS, QPV, EPCI stay as they are
-    return f"{format_number(count)} {names} dans cette vue : zoomez pour les afficher."
+    return f"{format_number(count)} {_many(scale)} dans cette vue : zoomez pour les afficher."
+
+
+def outline_notice(counts: dict[str, int]) -> str | None:
+    """What the map says of the outline overlays not drawn: too many zones of `counts`'
+    scales in the view."""
+    if not counts:
+        return None
+    parts = " ; ".join(f"{format_number(n)} {_many(scale)}" for scale, n in counts.items())
+    return f"Contours non dessinés, trop de zones dans cette vue ({parts}) : zoomez."
 
 
 def clustered_points(
@@ -131,13 +142,21 @@ def equipment_layer(family: str, url: str) -> dl.GeoJSON:
     )
 
 
+def outline_scales(selected: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The zone scales whose outlines the overlays `selected` draw."""
+    return tuple(
+        sorted({OVERLAY_SCALES[name] for name in selected or () if name in OVERLAY_SCALES})
+    )
+
+
 def overlay_layers(
     selected: list[str] | tuple[str, ...],
-    zone_url: dict[str, str],
+    outlines: dict[str, dict[str, Any]],
     equipment_url: dict[str, str] | None = None,
 ) -> list:
-    """The outline layers ticked in the layers selector (names ride on the communes), and
-    the equipment layers ticked."""
+    """The outline layers ticked in the layers selector (names ride on the communes), with
+    the zones of the area in view of each scale in `outlines` (a scale missing is not
+    drawn), and the equipment layers ticked."""
     chosen = [name for name in OVERLAYS if name in (selected or ())]
     layers = []
     for name in chosen:
@@ -147,11 +166,13 @@ def overlay_layers(
             continue
         if name == "noms" and "communes" in chosen:
             continue  # drawn with the commune boundaries below
+        if OVERLAY_SCALES[name] not in outlines:
+            continue
         names = name == "noms" or (name == "communes" and "noms" in chosen)
         layers.append(
             dl.GeoJSON(
                 id=f"{MapIds.OVERLAY_PREFIX}{name}",
-                url=zone_url[OVERLAY_SCALES[name]],
+                data=outlines[OVERLAY_SCALES[name]],
                 hideout={"kind": name if name != "noms" else "none", "names": names},
                 style=js_function("overlayStyle"),
                 onEachFeature=js_function("overlayEach"),
@@ -223,10 +244,17 @@ def atlas_map(
             table_toggle(),
             table_container(),
             zone_style_holder(),
-            html.Div(id=MapIds.ZONE_NOTICE, className="map-zone-notice", role="status"),
+            html.Div(
+                [
+                    html.Div(id=MapIds.ZONE_NOTICE, className="map-zone-notice", role="status"),
+                    html.Div(id=MapIds.OUTLINE_NOTICE, className="map-zone-notice", role="status"),
+                ],
+                className="map-notices",
+            ),
             dcc.Store(id=MapIds.CLICKED),
             dcc.Store(id=MapIds.ZONE_AREA),
             dcc.Store(id=MapIds.ZONE_SCALE),
+            dcc.Store(id=MapIds.OUTLINE_AREA),
             dcc.Store(id=MapIds.RESIDENCE_AREA),
             dcc.Store(id=MapIds.RESIDENCE_SCALE, data=False),
         ],

@@ -16,7 +16,13 @@ from playwright.sync_api import Browser, Page, Request, Response, expect
 from data.catalog import CATALOG
 from layouts.ids import ControlIds, MapIds, PageIds
 from layouts.map import ZONE_STYLE_ATTRIBUTE
-from tests.support.browser import SLOW, drag_map, logged_in_page, pan_crossing_a_new_indicator
+from tests.support.browser import (
+    SLOW,
+    drag_map,
+    logged_in_page,
+    pan_crossing_a_new_indicator,
+    toggle_layer,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -213,3 +219,39 @@ def test_a_new_view_and_a_new_zone_area_crossing_end_in_the_view_shown(
     expect(page.locator(".legend-stack")).to_contain_text(VACANCY, timeout=SLOW)
     assert_styled(page, features, hideout)
     page.screenshot(path=SCREENSHOTS / "zones-3-crossed.png")
+
+
+OUTLINE_DATA = f'"..{MapIds.OVERLAYS}.children...'
+IRIS_OUTLINES = f"#{MapIds.MAP} path.atlas-overlay-iris"
+
+
+def test_the_iris_outlines_hold_the_area_in_view_and_follow_a_pan(
+    map_page: Page, live_server: str, demo_warehouse: Path
+) -> None:
+    page = map_page
+    layer_after(page, lambda: page.goto(live_server + ROUBAIX_IRIS.replace("iris", "commune")))
+    boxes = iris_boxes(demo_warehouse)
+
+    def outlines_after(act: Callable[[], object]) -> tuple[dict, set[str]]:
+        with page.expect_response(
+            lambda r: (
+                "/_dash-update-component" in r.url and OUTLINE_DATA in (r.request.post_data or "")
+            ),
+            timeout=SLOW,
+        ) as answer:
+            act()
+        inputs = json.loads(answer.value.request.post_data)["inputs"]
+        area = next(item["value"] for item in inputs if item["id"] == MapIds.OUTLINE_AREA)
+        children = answer.value.json()["response"][MapIds.OVERLAYS]["children"]
+        features = [f for child in children for f in child["props"]["data"]["features"]]
+        return area, {f["properties"]["code"] for f in features}
+
+    area, codes = outlines_after(lambda: toggle_layer(page, "Limites des IRIS"))
+    assert codes == {code for code, box in boxes.items() if meets(area, box)}
+    assert 0 < len(codes) < len(boxes) / 2
+    expect(page.locator(IRIS_OUTLINES)).to_have_count(len(codes), timeout=SLOW)
+    page.screenshot(path=SCREENSHOTS / "zones-4-iris-outlines.png")
+    page.wait_for_load_state("networkidle")
+    panned, moved = outlines_after(lambda: drag_map(page))
+    assert panned["east"] > area["east"] and moved - codes
+    expect(page.locator(IRIS_OUTLINES)).to_have_count(len(moved), timeout=SLOW)

@@ -166,3 +166,39 @@ def test_no_zone_area_empties_the_layer(logged_in_client, auth_app: Dash) -> Non
         [area_id],
     )["response"]
     assert response[MapIds.ZONES]["data"]["features"] == []
+
+
+def draw_overlays(client, overlays: list[str], area: dict | None) -> dict:
+    """The overlays' answer for the ticked `overlays` in `area`, as the browser asks."""
+    area_id, view_id = f"{MapIds.OUTLINE_AREA}.data", f"{PageIds.OVERLAYS_VIEW}.data"
+    state = {"scale": "commune", "theme": "parc", "indicator": "parc.dwellings",
+             "year": 2024, "method": "quantile", "overlays": overlays, "selection": None,
+             "pinned": []}  # fmt: skip
+    values = {area_id: area, view_id: {"overlays": overlays}, f"{PageIds.STATE}.data": state}
+    return post_dependency(client, f"{MapIds.OVERLAYS}.children", values, [area_id])["response"]
+
+
+def test_the_outline_overlays_hold_the_zones_of_the_area_in_view(
+    logged_in_client, auth_app: Dash, store: Store, demo_warehouse: Path, monkeypatch
+) -> None:
+    client = logged_in_client(auth_app, "mel-admin@atlas-demo.fr")
+    area = {"west": 3.13, "south": 50.67, "east": 3.22, "north": 50.71, "zoom": 18}
+    answer = draw_overlays(client, ["iris", "qpv"], area)
+    layers = {
+        layer["props"]["id"]: layer["props"]["data"]["features"]
+        for layer in answer[MapIds.OVERLAYS]["children"]
+    }
+    iris = {f["properties"]["code"] for f in layers[f"{MapIds.OVERLAY_PREFIX}iris"]}
+    frame = zones_frame(demo_warehouse, "iris")
+    assert iris == meeting(frame, Area(3.13, 50.67, 3.22, 50.71)) and len(iris) < len(frame)
+    assert layers[f"{MapIds.OVERLAY_PREFIX}qpv"]
+    assert answer[MapIds.OUTLINE_NOTICE]["children"] is None
+    # no area (no outline ticked yet): nothing drawn
+    assert draw_overlays(client, ["iris"], None)[MapIds.OVERLAYS]["children"] == []
+    # above the budget: not drawn, and the map says why
+    monkeypatch.setattr("callbacks.map_viewport.ZONE_BUDGET", 10)
+    crowded = draw_overlays(client, ["communes"], {**area, "west": 3.12})
+    assert crowded[MapIds.OVERLAYS]["children"] == []
+    assert crowded[MapIds.OUTLINE_NOTICE]["children"].startswith(
+        "Contours non dessinés, trop de zones dans cette vue ("
+    )
