@@ -176,10 +176,13 @@
             OVERLAY_STYLES[kind] || OVERLAY_STYLES.communes);
     }
 
+    /* A name starts hidden: assets/commune_labels.js shows it once it clears the others
+       (the outlines come again with each new area, names included). */
     function overlayEach(feature, layer, context) {
         if (hideoutOf(context).names && feature.properties) {
             layer.bindTooltip(feature.properties.name, {
-                permanent: true, direction: "center", className: "commune-label"
+                permanent: true, direction: "center",
+                className: "commune-label commune-label-hidden"
             });
             window.atlasLabels.track(layer);
         }

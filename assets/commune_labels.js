@@ -2,8 +2,9 @@
  * Commune names that do not collide (the "Noms des communes" layer, layouts/map.py):
  * after each zoom or move, a name is shown only where it fits inside its commune's
  * box on the screen and clears every name already shown, larger communes first; the
- * others get `commune-label-hidden` (assets/compact.css). `atlasMap.overlayEach`
- * (assets/atlas_map.js) hands each named commune to `atlasLabels.track`.
+ * others get `commune-label-hidden` (assets/compact.css), as does a name leaving the
+ * map. `atlasMap.overlayEach` (assets/atlas_map.js) hands each named commune to
+ * `atlasLabels.track`; a name starts hidden.
  */
 (function () {
     "use strict";
@@ -57,8 +58,19 @@
         }
     }
 
+    /* A name whose commune leaves the map (the outlines of a new area replace it) is
+       hidden at once: Leaflet fades its tooltip out, over the names that replace it. */
+    function hideLeaving(event) {
+        var tooltip = event.target.getTooltip();
+        var element = tooltip && tooltip.getElement();
+        if (element) {
+            element.classList.add(HIDDEN);
+        }
+    }
+
     function track(layer) {
         tracked.push(layer);
+        layer.on("remove", hideLeaving);
         layer.on("add", function () {
             var map = layer._map;
             if (map && listening.indexOf(map) < 0) {
