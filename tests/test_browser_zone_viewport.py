@@ -131,7 +131,7 @@ def test_the_iris_layer_holds_what_is_in_view_and_follows_a_pan(
 
     # a pan past the margin loads the next area in one go, styled by position
     page.wait_for_load_state("networkidle")
-    panned, moved, moved_hideout = layer_after(page, lambda: drag_map(page))
+    panned, moved, moved_hideout = layer_after(page, lambda: drag_map(page, fling=False))
     assert panned["east"] > area["east"] and panned["zoom"] == 18
     moved_codes = {f["properties"]["code"] for f in moved}
     assert moved_codes - codes and moved_codes == {
@@ -252,6 +252,6 @@ def test_the_iris_outlines_hold_the_area_in_view_and_follow_a_pan(
     expect(page.locator(IRIS_OUTLINES)).to_have_count(len(codes), timeout=SLOW)
     page.screenshot(path=SCREENSHOTS / "zones-4-iris-outlines.png")
     page.wait_for_load_state("networkidle")
-    panned, moved = outlines_after(lambda: drag_map(page))
+    panned, moved = outlines_after(lambda: drag_map(page, fling=False))
     assert panned["east"] > area["east"] and moved - codes
     expect(page.locator(IRIS_OUTLINES)).to_have_count(len(moved), timeout=SLOW)

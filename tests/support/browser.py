@@ -78,13 +78,17 @@ def logged_in_page(browser: Browser, base: str, login_as, email: str) -> Iterato
     context.close()
 
 
-def drag_map(page: Page, pixels: int = 700) -> None:
-    """Drag the map `pixels` to the left, from its middle (the view moves east)."""
+def drag_map(page: Page, pixels: int = 700, fling: bool = True) -> None:
+    """Drag the map `pixels` to the left, from its middle (the view moves east). A
+    `fling` lets go while moving, and Leaflet carries the map on by inertia, further on
+    a loaded machine; without, the pointer rests first and the view moves by `pixels`."""
     box = page.locator("#map").bounding_box()
     middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.move(*middle)
     page.mouse.down()
     page.mouse.move(middle[0] - pixels, middle[1], steps=8)
+    if not fling:
+        page.wait_for_timeout(120)
     page.mouse.up()
 
 
