@@ -147,7 +147,10 @@
                 (same(drawn.view, view, VIEW_KEYS) && same(drawn.area, current, AREA_KEYS))) {
             return window.dash_clientside.no_update;
         }
-        return Object.assign({}, current);
+        /* set, not returned: Dash runs nothing after a callback that returns the value
+           the store already holds */
+        window.dash_clientside.set_props("map-residence-area", {data: Object.assign({}, current)});
+        return window.dash_clientside.no_update;
     }
 
     /* The zone area last asked for (zoneArea, or again by restyleZonesIfStale): the

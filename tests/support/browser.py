@@ -113,8 +113,11 @@ def pan_crossing_a_new_indicator(
 
     page.route(UPDATES, hold_layer)
     try:
-        for _ in range(2):  # past the loaded area's margin, whatever its snapping
-            drag_map(page)
+        # past the loaded area's margin, whatever its snapping; at rest, so that no
+        # inertia sends a request once the indicator has changed (it would carry the new
+        # view, and prove nothing)
+        for _ in range(2):
+            drag_map(page, fling=False)
         for _ in range(50):
             if held:
                 break
