@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ClientsideFunction, Dash, Input, Output, State
+from dash import Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from callbacks.explorer_state import current_state
-from callbacks.map_viewport import requested_area, zone_area_layer
+from callbacks.map_viewport import follow_the_map, requested_area, zone_area_layer
 from data.store.store import Store
 from layouts.controls import search_option
 from layouts.ids import ControlIds, MapIds, PageIds
@@ -51,14 +51,7 @@ def register(app: Dash, store: Store, urls: GeodataUrls) -> None:
             raise PreventUpdate
         return search_options(store, text, chosen)
 
-    app.clientside_callback(
-        ClientsideFunction(namespace="atlasViewport", function_name="outlineArea"),
-        Output(MapIds.OUTLINE_AREA, "data"),
-        Input(MapIds.MAP, "bounds"),
-        Input(MapIds.MAP, "zoom"),
-        Input(PageIds.OVERLAYS_VIEW, "data"),
-        State(MapIds.OUTLINE_AREA, "data"),
-    )
+    follow_the_map(app, "outlineArea", MapIds.OUTLINE_AREA, Input(PageIds.OVERLAYS_VIEW, "data"))
 
     @app.callback(
         Output(MapIds.OVERLAYS, "children"),

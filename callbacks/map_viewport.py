@@ -107,15 +107,21 @@ def zone_area_indices(store: Store, area: Any, scale: str) -> list[int] | None:
     return list(zone_area_layer(store, *requested).indices)
 
 
-def register(app: Dash, store: Store) -> None:
+def follow_the_map(app: Dash, function_name: str, area_id: str, shown: Input) -> None:
+    """The area store `area_id` follows the map's bounds and zoom while `shown` says the
+    layer is shown: `atlasViewport.<function_name>` (assets/atlas_map_viewport.js)."""
     app.clientside_callback(
-        ClientsideFunction(namespace="atlasViewport", function_name="area"),
-        Output(MapIds.RESIDENCE_AREA, "data"),
+        ClientsideFunction(namespace="atlasViewport", function_name=function_name),
+        Output(area_id, "data"),
         Input(MapIds.MAP, "bounds"),
         Input(MapIds.MAP, "zoom"),
-        Input(MapIds.RESIDENCE_SCALE, "data"),
-        State(MapIds.RESIDENCE_AREA, "data"),
+        shown,
+        State(area_id, "data"),
     )
+
+
+def register(app: Dash, store: Store) -> None:
+    follow_the_map(app, "area", MapIds.RESIDENCE_AREA, Input(MapIds.RESIDENCE_SCALE, "data"))
     app.clientside_callback(
         ClientsideFunction(namespace="atlasViewport", function_name="restyleIfStale"),
         Output(MapIds.RESIDENCE_AREA, "data", allow_duplicate=True),
@@ -142,14 +148,7 @@ def register(app: Dash, store: Store) -> None:
         hideout = loaded_hideout(store, current_scope(), view, "residence", point_indices(layer))
         return layer, drawn_for(hideout, view, area)
 
-    app.clientside_callback(
-        ClientsideFunction(namespace="atlasViewport", function_name="zoneArea"),
-        Output(MapIds.ZONE_AREA, "data"),
-        Input(MapIds.MAP, "bounds"),
-        Input(MapIds.MAP, "zoom"),
-        Input(MapIds.ZONE_SCALE, "data"),
-        State(MapIds.ZONE_AREA, "data"),
-    )
+    follow_the_map(app, "zoneArea", MapIds.ZONE_AREA, Input(MapIds.ZONE_SCALE, "data"))
 
     @app.callback(
         Output(MapIds.ZONES, "data"),

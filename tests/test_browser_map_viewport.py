@@ -14,7 +14,13 @@ from playwright.sync_api import Browser, Page, Request, Response, expect
 
 from data.catalog import CATALOG
 from layouts.ids import ControlIds, MapIds, PageIds
-from tests.support.browser import SLOW, drag_map, logged_in_page, pan_crossing_a_new_indicator
+from tests.support.browser import (
+    SLOW,
+    answers,
+    drag_map,
+    logged_in_page,
+    pan_crossing_a_new_indicator,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +38,7 @@ def map_page(browser: Browser, live_server: str, login_as) -> Iterator[Page]:
 
 
 def is_layer_answer(response: Response) -> bool:
-    return "/_dash-update-component" in response.url and LAYER_DATA in (
-        response.request.post_data or ""
-    )
+    return answers(response, LAYER_DATA)
 
 
 def layer_after(page: Page, act: Callable[[], object], zoom_above: int = -1) -> tuple[dict, dict]:

@@ -18,6 +18,7 @@ from layouts.ids import ControlIds, MapIds, PageIds
 from layouts.map import ZONE_STYLE_ATTRIBUTE
 from tests.support.browser import (
     SLOW,
+    answers,
     drag_map,
     logged_in_page,
     pan_crossing_a_new_indicator,
@@ -45,9 +46,7 @@ def map_page(browser: Browser, live_server: str, login_as) -> Iterator[Page]:
 
 
 def is_layer_answer(response: Response) -> bool:
-    return "/_dash-update-component" in response.url and LAYER_DATA in (
-        response.request.post_data or ""
-    )
+    return answers(response, LAYER_DATA)
 
 
 def is_restyle(response: Response) -> bool:
@@ -234,9 +233,7 @@ def test_the_iris_outlines_hold_the_area_in_view_and_follow_a_pan(
 
     def outlines_after(act: Callable[[], object]) -> tuple[dict, set[str]]:
         with page.expect_response(
-            lambda r: (
-                "/_dash-update-component" in r.url and OUTLINE_DATA in (r.request.post_data or "")
-            ),
+            lambda r: answers(r, OUTLINE_DATA),
             timeout=SLOW,
         ) as answer:
             act()

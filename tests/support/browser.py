@@ -78,6 +78,13 @@ def logged_in_page(browser: Browser, base: str, login_as, email: str) -> Iterato
     context.close()
 
 
+def answers(response: Response, output: str) -> bool:
+    """Whether `response` answers a Dash callback request whose output key holds `output`."""
+    return "/_dash-update-component" in response.url and output in (
+        response.request.post_data or ""
+    )
+
+
 def drag_map(page: Page, pixels: int = 700, fling: bool = True) -> None:
     """Drag the map `pixels` to the left, from its middle (the view moves east). A
     `fling` lets go while moving, and Leaflet carries the map on by inertia, further on
